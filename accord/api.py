@@ -1,0 +1,92 @@
+"""The one NinjaAPI: routers of every app mounted under /api/v1, one error shape for all failures."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from accord.core.api import router as core_router
+from accord.core.apikit import TokenAuth
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Accord API",
+    version="1",
+    description="IT and security governance for the CIO, the CISO and the DPO. Every path under "
+    "`/orgs/{org}/` is scoped to one organisation; send `Authorization: Bearer <token>` "
+    "(tokens: `accord token create`, or the API tokens page).",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form"}
+
+
+def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+        if parts and parts[0] in ("payload", "filters", "data"):
+            parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: list[dict[str, Any]] = [
+        {"field": _field_path(e.get("loc", ())), "message": e.get("msg", "Invalid value.")} for e in exc.errors
+    ]
+    return _error(request, 422, "The request has invalid fields.", errors)
+
+
+@api.exception_handler(ValidationError)
+def on_service_rejection(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: list[dict[str, Any]]
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
+    else:
+        errors = [{"field": None, "message": m} for m in exc.messages]
+    return _error(request, 422, "The request was rejected.", errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "Your role does not allow this.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, "A valid bearer token is required.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s %s", request.method, request.path)
+    return _error(request, 500, "Internal error; it has been logged.")
+
+
+api.add_router("/orgs/", core_router)

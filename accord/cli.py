@@ -1,0 +1,108 @@
+"""`accord`: the one command for operators and batch work.
+
+Accord's own verbs are declared by each app's `cli.py` (`register(subparsers)`); anything else is
+handed to Django's management commands (`accord migrate`, `accord check --deploy`, ...). Errors are
+one line on stderr and a non-zero exit, never a traceback (set ACCORD_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from accord.cli_support import CliError
+
+# Apps whose cli.py adds verbs; pure engines first, they need no database.
+CLI_MODULES = ("accord.core.cli", "accord.quant.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="accord",
+        description="Accord: IT and security governance. Django management commands (migrate, check, "
+        "createcachetable, ...) also run under this command.",
+    )
+    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+    for name in CLI_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def _own_verbs(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    debug = os.environ.get("ACCORD_DEBUG", "").lower() in ("1", "true", "yes", "on")
+    try:
+        parser = build_parser()
+        if args_list and not args_list[0].startswith("-") and args_list[0] not in _own_verbs(parser):
+            return _django_command(args_list)
+        args = parser.parse_args(args_list)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 0 if not args_list else 2
+        return int(handler(args) or 0)
+    except CliError as exc:
+        print(f"accord: error: {exc.message}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("accord: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        print(f"accord: error: {_describe(exc)}", file=sys.stderr)
+        return 1
+
+
+def _describe(exc: Exception) -> str:
+    from django.core.exceptions import ValidationError
+
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        return " ".join(exc.messages)
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else 'no details'}"
+
+
+def _django_command(args_list: list[str]) -> int:
+    import django
+    from django.core.management import CommandError, execute_from_command_line
+
+    django.setup()
+    try:
+        execute_from_command_line(["accord", *args_list])
+    except CommandError as exc:
+        raise CliError(str(exc)) from None
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else 1
+    return 0
+
+
+def setup_django() -> None:
+    """Configure Django for a verb that uses the database."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    django.setup()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

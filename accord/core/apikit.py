@@ -1,0 +1,63 @@
+"""What every app's API router shares: bearer-token auth, organisation access, the error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Schema
+from ninja.security import HttpBearer
+
+from accord.core.models import ApiToken, Membership, Organization
+from accord.core.permissions import require
+from accord.core.selectors import token_by_plaintext
+from accord.core.services import touch_token
+
+
+class FieldError(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    """The one error shape of the API."""
+
+    detail: str
+    errors: list[FieldError] = []
+
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer acc_…`: one user in one organisation; the hash is looked up."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        api_token = token_by_plaintext(token)
+        if api_token is None:
+            return None
+        touch_token(api_token)
+        request.user = api_token.user
+        return api_token
+
+
+def org_access(request: HttpRequest, org: str, action: str) -> Membership:
+    """The caller's current membership in `org` (404 unless the token is for `org` and the user still
+    belongs to it), after requiring `action` of its role (403)."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    if token.organization.slug != org:
+        raise Http404("No such organisation.")
+    membership = (
+        Membership.objects.for_org(token.organization).select_related("organization", "user")
+        .filter(user=token.user).first()
+    )
+    if membership is None:
+        raise Http404("No such organisation.")
+    require(membership.role, action)
+    return membership
+
+
+def token_org(request: HttpRequest) -> Organization:
+    """The organisation the caller's token is bound to."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return token.organization

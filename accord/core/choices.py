@@ -1,0 +1,49 @@
+"""Enumerations of the core app."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """The one role a user holds in an organisation."""
+
+    ADMIN = "admin", "Administrator"
+    CIO = "cio", "CIO"
+    CISO = "ciso", "CISO"
+    DPO = "dpo", "DPO"
+    CONTRIBUTOR = "contributor", "Contributor"
+    AUDITOR = "auditor", "Auditor"
+    VIEWER = "viewer", "Viewer (board)"
+
+
+class CisoReportsTo(models.TextChoices):
+    """Whom the CISO reports to; decides who co-signs with the CISO."""
+
+    CIO = "cio", "the CIO"
+    CEO = "ceo", "the CEO"
+    BOARD = "board", "the board"
+
+
+class CisoModel(models.TextChoices):
+    """How the CISO function is staffed."""
+
+    INTERNAL = "internal", "Internal CISO"
+    EXTERNAL = "external", "External (virtual) CISO"
+    HYBRID = "hybrid", "Hybrid CIO-CISO held by one person"
+
+
+class DpoModel(models.TextChoices):
+    """How the DPO function is staffed."""
+
+    INTERNAL = "internal", "Internal DPO"
+    EXTERNAL = "external", "External (virtual) DPO"
+
+
+class AuditAction(models.TextChoices):
+    """What an audit event records; domain verbs (sign, accept, ...) join create/update/delete."""
+
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+    SIGN = "sign", "Signed"
+    REVOKE = "revoke", "Revoked"
+    IMPORT = "import", "Imported"

@@ -1,0 +1,271 @@
+"""Core verbs of the `accord` command: demo, serve, org, user, member, token, audit, permissions."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import Any
+
+from accord.cli_support import CliError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("demo", help="migrate, load the demo data (idempotent) and serve")
+    p.add_argument("--no-serve", action="store_true", help="load the data and stop")
+    p.add_argument("--scale", type=int, default=0, metavar="N",
+                   help="also fill organisation 'scale' with N risks (once the risk register exists)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(handler=_demo)
+
+    p = sub.add_parser("serve", help="serve Accord with gunicorn (static files included)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=0, help="worker processes (default: 2 x cores + 1)")
+    p.set_defaults(handler=_serve)
+
+    org = sub.add_parser("org", help="organisations (tenants)").add_subparsers(dest="org_verb", metavar="ACTION")
+    p = org.add_parser("create", help="create an organisation")
+    p.add_argument("slug")
+    p.add_argument("--name", required=True)
+    p.add_argument("--timezone", default="UTC", help="IANA name, e.g. Europe/Paris")
+    p.add_argument("--currency", default="EUR", help="ISO 4217 code")
+    p.set_defaults(handler=_org_create)
+    p = org.add_parser("list", help="list organisations")
+    p.set_defaults(handler=_org_list)
+    p = org.add_parser("governance", help="show or change an organisation's governance profile")
+    p.add_argument("slug")
+    p.add_argument("--ciso-reports-to", choices=["cio", "ceo", "board"])
+    p.add_argument("--ciso-model", choices=["internal", "external", "hybrid"])
+    p.add_argument("--dpo-model", choices=["internal", "external"])
+    p.set_defaults(handler=_org_governance)
+
+    user = sub.add_parser("user", help="users").add_subparsers(dest="user_verb", metavar="ACTION")
+    p = user.add_parser("create", help="create a user (no password: cannot sign in until one is set)")
+    p.add_argument("email")
+    p.add_argument("--name", default="", help="full name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(handler=_user_create)
+
+    member = sub.add_parser("member", help="memberships").add_subparsers(dest="member_verb", metavar="ACTION")
+    p = member.add_parser("add", help="give a user a role in an organisation")
+    p.add_argument("org")
+    p.add_argument("email")
+    p.add_argument("role", choices=["admin", "cio", "ciso", "dpo", "contributor", "auditor", "viewer"])
+    p.add_argument("--external", action="store_true", help="a virtual CISO/DPO")
+    p.add_argument("--board-representative", action="store_true", help="signs for the CEO/board")
+    p.set_defaults(handler=_member_add)
+    p = member.add_parser("list", help="list an organisation's members")
+    p.add_argument("org")
+    p.set_defaults(handler=_member_list)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_verb", metavar="ACTION")
+    p = token.add_parser("create", help="create a token and print it once")
+    p.add_argument("email")
+    p.add_argument("--org", required=True)
+    p.add_argument("--name", default="CLI token")
+    p.set_defaults(handler=_token_create)
+    p = token.add_parser("revoke", help="revoke a token by its prefix (as listed) or full value")
+    p.add_argument("token", help="the token or its first 10 characters")
+    p.add_argument("--org", required=True)
+    p.set_defaults(handler=_token_revoke)
+    p = token.add_parser("list", help="list a user's tokens in an organisation")
+    p.add_argument("email")
+    p.add_argument("--org", required=True)
+    p.set_defaults(handler=_token_list)
+
+    audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_verb", metavar="ACTION")
+    p = audit.add_parser("verify", help="recompute every audit chain")
+    p.add_argument("--org", help="only this organisation")
+    p.set_defaults(handler=_audit_verify)
+
+    p = sub.add_parser("permissions", help="print the permission table as Markdown (docs/permissions.md)")
+    p.set_defaults(handler=_permissions)
+
+
+def _setup() -> None:
+    from accord.cli import setup_django
+
+    setup_django()
+
+
+def _org(slug: str) -> Any:
+    from accord.core.models import Organization
+
+    org = Organization.objects.filter(slug=slug).first()
+    if org is None:
+        raise CliError(f"no organisation with the slug '{slug}' (see `accord org list`)")
+    return org
+
+
+def _user(email: str) -> Any:
+    from accord.core.selectors import user_by_email
+
+    user = user_by_email(email)
+    if user is None:
+        raise CliError(f"no user with the e-mail address '{email}' (see `accord user create`)")
+    return user
+
+
+def _org_create(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.services import do_create_organization
+
+    org = do_create_organization(None, slug=args.slug, name=args.name, timezone_name=args.timezone,
+                                 currency=args.currency)
+    print(f"created organisation {org.slug} ({org.name}, {org.timezone}, {org.currency})")
+    return 0
+
+
+def _org_list(args: argparse.Namespace) -> int:
+    _setup()
+    from django.db.models import Count
+
+    from accord.core.models import Membership, Organization
+
+    counts = dict(Membership.unscoped.values_list("organization").annotate(n=Count("id")).values_list(
+        "organization", "n"))
+    for org in Organization.objects.order_by("slug"):
+        print(f"{org.slug}\t{org.name}\t{org.timezone}\t{org.currency}\t{counts.get(org.pk, 0)} members")
+    return 0
+
+
+def _org_governance(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.selectors import governance
+    from accord.core.services import do_update_governance
+
+    org = _org(args.slug)
+    changes = {k: v for k in ("ciso_reports_to", "ciso_model", "dpo_model") if (v := getattr(args, k))}
+    profile = do_update_governance(None, org, **changes) if changes else governance(org)
+    print(f"ciso_reports_to={profile.ciso_reports_to} ciso_model={profile.ciso_model} dpo_model={profile.dpo_model}")
+    return 0
+
+
+def _user_create(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.services import do_create_user
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
+        if not password:
+            raise CliError("the password read from standard input is empty")
+    user = do_create_user(args.email, password=password, full_name=args.name)
+    print(f"created user {user.email}" + ("" if password else " (no password yet)"))
+    return 0
+
+
+def _member_add(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.services import do_add_member
+
+    org, user = _org(args.org), _user(args.email)
+    m = do_add_member(None, org, user, args.role, external=args.external,
+                      board_representative=args.board_representative)
+    print(f"{user.email} is now {m.get_role_display()} of {org.slug}" + (" (external)" if m.external else ""))
+    return 0
+
+
+def _member_list(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.selectors import members
+
+    for m in members(_org(args.org)):
+        flags = ",".join(f for f, on in (("external", m.external), ("board", m.board_representative)) if on)
+        print(f"{m.user.email}\t{m.role}\t{flags}")
+    return 0
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.services import do_create_token
+
+    _, plaintext = do_create_token(None, _org(args.org), _user(args.email), name=args.name)
+    print(plaintext)
+    print("Store this token now: it is not shown again.", file=sys.stderr)
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.models import ApiToken
+    from accord.core.services import do_revoke_token, hash_token
+
+    org = _org(args.org)
+    tokens = ApiToken.objects.for_org(org).select_related("user")
+    matches = list(tokens.filter(token_hash=hash_token(args.token))) or list(tokens.filter(prefix=args.token[:10]))
+    if len(matches) != 1:
+        raise CliError(f"{'no' if not matches else 'more than one'} token of {org.slug} matches '{args.token[:10]}'")
+    do_revoke_token(None, org, matches[0])
+    print(f"revoked token {matches[0].prefix}… of {matches[0].user.email}")
+    return 0
+
+
+def _token_list(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.selectors import tokens_of
+
+    for t in tokens_of(_org(args.org), _user(args.email)):
+        state = "revoked" if t.revoked_at else "active"
+        used = t.last_used_at.isoformat() if t.last_used_at else "never used"
+        print(f"{t.prefix}\t{t.name}\t{state}\t{used}")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.audit import verify_chain
+    from accord.core.models import Organization
+
+    orgs = [_org(args.org)] if args.org else list(Organization.objects.order_by("slug"))
+    events = 0
+    for org in orgs:
+        report = verify_chain(org)
+        if not report.ok:
+            print(f"audit chain of {org.slug} is broken at event #{report.first_bad_seq}: {report.problem}",
+                  file=sys.stderr)
+            return 1
+        events += report.events
+    print(f"audit chains intact: {len(orgs)} organisation(s), {events} event(s)")
+    return 0
+
+
+def _permissions(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.core.permissions import render_markdown
+
+    sys.stdout.write(render_markdown())
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    from accord.core.demo import load_demo
+
+    if args.scale < 0:
+        raise CliError("--scale must be 0 or more")
+    call_command("migrate", interactive=False, verbosity=0)
+    summary = load_demo(scale=args.scale, log=lambda line: print(line, file=sys.stderr))
+    print(summary)
+    if args.no_serve:
+        return 0
+    return _serve(argparse.Namespace(host=args.host, port=args.port, workers=0))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    from accord.core.server import run_server
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
+    print(f"Accord is serving on http://{args.host}:{args.port}/ ({workers} workers); Ctrl-C stops it.",
+          file=sys.stderr)
+    run_server(args.host, args.port, workers)
+    return 0

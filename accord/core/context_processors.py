@@ -1,0 +1,28 @@
+"""Template context every page needs: the current organisation, the user's role and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from accord.core.permissions import actions_for
+from accord.core.selectors import memberships_of
+
+
+def workspace(request: HttpRequest) -> dict[str, Any]:
+    """`org`, `membership`, `can` (the role's actions) and `my_memberships` for the navigation."""
+    membership = getattr(request, "membership", None)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def my_memberships() -> list[Any]:
+        return list(memberships_of(user))
+
+    return {
+        "org": membership.organization if membership else None,
+        "membership": membership,
+        "can": actions_for(membership.role) if membership else frozenset(),
+        "my_memberships": my_memberships,
+    }

@@ -1,0 +1,44 @@
+"""Forms of the core app. They parse and show input; services decide what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label="E-mail address of an existing Accord user")
+    role = forms.ChoiceField(choices=Role.choices)
+    external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
+    board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
+
+
+class MemberChangeForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
+    board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
+
+
+class GovernanceForm(forms.Form):
+    ciso_reports_to = forms.ChoiceField(choices=CisoReportsTo.choices, label="The CISO reports to")
+    ciso_model = forms.ChoiceField(choices=CisoModel.choices, label="CISO function")
+    dpo_model = forms.ChoiceField(choices=DpoModel.choices, label="DPO function")
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(required=False, label="Actor e-mail")
+    object_type = forms.ChoiceField(required=False, label="Object type")
+    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, object_types: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["object_type"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        field.choices = [("", "Any type"), *((t, t) for t in object_types)]
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Token name", help_text="What will use it, e.g. 'SIEM export'.")

@@ -1,0 +1,219 @@
+"""Organisations (tenants), users, memberships, the governance profile, API tokens and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from zoneinfo import available_timezones
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.timezone import now
+
+from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role
+from accord.core.tenancy import TenantManager, TenantModel
+
+SLUG_VALIDATOR = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    "Use 1 to 50 lower-case letters, digits and inner hyphens, for example 'acme-health'.",
+)
+
+
+def validate_timezone(value: str) -> None:
+    """Accept only IANA time-zone names such as 'Europe/Paris'."""
+    if value not in available_timezones():
+        raise ValidationError(f"'{value}' is not a time zone name; use an IANA name such as 'Europe/Paris'.")
+
+
+def validate_currency(value: str) -> None:
+    """Accept three upper-case letters (ISO 4217)."""
+    if len(value) != 3 or not value.isalpha() or not value.isupper():
+        raise ValidationError(f"'{value}' is not an ISO 4217 currency code such as 'EUR'.")
+
+
+class UserManager(BaseUserManager["User"]):
+    """Users are identified by their e-mail address."""
+
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in; what they may do comes from their memberships, never from flags here."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        ordering = ("email",)
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+
+class Organization(models.Model):
+    """The tenant: one client organisation, with its own data, members and audit chain."""
+
+    slug = models.CharField(max_length=50, unique=True, validators=[SLUG_VALIDATOR])
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    currency = models.CharField(max_length=3, default="EUR", validators=[validate_currency])
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TenantModel):
+    """A user's one role in one organisation; `external` marks a virtual CISO/DPO."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    external = models.BooleanField(default=False)
+    board_representative = models.BooleanField(
+        default=False,
+        help_text="Signs for the CEO/board where the governance profile asks for it (admin or viewer only).",
+    )
+    created_at = models.DateTimeField(default=now)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "user__email")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_one_per_user_and_org"),
+            models.CheckConstraint(
+                condition=models.Q(board_representative=False) | models.Q(role__in=["admin", "viewer"]),
+                name="membership_board_rep_is_admin_or_viewer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.email} ({self.get_role_display()})"
+
+
+class GovernanceProfile(TenantModel):
+    """Who the CISO reports to and how CISO and DPO are staffed; decides who co-signs."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="governance")
+    ciso_reports_to = models.CharField(max_length=10, choices=CisoReportsTo.choices, default=CisoReportsTo.CIO)
+    ciso_model = models.CharField(max_length=10, choices=CisoModel.choices, default=CisoModel.INTERNAL)
+    dpo_model = models.CharField(max_length=10, choices=DpoModel.choices, default=DpoModel.INTERNAL)
+    updated_at = models.DateTimeField(default=now)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization",)
+
+    def __str__(self) -> str:
+        return f"Governance of {self.organization_id}"
+
+
+class ApiToken(TenantModel):
+    """A bearer token for one user in one organisation; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, help_text="The first characters, to recognise a token in lists.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "-created_at")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AuditChain(TenantModel):
+    """The head of one organisation's audit chain; its row is the lock that serialises appends."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.PROTECT, related_name="audit_chain")
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization",)
+
+    def __str__(self) -> str:
+        return f"Audit chain of {self.organization_id} at {self.last_seq}"
+
+
+class AuditEvent(TenantModel):
+    """One append-only, hash-chained record of a write to tenant data.
+
+    `actor_id` is a plain number, not a foreign key, so that nothing done to users can change an
+    audit row. `hash` = SHA-256 over the canonical JSON of the event's fields and `prev_hash`.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=254)
+    action = models.CharField(max_length=30)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "-seq")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "seq"], name="auditevent_seq_unique_per_org"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "object_type", "object_id"], name="auditevent_object_idx"),
+            models.Index(fields=["organization", "at"], name="auditevent_at_idx"),
+            models.Index(fields=["organization", "actor_id"], name="auditevent_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,116 @@
+"""Reads of the core app, always scoped to one organisation (and to the user where it matters).
+
+`access_*` helpers answer `Http404` alike for "does not exist" and "not yours".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Membership, Organization, User
+from accord.core.services import hash_token
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """The user's memberships with their organisations, for the switcher."""
+    return Membership.unscoped.filter(user=user).select_related("organization").order_by("organization__name")
+
+
+def access_membership(user: User, org_slug: str) -> Membership:
+    """The user's membership in the organisation named by `org_slug`, or 404."""
+    if not user.is_authenticated:
+        raise Http404("No such organisation.")
+    membership = memberships_of(user).filter(organization__slug=org_slug).first()
+    if membership is None:
+        raise Http404("No such organisation.")
+    return membership
+
+
+def user_by_email(email: str) -> User | None:
+    """The user with this e-mail address (case-insensitive), or None. Users are global."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def members(org: Organization) -> QuerySet[Membership]:
+    """The organisation's members, users joined in."""
+    return Membership.objects.for_org(org).select_related("user").order_by("user__email")
+
+
+def access_member(org: Organization, membership_id: int) -> Membership:
+    """One membership of `org`, or 404."""
+    m = members(org).filter(pk=membership_id).first()
+    if m is None:
+        raise Http404("No such member.")
+    return m
+
+
+def governance(org: Organization) -> GovernanceProfile:
+    """The organisation's governance profile."""
+    return GovernanceProfile.objects.for_org(org).get()
+
+
+def tokens_of(org: Organization, user: User) -> QuerySet[ApiToken]:
+    """The user's tokens in `org`, newest first."""
+    return ApiToken.objects.for_org(org).filter(user=user).order_by("-created_at")
+
+
+def access_token(org: Organization, user: User, token_id: int) -> ApiToken:
+    """One of the user's tokens in `org`, or 404."""
+    token = tokens_of(org, user).filter(pk=token_id).select_related("user").first()
+    if token is None:
+        raise Http404("No such token.")
+    return token
+
+
+def token_by_plaintext(plaintext: str) -> ApiToken | None:
+    """The active token with this plaintext, with its user and organisation, or None."""
+    token = (
+        ApiToken.unscoped.select_related("user", "organization")
+        .filter(token_hash=hash_token(plaintext), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Filters of the audit trail page and API."""
+
+    actor: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    action: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def audit_events(org: Organization, filters: AuditFilter | None = None) -> QuerySet[AuditEvent]:
+    """The organisation's audit events, newest first, filtered."""
+    f = filters or AuditFilter()
+    qs = AuditEvent.objects.for_org(org).order_by("-seq")
+    if f.actor:
+        qs = qs.filter(actor_label__iexact=f.actor.strip())
+    if f.object_type:
+        qs = qs.filter(object_type=f.object_type)
+    if f.object_id:
+        qs = qs.filter(object_id=f.object_id)
+    if f.action:
+        qs = qs.filter(action=f.action)
+    if f.since:
+        qs = qs.filter(at__date__gte=f.since)
+    if f.until:
+        qs = qs.filter(at__date__lte=f.until)
+    return qs
+
+
+def audit_object_types(org: Organization) -> list[str]:
+    """The object types present in the trail, for the filter menu."""
+    return list(
+        AuditEvent.objects.for_org(org).order_by("object_type").values_list("object_type", flat=True).distinct()
+    )

@@ -1,0 +1,227 @@
+"""Writes of the core app. Each `do_<verb>_<noun>` validates, writes, appends its audit event and
+returns the object, inside one transaction. Validation problems raise `ValidationError` keyed by
+field, which every front turns into its own error shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from accord.core import audit
+from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role
+from accord.core.models import ApiToken, GovernanceProfile, Membership, Organization, User
+
+MEMBERSHIP_FIELDS = ("user", "role", "external", "board_representative")
+GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model")
+ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency")
+TOKEN_PREFIX = "acc_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for, not a secret
+
+
+def _full_clean(obj: Any, *, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def do_create_organization(
+    actor: User | None, *, slug: str, name: str, timezone_name: str = "UTC", currency: str = "EUR"
+) -> Organization:
+    """Create a tenant with its governance profile and an audit chain whose first event is its birth."""
+    org = Organization(slug=slug.strip().lower(), name=name.strip(), timezone=timezone_name,
+                       currency=currency.strip().upper())
+    _full_clean(org)
+    if Organization.objects.filter(slug=org.slug).exists():
+        raise ValidationError({"slug": f"An organisation with the slug '{org.slug}' already exists."})
+    org.save()
+    audit.start_chain(org)
+    GovernanceProfile.objects.for_org(org).create(organization=org)
+    audit.record(org, actor, AuditAction.CREATE, org, changes=audit.diff({}, audit.snapshot(org, ORGANIZATION_FIELDS)))
+    return org
+
+
+@transaction.atomic
+def do_update_organization(actor: User, org: Organization, **fields: Any) -> Organization:
+    """Change an organisation's name, time zone or currency."""
+    allowed = {"name", "timezone", "currency"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    before = audit.snapshot(org, ORGANIZATION_FIELDS)
+    for name, value in fields.items():
+        setattr(org, name, value)
+    _full_clean(org)
+    changes = audit.diff(before, audit.snapshot(org, ORGANIZATION_FIELDS))
+    if changes:
+        org.save(update_fields=list(changes))
+        audit.record(org, actor, AuditAction.UPDATE, org, changes=changes)
+    return org
+
+
+def do_create_user(email: str, *, password: str | None = None, full_name: str = "") -> User:
+    """Create a sign-in; users are global, their rights come from memberships."""
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": f"'{email}' is not an e-mail address."}) from None
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": f"A user with the e-mail address {email} already exists."})
+    user = User(email=email, full_name=full_name.strip())
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, full_name=full_name.strip())
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    return user
+
+
+def _validate_membership(m: Membership) -> None:
+    _full_clean(m, exclude=["organization", "user"])
+    if m.board_representative and m.role not in (Role.ADMIN, Role.VIEWER):
+        raise ValidationError({"board_representative": "Only an admin or a viewer (board) member can represent "
+                                                        "the CEO/board."})
+
+
+@transaction.atomic
+def do_add_member(
+    actor: User | None, org: Organization, user: User, role: str, *, external: bool = False,
+    board_representative: bool = False,
+) -> Membership:
+    """Give `user` one role in `org`."""
+    if Membership.objects.for_org(org).filter(user=user).exists():
+        raise ValidationError({"user": f"{user.email} is already a member of {org.name}."})
+    m = Membership(organization=org, user=user, role=role, external=external,
+                   board_representative=board_representative)
+    _validate_membership(m)
+    try:
+        with transaction.atomic():
+            m.save()
+    except IntegrityError:
+        raise ValidationError({"user": f"{user.email} is already a member of {org.name}."}) from None
+    audit.record(org, actor, AuditAction.CREATE, m, changes=audit.diff({}, audit.snapshot(m, MEMBERSHIP_FIELDS)),
+                 object_repr=f"{user.email} as {m.get_role_display()}")
+    return m
+
+
+def _admins_left(org: Organization, excluding: Membership) -> int:
+    return Membership.objects.for_org(org).filter(role=Role.ADMIN).exclude(pk=excluding.pk).count()
+
+
+@transaction.atomic
+def do_change_member(
+    actor: User, org: Organization, membership: Membership, *, role: str | None = None,
+    external: bool | None = None, board_representative: bool | None = None,
+) -> Membership:
+    """Change a member's role or flags; an organisation always keeps at least one admin."""
+    membership = Membership.objects.for_org(org).select_for_update().get(pk=membership.pk)
+    before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
+    if role is not None:
+        if membership.role == Role.ADMIN and role != Role.ADMIN and _admins_left(org, membership) == 0:
+            raise ValidationError({"role": "The organisation's last admin cannot lose the admin role."})
+        membership.role = role
+    if external is not None:
+        membership.external = external
+    if board_representative is not None:
+        membership.board_representative = board_representative
+    _validate_membership(membership)
+    changes = audit.diff(before, audit.snapshot(membership, MEMBERSHIP_FIELDS))
+    if changes:
+        membership.save(update_fields=list(changes))
+        audit.record(org, actor, AuditAction.UPDATE, membership, changes=changes,
+                     object_repr=f"{membership.user.email} as {membership.get_role_display()}")
+    return membership
+
+
+@transaction.atomic
+def do_remove_member(actor: User, org: Organization, membership: Membership) -> None:
+    """Remove a member and revoke their tokens for this organisation; the last admin stays."""
+    membership = Membership.objects.for_org(org).select_for_update().get(pk=membership.pk)
+    if membership.role == Role.ADMIN and _admins_left(org, membership) == 0:
+        raise ValidationError({"user": "The organisation's last admin cannot be removed."})
+    before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
+    repr_ = f"{membership.user.email} as {membership.get_role_display()}"
+    pk = membership.pk
+    for token in ApiToken.objects.for_org(org).filter(user_id=membership.user_id, revoked_at__isnull=True):
+        do_revoke_token(actor, org, token)
+    membership.delete()
+    audit.record(org, actor, AuditAction.DELETE, object_type="core.membership", object_id=pk, object_repr=repr_,
+                 changes=audit.diff(before, dict.fromkeys(before)))
+
+
+@transaction.atomic
+def do_update_governance(actor: User | None, org: Organization, **fields: Any) -> GovernanceProfile:
+    """Set who the CISO reports to and how the CISO and DPO functions are staffed."""
+    unknown = set(fields) - set(GOVERNANCE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown governance field."))
+    profile = GovernanceProfile.objects.for_org(org).select_for_update().get()
+    before = audit.snapshot(profile, GOVERNANCE_FIELDS)
+    choices: dict[str, type[models.TextChoices]] = {"ciso_reports_to": CisoReportsTo, "ciso_model": CisoModel, "dpo_model": DpoModel}
+    errors: dict[str, str] = {}
+    for name, value in fields.items():
+        allowed = [c.value for c in choices[name]]
+        if value not in allowed:
+            errors[name] = f"'{value}' is not one of: {', '.join(allowed)}."
+        else:
+            setattr(profile, name, value)
+    if errors:
+        raise ValidationError(errors)
+    if profile.ciso_model == CisoModel.HYBRID and profile.ciso_reports_to == CisoReportsTo.CIO:
+        raise ValidationError({"ciso_reports_to": "A hybrid CIO-CISO cannot report to the CIO: "
+                                                  "choose the CEO or the board."})
+    changes = audit.diff(before, audit.snapshot(profile, GOVERNANCE_FIELDS))
+    if changes:
+        profile.updated_at = timezone.now()
+        profile.save(update_fields=[*changes, "updated_at"])
+        audit.record(org, actor, AuditAction.UPDATE, profile, changes=changes, object_repr="Governance profile")
+    return profile
+
+
+def hash_token(plaintext: str) -> str:
+    """Tokens carry 256 bits of randomness, so a plain SHA-256 is a safe, fast lookup key."""
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+@transaction.atomic
+def do_create_token(actor: User | None, org: Organization, user: User, *, name: str = "") -> tuple[ApiToken, str]:
+    """Create a token for `user` in `org`; the plaintext is returned once and never stored."""
+    if not Membership.objects.for_org(org).filter(user=user).exists():
+        raise ValidationError({"user": f"{user.email} is not a member of {org.name}."})
+    name = (name or "API token").strip()[:100]
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.for_org(org).create(
+        organization=org, user=user, name=name, prefix=plaintext[:10], token_hash=hash_token(plaintext)
+    )
+    audit.record(org, actor, AuditAction.CREATE, token, object_repr=f"token {token.prefix}… of {user.email}",
+                 changes={"user": [None, user.pk], "name": [None, name]})
+    return token, plaintext
+
+
+@transaction.atomic
+def do_revoke_token(actor: User | None, org: Organization, token: ApiToken) -> ApiToken:
+    """Revoke a token; a revoked token stays listed for the record."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(org, actor, AuditAction.REVOKE, token, object_repr=f"token {token.prefix}… of {token.user.email}",
+                     changes={"revoked_at": [None, audit.to_audit_value(token.revoked_at)]})
+    return token
+
+
+def touch_token(token: ApiToken) -> None:
+    """Record when a token was last used, at most once a minute (not an audited change)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.for_org(token.organization).filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -1,0 +1,194 @@
+"""Web pages of the core app: thin, each parses input, calls one service or selector, renders."""
+
+from __future__ import annotations
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accord.core import selectors, services
+from accord.core.choices import Role
+from accord.core.forms import (
+    AuditFilterForm,
+    GovernanceForm,
+    MemberAddForm,
+    MemberChangeForm,
+    TokenCreateForm,
+)
+from accord.core.permissions import allows
+from accord.core.web import OrgRequest, apply_errors, is_htmx, org_view
+
+AUDIT_PAGE_SIZE = 50
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to their last organisation, their only one, or the chooser."""
+    memberships = list(selectors.memberships_of(request.user))  # type: ignore[arg-type]
+    slugs = [m.organization.slug for m in memberships]
+    last = request.session.get("last_org")
+    if last in slugs:
+        return redirect("core:dashboard", org=last)
+    if len(slugs) == 1:
+        return redirect("core:dashboard", org=slugs[0])
+    return render(request, "core/org_list.html", {"memberships": memberships})
+
+
+@login_required
+@require_GET
+def org_list(request: HttpRequest) -> HttpResponse:
+    memberships = list(selectors.memberships_of(request.user))  # type: ignore[arg-type]
+    return render(request, "core/org_list.html", {"memberships": memberships})
+
+
+@org_view("organization.view")
+@require_GET
+def dashboard(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    by_role = dict(
+        selectors.members(org).order_by().values_list("role").annotate(n=Count("id")).values_list("role", "n")
+    )
+    recent = list(selectors.audit_events(org)[:8]) if allows(request.membership.role, "audit.view") else []
+    context = {
+        "governance": selectors.governance(org),
+        "role_counts": [(Role(r).label, by_role.get(r, 0)) for r in Role],
+        "member_total": sum(by_role.values()),
+        "recent_events": recent,
+        "user_has_mfa": is_mfa_enabled(request.user),
+        "panels": [],
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+@org_view("member.view")
+@require_http_methods(["GET", "POST"])
+def members(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST":
+        if not allows(request.membership.role, "member.manage"):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            user = selectors.user_by_email(form.cleaned_data["email"])
+            if user is None:
+                form.add_error("email", "No Accord user has this e-mail address; an operator creates users "
+                                        "with `accord user create`.")
+            else:
+                try:
+                    services.do_add_member(request.user, org, user, form.cleaned_data["role"],  # type: ignore[arg-type]
+                                           external=form.cleaned_data["external"],
+                                           board_representative=form.cleaned_data["board_representative"])
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    messages.success(request, f"{user.email} joined {org.name}.")
+                    return redirect("core:members", org=org.slug)
+    return render(request, "core/members.html", {"members": selectors.members(org), "form": form})
+
+
+@org_view("member.manage")
+@require_http_methods(["GET", "POST"])
+def member_edit(request: OrgRequest, member_id: int) -> HttpResponse:
+    org = request.org
+    membership = selectors.access_member(org, member_id)
+    initial = {"role": membership.role, "external": membership.external,
+               "board_representative": membership.board_representative}
+    form = MemberChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_change_member(request.user, org, membership, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{membership.user.email} now holds the role {membership.get_role_display()}.")
+            return redirect("core:members", org=org.slug)
+    template = "core/_member_edit.html" if is_htmx(request) else "core/member_edit.html"
+    return render(request, template, {"member": membership, "form": form})
+
+
+@org_view("member.manage")
+@require_POST
+def member_remove(request: OrgRequest, member_id: int) -> HttpResponse:
+    org = request.org
+    membership = selectors.access_member(org, member_id)
+    try:
+        services.do_remove_member(request.user, org, membership)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{membership.user.email} no longer belongs to {org.name}.")
+    return redirect("core:members", org=org.slug)
+
+
+@org_view("governance.view")
+@require_http_methods(["GET", "POST"])
+def governance(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    profile = selectors.governance(org)
+    initial = {"ciso_reports_to": profile.ciso_reports_to, "ciso_model": profile.ciso_model,
+               "dpo_model": profile.dpo_model}
+    form = GovernanceForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not allows(request.membership.role, "governance.change"):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            try:
+                services.do_update_governance(request.user, org, **form.cleaned_data)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Governance profile saved.")
+                return redirect("core:governance", org=org.slug)
+    return render(request, "core/governance.html", {"profile": profile, "form": form})
+
+
+@org_view("audit.view")
+@require_GET
+def audit_trail(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types(org))
+    filters = selectors.AuditFilter()
+    if form.is_valid():
+        filters = selectors.AuditFilter(**{k: v for k, v in form.cleaned_data.items() if v})
+    page = Paginator(selectors.audit_events(org, filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "core/_audit_table.html" if is_htmx(request) else "core/audit_trail.html"
+    return render(request, template, context)
+
+
+@org_view("token.manage_own")
+@require_http_methods(["GET", "POST"])
+def tokens(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    form = TokenCreateForm(request.POST or None)
+    plaintext = None
+    if request.method == "POST" and form.is_valid():
+        _, plaintext = services.do_create_token(request.user, org, request.user,  # type: ignore[arg-type]
+                                                name=form.cleaned_data["name"])
+        form = TokenCreateForm()
+    user_tokens = selectors.tokens_of(org, request.user)  # type: ignore[arg-type]
+    return render(request, "core/tokens.html", {"tokens": user_tokens, "form": form, "plaintext": plaintext})
+
+
+@org_view("token.manage_own")
+@require_POST
+def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
+    org = request.org
+    token = selectors.access_token(org, request.user, token_id)  # type: ignore[arg-type]
+    services.do_revoke_token(request.user, org, token)  # type: ignore[arg-type]
+    messages.success(request, f"Token {token.name} revoked.")
+    return redirect("core:tokens", org=org.slug)

@@ -1,0 +1,18 @@
+"""Loaded by pytest before Django (`-p accord.testenv` in pyproject.toml): test-run settings.
+
+Tests run with production-like settings (DEBUG off) plus what a test run needs: a fixed secret key,
+plain HTTP, the test client's host name and an in-process cache. Variables already set win, so
+`ACCORD_DATABASE_URL=postgres://… make test` runs the same suite on PostgreSQL.
+"""
+
+import os
+
+for _name, _value in {
+    "ACCORD_DEBUG": "0",
+    "ACCORD_SECRET_KEY": "test-only-secret-key-that-is-long-enough-0123456789",
+    "ACCORD_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    "ACCORD_HTTPS": "0",
+    "ACCORD_CACHE": "locmem",
+    "DJANGO_SETTINGS_MODULE": "accord.settings",
+}.items():
+    os.environ.setdefault(_name, _value)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from accord.api import api
+from accord.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("orgs/", core_views.org_list, name="org_list"),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("o/<str:org>/", include("accord.core.urls")),
+]

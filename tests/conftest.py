@@ -1,0 +1,72 @@
+"""Personas shared by every test: one per role in organisation A, a vCISO, and an outsider in B."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accord.core.choices import Role
+from accord.core.models import Organization
+from tests.factories import Persona, make_member, make_org
+
+
+@pytest.fixture
+def org_a(db: None) -> Organization:
+    return make_org("org-a", name="Alpha Clinic")
+
+
+@pytest.fixture
+def org_b(db: None) -> Organization:
+    # Canary: nothing of B may ever show up in A's pages, lists or exports.
+    return make_org("org-b", name="CANARYB Bank")
+
+
+@pytest.fixture
+def admin(org_a: Organization) -> Persona:
+    return make_member(org_a, Role.ADMIN, email="admin@a.test", board_representative=True)
+
+
+@pytest.fixture
+def cio(org_a: Organization) -> Persona:
+    return make_member(org_a, Role.CIO, email="cio@a.test")
+
+
+@pytest.fixture
+def ciso(org_a: Organization) -> Persona:
+    return make_member(org_a, Role.CISO, email="ciso@a.test")
+
+
+@pytest.fixture
+def dpo(org_a: Organization) -> Persona:
+    return make_member(org_a, Role.DPO, email="dpo@a.test")
+
+
+@pytest.fixture
+def vciso(org_a: Organization) -> Persona:
+    return make_member(org_a, Role.CISO, email="vciso@consultancy.test", external=True)
+
+
+@pytest.fixture
+def auditor(org_a: Organization) -> Persona:
+    return make_member(org_a, Role.AUDITOR, email="auditor@a.test")
+
+
+@pytest.fixture
+def viewer(org_a: Organization) -> Persona:
+    return make_member(org_a, Role.VIEWER, email="board@a.test")
+
+
+@pytest.fixture
+def contributor(org_a: Organization) -> Persona:
+    return make_member(org_a, Role.CONTRIBUTOR, email="contributor@a.test")
+
+
+@pytest.fixture
+def outsider(org_b: Organization) -> Persona:
+    return make_member(org_b, Role.ADMIN, email="admin@canaryb.test", full_name="CANARYB Admin")
+
+
+def signed_in(persona: Persona) -> Client:
+    client = Client()
+    client.force_login(persona.user)
+    return client

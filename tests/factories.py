@@ -1,0 +1,52 @@
+"""Test data builders: organisations, members with roles, tokens. Always through the services."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from accord.core import services
+from accord.core.models import Membership, Organization, User
+
+PASSWORD = "correct-horse-battery-staple"
+_seq = itertools.count(1)
+
+
+def make_org(slug: str | None = None, *, name: str | None = None) -> Organization:
+    n = next(_seq)
+    slug = slug or f"org-{n}"
+    return services.do_create_organization(None, slug=slug, name=name or f"Organisation {slug}")
+
+
+def make_user(email: str | None = None, *, full_name: str = "") -> User:
+    return services.do_create_user(email or f"user{next(_seq)}@example.test", password=PASSWORD, full_name=full_name)
+
+
+@dataclass
+class Persona:
+    """A user with one role in one organisation, and the means to call the API as them."""
+
+    user: User
+    membership: Membership
+    org: Organization
+    _token: str | None = None
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            _, self._token = services.do_create_token(None, self.org, self.user, name="tests")
+        return self._token
+
+    def auth(self) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
+
+
+def make_member(org: Organization, role: str, *, email: str | None = None, external: bool = False,
+                board_representative: bool = False, full_name: str = "") -> Persona:
+    user = make_user(email or f"{role}-{next(_seq)}@{org.slug}.test", full_name=full_name)
+    m = services.do_add_member(None, org, user, role, external=external, board_representative=board_representative)
+    return Persona(user=user, membership=m, org=org)
