@@ -70,3 +70,9 @@ def signed_in(persona: Persona) -> Client:
     client = Client()
     client.force_login(persona.user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(settings):
+    """Argon2 stays the hasher, with test-sized cost parameters (production uses Django's defaults)."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.TestArgon2PasswordHasher"]

@@ -167,7 +167,9 @@ def do_update_governance(actor: User | None, org: Organization, **fields: Any) -
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown governance field."))
     profile = GovernanceProfile.objects.for_org(org).select_for_update().get()
     before = audit.snapshot(profile, GOVERNANCE_FIELDS)
-    choices: dict[str, type[models.TextChoices]] = {"ciso_reports_to": CisoReportsTo, "ciso_model": CisoModel, "dpo_model": DpoModel}
+    choices: dict[str, type[models.TextChoices]] = {
+        "ciso_reports_to": CisoReportsTo, "ciso_model": CisoModel, "dpo_model": DpoModel,
+    }
     errors: dict[str, str] = {}
     for name, value in fields.items():
         allowed = [c.value for c in choices[name]]

@@ -167,7 +167,7 @@ def test_concurrent_writers_leave_one_unbroken_chain():
                 with transaction.atomic():
                     services.do_add_member(None, org, user, "contributor") if i == 0 else \
                         services.do_update_governance(None, org, ciso_reports_to=["board", "ceo"][i % 2])
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()

@@ -1,0 +1,78 @@
+import io
+
+import pytest
+
+from accord.cli import main
+from accord.core.models import ApiToken, Membership, Organization, User
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_org_user_member_and_token_commands_build_a_tenant(db, capsys, monkeypatch):
+    assert run(capsys, "org", "create", "acme", "--name", "Acme", "--timezone", "Europe/Paris")[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-enough-passphrase\n"))
+    assert run(capsys, "user", "create", "ciso@acme.test", "--password-stdin")[0] == 0
+    assert User.objects.get(email="ciso@acme.test").check_password("a-long-enough-passphrase")
+    assert run(capsys, "member", "add", "acme", "ciso@acme.test", "ciso", "--external")[0] == 0
+    code, out, _ = run(capsys, "member", "list", "acme")
+    assert "ciso@acme.test\tciso\texternal" in out
+    code, out, err = run(capsys, "token", "create", "ciso@acme.test", "--org", "acme")
+    assert code == 0
+    assert out.startswith("acc_")
+    assert "not shown again" in err
+    org = Organization.objects.get(slug="acme")
+    assert ApiToken.objects.for_org(org).count() == 1
+    assert run(capsys, "token", "revoke", out.strip()[:10], "--org", "acme")[0] == 0
+    assert ApiToken.objects.for_org(org).get().revoked_at is not None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["org", "create", "Bad Slug!", "--name", "x"], "slug"),
+        (["org", "create", "ok", "--name", "x", "--timezone", "Mars/Base"], "time zone"),
+        (["member", "add", "nowhere", "a@b.test", "cio"], "no organisation"),
+        (["token", "create", "ghost@x.test", "--org", "nowhere"], "no organisation"),
+        (["org", "governance", "nowhere"], "no organisation"),
+    ],
+)
+def test_errors_are_one_line_and_exit_non_zero(db, capsys, args, message):
+    code, _, err = run(capsys, *args)
+    assert code != 0
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_a_usage_error_exits_2(db, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["member", "add", "acme"])
+    assert exc.value.code == 2
+
+
+def test_governance_can_be_shown_and_changed(org_a, capsys):
+    code, out, _ = run(capsys, "org", "governance", "org-a", "--ciso-model", "external", "--ciso-reports-to", "ceo")
+    assert code == 0
+    assert "ciso_model=external" in out
+
+
+def test_demo_loads_idempotently_and_prints_the_logins(db, capsys):
+    assert run(capsys, "demo", "--no-serve")[0] == 0
+    first = (Organization.objects.count(), Membership.unscoped.count(), User.objects.count())
+    code, out, _ = run(capsys, "demo", "--no-serve")
+    assert code == 0
+    assert (Organization.objects.count(), Membership.unscoped.count(), User.objects.count()) == first
+    assert first[0] >= 3
+    assert "consultant@vciso.example" in out
+    assert "accord-demo-2026" in out
+    consultant = User.objects.get(email="consultant@vciso.example")
+    assert Membership.unscoped.filter(user=consultant).count() == first[0]
+    assert run(capsys, "audit", "verify")[0] == 0
+
+
+def test_django_management_commands_run_under_accord(db, capsys):
+    assert run(capsys, "check")[0] == 0
