@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth
+from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +91,4 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/orgs/", core_router)
+api.add_router("/orgs/", risks_router)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ninja",
     "accord.core",
+    "accord.risks",
 ]
 
 MIDDLEWARE = [

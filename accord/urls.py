@@ -10,4 +10,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("o/<str:org>/", include("accord.core.urls")),
+    path("o/<str:org>/risks/", include("accord.risks.urls")),
 ]

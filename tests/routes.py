@@ -44,8 +44,25 @@ def seed_core(org: Organization) -> Seed:
     return {"org": org, "member": other.membership}
 
 
+def seed_risks(org: Organization) -> Seed:
+    """A risk (with an acceptance awaiting signatures) and an appetite draft in `org`."""
+    import datetime as dt
+
+    from accord.risks import services as risk_services
+
+    owner = make_member(org, "ciso", full_name=f"{org.name} risk owner")
+    risk = risk_services.do_create_risk(owner.user, org, {
+        "title": f"{org.name} ransomware", "category": "cyber_security", "likelihood": 4, "impact": 4,
+        "owner": owner.user.email, "description": f"{org.name} canary description"})
+    acceptance = risk_services.do_request_acceptance(
+        owner.user, org, risk, justification=f"{org.name} accepts", expires_on=dt.date.today() + dt.timedelta(days=60))
+    appetite = risk_services.do_draft_appetite(owner.user, org, statement=f"{org.name} appetite",
+                                               category_levels={"cyber_security": "medium"})
+    return {"risk": risk, "acceptance": acceptance, "appetite": appetite, "risk_owner": owner}
+
+
 # Seeders run for organisation A and for organisation B (B's names carry the canary "CANARYB").
-SEEDERS: list[Callable[[Organization], Seed]] = [seed_core]
+SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_risks]
 
 
 def _member(seed: Seed, persona: Persona) -> dict[str, Any]:
@@ -85,6 +102,8 @@ ROUTES: list[Route] = [
           body=lambda s, p: {"ciso_reports_to": "board", "ciso_model": "internal", "dpo_model": "internal"}),
     Route("GET /api/v1/orgs/{org}/members/", "GET", "member.view", lists_data=True),
     Route("GET /api/v1/orgs/{org}/audit-events/", "GET", "audit.view", lists_data=True),
+    # --- risks, web ---
+    # --- risks, API ---
 ]
 
 # Routes outside any organisation: sign-in pages, the chooser, health, API docs.

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
+from accord.core.extensions import NAV_ITEMS
 from accord.core.permissions import actions_for
 from accord.core.selectors import memberships_of
 
@@ -20,9 +22,18 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     def my_memberships() -> list[Any]:
         return list(memberships_of(user))
 
+    can = actions_for(membership.role) if membership else frozenset()
+    nav: list[dict[str, Any]] = []
+    if membership is not None:
+        slug = membership.organization.slug
+        for item in NAV_ITEMS:
+            if item.action in can:
+                url = reverse(item.url_name, kwargs={"org": slug})
+                nav.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
     return {
+        "org_nav": nav,
         "org": membership.organization if membership else None,
         "membership": membership,
-        "can": actions_for(membership.role) if membership else frozenset(),
+        "can": can,
         "my_memberships": my_memberships,
     }

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role
 from accord.core.models import ApiToken, GovernanceProfile, Membership, Organization, User
+from accord.core.signals import organization_created
 
 MEMBERSHIP_FIELDS = ("user", "role", "external", "board_representative")
 GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model")
@@ -44,6 +45,7 @@ def do_create_organization(
     audit.start_chain(org)
     GovernanceProfile.objects.for_org(org).create(organization=org)
     audit.record(org, actor, AuditAction.CREATE, org, changes=audit.diff({}, audit.snapshot(org, ORGANIZATION_FIELDS)))
+    organization_created.send(sender=Organization, organization=org, actor=actor)
     return org
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.core import selectors, services
 from accord.core.choices import Role
+from accord.core.extensions import PANELS
 from accord.core.forms import (
     AuditFilterForm,
     GovernanceForm,
@@ -67,7 +68,10 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "member_total": sum(by_role.values()),
         "recent_events": recent,
         "user_has_mfa": is_mfa_enabled(request.user),
-        "panels": [],
+        "panels": [
+            {"template": p.template, **p.context(request.membership)}
+            for p in PANELS if allows(request.membership.role, p.action)
+        ],
     }
     return render(request, "core/dashboard.html", context)
 

@@ -1,0 +1,43 @@
+"""Where apps plug into the shared pages: navigation entries and dashboard panels.
+
+Apps register in their AppConfig.ready(); the core renders what the member's role allows, so the
+core never imports another app's views or templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from accord.core.models import Membership
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str  # reversed with the organisation slug as `org`
+    action: str  # the permission a member needs to see it
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    action: str
+    context: Callable[[Membership], dict[str, Any]]  # a selector call: reads only
+    order: int = 100
+
+
+NAV_ITEMS: list[NavItem] = []
+PANELS: list[Panel] = []
+
+
+def add_nav(item: NavItem) -> None:
+    if item not in NAV_ITEMS:
+        NAV_ITEMS.append(item)
+
+
+def add_panel(panel: Panel) -> None:
+    if panel not in PANELS:
+        PANELS.append(panel)
+        PANELS.sort(key=lambda p: p.order)

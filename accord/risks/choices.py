@@ -1,0 +1,74 @@
+"""Enumerations of the risk register."""
+
+from django.db import models
+
+
+class Level(models.TextChoices):
+    """Risk levels, in increasing order of severity (see LEVEL_RANK)."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+LEVEL_RANK = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
+RANK_LEVEL = {rank: level for level, rank in LEVEL_RANK.items()}
+
+
+class RaisedBy(models.TextChoices):
+    """Which side of the house raised the risk."""
+
+    CIO = "cio", "CIO side"
+    CISO = "ciso", "CISO side"
+    DPO = "dpo", "DPO side"
+
+
+class Treatment(models.TextChoices):
+    MITIGATE = "mitigate", "Mitigate"
+    TRANSFER = "transfer", "Transfer"
+    AVOID = "avoid", "Avoid"
+    ACCEPT = "accept", "Accept"
+
+
+class RiskStatus(models.TextChoices):
+    IDENTIFIED = "identified", "Identified"
+    ASSESSED = "assessed", "Assessed"
+    IN_TREATMENT = "in_treatment", "In treatment"
+    ACCEPTED = "accepted", "Accepted"
+    CLOSED = "closed", "Closed"
+
+
+class AppetiteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft, awaiting signatures"
+    IN_FORCE = "in_force", "In force"
+    SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn (replaced by a newer draft)"
+
+
+class AcceptanceStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting signatures"
+    IN_FORCE = "in_force", "In force"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Signatory(models.TextChoices):
+    """A signature slot the governance profile asks for."""
+
+    CIO = "cio", "CIO"
+    CISO = "ciso", "CISO"
+    CIO_CISO = "cio_ciso", "CIO-CISO (hybrid)"
+    BOARD = "board", "CEO/board representative"
+    OWNER = "owner", "Risk owner"
+
+
+DEFAULT_CATEGORIES = (
+    ("strategic", "Strategic"),
+    ("it_operations", "IT operations"),
+    ("cyber_security", "Cyber security"),
+    ("privacy", "Privacy"),
+    ("compliance", "Compliance"),
+    ("third_party", "Third party"),
+    ("financial", "Financial"),
+)

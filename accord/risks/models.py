@@ -1,0 +1,234 @@
+"""The shared risk register: categories, the risk matrix (versioned), risks, the jointly signed
+risk appetite (versioned) and co-signed risk acceptances."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.timezone import now
+
+from accord.core.models import Membership, User
+from accord.core.tenancy import TenantManager, TenantModel
+from accord.risks.choices import (
+    AcceptanceStatus,
+    AppetiteStatus,
+    Level,
+    RaisedBy,
+    RiskStatus,
+    Signatory,
+    Treatment,
+)
+
+
+class RiskCategory(TenantModel):
+    """A category of risk; each organisation keeps its own list (seeded with the usual seven)."""
+
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "position", "name")
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="riskcategory_key_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RiskMatrix(TenantModel):
+    """One version of the organisation's likelihood × impact matrix.
+
+    `levels[l-1][i-1]` is the level of likelihood l and impact i. Changing the matrix creates a new
+    version (history kept) and re-derives every risk's levels.
+    """
+
+    version = models.PositiveIntegerField()
+    likelihood_labels = models.JSONField()
+    impact_labels = models.JSONField()
+    levels = models.JSONField()
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=now)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "-version")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "version"], name="riskmatrix_version_unique"),
+            models.UniqueConstraint(fields=["organization"], condition=models.Q(is_current=True),
+                                    name="riskmatrix_one_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk matrix v{self.version}"
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return len(self.likelihood_labels), len(self.impact_labels)
+
+    def level_of(self, likelihood: int, impact: int) -> str:
+        return str(self.levels[likelihood - 1][impact - 1])
+
+
+class Risk(TenantModel):
+    """One risk of the shared register, owned by a member and scored on the current matrix."""
+
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(RiskCategory, on_delete=models.PROTECT, related_name="risks")
+    owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    raised_by = models.CharField(max_length=10, choices=RaisedBy.choices, default=RaisedBy.CISO)
+    affected_assets = models.JSONField(default=list, blank=True)
+    causes = models.TextField(blank=True)
+    consequences = models.TextField(blank=True)
+    inherent_likelihood = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(9)])
+    inherent_impact = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(9)])
+    residual_likelihood = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(9)])
+    residual_impact = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(9)])
+    # Derived from the current matrix; stored so that lists filter and sort in SQL.
+    inherent_level = models.CharField(max_length=10, choices=Level.choices)
+    residual_level = models.CharField(max_length=10, choices=Level.choices)
+    residual_rank = models.PositiveSmallIntegerField()
+    treatment = models.CharField(max_length=10, choices=Treatment.choices, default=Treatment.MITIGATE)
+    treatment_plan = models.TextField(blank=True)
+    treatment_owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    treatment_due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=15, choices=RiskStatus.choices, default=RiskStatus.IDENTIFIED)
+    next_review = models.DateField(null=True, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    # Optional quantitative estimates: 90% ranges (5th and 95th percentiles).
+    frequency_low = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True,
+                                        help_text="Events per year, 5th percentile")
+    frequency_high = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True,
+                                         help_text="Events per year, 95th percentile")
+    loss_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True,
+                                   help_text="Loss per event, 5th percentile, in the organisation's currency")
+    loss_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True,
+                                    help_text="Loss per event, 95th percentile, in the organisation's currency")
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "number")
+        constraints = [models.UniqueConstraint(fields=["organization", "number"], name="risk_number_unique")]
+        indexes = [
+            models.Index(fields=["organization", "residual_rank"], name="risk_rank_idx"),
+            models.Index(fields=["organization", "category", "residual_rank"], name="risk_cat_rank_idx"),
+            models.Index(fields=["organization", "status"], name="risk_status_idx"),
+            models.Index(fields=["organization", "next_review"], name="risk_review_idx"),
+            models.Index(fields=["organization", "updated_at"], name="risk_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}"
+
+    @property
+    def ref(self) -> str:
+        return f"R-{self.number:03d}"
+
+    @property
+    def has_quant(self) -> bool:
+        return None not in (self.frequency_low, self.frequency_high, self.loss_low, self.loss_high)
+
+
+class RiskAppetite(TenantModel):
+    """One version of the organisation's risk appetite; in force only once both signatories signed it.
+
+    `category_levels` maps a category key to the highest acceptable residual level; `tolerance` is a
+    list of [loss, highest acceptable annual probability of exceeding it] for the quantitative engine.
+    """
+
+    version = models.PositiveIntegerField()
+    statement = models.TextField()
+    category_levels = models.JSONField(default=dict)
+    tolerance = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=12, choices=AppetiteStatus.choices, default=AppetiteStatus.DRAFT)
+    required_signatories = models.JSONField(default=list)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=now)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "-version")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "version"], name="riskappetite_version_unique"),
+            models.UniqueConstraint(fields=["organization"], condition=models.Q(status="in_force"),
+                                    name="riskappetite_one_in_force"),
+            models.UniqueConstraint(fields=["organization"], condition=models.Q(status="draft"),
+                                    name="riskappetite_one_draft"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk appetite v{self.version} ({self.get_status_display()})"
+
+
+class AppetiteSignature(TenantModel):
+    """One signatory's signature of one appetite version."""
+
+    appetite = models.ForeignKey(RiskAppetite, on_delete=models.CASCADE, related_name="signatures")
+    slot = models.CharField(max_length=10, choices=Signatory.choices)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=now)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("appetite", "signed_at")
+        constraints = [models.UniqueConstraint(fields=["appetite", "slot"], name="appetitesignature_slot_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_slot_display()} signed v{self.appetite_id}"
+
+
+class RiskAcceptance(TenantModel):
+    """A decision to accept a risk until a date, in force once every required signature is there."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="acceptances")
+    justification = models.TextField()
+    compensating_measures = models.TextField(blank=True)
+    expires_on = models.DateField()
+    status = models.CharField(max_length=10, choices=AcceptanceStatus.choices, default=AcceptanceStatus.PENDING)
+    required_signatories = models.JSONField(default=list)
+    above_tolerance_when_requested = models.BooleanField(default=False)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=now)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "-created_at")
+        indexes = [models.Index(fields=["organization", "status", "expires_on"], name="acceptance_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Acceptance of risk {self.risk_id} until {self.expires_on}"
+
+
+class AcceptanceSignature(TenantModel):
+    """One required signature of a risk acceptance."""
+
+    acceptance = models.ForeignKey(RiskAcceptance, on_delete=models.CASCADE, related_name="signatures")
+    slot = models.CharField(max_length=10, choices=Signatory.choices)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=now)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("acceptance", "signed_at")
+        constraints = [
+            models.UniqueConstraint(fields=["acceptance", "slot"], name="acceptancesignature_slot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_slot_display()} signed acceptance {self.acceptance_id}"

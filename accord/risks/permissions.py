@@ -1,0 +1,26 @@
+"""The risk register's rows of the permission table."""
+
+from accord.core.choices import Role
+from accord.core.permissions import ALL_ROLES, READERS, Action, register
+
+_WRITERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})
+_GOVERNORS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
+_RISK_LEADS = frozenset({Role.ADMIN, Role.CIO, Role.CISO})
+
+register(
+    Action("risk.view", "See the risk register, heat map, risk pages and their history", READERS),
+    Action("risk.export", "Export the risk register (CSV, XLSX)", READERS),
+    Action("risk.create", "Add risks to the register", _WRITERS),
+    Action("risk.change", "Edit risks", _WRITERS),
+    Action("risk.delete", "Delete risks", _GOVERNORS),
+    Action("risk.import", "Import risks from CSV or XLSX", _GOVERNORS),
+    Action("riskmatrix.change", "Change the risk matrix and the risk categories", _RISK_LEADS),
+    Action("appetite.view", "See the risk appetite and its signatures", READERS),
+    Action("appetite.draft", "Draft a new version of the risk appetite", _RISK_LEADS),
+    Action("appetite.sign", "Sign the risk appetite (when the governance profile names you)",
+           frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.VIEWER})),
+    Action("acceptance.view", "See risk acceptances", READERS),
+    Action("acceptance.request", "Request the acceptance of a risk", _WRITERS),
+    Action("acceptance.sign", "Sign a risk acceptance (when the governance profile or ownership names you)",
+           ALL_ROLES - {Role.AUDITOR}),
+)

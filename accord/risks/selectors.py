@@ -1,0 +1,267 @@
+"""Reads of the risk register, always for one organisation. Flags are computed in SQL:
+`above_tolerance` (residual level above the signed appetite for the risk's category) and
+`accepted` (an acceptance in force and not expired today, in the organisation's time zone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+
+from accord.core.models import AuditEvent, GovernanceProfile, Membership, Organization
+from accord.risks.choices import LEVEL_RANK, AcceptanceStatus, AppetiteStatus, Level, RiskStatus, Signatory
+from accord.risks.models import AppetiteSignature, Risk, RiskAcceptance, RiskAppetite, RiskCategory, RiskMatrix
+from accord.risks.services.acceptances import org_today
+from accord.risks.services.appetite import required_appetite_slots
+
+SORTS = {
+    "ref": "number", "-ref": "-number", "title": "title", "-title": "-title",
+    "level": "residual_rank", "-level": "-residual_rank", "review": "next_review", "-review": "-next_review",
+    "updated": "updated_at", "-updated": "-updated_at", "category": "category__position",
+    "-category": "-category__position", "status": "status", "-status": "-status",
+}
+
+
+@dataclass(frozen=True)
+class RiskFilter:
+    """The register's filters, shared by the page, the API and exports."""
+
+    q: str = ""
+    category: str = ""
+    owner: int | None = None
+    level: str = ""
+    status: str = ""
+    above_tolerance: bool | None = None
+    overdue_review: bool = False
+    inherent_cell: tuple[int, int] | None = None
+    residual_cell: tuple[int, int] | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    sort: str = "ref"
+
+
+def current_matrix(org: Organization) -> RiskMatrix:
+    return RiskMatrix.objects.for_org(org).get(is_current=True)
+
+
+def matrix_history(org: Organization) -> QuerySet[RiskMatrix]:
+    return RiskMatrix.objects.for_org(org).order_by("-version")
+
+
+def categories(org: Organization, *, active_only: bool = False) -> QuerySet[RiskCategory]:
+    qs = RiskCategory.objects.for_org(org).order_by("position", "name")
+    return qs.filter(active=True) if active_only else qs
+
+
+def appetite_in_force(org: Organization) -> RiskAppetite | None:
+    return RiskAppetite.objects.for_org(org).filter(status=AppetiteStatus.IN_FORCE).first()
+
+
+def appetite_draft(org: Organization) -> RiskAppetite | None:
+    return RiskAppetite.objects.for_org(org).filter(status=AppetiteStatus.DRAFT).first()
+
+
+def appetite_versions(org: Organization) -> QuerySet[RiskAppetite]:
+    return RiskAppetite.objects.for_org(org).prefetch_related("signatures__user").order_by("-version")
+
+
+def access_appetite(org: Organization, version: int) -> RiskAppetite:
+    appetite = appetite_versions(org).filter(version=version).first()
+    if appetite is None:
+        raise Http404("No such appetite version.")
+    return appetite
+
+
+def _tolerance_ranks(org: Organization) -> dict[int, int]:
+    """category id → highest acceptable residual rank, under the appetite in force."""
+    appetite = appetite_in_force(org)
+    if appetite is None:
+        return {}
+    ids = dict(RiskCategory.objects.for_org(org).values_list("key", "id"))
+    return {ids[k]: LEVEL_RANK[Level(v)] for k, v in appetite.category_levels.items() if k in ids}
+
+
+def _above_expression(ranks: dict[int, int]) -> Any:
+    if not ranks:
+        return Value(False, output_field=BooleanField())
+    return Case(
+        *[When(Q(category_id=cid, residual_rank__gt=rank), then=Value(True)) for cid, rank in ranks.items()],
+        default=Value(False), output_field=BooleanField(),
+    )
+
+
+def _accepted_expression(org: Organization, today: dt.date) -> Exists:
+    return Exists(RiskAcceptance.objects.for_org(org).filter(
+        risk=OuterRef("pk"), status=AcceptanceStatus.IN_FORCE, expires_on__gte=today))
+
+
+def annotated_risks(org: Organization) -> QuerySet[Any]:
+    """All risks of `org` with `above_tolerance` and `accepted`, owner and category joined."""
+    today = org_today(org)
+    return (
+        Risk.objects.for_org(org)
+        .select_related("category", "owner__user", "treatment_owner__user")
+        .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)),
+                  accepted=_accepted_expression(org, today))
+    )
+
+
+def risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any]:
+    """The register filtered and sorted."""
+    f = filters or RiskFilter()
+    qs = annotated_risks(org)
+    if f.q:
+        text = f.q.strip()
+        q = Q(title__icontains=text) | Q(description__icontains=text)
+        if text.upper().startswith("R-") and text[2:].isdigit():
+            q |= Q(number=int(text[2:]))
+        qs = qs.filter(q)
+    if f.category:
+        qs = qs.filter(category__key=f.category)
+    if f.owner:
+        qs = qs.filter(owner_id=f.owner)
+    if f.level:
+        qs = qs.filter(residual_level=f.level)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.above_tolerance is not None:
+        qs = qs.filter(above_tolerance=f.above_tolerance)
+    if f.overdue_review:
+        qs = qs.filter(next_review__lt=org_today(org)).exclude(status=RiskStatus.CLOSED)
+    if f.inherent_cell:
+        qs = qs.filter(inherent_likelihood=f.inherent_cell[0], inherent_impact=f.inherent_cell[1])
+    if f.residual_cell:
+        qs = qs.filter(residual_likelihood=f.residual_cell[0], residual_impact=f.residual_cell[1])
+    for tag in f.tags:
+        # Tags are a JSON list of strings: match the quoted item in its text, on SQLite and PostgreSQL alike.
+        qs = qs.filter(tags__icontains=f'"{tag}"')
+    order = SORTS.get(f.sort, "number")
+    return qs.order_by(order, "number") if order not in ("number", "-number") else qs.order_by(order)
+
+
+def access_risk(org: Organization, risk_id: int) -> Risk:
+    """One risk of `org` with its flags, or 404."""
+    risk = annotated_risks(org).filter(pk=risk_id).first()
+    if risk is None:
+        raise Http404("No such risk.")
+    return risk
+
+
+def is_above_tolerance(org: Organization, risk: Risk) -> bool:
+    rank = _tolerance_ranks(org).get(risk.category_id)
+    return rank is not None and risk.residual_rank > rank
+
+
+def risk_history(org: Organization, risk: Risk) -> QuerySet[AuditEvent]:
+    """The risk's changes, newest first, from the audit trail."""
+    return AuditEvent.objects.for_org(org).filter(object_type="risks.risk", object_id=str(risk.pk)).order_by("-seq")
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Risk counts per matrix cell, inherent and residual: `grid[l-1][i-1]`."""
+
+    matrix: RiskMatrix
+    inherent: list[list[int]]
+    residual: list[list[int]]
+
+
+def heatmap(org: Organization, filters: RiskFilter | None = None) -> Heatmap:
+    """Counts per cell in two grouped queries, whatever the number of risks."""
+    matrix = current_matrix(org)
+    n_l, n_i = matrix.size
+    base = risks(org, filters).order_by()
+    grids = []
+    for like, imp in (("inherent_likelihood", "inherent_impact"), ("residual_likelihood", "residual_impact")):
+        grid = [[0] * n_i for _ in range(n_l)]
+        for row in base.values(like, imp).annotate(n=Count("id")):
+            if 1 <= row[like] <= n_l and 1 <= row[imp] <= n_i:
+                grid[row[like] - 1][row[imp] - 1] = row["n"]
+        grids.append(grid)
+    return Heatmap(matrix=matrix, inherent=grids[0], residual=grids[1])
+
+
+def acceptances(org: Organization, risk: Risk | None = None) -> QuerySet[RiskAcceptance]:
+    """Acceptances with `state`: their stored status, or `expired` once past their date."""
+    today = org_today(org)
+    qs = RiskAcceptance.objects.for_org(org).select_related("risk").prefetch_related("signatures__user")
+    if risk is not None:
+        qs = qs.filter(risk=risk)
+    return qs.annotate(state=Case(
+        When(status=AcceptanceStatus.IN_FORCE, expires_on__lt=today, then=Value(AcceptanceStatus.EXPIRED.value)),
+        default=F("status"),
+    )).order_by("-created_at")
+
+
+def access_acceptance(org: Organization, risk: Risk, acceptance_id: int) -> RiskAcceptance:
+    acceptance = acceptances(org, risk).filter(pk=acceptance_id).first()
+    if acceptance is None:
+        raise Http404("No such acceptance.")
+    return acceptance
+
+
+@dataclass(frozen=True)
+class AppetiteStatusSummary:
+    """What the dashboard says of the appetite: in force (which version), and a draft awaiting whom."""
+
+    in_force: RiskAppetite | None
+    draft: RiskAppetite | None
+    awaiting: list[str]
+    awaiting_people: list[str]
+
+
+def appetite_status(org: Organization) -> AppetiteStatusSummary:
+    from accord.risks.services.signing import fits
+
+    in_force, draft = appetite_in_force(org), appetite_draft(org)
+    awaiting: list[str] = []
+    people: list[str] = []
+    if draft is not None:
+        required = required_appetite_slots(GovernanceProfile.objects.for_org(org).get())
+        signed = set(AppetiteSignature.objects.for_org(org).filter(appetite=draft).values_list("slot", flat=True))
+        awaiting = [s for s in required if s not in signed]
+        members = list(Membership.objects.for_org(org).select_related("user"))
+        people = [m.user.display_name for m in members if any(fits(s, m) for s in awaiting)]
+    return AppetiteStatusSummary(in_force, draft, [Signatory(s).label for s in awaiting], people)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_level: dict[str, int]
+    total: int
+    above_tolerance: list[Risk]
+    above_tolerance_accepted: int
+    overdue_reviews: list[Risk]
+    overdue_treatments: list[Risk]
+    expiring_acceptances: list[RiskAcceptance]
+    lapsed_acceptances: list[RiskAcceptance]
+    appetite: AppetiteStatusSummary
+
+
+DASHBOARD_LIST_LIMIT = 10
+
+
+def dashboard(org: Organization) -> Dashboard:
+    """The register's dashboard panels, in a fixed number of queries."""
+    today = org_today(org)
+    open_risks = annotated_risks(org).exclude(status=RiskStatus.CLOSED)
+    counts = dict(open_risks.order_by().values_list("residual_level").annotate(n=Count("id")).values_list(
+        "residual_level", "n"))
+    above = open_risks.filter(above_tolerance=True)
+    return Dashboard(
+        by_level={level: counts.get(level, 0) for level in Level.values},
+        total=sum(counts.values()),
+        above_tolerance=list(above.filter(accepted=False).order_by("-residual_rank", "number")[:DASHBOARD_LIST_LIMIT]),
+        above_tolerance_accepted=above.filter(accepted=True).count(),
+        overdue_reviews=list(open_risks.filter(next_review__lt=today).order_by("next_review")[:DASHBOARD_LIST_LIMIT]),
+        overdue_treatments=list(open_risks.filter(treatment_due__lt=today).exclude(
+            status=RiskStatus.ACCEPTED).order_by("treatment_due")[:DASHBOARD_LIST_LIMIT]),
+        expiring_acceptances=list(acceptances(org).filter(
+            status=AcceptanceStatus.IN_FORCE, expires_on__gte=today,
+            expires_on__lte=today + dt.timedelta(days=30)).order_by("expires_on")[:DASHBOARD_LIST_LIMIT]),
+        lapsed_acceptances=list(acceptances(org).filter(
+            status=AcceptanceStatus.IN_FORCE, expires_on__lt=today).order_by("-expires_on")[:DASHBOARD_LIST_LIMIT]),
+        appetite=appetite_status(org),
+    )

@@ -1,0 +1,33 @@
+"""Writes of the risk register (see each module): register and matrix, appetite, acceptances."""
+
+from accord.risks.services.acceptances import do_request_acceptance, do_sign_acceptance, do_withdraw_acceptance
+from accord.risks.services.appetite import do_draft_appetite, do_sign_appetite, required_appetite_slots
+from accord.risks.services.register import (
+    RISK_FIELDS,
+    do_change_matrix,
+    do_create_category,
+    do_create_risk,
+    do_delete_risk,
+    do_import_risks,
+    do_update_category,
+    do_update_risk,
+    on_organization_created,
+)
+
+__all__ = [
+    "RISK_FIELDS",
+    "do_change_matrix",
+    "do_create_category",
+    "do_create_risk",
+    "do_delete_risk",
+    "do_draft_appetite",
+    "do_import_risks",
+    "do_request_acceptance",
+    "do_sign_acceptance",
+    "do_sign_appetite",
+    "do_update_category",
+    "do_update_risk",
+    "do_withdraw_acceptance",
+    "on_organization_created",
+    "required_appetite_slots",
+]

@@ -1,0 +1,128 @@
+"""Risk acceptances: a risk above tolerance needs the CISO and the person the CISO reports to
+(the CIO, or the CEO/board representative); a risk within tolerance, its owner alone. In force only
+when fully signed; it lapses by itself on its expiry date (read side: `selectors.acceptance_state`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accord.core import audit
+from accord.core.choices import AuditAction
+from accord.core.models import GovernanceProfile, Membership, Organization, User
+from accord.risks.choices import AcceptanceStatus, RiskStatus, Signatory, Treatment
+from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
+from accord.risks.services.register import lock_org
+from accord.risks.services.signing import is_hybrid, pick_slot, superior_slot
+
+MAX_ACCEPTANCE_DAYS = 3 * 366
+
+
+def required_acceptance_slots(profile: GovernanceProfile, *, above_tolerance: bool) -> list[str]:
+    """The signature slots an acceptance needs under this governance profile."""
+    if not above_tolerance:
+        return [Signatory.OWNER.value]
+    if is_hybrid(profile):
+        return [Signatory.CIO_CISO.value, Signatory.BOARD.value]
+    return [Signatory.CISO.value, superior_slot(profile)]
+
+
+def org_today(org: Organization) -> dt.date:
+    """Today in the organisation's time zone (deadlines and expiries are local dates)."""
+    from zoneinfo import ZoneInfo
+
+    return timezone.localdate(timezone=ZoneInfo(org.timezone))
+
+
+@transaction.atomic
+def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, justification: str,
+                          compensating_measures: str = "", expires_on: dt.date) -> RiskAcceptance:
+    """Ask for a risk to be accepted until `expires_on`; the required signatures are fixed now."""
+    from accord.risks.selectors import is_above_tolerance
+
+    lock_org(org)
+    risk = Risk.objects.for_org(org).get(pk=risk.pk)
+    errors: dict[str, str] = {}
+    if not (justification or "").strip():
+        errors["justification"] = "Explain why the risk is accepted."
+    today = org_today(org)
+    if expires_on <= today:
+        errors["expires_on"] = f"The expiry date must be after today ({today.isoformat()})."
+    elif (expires_on - today).days > MAX_ACCEPTANCE_DAYS:
+        errors["expires_on"] = "An acceptance may last at most three years; review it before then."
+    above = is_above_tolerance(org, risk)
+    if not above and risk.owner_id is None:
+        errors["risk"] = "The risk has no owner to accept it; assign an owner first."
+    if errors:
+        raise ValidationError(errors)
+    profile = GovernanceProfile.objects.for_org(org).get()
+    acceptance = RiskAcceptance.objects.for_org(org).create(
+        organization=org, risk=risk, justification=justification.strip(),
+        compensating_measures=(compensating_measures or "").strip(), expires_on=expires_on,
+        required_signatories=required_acceptance_slots(profile, above_tolerance=above),
+        above_tolerance_when_requested=above, created_by=actor,
+    )
+    audit.record(org, actor, AuditAction.CREATE, acceptance, object_repr=f"Acceptance of {risk.ref}",
+                 changes={"risk": [None, risk.pk], "justification": [None, acceptance.justification],
+                          "compensating_measures": [None, acceptance.compensating_measures],
+                          "expires_on": [None, expires_on.isoformat()],
+                          "required_signatories": [None, acceptance.required_signatories]})
+    return acceptance
+
+
+@transaction.atomic
+def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptance) -> RiskAcceptance:
+    """Sign in the actor's slot; the last signature puts the acceptance in force, supersedes older
+    acceptances of the risk and marks the risk accepted."""
+    lock_org(org)
+    acceptance = RiskAcceptance.objects.for_org(org).select_related("risk").get(pk=acceptance.pk)
+    if acceptance.status != AcceptanceStatus.PENDING:
+        raise ValidationError({"acceptance": f"This acceptance is {acceptance.get_status_display().lower()}; "
+                                             "only one awaiting signatures can be signed."})
+    if acceptance.expires_on <= org_today(org):
+        raise ValidationError({"acceptance": "This acceptance has expired before it was fully signed."})
+    membership = Membership.objects.for_org(org).filter(user=actor).first()
+    if membership is None:
+        raise ValidationError({"signature": "Only members of the organisation can sign."})
+    risk = acceptance.risk
+    signed = list(AcceptanceSignature.objects.for_org(org).filter(acceptance=acceptance)
+                  .values_list("slot", flat=True))
+    slot = pick_slot(membership, acceptance.required_signatories, signed, owner_id=risk.owner_id,
+                     what=f"The acceptance of {risk.ref}")
+    AcceptanceSignature.objects.for_org(org).create(organization=org, acceptance=acceptance, slot=slot, user=actor)
+    changes: dict[str, list[object]] = {"slot": [None, slot]}
+    if set(acceptance.required_signatories) <= {*signed, slot}:
+        for older in RiskAcceptance.objects.for_org(org).filter(risk=risk, status=AcceptanceStatus.IN_FORCE):
+            older.status = AcceptanceStatus.WITHDRAWN
+            older.save(update_fields=["status"])
+            audit.record(org, actor, AuditAction.UPDATE, older, object_repr=f"Acceptance of {risk.ref}",
+                         changes={"status": ["in_force", "withdrawn"]})
+        acceptance.status = AcceptanceStatus.IN_FORCE
+        acceptance.in_force_at = timezone.now()
+        acceptance.save(update_fields=["status", "in_force_at"])
+        changes["status"] = ["pending", "in_force"]
+        if (risk.status, risk.treatment) != (RiskStatus.ACCEPTED, Treatment.ACCEPT):
+            before = {"status": risk.status, "treatment": risk.treatment}
+            risk.status, risk.treatment, risk.updated_at = RiskStatus.ACCEPTED, Treatment.ACCEPT, timezone.now()
+            risk.save(update_fields=["status", "treatment", "updated_at"])
+            audit.record(org, actor, AuditAction.UPDATE, risk, object_repr=str(risk)[:200],
+                         changes=audit.diff(before, {"status": risk.status, "treatment": risk.treatment}))
+    audit.record(org, actor, AuditAction.SIGN, acceptance, changes=changes,
+                 object_repr=f"Acceptance of {risk.ref} signed as {Signatory(slot).label}")
+    return acceptance
+
+
+@transaction.atomic
+def do_withdraw_acceptance(actor: User, org: Organization, acceptance: RiskAcceptance) -> RiskAcceptance:
+    """Withdraw a pending or in-force acceptance."""
+    acceptance = RiskAcceptance.objects.for_org(org).select_for_update().get(pk=acceptance.pk)
+    if acceptance.status not in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE):
+        raise ValidationError({"acceptance": "Only a pending or in-force acceptance can be withdrawn."})
+    before = acceptance.status
+    acceptance.status = AcceptanceStatus.WITHDRAWN
+    acceptance.save(update_fields=["status"])
+    audit.record(org, actor, AuditAction.UPDATE, acceptance, changes={"status": [before, "withdrawn"]})
+    return acceptance

@@ -1,0 +1,450 @@
+"""Writes of the register itself: categories, the risk matrix, risks, imports.
+
+Risk input uses the API's field names (`likelihood`, `impact`, `category` as a key, `owner` as a
+member's e-mail). Every front passes what it received to `clean_risk_input`, which parses text
+(imports) as well as typed values (API, forms) and reports every bad field at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accord.core import audit
+from accord.core.choices import AuditAction
+from accord.core.models import AuditChain, Membership, Organization, User
+from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level, RaisedBy, RiskStatus, Treatment
+from accord.risks.models import Risk, RiskCategory, RiskMatrix
+
+RISK_FIELDS = (
+    "title", "description", "category", "owner", "raised_by", "affected_assets", "causes", "consequences",
+    "likelihood", "impact", "residual_likelihood", "residual_impact", "treatment", "treatment_plan",
+    "treatment_owner", "treatment_due", "status", "next_review", "tags", "frequency_low", "frequency_high",
+    "loss_low", "loss_high",
+)
+_MODEL_NAME = {"likelihood": "inherent_likelihood", "impact": "inherent_impact"}
+AUDITED_RISK_FIELDS = (
+    "title", "description", "category", "owner", "raised_by", "affected_assets", "causes", "consequences",
+    "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact", "inherent_level",
+    "residual_level", "treatment", "treatment_plan", "treatment_owner", "treatment_due", "status", "next_review",
+    "tags", "frequency_low", "frequency_high", "loss_low", "loss_high",
+)
+
+DEFAULT_LIKELIHOOD = ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"]
+DEFAULT_IMPACT = ["Negligible", "Minor", "Moderate", "Major", "Severe"]
+# Classic 5×5: the level rises with likelihood × impact.
+DEFAULT_LEVELS = [
+    ["low", "low", "low", "medium", "medium"],
+    ["low", "low", "medium", "medium", "high"],
+    ["low", "medium", "medium", "high", "high"],
+    ["medium", "medium", "high", "high", "critical"],
+    ["medium", "high", "high", "critical", "critical"],
+]
+
+
+def lock_org(org: Organization) -> None:
+    """Serialise writers of `org` (the audit chain head is the organisation's lock)."""
+    AuditChain.objects.for_org(org).select_for_update().get()
+
+
+# --- organisation defaults ------------------------------------------------------------------------
+
+def on_organization_created(sender: Any, organization: Organization, actor: User | None, **kwargs: Any) -> None:
+    """Give a new organisation the seven usual categories and the default 5×5 matrix."""
+    for position, (key, name) in enumerate(DEFAULT_CATEGORIES):
+        do_create_category(actor, organization, key=key, name=name, position=position)
+    do_change_matrix(actor, organization, likelihood_labels=DEFAULT_LIKELIHOOD, impact_labels=DEFAULT_IMPACT,
+                     levels=DEFAULT_LEVELS)
+
+
+# --- categories -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_create_category(
+    actor: User | None, org: Organization, *, key: str, name: str, position: int = 0
+) -> RiskCategory:
+    """Add a risk category; its key is what imports, exports and the API use."""
+    category = RiskCategory(organization=org, key=key.strip().lower(), name=name.strip(), position=position)
+    category.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
+    if RiskCategory.objects.for_org(org).filter(key=category.key).exists():
+        raise ValidationError({"key": f"A category with the key '{category.key}' already exists."})
+    category.save()
+    audit.record(org, actor, AuditAction.CREATE, category,
+                 changes=audit.diff({}, audit.snapshot(category, ("key", "name", "position", "active"))))
+    return category
+
+
+@transaction.atomic
+def do_update_category(actor: User, org: Organization, category: RiskCategory, *, name: str | None = None,
+                       position: int | None = None, active: bool | None = None) -> RiskCategory:
+    """Rename, reorder or retire a category (a retired category keeps its risks)."""
+    fields = ("name", "position", "active")
+    before = audit.snapshot(category, fields)
+    if name is not None:
+        category.name = name.strip()
+    if position is not None:
+        category.position = position
+    if active is not None:
+        category.active = active
+    category.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
+    changes = audit.diff(before, audit.snapshot(category, fields))
+    if changes:
+        category.save(update_fields=list(changes))
+        audit.record(org, actor, AuditAction.UPDATE, category, changes=changes)
+    return category
+
+
+# --- the matrix -----------------------------------------------------------------------------------
+
+def _validate_matrix(likelihood_labels: Sequence[str], impact_labels: Sequence[str],
+                     levels: Sequence[Sequence[str]]) -> None:
+    errors: dict[str, str] = {}
+    for name, labels in (("likelihood_labels", likelihood_labels), ("impact_labels", impact_labels)):
+        if not 3 <= len(labels) <= 7 or not all(isinstance(x, str) and x.strip() for x in labels):
+            errors[name] = "Give 3 to 7 non-empty labels, lowest first."
+    if not errors:
+        allowed = set(Level.values)
+        shape_ok = len(levels) == len(likelihood_labels) and all(len(row) == len(impact_labels) for row in levels)
+        if not shape_ok:
+            errors["levels"] = (f"Give {len(likelihood_labels)} rows (likelihood) of {len(impact_labels)} levels "
+                                "(impact) each.")
+        elif bad := sorted({str(c) for row in levels for c in row} - allowed):
+            errors["levels"] = f"Unknown level(s) {', '.join(bad)}; use {', '.join(Level.values)}."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_change_matrix(actor: User | None, org: Organization, *, likelihood_labels: Sequence[str],
+                     impact_labels: Sequence[str], levels: Sequence[Sequence[str]]) -> RiskMatrix:
+    """Make a new matrix version current and re-derive every risk's levels from it.
+
+    The matrix cannot shrink below a likelihood or impact that a risk uses.
+    """
+    lock_org(org)
+    _validate_matrix(likelihood_labels, impact_labels, levels)
+    n_l, n_i = len(likelihood_labels), len(impact_labels)
+    risks = Risk.objects.for_org(org)
+    used = risks.aggregate(
+        l1=Max("inherent_likelihood"), l2=Max("residual_likelihood"), i1=Max("inherent_impact"),
+        i2=Max("residual_impact"),
+    )
+    if max(used["l1"] or 0, used["l2"] or 0) > n_l or max(used["i1"] or 0, used["i2"] or 0) > n_i:
+        raise ValidationError({"levels": "Some risks use a likelihood or impact beyond the new matrix; "
+                                         "re-score them first."})
+    previous = RiskMatrix.objects.for_org(org).filter(is_current=True).first()
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    matrix = RiskMatrix.objects.for_org(org).create(
+        organization=org, version=(previous.version + 1) if previous else 1,
+        likelihood_labels=[s.strip() for s in likelihood_labels], impact_labels=[s.strip() for s in impact_labels],
+        levels=[[str(c) for c in row] for row in levels], created_by=actor,
+    )
+    changed = _rederive_levels(org, matrix)
+    audit.record(org, actor, AuditAction.CREATE, matrix, object_repr=f"Risk matrix v{matrix.version}",
+                 changes={"likelihood_labels": [None, matrix.likelihood_labels],
+                          "impact_labels": [None, matrix.impact_labels], "levels": [None, matrix.levels],
+                          "risks_rescored": [None, changed]})
+    return matrix
+
+
+def _rederive_levels(org: Organization, matrix: RiskMatrix) -> int:
+    stale = []
+    for risk in Risk.objects.for_org(org).only(
+        "id", "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact",
+        "inherent_level", "residual_level", "residual_rank",
+    ).iterator(chunk_size=2000):
+        if _derive_levels(risk, matrix):
+            stale.append(risk)
+    Risk.objects.for_org(org).bulk_update(stale, ["inherent_level", "residual_level", "residual_rank"],
+                                          batch_size=500)
+    return len(stale)
+
+
+def _derive_levels(risk: Risk, matrix: RiskMatrix) -> bool:
+    """Set the risk's levels from `matrix`; True if any changed."""
+    inherent = matrix.level_of(risk.inherent_likelihood, risk.inherent_impact)
+    residual = matrix.level_of(risk.residual_likelihood, risk.residual_impact)
+    rank = LEVEL_RANK[Level(residual)]
+    changed = (risk.inherent_level, risk.residual_level, risk.residual_rank) != (inherent, residual, rank)
+    risk.inherent_level, risk.residual_level, risk.residual_rank = inherent, residual, rank
+    return changed
+
+
+# --- risks ------------------------------------------------------------------------------------------
+
+class _Parser:
+    """Turns input values (typed, or text from a file) into model values, collecting errors."""
+
+    def __init__(self, org: Organization, matrix: RiskMatrix) -> None:
+        self.org = org
+        self.matrix = matrix
+        self.errors: dict[str, str] = {}
+        self._members: dict[str, Membership] | None = None
+        self._categories: dict[str, RiskCategory] | None = None
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def text(self, field: str, value: Any, *, required: bool = False, limit: int | None = None) -> str:
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            self.fail(field, "This field is required.")
+        if limit and len(text) > limit:
+            self.fail(field, f"At most {limit} characters (got {len(text)}).")
+        return text
+
+    def choice(self, field: str, value: Any, choices: type[Any]) -> str | None:
+        text = "" if value is None else str(value).strip().lower()
+        if text in choices.values:
+            return text
+        labels = {str(label).lower(): v for v, label in choices.choices}
+        if text in labels:
+            return str(labels[text])
+        self.fail(field, f"'{value}' is not one of: {', '.join(choices.values)}.")
+        return None
+
+    def scale(self, field: str, value: Any, size: int) -> int | None:
+        try:
+            number = int(str(value).strip())
+            if str(value).strip() != str(number) and not isinstance(value, int):
+                raise ValueError
+        except (TypeError, ValueError):
+            self.fail(field, f"'{value}' is not a whole number from 1 to {size}.")
+            return None
+        if not 1 <= number <= size:
+            self.fail(field, f"{number} is outside the matrix: use 1 to {size}.")
+            return None
+        return number
+
+    def date(self, field: str, value: Any) -> dt.date | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(field, f"'{value}' is not a date; use YYYY-MM-DD.")
+            return None
+
+    def amount(self, field: str, value: Any, *, places: int) -> decimal.Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            number = decimal.Decimal(str(value).strip())
+        except decimal.InvalidOperation:
+            self.fail(field, f"'{value}' is not a number.")
+            return None
+        if not number.is_finite() or number <= 0:
+            self.fail(field, f"{value} must be a positive number.")
+            return None
+        return round(number, places)
+
+    def strings(self, field: str, value: Any) -> list[str]:
+        if value in (None, ""):
+            return []
+        items = value if isinstance(value, list | tuple) else str(value).split(";")
+        out = [str(x).strip() for x in items if str(x).strip()]
+        if any(len(x) > 100 for x in out):
+            self.fail(field, "Each item may have at most 100 characters.")
+        return out
+
+    def category(self, field: str, value: Any) -> RiskCategory | None:
+        if self._categories is None:
+            self._categories = {c.key: c for c in RiskCategory.objects.for_org(self.org)}
+        key = "" if value is None else str(value).strip().lower()
+        found = self._categories.get(key) or next(
+            (c for c in self._categories.values() if c.name.lower() == key), None)
+        if found is None:
+            self.fail(field, f"'{value}' is not a category of this organisation; use one of: "
+                             f"{', '.join(sorted(self._categories))}.")
+        return found
+
+    def member(self, field: str, value: Any) -> Membership | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, Membership):
+            if value.organization_id == self.org.pk:
+                return value
+            self._no_member(field, value.pk)
+            return None
+        if self._members is None:
+            self._members = {m.user.email.lower(): m for m in Membership.objects.for_org(self.org)
+                             .select_related("user")}
+        found = self._members.get(str(value).strip().lower())
+        if found is None:
+            self._no_member(field, value)
+        return found
+
+    def _no_member(self, field: str, value: Any) -> None:
+        self.fail(field, f"'{value}' is not a member of this organisation.")
+        return None
+
+
+def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Risk | None = None,
+                     matrix: RiskMatrix | None = None) -> dict[str, Any]:
+    """Validate `data` (all fields for a new risk, some for an update) and return model values.
+
+    Raises ValidationError naming every bad field, with the input's field names.
+    """
+    matrix = matrix or _current_matrix(org)
+    p = _Parser(org, matrix)
+    unknown = sorted(set(data) - set(RISK_FIELDS))
+    for name in unknown:
+        p.fail(name, f"Unknown field; the fields are: {', '.join(RISK_FIELDS)}.")
+    n_l, n_i = matrix.size
+    out: dict[str, Any] = {}
+    creating = current is None
+    handlers: dict[str, Any] = {
+        "title": lambda v: p.text("title", v, required=True, limit=200),
+        "description": lambda v: p.text("description", v),
+        "category": lambda v: p.category("category", v),
+        "owner": lambda v: p.member("owner", v),
+        "raised_by": lambda v: p.choice("raised_by", v or RaisedBy.CISO, RaisedBy),
+        "affected_assets": lambda v: p.strings("affected_assets", v),
+        "causes": lambda v: p.text("causes", v),
+        "consequences": lambda v: p.text("consequences", v),
+        "likelihood": lambda v: p.scale("likelihood", v, n_l),
+        "impact": lambda v: p.scale("impact", v, n_i),
+        "residual_likelihood": lambda v: None if v in (None, "") else p.scale("residual_likelihood", v, n_l),
+        "residual_impact": lambda v: None if v in (None, "") else p.scale("residual_impact", v, n_i),
+        "treatment": lambda v: p.choice("treatment", v or Treatment.MITIGATE, Treatment),
+        "treatment_plan": lambda v: p.text("treatment_plan", v),
+        "treatment_owner": lambda v: p.member("treatment_owner", v),
+        "treatment_due": lambda v: p.date("treatment_due", v),
+        "status": lambda v: p.choice("status", v or RiskStatus.IDENTIFIED, RiskStatus),
+        "next_review": lambda v: p.date("next_review", v),
+        "tags": lambda v: p.strings("tags", v),
+        "frequency_low": lambda v: p.amount("frequency_low", v, places=4),
+        "frequency_high": lambda v: p.amount("frequency_high", v, places=4),
+        "loss_low": lambda v: p.amount("loss_low", v, places=2),
+        "loss_high": lambda v: p.amount("loss_high", v, places=2),
+    }
+    for name in RISK_FIELDS:
+        if name in data:
+            out[_MODEL_NAME.get(name, name)] = handlers[name](data[name])
+        elif creating and name in ("title", "category", "likelihood", "impact"):
+            p.fail(name, "This field is required.")
+    # A residual position left empty equals the inherent one.
+    for res, inh in (("residual_likelihood", "inherent_likelihood"), ("residual_impact", "inherent_impact")):
+        if res in out and out[res] is None:
+            out[res] = out.get(inh) or (getattr(current, inh) if current else None)
+        elif creating and res not in out:
+            out[res] = out.get(inh)
+    _check_ranges(p, out, current)
+    if p.errors:
+        raise ValidationError(p.errors)
+    return out
+
+
+def _check_ranges(p: _Parser, out: dict[str, Any], current: Risk | None) -> None:
+    def value(name: str) -> Any:
+        return out[name] if name in out else (getattr(current, name) if current else None)
+
+    for low, high, what in (("frequency_low", "frequency_high", "events per year"),
+                            ("loss_low", "loss_high", "loss per event")):
+        lo, hi = value(low), value(high)
+        if (lo is None) != (hi is None) and (low in out or high in out):
+            p.fail(high if lo is not None else low, f"Give both ends of the 90% range of {what}, or neither.")
+        elif lo is not None and hi is not None and lo >= hi:
+            p.fail(high, f"The 95th percentile of {what} ({hi}) must be above the 5th ({lo}).")
+
+
+def _current_matrix(org: Organization) -> RiskMatrix:
+    return RiskMatrix.objects.for_org(org).get(is_current=True)
+
+
+def _next_number(org: Organization) -> int:
+    return (Risk.objects.for_org(org).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def do_create_risk(actor: User | None, org: Organization, data: Mapping[str, Any]) -> Risk:
+    """Add a risk; its levels come from the current matrix."""
+    lock_org(org)
+    matrix = _current_matrix(org)
+    values = clean_risk_input(org, data, matrix=matrix)
+    risk = Risk(organization=org, number=_next_number(org), **values)
+    _derive_levels(risk, matrix)
+    risk.save()
+    audit.record(org, actor, AuditAction.CREATE, risk, object_repr=str(risk)[:200],
+                 changes=audit.diff({}, audit.snapshot(risk, AUDITED_RISK_FIELDS)))
+    return risk
+
+
+@transaction.atomic
+def do_update_risk(actor: User | None, org: Organization, risk: Risk, data: Mapping[str, Any]) -> Risk:
+    """Change some of a risk's fields; levels are re-derived."""
+    risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
+    matrix = _current_matrix(org)
+    values = clean_risk_input(org, data, current=risk, matrix=matrix)
+    before = audit.snapshot(risk, AUDITED_RISK_FIELDS)
+    for name, val in values.items():
+        setattr(risk, name, val)
+    _derive_levels(risk, matrix)
+    changes = audit.diff(before, audit.snapshot(risk, AUDITED_RISK_FIELDS))
+    if changes:
+        risk.updated_at = timezone.now()
+        risk.save(update_fields=[*changes, "residual_rank", "updated_at"])
+        audit.record(org, actor, AuditAction.UPDATE, risk, changes=changes, object_repr=str(risk)[:200])
+    return risk
+
+
+@transaction.atomic
+def do_delete_risk(actor: User | None, org: Organization, risk: Risk) -> None:
+    """Delete a risk and its acceptances; the audit trail keeps what it was."""
+    risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
+    before = audit.snapshot(risk, AUDITED_RISK_FIELDS)
+    label, pk = str(risk)[:200], risk.pk
+    risk.delete()
+    audit.record(org, actor, AuditAction.DELETE, object_type="risks.risk", object_id=pk, object_repr=label,
+                 changes=audit.diff(before, dict.fromkeys(before)))
+
+
+class ImportRejected(ValidationError):
+    """An import with bad rows: `rows` lists (row number, field, message); nothing was written."""
+
+    def __init__(self, rows: list[tuple[int, str, str]]) -> None:
+        self.rows = rows
+        super().__init__([f"row {n}, {field}: {message}" for n, field, message in rows])
+
+
+@transaction.atomic
+def do_import_risks(
+    actor: User | None, org: Organization, rows: Iterable[tuple[int, Mapping[str, Any]]]
+) -> list[Risk]:
+    """Create one risk per row, all or nothing: any bad row rejects the whole import, naming every
+    bad row and field. `rows` are (row number as the user sees it, field values)."""
+    lock_org(org)
+    matrix = _current_matrix(org)
+    cleaned: list[dict[str, Any]] = []
+    problems: list[tuple[int, str, str]] = []
+    for number, data in rows:
+        try:
+            cleaned.append(clean_risk_input(org, data, matrix=matrix))
+        except ValidationError as exc:
+            problems += [(number, field, " ".join(msgs)) for field, msgs in exc.message_dict.items()]
+    if problems:
+        raise ImportRejected(problems)
+    created = []
+    next_number = _next_number(org)
+    for values in cleaned:
+        risk = Risk(organization=org, number=next_number, **values)
+        next_number += 1
+        _derive_levels(risk, matrix)
+        risk.save()
+        audit.record(org, actor, AuditAction.CREATE, risk, object_repr=str(risk)[:200],
+                     changes=audit.diff({}, audit.snapshot(risk, AUDITED_RISK_FIELDS)))
+        created.append(risk)
+    return created
