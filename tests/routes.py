@@ -49,13 +49,14 @@ def seed_risks(org: Organization) -> Seed:
     import datetime as dt
 
     from accord.risks import services as risk_services
+    from accord.risks.services.acceptances import org_today
 
     owner = make_member(org, "ciso", full_name=f"{org.name} risk owner")
     risk = risk_services.do_create_risk(owner.user, org, {
         "title": f"{org.name} ransomware", "category": "cyber_security", "likelihood": 4, "impact": 4,
         "owner": owner.user.email, "description": f"{org.name} canary description"})
     acceptance = risk_services.do_request_acceptance(
-        owner.user, org, risk, justification=f"{org.name} accepts", expires_on=dt.date.today() + dt.timedelta(days=60))
+        owner.user, org, risk, justification=f"{org.name} accepts", expires_on=org_today(org) + dt.timedelta(days=60))
     appetite = risk_services.do_draft_appetite(owner.user, org, statement=f"{org.name} appetite",
                                                category_levels={"cyber_security": "medium"})
     return {"risk": risk, "acceptance": acceptance, "appetite": appetite, "risk_owner": owner}
