@@ -135,6 +135,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("ACCORD_LOGIN_FAILED_LIMIT", "20/m/ip,5/5m/key"),
     "login": "30/m/ip",
 }
+# Re-authentication before sensitive changes asks for the password or a second factor, never an
+# e-mailed code (mail may not be configured).
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"
 SESSION_COOKIE_AGE = env_int("ACCORD_SESSION_SECONDS", 8 * 3600)
@@ -192,15 +195,21 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise reads it at start-up, before any collectstatic
 STATICFILES_DIRS: list[str | tuple[str, str]] = [str(BASE_DIR / "accord" / "static")]
 for _prefix, _folder in (("vendor/bootstrap", "bootstrap/dist"), ("vendor/htmx", "htmx.org/dist")):
     if (NODE_MODULES / _folder).is_dir():
         STATICFILES_DIRS.append((_prefix, str(NODE_MODULES / _folder)))
+# Compressed, cache-busted names from `accord serve`'s collectstatic; tests use the plain names.
+_STATIC_BACKEND = (
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if env_bool("ACCORD_STATIC_MANIFEST", default=True)
+    else "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": _STATIC_BACKEND},
 }
-# A missing manifest (tests, a checkout before `accord serve` collected files) falls back to plain names.
 WHITENOISE_MANIFEST_STRICT = False
 
 NINJA_PAGINATION_PER_PAGE = 50

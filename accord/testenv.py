@@ -6,6 +6,7 @@ plain HTTP, the test client's host name and an in-process cache. Variables alrea
 """
 
 import os
+import tempfile
 
 for _name, _value in {
     "ACCORD_DEBUG": "0",
@@ -13,6 +14,10 @@ for _name, _value in {
     "ACCORD_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
     "ACCORD_HTTPS": "0",
     "ACCORD_CACHE": "locmem",
+    "ACCORD_STATIC_MANIFEST": "0",
     "DJANGO_SETTINGS_MODULE": "accord.settings",
+    # A var/ of its own, so that files a developer's demo left (collected static files, the
+    # SQLite file) never change what the tests see.
+    "ACCORD_VAR_DIR": tempfile.mkdtemp(prefix="accord-test-var-"),
 }.items():
     os.environ.setdefault(_name, _value)

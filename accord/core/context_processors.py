@@ -19,6 +19,10 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
 
+    if membership is None and (last := request.session.get("last_org")):
+        # Account pages (2FA, password) live outside any organisation: keep the last one in the navigation.
+        membership = memberships_of(user).filter(organization__slug=last).first()
+
     def my_memberships() -> list[Any]:
         return list(memberships_of(user))
 

@@ -12,7 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.timezone import now
 
-from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role
+from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role
 from accord.core.tenancy import TenantManager, TenantModel
 
 SLUG_VALIDATOR = RegexValidator(
@@ -217,3 +217,8 @@ class AuditEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        """The action as a person reads it ('Created'), or its code if an app defined its own."""
+        return str(AuditAction(self.action).label) if self.action in AuditAction.values else self.action

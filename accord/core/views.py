@@ -64,7 +64,7 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     recent = list(selectors.audit_events(org)[:8]) if allows(request.membership.role, "audit.view") else []
     context = {
         "governance": selectors.governance(org),
-        "role_counts": [(Role(r).label, by_role.get(r, 0)) for r in Role],
+        "role_counts": [(Role(r).label, n) for r in Role if (n := by_role.get(r))],
         "member_total": sum(by_role.values()),
         "recent_events": recent,
         "user_has_mfa": is_mfa_enabled(request.user),
@@ -109,10 +109,12 @@ def member_edit(request: OrgRequest, member_id: int) -> HttpResponse:
     membership = selectors.access_member(org, member_id)
     initial = {"role": membership.role, "external": membership.external,
                "board_representative": membership.board_representative}
-    form = MemberChangeForm(request.POST or None, initial=initial)
+    form = MemberChangeForm(request.POST or None, initial=initial, auto_id=f"member-{membership.pk}-%s")
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_change_member(request.user, org, membership, **form.cleaned_data)  # type: ignore[arg-type]
+            membership = services.do_change_member(
+                request.user, org, membership, **form.cleaned_data  # type: ignore[arg-type]
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

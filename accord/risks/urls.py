@@ -1,7 +1,5 @@
-from django.urls import path
-
-from accord.risks import views
+from django.urls import URLPattern
 
 app_name = "risks"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []

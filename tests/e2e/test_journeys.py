@@ -1,0 +1,190 @@
+"""Main journeys in a real Chromium (Debian's package) driven by Playwright against the live test server."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from accord.core import services
+from accord.core.models import Membership, Organization
+from tests.factories import PASSWORD, Persona, make_member, make_org, make_user
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: install Debian's chromium package "
+                                                      "(apt-get install chromium) to run the browser tests"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM calls
+    # from a thread with a running loop unless told that this is safe (it is: nothing here is async).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def site(live_server, settings) -> str:
+    """The live server's base URL. Static files come from the finders (accord/static, node_modules), never
+    from a collectstatic manifest under var/ that may be stale or absent."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    cache.clear()  # allauth's sign-in rate limits
+    yield live_server.url
+    cache.clear()
+
+
+@pytest.fixture
+def page(browser: Browser, site: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Page, email: str, *, path: str = "/accounts/login/") -> None:
+    page.goto(path)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()
+
+
+def mark_page(page: Page) -> None:
+    """Leave a mark on the loaded document; it survives htmx swaps and vanishes on a full page load."""
+    page.evaluate("window.accordTestMark = 'still here'")
+
+
+def page_was_not_reloaded(page: Page) -> bool:
+    return page.evaluate("window.accordTestMark") == "still here"
+
+
+def test_a_member_of_two_organisations_signs_in_and_switches_organisation(page: Page, site: str):
+    alpha = make_org("alpha", name="Alpha Clinic")
+    beta = make_org("beta", name="Beta Bank")
+    dual = make_member(alpha, "cio", email="dual@e2e.test")
+    services.do_add_member(None, beta, dual.user, "ciso")
+
+    page.goto("/o/alpha/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/o/alpha/$"))
+    sign_in(page, "dual@e2e.test", path=page.url)
+    expect(page).to_have_url(f"{site}/o/{alpha.slug}/")
+    expect(page.locator("h1")).to_have_text(alpha.name)
+
+    menu = page.locator("#org-switcher + .dropdown-menu")
+    expect(menu).to_be_hidden()
+    page.locator("#org-switcher").click()
+    expect(menu).to_be_visible()
+    menu.get_by_role("link", name=re.compile(beta.name)).click()
+
+    expect(page).to_have_url(f"{site}/o/{beta.slug}/")
+    expect(page.locator("h1")).to_have_text(beta.name)
+    expect(page.locator("#org-switcher")).to_have_text(beta.name)
+
+
+@pytest.fixture
+def team() -> tuple[Organization, Persona, Persona]:
+    org = make_org("gamma", name="Gamma Logistics")
+    admin = make_member(org, "admin", email="admin@gamma.test", full_name="Gamma Admin")
+    cio = make_member(org, "cio", email="cio@gamma.test", full_name="Gamma CIO")
+    return org, admin, cio
+
+
+def test_an_admin_adds_a_member_and_changes_a_role_inline(page: Page, team):
+    org, admin, cio = team
+    newcomer = make_user("newcomer@gamma.test", full_name="New Colleague")
+    sign_in(page, admin.user.email)
+    page.goto(f"/o/{org.slug}/members/")
+
+    add = page.locator("section[aria-labelledby='add-h']")
+    add.get_by_label("E-mail address of an existing Accord user").fill(newcomer.email)
+    add.get_by_label("Role").select_option("dpo")
+    add.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"{newcomer.email} joined {org.name}")
+    expect(page.locator("#members tbody tr", has_text=newcomer.email)).to_contain_text("DPO")
+
+    mark_page(page)
+    row = page.locator(f"#member-{cio.membership.pk}")
+    row.get_by_role("link", name="Change").click()
+    role = row.locator("select[name=role]")
+    expect(role).to_be_visible()  # htmx swapped the row for its edit form...
+    assert page_was_not_reloaded(page)  # ...without loading a new page
+    role.select_option("auditor")
+    row.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(f"{cio.user.email} now holds the role")
+    expect(row).to_contain_text("Auditor")
+    assert Membership.objects.for_org(org).get(pk=cio.membership.pk).role == "auditor"
+    assert Membership.objects.for_org(org).get(user=newcomer).role == "dpo"
+
+
+def test_the_change_form_confirms_the_new_role(page: Page, team):
+    org, admin, cio = team
+    sign_in(page, admin.user.email)
+    page.goto(f"/o/{org.slug}/members/{cio.membership.pk}/edit/")  # the page htmx-less browsers get
+    page.get_by_label("Role").select_option("auditor")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(rf"/o/{org.slug}/members/$"))
+    assert f"{cio.user.email} now holds the role Auditor" in page.get_by_role("alert").inner_text()
+
+
+def test_the_audit_trail_filters_by_object_type_without_reloading_the_page(page: Page, team):
+    org, admin, _cio = team
+    services.do_create_token(admin.user, org, admin.user, name="SIEM export")
+    services.do_update_governance(admin.user, org, ciso_reports_to="board")
+    sign_in(page, admin.user.email)
+    page.goto(f"/o/{org.slug}/audit/")
+    results = page.locator("#audit-results tbody tr")
+    expect(results.filter(has_text="core.membership")).to_have_count(2)
+
+    mark_page(page)
+    with page.expect_response(re.compile(r"/audit/\?.*object_type=core.apitoken")) as filtered:
+        page.get_by_label("Object type").select_option("core.apitoken")
+    assert filtered.value.request.headers.get("hx-request") == "true"
+
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("token acc_")
+    expect(results.first).to_contain_text("SIEM export")
+    expect(page.locator("#audit-results")).not_to_contain_text("core.membership")
+    assert page_was_not_reloaded(page)
+    expect(page).to_have_url(re.compile(r"object_type=core.apitoken"))
+
+
+def test_pages_run_without_content_security_policy_violations(page: Page, team):
+    org, admin, cio = team
+    messages: list[ConsoleMessage] = []
+    page.on("console", lambda message: messages.append(message))
+    sign_in(page, admin.user.email)  # the sign-in page is the first one checked
+    for path in (f"/o/{org.slug}/", f"/o/{org.slug}/members/", f"/o/{org.slug}/governance/",
+                 f"/o/{org.slug}/audit/", f"/o/{org.slug}/tokens/", "/accounts/2fa/", "/accounts/password/change/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        # The page's own scripts ran: they were loaded from 'self', which the policy allows.
+        assert page.evaluate("typeof htmx === 'object' && typeof bootstrap === 'object'"), path
+    # Dynamic parts too: a Bootstrap dropdown, an htmx row swap and an htmx filter.
+    page.goto(f"/o/{org.slug}/members/")
+    page.locator("#user-menu").click()
+    page.locator(f"#member-{cio.membership.pk}").get_by_role("link", name="Change").click()
+    expect(page.locator(f"#member-{cio.membership.pk} select[name=role]")).to_be_visible()
+    page.goto(f"/o/{org.slug}/audit/")
+    with page.expect_response(re.compile(r"object_type=")):
+        page.get_by_label("Object type").select_option("core.membership")
+    page.wait_for_load_state("networkidle")
+
+    violations = [m.text for m in messages if "content security policy" in m.text.lower()]
+    assert violations == []
