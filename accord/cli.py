@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from accord.cli_support import CliError
 
 # Apps whose cli.py adds verbs; pure engines first, they need no database.
-CLI_MODULES = ("accord.core.cli", "accord.quant.cli")
+CLI_MODULES = ("accord.core.cli", "accord.quant.cli", "accord.risks.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,8 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
+            if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+                continue  # an app without verbs (or not installed)
             raise
         module.register(sub)
     return parser
