@@ -44,7 +44,7 @@ docs-check: install
 	ACCORD_DEBUG=1 $(BIN)/accord makemigrations --check --dry-run
 
 pytest: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 test: install browsers lint typecheck docs-check pytest
 

@@ -32,7 +32,7 @@ def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
-_LOCATIONS = {"body", "query", "path", "header", "cookie", "form"}
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
 def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:

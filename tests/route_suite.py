@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -66,6 +67,8 @@ def call(route: Route, persona: Persona, org_slug: str, seed_data: Seed) -> Any:
         method = getattr(client, route.method.lower())
         if route.method == "GET":
             return method(path, **persona.auth())
+        if body and any(isinstance(v, UploadedFile) for v in body.values()):
+            return method(path, data=body, **persona.auth())  # a file upload: multipart
         return method(path, data=body or {}, content_type="application/json", **persona.auth())
     client = Client()
     client.force_login(persona.user)

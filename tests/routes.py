@@ -81,6 +81,55 @@ def _own_token(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"token_id": token.pk}
 
 
+# --- risks, API helpers ---
+def _risk(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"risk_id": seed["risk"].pk}
+
+
+def _acceptance(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"risk_id": seed["risk"].pk, "acceptance_id": seed["acceptance"].pk}
+
+
+def _own(seed: Seed, persona: Persona) -> bool:
+    return persona.membership.organization_id == seed["org"].pk
+
+
+def _acceptance_signer(seed: Seed, persona: Persona) -> dict[str, Any]:
+    # The seeded acceptance is within tolerance, so its owner alone signs: make the persona the owner
+    # (only in its own organisation), so that the role table decides and the governance rule does not.
+    from accord.risks import services as risk_services
+
+    if _own(seed, persona):
+        risk_services.do_update_risk(None, seed["org"], seed["risk"], {"owner": persona.user.email})
+    return _acceptance(seed, persona)
+
+
+def _appetite_signer(seed: Seed, persona: Persona) -> dict[str, Any]:
+    # CIO and CISO sign under the default profile; an admin or viewer signs as the board representative
+    # of a hybrid CIO-CISO organisation (set up here, in the persona's own organisation only).
+    from accord.core import services
+
+    if _own(seed, persona) and persona.role in ("admin", "viewer"):
+        services.do_change_member(None, seed["org"], persona.membership, board_representative=True)
+        services.do_update_governance(None, seed["org"], ciso_model="hybrid", ciso_reports_to="ceo")
+    return {"version": seed["appetite"].version}
+
+
+def _acceptance_request(seed: Seed, persona: Persona) -> dict[str, Any]:
+    import datetime as dt
+
+    from accord.risks.services.acceptances import org_today
+
+    return {"justification": "Probe", "expires_on": (org_today(seed["org"]) + dt.timedelta(days=30)).isoformat()}
+
+
+def _import_file(seed: Seed, persona: Persona) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = b"title,category,likelihood,impact\r\nProbe,cyber_security,2,3\r\n"
+    return {"file": SimpleUploadedFile("risks.csv", content, content_type="text/csv")}
+
+
 ROUTES: list[Route] = [
     # --- core, web ---
     Route("core:dashboard", "GET", "organization.view", lists_data=True),
@@ -104,7 +153,73 @@ ROUTES: list[Route] = [
     Route("GET /api/v1/orgs/{org}/members/", "GET", "member.view", lists_data=True),
     Route("GET /api/v1/orgs/{org}/audit-events/", "GET", "audit.view", lists_data=True),
     # --- risks, web ---
+    Route("risks:index", "GET", "risk.view"),
+    Route("risks:list", "GET", "risk.view", lists_data=True),
+    Route("risks:create", "GET", "risk.create"),
+    Route("risks:create", "POST", "risk.create", body=lambda s, p: {
+        "title": "Probe", "category": "cyber_security", "likelihood": "2", "impact": "3", "raised_by": "ciso",
+        "status": "identified", "treatment": "mitigate"}),
+    Route("risks:export", "GET", "risk.export", lists_data=True),
+    Route("risks:import", "GET", "risk.import"),
+    Route("risks:import", "POST", "risk.import", body=lambda s, p: _import_file(s, p)),
+    Route("risks:detail", "GET", "risk.view", kwargs=lambda s, p: {"risk_id": s["risk"].pk}, lists_data=True),
+    Route("risks:edit", "GET", "risk.change", kwargs=lambda s, p: {"risk_id": s["risk"].pk}),
+    Route("risks:edit", "POST", "risk.change", kwargs=lambda s, p: {"risk_id": s["risk"].pk}, body=lambda s, p: {
+        "title": "Renamed", "category": "cyber_security", "likelihood": "3", "impact": "3", "raised_by": "ciso",
+        "status": "assessed", "treatment": "mitigate"}),
+    Route("risks:delete", "POST", "risk.delete", kwargs=lambda s, p: {"risk_id": s["risk"].pk}),
+    Route("risks:section", "GET", "risk.view", kwargs=lambda s, p: {"risk_id": s["risk"].pk, "section": "treatment"}),
+    Route("risks:section_edit", "GET", "risk.change",
+          kwargs=lambda s, p: {"risk_id": s["risk"].pk, "section": "treatment"}),
+    Route("risks:section_edit", "POST", "risk.change",
+          kwargs=lambda s, p: {"risk_id": s["risk"].pk, "section": "treatment"},
+          body=lambda s, p: {"treatment": "transfer", "treatment_plan": "Cyber insurance"}),
+    Route("risks:acceptance_request", "POST", "acceptance.request", kwargs=lambda s, p: {"risk_id": s["risk"].pk},
+          body=lambda s, p: _acceptance_request(s, p)),
+    Route("risks:acceptance_sign", "POST", "acceptance.sign", kwargs=lambda s, p: _acceptance_signer(s, p)),
+    Route("risks:acceptance_withdraw", "POST", "acceptance.request", kwargs=lambda s, p: _acceptance(s, p)),
+    Route("risks:heatmap", "GET", "risk.view", lists_data=True),
+    Route("risks:heatmap_svg", "GET", "risk.view", lists_data=True),
+    Route("risks:appetite", "GET", "appetite.view", lists_data=True),
+    Route("risks:appetite_draft", "POST", "appetite.draft",
+          body=lambda s, p: {"statement": "Probe", "level_cyber_security": "high"}),
+    Route("risks:appetite_sign", "POST", "appetite.sign", body=lambda s, p: _appetite_signer(s, p)),
+    Route("risks:settings", "GET", "risk.view", lists_data=True),
+    Route("risks:matrix_change", "POST", "riskmatrix.change", body=lambda s, p: {
+        "likelihoods": 5, "impacts": 5, **{f"likelihood_{n}": f"L{n}" for n in range(1, 6)},
+        **{f"impact_{n}": f"I{n}" for n in range(1, 6)},
+        **{f"level_{a}_{b}": "medium" for a in range(1, 6) for b in range(1, 6)}}),
+    Route("risks:category_create", "POST", "riskmatrix.change",
+          body=lambda s, p: {"name": "Probe", "key": "probe", "position": 50}),
+    Route("risks:category_edit", "GET", "riskmatrix.change",
+          kwargs=lambda s, p: {"category_id": s["risk"].category_id}),
+    Route("risks:category_edit", "POST", "riskmatrix.change",
+          kwargs=lambda s, p: {"category_id": s["risk"].category_id},
+          body=lambda s, p: {"name": "Renamed", "position": 1, "active": "on"}),
     # --- risks, API ---
+    Route("GET /api/v1/orgs/{org}/risk-categories/", "GET", "risk.view", lists_data=True),
+    Route("GET /api/v1/orgs/{org}/risk-matrix/", "GET", "risk.view"),
+    Route("GET /api/v1/orgs/{org}/risks/", "GET", "risk.view", lists_data=True),
+    Route("POST /api/v1/orgs/{org}/risks/", "POST", "risk.create",
+          body=lambda s, p: {"title": "Probe", "category": "cyber_security", "likelihood": 2, "impact": 3}),
+    Route("GET /api/v1/orgs/{org}/risks/export/", "GET", "risk.export", lists_data=True),
+    Route("POST /api/v1/orgs/{org}/risks/import/", "POST", "risk.import", body=_import_file),
+    Route("GET /api/v1/orgs/{org}/risks/{risk_id}/", "GET", "risk.view", kwargs=_risk),
+    Route("PATCH /api/v1/orgs/{org}/risks/{risk_id}/", "PATCH", "risk.change", kwargs=_risk,
+          body=lambda s, p: {"title": "Renamed"}),
+    Route("DELETE /api/v1/orgs/{org}/risks/{risk_id}/", "DELETE", "risk.delete", kwargs=_risk),
+    Route("GET /api/v1/orgs/{org}/risk-appetite/", "GET", "appetite.view", lists_data=True),
+    Route("PUT /api/v1/orgs/{org}/risk-appetite/", "PUT", "appetite.draft",
+          body=lambda s, p: {"statement": "Probe", "category_levels": {"cyber_security": "high"}}),
+    Route("POST /api/v1/orgs/{org}/risk-appetite/sign/", "POST", "appetite.sign", body=_appetite_signer),
+    Route("GET /api/v1/orgs/{org}/risks/{risk_id}/acceptances/", "GET", "acceptance.view", kwargs=_risk,
+          lists_data=True),
+    Route("POST /api/v1/orgs/{org}/risks/{risk_id}/acceptances/", "POST", "acceptance.request", kwargs=_risk,
+          body=_acceptance_request),
+    Route("POST /api/v1/orgs/{org}/risks/{risk_id}/acceptances/{acceptance_id}/sign/", "POST", "acceptance.sign",
+          kwargs=_acceptance_signer),
+    Route("POST /api/v1/orgs/{org}/risks/{risk_id}/acceptances/{acceptance_id}/withdraw/", "POST",
+          "acceptance.request", kwargs=_acceptance),
 ]
 
 # Routes outside any organisation: sign-in pages, the chooser, health, API docs.

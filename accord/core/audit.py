@@ -14,7 +14,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +124,44 @@ def record(
     chain.last_hash = event.hash
     chain.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event for `record_many`."""
+
+    action: str
+    obj: models.Model
+    changes: Mapping[str, Any]
+    object_repr: str
+
+
+def record_many(org: Organization, actor: User | None, entries: Sequence[Entry]) -> int:
+    """Append one event per entry in one batch (bulk imports): the same chain, hashes and lock as
+    `record`, with one insert per 500 events instead of one per event."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record_many() must run inside the transaction of the writes it records.")
+    if not entries:
+        return 0
+    chain = AuditChain.objects.for_org(org).select_for_update().get()
+    events = []
+    seq, prev = chain.last_seq, chain.last_hash
+    at = timezone.now()
+    for entry in entries:
+        seq += 1
+        event = AuditEvent(
+            organization=org, seq=seq, at=at, actor_id=actor.pk if actor is not None else None,
+            actor_label=actor.email if actor is not None else "system", action=entry.action,
+            object_type=object_type_of(entry.obj), object_id=str(entry.obj.pk), object_repr=entry.object_repr[:200],
+            changes=to_audit_value(dict(entry.changes)), prev_hash=prev,
+        )
+        event.hash = canonical_hash(_payload(event))
+        prev = event.hash
+        events.append(event)
+    AuditEvent.objects.for_org(org).bulk_create(events, batch_size=500)
+    chain.last_seq, chain.last_hash = seq, prev
+    chain.save(update_fields=["last_seq", "last_hash"])
+    return len(events)
 
 
 def start_chain(org: Organization) -> AuditChain:

@@ -1,4 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from accord.core.models import Membership
+
+
+def dashboard_context(membership: Membership) -> dict[str, Any]:
+    """The risk panel of the organisation's dashboard (a module function: registering twice is a no-op)."""
+    from accord.risks import selectors
+
+    return {"risk_dashboard": selectors.dashboard(membership.organization)}
 
 
 class RisksConfig(AppConfig):
@@ -7,8 +21,14 @@ class RisksConfig(AppConfig):
     verbose_name = "Risk register"
 
     def ready(self) -> None:
+        from accord.core.extensions import NavItem, Panel, add_nav, add_panel
         from accord.core.signals import organization_created
         from accord.risks import permissions  # noqa: F401 - registers the risk actions in the table
         from accord.risks.services import on_organization_created
 
         organization_created.connect(on_organization_created, dispatch_uid="risks-defaults")
+        add_nav(NavItem("Risks", "risks:list", "risk.view"))
+        add_nav(NavItem("Heat map", "risks:heatmap", "risk.view"))
+        add_nav(NavItem("Appetite", "risks:appetite", "appetite.view"))
+        add_panel(Panel(template="risks/_dashboard_panel.html", action="risk.view", context=dashboard_context,
+                        order=10))

@@ -125,6 +125,10 @@ class Risk(TenantModel):
             models.Index(fields=["organization", "status"], name="risk_status_idx"),
             models.Index(fields=["organization", "next_review"], name="risk_review_idx"),
             models.Index(fields=["organization", "updated_at"], name="risk_updated_idx"),
+            models.Index(fields=["organization", "treatment_due"], name="risk_treatment_due_idx"),
+            models.Index(fields=["organization", "residual_level", "status"], name="risk_level_status_idx"),
+            models.Index(fields=["organization", "inherent_likelihood", "inherent_impact"], name="risk_inherent_idx"),
+            models.Index(fields=["organization", "residual_likelihood", "residual_impact"], name="risk_residual_idx"),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +212,10 @@ class RiskAcceptance(TenantModel):
 
     class Meta(TenantModel.Meta):
         ordering = ("organization", "-created_at")
-        indexes = [models.Index(fields=["organization", "status", "expires_on"], name="acceptance_status_idx")]
+        indexes = [
+            models.Index(fields=["organization", "status", "expires_on"], name="acceptance_status_idx"),
+            models.Index(fields=["organization", "risk", "status", "expires_on"], name="acceptance_risk_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Acceptance of risk {self.risk_id} until {self.expires_on}"

@@ -123,7 +123,8 @@ def risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any]
     if f.owner:
         qs = qs.filter(owner_id=f.owner)
     if f.level:
-        qs = qs.filter(residual_level=f.level)
+        # The rank carries the level and leads an index; filtering on the text column does not.
+        qs = qs.filter(residual_rank=LEVEL_RANK.get(Level(f.level), 0) if f.level in Level.values else 0)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.above_tolerance is not None:
@@ -168,14 +169,18 @@ class Heatmap:
     residual: list[list[int]]
 
 
-def heatmap(org: Organization, filters: RiskFilter | None = None) -> Heatmap:
-    """Counts per cell in two grouped queries, whatever the number of risks."""
+def heatmap(org: Organization, filters: RiskFilter | None = None, *, residual_only: bool = False) -> Heatmap:
+    """Counts per cell in one grouped query per grid, whatever the number of risks
+    (`residual_only` leaves the inherent grid at zero and skips its query)."""
     matrix = current_matrix(org)
     n_l, n_i = matrix.size
     base = risks(org, filters).order_by()
     grids = []
     for like, imp in (("inherent_likelihood", "inherent_impact"), ("residual_likelihood", "residual_impact")):
         grid = [[0] * n_i for _ in range(n_l)]
+        if residual_only and like.startswith("inherent"):
+            grids.append(grid)
+            continue
         for row in base.values(like, imp).annotate(n=Count("id")):
             if 1 <= row[like] <= n_l and 1 <= row[imp] <= n_i:
                 grid[row[like] - 1][row[imp] - 1] = row["n"]
@@ -265,3 +270,13 @@ def dashboard(org: Organization) -> Dashboard:
             status=AcceptanceStatus.IN_FORCE, expires_on__lt=today).order_by("-expires_on")[:DASHBOARD_LIST_LIMIT]),
         appetite=appetite_status(org),
     )
+
+
+# --- added by the web UI (risks views): reading one category for its settings form ---------------
+
+def access_category(org: Organization, category_id: int) -> RiskCategory:
+    """One category of `org`, or 404."""
+    category = categories(org).filter(pk=category_id).first()
+    if category is None:
+        raise Http404("No such category.")
+    return category

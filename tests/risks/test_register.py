@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from accord.core.audit import verify_chain
 from accord.core.models import AuditEvent
 from accord.risks import selectors, services
 from accord.risks.models import Risk, RiskCategory, RiskMatrix
@@ -109,6 +110,9 @@ def test_a_good_import_creates_every_risk_with_one_audit_event_each(org_a, ciso)
     created = services.do_import_risks(ciso.user, org_a, rows)
     assert [r.ref for r in created] == ["R-001", "R-002", "R-003", "R-004", "R-005"]
     assert AuditEvent.objects.for_org(org_a).filter(object_type="risks.risk", action="create").count() == 5
+    assert verify_chain(org_a).ok
+    services.do_create_risk(ciso.user, org_a, {"title": "After", "category": "privacy", "likelihood": 1, "impact": 1})
+    assert verify_chain(org_a).ok
 
 
 def test_categories_are_unique_per_organisation_and_can_be_retired(org_a, ciso):

@@ -181,15 +181,40 @@ def _derive_levels(risk: Risk, matrix: RiskMatrix) -> bool:
 
 # --- risks ------------------------------------------------------------------------------------------
 
+# Total digits of the columns, by decimal places: frequencies (12, 4) and money (16, 2).
+_AMOUNT_DIGITS = {4: 12, 2: 16}
+
+
+class Lookups:
+    """The organisation's categories and members, read once and shared by every row of an import."""
+
+    def __init__(self, org: Organization) -> None:
+        self.org = org
+        self._members: dict[str, Membership] | None = None
+        self._categories: dict[str, RiskCategory] | None = None
+
+    @property
+    def categories(self) -> dict[str, RiskCategory]:
+        if self._categories is None:
+            self._categories = {c.key: c for c in RiskCategory.objects.for_org(self.org)}
+        return self._categories
+
+    @property
+    def members(self) -> dict[str, Membership]:
+        if self._members is None:
+            self._members = {m.user.email.lower(): m for m in Membership.objects.for_org(self.org)
+                             .select_related("user")}
+        return self._members
+
+
 class _Parser:
     """Turns input values (typed, or text from a file) into model values, collecting errors."""
 
-    def __init__(self, org: Organization, matrix: RiskMatrix) -> None:
+    def __init__(self, org: Organization, matrix: RiskMatrix, lookups: Lookups | None = None) -> None:
         self.org = org
         self.matrix = matrix
         self.errors: dict[str, str] = {}
-        self._members: dict[str, Membership] | None = None
-        self._categories: dict[str, RiskCategory] | None = None
+        self.lookups = lookups or Lookups(org)
 
     def fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
@@ -249,6 +274,10 @@ class _Parser:
         if not number.is_finite() or number <= 0:
             self.fail(field, f"{value} must be a positive number.")
             return None
+        limit = decimal.Decimal(10) ** (_AMOUNT_DIGITS[places] - places)
+        if number >= limit:
+            self.fail(field, f"{value} is too large; the largest accepted is {limit - 1:,}.")
+            return None
         return round(number, places)
 
     def strings(self, field: str, value: Any) -> list[str]:
@@ -261,14 +290,12 @@ class _Parser:
         return out
 
     def category(self, field: str, value: Any) -> RiskCategory | None:
-        if self._categories is None:
-            self._categories = {c.key: c for c in RiskCategory.objects.for_org(self.org)}
+        known = self.lookups.categories
         key = "" if value is None else str(value).strip().lower()
-        found = self._categories.get(key) or next(
-            (c for c in self._categories.values() if c.name.lower() == key), None)
+        found = known.get(key) or next((c for c in known.values() if c.name.lower() == key), None)
         if found is None:
             self.fail(field, f"'{value}' is not a category of this organisation; use one of: "
-                             f"{', '.join(sorted(self._categories))}.")
+                             f"{', '.join(sorted(known))}.")
         return found
 
     def member(self, field: str, value: Any) -> Membership | None:
@@ -279,10 +306,7 @@ class _Parser:
                 return value
             self._no_member(field, value.pk)
             return None
-        if self._members is None:
-            self._members = {m.user.email.lower(): m for m in Membership.objects.for_org(self.org)
-                             .select_related("user")}
-        found = self._members.get(str(value).strip().lower())
+        found = self.lookups.members.get(str(value).strip().lower())
         if found is None:
             self._no_member(field, value)
         return found
@@ -293,13 +317,13 @@ class _Parser:
 
 
 def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Risk | None = None,
-                     matrix: RiskMatrix | None = None) -> dict[str, Any]:
+                     matrix: RiskMatrix | None = None, lookups: Lookups | None = None) -> dict[str, Any]:
     """Validate `data` (all fields for a new risk, some for an update) and return model values.
 
     Raises ValidationError naming every bad field, with the input's field names.
     """
     matrix = matrix or _current_matrix(org)
-    p = _Parser(org, matrix)
+    p = _Parser(org, matrix, lookups)
     unknown = sorted(set(data) - set(RISK_FIELDS))
     for name in unknown:
         p.fail(name, f"Unknown field; the fields are: {', '.join(RISK_FIELDS)}.")
@@ -430,9 +454,10 @@ def do_import_risks(
     matrix = _current_matrix(org)
     cleaned: list[dict[str, Any]] = []
     problems: list[tuple[int, str, str]] = []
+    lookups = Lookups(org)
     for number, data in rows:
         try:
-            cleaned.append(clean_risk_input(org, data, matrix=matrix))
+            cleaned.append(clean_risk_input(org, data, matrix=matrix, lookups=lookups))
         except ValidationError as exc:
             problems += [(number, field, " ".join(msgs)) for field, msgs in exc.message_dict.items()]
     if problems:
@@ -443,8 +468,11 @@ def do_import_risks(
         risk = Risk(organization=org, number=next_number, **values)
         next_number += 1
         _derive_levels(risk, matrix)
-        risk.save()
-        audit.record(org, actor, AuditAction.CREATE, risk, object_repr=str(risk)[:200],
-                     changes=audit.diff({}, audit.snapshot(risk, AUDITED_RISK_FIELDS)))
         created.append(risk)
+    # bulk_create sets primary keys on PostgreSQL and on SQLite >= 3.35 (RETURNING).
+    Risk.objects.for_org(org).bulk_create(created, batch_size=500)
+    audit.record_many(org, actor, [
+        audit.Entry(AuditAction.CREATE, risk, audit.diff({}, audit.snapshot(risk, AUDITED_RISK_FIELDS)), str(risk))
+        for risk in created
+    ])
     return created

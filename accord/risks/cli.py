@@ -1,0 +1,152 @@
+"""Risk register verbs of the `accord` command: `accord risk list|export|import`.
+
+Operators act as the system: writes carry no actor and the audit trail labels them "system".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from accord.cli_support import CliError
+
+LEVELS = ("low", "medium", "high", "critical")  # accord.risks.choices.Level, without importing Django
+FORMATS = ("csv", "xlsx")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    risk = sub.add_parser("risk", help="the risk register").add_subparsers(dest="risk_verb", metavar="ACTION")
+
+    p = risk.add_parser("list", help="list an organisation's risks: ref, level, flags, title (tab-separated)")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("--level", choices=LEVELS, help="only risks with this residual level")
+    p.add_argument("--above-tolerance", action="store_true", help="only risks above the signed appetite")
+    p.set_defaults(handler=_list)
+
+    p = risk.add_parser("export", help="export the register to CSV or XLSX")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("--format", choices=FORMATS, help="default: the extension of --out")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write ('-' for standard output, CSV)")
+    p.set_defaults(handler=_export)
+
+    p = risk.add_parser("import", help="add the risks of a CSV or XLSX file (all or nothing)")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("file", help="a .csv (UTF-8, ',' or ';') or .xlsx file in the export's columns")
+    p.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
+    p.set_defaults(handler=_import)
+
+
+def _setup() -> None:
+    from accord.cli import setup_django
+
+    setup_django()
+
+
+def _org(slug: str) -> Any:
+    from accord.core.models import Organization
+
+    org = Organization.objects.filter(slug=slug).first()
+    if org is None:
+        raise CliError(f"no organisation with the slug '{slug}' (see `accord org list`)")
+    return org
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _list(args: argparse.Namespace) -> int:
+    _setup()
+    from accord.risks import selectors
+    from accord.risks.choices import RiskStatus
+    from accord.risks.services.acceptances import org_today
+
+    org = _org(args.org)
+    today = org_today(org)
+    filters = selectors.RiskFilter(level=args.level or "", above_tolerance=True if args.above_tolerance else None)
+    try:
+        for risk in selectors.risks(org, filters).iterator(chunk_size=1000):
+            open_ = risk.status != RiskStatus.CLOSED
+            flags = [name for name, on in (
+                ("above-tolerance", risk.above_tolerance),
+                ("accepted", risk.accepted),
+                ("review-overdue", open_ and risk.next_review is not None and risk.next_review < today),
+                ("treatment-overdue", open_ and risk.status != RiskStatus.ACCEPTED
+                 and risk.treatment_due is not None and risk.treatment_due < today),
+            ) if on]
+            print(f"{risk.ref}\t{risk.residual_level}\t{','.join(flags) or '-'}\t{_one_line(risk.title)}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_left()
+    return 0
+
+
+def _reader_left() -> None:
+    """The reader of standard output stopped early (`accord risk list ORG | head`): not an error.
+    Point stdout at /dev/null so that Python's final flush does not complain either."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _export(args: argparse.Namespace) -> int:
+    fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise CliError(f"give --format {' or '.join(FORMATS)} (the extension of '{args.out}' does not say)")
+    if args.out == "-" and fmt != "csv":
+        raise CliError("only CSV can be written to standard output; give --out FILE.xlsx")
+    _setup()
+    from accord.risks.io import export_register
+
+    org = _org(args.org)
+    content, _, _ = export_register(org, None, fmt)
+    if args.out == "-":
+        try:
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _reader_left()
+        return 0
+    try:
+        Path(args.out).write_bytes(content)
+    except OSError as exc:
+        raise CliError(f"cannot write '{args.out}': {exc.strerror or exc}") from None
+    print(f"exported the risk register of {org.slug} to {args.out} ({fmt.upper()}, {len(content):,} bytes)")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from accord.risks.io import parse_upload
+    from accord.risks.services import do_import_risks
+    from accord.risks.services.register import ImportRejected
+
+    org = _org(args.org)
+    try:
+        with open(args.file, "rb") as fileobj:
+            rows = parse_upload(fileobj, args.file)
+    except OSError as exc:
+        raise CliError(f"cannot read '{args.file}': {exc.strerror or exc}") from None
+    except ValidationError as exc:
+        raise CliError(f"{args.file}: {' '.join(exc.messages)}") from None
+    print(f"checking {len(rows):,} row(s) of {args.file}…", file=sys.stderr)
+    try:
+        with transaction.atomic():
+            created = do_import_risks(None, org, rows)
+            if args.dry_run:
+                transaction.set_rollback(True)
+    except ImportRejected as exc:
+        for row, field, message in exc.rows:
+            print(f"row {row}, {field}: {message}", file=sys.stderr)
+        bad = len({row for row, _, _ in exc.rows})
+        raise CliError(f"import rejected: {bad} bad row(s) in {args.file}; nothing was imported") from None
+    if args.dry_run:
+        print(f"dry run: all {len(created):,} risk(s) of {args.file} are valid; nothing was imported")
+    else:
+        print(f"imported {len(created):,} risk(s) into {org.slug}"
+              + (f" ({created[0].ref} to {created[-1].ref})" if created else ""))
+    return 0

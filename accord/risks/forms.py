@@ -1,0 +1,410 @@
+"""Forms of the risk register. They parse and show input; the services decide what is valid.
+
+Risk forms use the services' input names (`likelihood`, `impact`, `category` as a key, `owner` as
+a member's e-mail), so a form's cleaned data goes to `do_create_risk`/`do_update_risk` unchanged.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from accord.core.models import Membership
+from accord.risks.choices import Level, RaisedBy, RiskStatus, Treatment
+from accord.risks.models import Risk, RiskAppetite, RiskCategory, RiskMatrix
+from accord.risks.selectors import SORTS, RiskFilter
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
+MAX_TOLERANCE_ROWS = 5
+_CELL = re.compile(r"^(\d)-(\d)$")
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes, `is-invalid` on fields with errors, so that
+    templates render fields with `{{ field }}` and keep Django's own attributes (type, step, required,
+    aria-describedby, aria-invalid)."""
+
+    size = ""  # "sm" for compact forms (filters)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def _style(self) -> None:
+        suffix = f" form-select-{self.size}" if self.size else ""
+        control = f" form-control-{self.size}" if self.size else ""
+        errors = getattr(self, "_errors", None) or {}
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select" + suffix
+            else:
+                css = "form-control" + control
+            widget.attrs["class"] = css + (" is-invalid" if name in errors else "")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._style()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        self._style()
+
+
+@dataclass(frozen=True)
+class RiskChoices:
+    """What a risk form offers: the organisation's categories, members and current matrix."""
+
+    categories: Sequence[RiskCategory]
+    members: Sequence[Membership]
+    matrix: RiskMatrix
+
+
+# --- the register's filters ---------------------------------------------------------------------------
+
+class RiskFilterForm(StyledForm):
+    """The query parameters of the register and the heat map (a GET form: it works without JS)."""
+
+    size = "sm"
+
+    q = forms.CharField(required=False, label="Search", max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, description or R-001"}))
+    category = forms.ChoiceField(required=False, label="Category")
+    owner = forms.TypedChoiceField(required=False, label="Owner", coerce=int, empty_value=None)
+    level = forms.ChoiceField(required=False, label="Residual level", choices=[("", "Any level"), *Level.choices])
+    status = forms.ChoiceField(required=False, label="Status", choices=[("", "Any status"), *RiskStatus.choices])
+    above_tolerance = forms.ChoiceField(required=False, label="Above tolerance",
+                                        choices=[("", "Either"), ("yes", "Yes"), ("no", "No")])
+    overdue_review = forms.BooleanField(required=False, label="Review overdue")
+    tag = forms.CharField(required=False, label="Tag", max_length=100)
+    inherent_cell = forms.RegexField(required=False, regex=_CELL, widget=forms.HiddenInput)
+    residual_cell = forms.RegexField(required=False, regex=_CELL, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
+
+    def __init__(self, data: Mapping[str, Any] | None, *, categories: Iterable[RiskCategory],
+                 members: Iterable[Membership]) -> None:
+        super().__init__(data)
+        _set_choices(self, "category", [("", "Any category"), *((c.key, c.name) for c in categories)])
+        _set_choices(self, "owner", [("", "Anyone"), *((m.pk, m.user.display_name) for m in members)])
+
+    def to_filter(self) -> RiskFilter:
+        """The filters the valid parameters describe; an invalid parameter is ignored, not an error."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        above = {"yes": True, "no": False}.get(data.get("above_tolerance") or "")
+        tag = (data.get("tag") or "").strip()
+        return RiskFilter(
+            q=data.get("q") or "", category=data.get("category") or "", owner=data.get("owner"),
+            level=data.get("level") or "", status=data.get("status") or "", above_tolerance=above,
+            overdue_review=bool(data.get("overdue_review")), tags=(tag,) if tag else (),
+            inherent_cell=_cell(data.get("inherent_cell")), residual_cell=_cell(data.get("residual_cell")),
+            sort=data.get("sort") or "ref",
+        )
+
+    @property
+    def visible(self) -> list[forms.BoundField]:
+        return [f for f in self if not f.is_hidden]
+
+
+def _cell(value: str | None) -> tuple[int, int] | None:
+    match = _CELL.match(value or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+    field.choices = choices
+
+
+# --- risks ------------------------------------------------------------------------------------------------
+
+# The risk page's inline-editable sections and the fields each one edits.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "overview": ("title", "description", "category", "owner", "raised_by", "status", "next_review", "tags",
+                 "affected_assets"),
+    "assessment": ("likelihood", "impact", "residual_likelihood", "residual_impact", "causes", "consequences"),
+    "treatment": ("treatment", "treatment_plan", "treatment_owner", "treatment_due"),
+    "quantitative": ("frequency_low", "frequency_high", "loss_low", "loss_high"),
+}
+SECTION_TITLES = {"overview": "Overview", "assessment": "Assessment", "treatment": "Treatment",
+                  "quantitative": "Quantitative estimate"}
+
+
+class RiskForm(StyledForm):
+    """All of a risk's fields, or one section's (`only`)."""
+
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=TEXT)
+    category = forms.ChoiceField()
+    owner = forms.ChoiceField(required=False, label="Owner")
+    raised_by = forms.ChoiceField(choices=RaisedBy.choices, label="Raised by")
+    status = forms.ChoiceField(choices=RiskStatus.choices)
+    next_review = forms.DateField(required=False, label="Next review", widget=DATE)
+    tags = forms.CharField(required=False, max_length=1000, help_text="Separate tags with semicolons (;).")
+    affected_assets = forms.CharField(required=False, max_length=2000, label="Affected assets",
+                                      help_text="Separate assets with semicolons (;).")
+    likelihood = forms.TypedChoiceField(coerce=int, label="Inherent likelihood")
+    impact = forms.TypedChoiceField(coerce=int, label="Inherent impact")
+    residual_likelihood = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
+                                                 label="Residual likelihood")
+    residual_impact = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Residual impact")
+    causes = forms.CharField(required=False, widget=TEXT)
+    consequences = forms.CharField(required=False, widget=TEXT)
+    treatment = forms.ChoiceField(choices=Treatment.choices)
+    treatment_plan = forms.CharField(required=False, widget=TEXT, label="Treatment plan")
+    treatment_owner = forms.ChoiceField(required=False, label="Treatment owner")
+    treatment_due = forms.DateField(required=False, label="Treatment due", widget=DATE)
+    # The model's sizes: a value that does not fit is refused here, with a message, not by the database.
+    frequency_low = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=4,
+                                       label="Events per year, 5th percentile")
+    frequency_high = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=4,
+                                        label="Events per year, 95th percentile")
+    loss_low = forms.DecimalField(required=False, min_value=0, max_digits=16, decimal_places=2,
+                                  label="Loss per event, 5th percentile")
+    loss_high = forms.DecimalField(required=False, min_value=0, max_digits=16, decimal_places=2,
+                                   label="Loss per event, 95th percentile")
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, choices: RiskChoices,
+                 only: Sequence[str] | None = None, initial: Mapping[str, Any] | None = None,
+                 currency: str = "") -> None:
+        super().__init__(data, initial=initial)
+        if only is not None:
+            for name in list(self.fields):
+                if name not in only:
+                    del self.fields[name]
+        current = (initial or {}).get("category")
+        cats = [(c.key, c.name if c.active else f"{c.name} (retired)") for c in choices.categories
+                if c.active or c.key == current]
+        people = [("", "Nobody yet"), *((m.user.email, m.user.display_name) for m in choices.members)]
+        likelihoods: list[tuple[Any, str]] = [(n, f"{n} · {label}")
+                                              for n, label in enumerate(choices.matrix.likelihood_labels, 1)]
+        impacts: list[tuple[Any, str]] = [(n, f"{n} · {label}")
+                                          for n, label in enumerate(choices.matrix.impact_labels, 1)]
+        residual_l = [("", "Same as inherent"), *likelihoods]
+        residual_i = [("", "Same as inherent"), *impacts]
+        if not (initial or {}).get("likelihood"):  # a new risk: make the person choose, not take the first
+            likelihoods, impacts = [("", "Choose…"), *likelihoods], [("", "Choose…"), *impacts]
+        if not current:
+            cats = [("", "Choose…"), *cats]
+        for name, options in (("category", cats), ("owner", people), ("treatment_owner", people),
+                              ("likelihood", likelihoods), ("impact", impacts),
+                              ("residual_likelihood", residual_l), ("residual_impact", residual_i)):
+            if name in self.fields:
+                _set_choices(self, name, options)
+        if currency:
+            for name in ("loss_low", "loss_high"):
+                if name in self.fields:
+                    self.fields[name].label = f"{self.fields[name].label} ({currency})"
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values under the services' input names (blank optional values clear a field)."""
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+def risk_initial(risk: Risk) -> dict[str, Any]:
+    """A risk's values as the form shows them."""
+    return {
+        "title": risk.title, "description": risk.description, "category": risk.category.key,
+        "owner": risk.owner.user.email if risk.owner else "", "raised_by": risk.raised_by, "status": risk.status,
+        "next_review": risk.next_review, "tags": "; ".join(risk.tags),
+        "affected_assets": "; ".join(risk.affected_assets),
+        "likelihood": risk.inherent_likelihood, "impact": risk.inherent_impact,
+        "residual_likelihood": risk.residual_likelihood, "residual_impact": risk.residual_impact,
+        "causes": risk.causes, "consequences": risk.consequences, "treatment": risk.treatment,
+        "treatment_plan": risk.treatment_plan,
+        "treatment_owner": risk.treatment_owner.user.email if risk.treatment_owner else "",
+        "treatment_due": risk.treatment_due, "frequency_low": risk.frequency_low,
+        "frequency_high": risk.frequency_high, "loss_low": risk.loss_low, "loss_high": risk.loss_high,
+    }
+
+
+# --- acceptances, import --------------------------------------------------------------------------------
+
+class AcceptanceRequestForm(StyledForm):
+    justification = forms.CharField(widget=TEXT, help_text="Why the organisation lives with this risk.")
+    compensating_measures = forms.CharField(required=False, widget=TEXT, label="Compensating measures")
+    expires_on = forms.DateField(label="Expires on", widget=DATE,
+                                 help_text="At most three years from today; the acceptance lapses on this date.")
+
+
+class ImportForm(StyledForm):
+    file = forms.FileField(label="CSV or XLSX file",
+                           help_text="One risk per row; the first row names the columns.",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+
+
+# --- appetite ------------------------------------------------------------------------------------------------
+
+class AppetiteDraftForm(StyledForm):
+    """A new appetite version: statement, a level per category, up to five tolerance points."""
+
+    statement = forms.CharField(widget=TEXT, label="Appetite statement")
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, categories: Iterable[RiskCategory],
+                 basis: RiskAppetite | None = None) -> None:
+        super().__init__(data)
+        levels = basis.category_levels if basis else {}
+        self.categories = [c for c in categories if c.active or c.key in levels]
+        self.level_names: list[str] = []
+        for c in self.categories:
+            name = f"level_{c.key}"
+            self.fields[name] = forms.ChoiceField(
+                required=False, label=c.name, choices=[("", "No limit"), *Level.choices],
+                initial=levels.get(c.key, ""), widget=forms.Select(attrs={"data-level": ""}))
+            self.level_names.append(name)
+        points = basis.tolerance if basis else []
+        self.tolerance_rows: list[tuple[str, str]] = []
+        for i in range(MAX_TOLERANCE_ROWS):
+            loss, prob = (points[i] if i < len(points) else (None, None))
+            self.fields[f"loss_{i}"] = forms.DecimalField(required=False, min_value=0, label=f"Loss {i + 1}",
+                                                          initial=_plain(loss))
+            self.fields[f"probability_{i}"] = forms.DecimalField(
+                required=False, min_value=0, max_value=1, label=f"Highest annual probability {i + 1}",
+                initial=_plain(prob))
+            self.tolerance_rows.append((f"loss_{i}", f"probability_{i}"))
+        if basis:
+            self.fields["statement"].initial = basis.statement
+        self._style()
+
+    @property
+    def statement_fields(self) -> list[forms.BoundField]:
+        return [self["statement"]]
+
+    @property
+    def level_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.level_names]
+
+    @property
+    def tolerance_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[loss], self[prob]) for loss, prob in self.tolerance_rows]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for loss, prob in self.tolerance_rows:
+            if (data.get(loss) is None) != (data.get(prob) is None) and loss not in self.errors \
+                    and prob not in self.errors:
+                self.add_error(prob if data.get(loss) is not None else loss,
+                               "Give both the loss and its highest acceptable annual probability, or neither.")
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        self.point_rows = [i for i, (loss, _) in enumerate(self.tolerance_rows) if data.get(loss) is not None]
+        return {
+            "statement": data["statement"],
+            "category_levels": {c.key: data[f"level_{c.key}"] for c in self.categories if data.get(f"level_{c.key}")},
+            "tolerance": [[data[f"loss_{i}"], data[f"probability_{i}"]] for i in self.point_rows],
+        }
+
+    def error_field(self, service_field: str) -> str | None:
+        """The form field a service error names: `category_levels.<key>` or `tolerance[<n>]`."""
+        if service_field.startswith("category_levels."):
+            return f"level_{service_field.split('.', 1)[1]}"
+        match = re.match(r"^tolerance\[(\d+)\]$", service_field)
+        if match and int(match.group(1)) < len(getattr(self, "point_rows", [])):
+            return f"loss_{self.point_rows[int(match.group(1))]}"
+        return service_field if service_field in self.fields else None
+
+
+def _plain(value: Any) -> Any:
+    """A number without float noise for an input's value (0.1, not 0.1000000000000000055)."""
+    if value is None:
+        return None
+    return format(decimal.Decimal(str(value)).normalize(), "f")
+
+
+# --- matrix and categories --------------------------------------------------------------------------------------
+
+MATRIX_MIN, MATRIX_MAX = 3, 7
+
+
+class MatrixForm(StyledForm):
+    """A new matrix version: a label per likelihood and impact, a level per cell."""
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, basis: RiskMatrix,
+                 size: tuple[int, int] | None = None) -> None:
+        super().__init__(data)
+        n_l, n_i = size or basis.size
+        self.n_l, self.n_i = n_l, n_i
+        self.fields["likelihoods"] = forms.IntegerField(widget=forms.HiddenInput, initial=n_l,
+                                                        min_value=MATRIX_MIN, max_value=MATRIX_MAX)
+        self.fields["impacts"] = forms.IntegerField(widget=forms.HiddenInput, initial=n_i,
+                                                    min_value=MATRIX_MIN, max_value=MATRIX_MAX)
+        old_l, old_i = basis.size
+        for n in range(1, n_l + 1):
+            self.fields[f"likelihood_{n}"] = forms.CharField(
+                max_length=60, label=f"Likelihood {n}",
+                initial=basis.likelihood_labels[n - 1] if n <= old_l else "")
+        for n in range(1, n_i + 1):
+            self.fields[f"impact_{n}"] = forms.CharField(
+                max_length=60, label=f"Impact {n}", initial=basis.impact_labels[n - 1] if n <= old_i else "")
+        for li in range(1, n_l + 1):
+            for im in range(1, n_i + 1):
+                known = li <= old_l and im <= old_i
+                self.fields[f"level_{li}_{im}"] = forms.ChoiceField(
+                    choices=Level.choices, label=f"Level at likelihood {li}, impact {im}",
+                    initial=basis.level_of(li, im) if known else _guess_level(li, im, n_l, n_i),
+                    widget=forms.Select(attrs={"data-level": ""}))  # coloured by its value (accord.css)
+        self._style()
+
+    @property
+    def likelihood_fields(self) -> list[forms.BoundField]:
+        return [self[f"likelihood_{n}"] for n in range(1, self.n_l + 1)]
+
+    @property
+    def impact_fields(self) -> list[forms.BoundField]:
+        return [self[f"impact_{n}"] for n in range(1, self.n_i + 1)]
+
+    @property
+    def grid(self) -> list[tuple[forms.BoundField, list[forms.BoundField]]]:
+        """Rows from the highest likelihood down, as the heat map shows them."""
+        return [(self[f"likelihood_{li}"], [self[f"level_{li}_{im}"] for im in range(1, self.n_i + 1)])
+                for li in range(self.n_l, 0, -1)]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "likelihood_labels": [data[f"likelihood_{n}"] for n in range(1, self.n_l + 1)],
+            "impact_labels": [data[f"impact_{n}"] for n in range(1, self.n_i + 1)],
+            "levels": [[data[f"level_{li}_{im}"] for im in range(1, self.n_i + 1)] for li in range(1, self.n_l + 1)],
+        }
+
+
+def _guess_level(likelihood: int, impact: int, n_l: int, n_i: int) -> str:
+    """A starting level for a cell the previous matrix did not have: by the product's share of the maximum."""
+    share = (likelihood * impact) / (n_l * n_i)
+    return Level.LOW if share < 0.2 else Level.MEDIUM if share < 0.45 else Level.HIGH if share < 0.7 \
+        else Level.CRITICAL
+
+
+def matrix_size(params: Mapping[str, Any], default: tuple[int, int]) -> tuple[int, int]:
+    """The matrix shape asked for in the query (`likelihoods`, `impacts`), kept within 3 to 7."""
+    def read(name: str, fallback: int) -> int:
+        try:
+            return min(MATRIX_MAX, max(MATRIX_MIN, int(params.get(name, fallback))))
+        except (TypeError, ValueError):
+            return fallback
+
+    return read("likelihoods", default[0]), read("impacts", default[1])
+
+
+class CategoryCreateForm(StyledForm):
+    name = forms.CharField(max_length=100)
+    key = forms.SlugField(max_length=40, help_text="Lower-case letters, digits and underscores; imports, exports "
+                                                   "and the API use it, e.g. 'supply_chain'.")
+    position = forms.IntegerField(min_value=0, max_value=1000, initial=100, label="Position in lists")
+
+
+class CategoryChangeForm(StyledForm):
+    name = forms.CharField(max_length=100)
+    position = forms.IntegerField(min_value=0, max_value=1000, label="Position in lists")
+    active = forms.BooleanField(required=False, label="In use (untick to retire: its risks keep it)")
