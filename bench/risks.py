@@ -291,14 +291,14 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def update_docs(section: str) -> None:
-    """Replace (or append) this benchmark's section of docs/benchmarks.md; other sections are left alone."""
+def update_docs(section: str, heading: str = SECTION) -> None:
+    """Replace (or append) a benchmark's section (`heading`) of docs/benchmarks.md; other sections are left alone."""
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = text.find(SECTION + "\n")
+    start = text.find(heading + "\n")
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        following = text.find("\n## ", start + len(SECTION))
+        following = text.find("\n## ", start + len(heading))
         keep = text[following + 1 :] if following >= 0 else ""
         notes = ""
         old = text[start : following + 1 if following >= 0 else len(text)]

@@ -45,7 +45,7 @@ def seed_core(org: Organization) -> Seed:
 
 
 def seed_risks(org: Organization) -> Seed:
-    """A risk (with an acceptance awaiting signatures) and an appetite draft in `org`."""
+    """A risk with a money estimate (and an acceptance awaiting signatures) and an appetite draft in `org`."""
     import datetime as dt
 
     from accord.risks import services as risk_services
@@ -54,7 +54,8 @@ def seed_risks(org: Organization) -> Seed:
     owner = make_member(org, "ciso", full_name=f"{org.name} risk owner")
     risk = risk_services.do_create_risk(owner.user, org, {
         "title": f"{org.name} ransomware", "category": "cyber_security", "likelihood": 4, "impact": 4,
-        "owner": owner.user.email, "description": f"{org.name} canary description"})
+        "owner": owner.user.email, "description": f"{org.name} canary description", "frequency_low": "0.5",
+        "frequency_high": "4", "loss_low": "10000", "loss_high": "500000", "treatment_loss_reduction": "30%"})
     acceptance = risk_services.do_request_acceptance(
         owner.user, org, risk, justification=f"{org.name} accepts", expires_on=org_today(org) + dt.timedelta(days=60))
     appetite = risk_services.do_draft_appetite(owner.user, org, statement=f"{org.name} appetite",
@@ -178,8 +179,11 @@ ROUTES: list[Route] = [
           body=lambda s, p: _acceptance_request(s, p)),
     Route("risks:acceptance_sign", "POST", "acceptance.sign", kwargs=lambda s, p: _acceptance_signer(s, p)),
     Route("risks:acceptance_withdraw", "POST", "acceptance.request", kwargs=lambda s, p: _acceptance(s, p)),
+    Route("risks:risk_lec_svg", "GET", "risk.view", kwargs=lambda s, p: {"risk_id": s["risk"].pk}, lists_data=True),
     Route("risks:heatmap", "GET", "risk.view", lists_data=True),
     Route("risks:heatmap_svg", "GET", "risk.view", lists_data=True),
+    Route("risks:portfolio", "GET", "risk.view", lists_data=True),
+    Route("risks:portfolio_lec_svg", "GET", "risk.view", lists_data=True),
     Route("risks:appetite", "GET", "appetite.view", lists_data=True),
     Route("risks:appetite_draft", "POST", "appetite.draft",
           body=lambda s, p: {"statement": "Probe", "level_cyber_security": "high"}),
@@ -208,6 +212,7 @@ ROUTES: list[Route] = [
     Route("PATCH /api/v1/orgs/{org}/risks/{risk_id}/", "PATCH", "risk.change", kwargs=_risk,
           body=lambda s, p: {"title": "Renamed"}),
     Route("DELETE /api/v1/orgs/{org}/risks/{risk_id}/", "DELETE", "risk.delete", kwargs=_risk),
+    Route("GET /api/v1/orgs/{org}/quant/portfolio/", "GET", "risk.view", lists_data=True),
     Route("GET /api/v1/orgs/{org}/risk-appetite/", "GET", "appetite.view", lists_data=True),
     Route("PUT /api/v1/orgs/{org}/risk-appetite/", "PUT", "appetite.draft",
           body=lambda s, p: {"statement": "Probe", "category_levels": {"cyber_security": "high"}}),

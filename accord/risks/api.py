@@ -6,19 +6,23 @@ services check meaning (the matrix's range, members, categories, ranges) and nam
 
 import datetime as dt
 import decimal
+import json
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict, field_validator
+from pydantic import ValidationError as PydanticValidationError
 
 from accord.core.apikit import ERRORS, ErrorOut, FieldError, org_access
 from accord.core.models import Membership, Organization
 from accord.core.selectors import governance
-from accord.risks import io, selectors, services
+from accord.risks import io, quantified, selectors, services
 from accord.risks.choices import AppetiteStatus, Level, RaisedBy, RiskStatus, Signatory, Treatment
 from accord.risks.models import Risk, RiskAcceptance, RiskAppetite, RiskCategory
 from accord.risks.services.register import ImportRejected
@@ -102,6 +106,12 @@ class RiskOut(Schema):
     frequency_high: decimal.Decimal | None = Field(description="Events per year, 95th percentile")
     loss_low: decimal.Decimal | None = Field(description="Loss per event, 5th percentile, organisation currency")
     loss_high: decimal.Decimal | None = Field(description="Loss per event, 95th percentile, organisation currency")
+    fair: dict[str, Any] | None = Field(description="Open FAIR breakdown in the scenario file's `fair` shape "
+                                                    "(docs/quant.md); when set, it is the risk's money model")
+    treatment_frequency_reduction: decimal.Decimal | None = Field(
+        description="Share of loss events the treatment prevents (0 to 1), for the residual money figures")
+    treatment_loss_reduction: decimal.Decimal | None = Field(
+        description="Share of the loss per event the treatment removes (0 to 1)")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -157,6 +167,13 @@ class RiskPatch(_Input):
     frequency_high: decimal.Decimal | None = None
     loss_low: decimal.Decimal | None = None
     loss_high: decimal.Decimal | None = None
+    fair: dict[str, Any] | str | None = Field(None, description="Open FAIR breakdown: an object (or its JSON text) "
+                                                                "in the scenario file's `fair` shape; null clears it")
+    # Shares as numbers (0.4) or text, also percentages ("40%"), as imports accept them.
+    treatment_frequency_reduction: decimal.Decimal | str | None = Field(
+        None, description="Share of loss events the treatment prevents: 0 to 1, or a percentage such as \"40%\"")
+    treatment_loss_reduction: decimal.Decimal | str | None = Field(
+        None, description="Share of the loss per event the treatment removes: 0 to 1, or a percentage")
 
 
 class RiskCreate(RiskPatch):
@@ -170,6 +187,29 @@ def _service_input(payload: RiskPatch) -> dict[str, Any]:
     """The fields the caller sent (an explicit null included), enumerations as their values."""
     data = payload.dict(exclude_unset=True)
     return {k: (v.value if isinstance(v, RaisedBy | Treatment | RiskStatus) else v) for k, v in data.items()}
+
+
+class FiguresOut(Schema):
+    ale: float = Field(description="Mean annual loss")
+    ale_standard_error: float = Field(description="Monte Carlo standard error of the ALE")
+    p90: float = Field(description="Annual loss exceeded one year in ten")
+    p99: float = Field(description="Annual loss exceeded one year in a hundred")
+    prob_any_loss: float = Field(description="Probability of a loss in a year")
+
+
+class RiskMoneyOut(Schema):
+    currency: str
+    years: int = Field(description="Simulated years")
+    model: Literal["compound", "fair"]
+    treated: bool = Field(description="A treatment reduction is recorded (else residual equals inherent)")
+    inherent: FiguresOut
+    residual: FiguresOut
+
+
+class RiskDetailOut(RiskOut):
+    money: RiskMoneyOut | None = Field(
+        description="The risk in money, from the organisation's simulated portfolio (see quant/portfolio); null "
+                    "without an estimate or for a closed risk")
 
 
 class RiskQuery(_Text):
@@ -258,7 +298,8 @@ class AppetiteIn(_Input):
 
 
 class AppetiteSignIn(_Input):
-    version: int = Field(description="The draft version being signed: one signs what one has read")
+    version: int | None = Field(default=None, description="The draft version being signed (recommended: one "
+                                "signs what one has read); without it, the current draft")
 
 
 class AcceptanceOut(Schema):
@@ -341,6 +382,7 @@ def create_risk(request: HttpRequest, org: str, payload: RiskCreate) -> Status[R
     return Status(201, selectors.access_risk(m.organization, risk.pk))
 
 
+@router.get("/{org}/risks/export", response=ERRORS, include_in_schema=False, operation_id="export_risks_alias")
 @router.get("/{org}/risks/export/", response=ERRORS, summary="Export the register (CSV or XLSX)",
             openapi_extra={"responses": {"200": {"description": "The file", "content": {
                 io.CONTENT_TYPES["csv"].split(";")[0]: {"schema": {"type": "string"}},
@@ -354,6 +396,8 @@ def export_risks(request: HttpRequest, org: str, filters: Query[ExportQuery]) ->
     return response
 
 
+@router.post("/{org}/risks/import", response={200: ImportOut, **ERRORS}, include_in_schema=False,
+             operation_id="import_risks_alias")
 @router.post("/{org}/risks/import/", response={200: ImportOut, **ERRORS}, summary="Import risks (CSV or XLSX)")
 def import_risks(request: HttpRequest, org: str, file: File[UploadedFile | None] = None) -> Any:
     """Multipart upload in the export's columns (read-only columns are ignored). All or nothing: any
@@ -372,10 +416,23 @@ def import_risks(request: HttpRequest, org: str, file: File[UploadedFile | None]
     return ImportOut(count=len(created))
 
 
-@router.get("/{org}/risks/{risk_id}/", response={200: RiskOut, **ERRORS}, summary="One risk")
+@router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **ERRORS}, summary="One risk")
 def get_risk(request: HttpRequest, org: str, risk_id: int) -> Risk:
+    """The risk, and `money`: its figures from the organisation's simulated portfolio."""
     m = org_access(request, org, "risk.view")
-    return selectors.access_risk(m.organization, risk_id)
+    risk = selectors.access_risk(m.organization, risk_id)
+    money = quantified.risk_money(m.organization, only={risk.pk}).get(risk.pk) if risk.has_money_estimate else None
+    risk.money = _money_out(m.organization, money)  # type: ignore[attr-defined]  # read by RiskDetailOut
+    return risk
+
+
+def _money_out(org: Organization, money: quantified.RiskMoney | None) -> dict[str, Any] | None:
+    if money is None:
+        return None
+    figures = ("ale", "ale_standard_error", "p90", "p99", "prob_any_loss")
+    return {"currency": org.currency, "years": money.years, "model": money.model, "treated": money.treated,
+            "inherent": {f: getattr(money.inherent, f) for f in figures},
+            "residual": {f: getattr(money.residual, f) for f in figures}}
 
 
 @router.patch("/{org}/risks/{risk_id}/", response={200: RiskOut, **ERRORS}, summary="Change some of a risk's fields")
@@ -428,13 +485,31 @@ def put_appetite(request: HttpRequest, org: str, payload: AppetiteIn) -> dict[st
     return _appetite_state(m.organization)
 
 
+def _optional_body(request: HttpRequest, schema: type[AppetiteSignIn]) -> AppetiteSignIn:
+    """Parse an optional JSON body: none (or an empty one) gives the schema's defaults."""
+    raw = request.body.strip()
+    if not raw or request.content_type not in ("application/json", "text/plain", ""):
+        return schema()
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise HttpError(400, "The body is not JSON.") from None
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as exc:
+        raise NinjaValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+
+
 @router.post("/{org}/risk-appetite/sign/", response={200: AppetiteStateOut, **ERRORS},
+             openapi_extra={"requestBody": {"required": False, "content": {"application/json": {
+                 "schema": {"type": "object", "properties": {"version": {"type": "integer"}}}}}}},
              summary="Sign the draft risk appetite")
-def sign_appetite(request: HttpRequest, org: str, payload: AppetiteSignIn) -> dict[str, Any]:
-    """Sign draft `version` in the slot the governance profile gives the caller; the last signature
-    puts it in force."""
+def sign_appetite(request: HttpRequest, org: str) -> dict[str, Any]:
+    """Sign draft `version` (or, with no body, the current draft) in the slot the governance profile
+    gives the caller; the last signature puts it in force."""
     m = org_access(request, org, "appetite.sign")
-    appetite = selectors.access_appetite(m.organization, payload.version)
+    version = _optional_body(request, AppetiteSignIn).version
+    appetite = selectors.access_appetite(m.organization, version) if version is not None else None
     services.do_sign_appetite(m.user, m.organization, appetite)
     return _appetite_state(m.organization)
 
@@ -491,3 +566,65 @@ def withdraw_acceptance(request: HttpRequest, org: str, risk_id: int, acceptance
     """A pending or in-force acceptance stops counting; the risk is judged against the appetite again."""
     return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.request")
 
+
+
+# --- the register in money ------------------------------------------------------------------------------
+
+class LossStatsOut(Schema):
+    ale: float = Field(description="Mean annual loss")
+    ale_standard_error: float
+    p50: float
+    p90: float
+    p95: float
+    p99: float
+    var_99: float = Field(description="99% value-at-risk of the annual loss (= p99)")
+    es_99: float = Field(description="Expected shortfall: the mean of the worst 1% of years")
+    prob_any_loss: float
+    lec: list[list[float]] = Field(description="Loss exceedance curve: [loss, P(annual loss > loss)] pairs")
+
+
+class RiskLossOut(LossStatsOut):
+    id: str = Field(description="The risk's reference, e.g. R-001")
+    model: Literal["compound", "fair"]
+    frequency_factor: float = Field(description="Share of the loss events left by the treatment (1: none removed)")
+    magnitude_factor: float = Field(description="Share of the loss per event left by the treatment")
+    susceptibility: float | None = Field(None, description="Open FAIR risks given tcap and rs only: P(TCap > RS)")
+
+
+class ToleranceVerdictOut(Schema):
+    loss: float
+    max_probability: float
+    probability: float = Field(description="Simulated P(annual loss > loss)")
+    standard_error: float
+    ok: bool
+
+
+class ToleranceOut(Schema):
+    within: bool
+    points: list[ToleranceVerdictOut]
+
+
+class EvaluationOut(Schema):
+    risks: list[RiskLossOut]
+    portfolio: LossStatsOut
+    tolerance: ToleranceOut | None = Field(description="Against the money tolerance of the appetite in force")
+
+
+class PortfolioOut(Schema):
+    years: int = Field(description="Simulated years (0 when no risk has an estimate)")
+    seed: int
+    currency: str | None
+    inherent: EvaluationOut
+    residual: EvaluationOut | None = Field(description="After the treatments' recorded effects; null when none")
+
+
+@router.get("/{org}/quant/portfolio", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,
+            include_in_schema=False, operation_id="get_portfolio_alias")
+@router.get("/{org}/quant/portfolio/", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,
+            summary="The register in money", tags=["quant"])
+def get_portfolio(request: HttpRequest, org: str) -> dict[str, Any]:
+    """The open risks with an estimate, simulated as one portfolio by the engine: the result file of
+    docs/quant.md (the figures the Money page shows). Without any estimate: 200 with `years` 0, no
+    risks and a portfolio of zeros."""
+    m = org_access(request, org, "risk.view")
+    return quantified.portfolio_result(m.organization) or quantified.empty_result(m.organization)

@@ -29,6 +29,7 @@ class RisksConfig(AppConfig):
         organization_created.connect(on_organization_created, dispatch_uid="risks-defaults")
         add_nav(NavItem("Risks", "risks:list", "risk.view"))
         add_nav(NavItem("Heat map", "risks:heatmap", "risk.view"))
+        add_nav(NavItem("Money", "risks:portfolio", "risk.view"))
         add_nav(NavItem("Appetite", "risks:appetite", "appetite.view"))
         add_panel(Panel(template="risks/_dashboard_panel.html", action="risk.view", context=dashboard_context,
                         order=10))

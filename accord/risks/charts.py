@@ -1,12 +1,18 @@
-"""The risk heat map as SVG, drawn server-side: shown in the page, downloaded, put into reports.
+"""The risk charts as SVG, drawn server-side: shown in the page, downloaded, put into reports.
 
-Plain string building with XML escaping (no charting dependency for a grid of rectangles). Colours
-are SVG presentation attributes, which a strict CSP allows; every fill/text pair has a contrast
-ratio of at least 4.5:1, and each cell also names its level, so colour is never the only cue.
+* the heat map (a grid of likelihood × impact cells);
+* the loss exceedance curve (LEC): the probability that a year's loss exceeds an amount, on a
+  logarithmic money axis, inherent and residual, with the appetite's money tolerance points.
+
+Plain string building with XML escaping (no charting dependency for rectangles and two polylines).
+Colours are SVG presentation attributes, which a strict CSP allows; every fill/text pair has a
+contrast ratio of at least 4.5:1, and colour is never the only cue (cells name their level, curves
+differ in dash pattern, tolerance markers carry ✓ or ✗).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -177,3 +183,203 @@ def _cell(spec: HeatmapSpec, li: int, im: int, link: Callable[[int, int], str] |
     if link is None:
         return f"<g>{body}</g>"
     return f'<a href={_a(link(li, im))} aria-label={_a(label)} class="heatmap-link">{body}</a>'
+
+
+# --- money ------------------------------------------------------------------------------------------------
+
+_UNITS = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
+
+
+def compact_amount(amount: float) -> str:
+    """An amount in at most three significant figures with k, M or bn: 8,400 → "8.4 k", 1,250,000 →
+    "1.25 M", 950 → "950"."""
+    value = abs(amount)
+    sign = "-" if amount < 0 else ""
+    for size, unit in _UNITS:
+        if value >= size * 0.9995:
+            scaled = value / size
+            digits = 0 if scaled >= 99.95 else 1 if scaled >= 9.995 else 2
+            text = f"{scaled:.{digits}f}"
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return f"{sign}{text} {unit}"
+    return f"{sign}{value:,.0f}"
+
+
+def format_money(amount: float | None, currency: str) -> str:
+    """`compact_amount` with the currency code ("1.25 M EUR"); "" for None."""
+    if amount is None:
+        return ""
+    return f"{compact_amount(amount)} {currency}"
+
+
+def format_probability(p: float) -> str:
+    """A probability as a percentage a person reads: 0.1 → "10 %", 0.0123 → "1.23 %", 0.00004 → "0.004 %"."""
+    percent = p * 100
+    if percent == 0:
+        return "0 %"
+    if percent >= 10:
+        return f"{percent:.0f} %"
+    digits = max(1, 1 - math.floor(math.log10(percent)))  # two significant figures
+    return f"{percent:.{min(digits, 4)}f}".rstrip("0").rstrip(".") + " %"
+
+
+# --- loss exceedance curve -----------------------------------------------------------------------------
+
+LEC_W, LEC_H = 760, 420
+LEC_LEFT, LEC_RIGHT, LEC_TOP, LEC_BOTTOM = 70, 24, 16, 58
+LEC_LEGEND = 28
+INK, MUTED, GRID = "#212529", "#495057", "#dee2e6"
+# Inherent: the brand navy, solid; residual: a dark orange, dashed. Both at least 4.5:1 on white.
+SERIES_STYLES = (("#1f3a5f", ""), ("#b04a00", "8 5"))
+OK_INK, BAD_INK = "#1b5e20", "#b71c1c"
+
+
+@dataclass(frozen=True)
+class LecSeries:
+    """One curve: [(loss, P(annual loss > loss)), ...] in increasing loss."""
+
+    label: str
+    points: Sequence[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class LecMarker:
+    """A tolerance point: P(annual loss > loss) must not exceed max_probability; `ok` is the verdict
+    on the last series (residual when there is one), `probability` its simulated value."""
+
+    loss: float
+    max_probability: float
+    probability: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class LecSpec:
+    title: str
+    description: str
+    currency: str
+    series: Sequence[LecSeries]
+    markers: Sequence[LecMarker] = ()
+    empty_message: str = "No simulated year had a loss."
+    judged_on: str = ""  # which curve the markers' verdicts are about, when there are several
+
+
+def _decades(spec: LecSpec) -> tuple[int, int]:
+    losses = [x for s in spec.series for x, _ in s.points if x > 0] + [m.loss for m in spec.markers]
+    if not losses:
+        return 3, 6
+    low = math.floor(math.log10(min(losses)) + 1e-9)
+    high = math.ceil(math.log10(max(losses)) - 1e-9)
+    return low, max(high, low + 1)
+
+
+def _x_ticks(low: int, high: int) -> list[tuple[float, bool]]:
+    """(loss, labelled) for the money axis: every decade (every other one past eight decades), and 2× and 5×
+    when the axis spans two decades or fewer."""
+    step = 2 if high - low > 8 else 1
+    ticks: list[tuple[float, bool]] = []
+    for k in range(low, high + 1):
+        ticks.append((10.0 ** k, (k - low) % step == 0))
+        if k < high:
+            ticks += [(m * 10.0 ** k, high - low <= 2 and m in (2, 5)) for m in range(2, 10)]
+    return ticks
+
+
+def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
+    """The loss exceedance curve as a standalone SVG document (an image: `role="img"`).
+
+    `heading` draws the title and description into the image, for a download that travels alone.
+    """
+    lines = _wrap(spec.description, 118, 3) if heading else []
+    head = 34 + 16 * len(lines) if heading else 0
+    top = LEC_TOP + head
+    plot_w = LEC_W - LEC_LEFT - LEC_RIGHT
+    plot_h = LEC_H - LEC_TOP - LEC_BOTTOM - LEC_LEGEND
+    height = LEC_H + head
+    low, high = _decades(spec)
+    bottom = top + plot_h
+
+    def x_of(loss: float) -> float:
+        return LEC_LEFT + plot_w * (math.log10(loss) - low) / (high - low)
+
+    def y_of(p: float) -> float:
+        return top + plot_h * (1.0 - min(max(p, 0.0), 1.0))
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+           f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LEC_W} {height}" width="{LEC_W}" '
+           f'height="{height}" role="img" aria-label={_a(spec.title)} font-family={_a(FONT)}>',
+           f"<title>{_t(spec.title)}</title><desc>{_t(spec.description)}</desc>",
+           f'<rect x="0" y="0" width="{LEC_W}" height="{height}" fill="#ffffff"/>']
+    if heading:
+        out.append(f'<text x="8" y="20" font-size="15" font-weight="700" fill="{INK}">{_t(spec.title)}</text>')
+        for k, line in enumerate(lines):
+            out.append(f'<text x="8" y="{38 + 16 * k}" font-size="12" fill="{MUTED}">{_t(line)}</text>')
+
+    # Grid and axes: probability 0-100 % up the side, loss on a log scale along the bottom.
+    for pct in range(0, 101, 20):
+        y = y_of(pct / 100)
+        out.append(f'<line x1="{LEC_LEFT}" y1="{y:.1f}" x2="{LEC_LEFT + plot_w}" y2="{y:.1f}" stroke="{GRID}" '
+                   f'stroke-width="1"/><text x="{LEC_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
+                   f'fill="{INK}">{pct} %</text>')
+    for loss, labelled in _x_ticks(low, high):
+        x = x_of(loss)
+        major = abs(math.log10(loss) - round(math.log10(loss))) < 1e-9
+        if major:
+            out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{GRID}" stroke-width="1"/>')
+        out.append(f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + (6 if major else 3)}" '
+                   f'stroke="{MUTED}" stroke-width="1"/>')
+        if labelled:
+            out.append(f'<text x="{x:.1f}" y="{bottom + 19}" text-anchor="middle" font-size="12" fill="{INK}">'
+                       f"{_t(compact_amount(loss))}</text>")
+    out.append(f'<rect x="{LEC_LEFT}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="{MUTED}" '
+               'stroke-width="1"/>')
+    out.append(f'<text x="{LEC_LEFT + plot_w / 2}" y="{bottom + 40}" text-anchor="middle" font-size="13" '
+               f'font-weight="600" fill="{INK}">Annual loss ({_t(spec.currency)}, logarithmic scale)</text>')
+    mid = top + plot_h / 2
+    out.append(f'<text x="16" y="{mid}" transform="rotate(-90 16 {mid})" text-anchor="middle" font-size="13" '
+               f'font-weight="600" fill="{INK}">Probability of a bigger loss in a year</text>')
+
+    # The curves.
+    drawn = [s for s in spec.series if s.points]
+    for series, (colour, dash) in zip(drawn, SERIES_STYLES, strict=False):
+        path = " ".join(f"{x_of(x):.1f},{y_of(p):.1f}" for x, p in series.points if x > 0)
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dashing} '
+                   f'stroke-linejoin="round"><title>{_t(series.label)}</title></polyline>')
+    if not drawn:
+        out.append(f'<text x="{LEC_LEFT + plot_w / 2}" y="{mid}" text-anchor="middle" font-size="14" '
+                   f'fill="{MUTED}">{_t(spec.empty_message)}</text>')
+
+    # Tolerance points: a diamond at (loss, highest acceptable probability); the curve must pass below it.
+    for m in spec.markers:
+        x, y = x_of(m.loss), y_of(m.max_probability)
+        ink = OK_INK if m.ok else BAD_INK
+        verdict = "within" if m.ok else "outside"
+        label = (f"Tolerance: P(loss > {compact_amount(m.loss)} {spec.currency}) at most "
+                 f"{format_probability(m.max_probability)}; simulated {format_probability(m.probability)}, "
+                 f"{verdict} tolerance")
+        anchor, dx = ("end", -10) if x > LEC_LEFT + plot_w * 0.8 else ("start", 10)
+        out.append(f"<g><title>{_t(label)}</title>"
+                   f'<path d="M{x:.1f},{y - 7:.1f} L{x + 7:.1f},{y:.1f} L{x:.1f},{y + 7:.1f} L{x - 7:.1f},{y:.1f} Z" '
+                   f'fill="#ffffff" stroke="{ink}" stroke-width="2.5"/>'
+                   # A white outline under the letters keeps the label readable where it crosses a curve.
+                   f'<text x="{x + dx:.1f}" y="{y - 8:.1f}" text-anchor="{anchor}" font-size="12" font-weight="600" '
+                   f'fill="{ink}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{"✓" if m.ok else "✗"} '
+                   f"{_t(compact_amount(m.loss))}: at most {_t(format_probability(m.max_probability))}</text></g>")
+
+    # Legend.
+    y = height - 14
+    x = float(LEC_LEFT)
+    for series, (colour, dash) in zip(drawn, SERIES_STYLES, strict=False):
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 30}" y2="{y - 4}" stroke="{colour}" stroke-width="2.5"'
+                   f'{dashing}/><text x="{x + 36}" y="{y}" font-size="12" fill="{INK}">{_t(series.label)}</text>')
+        x += 50 + 7 * len(series.label)
+    if spec.markers:
+        out.append(f'<path d="M{x + 7},{y - 11} L{x + 14},{y - 4} L{x + 7},{y + 3} L{x},{y - 4} Z" fill="#ffffff" '
+                   f'stroke="{INK}" stroke-width="2"/><text x="{x + 20}" y="{y}" font-size="12" fill="{INK}">'
+                   f"Tolerance point (✓ within, ✗ outside{_t(', ' + spec.judged_on if spec.judged_on else '')})"
+                   "</text>")
+    out.append("</svg>")
+    return "".join(out)

@@ -1,9 +1,12 @@
 """Demo risk registers for the three demo organisations, and `accord demo --scale N`.
 
 Each organisation gets a register written for its trade (a payments fintech, a hospital group, an
-online retailer), a signed risk appetite and a few acceptances. Nordpay's newest appetite is a
-draft the CISO has signed and the CIO has not, so the "awaiting signature" state is on show. An
-organisation that already has risks is left alone, so loading twice changes nothing.
+online retailer), a signed risk appetite with money tolerance points and a few acceptances. Some
+risks are in money through 90% ranges, two or three through an Open FAIR breakdown, and several
+treatments have a recorded effect, so the Money page shows inherent and residual curves. Nordpay's
+newest appetite is a draft the CISO has signed and the CIO has not, so the "awaiting signature"
+state is on show. An organisation that already has risks only gets the money data its risks lack
+(a demo loaded before the money view existed), so loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -68,11 +71,26 @@ class Appetite:
 
 
 @dataclass(frozen=True)
+class Money:
+    """A demo risk's Open FAIR breakdown and its treatment's effect (shares of events and of loss removed)."""
+
+    fair: dict[str, Any] | None = None
+    fewer_events: float | None = None
+    less_loss: float | None = None
+
+    def fields(self) -> dict[str, Any]:
+        values = {"fair": self.fair, "treatment_frequency_reduction": self.fewer_events,
+                  "treatment_loss_reduction": self.less_loss}
+        return {k: v for k, v in values.items() if v is not None}
+
+
+@dataclass(frozen=True)
 class Register:
     risks: tuple[R, ...]
     appetite: Appetite
     next_draft: Appetite | None = None  # signed by some, not all: stays a draft
     acceptances: tuple[Acceptance, ...] = field(default_factory=tuple)
+    money: dict[str, Money] = field(default_factory=dict)  # by risk title
 
 
 # --- Nordpay: payments fintech, external vCISO --------------------------------------------------------
@@ -167,13 +185,13 @@ NORDPAY = Register(
         "card data and its standing with the regulator.",
         {"strategic": "high", "it_operations": "medium", "cyber_security": "medium", "privacy": "medium",
          "compliance": "low", "third_party": "medium", "financial": "medium"},
-        [[100_000, 0.2], [1_000_000, 0.05], [5_000_000, 0.01]], CONSULTANT, (NP_CIO, CONSULTANT)),
+        [[1_000_000, 0.25], [3_000_000, 0.03], [10_000_000, 0.005]], CONSULTANT, (NP_CIO, CONSULTANT)),
     next_draft=Appetite(
         "While the e-money licence is under review, Nordpay holds cyber security and third-party risk low. "
         "Everything else is unchanged.",
         {"strategic": "high", "it_operations": "medium", "cyber_security": "low", "privacy": "medium",
          "compliance": "low", "third_party": "low", "financial": "medium"},
-        [[100_000, 0.1], [1_000_000, 0.03], [5_000_000, 0.005]], CONSULTANT, (CONSULTANT,)),
+        [[1_000_000, 0.15], [3_000_000, 0.02], [10_000_000, 0.002]], CONSULTANT, (CONSULTANT,)),
     acceptances=(
         Acceptance("Outage of the card processing partner",
                    "A second processor is contracted; integration goes live next quarter.",
@@ -188,6 +206,24 @@ NORDPAY = Register(
         Acceptance("Chargeback losses exceed the reserve", "The reserve covers the expected losses.",
                    "", 365, (NP_CEO,)),
     ),
+    money={
+        "Theft of the payment API signing keys": Money(fair={
+            "tef": {"pert": [0.5, 2, 6]}, "tcap": {"pert": [0.4, 0.6, 0.9]}, "rs": {"pert": [0.6, 0.8, 0.95]},
+            "primary_loss": {"lognormal_ci90": [200_000, 4_000_000]},
+            "secondary_probability": {"pert": [0.2, 0.4, 0.7]},
+            "secondary_loss": {"lognormal_ci90": [100_000, 2_000_000]}}, fewer_events=0.5),
+        "Malicious package in the checkout widget build": Money(fair={
+            "tef": {"pert": [1, 3, 8]}, "vulnerability": {"uniform": [0.02, 0.1]},
+            "primary_loss": {"lognormal_ci90": [50_000, 1_500_000]}}, fewer_events=0.6),
+        "Standing production database access for engineers": Money(fair={
+            "tef": {"pert": [0.2, 1, 3]}, "vulnerability": {"pert": [0.05, 0.15, 0.4]},
+            "primary_loss": {"lognormal_ci90": [20_000, 600_000]}, "secondary_probability": {"constant": 0.3},
+            "secondary_loss": {"lognormal_ci90": [50_000, 1_000_000]}}, fewer_events=0.7),
+        "Account takeover on the merchant dashboard": Money(fewer_events=0.6),
+        "Outage of the card processing partner": Money(less_loss=0.5),
+        "Fraudulent supplier payment after a phishing e-mail": Money(fewer_events=0.7),
+        "Denial of service against the payment API": Money(fewer_events=0.3, less_loss=0.6),
+    },
 )
 
 # --- Harbour Health: hospital group, internal CISO ------------------------------------------------------
@@ -278,7 +314,7 @@ HARBOUR = Register(
         "or expose health data, and a moderate appetite for risk in administrative systems and projects.",
         {"strategic": "medium", "it_operations": "medium", "cyber_security": "medium", "privacy": "low",
          "compliance": "low", "third_party": "medium", "financial": "medium"},
-        [[500_000, 0.1], [5_000_000, 0.02]], HH_CISO, (HH_CIO, HH_CISO)),
+        [[1_000_000, 0.25], [5_000_000, 0.02]], HH_CISO, (HH_CIO, HH_CISO)),
     acceptances=(
         Acceptance("Unpatched medical devices on the clinical network",
                    "Replacement infusion pumps are funded in next year's budget.",
@@ -290,6 +326,22 @@ HARBOUR = Register(
         Acceptance("Ransomware stops the electronic patient record",
                    "Full EDR coverage is two quarters away.", "Offline backup copy every week.", 90, (HH_CISO,)),
     ),
+    money={
+        "Ransomware stops the electronic patient record": Money(fair={
+            "tef": {"pert": [0.2, 0.8, 2]}, "tcap": {"pert": [0.3, 0.6, 0.95]}, "rs": {"pert": [0.4, 0.65, 0.85]},
+            "primary_loss": {"lognormal_ci90": [400_000, 6_000_000]},
+            "secondary_probability": {"pert": [0.3, 0.5, 0.8]},
+            "secondary_loss": {"lognormal_ci90": [200_000, 4_000_000]}}, fewer_events=0.5, less_loss=0.4),
+        "Unpatched medical devices on the clinical network": Money(fair={
+            "tef": {"pert": [0.5, 2, 5]}, "vulnerability": {"pert": [0.05, 0.15, 0.35]},
+            "primary_loss": {"lognormal_ci90": [30_000, 800_000]}}, fewer_events=0.5),
+        "Patient portal shows another patient's documents": Money(fair={
+            "tef": {"pert": [0.5, 1, 4]}, "vulnerability": {"uniform": [0.05, 0.2]},
+            "primary_loss": {"lognormal_ci90": [10_000, 200_000]}, "secondary_probability": {"pert": [0.1, 0.3, 0.6]},
+            "secondary_loss": {"lognormal_ci90": [50_000, 1_500_000]}}, fewer_events=0.8),
+        "Clinicians' webmail accounts phished": Money(fewer_events=0.8),
+        "Power failure in the main data centre": Money(less_loss=0.3),
+    },
 )
 
 # --- Brightcart: online retailer, hybrid CIO-CISO -----------------------------------------------------
@@ -367,7 +419,7 @@ BRIGHTCART = Register(
         "risks to card data and to customers' trust low.",
         {"strategic": "high", "it_operations": "medium", "cyber_security": "medium", "privacy": "medium",
          "compliance": "medium", "third_party": "high", "financial": "high"},
-        [[250_000, 0.1], [2_000_000, 0.02]], BC_LEAD, (BC_LEAD, BC_CEO)),
+        [[500_000, 0.4], [2_000_000, 0.02]], BC_LEAD, (BC_LEAD, BC_CEO)),
     acceptances=(
         Acceptance("Nightly stock sync between ERP and shop is a single point of failure",
                    "The ERP is replaced next year; a real-time integration is not worth building now.",
@@ -378,6 +430,17 @@ BRIGHTCART = Register(
         Acceptance("Gift card balances drained by bots", "Losses are small and capped per card.",
                    "Cards blocked after five failed checks.", 180, ()),
     ),
+    money={
+        "Card skimming script on the checkout page": Money(fair={
+            "tef": {"pert": [0.2, 1, 3]}, "tcap": {"pert": [0.2, 0.5, 0.9]}, "rs": {"pert": [0.3, 0.55, 0.8]},
+            "primary_loss": {"lognormal_ci90": [30_000, 800_000]}, "secondary_probability": {"pert": [0.2, 0.5, 0.8]},
+            "secondary_loss": {"lognormal_ci90": [50_000, 1_500_000]}}, fewer_events=0.7),
+        "Shop admin panel reachable from the internet": Money(fair={
+            "tef": {"pert": [2, 6, 20]}, "vulnerability": {"pert": [0.01, 0.03, 0.1]},
+            "primary_loss": {"lognormal_ci90": [20_000, 500_000]}}, fewer_events=0.9),
+        "Shop outage on Black Friday": Money(fewer_events=0.4, less_loss=0.3),
+        "Nightly stock sync between ERP and shop is a single point of failure": Money(less_loss=0.5),
+    },
 )
 
 REGISTERS = {"nordpay": NORDPAY, "harbour-health": HARBOUR, "brightcart": BRIGHTCART}
@@ -436,13 +499,29 @@ def load_register(org: Organization, register: Register) -> int:
     today = org_today(org)
     risks: dict[str, Risk] = {}
     for index, spec in enumerate(register.risks):
-        risks[spec.title] = services.do_create_risk(people[spec.owner], org, _risk_input(spec, index, today))
+        data = {**_risk_input(spec, index, today), **register.money.get(spec.title, Money()).fields()}
+        risks[spec.title] = services.do_create_risk(people[spec.owner], org, data)
     _draft_and_sign(org, people, register.appetite)
     for acceptance in register.acceptances:
         _accept(org, people, risks, acceptance, today)
     if register.next_draft is not None:
         _draft_and_sign(org, people, register.next_draft)
     return len(risks)
+
+
+def add_money(org: Organization, register: Register) -> int:
+    """Give the register's risks the money data they lack (a demo loaded before the money view existed);
+    returns how many risks changed. Values already there, even changed ones, are kept."""
+    changed = 0
+    for title, money in register.money.items():
+        risk = Risk.objects.for_org(org).select_related("owner__user").filter(title=title).first()
+        if risk is None:
+            continue
+        missing = {name: value for name, value in money.fields().items() if getattr(risk, name) is None}
+        if missing:
+            services.do_update_risk(risk.owner.user if risk.owner else None, org, risk, missing)
+            changed += 1
+    return changed
 
 
 # --- scale ------------------------------------------------------------------------------------------------
@@ -512,12 +591,16 @@ def _scale_org(ctx: DemoContext) -> Organization:
 
 
 def load(ctx: DemoContext) -> None:
-    """Demo registers for the demo organisations (skipping any that has risks), then `--scale`."""
+    """Demo registers for the demo organisations (one that has risks only gets missing money data), then
+    `--scale`."""
     for slug, register in REGISTERS.items():
         org = ctx.orgs.get(slug)
-        if org is None or Risk.objects.for_org(org).exists():
+        if org is None:
             continue
-        ctx.log(f"risks: {load_register(org, register)} demo risks in {slug}")
+        if not Risk.objects.for_org(org).exists():
+            ctx.log(f"risks: {load_register(org, register)} demo risks in {slug}")
+        elif changed := add_money(org, register):
+            ctx.log(f"risks: money estimates added to {changed} demo risks in {slug}")
     if ctx.scale > 0:
         org = _scale_org(ctx)
         missing = ctx.scale - Risk.objects.for_org(org).count()

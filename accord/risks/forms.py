@@ -7,6 +7,7 @@ a member's e-mail), so a form's cleaned data goes to `do_create_risk`/`do_update
 from __future__ import annotations
 
 import decimal
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -133,10 +134,12 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                  "affected_assets"),
     "assessment": ("likelihood", "impact", "residual_likelihood", "residual_impact", "causes", "consequences"),
     "treatment": ("treatment", "treatment_plan", "treatment_owner", "treatment_due"),
-    "quantitative": ("frequency_low", "frequency_high", "loss_low", "loss_high"),
+    "money": ("frequency_low", "frequency_high", "loss_low", "loss_high", "treatment_frequency_reduction",
+              "treatment_loss_reduction", "fair"),
 }
-SECTION_TITLES = {"overview": "Overview", "assessment": "Assessment", "treatment": "Treatment",
-                  "quantitative": "Quantitative estimate"}
+SECTION_TITLES = {"overview": "Overview", "assessment": "Assessment", "treatment": "Treatment", "money": "Money"}
+FAIR_EXAMPLE = ('{"tef": {"pert": [1, 4, 12]}, "vulnerability": {"uniform": [0.1, 0.3]}, '
+                '"primary_loss": {"lognormal_ci90": [20000, 400000]}}')
 
 
 class RiskForm(StyledForm):
@@ -172,6 +175,21 @@ class RiskForm(StyledForm):
                                   label="Loss per event, 5th percentile")
     loss_high = forms.DecimalField(required=False, min_value=0, max_digits=16, decimal_places=2,
                                    label="Loss per event, 95th percentile")
+    # Text, so that "40%" is accepted as well as 0.4; the service parses both.
+    treatment_frequency_reduction = forms.CharField(
+        required=False, max_length=20, label="Events the treatment prevents",
+        help_text="A share from 0 to 1 or a percentage, e.g. 40%: the planned or achieved effect of the treatment "
+                  "on how often the risk occurs. Used for the residual money figures.")
+    treatment_loss_reduction = forms.CharField(
+        required=False, max_length=20, label="Loss per event the treatment removes",
+        help_text="A share from 0 to 1 or a percentage, e.g. 25% when tested backups shorten an outage.")
+    fair = forms.CharField(
+        required=False, max_length=10_000, label="Open FAIR breakdown (JSON)", widget=forms.Textarea(attrs={
+            "rows": 7, "spellcheck": "false", "autocapitalize": "off", "autocomplete": "off"}),
+        help_text="Instead of the two ranges, an Open FAIR model: tef (threat events per year), vulnerability (or "
+                  "tcap and rs), primary_loss, and optionally secondary_probability with secondary_loss, each a "
+                  "distribution (constant, uniform, pert, lognormal_ci90), e.g. " + FAIR_EXAMPLE + ". When given, "
+                  "it is the risk's money model.")
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, choices: RiskChoices,
                  only: Sequence[str] | None = None, initial: Mapping[str, Any] | None = None,
@@ -224,7 +242,25 @@ def risk_initial(risk: Risk) -> dict[str, Any]:
         "treatment_owner": risk.treatment_owner.user.email if risk.treatment_owner else "",
         "treatment_due": risk.treatment_due, "frequency_low": risk.frequency_low,
         "frequency_high": risk.frequency_high, "loss_low": risk.loss_low, "loss_high": risk.loss_high,
+        "treatment_frequency_reduction": _share(risk.treatment_frequency_reduction),
+        "treatment_loss_reduction": _share(risk.treatment_loss_reduction),
+        "fair": fair_text(risk.fair),
     }
+
+
+def fair_text(fair: Mapping[str, Any] | None) -> str:
+    """A breakdown as the form shows it: one distribution per line."""
+    if fair is None:
+        return ""
+    lines = [f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in fair.items()]
+    return "{\n" + ",\n".join(lines) + "\n}"
+
+
+def _share(value: decimal.Decimal | None) -> str:
+    """A stored share as the form shows it: 0.4 → "40%"."""
+    if value is None:
+        return ""
+    return f"{(value * 100).normalize():f}%"
 
 
 # --- acceptances, import --------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The columns are `services.register.RISK_FIELDS` (what an import writes) plus four read-only columns
 (`ref`, `inherent_level`, `residual_level`, `above_tolerance`) that an import ignores, so an export
 can be edited and imported again. Lists are joined with "; ", members are e-mail addresses, dates
-are ISO 8601 (real date cells in XLSX).
+are ISO 8601 (real date cells in XLSX), an Open FAIR breakdown (`fair`) is its JSON text, and the
+treatment's reductions are shares from 0 to 1.
 
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a
 formula. Export prefixes such a text with a single quote and import strips that quote again, so
@@ -16,6 +17,7 @@ import csv
 import datetime as dt
 import decimal
 import io
+import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
@@ -108,6 +110,9 @@ def _row_values(risk: Any) -> dict[str, Any]:
         "frequency_high": risk.frequency_high,
         "loss_low": risk.loss_low,
         "loss_high": risk.loss_high,
+        "fair": json.dumps(risk.fair) if risk.fair is not None else None,
+        "treatment_frequency_reduction": risk.treatment_frequency_reduction,
+        "treatment_loss_reduction": risk.treatment_loss_reduction,
         "inherent_level": risk.inherent_level,
         "residual_level": risk.residual_level,
         "above_tolerance": "yes" if risk.above_tolerance else "no",

@@ -8,7 +8,7 @@ _GOVERNORS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
 _RISK_LEADS = frozenset({Role.ADMIN, Role.CIO, Role.CISO})
 
 register(
-    Action("risk.view", "See the risk register, heat map, risk pages and their history", READERS),
+    Action("risk.view", "See the risk register, heat map, money view, risk pages and their history", READERS),
     Action("risk.export", "Export the risk register (CSV, XLSX)", READERS),
     Action("risk.create", "Add risks to the register", _WRITERS),
     Action("risk.change", "Edit risks", _WRITERS),

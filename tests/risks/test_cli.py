@@ -124,5 +124,5 @@ def test_an_unreadable_file_is_one_line(org_a, capsys, tmp_path):
     assert err.strip() == f"accord: error: {path}: Unknown column(s): colour, size. The columns are: " + \
         "ref, title, description, category, owner, raised_by, affected_assets, causes, consequences, likelihood, " \
         "impact, residual_likelihood, residual_impact, treatment, treatment_plan, treatment_owner, treatment_due, " \
-        "status, next_review, tags, frequency_low, frequency_high, loss_low, loss_high, inherent_level, " \
-        "residual_level, above_tolerance."
+        "status, next_review, tags, frequency_low, frequency_high, loss_low, loss_high, fair, " \
+        "treatment_frequency_reduction, treatment_loss_reduction, inherent_level, residual_level, above_tolerance."

@@ -97,3 +97,34 @@ def test_synthetic_rows_are_valid_varied_and_deterministic():
     assert all(r["residual_likelihood"] <= r["likelihood"] for _, r in rows)
     quant = [r for _, r in rows if "loss_low" in r]
     assert quant and all(r["loss_low"] < r["loss_high"] and r["frequency_low"] < r["frequency_high"] for r in quant)
+
+
+def test_each_demo_register_is_in_money_with_fair_breakdowns_treatments_and_tolerance(demo):
+    from accord.risks import quantified
+
+    for slug in DEMO_ORGS:
+        org = Organization.objects.get(slug=slug)
+        risks = list(Risk.objects.for_org(org))
+        assert 2 <= sum(r.fair is not None for r in risks) <= 3, slug
+        assert sum(r.has_treatment_effect for r in risks) >= 4, slug
+        assert selectors.appetite_in_force(org).tolerance, slug
+        scenario = quantified.portfolio_scenario(org)
+        assert len(scenario["risks"]) >= 7 and scenario["controls"] and scenario["tolerance"], slug
+
+
+def test_a_demo_loaded_before_the_money_view_gets_the_missing_money_data_once(demo):
+    from accord.risks import services
+    from accord.risks.demo import HARBOUR
+
+    org = Organization.objects.get(slug="harbour-health")
+    titles = list(HARBOUR.money)
+    for risk in Risk.objects.for_org(org).filter(title__in=titles):
+        services.do_update_risk(None, org, risk, {"fair": None, "treatment_frequency_reduction": None,
+                                                  "treatment_loss_reduction": None})
+    lines = []
+    load_demo(log=lines.append)
+    assert f"risks: money estimates added to {len(titles)} demo risks in harbour-health" in lines
+    assert Risk.objects.for_org(org).filter(fair__isnull=False).count() == 3
+    load_demo(log=lines.append)
+    assert sum("money estimates added" in line for line in lines) == 1
+    assert verify_chain(org).ok

@@ -20,6 +20,11 @@ from tests.factories import make_org
 TRICKY_TEXTS = ["=HYPERLINK(\"http://evil.test\",\"click\")", "+41 22 000 00 00", "-5 dB margin", "@SUM(A1:A9)",
                 "'=already quoted", "'Twas ever thus", "Zürich — café, “quotes”, 😀", "two\nlines, with \"quotes\""]
 
+# An Open FAIR breakdown with every kind of distribution, fractions and a PERT shape.
+FAIR = {"tef": {"pert": [0.5, 2, 6], "gamma": 3}, "tcap": {"uniform": [0.3, 0.9]}, "rs": {"pert": [0.4, 0.7, 0.95]},
+        "primary_loss": {"lognormal_ci90": [20000, 400000.5]}, "secondary_probability": {"constant": 0.25},
+        "secondary_loss": 125000}
+
 
 @pytest.fixture
 def full_register(org_a, ciso, cio):
@@ -36,7 +41,9 @@ def full_register(org_a, ciso, cio):
             "residual_impact": 1 + i % 3, "treatment": "transfer", "treatment_plan": "Cyber insurance",
             "treatment_owner": ciso.user.email, "treatment_due": "2031-03-31", "status": "in_treatment",
             "next_review": "2030-12-01", "tags": ["board", f"t{i}"], "frequency_low": "0.05",
-            "frequency_high": "2.5", "loss_low": "15000.00", "loss_high": f"{250000 + i}.75"}))
+            "frequency_high": "2.5", "loss_low": "15000.00", "loss_high": f"{250000 + i}.75",
+            "treatment_frequency_reduction": "0.35", "treatment_loss_reduction": f"{10 + i}%",
+            "fair": FAIR if i % 2 else None}))
     rows.append(services.do_create_risk(None, org_a, {"title": "Bare minimum", "category": "strategic",
                                                       "likelihood": 2, "impact": 2}))
     return rows
@@ -56,6 +63,8 @@ def _snapshot(risk):
         "treatment_owner": email(risk.treatment_owner), "treatment_due": risk.treatment_due, "status": risk.status,
         "next_review": risk.next_review, "tags": risk.tags, "frequency_low": risk.frequency_low,
         "frequency_high": risk.frequency_high, "loss_low": risk.loss_low, "loss_high": risk.loss_high,
+        "fair": risk.fair, "treatment_frequency_reduction": risk.treatment_frequency_reduction,
+        "treatment_loss_reduction": risk.treatment_loss_reduction,
         "levels": (risk.inherent_level, risk.residual_level),
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.models import AuditChain, Membership, Organization, User
+from accord.quant import ScenarioError, parse_scenario
 from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level, RaisedBy, RiskStatus, Treatment
 from accord.risks.models import Risk, RiskCategory, RiskMatrix
 
@@ -27,15 +29,18 @@ RISK_FIELDS = (
     "title", "description", "category", "owner", "raised_by", "affected_assets", "causes", "consequences",
     "likelihood", "impact", "residual_likelihood", "residual_impact", "treatment", "treatment_plan",
     "treatment_owner", "treatment_due", "status", "next_review", "tags", "frequency_low", "frequency_high",
-    "loss_low", "loss_high",
+    "loss_low", "loss_high", "fair", "treatment_frequency_reduction", "treatment_loss_reduction",
 )
 _MODEL_NAME = {"likelihood": "inherent_likelihood", "impact": "inherent_impact"}
 AUDITED_RISK_FIELDS = (
     "title", "description", "category", "owner", "raised_by", "affected_assets", "causes", "consequences",
     "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact", "inherent_level",
     "residual_level", "treatment", "treatment_plan", "treatment_owner", "treatment_due", "status", "next_review",
-    "tags", "frequency_low", "frequency_high", "loss_low", "loss_high",
+    "tags", "frequency_low", "frequency_high", "loss_low", "loss_high", "fair", "treatment_frequency_reduction",
+    "treatment_loss_reduction",
 )
+# An Open FAIR breakdown is a handful of distributions; anything this long is not one.
+MAX_FAIR_CHARS = 10_000
 
 DEFAULT_LIKELIHOOD = ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"]
 DEFAULT_IMPACT = ["Negligible", "Minor", "Moderate", "Major", "Severe"]
@@ -280,6 +285,56 @@ class _Parser:
             return None
         return round(number, places)
 
+    def fraction(self, field: str, value: Any) -> decimal.Decimal | None:
+        """A share in [0, 1], given as a number, as text ("0.25") or as a percentage ("25%")."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        percent = text.endswith("%")
+        try:
+            if isinstance(value, bool):
+                raise decimal.InvalidOperation
+            number = decimal.Decimal(text[:-1].strip() if percent else text)
+        except decimal.InvalidOperation:
+            self.fail(field, f"'{value}' is not a share; give a number from 0 to 1 or a percentage such as 40%.")
+            return None
+        if percent:
+            number /= 100
+        if not number.is_finite() or not 0 <= number <= 1:
+            self.fail(field, f"{value} is outside 0 to 1; give a number from 0 to 1 or a percentage from 0% to 100%.")
+            return None
+        return round(number, 4)
+
+    def fair(self, field: str, value: Any) -> dict[str, Any] | None:
+        """An Open FAIR breakdown: an object, or its JSON text (imports, forms), checked by the engine."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        data: Any = value
+        if isinstance(value, str):
+            if len(value) > MAX_FAIR_CHARS:
+                self.fail(field, f"At most {MAX_FAIR_CHARS:,} characters (got {len(value):,}).")
+                return None
+            try:
+                data = json.loads(value)
+            except json.JSONDecodeError as exc:
+                self.fail(field, f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.")
+                return None
+            except ValueError:  # a number of more than 4,300 digits
+                self.fail(field, "fair: a number is too large (at most about 1e308).")
+                return None
+        if not isinstance(data, Mapping):
+            self.fail(field, 'Give an object such as {"tef": {"pert": [1, 4, 12]}, "vulnerability": '
+                             '{"uniform": [0.1, 0.3]}, "primary_loss": {"lognormal_ci90": [20000, 400000]}}.')
+            return None
+        problem = fair_problem(data)
+        if problem:
+            self.fail(field, problem)
+            return None
+        if len(json.dumps(data)) > MAX_FAIR_CHARS:
+            self.fail(field, f"At most {MAX_FAIR_CHARS:,} characters of JSON.")
+            return None
+        return dict(data)
+
     def strings(self, field: str, value: Any) -> list[str]:
         if value in (None, ""):
             return []
@@ -314,6 +369,21 @@ class _Parser:
     def _no_member(self, field: str, value: Any) -> None:
         self.fail(field, f"'{value}' is not a member of this organisation.")
         return None
+
+
+def fair_problem(fair: Mapping[str, Any]) -> str | None:
+    """What is wrong with an Open FAIR breakdown, as the engine says it (`fair.tef.pert: low 5 > mode 2`),
+    or None: the breakdown is parsed as the one risk of a scenario, so the register accepts exactly what
+    the engine simulates."""
+    try:
+        parse_scenario({"years": 1, "seed": 0, "risks": [{"id": "risk", "fair": fair}]})
+    except ScenarioError as exc:
+        path = exc.path.removeprefix("risks[0].")
+        return f"{path}: {exc.problem}" if path.startswith("fair") else exc.problem
+    except OverflowError:
+        # The engine lets a whole number beyond float range (valid JSON) escape as OverflowError.
+        return "fair: a number is too large (at most about 1e308)."
+    return None
 
 
 def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Risk | None = None,
@@ -354,6 +424,9 @@ def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Ris
         "frequency_high": lambda v: p.amount("frequency_high", v, places=4),
         "loss_low": lambda v: p.amount("loss_low", v, places=2),
         "loss_high": lambda v: p.amount("loss_high", v, places=2),
+        "fair": lambda v: p.fair("fair", v),
+        "treatment_frequency_reduction": lambda v: p.fraction("treatment_frequency_reduction", v),
+        "treatment_loss_reduction": lambda v: p.fraction("treatment_loss_reduction", v),
     }
     for name in RISK_FIELDS:
         if name in data:
@@ -383,6 +456,17 @@ def _check_ranges(p: _Parser, out: dict[str, Any], current: Risk | None) -> None
             p.fail(high if lo is not None else low, f"Give both ends of the 90% range of {what}, or neither.")
         elif lo is not None and hi is not None and lo >= hi:
             p.fail(high, f"The 95th percentile of {what} ({hi}) must be above the 5th ({lo}).")
+    ranges = [value(name) for name in ("frequency_low", "frequency_high", "loss_low", "loss_high")]
+    if not p.errors and None not in ranges and any(name in out for name in ("frequency_low", "frequency_high",
+                                                                          "loss_low", "loss_high")):
+        # What the engine simulates (e.g. at most 1,000,000 events a year) is what the register accepts.
+        try:
+            parse_scenario({"years": 1, "seed": 0, "risks": [{
+                "id": "risk", "frequency": {"lognormal_ci90": [float(ranges[0]), float(ranges[1])]},
+                "magnitude": {"lognormal_ci90": [float(ranges[2]), float(ranges[3])]}}]})
+        except ScenarioError as exc:
+            field = "frequency_high" if ".frequency" in exc.path else "loss_high"
+            p.fail(field, f"{exc.problem[:1].upper()}{exc.problem[1:]}.")
 
 
 def _current_matrix(org: Organization) -> RiskMatrix:

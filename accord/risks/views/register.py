@@ -1,4 +1,5 @@
-"""Web pages of the risk register: thin, each parses input, calls one service or selector, renders.
+"""Web pages of the risk register (the register, risk pages, heat map, appetite, matrix and categories):
+thin, each parses input, calls one service or selector, renders.
 
 Writes have their own URL names, so the role table checks each one; htmx requests get the part of
 the page they replace (the `_*.html` partials) and plain requests the whole page, so every page also
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
@@ -26,7 +28,7 @@ from accord.core import selectors as core_selectors
 from accord.core.models import AuditEvent, Membership, User
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, apply_errors, is_htmx, org_view
-from accord.risks import charts, selectors, services
+from accord.risks import charts, quantified, selectors, services
 from accord.risks import io as risk_files
 from accord.risks.choices import AcceptanceStatus, Level, RaisedBy, RiskStatus, Signatory, Treatment
 from accord.risks.forms import (
@@ -48,6 +50,7 @@ from accord.risks.models import AppetiteSignature, Risk, RiskAppetite, RiskCateg
 from accord.risks.services.acceptances import org_today
 from accord.risks.services.register import ImportRejected
 from accord.risks.services.signing import fits
+from accord.risks.views.money import risk_lec_spec
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 100
@@ -125,6 +128,11 @@ def risk_list(request: OrgRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.to_filter()
     page = Paginator(selectors.risks(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # One cached result for the whole register (O(1) queries); figures built for this page's risks only.
+    money = quantified.risk_money(org, only={risk.pk for risk in page.object_list})
+    for risk in page.object_list:
+        risk.money = money.get(risk.pk)  # read by the template's money columns
     columns = []
     for key, label in SORTABLE:
         state = "ascending" if filters.sort == key else "descending" if filters.sort == f"-{key}" else ""
@@ -136,6 +144,7 @@ def risk_list(request: OrgRequest) -> HttpResponse:
         "query": _query(request), "today": org_today(org),
         "cell_label": _cell_label(filters),
         "query_without_cell": _query(request, drop=("page", "inherent_cell", "residual_cell")),
+        "has_money": any(risk.money for risk in page.object_list),
     }
     return _render(request, "risks/list.html", "risks/_list_results.html", context)
 
@@ -264,11 +273,16 @@ def _history(org: Any, risk: Risk, categories: Iterable[RiskCategory],
             return names[field].get(value, f"#{value}")
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
-        if field.startswith(("frequency_", "loss_")):
+        if field.startswith(("frequency_", "loss_", "treatment_frequency_", "treatment_loss_")):
             try:
-                return f"{decimal.Decimal(str(value)).normalize():,f}"
+                number = decimal.Decimal(str(value))
             except decimal.InvalidOperation:
                 return str(value)
+            if field.startswith("treatment_"):
+                return f"{(number * 100).normalize():f} %"
+            return f"{number.normalize():,f}"
+        if field == "fair":
+            return json.dumps(_numbers(value), separators=(", ", ": "))
         return str(value)
 
     rows = []
@@ -284,6 +298,30 @@ def _history(org: Any, risk: Risk, categories: Iterable[RiskCategory],
             changes.append((field.replace("_", " ").capitalize(), before, after))
         rows.append({"event": event, "changes": changes})
     return rows
+
+
+def _numbers(value: Any) -> Any:
+    """An audited JSON value with its numbers back as numbers (the audit trail stores decimals as text)."""
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    if isinstance(value, str):
+        try:
+            number = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            return value
+        if not number.is_finite():
+            return value
+        return int(number) if number == number.to_integral_value() else float(number)
+    return value
+
+
+def _money_context(org: Any, risk: Risk) -> dict[str, Any]:
+    """The risk in money for its page (None without an estimate, or when it is closed), and the text
+    equivalent of its loss exceedance curve for the image's `alt`."""
+    money = quantified.risk_money(org, only={risk.pk}).get(risk.pk) if risk.has_money_estimate else None
+    return {"money": money, "money_chart": risk_lec_spec(org, risk, money).description if money else ""}
 
 
 def _acceptance_rows(request: OrgRequest, risk: Risk) -> list[dict[str, Any]]:
@@ -316,6 +354,7 @@ def _detail_context(request: OrgRequest, risk: Risk, *,
         "acceptances": _acceptance_rows(request, risk),
         "acceptance_form": acceptance_form or AcceptanceRequestForm(),
         "sections": [(name, SECTION_TITLES[name]) for name in SECTIONS],
+        **_money_context(org, risk),
     }
 
 
@@ -342,7 +381,8 @@ def risk_section(request: OrgRequest, risk_id: int, section: str) -> HttpRespons
     if not _partial(request):
         return redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk}) + f"#section-{section}")
     context = {"risk": risk, "section": section, "title": SECTION_TITLES[section], "refocus": True,
-               "matrix": selectors.current_matrix(org), "today": org_today(org)}
+               "matrix": selectors.current_matrix(org), "today": org_today(org),
+               **(_money_context(org, risk) if section == "money" else {})}
     return _render(request, "risks/section_edit.html", "risks/_section.html", context)
 
 

@@ -1,0 +1,394 @@
+"""The register in money: the organisation's risks as one Monte Carlo scenario for the pure engine
+(`accord.quant`), simulated once per distinct input and cached. Reads only, like the selectors.
+
+* `portfolio_scenario(org)`: the scenario file (docs/quant.md) of the open risks that have an estimate:
+  a compound Poisson-lognormal risk from the two 90% ranges, or the risk's Open FAIR breakdown when it
+  has one (FAIR wins); one control per risk whose treatment has a recorded effect; the money tolerance
+  of the appetite *in force* (a draft does not count).
+* `portfolio_result(org)`: `result_to_dict(simulate(...))` plus `risk_ids` (ref → risk pk) and
+  `excluded` (risks the engine refused, with its reason). Cached in Django's cache under
+  sha256(canonical JSON of the scenario and the engine version): an unchanged register is served from
+  the cache by every worker process; any change of an estimate, a reduction, a title or the appetite's
+  tolerance is a new key, so it is computed again. Nothing has to invalidate anything.
+* `risk_money(org)`: the figures of each risk, by primary key, from the same result.
+
+Simulated years: `YEARS` for up to `FULL_YEARS_RISKS` risks; above that the years shrink so that
+risks × years stays at `FULL_YEARS_RISKS × YEARS` (never below `MIN_YEARS`), which bounds the time
+and memory of a cold page (docs/risks.md, "The register in money").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from threading import Lock
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from accord.core.models import AuditChain, Organization
+from accord.quant import Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
+from accord.risks.choices import RiskStatus
+from accord.risks.models import Risk
+from accord.risks.selectors import appetite_in_force
+
+logger = logging.getLogger(__name__)
+
+#: Simulated years of a portfolio of up to FULL_YEARS_RISKS risks (tests lower it with monkeypatch).
+YEARS = 50_000
+FULL_YEARS_RISKS = 500
+MIN_YEARS = 2_000
+#: Part of every cache key: bump it when the engine, or how this module builds a scenario, changes the
+#: numbers a scenario gives. The installed package version is added, so a release starts afresh.
+ENGINE_VERSION = "accord.quant/1"
+CACHE_PREFIX = "accord:quant:portfolio:"
+CACHE_SECONDS = 30 * 24 * 3600
+#: How long a request waits for another process that is simulating the same scenario.
+LOCK_SECONDS = 60
+# The last few results this process read, so that a page does not unpickle the same result twice.
+_LOCAL: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_LOCAL_SIZE = 4
+_LOCAL_LOCK = Lock()
+
+_FIELDS = ("pk", "number", "title", "fair", "frequency_low", "frequency_high", "loss_low", "loss_high",
+           "treatment_frequency_reduction", "treatment_loss_reduction")
+
+
+def years_for(count: int) -> int:
+    """Simulated years for `count` risks: YEARS up to FULL_YEARS_RISKS risks, then fewer, so that a cold
+    page's time and memory stay those of FULL_YEARS_RISKS risks."""
+    if count <= FULL_YEARS_RISKS:
+        return YEARS
+    return max(MIN_YEARS, YEARS * FULL_YEARS_RISKS // count)
+
+
+def portfolio_seed(org: Organization) -> int:
+    """A seed derived from the organisation's id: the same register gives the same numbers. 53 bits, so
+    that the API's `seed` survives JavaScript's JSON numbers exactly."""
+    digest = hashlib.sha256(f"accord portfolio {org.pk}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 11
+
+
+def ref(number: int) -> str:
+    return f"R-{number:03d}"
+
+
+def _quantified_rows(org: Organization) -> list[dict[str, Any]]:
+    """The open risks with an estimate (an Open FAIR breakdown or both 90% ranges), in register order."""
+    ranges = Q(frequency_low__isnull=False, frequency_high__isnull=False, loss_low__isnull=False,
+               loss_high__isnull=False)
+    return list(
+        Risk.objects.for_org(org).filter(Q(fair__isnull=False) | ranges).exclude(status=RiskStatus.CLOSED)
+        .order_by("number").values(*_FIELDS)
+    )
+
+
+def _scenario_risk(row: Mapping[str, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": ref(row["number"]), "name": row["title"]}
+    if row["fair"] is not None:
+        item["fair"] = row["fair"]
+    else:
+        item["frequency"] = {"lognormal_ci90": [float(row["frequency_low"]), float(row["frequency_high"])]}
+        item["magnitude"] = {"lognormal_ci90": [float(row["loss_low"]), float(row["loss_high"])]}
+    return item
+
+
+def _control(row: Mapping[str, Any]) -> dict[str, Any] | None:
+    effect: dict[str, Any] = {"risk": ref(row["number"])}
+    for name, key in (("frequency", "treatment_frequency_reduction"), ("magnitude", "treatment_loss_reduction")):
+        if row[key] is not None:
+            effect[name] = float(row[key])
+    if len(effect) == 1:
+        return None
+    return {"id": f"treatment {effect['risk']}", "effects": [effect]}
+
+
+def _scenario(org: Organization, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    scenario: dict[str, Any] = {
+        "years": years_for(len(rows)), "seed": portfolio_seed(org), "currency": org.currency,
+        "risks": [_scenario_risk(row) for row in rows],
+    }
+    controls = [c for c in map(_control, rows) if c is not None]
+    if controls:
+        scenario["controls"] = controls
+    appetite = appetite_in_force(org)
+    if appetite is not None and appetite.tolerance:
+        scenario["tolerance"] = [[float(loss), float(p)] for loss, p in appetite.tolerance]
+    return scenario
+
+
+def portfolio_scenario(org: Organization) -> dict[str, Any]:
+    """The scenario (the engine's JSON shape) of `org`'s open risks that have estimates; `risks` is empty
+    when none has one."""
+    return _scenario(org, _quantified_rows(org))
+
+
+@lru_cache(maxsize=1)
+def engine_version() -> str:
+    """ENGINE_VERSION and the installed Accord version: part of every cache key."""
+    try:
+        package = metadata.version("accord")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        package = "unknown"
+    return f"{ENGINE_VERSION} accord/{package}"
+
+
+def cache_key(scenario: Mapping[str, Any]) -> str:
+    """sha256 of the canonical JSON of the scenario and the engine version."""
+    text = json.dumps({"engine": engine_version(), "scenario": scenario}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+    return CACHE_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _parse_accepted(scenario: dict[str, Any]) -> tuple[Scenario | None, list[dict[str, str]]]:
+    """The scenario parsed, minus the risks the engine refuses (a value stored before a rule existed must
+    not take the register's pages down), and what was refused. Each round drops the risk the error names."""
+    excluded: list[dict[str, str]] = []
+    while scenario["risks"]:
+        try:
+            return parse_scenario(scenario), excluded
+        except ScenarioError as exc:
+            index = _risk_index(exc.path)
+            if index is None:
+                raise
+            bad = scenario["risks"][index]["id"]
+            logger.warning("quant: %s left out of the portfolio: %s", bad, exc)
+            excluded.append({"id": bad, "problem": str(exc).removeprefix(f"risks[{index}].")})
+            controls = [c for c in scenario.get("controls", []) if c["effects"][0]["risk"] != bad]
+            scenario = {k: v for k, v in scenario.items() if k != "controls"}
+            scenario["risks"] = [r for r in scenario["risks"] if r["id"] != bad]
+            if controls:
+                scenario["controls"] = controls
+    return None, excluded
+
+
+def _risk_index(path: str) -> int | None:
+    if not path.startswith("risks["):
+        return None
+    try:
+        return int(path[len("risks["):path.index("]")])
+    except ValueError:
+        return None
+
+
+def _simulate(scenario: dict[str, Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    parsed, excluded = _parse_accepted(scenario)
+    result = result_to_dict(simulate(parsed)) if parsed is not None else None
+    seconds = time.perf_counter() - started
+    logger.info("quant: simulated %d risks x %d years in %.2f s", len(scenario["risks"]) - len(excluded),
+                scenario["years"], seconds)
+    return {"result": result, "excluded": excluded, "seconds": seconds}
+
+
+def _remember(key: str, value: dict[str, Any]) -> dict[str, Any]:
+    with _LOCAL_LOCK:
+        _LOCAL[key] = value
+        _LOCAL.move_to_end(key)
+        while len(_LOCAL) > _LOCAL_SIZE:
+            _LOCAL.popitem(last=False)
+    return value
+
+
+def _cached(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The value under `key`: this process's memory, then the shared cache, else computed once: a second
+    process asking for the same key meanwhile waits for the first rather than simulating it again."""
+    with _LOCAL_LOCK:
+        if key in _LOCAL:
+            _LOCAL.move_to_end(key)
+            return _LOCAL[key]
+    value = cache.get(key)
+    if value is not None:
+        return _remember(key, value)
+    lock = key + ":lock"
+    if not cache.add(lock, 1, timeout=LOCK_SECONDS):
+        deadline = time.monotonic() + LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = cache.get(key)
+            if value is not None:
+                return _remember(key, value)
+    try:
+        value = compute()
+        cache.set(key, value, timeout=CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
+    return _remember(key, value)
+
+
+def forget_local() -> None:
+    """Drop this process's copies (the shared cache keeps its own): what a new worker process starts with."""
+    with _LOCAL_LOCK:
+        _LOCAL.clear()
+        _INPUTS.clear()
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the register gave at one version of the organisation's data: the scenario, its cache key, and
+    each ref's risk pk and title."""
+
+    version: tuple[int, str, int]
+    scenario: dict[str, Any] | None
+    key: str
+    risk_ids: dict[str, int]
+    names: dict[str, str]
+
+
+# Organisation pk → its inputs at the last data version this process saw.
+_INPUTS: OrderedDict[int, _Inputs] = OrderedDict()
+_INPUTS_SIZE = 32
+
+
+def _inputs(org: Organization) -> _Inputs:
+    """The scenario and its key, rebuilt only when the organisation's data changed.
+
+    Every write to tenant data appends one event to the organisation's audit chain (DESIGN.md), so the
+    chain's head (sequence number and hash) is a version of everything the scenario is made of:
+    estimates, treatment effects, titles, statuses, the appetite, the currency. One small query
+    instead of reading every estimated risk and hashing the scenario on each page (45 ms at 3,000
+    estimated risks). The head is read before the risks, so a write landing in between makes the next
+    request rebuild, never keeps stale inputs. The content key stays the authority for what is
+    simulated.
+    """
+    seq, last_hash = AuditChain.objects.for_org(org).values_list("last_seq", "last_hash").first() or (0, "")
+    # The hash too: a sequence number given back by a rolled-back transaction is reused by another event.
+    version = (seq, last_hash, YEARS)
+    with _LOCAL_LOCK:
+        known = _INPUTS.get(org.pk)
+    if known is not None and known.version == version:
+        return known
+    rows = _quantified_rows(org)
+    scenario = _scenario(org, rows) if rows else None
+    inputs = _Inputs(version=version, scenario=scenario, key=cache_key(scenario) if scenario else "",
+                     risk_ids={ref(row["number"]): row["pk"] for row in rows},
+                     names={ref(row["number"]): row["title"] for row in rows})
+    with _LOCAL_LOCK:
+        _INPUTS[org.pk] = inputs
+        _INPUTS.move_to_end(org.pk)
+        while len(_INPUTS) > _INPUTS_SIZE:
+            _INPUTS.popitem(last=False)
+    return inputs
+
+
+def _portfolio(org: Organization) -> tuple[dict[str, Any] | None, _Inputs]:
+    inputs = _inputs(org)
+    scenario = inputs.scenario
+    if scenario is None:
+        return None, inputs
+    stored = _cached(inputs.key, lambda: _simulate(scenario))
+    if stored["result"] is None:
+        return None, inputs
+    return {**stored["result"], "risk_ids": inputs.risk_ids, "excluded": stored["excluded"]}, inputs
+
+
+def portfolio_result(org: Organization) -> dict[str, Any] | None:
+    """The simulated register (`result_to_dict` shape) plus `risk_ids` ({ref: risk pk}) and `excluded`
+    ([{id, problem}] for risks the engine refused); None when no open risk has an estimate."""
+    return _portfolio(org)[0]
+
+
+def empty_result(org: Organization) -> dict[str, Any]:
+    """The answer for a register without estimates: the result shape with no risks, zero figures, no
+    simulated years, and each tolerance point of the appetite in force trivially met."""
+    zeros: dict[str, Any] = dict.fromkeys(("ale", "ale_standard_error", "p50", "p90", "p95", "p99", "var_99",
+                                           "es_99", "prob_any_loss"), 0.0)
+    appetite = appetite_in_force(org)
+    tolerance = None
+    if appetite is not None and appetite.tolerance:
+        tolerance = {"within": True, "points": [
+            {"loss": float(loss), "max_probability": float(p), "probability": 0.0, "standard_error": 0.0,
+             "ok": True} for loss, p in appetite.tolerance]}
+    return {"years": 0, "seed": portfolio_seed(org), "currency": org.currency,
+            "inherent": {"risks": [], "portfolio": {**zeros, "lec": []}, "tolerance": tolerance},
+            "residual": None}
+
+
+# --- figures per risk -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LossFigures:
+    """One risk's (or the portfolio's) simulated annual loss, in the organisation's currency."""
+
+    ale: float
+    ale_standard_error: float
+    p50: float
+    p90: float
+    p95: float
+    p99: float
+    prob_any_loss: float
+    lec: tuple[tuple[float, float], ...]
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> LossFigures:
+        return cls(ale=data["ale"], ale_standard_error=data["ale_standard_error"], p50=data["p50"],
+                   p90=data["p90"], p95=data["p95"], p99=data["p99"], prob_any_loss=data["prob_any_loss"],
+                   lec=tuple((float(x), float(p)) for x, p in data["lec"]))
+
+
+@dataclass(frozen=True)
+class RiskMoney:
+    """A risk in money: inherent, and residual after its treatment's recorded effect (the same figures as
+    inherent when none is recorded); `share_*` is its part of the portfolio's ALE."""
+
+    risk_id: int
+    ref: str
+    name: str
+    model: str
+    years: int
+    inherent: LossFigures
+    residual: LossFigures
+    treated: bool
+    share_inherent: float
+    share_residual: float
+    susceptibility: float | None = None  # Open FAIR with tcap and rs: the exact P(TCap > RS)
+
+    @property
+    def ale(self) -> float:
+        return self.residual.ale
+
+    @property
+    def p90(self) -> float:
+        return self.residual.p90
+
+
+def money_by_risk(result: Mapping[str, Any], names: Mapping[str, str] | None = None, *,
+                  only: Collection[int] | None = None) -> dict[int, RiskMoney]:
+    """The figures of each risk of a `portfolio_result` (or of the risks `only` names), by primary key."""
+    ids: Mapping[str, int] = result["risk_ids"]
+    residual = {r["id"]: r for r in (result["residual"] or {}).get("risks", [])}
+    total_inherent = result["inherent"]["portfolio"]["ale"]
+    total_residual = (result["residual"] or result["inherent"])["portfolio"]["ale"]
+    out: dict[int, RiskMoney] = {}
+    for item in result["inherent"]["risks"]:
+        rid = item["id"]
+        if only is not None and ids[rid] not in only:
+            continue
+        after = residual.get(rid, item)
+        treated = rid in residual and (after["frequency_factor"] < 1.0 or after["magnitude_factor"] < 1.0)
+        out[ids[rid]] = RiskMoney(
+            risk_id=ids[rid], ref=rid, name=(names or {}).get(rid, rid), model=item.get("model", ""),
+            years=result["years"],
+            inherent=LossFigures.of(item), residual=LossFigures.of(after), treated=treated,
+            share_inherent=item["ale"] / total_inherent if total_inherent > 0 else 0.0,
+            share_residual=after["ale"] / total_residual if total_residual > 0 else 0.0,
+            susceptibility=item.get("susceptibility"),
+        )
+    return out
+
+
+def risk_money(org: Organization, only: Collection[int] | None = None) -> dict[int, RiskMoney]:
+    """Risk pk → its figures, from the cached portfolio result (empty when no risk has an estimate);
+    `only` limits the figures built to some risks (a page of the register), not what is simulated."""
+    result, inputs = _portfolio(org)
+    if result is None:
+        return {}
+    return money_by_risk(result, inputs.names, only=only)

@@ -1,0 +1,30 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accord.risks import services
+from accord.risks.models import Risk
+
+
+@pytest.fixture
+def draft(org_a, cio, ciso):
+    return services.do_draft_appetite(ciso.user, org_a, statement="Moderate.", category_levels={"privacy": "medium"})
+
+
+def test_signing_the_appetite_needs_no_body(client, draft, cio):
+    response = client.post("/api/v1/orgs/org-a/risk-appetite/sign/", **cio.auth())
+    assert response.status_code == 200, response.content
+    response = client.post("/api/v1/orgs/org-a/risk-appetite/sign/", {}, content_type="application/json", **cio.auth())
+    assert response.status_code == 422  # already signed by the CIO
+
+
+def test_export_import_and_portfolio_answer_without_a_trailing_slash_as_documented(client, org_a, ciso):
+    services.do_create_risk(ciso.user, org_a, {"title": "X", "category": "privacy", "likelihood": 2, "impact": 2})
+    exported = client.get("/api/v1/orgs/org-a/risks/export?format=csv", **ciso.auth())
+    assert exported.status_code == 200
+    assert b"title" in exported.content
+    assert client.get("/api/v1/orgs/org-a/quant/portfolio", **ciso.auth()).status_code == 200
+    upload = SimpleUploadedFile("r.csv", exported.content, content_type="text/csv")
+    imported = client.post("/api/v1/orgs/org-a/risks/import", {"file": upload}, **ciso.auth())
+    assert imported.status_code == 200, imported.content
+    assert imported.json()["count"] == 1
+    assert Risk.objects.for_org(org_a).count() == 2
