@@ -1,0 +1,283 @@
+"""Sampling: the loss events of one risk for one chunk of simulated years, and their yearly sums.
+
+How a risk is simulated (one independent stream per risk and chunk of years):
+
+1. Per simulated year, the number of loss events N ~ Poisson(lambda) (compound) or N ~ Poisson(TEF V)
+   (Open FAIR), the rate lambda or TEF (and V) drawn once per year when uncertain. For Open FAIR this is
+   exact, not an approximation: threat events ~ Poisson(TEF), each a loss event independently with
+   probability V (drawn per year, or the exact P(TCap > RS) computed once in `accord.quant.numerics`),
+   and a Poisson count thinned by independent Bernoulli(V) trials is Poisson(TEF V). When the rate is
+   constant, uniform or PERT (and V a constant), N is drawn in one step from its exact marginal law
+   P(N = k) = E[Poisson(k; rate)], tabulated by quadrature (`mixed_poisson_pmf`), which is the same law
+   as drawing the rate and then N.
+2. For years with loss events, the secondary-loss probability q is drawn once (Open FAIR, when
+   uncertain).
+3. Per loss event, draw the loss: a magnitude draw (compound), or a primary-loss draw plus, when a
+   uniform draw falls below q, a secondary-loss draw (Open FAIR).
+4. The year's loss is the sum of its events' losses (np.bincount with weights, in event order).
+
+Controls (common random numbers): every loss event e also gets a uniform u_e in [0, 1) from a second
+stream of the same (risk, chunk). With frequency factor k = prod(1 - f_i) and magnitude factor
+m = prod(1 - g_i), the residual loss of a year is m * sum of the losses of its events with u_e < k,
+added in increasing u_e. Keeping each event independently with probability k thins Poisson(lambda)
+into Poisson(k lambda), exactly, so the residual is a correct simulation of the controlled risk; and
+because it reuses the inherent events, the difference between two control sets carries little Monte
+Carlo noise. Summing in u order lets a prepared portfolio keep each chunk's events sorted by u, so a
+control set costs one binary search and a sum over the kept events only.
+
+Streams: risk `id`, chunk c draws from PCG64(SeedSequence(seed, spawn_key=(h0, h1, c, s))), where
+(h0, h1) is a 64-bit BLAKE2b hash of the id and s = 0 (model draws) or 1 (thinning uniforms). Chunks
+have a fixed size (CHUNK_YEARS) and batches hold whole years (MAX_BATCH_EVENTS), so a chunk's draws
+do not depend on threads, and adding, removing or reordering other risks leaves a risk's draws unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from accord.quant.distributions import Constant, Distribution, FloatArray, Pert
+from accord.quant.model import CompoundRisk, FairRisk, Risk
+
+#: Years per independent stream. Part of the definition of a result: changing it changes the draws.
+CHUNK_YEARS = 1 << 16
+#: Events drawn at once inside a chunk (a batch always holds whole years).
+MAX_BATCH_EVENTS = 1 << 15
+#: Bytes per cached event: year (int32) + loss (float64) + thinning uniform (float64).
+CACHE_BYTES_PER_EVENT = 20
+
+
+def default_threads() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def risk_key(risk_id: str) -> tuple[int, int]:
+    """Two 32-bit words of BLAKE2b(id): the risk's part of its streams' spawn key."""
+    digest = hashlib.blake2b(risk_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little")
+
+
+def stream(seed: int, key: tuple[int, int], chunk: int, purpose: int) -> np.random.Generator:
+    """The generator of one (risk, chunk, purpose): PCG64 seeded by SeedSequence spawning."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(*key, chunk, purpose))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def chunk_bounds(years: int) -> list[tuple[int, int]]:
+    """[start, stop) year ranges of the chunks of a run of `years` years."""
+    return [(start, min(start + CHUNK_YEARS, years)) for start in range(0, years, CHUNK_YEARS)]
+
+
+def warm_up(risk: Risk) -> None:
+    """Compute a risk's lazy constants (exact susceptibility, PERT sampling tables) before its chunks run,
+    so that concurrent chunks of one risk do not each compute them."""
+    dists: tuple[Distribution | None, ...]
+    tabulated = risk.count_sampler is not None  # then the rate itself is never drawn
+    if isinstance(risk, FairRisk):
+        _ = risk.susceptibility
+        rates = () if tabulated else (risk.tef, risk.vulnerability)
+        dists = (*rates, risk.primary_loss, risk.secondary_probability, risk.secondary_loss)
+    else:
+        dists = (risk.magnitude,) if tabulated else (risk.frequency, risk.magnitude)
+    for dist in dists:
+        if isinstance(dist, Pert):
+            dist.warm_up()
+
+
+def _per_year(dist: Distribution, rng: np.random.Generator, n: int) -> float | FloatArray:
+    """One draw per simulated year, or the constant itself (drawing nothing)."""
+    if isinstance(dist, Constant):
+        return float(dist.value)
+    return dist.sample(rng, n)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The loss events of the years [first, first + years) of a chunk, in event order."""
+
+    first: int
+    years: int
+    year: npt.NDArray[np.intp]  # relative to `first` (intp: what np.bincount takes without a copy)
+    loss: FloatArray
+
+
+def _year_batches(counts: npt.NDArray[np.int64]) -> Iterator[tuple[int, int]]:
+    total = int(counts.sum())
+    if total <= MAX_BATCH_EVENTS:
+        yield 0, counts.size
+        return
+    cumulative = np.cumsum(counts)
+    start = 0
+    done = 0
+    while start < counts.size:
+        stop = int(np.searchsorted(cumulative, done + MAX_BATCH_EVENTS, side="right"))
+        stop = max(stop, start + 1)
+        yield start, stop
+        done = int(cumulative[stop - 1])
+        start = stop
+
+
+def event_counts(risk: Risk, rng: np.random.Generator, n_years: int) -> npt.NDArray[np.int64]:
+    """The number of loss events of each simulated year.
+
+    When the rate's law allows (see `CompoundRisk.count_sampler`, `FairRisk.count_sampler`), one draw a
+    year from the count's exact marginal law, the uncertain rate integrated out; otherwise the rate is
+    drawn for the year (lambda, or TEF times V) and then N ~ Poisson(rate). Both give the same law."""
+    table = risk.count_sampler
+    if table is not None:
+        return table.sample(rng, n_years)
+    if isinstance(risk, CompoundRisk):
+        rate = _per_year(risk.frequency, rng, n_years)
+    else:
+        tef = _per_year(risk.tef, rng, n_years)
+        if risk.susceptibility is not None:
+            vulnerability: float | FloatArray = risk.susceptibility
+        else:
+            assert risk.vulnerability is not None  # noqa: S101 - FairRisk validates it
+            vulnerability = _per_year(risk.vulnerability, rng, n_years)
+        rate = tef * vulnerability
+    return rng.poisson(rate, n_years) if isinstance(rate, float) else rng.poisson(rate)
+
+
+def simulate_events(risk: Risk, rng: np.random.Generator, n_years: int) -> Iterator[Batch]:
+    """Draw the loss events of `n_years` simulated years of one risk from `rng` (see module docstring)."""
+    secondary_q: float | FloatArray | None = None
+    counts = event_counts(risk, rng, n_years)
+    if isinstance(risk, FairRisk) and risk.secondary_probability is not None:
+        # q matters only in years with loss events: draw it for those years only (in year order).
+        if isinstance(risk.secondary_probability, Constant):
+            secondary_q = float(risk.secondary_probability.value)
+        else:
+            active = counts > 0
+            secondary_q = np.zeros(n_years)
+            secondary_q[active] = risk.secondary_probability.sample(rng, int(np.count_nonzero(active)))
+    for first, stop in _year_batches(counts):
+        block = counts[first:stop]
+        n_events = int(block.sum())
+        year = np.repeat(np.arange(stop - first, dtype=np.intp), block)
+        if isinstance(risk, CompoundRisk):
+            loss = risk.magnitude.sample(rng, n_events)
+        else:
+            loss = _fair_event_losses(risk, rng, n_events, year, first, secondary_q)
+        yield Batch(first=first, years=stop - first, year=year, loss=loss)
+
+
+def _fair_event_losses(
+    risk: FairRisk,
+    rng: np.random.Generator,
+    n_events: int,
+    year: npt.NDArray[np.intp],
+    first: int,
+    secondary_q: float | FloatArray | None,
+) -> FloatArray:
+    loss = risk.primary_loss.sample(rng, n_events)
+    if secondary_q is None or risk.secondary_loss is None:
+        return loss
+    q = secondary_q if isinstance(secondary_q, float) else secondary_q[first:][year]
+    hit = np.flatnonzero(rng.random(n_events) < q)
+    loss[hit] += risk.secondary_loss.sample(rng, hit.size)
+    return loss
+
+
+def year_sums(batch: Batch, weights: FloatArray) -> FloatArray:
+    """Sum per year of `weights` (one per event), in event order: the year's aggregate loss."""
+    return np.asarray(np.bincount(batch.year, weights=weights, minlength=batch.years), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class SortedBatch:
+    """A batch's events ordered by their thinning uniform u (what the event cache holds)."""
+
+    first: int
+    years: int
+    year: npt.NDArray[np.int32]
+    loss: FloatArray
+    uniform: FloatArray
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.year.nbytes + self.loss.nbytes + self.uniform.nbytes)
+
+
+def sort_by_uniform(batch: Batch, uniforms: FloatArray) -> SortedBatch:
+    """Order a batch's events by increasing thinning uniform."""
+    order = np.argsort(uniforms)
+    year = batch.year[order].astype(np.int32)  # int32 in the cache: 4 bytes an event instead of 8
+    return SortedBatch(batch.first, batch.years, year, batch.loss[order], uniforms[order])
+
+
+def thinned_year_sums(batch: SortedBatch, keep: float) -> FloatArray:
+    """Per-year sums of the losses of the events with u < keep (a prefix of the u order), in u order."""
+    kept = int(np.searchsorted(batch.uniform, keep, side="left"))
+    return np.asarray(
+        np.bincount(batch.year[:kept], weights=batch.loss[:kept], minlength=batch.years), dtype=np.float64
+    )
+
+
+@dataclass
+class ChunkOutcome:
+    inherent: FloatArray
+    residual: FloatArray | None
+    cached: list[SortedBatch] | None
+    events: int
+
+
+def run_chunk(
+    risk: Risk,
+    seed: int,
+    key: tuple[int, int],
+    chunk: int,
+    n_years: int,
+    keep: float | None,
+    cache_budget: Budget | None,
+) -> ChunkOutcome:
+    """Simulate one chunk: inherent sums, residual sums for frequency factor `keep` (None: not needed),
+    and the events for the cache when the budget allows."""
+    rng = stream(seed, key, chunk, 0)
+    thin_rng: np.random.Generator | None = None
+    inherent = np.empty(n_years)
+    residual = np.empty(n_years) if keep is not None else None
+    cached: list[SortedBatch] | None = [] if cache_budget is not None else None
+    events = 0
+    for batch in simulate_events(risk, rng, n_years):
+        events += batch.loss.size
+        span = slice(batch.first, batch.first + batch.years)
+        inherent[span] = year_sums(batch, batch.loss)
+        if residual is None and cached is None:
+            continue
+        if thin_rng is None:
+            thin_rng = stream(seed, key, chunk, 1)
+        ordered = sort_by_uniform(batch, thin_rng.random(batch.loss.size))
+        if residual is not None and keep is not None:
+            residual[span] = thinned_year_sums(ordered, keep)
+        if cached is not None:
+            cached.append(ordered)
+    if cached is not None and cache_budget is not None and not cache_budget.take(events * CACHE_BYTES_PER_EVENT):
+        cached = None
+    return ChunkOutcome(inherent=inherent, residual=residual, cached=cached, events=events)
+
+
+class Budget:
+    """Thread-safe byte budget for the event cache."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self, amount: int) -> bool:
+        with self._lock:
+            if self.used + amount > self.limit:
+                return False
+            self.used += amount
+            return True
