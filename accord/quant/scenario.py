@@ -93,7 +93,10 @@ def _array(value: object, path: str) -> Sequence[object]:
 def _number(value: object, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(path, f"expected a number, got {json_type(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number beyond float range, valid in JSON
+        raise ScenarioError(path, f"expected a finite number, got a {len(str(value))}-digit number") from None
     if not math.isfinite(number):
         raise ScenarioError(path, f"expected a finite number, got {value!r}")
     return number

@@ -337,3 +337,11 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(
     args = parser.parse_args(["quant", "simulate", str(path), "--out", str(tmp_path / "r.json")])
     assert args.handler(args) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_whole_number_beyond_float_range_is_an_input_error_not_a_crash():
+    from accord.quant import ScenarioError, parse_scenario
+
+    scenario = {"risks": [{"id": "x", "frequency": {"constant": 10**400}, "magnitude": {"constant": 1}}]}
+    with pytest.raises(ScenarioError, match=r"risks\[0\]\.frequency\.constant: expected a finite number"):
+        parse_scenario(scenario)
