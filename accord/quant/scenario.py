@@ -185,6 +185,8 @@ def parse_distribution(spec: object, path: str, role: str) -> Distribution:
 def _build(factory: Callable[[], Distribution], path: str) -> Distribution:
     try:
         return factory()
+    except ScenarioError:
+        raise  # already names its own path
     except ValueError as exc:
         raise ScenarioError(path, str(exc)) from None
 

@@ -210,10 +210,9 @@ class RiskAppetite(TenantModel):
         return f"Risk appetite v{self.version} ({self.get_status_display()})"
 
 
-class AppetiteSignature(TenantModel):
-    """One signatory's signature of one appetite version."""
+class Signature(TenantModel):
+    """A member's signature in one slot the governance profile (or ownership) asks for."""
 
-    appetite = models.ForeignKey(RiskAppetite, on_delete=models.CASCADE, related_name="signatures")
     slot = models.CharField(max_length=10, choices=Signatory.choices)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(default=now)
@@ -221,6 +220,15 @@ class AppetiteSignature(TenantModel):
     objects = TenantManager()
 
     class Meta(TenantModel.Meta):
+        abstract = True
+
+
+class AppetiteSignature(Signature):
+    """One signatory's signature of one appetite version."""
+
+    appetite = models.ForeignKey(RiskAppetite, on_delete=models.CASCADE, related_name="signatures")
+
+    class Meta(Signature.Meta):
         ordering = ("appetite", "signed_at")
         constraints = [models.UniqueConstraint(fields=["appetite", "slot"], name="appetitesignature_slot_unique")]
 
@@ -255,17 +263,12 @@ class RiskAcceptance(TenantModel):
         return f"Acceptance of risk {self.risk_id} until {self.expires_on}"
 
 
-class AcceptanceSignature(TenantModel):
+class AcceptanceSignature(Signature):
     """One required signature of a risk acceptance."""
 
     acceptance = models.ForeignKey(RiskAcceptance, on_delete=models.CASCADE, related_name="signatures")
-    slot = models.CharField(max_length=10, choices=Signatory.choices)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(default=now)
 
-    objects = TenantManager()
-
-    class Meta(TenantModel.Meta):
+    class Meta(Signature.Meta):
         ordering = ("acceptance", "signed_at")
         constraints = [
             models.UniqueConstraint(fields=["acceptance", "slot"], name="acceptancesignature_slot_unique"),

@@ -380,9 +380,6 @@ def fair_problem(fair: Mapping[str, Any]) -> str | None:
     except ScenarioError as exc:
         path = exc.path.removeprefix("risks[0].")
         return f"{path}: {exc.problem}" if path.startswith("fair") else exc.problem
-    except OverflowError:
-        # The engine lets a whole number beyond float range (valid JSON) escape as OverflowError.
-        return "fair: a number is too large (at most about 1e308)."
     return None
 
 
