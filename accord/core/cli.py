@@ -85,19 +85,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_permissions)
 
 
-def _setup() -> None:
+def setup() -> None:
+    """Configure Django; every verb that touches the database calls it first."""
     from accord.cli import setup_django
 
     setup_django()
 
 
-def _org(slug: str) -> Any:
-    from accord.core.models import Organization
+def org_or_fail(slug: str) -> Any:
+    """The organisation named on the command line, or a one-line error."""
+    from accord.core.selectors import organization_by_slug
 
-    org = Organization.objects.filter(slug=slug).first()
+    org = organization_by_slug(slug)
     if org is None:
         raise CliError(f"no organisation with the slug '{slug}' (see `accord org list`)")
     return org
+
+
 
 
 def _user(email: str) -> Any:
@@ -110,7 +114,7 @@ def _user(email: str) -> Any:
 
 
 def _org_create(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.services import do_create_organization
 
     org = do_create_organization(None, slug=args.slug, name=args.name, timezone_name=args.timezone,
@@ -120,24 +124,25 @@ def _org_create(args: argparse.Namespace) -> int:
 
 
 def _org_list(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from django.db.models import Count
 
-    from accord.core.models import Membership, Organization
+    from accord.core.models import Membership
+    from accord.core.selectors import organizations
 
     counts = dict(Membership.unscoped.values_list("organization").annotate(n=Count("id")).values_list(
         "organization", "n"))
-    for org in Organization.objects.order_by("slug"):
+    for org in organizations():
         print(f"{org.slug}\t{org.name}\t{org.timezone}\t{org.currency}\t{counts.get(org.pk, 0)} members")
     return 0
 
 
 def _org_governance(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.selectors import governance
     from accord.core.services import do_update_governance
 
-    org = _org(args.slug)
+    org = org_or_fail(args.slug)
     changes = {k: v for k in ("ciso_reports_to", "ciso_model", "dpo_model") if (v := getattr(args, k))}
     profile = do_update_governance(None, org, **changes) if changes else governance(org)
     print(f"ciso_reports_to={profile.ciso_reports_to} ciso_model={profile.ciso_model} dpo_model={profile.dpo_model}")
@@ -145,7 +150,7 @@ def _org_governance(args: argparse.Namespace) -> int:
 
 
 def _user_create(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.services import do_create_user
 
     password = None
@@ -159,10 +164,10 @@ def _user_create(args: argparse.Namespace) -> int:
 
 
 def _member_add(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.services import do_add_member
 
-    org, user = _org(args.org), _user(args.email)
+    org, user = org_or_fail(args.org), _user(args.email)
     m = do_add_member(None, org, user, args.role, external=args.external,
                       board_representative=args.board_representative)
     print(f"{user.email} is now {m.get_role_display()} of {org.slug}" + (" (external)" if m.external else ""))
@@ -170,33 +175,32 @@ def _member_add(args: argparse.Namespace) -> int:
 
 
 def _member_list(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.selectors import members
 
-    for m in members(_org(args.org)):
+    for m in members(org_or_fail(args.org)):
         flags = ",".join(f for f, on in (("external", m.external), ("board", m.board_representative)) if on)
         print(f"{m.user.email}\t{m.role}\t{flags}")
     return 0
 
 
 def _token_create(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.services import do_create_token
 
-    _, plaintext = do_create_token(None, _org(args.org), _user(args.email), name=args.name)
+    _, plaintext = do_create_token(None, org_or_fail(args.org), _user(args.email), name=args.name)
     print(plaintext)
     print("Store this token now: it is not shown again.", file=sys.stderr)
     return 0
 
 
 def _token_revoke(args: argparse.Namespace) -> int:
-    _setup()
-    from accord.core.models import ApiToken
-    from accord.core.services import do_revoke_token, hash_token
+    setup()
+    from accord.core.selectors import tokens_matching
+    from accord.core.services import do_revoke_token
 
-    org = _org(args.org)
-    tokens = ApiToken.objects.for_org(org).select_related("user")
-    matches = list(tokens.filter(token_hash=hash_token(args.token))) or list(tokens.filter(prefix=args.token[:10]))
+    org = org_or_fail(args.org)
+    matches = tokens_matching(org, args.token)
     if len(matches) != 1:
         raise CliError(f"{'no' if not matches else 'more than one'} token of {org.slug} matches '{args.token[:10]}'")
     do_revoke_token(None, org, matches[0])
@@ -205,10 +209,10 @@ def _token_revoke(args: argparse.Namespace) -> int:
 
 
 def _token_list(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.selectors import tokens_of
 
-    for t in tokens_of(_org(args.org), _user(args.email)):
+    for t in tokens_of(org_or_fail(args.org), _user(args.email)):
         state = "revoked" if t.revoked_at else "active"
         used = t.last_used_at.isoformat() if t.last_used_at else "never used"
         print(f"{t.prefix}\t{t.name}\t{state}\t{used}")
@@ -216,11 +220,11 @@ def _token_list(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.audit import verify_chain
-    from accord.core.models import Organization
+    from accord.core.selectors import organizations
 
-    orgs = [_org(args.org)] if args.org else list(Organization.objects.order_by("slug"))
+    orgs = [org_or_fail(args.org)] if args.org else list(organizations())
     events = 0
     for org in orgs:
         report = verify_chain(org)
@@ -234,7 +238,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _permissions(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.core.permissions import render_markdown
 
     sys.stdout.write(render_markdown())
@@ -242,7 +246,7 @@ def _permissions(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from django.core.management import call_command
 
     from accord.core.demo import load_demo
@@ -258,7 +262,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from django.core.management import call_command
 
     from accord.core.server import run_server

@@ -16,7 +16,7 @@ from django.db import transaction
 from accord.core import services
 from accord.core.choices import Role
 from accord.core.models import Membership, Organization, User
-from accord.core.selectors import governance, user_by_email
+from accord.core.selectors import governance, organization_by_slug, user_by_email
 
 DEMO_PASSWORD = "accord-demo-2026"  # noqa: S105 - printed to the person running the demo, by design
 
@@ -92,7 +92,7 @@ def _ensure_user(email: str, full_name: str) -> User:
 @transaction.atomic
 def _load_core(ctx: DemoContext) -> None:
     for spec in ORGS:
-        org = Organization.objects.filter(slug=spec.slug).first()
+        org = organization_by_slug(spec.slug)
         if org is None:
             org = services.do_create_organization(None, slug=spec.slug, name=spec.name,
                                                   timezone_name=spec.timezone, currency=spec.currency)

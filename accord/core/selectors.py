@@ -15,6 +15,16 @@ from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Membersh
 from accord.core.services import hash_token
 
 
+def organization_by_slug(slug: str) -> Organization | None:
+    """The organisation with this slug, or None (operators' CLI and demo; no user scope)."""
+    return Organization.objects.filter(slug=slug).first()
+
+
+def organizations() -> QuerySet[Organization]:
+    """Every organisation, by slug (operators' CLI)."""
+    return Organization.objects.order_by("slug")
+
+
 def memberships_of(user: User) -> QuerySet[Membership]:
     """The user's memberships with their organisations, for the switcher."""
     return Membership.unscoped.filter(user=user).select_related("organization").order_by("organization__name")
@@ -64,6 +74,12 @@ def access_token(org: Organization, user: User, token_id: int) -> ApiToken:
     if token is None:
         raise Http404("No such token.")
     return token
+
+
+def tokens_matching(org: Organization, text: str) -> list[ApiToken]:
+    """The tokens of `org` whose plaintext is `text`, or else whose listed prefix starts `text`."""
+    tokens = ApiToken.objects.for_org(org).select_related("user")
+    return list(tokens.filter(token_hash=hash_token(text))) or list(tokens.filter(prefix=text[:10]))
 
 
 def token_by_plaintext(plaintext: str) -> ApiToken | None:

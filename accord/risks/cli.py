@@ -9,9 +9,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from accord.cli_support import CliError
+from accord.core.cli import org_or_fail, setup
 
 LEVELS = ("low", "medium", "high", "critical")  # accord.risks.choices.Level, without importing Django
 FORMATS = ("csv", "xlsx")
@@ -39,19 +39,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_import)
 
 
-def _setup() -> None:
-    from accord.cli import setup_django
-
-    setup_django()
-
-
-def _org(slug: str) -> Any:
-    from accord.core.models import Organization
-
-    org = Organization.objects.filter(slug=slug).first()
-    if org is None:
-        raise CliError(f"no organisation with the slug '{slug}' (see `accord org list`)")
-    return org
 
 
 def _one_line(text: str) -> str:
@@ -59,12 +46,12 @@ def _one_line(text: str) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from accord.risks import selectors
     from accord.risks.choices import RiskStatus
     from accord.risks.services.acceptances import org_today
 
-    org = _org(args.org)
+    org = org_or_fail(args.org)
     today = org_today(org)
     filters = selectors.RiskFilter(level=args.level or "", above_tolerance=True if args.above_tolerance else None)
     try:
@@ -96,10 +83,10 @@ def _export(args: argparse.Namespace) -> int:
         raise CliError(f"give --format {' or '.join(FORMATS)} (the extension of '{args.out}' does not say)")
     if args.out == "-" and fmt != "csv":
         raise CliError("only CSV can be written to standard output; give --out FILE.xlsx")
-    _setup()
+    setup()
     from accord.risks.io import export_register
 
-    org = _org(args.org)
+    org = org_or_fail(args.org)
     content, _, _ = export_register(org, None, fmt)
     if args.out == "-":
         try:
@@ -117,7 +104,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
@@ -125,7 +112,7 @@ def _import(args: argparse.Namespace) -> int:
     from accord.risks.services import do_import_risks
     from accord.risks.services.register import ImportRejected
 
-    org = _org(args.org)
+    org = org_or_fail(args.org)
     try:
         with open(args.file, "rb") as fileobj:
             rows = parse_upload(fileobj, args.file)

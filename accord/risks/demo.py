@@ -21,7 +21,7 @@ from django.db import transaction
 
 from accord.core.demo import CONSULTANT, DemoContext
 from accord.core.models import Membership, Organization, User
-from accord.core.selectors import user_by_email
+from accord.core.selectors import organization_by_slug, user_by_email
 from accord.core.services import do_add_member, do_create_organization
 from accord.risks import services
 from accord.risks.models import Risk, RiskAcceptance
@@ -581,7 +581,7 @@ def fill(org: Organization, count: int, *, owners: tuple[str, ...] = (), log: An
 
 
 def _scale_org(ctx: DemoContext) -> Organization:
-    org = Organization.objects.filter(slug=SCALE_SLUG).first()
+    org = organization_by_slug(SCALE_SLUG)
     if org is None:
         org = do_create_organization(None, slug=SCALE_SLUG, name="Scale test", timezone_name="Europe/Paris")
     consultant = ctx.users.get(CONSULTANT) or user_by_email(CONSULTANT)

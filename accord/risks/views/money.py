@@ -121,7 +121,7 @@ def portfolio(request: OrgRequest) -> HttpResponse:
         ids = result["risk_ids"]
         money = quantified.money_by_risk(result, only={ids[r["id"]] for r in largest})  # not all: a page's worth
         top = sorted(money.values(), key=lambda m: (-m.inherent.ale, m.ref))
-        titles = dict(Risk.objects.for_org(org).filter(pk__in=list(money)).values_list("pk", "title"))
+        titles = selectors.risk_titles(org, money)
         rows = _tolerance_rows(result)
         residual_risks = (result["residual"] or {}).get("risks", [])
         context.update(
