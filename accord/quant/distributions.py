@@ -23,14 +23,17 @@ Event counts are Poisson and are drawn by the engine, not declared as a distribu
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from accord.quant import kernels
+from accord.quant.kernels import FloatArray as FloatArray  # re-exported: the engine imports it from here
+
+#: What the compiled kernels take for a distribution: (par, tab), see `accord.quant.kernels`.
+KernelArgs = tuple[FloatArray, FloatArray]
 
 #: Standard normal 95th percentile: a 90% interval spans +-Z95 standard deviations.
 Z95 = 1.6448536269514722
@@ -84,6 +87,10 @@ class Constant:
         """Return `size` copies of the value (draws nothing from `rng`)."""
         return np.full(size, float(self.value))
 
+    @cached_property
+    def kernel(self) -> KernelArgs:
+        return kernels.parameters(kernels.CONSTANT, float(self.value)), kernels.NO_TABLE
+
     def cdf(self, x: FloatArray) -> FloatArray:
         """P(X <= x): a step from 0 to 1 at the value."""
         return np.where(np.asarray(x, dtype=np.float64) >= self.value, 1.0, 0.0)
@@ -131,6 +138,10 @@ class Uniform:
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         return rng.uniform(self.low, self.high, size)
+
+    @cached_property
+    def kernel(self) -> KernelArgs:
+        return kernels.parameters(kernels.UNIFORM, self.low, self.high - self.low), kernels.NO_TABLE
 
     def pdf(self, x: FloatArray) -> FloatArray:
         x = np.asarray(x, dtype=np.float64)
@@ -208,10 +219,13 @@ class Pert:
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """low + (high - low) B, B ~ Beta(alpha, beta) drawn by `BetaSampler` (exact rejection sampling)."""
-        draws = self._sampler.sample(rng, size)
-        draws *= self.high - self.low
-        draws += self.low
-        return draws
+        out = np.empty(size)
+        kernels.fill(rng, *self.kernel, out)
+        return out
+
+    @cached_property
+    def kernel(self) -> KernelArgs:
+        return self._sampler.kernel_args(self.low, self.high - self.low)
 
     @cached_property
     def _sampler(self) -> BetaSampler:
@@ -219,7 +233,7 @@ class Pert:
 
     def warm_up(self) -> None:
         """Build the sampling tables now (they are otherwise built by the first `sample`)."""
-        _ = self._sampler
+        _ = self.kernel
 
     def pdf(self, x: FloatArray) -> FloatArray:
         """Beta density rescaled: z^(alpha-1) (1-z)^(beta-1) / (B(alpha, beta) (high - low))."""
@@ -296,6 +310,10 @@ class LognormalCI90:
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         return rng.lognormal(self.mu, self.sigma, size)
 
+    @cached_property
+    def kernel(self) -> KernelArgs:
+        return kernels.parameters(kernels.LOGNORMAL, self.mu, self.sigma), kernels.NO_TABLE
+
     def cdf(self, x: FloatArray) -> FloatArray:
         """P(X <= x) = Phi((ln x - mu)/sigma)."""
         x = np.asarray(x, dtype=np.float64)
@@ -312,8 +330,8 @@ Distribution = Constant | Uniform | Pert | LognormalCI90
 
 
 class BetaSampler:
-    """Exact Beta(alpha, beta) sampling for alpha, beta >= 1 (every modified PERT), about twice as fast as
-    NumPy's gamma-ratio method.
+    """Exact Beta(alpha, beta) sampling for alpha, beta >= 1 (every modified PERT): three uniforms per draw
+    and, for about 2% of them, one density evaluation, against two gamma variates for NumPy's method.
 
     Rejection sampling under a piecewise-constant envelope: [0, 1] is cut into K equal bins; on bin i the
     envelope is hi_i >= the density's maximum on the bin, and lo_i <= its minimum. Because the density is
@@ -327,7 +345,6 @@ class BetaSampler:
     """
 
     BINS = 256
-    BLOCK = 1 << 16
 
     def __init__(self, alpha: float, beta: float) -> None:
         if alpha < 1.0 or beta < 1.0:
@@ -366,80 +383,25 @@ class BetaSampler:
                 log_f += (self.beta - 1.0) * (np.log1p(-z) - math.log1p(-self.mode))
         return np.exp(log_f)
 
+    def kernel_args(self, low: float = 0.0, width: float = 1.0) -> KernelArgs:
+        """The kernels' (par, tab) for low + width B: the envelope table, or NumPy's own Beta sampler when
+        the envelope would waste more than 20% of the draws."""
+        kind = kernels.PERT if self.efficiency >= 0.8 else kernels.BETA
+        par = kernels.parameters(kind, low, width, self.alpha, self.beta, self.mode)
+        if kind == kernels.BETA:
+            return par, kernels.NO_TABLE
+        table = np.empty((self.BINS, 4))
+        table[:, 0] = self.prob
+        table[:, 1] = self.alias
+        table[:, 2] = self.squeeze
+        table[:, 3] = self.high
+        return par, table
+
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """`size` draws, made in blocks of BLOCK in per-thread scratch buffers: fresh multi-megabyte
-        temporaries would cost page faults that double the time."""
-        if self.efficiency < 0.8:
-            return rng.beta(self.alpha, self.beta, size)
+        """`size` draws of Beta(alpha, beta) (compiled: `accord.quant.kernels.draw`)."""
         out = np.empty(size)
-        scratch = _scratch()
-        for start in range(0, size, self.BLOCK):
-            self._fill(rng, out[start : start + self.BLOCK], scratch)
+        kernels.fill(rng, *self.kernel_args(), out)
         return out
-
-    def _fill(self, rng: np.random.Generator, out: FloatArray, scratch: _Scratch) -> None:
-        k = self.BINS
-        n = out.size
-        # First pass over every position, in place (no temporaries: see `sample`).
-        column = scratch.column[:n]
-        rng.random(out=column)
-        column *= k
-        index = scratch.index[:n]
-        np.copyto(index, column, casting="unsafe")  # truncation = floor, column >= 0
-        column -= index  # the fraction left in the column: uniform on [0, 1), independent of the column
-        prob = np.take(self.prob, index, out=scratch.values[:n], mode="clip")
-        stay = np.less(column, prob, out=scratch.flags[:n])
-        chosen = np.take(self.alias, index, out=scratch.chosen[:n], mode="clip")
-        np.subtract(index, chosen, out=index)  # chosen = index where stay, else alias[index]
-        np.multiply(index, stay, out=index)
-        chosen += index
-        rng.random(out=out)  # x = (bin + uniform)/k, written where it will stay if accepted
-        out += chosen
-        out *= 1.0 / k
-        v = scratch.values[:n]
-        rng.random(out=v)
-        squeeze = np.take(self.squeeze, chosen, out=scratch.bounds[:n], mode="clip")
-        accept = np.less_equal(v, squeeze, out=scratch.flags[:n])
-        doubtful = np.flatnonzero(~accept)
-        if doubtful.size:
-            accept[doubtful] = v[doubtful] * self.high[chosen[doubtful]] <= self.relative_density(out[doubtful])
-        todo = np.flatnonzero(~accept)
-        # Redraw the few rejected positions (small arrays from here on).
-        while todo.size:
-            m = todo.size
-            column_m = rng.random(m) * k
-            index_m = column_m.astype(np.intp)
-            chosen_m = np.where(column_m - index_m < self.prob[index_m], index_m, self.alias[index_m])
-            x_m = (chosen_m + rng.random(m)) * (1.0 / k)
-            v_m = rng.random(m)
-            accept_m = v_m <= self.squeeze[chosen_m]
-            doubtful_m = np.flatnonzero(~accept_m)
-            if doubtful_m.size:
-                accept_m[doubtful_m] = v_m[doubtful_m] * self.high[chosen_m[doubtful_m]] <= self.relative_density(
-                    x_m[doubtful_m]
-                )
-            out[todo[accept_m]] = x_m[accept_m]
-            todo = todo[~accept_m]
-
-
-class _Scratch(threading.local):
-    """Per-thread work buffers of BetaSampler and CountSampler (BLOCK elements each)."""
-
-    def __init__(self) -> None:
-        size = BetaSampler.BLOCK
-        self.column = np.empty(size)
-        self.index = np.empty(size, dtype=np.intp)
-        self.chosen = np.empty(size, dtype=np.intp)
-        self.values = np.empty(size)
-        self.bounds = np.empty(size)
-        self.flags = np.empty(size, dtype=bool)
-
-
-_SCRATCH = _Scratch()  # a threading.local: each thread gets its own buffers on first use
-
-
-def _scratch() -> _Scratch:
-    return _SCRATCH
 
 
 class CountSampler:
@@ -455,29 +417,14 @@ class CountSampler:
         self.size = size
         self.prob, self.alias = _alias_table(padded)
 
-    def sample(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.intp]:
-        """`n` counts, computed in blocks in the per-thread scratch buffers (no large temporaries)."""
-        out = np.empty(n, dtype=np.intp)
-        scratch = _scratch()
-        for start in range(0, n, BetaSampler.BLOCK):
-            block = out[start : start + BetaSampler.BLOCK]
-            m = block.size
-            column = scratch.column[:m]
-            rng.random(out=column)
-            column *= self.size
-            np.copyto(block, column, casting="unsafe")  # the column: floor, column >= 0
-            column -= block
-            stay = np.less(
-                column, np.take(self.prob, block, out=scratch.values[:m], mode="clip"), out=scratch.flags[:m]
-            )
-            alias = np.take(self.alias, block, out=scratch.chosen[:m], mode="clip")
-            np.subtract(block, alias, out=block)  # block = column where stay, else alias[column]
-            np.multiply(block, stay, out=block)
-            block += alias
+    def sample(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.int64]:
+        """`n` counts (compiled: `accord.quant.kernels.alias_counts`)."""
+        out = np.empty(n, dtype=np.int64)
+        kernels.alias_counts(rng, self.prob, self.alias, out)
         return out
 
 
-def _alias_table(weights: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+def _alias_table(weights: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int64]]:
     """Walker's alias table for a discrete distribution on len(weights) outcomes."""
     k = weights.size
     scaled = (weights * k).tolist()  # plain floats: this loop runs once per distribution
@@ -491,7 +438,7 @@ def _alias_table(weights: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]]
         alias[s] = g
         scaled[g] -= 1.0 - scaled[s]
         (small if scaled[g] < 1.0 else large).append(g)
-    return np.array(prob), np.array(alias, dtype=np.intp)
+    return np.array(prob), np.array(alias, dtype=np.int64)
 
 
 BoundedDistribution = Constant | Uniform | Pert

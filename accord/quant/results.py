@@ -61,9 +61,17 @@ class LossVector:
         self.losses = losses
         self._grid = grid
         self._scaled_from = scaled_from
+        self._sorted_positive: FloatArray | None = None
 
-    @cached_property
+    @property
     def sorted_positive(self) -> FloatArray:
+        # Cached by hand, not with functools.cached_property: before Python 3.12 that holds one lock for
+        # every instance, which would make the engine's worker threads sort one vector at a time.
+        if self._sorted_positive is None:
+            self._sorted_positive = self._sort()
+        return self._sorted_positive
+
+    def _sort(self) -> FloatArray:
         if self._scaled_from is not None:
             base, factor = self._scaled_from
             scaled = base.sorted_positive * factor

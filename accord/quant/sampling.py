@@ -9,12 +9,15 @@ How a risk is simulated (one independent stream per risk and chunk of years):
    and a Poisson count thinned by independent Bernoulli(V) trials is Poisson(TEF V). When the rate is
    constant, uniform or PERT (and V a constant), N is drawn in one step from its exact marginal law
    P(N = k) = E[Poisson(k; rate)], tabulated by quadrature (`mixed_poisson_pmf`), which is the same law
-   as drawing the rate and then N.
-2. For years with loss events, the secondary-loss probability q is drawn once (Open FAIR, when
-   uncertain).
-3. Per loss event, draw the loss: a magnitude draw (compound), or a primary-loss draw plus, when a
-   uniform draw falls below q, a secondary-loss draw (Open FAIR).
-4. The year's loss is the sum of its events' losses (np.bincount with weights, in event order).
+   as drawing the rate and then N. All counts of a chunk are drawn first.
+2. Then, year by year: for a year with loss events and an uncertain secondary-loss probability, q is
+   drawn once (Open FAIR); then per loss event the loss: a magnitude draw (compound), or a primary-loss
+   draw plus, when a uniform draw falls below q, a secondary-loss draw (Open FAIR).
+3. The year's loss is the sum of its events' losses, added in event order.
+
+Steps 1 to 3 run in compiled kernels (`accord.quant.kernels`); their draws depend only on the stream,
+never on how a chunk's years are cut into batches, so the yearly sums are the same whether the events
+are kept (for controls and the event cache) or not.
 
 Controls (common random numbers): every loss event e also gets a uniform u_e in [0, 1) from a second
 stream of the same (risk, chunk). With frequency factor k = prod(1 - f_i) and magnitude factor
@@ -42,8 +45,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from accord.quant.distributions import Constant, Distribution, FloatArray, Pert
-from accord.quant.model import CompoundRisk, FairRisk, Risk
+from accord.quant import kernels
+from accord.quant.distributions import Constant, FloatArray
+from accord.quant.model import CompoundRisk, Risk
 
 #: Years per independent stream. Part of the definition of a result: changing it changes the draws.
 CHUNK_YEARS = 1 << 16
@@ -79,36 +83,49 @@ def chunk_bounds(years: int) -> list[tuple[int, int]]:
 
 
 def warm_up(risk: Risk) -> None:
-    """Compute a risk's lazy constants (exact susceptibility, PERT sampling tables) before its chunks run,
-    so that concurrent chunks of one risk do not each compute them."""
-    dists: tuple[Distribution | None, ...]
-    tabulated = risk.count_sampler is not None  # then the rate itself is never drawn
-    if isinstance(risk, FairRisk):
-        _ = risk.susceptibility
-        rates = () if tabulated else (risk.tef, risk.vulnerability)
-        dists = (*rates, risk.primary_loss, risk.secondary_probability, risk.secondary_loss)
-    else:
-        dists = (risk.magnitude,) if tabulated else (risk.frequency, risk.magnitude)
-    for dist in dists:
-        if isinstance(dist, Pert):
-            dist.warm_up()
+    """Compute a risk's lazy constants (exact susceptibility, count and PERT sampling tables) before its
+    chunks run, so that concurrent chunks of one risk do not each compute them."""
+    _ = risk.count_sampler
+    _ = _loss_arguments(risk)
+    if risk.count_sampler is None:
+        _ = _rate_arguments(risk)
 
 
-def _per_year(dist: Distribution, rng: np.random.Generator, n: int) -> float | FloatArray:
-    """One draw per simulated year, or the constant itself (drawing nothing)."""
-    if isinstance(dist, Constant):
-        return float(dist.value)
-    return dist.sample(rng, n)
+def _rate_arguments(risk: Risk) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(rate, scale) of the yearly Poisson draw, as kernel arguments: lambda and 1 (compound), TEF and V."""
+    if isinstance(risk, CompoundRisk):
+        return (*risk.frequency.kernel, *_ONE.kernel)
+    if risk.susceptibility is not None:
+        return (*risk.tef.kernel, *Constant(risk.susceptibility).kernel)
+    assert risk.vulnerability is not None  # noqa: S101 - FairRisk validates it
+    return (*risk.tef.kernel, *risk.vulnerability.kernel)
+
+
+_ONE = Constant(1.0)
+
+
+LossArguments = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, bool]
+
+
+def _loss_arguments(risk: Risk) -> LossArguments:
+    """The loss-per-event arguments of `kernels.year_losses`: primary (par, tab), q (par, tab),
+    secondary (par, tab) and whether there is a secondary loss."""
+    if isinstance(risk, CompoundRisk):
+        return (*risk.magnitude.kernel, *_ONE.kernel, *_ONE.kernel, False)
+    if risk.secondary_probability is None or risk.secondary_loss is None:
+        return (*risk.primary_loss.kernel, *_ONE.kernel, *_ONE.kernel, False)
+    return (*risk.primary_loss.kernel, *risk.secondary_probability.kernel, *risk.secondary_loss.kernel, True)
 
 
 @dataclass(frozen=True)
 class Batch:
-    """The loss events of the years [first, first + years) of a chunk, in event order."""
+    """The loss events of the years [first, first + years) of a chunk, in event order, and the years' sums."""
 
     first: int
     years: int
     year: npt.NDArray[np.intp]  # relative to `first` (intp: what np.bincount takes without a copy)
     loss: FloatArray
+    sums: FloatArray
 
 
 def _year_batches(counts: npt.NDArray[np.int64]) -> Iterator[tuple[int, int]]:
@@ -132,66 +149,37 @@ def event_counts(risk: Risk, rng: np.random.Generator, n_years: int) -> npt.NDAr
 
     When the rate's law allows (see `CompoundRisk.count_sampler`, `FairRisk.count_sampler`), one draw a
     year from the count's exact marginal law, the uncertain rate integrated out; otherwise the rate is
-    drawn for the year (lambda, or TEF times V) and then N ~ Poisson(rate). Both give the same law."""
+    drawn for the year (lambda, or TEF then V) and then N ~ Poisson(rate). Both give the same law."""
     table = risk.count_sampler
     if table is not None:
         return table.sample(rng, n_years)
-    if isinstance(risk, CompoundRisk):
-        rate = _per_year(risk.frequency, rng, n_years)
-    else:
-        tef = _per_year(risk.tef, rng, n_years)
-        if risk.susceptibility is not None:
-            vulnerability: float | FloatArray = risk.susceptibility
-        else:
-            assert risk.vulnerability is not None  # noqa: S101 - FairRisk validates it
-            vulnerability = _per_year(risk.vulnerability, rng, n_years)
-        rate = tef * vulnerability
-    return rng.poisson(rate, n_years) if isinstance(rate, float) else rng.poisson(rate)
+    counts = np.empty(n_years, dtype=np.int64)
+    kernels.poisson_counts(rng, *_rate_arguments(risk), counts)
+    return counts
 
 
 def simulate_events(risk: Risk, rng: np.random.Generator, n_years: int) -> Iterator[Batch]:
-    """Draw the loss events of `n_years` simulated years of one risk from `rng` (see module docstring)."""
-    secondary_q: float | FloatArray | None = None
+    """Draw the loss events of `n_years` simulated years of one risk from `rng` (see module docstring),
+    in batches of whole years holding at most MAX_BATCH_EVENTS events (or one year)."""
     counts = event_counts(risk, rng, n_years)
-    if isinstance(risk, FairRisk) and risk.secondary_probability is not None:
-        # q matters only in years with loss events: draw it for those years only (in year order).
-        if isinstance(risk.secondary_probability, Constant):
-            secondary_q = float(risk.secondary_probability.value)
-        else:
-            active = counts > 0
-            secondary_q = np.zeros(n_years)
-            secondary_q[active] = risk.secondary_probability.sample(rng, int(np.count_nonzero(active)))
+    arguments = _loss_arguments(risk)
     for first, stop in _year_batches(counts):
-        block = counts[first:stop]
-        n_events = int(block.sum())
-        year = np.repeat(np.arange(stop - first, dtype=np.intp), block)
-        if isinstance(risk, CompoundRisk):
-            loss = risk.magnitude.sample(rng, n_events)
-        else:
-            loss = _fair_event_losses(risk, rng, n_events, year, first, secondary_q)
-        yield Batch(first=first, years=stop - first, year=year, loss=loss)
+        n_events = int(counts[first:stop].sum())
+        year = np.empty(n_events, dtype=np.intp)
+        loss = np.empty(n_events)
+        sums = np.empty(stop - first)
+        kernels.year_losses(rng, counts, first, stop, *arguments, sums, year, loss)
+        yield Batch(first=first, years=stop - first, year=year, loss=loss, sums=sums)
 
 
-def _fair_event_losses(
-    risk: FairRisk,
-    rng: np.random.Generator,
-    n_events: int,
-    year: npt.NDArray[np.intp],
-    first: int,
-    secondary_q: float | FloatArray | None,
-) -> FloatArray:
-    loss = risk.primary_loss.sample(rng, n_events)
-    if secondary_q is None or risk.secondary_loss is None:
-        return loss
-    q = secondary_q if isinstance(secondary_q, float) else secondary_q[first:][year]
-    hit = np.flatnonzero(rng.random(n_events) < q)
-    loss[hit] += risk.secondary_loss.sample(rng, hit.size)
-    return loss
+def simulate_year_sums(risk: Risk, rng: np.random.Generator, out: FloatArray) -> int:
+    """The annual losses of out.size simulated years, written to `out`, without keeping the events: the
+    same draws and sums as `simulate_events` (the kernel's draws do not depend on batching). Returns the
+    number of loss events."""
+    counts = event_counts(risk, rng, out.size)
+    kernels.year_losses(rng, counts, 0, out.size, *_loss_arguments(risk), out, kernels.NO_YEARS, kernels.NO_LOSSES)
+    return int(counts.sum())
 
-
-def year_sums(batch: Batch, weights: FloatArray) -> FloatArray:
-    """Sum per year of `weights` (one per event), in event order: the year's aggregate loss."""
-    return np.asarray(np.bincount(batch.year, weights=weights, minlength=batch.years), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -244,19 +232,18 @@ def run_chunk(
     """Simulate one chunk: inherent sums, residual sums for frequency factor `keep` (None: not needed),
     and the events for the cache when the budget allows."""
     rng = stream(seed, key, chunk, 0)
-    thin_rng: np.random.Generator | None = None
     inherent = np.empty(n_years)
+    if keep is None and cache_budget is None:
+        events = simulate_year_sums(risk, rng, inherent)
+        return ChunkOutcome(inherent=inherent, residual=None, cached=None, events=events)
+    thin_rng = stream(seed, key, chunk, 1)
     residual = np.empty(n_years) if keep is not None else None
     cached: list[SortedBatch] | None = [] if cache_budget is not None else None
     events = 0
     for batch in simulate_events(risk, rng, n_years):
         events += batch.loss.size
         span = slice(batch.first, batch.first + batch.years)
-        inherent[span] = year_sums(batch, batch.loss)
-        if residual is None and cached is None:
-            continue
-        if thin_rng is None:
-            thin_rng = stream(seed, key, chunk, 1)
+        inherent[span] = batch.sums
         ordered = sort_by_uniform(batch, thin_rng.random(batch.loss.size))
         if residual is not None and keep is not None:
             residual[span] = thinned_year_sums(ordered, keep)

@@ -1,0 +1,121 @@
+"""The compiled kernels: every distribution kind drawn in the kernel, counts, and per-year losses."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from accord.quant import kernels
+from accord.quant.distributions import Constant, LognormalCI90, Pert, Uniform
+from accord.quant.model import FairRisk
+from accord.quant.sampling import event_counts, simulate_events, simulate_year_sums, stream
+
+N = 400_000
+
+
+def _kernel_draws(dist: Constant | Uniform | Pert | LognormalCI90, seed: int = 1, n: int = N) -> np.ndarray:
+    out = np.empty(n)
+    kernels.fill(np.random.default_rng(seed), *dist.kernel, out)
+    return out
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        Uniform(10, 50),
+        LognormalCI90(1_000, 50_000),
+        Pert(0.05, 0.2, 0.6),
+        Pert(1_000, 1_000, 9_000),  # mode at low: alpha = 1
+        Pert(0, 0, 1, gamma=1999),  # Beta(1, 2000): too peaked for the envelope, NumPy's Beta in the kernel
+    ],
+    ids=["uniform", "lognormal", "pert", "pert-mode-at-low", "pert-peaked"],
+)
+def test_every_kind_drawn_in_the_kernel_has_its_closed_form_mean_and_variance(
+    dist: Uniform | Pert | LognormalCI90,
+) -> None:
+    draws = _kernel_draws(dist)
+    se = math.sqrt(dist.variance / N)
+    assert abs(draws.mean() - dist.mean) < 4 * se
+    # Variance of the sample variance ~ (mu4 - sigma^4)/n; a loose 5% bound is far from the noise here.
+    assert draws.var() == pytest.approx(dist.variance, rel=0.05)
+    low, high = dist.support
+    assert draws.min() >= low and draws.max() <= high
+
+
+def test_the_peaked_pert_uses_numpys_beta_and_the_others_the_table() -> None:
+    assert int(Pert(0, 0, 1, gamma=1999).kernel[0][0]) == kernels.BETA
+    assert int(Pert(0.05, 0.2, 0.6).kernel[0][0]) == kernels.PERT
+    assert Pert(0.05, 0.2, 0.6).kernel[1].shape == (256, 4)
+
+
+def test_a_constant_draws_nothing_from_the_stream() -> None:
+    rng = np.random.default_rng(9)
+    out = np.empty(1_000)
+    kernels.fill(rng, *Constant(7.5).kernel, out)
+    assert np.all(out == 7.5)
+    assert rng.random() == np.random.default_rng(9).random()
+
+
+def test_kernel_draws_are_reproducible_and_depend_on_the_seed() -> None:
+    dist = Pert(10, 20, 60)
+    assert np.array_equal(_kernel_draws(dist, seed=3, n=1_000), _kernel_draws(dist, seed=3, n=1_000))
+    assert not np.array_equal(_kernel_draws(dist, seed=3, n=1_000), _kernel_draws(dist, seed=4, n=1_000))
+
+
+def test_poisson_counts_with_a_lognormal_rate_have_the_mixed_poisson_mean_and_variance() -> None:
+    rate = LognormalCI90(0.5, 4.0)
+    scale = 0.3
+    out = np.empty(N, dtype=np.int64)
+    kernels.poisson_counts(np.random.default_rng(2), *rate.kernel, *Constant(scale).kernel, out)
+    mean = scale * rate.mean
+    variance = mean + scale**2 * rate.variance
+    assert abs(out.mean() - mean) < 4 * math.sqrt(variance / N)
+    assert out.var() == pytest.approx(variance, rel=0.05)
+
+
+def _fair() -> FairRisk:
+    return FairRisk(
+        "web",
+        tef=LognormalCI90(1, 12),  # lognormal TEF: counts drawn in two steps, not from a table
+        primary_loss=Pert(20_000, 60_000, 400_000),
+        vulnerability=Pert(0.2, 0.4, 0.7),
+        secondary_probability=Pert(0.1, 0.3, 0.6),
+        secondary_loss=LognormalCI90(50_000, 3_000_000),
+    )
+
+
+def test_year_sums_are_the_same_whether_the_events_are_kept_or_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    risk = _fair()
+    assert risk.count_sampler is None
+    direct = np.empty(30_000)
+    events = simulate_year_sums(risk, stream(5, (1, 2), 0, 0), direct)
+    monkeypatch.setattr("accord.quant.sampling.MAX_BATCH_EVENTS", 5_000)
+    batches = list(simulate_events(risk, stream(5, (1, 2), 0, 0), 30_000))
+    assert len(batches) > 5
+    batched = np.concatenate([batch.sums for batch in batches])
+    assert np.array_equal(direct, batched)
+    assert events == sum(batch.loss.size for batch in batches)
+    # Each batch's sums are its events' losses added in event order, year by year.
+    for batch in batches:
+        by_year = np.zeros(batch.years)
+        for year, loss in zip(batch.year, batch.loss, strict=True):
+            by_year[year] += loss
+        assert np.array_equal(by_year, batch.sums)
+
+
+def test_a_fair_year_loss_has_the_closed_form_mean() -> None:
+    risk = _fair()
+    years = 200_000
+    sums = np.empty(years)
+    simulate_year_sums(risk, stream(8, (3, 4), 0, 0), sums)
+    expected = risk.expected_annual_loss
+    assert abs(sums.mean() - expected) < 4 * sums.std() / math.sqrt(years)
+
+
+def test_counts_of_a_chunk_depend_only_on_the_stream() -> None:
+    risk = _fair()
+    first = event_counts(risk, stream(1, (5, 6), 2, 0), 1_000)
+    assert np.array_equal(first, event_counts(risk, stream(1, (5, 6), 2, 0), 1_000))
+    assert first.dtype == np.int64
