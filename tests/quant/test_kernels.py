@@ -119,3 +119,21 @@ def test_counts_of_a_chunk_depend_only_on_the_stream() -> None:
     first = event_counts(risk, stream(1, (5, 6), 2, 0), 1_000)
     assert np.array_equal(first, event_counts(risk, stream(1, (5, 6), 2, 0), 1_000))
     assert first.dtype == np.int64
+
+
+@pytest.mark.parametrize("zeros", [0.0, 0.5, 0.99, 1.0])
+def test_the_radix_sort_gives_numpys_sorted_positive_values_bit_for_bit(zeros: float) -> None:
+    rng = np.random.default_rng(21)
+    values = np.concatenate(
+        [rng.lognormal(8, 3, 50_000), rng.uniform(0, 1e-300, 100), [5e-324, 1.7e308, 1.0, 1.0, 1.0]]
+    )
+    values[rng.random(values.size) < zeros] = 0.0
+    values.setflags(write=False)  # loss vectors are read-only
+    expected = np.sort(values[values > 0])
+    got = kernels.sorted_positive(values)
+    assert got.dtype == np.float64
+    assert np.array_equal(got.view(np.uint64), expected.view(np.uint64))
+
+
+def test_the_radix_sort_of_nothing_is_empty() -> None:
+    assert kernels.sorted_positive(np.empty(0)).size == 0
