@@ -330,72 +330,49 @@ Distribution = Constant | Uniform | Pert | LognormalCI90
 
 
 class BetaSampler:
-    """Exact Beta(alpha, beta) sampling for alpha, beta >= 1 (every modified PERT): three uniforms per draw
-    and, for about 2% of them, one density evaluation, against two gamma variates for NumPy's method.
+    """Exact Beta(alpha, beta) sampling for alpha, beta >= 1 (every modified PERT): two uniforms per draw
+    and, for a few per cent of them, one density evaluation, against two gamma variates for NumPy's method.
 
-    Rejection sampling under a piecewise-constant envelope: [0, 1] is cut into K equal bins; on bin i the
-    envelope is hi_i >= the density's maximum on the bin, and lo_i <= its minimum. Because the density is
-    unimodal (increasing up to the mode (alpha-1)/(alpha+beta-2), decreasing after), both bounds are the
-    density at the bin's ends, or at the mode for the bin holding it (widened by 1e-12 against rounding).
-    A draw picks bin i with probability proportional to hi_i (Walker's alias method: one uniform gives the
-    bin column and, with its remaining 45 bits, the alias choice), a point x uniform in the bin, and a
-    uniform v; it is accepted when v <= lo_i/hi_i (no density evaluation) or else when
-    v hi_i <= f(x). Accepted points have exactly the Beta density; about 1 - 1/sum(hi_i/K) of the draws are
-    redrawn. Parameters whose envelope wastes more than 20% (very peaked shapes) use NumPy's sampler.
+    Rejection sampling under a piecewise-constant envelope of equal-mass pieces (`kernels.beta_envelope`).
+    With f the density over its peak (increasing up to the mode (alpha-1)/(alpha+beta-2), decreasing
+    after), [0, 1] is cut from left to right into intervals I_j of width w_j such that max f on I_j
+    (times 1 + 1e-12 against rounding) is at most T / w_j: right of the mode w_j = T / f(left end); left of
+    it the largest w_j with f(right end) w_j <= T, found by bisection; the interval holding the mode
+    has width T. The envelope is T / w_j on I_j, so every piece has envelope mass T and the piece is
+    chosen uniformly: one uniform U gives j = floor(U m) and, from its remaining bits, x uniform in I_j.
+    A second uniform v accepts x when v < s_j (s_j: the density's minimum on I_j, at an end by
+    unimodality, over the envelope; no density evaluation) or else when v T / w_j <= f(x). Accepted
+    points have exactly the Beta density, whatever the interval ends, as long as the envelope bounds f;
+    T = (area under f)/K gives m >= K = 256 pieces and an acceptance rate of K/m (about 0.99). If the
+    construction would need more than 16 K pieces, or accept less than 80% of the draws, NumPy's own
+    Beta sampler is used instead.
     """
 
-    BINS = 256
+    INTERVALS = 256
 
-    def __init__(self, alpha: float, beta: float) -> None:
+    def __init__(self, alpha: float, beta: float, intervals: int = INTERVALS) -> None:
         if alpha < 1.0 or beta < 1.0:
             raise ValueError("BetaSampler needs alpha >= 1 and beta >= 1")
         self.alpha = alpha
         self.beta = beta
         self.mode = (alpha - 1.0) / (alpha + beta - 2.0) if alpha + beta > 2.0 else 0.5
-        k = self.BINS
-        edges = np.arange(k + 1) / k
-        at_edges = self.relative_density(edges)
-        high = np.maximum(at_edges[:-1], at_edges[1:])
-        low = np.minimum(at_edges[:-1], at_edges[1:])
-        mode_bin = min(int(self.mode * k), k - 1)
-        high[mode_bin] = 1.0  # the relative density peaks at 1 at the mode
-        high *= 1.0 + 1e-12
-        low *= 1.0 - 1e-12
-        self.high = high
-        self.squeeze = np.divide(low, high, out=np.zeros(k), where=high > 0.0)
-        # Expected acceptance rate: the area under the relative density over the envelope's area.
+        # The area under the relative density f(z)/f(mode): B(alpha, beta) / f(mode).
         log_peak = 0.0
         if alpha != 1.0:
             log_peak += (alpha - 1.0) * math.log(self.mode)
         if beta != 1.0:
             log_peak += (beta - 1.0) * math.log1p(-self.mode)
-        self.efficiency = math.exp(_log_beta(alpha, beta) - log_peak) / (float(high.sum()) / k)
-        self.prob, self.alias = _alias_table(high / high.sum())
-
-    def relative_density(self, z: FloatArray) -> FloatArray:
-        """f(z)/f(mode) = (z/m)^(alpha-1) ((1-z)/(1-m))^(beta-1), computed in logs (no overflow)."""
-        z = np.asarray(z, dtype=np.float64)
-        log_f = np.zeros_like(z)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if self.alpha != 1.0:
-                log_f += (self.alpha - 1.0) * (np.log(z) - math.log(self.mode))
-            if self.beta != 1.0:
-                log_f += (self.beta - 1.0) * (np.log1p(-z) - math.log1p(-self.mode))
-        return np.exp(log_f)
+        area = math.exp(_log_beta(alpha, beta) - log_peak)
+        par = kernels.parameters(kernels.PERT, 0.0, 1.0, alpha, beta, self.mode)
+        self.table = kernels.beta_envelope(par, area / intervals, 16 * intervals)
+        self.efficiency = intervals / self.table.shape[0] if self.table.shape[0] else 0.0
 
     def kernel_args(self, low: float = 0.0, width: float = 1.0) -> KernelArgs:
         """The kernels' (par, tab) for low + width B: the envelope table, or NumPy's own Beta sampler when
         the envelope would waste more than 20% of the draws."""
         kind = kernels.PERT if self.efficiency >= 0.8 else kernels.BETA
         par = kernels.parameters(kind, low, width, self.alpha, self.beta, self.mode)
-        if kind == kernels.BETA:
-            return par, kernels.NO_TABLE
-        table = np.empty((self.BINS, 4))
-        table[:, 0] = self.prob
-        table[:, 1] = self.alias
-        table[:, 2] = self.squeeze
-        table[:, 3] = self.high
-        return par, table
+        return par, (self.table if kind == kernels.PERT else kernels.NO_TABLE)
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """`size` draws of Beta(alpha, beta) (compiled: `accord.quant.kernels.draw`)."""

@@ -8,12 +8,12 @@ are called only from `accord.quant.distributions` and `accord.quant.sampling`.
 
 A distribution reaches the kernels as `(par, tab)`: `par` is a float64 vector
 [kind, a, b, alpha, beta, mode, ln(mode), ln(1 - mode)] and `tab` a float64 (K, 4) table, used by PERT
-only (see `BetaSampler`):
+only (`beta_envelope`):
 
 * CONSTANT: a (draws nothing);
 * UNIFORM: a + b U, U ~ U[0, 1);
 * PERT: a + b X, X ~ Beta(alpha, beta) by rejection under the piecewise-constant envelope of `tab`
-  (columns: alias probability, alias, squeeze ratio lo/hi, envelope hi; see `BetaSampler`);
+  (rows: interval left end, width, squeeze ratio, envelope height; see `BetaSampler`);
 * LOGNORMAL: exp(a + b Z), Z ~ N(0, 1);
 * BETA: a + b X, X ~ Beta(alpha, beta) by NumPy's own algorithm (very peaked shapes).
 
@@ -40,6 +40,18 @@ BETA = 4
 
 
 @njit(nogil=True, cache=True, inline="always")
+def relative_density(z: float, par: FloatArray) -> float:
+    """The Beta(alpha, beta) density over its peak, f(z)/f(mode) = (z/m)^(alpha-1) ((1-z)/(1-m))^(beta-1),
+    in logs (NaN outside [0, 1], so a comparison with it is false)."""
+    log_f = 0.0
+    if par[3] != 1.0:
+        log_f += (par[3] - 1.0) * (math.log(z) - par[6])
+    if par[4] != 1.0:
+        log_f += (par[4] - 1.0) * (math.log1p(-z) - par[7])
+    return math.exp(log_f)
+
+
+@njit(nogil=True, cache=True, inline="always")
 def draw(rng: np.random.Generator, par: FloatArray, tab: FloatArray) -> float:
     """One draw of the distribution (par, tab)."""
     kind = int(par[0])
@@ -51,23 +63,70 @@ def draw(rng: np.random.Generator, par: FloatArray, tab: FloatArray) -> float:
         return math.exp(par[1] + par[2] * rng.standard_normal())
     if kind == BETA:
         return par[1] + par[2] * rng.beta(par[3], par[4])
-    bins = tab.shape[0]
+    count = tab.shape[0]
     while True:
-        column = rng.random() * bins
-        index = int(column)
-        chosen = index if column - index < tab[index, 0] else int(tab[index, 1])
-        x = (chosen + rng.random()) * (1.0 / bins)
+        column = rng.random() * count
+        index = min(int(column), count - 1)
+        x = tab[index, 0] + (column - index) * tab[index, 1]
         v = rng.random()
-        if v <= tab[chosen, 2]:
-            break
-        log_f = 0.0
-        if par[3] != 1.0:
-            log_f += (par[3] - 1.0) * (math.log(x) - par[6])
-        if par[4] != 1.0:
-            log_f += (par[4] - 1.0) * (math.log1p(-x) - par[7])
-        if v * tab[chosen, 3] <= math.exp(log_f):
-            break
-    return par[1] + par[2] * x
+        if v < tab[index, 2] or v * tab[index, 3] <= relative_density(x, par):
+            return par[1] + par[2] * x
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _fit(left: float, right: float, peak: float, mass: float) -> float:
+    """`right`, at most 1, moved down by ulps until peak * (right - left) <= mass holds as computed (the sum
+    left + mass / peak may round up)."""
+    right = min(right, 1.0)
+    while peak * (right - left) > mass:
+        right = np.nextafter(right, left)
+    return right
+
+
+@njit(nogil=True, cache=True)
+def beta_envelope(par: FloatArray, mass: float, limit: int) -> FloatArray:
+    """The envelope table of `draw` for Beta(alpha, beta), alpha, beta >= 1 (see `BetaSampler`): [0, 1]
+    cut into intervals [left, left + width) under each of which the envelope height is mass / width, so
+    every interval has the same envelope mass and a uniform choice of interval is exact. Rows:
+    (left, width, squeeze, height), squeeze = a lower bound of the density on the interval over height.
+    Empty if more than `limit` intervals would be needed."""
+    widen = 1.0 + 1e-12  # envelope above, squeeze below the computed density: rounding cannot break them
+    mode = par[5]
+    table = np.empty((limit, 4))
+    left = 0.0
+    count = 0
+    while left < 1.0:
+        if count == limit:
+            return np.empty((0, 4))
+        at_left = relative_density(left, par)
+        if left >= mode:  # decreasing from here: the maximum is at the left end, the minimum at the right
+            right = _fit(left, left + mass / (at_left * widen), at_left * widen, mass) if at_left > 0.0 else 1.0
+            low = relative_density(right, par)
+        elif (mode - left) * widen <= mass:  # the interval reaches over the mode, where f = 1
+            right = _fit(left, left + mass / widen, widen, mass)
+            low = min(at_left, relative_density(right, par))
+        else:  # increasing up to the mode: the largest right with f(right) (right - left) <= mass
+            below, above = left, mode
+            for _ in range(32):  # to 2^-32 of the span: the interval is at most that much narrower
+                middle = 0.5 * (below + above)
+                if relative_density(middle, par) * widen * (middle - left) <= mass:
+                    below = middle
+                else:
+                    above = middle
+            if below <= left:  # no room at double precision: let the caller fall back
+                return np.empty((0, 4))
+            right = below
+            low = at_left
+        right = min(right, 1.0)
+        width = right - left
+        height = mass / width
+        table[count, 0] = left
+        table[count, 1] = width
+        table[count, 2] = low / widen / height
+        table[count, 3] = height
+        count += 1
+        left = right
+    return table[:count].copy()
 
 
 @njit(nogil=True, cache=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from accord.quant import kernels
-from accord.quant.distributions import Constant, LognormalCI90, Pert, Uniform
+from accord.quant.distributions import BetaSampler, Constant, LognormalCI90, Pert, Uniform
 from accord.quant.model import FairRisk
 from accord.quant.sampling import event_counts, simulate_events, simulate_year_sums, stream
 
@@ -28,9 +28,10 @@ def _kernel_draws(dist: Constant | Uniform | Pert | LognormalCI90, seed: int = 1
         LognormalCI90(1_000, 50_000),
         Pert(0.05, 0.2, 0.6),
         Pert(1_000, 1_000, 9_000),  # mode at low: alpha = 1
-        Pert(0, 0, 1, gamma=1999),  # Beta(1, 2000): too peaked for the envelope, NumPy's Beta in the kernel
+        Pert(0, 0, 1, gamma=1999),  # Beta(1, 2000), very peaked
+        Pert(0, 0.999, 1, gamma=5000),  # very peaked, mode near the top
     ],
-    ids=["uniform", "lognormal", "pert", "pert-mode-at-low", "pert-peaked"],
+    ids=["uniform", "lognormal", "pert", "pert-mode-at-low", "pert-peaked", "pert-peaked-high"],
 )
 def test_every_kind_drawn_in_the_kernel_has_its_closed_form_mean_and_variance(
     dist: Uniform | Pert | LognormalCI90,
@@ -44,10 +45,35 @@ def test_every_kind_drawn_in_the_kernel_has_its_closed_form_mean_and_variance(
     assert draws.min() >= low and draws.max() <= high
 
 
-def test_the_peaked_pert_uses_numpys_beta_and_the_others_the_table() -> None:
-    assert int(Pert(0, 0, 1, gamma=1999).kernel[0][0]) == kernels.BETA
-    assert int(Pert(0.05, 0.2, 0.6).kernel[0][0]) == kernels.PERT
-    assert Pert(0.05, 0.2, 0.6).kernel[1].shape == (256, 4)
+def test_pert_draws_use_the_envelope_table_and_a_too_coarse_envelope_falls_back_to_numpys_beta() -> None:
+    par, tab = Pert(0.05, 0.2, 0.6).kernel
+    assert int(par[0]) == kernels.PERT
+    assert 256 <= tab.shape[0] < 300
+    coarse = BetaSampler(3.0, 3.0, intervals=1)
+    assert coarse.efficiency < 0.8
+    par, _ = coarse.kernel_args()
+    assert int(par[0]) == kernels.BETA
+    draws = coarse.sample(np.random.default_rng(4), N)
+    assert abs(draws.mean() - 0.5) < 4 * math.sqrt(1 / 28 / N)
+
+
+@pytest.mark.parametrize(("alpha", "beta"), [(1.0, 1.0), (3.0, 3.0), (1.5, 30.0), (1.0, 2000.0), (2000.0, 2.0)])
+def test_the_envelope_covers_zero_to_one_with_equal_mass_pieces_above_the_density(alpha: float, beta: float) -> None:
+    sampler = BetaSampler(alpha, beta)
+    left, width, squeeze, height = sampler.table.T
+    assert left[0] == 0.0 and left[-1] + width[-1] == 1.0
+    assert np.array_equal(left[1:], left[:-1] + width[:-1])
+    # Every piece has the same envelope mass (height x width), up to rounding; the squeeze is below it.
+    assert np.allclose(height * width, height[0] * width[0], rtol=1e-12, atol=0)
+    assert np.all((squeeze >= 0) & (squeeze < 1))
+    # The envelope lies above the density (relative to its peak) on a fine grid inside every piece.
+    par = kernels.parameters(kernels.PERT, 0.0, 1.0, alpha, beta, sampler.mode)
+    for j in range(0, len(left), 7):
+        for t in np.linspace(0, 1, 50, endpoint=False):
+            x = left[j] + t * width[j]
+            f = kernels.relative_density(x, par)
+            assert f <= height[j]
+            assert squeeze[j] * height[j] <= f * (1 + 1e-9) or f == 0.0
 
 
 def test_a_constant_draws_nothing_from_the_stream() -> None:
