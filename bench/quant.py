@@ -422,7 +422,7 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     versions = {"numpy": np.__version__}
-    for module in ("pyfair", "pandas", "scipy"):
+    for module in ("numba", "pyfair", "pandas", "scipy"):
         try:
             versions[module] = __import__(module).__version__ if module != "pyfair" else _pyfair_version()
         except ImportError:
@@ -456,7 +456,8 @@ def report(rows: dict[str, Any], args: argparse.Namespace, info: dict[str, str])
         "runs, each in its own process).",
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM; Python {info['python']}, "
-        f"NumPy {info['numpy']}, pyfair {info['pyfair']} (pandas {info['pandas']}, SciPy {info['scipy']}). "
+        f"NumPy {info['numpy']}, Numba {info.get('numba', 'unknown')}, pyfair {info['pyfair']} "
+        f"(pandas {info['pandas']}, SciPy {info['scipy']}). "
         "The machine is shared with other work (1-minute load average "
         f"{rows.get('load_before', 0):.1f} before the run, {rows.get('load_after', 0):.1f} after), so the "
         "best run is the figure compared with the targets; the median shows the spread and the CPU time "
