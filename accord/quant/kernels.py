@@ -158,8 +158,33 @@ def poisson_counts(
 ) -> None:
     """out[i] ~ Poisson(rate x scale), rate and scale drawn for each year (in that order)."""
     for i in range(out.size):
-        rate = draw(rng, rate_par, rate_tab) * draw(rng, scale_par, scale_tab)
-        out[i] = rng.poisson(rate) if rate > 0.0 else 0
+        out[i] = poisson(rng, draw(rng, rate_par, rate_tab) * draw(rng, scale_par, scale_tab))
+
+
+#: Below this mean a Poisson count is drawn by inversion, from it by NumPy's PTRS algorithm.
+INVERSION_BELOW = 10.0
+
+
+@njit(nogil=True, cache=True, inline="always")
+def poisson(rng: np.random.Generator, mean: float) -> int:
+    """One Poisson(mean) count. Small means by inversion: the least k with U < P(N <= k), the
+    probabilities built as p_0 = exp(-mean), p_k = p_(k-1) mean / k (one uniform, about mean + 1 steps,
+    against mean + 1 uniforms for the product method); larger means by NumPy's own sampler."""
+    if mean <= 0.0:
+        return 0
+    if mean >= INVERSION_BELOW:
+        return rng.poisson(mean)
+    u = rng.random()
+    k = 0
+    p = math.exp(-mean)
+    cumulative = p
+    while u >= cumulative:
+        k += 1
+        p *= mean / k
+        if p == 0.0:  # rounding left U above the sum of every representable term: the tail, at k
+            break
+        cumulative += p
+    return k
 
 
 @njit(nogil=True, cache=True)
@@ -203,6 +228,52 @@ def year_losses(
                     event_loss[e] = loss
                     e += 1
         sums[y - first] = total
+
+
+@njit(nogil=True, cache=True)
+def thinned_sums(
+    event_year: IntArray, event_loss: FloatArray, uniform: FloatArray, keep: float, years: int, out: FloatArray
+) -> None:
+    """out[y] = the sum of the losses of year y's events with uniform < keep, added in increasing uniform
+    order: the same numbers as summing the u-sorted events (`sampling.thinned_year_sums`), without
+    sorting them all. Events come in year order; each year's kept events are sorted on their own
+    (insertion sort for the usual few, a full sort for a year with many)."""
+    out[:years] = 0.0
+    kept_u = np.empty(64)
+    kept_loss = np.empty(64)
+    start = 0
+    n = event_year.size
+    while start < n:
+        year = event_year[start]
+        kept = 0
+        stop = start
+        while stop < n and event_year[stop] == year:
+            if uniform[stop] < keep:
+                if kept == kept_u.size:
+                    kept_u = np.concatenate((kept_u, np.empty(kept)))
+                    kept_loss = np.concatenate((kept_loss, np.empty(kept)))
+                kept_u[kept] = uniform[stop]
+                kept_loss[kept] = event_loss[stop]
+                kept += 1
+            stop += 1
+        total = 0.0
+        if kept <= 32:
+            for j in range(1, kept):  # insertion sort by u
+                u, loss = kept_u[j], kept_loss[j]
+                i = j
+                while i > 0 and kept_u[i - 1] > u:
+                    kept_u[i] = kept_u[i - 1]
+                    kept_loss[i] = kept_loss[i - 1]
+                    i -= 1
+                kept_u[i] = u
+                kept_loss[i] = loss
+            for j in range(kept):
+                total += kept_loss[j]
+        else:
+            for j in np.argsort(kept_u[:kept]):
+                total += kept_loss[j]
+        out[year] = total
+        start = stop
 
 
 #: Radix sort: bits per digit and digits per 64-bit key (5 x 13 >= 64; the fastest split measured here).
@@ -282,6 +353,7 @@ def warm_up() -> None:
     for kept in (events, (NO_YEARS, NO_LOSSES)):
         for secondary in (False, True):
             year_losses(rng, counts, 0, 1, par, NO_TABLE, par, NO_TABLE, par, NO_TABLE, secondary, sums, *kept)
+    thinned_sums(events[0], events[1], np.zeros(events[1].size), 0.5, 1, sums)
     sorted_positive(sums)
     readonly = sums.copy()
     readonly.setflags(write=False)

@@ -244,11 +244,15 @@ def run_chunk(
         events += batch.loss.size
         span = slice(batch.first, batch.first + batch.years)
         inherent[span] = batch.sums
-        ordered = sort_by_uniform(batch, thin_rng.random(batch.loss.size))
+        uniforms = thin_rng.random(batch.loss.size)
+        if cached is None:  # residual only: no need to sort every event by u
+            assert residual is not None and keep is not None  # noqa: S101 - one of the two is asked for
+            kernels.thinned_sums(batch.year, batch.loss, uniforms, keep, batch.years, residual[span])
+            continue
+        ordered = sort_by_uniform(batch, uniforms)
         if residual is not None and keep is not None:
             residual[span] = thinned_year_sums(ordered, keep)
-        if cached is not None:
-            cached.append(ordered)
+        cached.append(ordered)
     if cached is not None and cache_budget is not None and not cache_budget.take(events * CACHE_BYTES_PER_EVENT):
         cached = None
     return ChunkOutcome(inherent=inherent, residual=residual, cached=cached, events=events)

@@ -163,3 +163,32 @@ def test_the_radix_sort_gives_numpys_sorted_positive_values_bit_for_bit(zeros: f
 
 def test_the_radix_sort_of_nothing_is_empty() -> None:
     assert kernels.sorted_positive(np.empty(0)).size == 0
+
+
+@pytest.mark.parametrize("mean", [0.02, 0.7, 3.0, 9.5, 10.0, 40.0])
+def test_poisson_counts_follow_the_poisson_law_by_inversion_and_above_it(mean: float) -> None:
+    out = np.empty(N, dtype=np.int64)
+    kernels.poisson_counts(np.random.default_rng(6), *Constant(mean).kernel, *Constant(1.0).kernel, out)
+    assert abs(out.mean() - mean) < 4 * math.sqrt(mean / N)
+    # Frequencies of the likeliest counts against the exact probabilities, within 4 standard errors.
+    observed = np.bincount(out)
+    for k in range(max(0, int(mean) - 3), int(mean) + 4):
+        p = math.exp(-mean + k * math.log(mean) - math.lgamma(k + 1))
+        frequency = observed[k] / N if k < observed.size else 0.0
+        assert abs(frequency - p) < 4 * math.sqrt(p * (1 - p) / N) + 1e-12
+
+
+def test_thinned_sums_equal_the_sums_of_the_u_sorted_events() -> None:
+    rng = np.random.default_rng(12)
+    counts = rng.poisson(3.0, 5_000)
+    counts[17] = 200  # one year with many events: sorted by the full sort, not the insertion sort
+    year = np.repeat(np.arange(counts.size), counts).astype(np.intp)
+    loss = rng.lognormal(8, 2, year.size)
+    uniform = rng.random(year.size)
+    for keep in (0.0, 0.3, 0.999, 1.0):
+        out = np.empty(counts.size)
+        kernels.thinned_sums(year, loss, uniform, keep, counts.size, out)
+        order = np.argsort(uniform)
+        kept = order[: int(np.searchsorted(uniform[order], keep))]
+        expected = np.bincount(year[kept], weights=loss[kept], minlength=counts.size)
+        assert np.array_equal(out, expected)
