@@ -170,7 +170,10 @@ def report(rows: list[dict[str, Any]], engine: str, runs: int) -> str:
         "appetite's tolerance points) and the pages that show it, in-process (django.test.Client), with the "
         "file-based cache of `accord serve`. *Cold*: empty cache, the request simulates. *Shared*: the result "
         "is read from the file cache (a worker process that did not simulate). *Warm*: median of "
-        f"{runs} requests. Memory: peak allocations of one cold simulation (tracemalloc).",
+        f"{runs} requests. Memory: peak allocations of one cold simulation (tracemalloc). The first simulation "
+        "of the process (the first row) includes loading the engine's compiled kernels from Numba's cache. "
+        "Risks given as 90% ranges have a lognormal frequency, whose event counts are drawn year by year "
+        "(rate, then count) rather than from a table, and the treatments make half of them residual.",
         "",
         *machine(engine),
         "",
