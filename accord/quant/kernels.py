@@ -15,7 +15,7 @@ only (`beta_envelope`):
 * PERT: a + b X, X ~ Beta(alpha, beta) by rejection under the piecewise-constant envelope of `tab`
   (rows: interval left end, width, squeeze ratio, envelope height; see `BetaSampler`);
 * LOGNORMAL: exp(a + b Z), Z ~ N(0, 1);
-* BETA: a + b X, X ~ Beta(alpha, beta) by NumPy's own algorithm (very peaked shapes).
+* BETA: a + b X, X ~ Beta(alpha, beta) by NumPy's own algorithm (should a PERT envelope be too coarse).
 
 Compiled code is cached on disk (Numba's cache, beside this file or in NUMBA_CACHE_DIR), so a new
 process loads it in a fraction of a second instead of compiling it again.
@@ -157,6 +157,11 @@ def poisson_counts(
     out: IntArray,
 ) -> None:
     """out[i] ~ Poisson(rate x scale), rate and scale drawn for each year (in that order)."""
+    if int(scale_par[0]) == CONSTANT:  # the usual case (compound, or the exact susceptibility): one draw a year
+        scale = scale_par[1]
+        for i in range(out.size):
+            out[i] = poisson(rng, draw(rng, rate_par, rate_tab) * scale)
+        return
     for i in range(out.size):
         out[i] = poisson(rng, draw(rng, rate_par, rate_tab) * draw(rng, scale_par, scale_tab))
 
