@@ -10,6 +10,8 @@ $(BIN)/accord-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Compile the engine's kernels now (Numba caches them) rather than in the first simulation.
+	$(BIN)/python -c "from accord.quant import kernels; kernels.warm_up()"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
