@@ -1,0 +1,115 @@
+"""Risk acceptances over the API: a risk's acceptances, requesting one, signing and withdrawing it."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accord.core.apikit import ERRORS, org_access
+from accord.core.models import Organization
+from accord.risks import selectors, services
+from accord.risks.api.schemas import BodyIn, SignatureOut
+from accord.risks.choices import Signatory
+from accord.risks.models import Risk, RiskAcceptance
+
+router = Router()
+
+
+class AcceptanceOut(Schema):
+    id: int
+    risk_id: int
+    risk_ref: str
+    justification: str
+    compensating_measures: str
+    expires_on: dt.date
+    status: str = Field(description="pending, in_force, expired (past its date) or withdrawn")
+    required_signatories: list[Signatory]
+    signatures: list[SignatureOut]
+    awaiting: list[Signatory]
+    above_tolerance_when_requested: bool
+    created_by: str | None
+    created_at: dt.datetime
+    in_force_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_risk_ref(obj: RiskAcceptance) -> str:
+        return obj.risk.ref
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.state)
+
+    @staticmethod
+    def resolve_signatures(obj: RiskAcceptance) -> list[Any]:
+        return list(obj.signatures.all())
+
+    @staticmethod
+    def resolve_awaiting(obj: Any) -> list[str]:
+        if obj.state != "pending":
+            return []
+        signed = {s.slot for s in obj.signatures.all()}
+        return [s for s in obj.required_signatories if s not in signed]
+
+    @staticmethod
+    def resolve_created_by(obj: RiskAcceptance) -> str | None:
+        return obj.created_by.email if obj.created_by else None
+
+
+class AcceptanceIn(BodyIn):
+    justification: str
+    compensating_measures: str = ""
+    expires_on: dt.date
+
+
+def _acceptances(org: Organization, risk: Risk) -> QuerySet[RiskAcceptance]:
+    return selectors.acceptances(org, risk).select_related("created_by")
+
+
+@router.get("/{org}/risks/{risk_id}/acceptances/", response={200: list[AcceptanceOut], **ERRORS},
+            summary="A risk's acceptances")
+@paginate(LimitOffsetPagination)
+def list_acceptances(request: HttpRequest, org: str, risk_id: int) -> QuerySet[RiskAcceptance]:
+    """Newest first; `status` is `expired` once an acceptance in force is past its date."""
+    m = org_access(request, org, "acceptance.view")
+    return _acceptances(m.organization, selectors.access_risk(m.organization, risk_id))
+
+
+@router.post("/{org}/risks/{risk_id}/acceptances/", response={201: AcceptanceOut, **ERRORS},
+             summary="Request the acceptance of a risk")
+def request_acceptance(request: HttpRequest, org: str, risk_id: int, payload: AcceptanceIn) -> Status[Any]:
+    """The required signatures are fixed now: the owner alone within tolerance; above it, the CISO and
+    the person the CISO reports to (or the hybrid CIO-CISO and the board representative)."""
+    m = org_access(request, org, "acceptance.request")
+    risk = selectors.access_risk(m.organization, risk_id)
+    acceptance = services.do_request_acceptance(
+        m.user, m.organization, risk, justification=payload.justification,
+        compensating_measures=payload.compensating_measures, expires_on=payload.expires_on)
+    return Status(201, _acceptances(m.organization, risk).get(pk=acceptance.pk))
+
+
+def _acceptance_action(request: HttpRequest, org: str, risk_id: int, acceptance_id: int, action: str) -> Any:
+    m = org_access(request, org, action)
+    risk = selectors.access_risk(m.organization, risk_id)
+    acceptance = selectors.access_acceptance(m.organization, risk, acceptance_id)
+    if action == "acceptance.sign":
+        services.do_sign_acceptance(m.user, m.organization, acceptance)
+    else:
+        services.do_withdraw_acceptance(m.user, m.organization, acceptance)
+    return _acceptances(m.organization, risk).get(pk=acceptance.pk)
+
+
+@router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/sign/", response={200: AcceptanceOut, **ERRORS},
+             summary="Sign a risk acceptance")
+def sign_acceptance(request: HttpRequest, org: str, risk_id: int, acceptance_id: int) -> Any:
+    """Sign in the slot the caller holds (CISO, CIO, board representative or risk owner)."""
+    return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.sign")
+
+
+@router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/withdraw/",
+             response={200: AcceptanceOut, **ERRORS}, summary="Withdraw a risk acceptance")
+def withdraw_acceptance(request: HttpRequest, org: str, risk_id: int, acceptance_id: int) -> Any:
+    """A pending or in-force acceptance stops counting; the risk is judged against the appetite again."""
+    return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.request")

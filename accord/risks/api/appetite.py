@@ -1,0 +1,128 @@
+"""The risk appetite over the API: the version in force and the draft with who must still sign it,
+drafting a new version, and signing the draft."""
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
+
+from accord.core.apikit import ERRORS, org_access
+from accord.core.models import Organization
+from accord.core.selectors import governance
+from accord.risks import selectors, services
+from accord.risks.api.schemas import BodyIn, SignatureOut
+from accord.risks.choices import AppetiteStatus, Level, Signatory
+from accord.risks.models import RiskAppetite
+
+router = Router()
+
+
+class SlotOut(Schema):
+    slot: Signatory
+    label: str
+
+
+class AppetiteOut(Schema):
+    version: int
+    status: AppetiteStatus
+    statement: str
+    category_levels: dict[str, Level]
+    tolerance: list[list[float]] = Field(description="[loss, highest acceptable annual probability of exceeding it]")
+    required_signatories: list[Signatory]
+    signatures: list[SignatureOut]
+    created_by: str | None
+    created_at: dt.datetime
+    in_force_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_signatures(obj: RiskAppetite) -> list[Any]:
+        return list(obj.signatures.all())
+
+    @staticmethod
+    def resolve_created_by(obj: RiskAppetite) -> str | None:
+        return obj.created_by.email if obj.created_by else None
+
+
+class AppetiteStateOut(Schema):
+    in_force: AppetiteOut | None = Field(description="The version in force (risks are judged against it)")
+    draft: AppetiteOut | None = Field(description="The newest draft, awaiting signatures")
+    awaiting: list[SlotOut] = Field(description="The draft's signatures still missing")
+    awaiting_people: list[str] = Field(description="Members who can give a missing signature")
+
+
+class AppetiteIn(BodyIn):
+    statement: str
+    category_levels: dict[str, str] = Field(default_factory=dict, description="{category key: highest level}")
+    tolerance: list[list[float]] = Field(default_factory=list, description="[[loss, probability], ...]")
+
+
+class AppetiteSignIn(BodyIn):
+    version: int | None = Field(default=None, description="The draft version being signed (recommended: one "
+                                "signs what one has read); without it, the current draft")
+
+
+def _appetite_state(org: Organization) -> dict[str, Any]:
+    versions = {a.status: a for a in selectors.appetite_versions(org).select_related("created_by").filter(
+        status__in=[AppetiteStatus.IN_FORCE, AppetiteStatus.DRAFT])}
+    draft = versions.get(AppetiteStatus.DRAFT)
+    awaiting: list[SlotOut] = []
+    people: list[str] = []
+    if draft is not None:
+        signed = {s.slot for s in draft.signatures.all()}
+        awaiting = [SlotOut(slot=Signatory(s), label=Signatory(s).label)
+                    for s in services.required_appetite_slots(governance(org)) if s not in signed]
+        people = selectors.appetite_status(org).awaiting_people
+    return {"in_force": versions.get(AppetiteStatus.IN_FORCE), "draft": draft, "awaiting": awaiting,
+            "awaiting_people": people}
+
+
+@router.get("/{org}/risk-appetite/", response={200: AppetiteStateOut, **ERRORS}, summary="The risk appetite")
+def get_appetite(request: HttpRequest, org: str) -> dict[str, Any]:
+    """The version in force and the draft awaiting signatures, with who must still sign."""
+    m = org_access(request, org, "appetite.view")
+    return _appetite_state(m.organization)
+
+
+@router.put("/{org}/risk-appetite/", response={200: AppetiteStateOut, **ERRORS},
+            summary="Draft a new version of the risk appetite")
+def put_appetite(request: HttpRequest, org: str, payload: AppetiteIn) -> dict[str, Any]:
+    """A new draft (an unsigned earlier draft is withdrawn); the version in force stays in force until
+    the governance profile's signatories have all signed the draft."""
+    m = org_access(request, org, "appetite.draft")
+    services.do_draft_appetite(m.user, m.organization, statement=payload.statement,
+                               category_levels=payload.category_levels, tolerance=payload.tolerance)
+    return _appetite_state(m.organization)
+
+
+def _optional_body(request: HttpRequest, schema: type[AppetiteSignIn]) -> AppetiteSignIn:
+    """Parse an optional JSON body: none (or an empty one) gives the schema's defaults."""
+    raw = request.body.strip()
+    if not raw or request.content_type not in ("application/json", "text/plain", ""):
+        return schema()
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise HttpError(400, "The body is not JSON.") from None
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as exc:
+        raise NinjaValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+
+
+@router.post("/{org}/risk-appetite/sign/", response={200: AppetiteStateOut, **ERRORS},
+             openapi_extra={"requestBody": {"required": False, "content": {"application/json": {
+                 "schema": {"type": "object", "properties": {"version": {"type": "integer"}}}}}}},
+             summary="Sign the draft risk appetite")
+def sign_appetite(request: HttpRequest, org: str) -> dict[str, Any]:
+    """Sign draft `version` (or, with no body, the current draft) in the slot the governance profile
+    gives the caller; the last signature puts it in force."""
+    m = org_access(request, org, "appetite.sign")
+    version = _optional_body(request, AppetiteSignIn).version
+    appetite = selectors.access_appetite(m.organization, version) if version is not None else None
+    services.do_sign_appetite(m.user, m.organization, appetite)
+    return _appetite_state(m.organization)

@@ -1,0 +1,72 @@
+"""The register in money over the API: the open risks with an estimate simulated as one portfolio
+(the result file of docs/quant.md, the figures the Money page shows)."""
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from accord.core.apikit import ERRORS, org_access
+from accord.risks import quantified
+
+router = Router()
+
+
+class LossStatsOut(Schema):
+    ale: float = Field(description="Mean annual loss")
+    ale_standard_error: float
+    p50: float
+    p90: float
+    p95: float
+    p99: float
+    var_99: float = Field(description="99% value-at-risk of the annual loss (= p99)")
+    es_99: float = Field(description="Expected shortfall: the mean of the worst 1% of years")
+    prob_any_loss: float
+    lec: list[list[float]] = Field(description="Loss exceedance curve: [loss, P(annual loss > loss)] pairs")
+
+
+class RiskLossOut(LossStatsOut):
+    id: str = Field(description="The risk's reference, e.g. R-001")
+    model: Literal["compound", "fair"]
+    frequency_factor: float = Field(description="Share of the loss events left by the treatment (1: none removed)")
+    magnitude_factor: float = Field(description="Share of the loss per event left by the treatment")
+    susceptibility: float | None = Field(None, description="Open FAIR risks given tcap and rs only: P(TCap > RS)")
+
+
+class ToleranceVerdictOut(Schema):
+    loss: float
+    max_probability: float
+    probability: float = Field(description="Simulated P(annual loss > loss)")
+    standard_error: float
+    ok: bool
+
+
+class ToleranceOut(Schema):
+    within: bool
+    points: list[ToleranceVerdictOut]
+
+
+class EvaluationOut(Schema):
+    risks: list[RiskLossOut]
+    portfolio: LossStatsOut
+    tolerance: ToleranceOut | None = Field(description="Against the money tolerance of the appetite in force")
+
+
+class PortfolioOut(Schema):
+    years: int = Field(description="Simulated years (0 when no risk has an estimate)")
+    seed: int
+    currency: str | None
+    inherent: EvaluationOut
+    residual: EvaluationOut | None = Field(description="After the treatments' recorded effects; null when none")
+
+
+@router.get("/{org}/quant/portfolio", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,
+            include_in_schema=False, operation_id="get_portfolio_alias")
+@router.get("/{org}/quant/portfolio/", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,
+            summary="The register in money", tags=["quant"])
+def get_portfolio(request: HttpRequest, org: str) -> dict[str, Any]:
+    """The open risks with an estimate, simulated as one portfolio by the engine: the result file of
+    docs/quant.md (the figures the Money page shows). Without any estimate: 200 with `years` 0, no
+    risks and a portfolio of zeros."""
+    m = org_access(request, org, "risk.view")
+    return quantified.portfolio_result(m.organization) or quantified.empty_result(m.organization)

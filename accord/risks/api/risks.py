@@ -1,0 +1,289 @@
+"""The risks over the API: the register (filtered, sorted, paginated), one risk with its figures in
+money, its writes (add, change some fields, delete) and the register as a file (export, import).
+
+Input uses the field names of `services.register.RISK_FIELDS`; the schemas check types, the
+services check meaning (the matrix's range, members, categories, ranges) and name every bad field.
+"""
+
+import datetime as dt
+import decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import field_validator
+
+from accord.core.apikit import ERRORS, ErrorOut, FieldError, org_access
+from accord.core.models import Membership, Organization
+from accord.risks import io, quantified, selectors, services
+from accord.risks.api.schemas import BodyIn, TextIn
+from accord.risks.choices import Level, RaisedBy, RiskStatus, Treatment
+from accord.risks.models import Risk
+from accord.risks.services.register import ImportRejected
+
+router = Router()
+
+MAX_PAGE = 500
+
+
+def _email(membership: Membership | None) -> str | None:
+    return membership.user.email if membership is not None else None
+
+
+class RiskOut(Schema):
+    id: int
+    ref: str
+    title: str
+    description: str
+    category: str
+    category_name: str
+    owner: str | None = Field(description="The owner's e-mail address")
+    owner_id: int | None = Field(description="The owner's membership id (the `owner` filter)")
+    raised_by: RaisedBy
+    affected_assets: list[str]
+    causes: str
+    consequences: str
+    likelihood: int = Field(description="Inherent likelihood, 1 to the matrix's size")
+    impact: int = Field(description="Inherent impact, 1 to the matrix's size")
+    residual_likelihood: int
+    residual_impact: int
+    inherent_level: Level
+    residual_level: Level
+    above_tolerance: bool = Field(description="Residual level above the signed appetite for its category")
+    accepted: bool = Field(description="An acceptance is in force and not expired")
+    treatment: Treatment
+    treatment_plan: str
+    treatment_owner: str | None
+    treatment_owner_id: int | None
+    treatment_due: dt.date | None
+    status: RiskStatus
+    next_review: dt.date | None
+    tags: list[str]
+    frequency_low: decimal.Decimal | None = Field(description="Events per year, 5th percentile")
+    frequency_high: decimal.Decimal | None = Field(description="Events per year, 95th percentile")
+    loss_low: decimal.Decimal | None = Field(description="Loss per event, 5th percentile, organisation currency")
+    loss_high: decimal.Decimal | None = Field(description="Loss per event, 95th percentile, organisation currency")
+    fair: dict[str, Any] | None = Field(description="Open FAIR breakdown in the scenario file's `fair` shape "
+                                                    "(docs/quant.md); when set, it is the risk's money model")
+    treatment_frequency_reduction: decimal.Decimal | None = Field(
+        description="Share of loss events the treatment prevents (0 to 1), for the residual money figures")
+    treatment_loss_reduction: decimal.Decimal | None = Field(
+        description="Share of the loss per event the treatment removes (0 to 1)")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_category(obj: Risk) -> str:
+        return obj.category.key
+
+    @staticmethod
+    def resolve_category_name(obj: Risk) -> str:
+        return obj.category.name
+
+    @staticmethod
+    def resolve_owner(obj: Risk) -> str | None:
+        return _email(obj.owner)
+
+    @staticmethod
+    def resolve_treatment_owner(obj: Risk) -> str | None:
+        return _email(obj.treatment_owner)
+
+    @staticmethod
+    def resolve_likelihood(obj: Risk) -> int:
+        return obj.inherent_likelihood
+
+    @staticmethod
+    def resolve_impact(obj: Risk) -> int:
+        return obj.inherent_impact
+
+
+class RiskPatch(BodyIn):
+    """Any of the fields; `null` clears an optional one. Members are given by e-mail address."""
+
+    title: str | None = None
+    description: str | None = None
+    category: str | None = Field(None, description="A category key (see risk-categories)")
+    owner: str | None = Field(None, description="A member's e-mail address, or null")
+    raised_by: RaisedBy | None = None
+    affected_assets: list[str] | None = None
+    causes: str | None = None
+    consequences: str | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+    residual_likelihood: int | None = Field(None, description="Empty or null: the inherent likelihood")
+    residual_impact: int | None = Field(None, description="Empty or null: the inherent impact")
+    treatment: Treatment | None = None
+    treatment_plan: str | None = None
+    treatment_owner: str | None = None
+    treatment_due: dt.date | None = None
+    status: RiskStatus | None = None
+    next_review: dt.date | None = None
+    tags: list[str] | None = None
+    # Positivity, size and the order of the two ends are the service's to check.
+    frequency_low: decimal.Decimal | None = None
+    frequency_high: decimal.Decimal | None = None
+    loss_low: decimal.Decimal | None = None
+    loss_high: decimal.Decimal | None = None
+    fair: dict[str, Any] | str | None = Field(None, description="Open FAIR breakdown: an object (or its JSON text) "
+                                                                "in the scenario file's `fair` shape; null clears it")
+    # Shares as numbers (0.4) or text, also percentages ("40%"), as imports accept them.
+    treatment_frequency_reduction: decimal.Decimal | str | None = Field(
+        None, description="Share of loss events the treatment prevents: 0 to 1, or a percentage such as \"40%\"")
+    treatment_loss_reduction: decimal.Decimal | str | None = Field(
+        None, description="Share of the loss per event the treatment removes: 0 to 1, or a percentage")
+
+
+class RiskCreate(RiskPatch):
+    title: str
+    category: str = Field(description="A category key (see risk-categories)")
+    likelihood: int
+    impact: int
+
+
+def _service_input(payload: RiskPatch) -> dict[str, Any]:
+    """The fields the caller sent (an explicit null included), enumerations as their values."""
+    data = payload.dict(exclude_unset=True)
+    return {k: (v.value if isinstance(v, RaisedBy | Treatment | RiskStatus) else v) for k, v in data.items()}
+
+
+class FiguresOut(Schema):
+    ale: float = Field(description="Mean annual loss")
+    ale_standard_error: float = Field(description="Monte Carlo standard error of the ALE")
+    p90: float = Field(description="Annual loss exceeded one year in ten")
+    p99: float = Field(description="Annual loss exceeded one year in a hundred")
+    prob_any_loss: float = Field(description="Probability of a loss in a year")
+
+
+class RiskMoneyOut(Schema):
+    currency: str
+    years: int = Field(description="Simulated years")
+    model: Literal["compound", "fair"]
+    treated: bool = Field(description="A treatment reduction is recorded (else residual equals inherent)")
+    inherent: FiguresOut
+    residual: FiguresOut
+
+
+class RiskDetailOut(RiskOut):
+    money: RiskMoneyOut | None = Field(
+        description="The risk in money, from the organisation's simulated portfolio (see quant/portfolio); null "
+                    "without an estimate or for a closed risk")
+
+
+class RiskQuery(TextIn):
+    q: str = Field("", description="Text in the title or description, or a reference such as R-012")
+    category: str = Field("", description="A category key")
+    owner: int | None = Field(None, description="The owner's membership id")
+    level: Level | None = Field(None, description="Residual level")
+    status: RiskStatus | None = None
+    above_tolerance: bool | None = None
+    overdue_review: bool = False
+    tag: list[str] = Field(default_factory=list, description="Repeat to require several tags")
+    sort: str = Field("ref", description="One of: " + ", ".join(selectors.SORTS))
+
+    @field_validator("sort")
+    @classmethod
+    def _known_sort(cls, value: str) -> str:
+        if value not in selectors.SORTS:
+            raise ValueError(f"'{value}' is not a sort order; use one of: {', '.join(selectors.SORTS)}")
+        return value
+
+    def to_filter(self) -> selectors.RiskFilter:
+        return selectors.RiskFilter(
+            q=self.q, category=self.category, owner=self.owner, level=self.level.value if self.level else "",
+            status=self.status.value if self.status else "", above_tolerance=self.above_tolerance,
+            overdue_review=self.overdue_review, tags=tuple(self.tag), sort=self.sort,
+        )
+
+
+class ExportQuery(RiskQuery):
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+class ImportOut(Schema):
+    count: int
+
+
+@router.get("/{org}/risks/", response={200: list[RiskOut], **ERRORS}, summary="The risk register")
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> QuerySet[Risk]:
+    """Filtered and sorted like the register page; paginated (`limit` up to 500, `offset`)."""
+    m = org_access(request, org, "risk.view")
+    return selectors.risks(m.organization, filters.to_filter())
+
+
+@router.post("/{org}/risks/", response={201: RiskOut, **ERRORS}, summary="Add a risk")
+def create_risk(request: HttpRequest, org: str, payload: RiskCreate) -> Status[Risk]:
+    m = org_access(request, org, "risk.create")
+    risk = services.do_create_risk(m.user, m.organization, _service_input(payload))
+    return Status(201, selectors.access_risk(m.organization, risk.pk))
+
+
+@router.get("/{org}/risks/export", response=ERRORS, include_in_schema=False, operation_id="export_risks_alias")
+@router.get("/{org}/risks/export/", response=ERRORS, summary="Export the register (CSV or XLSX)",
+            openapi_extra={"responses": {"200": {"description": "The file", "content": {
+                io.CONTENT_TYPES["csv"].split(";")[0]: {"schema": {"type": "string"}},
+                io.CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
+def export_risks(request: HttpRequest, org: str, filters: Query[ExportQuery]) -> HttpResponse:
+    """The filtered register as a file; formula-like texts are prefixed with a quote."""
+    m = org_access(request, org, "risk.export")
+    content, content_type, filename = io.export_register(m.organization, filters.to_filter(), filters.format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.post("/{org}/risks/import", response={200: ImportOut, **ERRORS}, include_in_schema=False,
+             operation_id="import_risks_alias")
+@router.post("/{org}/risks/import/", response={200: ImportOut, **ERRORS}, summary="Import risks (CSV or XLSX)")
+def import_risks(request: HttpRequest, org: str, file: File[UploadedFile | None] = None) -> Any:
+    """Multipart upload in the export's columns (read-only columns are ignored). All or nothing: any
+    bad row rejects the file with 422, naming every bad row and field (`"field": "row 3: likelihood"`)."""
+    m = org_access(request, org, "risk.import")
+    if file is None:
+        raise ValidationError({"file": "Attach the register as the multipart/form-data field `file` (CSV or XLSX)."})
+    rows = io.parse_upload(file, file.name or "")
+    try:
+        created = services.do_import_risks(m.user, m.organization, rows)
+    except ImportRejected as exc:
+        bad_rows = len({row for row, _, _ in exc.rows})
+        return Status(422, ErrorOut(
+            detail=f"The import was rejected: {bad_rows} row(s) have errors; nothing was imported.",
+            errors=[FieldError(field=f"row {row}: {field}", message=message) for row, field, message in exc.rows]))
+    return ImportOut(count=len(created))
+
+
+@router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **ERRORS}, summary="One risk")
+def get_risk(request: HttpRequest, org: str, risk_id: int) -> Risk:
+    """The risk, and `money`: its figures from the organisation's simulated portfolio."""
+    m = org_access(request, org, "risk.view")
+    risk = selectors.access_risk(m.organization, risk_id)
+    money = quantified.risk_money(m.organization, only={risk.pk}).get(risk.pk) if risk.has_money_estimate else None
+    risk.money = _money_out(m.organization, money)  # type: ignore[attr-defined]  # read by RiskDetailOut
+    return risk
+
+
+def _money_out(org: Organization, money: quantified.RiskMoney | None) -> dict[str, Any] | None:
+    if money is None:
+        return None
+    figures = ("ale", "ale_standard_error", "p90", "p99", "prob_any_loss")
+    return {"currency": org.currency, "years": money.years, "model": money.model, "treated": money.treated,
+            "inherent": {f: getattr(money.inherent, f) for f in figures},
+            "residual": {f: getattr(money.residual, f) for f in figures}}
+
+
+@router.patch("/{org}/risks/{risk_id}/", response={200: RiskOut, **ERRORS}, summary="Change some of a risk's fields")
+def patch_risk(request: HttpRequest, org: str, risk_id: int, payload: RiskPatch) -> Risk:
+    m = org_access(request, org, "risk.change")
+    risk = selectors.access_risk(m.organization, risk_id)
+    services.do_update_risk(m.user, m.organization, risk, _service_input(payload))
+    return selectors.access_risk(m.organization, risk_id)
+
+
+@router.delete("/{org}/risks/{risk_id}/", response={204: None, **ERRORS}, summary="Delete a risk")
+def delete_risk(request: HttpRequest, org: str, risk_id: int) -> Status[None]:
+    m = org_access(request, org, "risk.delete")
+    services.do_delete_risk(m.user, m.organization, selectors.access_risk(m.organization, risk_id))
+    return Status(204, None)

@@ -1,0 +1,72 @@
+"""Risk acceptances on the risk page: request one, sign it, withdraw it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accord.core.web import OrgRequest, org_view
+from accord.risks import selectors, services
+from accord.risks.choices import AcceptanceStatus
+from accord.risks.forms import AcceptanceRequestForm
+from accord.risks.views.register.common import actor, field_errors, go, render_page, wants_partial
+from accord.risks.views.register.detail import detail_context
+
+
+@org_view("acceptance.request")
+@require_POST
+def acceptance_request(request: OrgRequest, risk_id: int) -> HttpResponse:
+    org = request.org
+    risk = selectors.access_risk(org, risk_id)
+    form = AcceptanceRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_request_acceptance(actor(request), org, risk, **form.cleaned_data)
+        except ValidationError as exc:
+            field_errors(form, exc)
+        else:
+            messages.success(request, f"Acceptance of {risk.ref} requested; it is in force once signed.")
+            if not wants_partial(request):
+                return redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk})
+                                + "#acceptances")
+            form = AcceptanceRequestForm()
+    context = detail_context(request, risk, acceptance_form=form)
+    return render_page(request, "risks/detail.html", "risks/_acceptances.html", context)
+
+
+def _acceptance_action(request: OrgRequest, risk_id: int, acceptance_id: int, *, sign: bool) -> HttpResponse:
+    org = request.org
+    risk = selectors.access_risk(org, risk_id)
+    acceptance = selectors.access_acceptance(org, risk, acceptance_id)
+    try:
+        if sign:
+            acceptance = services.do_sign_acceptance(actor(request), org, acceptance)
+        else:
+            acceptance = services.do_withdraw_acceptance(actor(request), org, acceptance)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if not sign:
+            messages.success(request, f"The acceptance of {risk.ref} is withdrawn.")
+        elif acceptance.status == AcceptanceStatus.IN_FORCE:
+            messages.success(request, f"Signed: the acceptance of {risk.ref} is now in force until "
+                                      f"{acceptance.expires_on:%d %B %Y}.")
+        else:
+            messages.success(request, f"Signed; the acceptance of {risk.ref} still awaits other signatures.")
+    return go(request, reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk}) + "#acceptances")
+
+
+@org_view("acceptance.sign")
+@require_POST
+def acceptance_sign(request: OrgRequest, risk_id: int, acceptance_id: int) -> HttpResponse:
+    return _acceptance_action(request, risk_id, acceptance_id, sign=True)
+
+
+@org_view("acceptance.request")
+@require_POST
+def acceptance_withdraw(request: OrgRequest, risk_id: int, acceptance_id: int) -> HttpResponse:
+    return _acceptance_action(request, risk_id, acceptance_id, sign=False)

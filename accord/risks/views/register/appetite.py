@@ -1,0 +1,105 @@
+"""The risk appetite page: the versions with their signatures, drafting a new one, signing the draft."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accord.core import selectors as core_selectors
+from accord.core.permissions import allows
+from accord.core.web import OrgRequest, apply_errors, org_view
+from accord.risks import selectors, services
+from accord.risks.choices import Signatory
+from accord.risks.forms import AppetiteDraftForm
+from accord.risks.models import AppetiteSignature, RiskAppetite
+from accord.risks.services.signing import fits
+from accord.risks.views.register.common import actor, field_errors, go
+
+
+@dataclasses.dataclass(frozen=True)
+class AppetiteVersion:
+    """One appetite version as the page shows it: category names, money, signatures."""
+
+    appetite: RiskAppetite
+    levels: list[tuple[str, str]]
+    tolerance: list[tuple[str, str]]
+    signatures: list[AppetiteSignature]
+    required: list[str]
+
+
+def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None) -> dict[str, Any]:
+    org = request.org
+    status = selectors.appetite_status(org)
+    categories = list(selectors.categories(org))
+    names = {c.key: c.name for c in categories}
+    order = list(names)  # the categories' own order, whatever order the version stored them in
+    rows = [AppetiteVersion(
+        appetite=v, levels=[(names.get(k, k), v.category_levels[k]) for k in order if k in v.category_levels],
+        tolerance=[(f"{loss:,.0f} {org.currency}", f"{prob * 100:g} %") for loss, prob in v.tolerance],
+        signatures=list(v.signatures.all()), required=[Signatory(s).label for s in v.required_signatories],
+    ) for v in selectors.appetite_versions(org)]
+    by_pk = {r.appetite.pk: r for r in rows}
+    draft = by_pk.get(status.draft.pk) if status.draft else None
+    can_sign = False
+    if draft is not None and allows(request.membership.role, "appetite.sign"):
+        signed = {s.slot for s in draft.signatures}
+        required = services.required_appetite_slots(core_selectors.governance(org))
+        can_sign = any(fits(s, request.membership) for s in required if s not in signed)
+    if form is None and allows(request.membership.role, "appetite.draft"):
+        form = AppetiteDraftForm(categories=categories, basis=status.draft or status.in_force)
+    return {
+        "status": status, "versions": rows, "form": form, "can_sign": can_sign, "draft": draft,
+        "in_force": by_pk.get(status.in_force.pk) if status.in_force else None,
+    }
+
+
+@org_view("appetite.view")
+@require_GET
+def appetite(request: OrgRequest) -> HttpResponse:
+    return render(request, "risks/appetite.html", _appetite_context(request))
+
+
+@org_view("appetite.draft")
+@require_POST
+def appetite_draft(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    status = selectors.appetite_status(org)
+    form = AppetiteDraftForm(request.POST, categories=selectors.categories(org),
+                             basis=status.draft or status.in_force)
+    if form.is_valid():
+        try:
+            draft = services.do_draft_appetite(actor(request), org, **form.service_kwargs())
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                field_errors(form, exc, {f: form.error_field(f) or f for f in exc.message_dict})
+            else:
+                apply_errors(form, exc)
+        else:
+            messages.success(request, f"Draft v{draft.version} saved; it comes into force once "
+                                      f"{' and '.join(Signatory(s).label for s in draft.required_signatories)} "
+                                      "have signed it.")
+            return redirect("risks:appetite", org=org.slug)
+    return render(request, "risks/appetite.html", _appetite_context(request, form))
+
+
+@org_view("appetite.sign")
+@require_POST
+def appetite_sign(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    try:
+        signed: RiskAppetite = services.do_sign_appetite(actor(request), org)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if signed.status == "in_force":
+            messages.success(request, f"Signed: risk appetite v{signed.version} is now in force.")
+        else:
+            messages.success(request, f"Signed: risk appetite v{signed.version} still awaits a signature.")
+    return go(request, reverse("risks:appetite", kwargs={"org": org.slug}))

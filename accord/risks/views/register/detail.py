@@ -1,0 +1,92 @@
+"""The risk page: its sections, money figures, acceptances and history, and one section as shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from accord.core import selectors as core_selectors
+from accord.core.permissions import allows
+from accord.core.web import OrgRequest, org_view
+from accord.risks import quantified, selectors
+from accord.risks.choices import AcceptanceStatus, Signatory
+from accord.risks.forms import SECTION_TITLES, SECTIONS, AcceptanceRequestForm
+from accord.risks.models import Risk
+from accord.risks.services.acceptances import org_today
+from accord.risks.services.signing import fits
+from accord.risks.views.money import risk_lec_spec
+from accord.risks.views.register.common import render_page, wants_partial
+from accord.risks.views.register.history import history_rows
+
+
+def _money_context(org: Any, risk: Risk) -> dict[str, Any]:
+    """The risk in money for its page (None without an estimate, or when it is closed), and the text
+    equivalent of its loss exceedance curve for the image's `alt`."""
+    money = quantified.risk_money(org, only={risk.pk}).get(risk.pk) if risk.has_money_estimate else None
+    return {"money": money, "money_chart": risk_lec_spec(org, risk, money).description if money else ""}
+
+
+def _acceptance_rows(request: OrgRequest, risk: Risk) -> list[dict[str, Any]]:
+    role = request.membership.role
+    can_sign, can_withdraw = allows(role, "acceptance.sign"), allows(role, "acceptance.request")
+    rows = []
+    for acceptance in selectors.acceptances(request.org, risk):
+        signatures = list(acceptance.signatures.all())
+        signed = {s.slot for s in signatures}
+        open_slots = [s for s in acceptance.required_signatories if s not in signed]
+        state = acceptance.state  # type: ignore[attr-defined]  # annotated by the selector
+        rows.append({
+            "acceptance": acceptance, "state": state, "state_label": AcceptanceStatus(state).label,
+            "signatures": signatures, "awaiting": [Signatory(s).label for s in open_slots],
+            "required": [Signatory(s).label for s in acceptance.required_signatories],
+            "can_sign": can_sign and state == AcceptanceStatus.PENDING and any(
+                fits(s, request.membership, owner_id=risk.owner_id) for s in open_slots),
+            "can_withdraw": can_withdraw and state in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE),
+        })
+    return rows
+
+
+def detail_context(request: OrgRequest, risk: Risk, *,
+                   acceptance_form: AcceptanceRequestForm | None = None) -> dict[str, Any]:
+    org = request.org
+    categories, members = list(selectors.categories(org)), list(core_selectors.members(org))
+    return {
+        "risk": risk, "matrix": selectors.current_matrix(org), "today": org_today(org),
+        "history": history_rows(org, risk, categories, members),
+        "acceptances": _acceptance_rows(request, risk),
+        "acceptance_form": acceptance_form or AcceptanceRequestForm(),
+        "sections": [(name, SECTION_TITLES[name]) for name in SECTIONS],
+        **_money_context(org, risk),
+    }
+
+
+@org_view("risk.view")
+@require_GET
+def risk_detail(request: OrgRequest, risk_id: int) -> HttpResponse:
+    risk = selectors.access_risk(request.org, risk_id)
+    return render(request, "risks/detail.html", detail_context(request, risk))
+
+
+def section_name(section: str) -> str:
+    if section not in SECTIONS:
+        raise Http404("No such section.")
+    return section
+
+
+@org_view("risk.view")
+@require_GET
+def risk_section(request: OrgRequest, risk_id: int, section: str) -> HttpResponse:
+    """One section of the risk page as shown (what an inline edit's Cancel swaps back)."""
+    org = request.org
+    risk = selectors.access_risk(org, risk_id)
+    section = section_name(section)
+    if not wants_partial(request):
+        return redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk}) + f"#section-{section}")
+    context = {"risk": risk, "section": section, "title": SECTION_TITLES[section], "refocus": True,
+               "matrix": selectors.current_matrix(org), "today": org_today(org),
+               **(_money_context(org, risk) if section == "money" else {})}
+    return render_page(request, "risks/section_edit.html", "risks/_section.html", context)

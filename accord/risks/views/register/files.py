@@ -1,0 +1,56 @@
+"""The register as a file: export (CSV or XLSX) and import, all or nothing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accord.core.web import OrgRequest, org_view
+from accord.risks import io as risk_files
+from accord.risks import selectors, services
+from accord.risks.choices import Level
+from accord.risks.forms import ImportForm
+from accord.risks.services.register import ImportRejected
+from accord.risks.views.register.common import actor, field_errors, filter_form
+
+
+@org_view("risk.export")
+@require_GET
+def export(request: OrgRequest) -> HttpResponse:
+    filters = filter_form(request).to_filter()
+    try:
+        fmt = request.GET.get("format", "csv")
+        content, content_type, filename = risk_files.export_register(request.org, filters, fmt)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@org_view("risk.import")
+@require_http_methods(["GET", "POST"])
+def import_risks(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rejected: list[tuple[int, str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = services.do_import_risks(actor(request), org, risk_files.parse_upload(upload, upload.name))
+        except ImportRejected as exc:
+            rejected = exc.rows
+        except ValidationError as exc:
+            field_errors(form, exc)
+        else:
+            messages.success(request, f"Imported {len(created)} risk{'s' if len(created) != 1 else ''}.")
+            return redirect("risks:list", org=org.slug)
+    optional = [c for c in risk_files.COLUMNS
+                if c not in risk_files.REQUIRED_COLUMNS and c not in risk_files.READ_ONLY_COLUMNS]
+    context = {"form": form, "rejected": rejected, "columns": optional,
+               "required": risk_files.REQUIRED_COLUMNS, "categories": selectors.categories(org, active_only=True),
+               "levels": Level.values}
+    return render(request, "risks/import.html", context)

@@ -1,0 +1,67 @@
+"""The heat maps of the register (inherent and residual), as a page and as SVG files."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from accord.core.web import OrgRequest, org_view
+from accord.risks import charts, selectors
+from accord.risks.services.acceptances import org_today
+from accord.risks.views.register.common import filter_form, query_string, render_page
+
+
+def _heatmap_specs(request: OrgRequest, filters: selectors.RiskFilter, *, links: bool) -> dict[str, charts.HeatmapSpec]:
+    org = request.org
+    data = selectors.heatmap(org, filters)
+    above = None
+    if filters.above_tolerance is not False and selectors.appetite_in_force(org) is not None:
+        grid = selectors.heatmap(org, dataclasses.replace(filters, above_tolerance=True), residual_only=True).residual
+        above = grid if any(any(row) for row in grid) else None
+    list_url = reverse("risks:list", kwargs={"org": org.slug})
+    base = query_string(request, drop=("page", "inherent_cell", "residual_cell", "kind"))
+    m = data.matrix
+    shown = ", ".join(f"{k} {v}" for k, v in request.GET.items() if v and k not in ("page", "kind", "sort"))
+
+    def linker(kind: str) -> Callable[[int, int], str]:
+        return lambda li, im: f"{list_url}?{base}{'&' if base else ''}{kind}_cell={li}-{im}"
+
+    specs = {}
+    for kind, counts in (("inherent", data.inherent), ("residual", data.residual)):
+        total = sum(map(sum, counts))
+        specs[kind] = charts.HeatmapSpec(
+            title=f"{kind.capitalize()} risk heat map of {org.name}",
+            description=(f"{total} risk{'s' if total != 1 else ''} by {kind} likelihood and impact, risk matrix "
+                         f"v{m.version}, {org_today(org):%d %B %Y}" + (f"; filters: {shown}" if shown else "") + "."),
+            likelihood_labels=m.likelihood_labels, impact_labels=m.impact_labels, levels=m.levels,
+            counts=counts, id_prefix=f"heatmap-{kind}", above=above if kind == "residual" else None,
+            link=linker(kind) if links else None,
+        )
+    return specs
+
+
+@org_view("risk.view")
+@require_GET
+def heatmap(request: OrgRequest) -> HttpResponse:
+    form = filter_form(request)
+    specs = _heatmap_specs(request, form.to_filter(), links=True)
+    context = {"form": form, "query": query_string(request, drop=("page", "kind")),
+               "charts": [(kind, spec, charts.heatmap_svg(spec)) for kind, spec in specs.items()]}
+    return render_page(request, "risks/heatmap.html", "risks/_heatmap_results.html", context)
+
+
+@org_view("risk.view")
+@require_GET
+def heatmap_svg(request: OrgRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "residual")
+    if kind not in ("inherent", "residual"):
+        return HttpResponseBadRequest("kind must be 'inherent' or 'residual'.", content_type="text/plain")
+    spec = _heatmap_specs(request, filter_form(request).to_filter(), links=False)[kind]
+    response = HttpResponse(charts.heatmap_svg(spec, standalone=True), content_type="image/svg+xml; charset=utf-8")
+    stamp = org_today(request.org).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{request.org.slug}-{kind}-heatmap-{stamp}.svg"'
+    return response

@@ -1,0 +1,61 @@
+"""The register: the filtered, sorted, paginated list of risks with their figures in money."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
+
+from accord.core.web import OrgRequest, org_view
+from accord.risks import quantified, selectors
+from accord.risks.services.acceptances import org_today
+from accord.risks.views.register.common import filter_form, query_string, render_page
+
+PAGE_SIZE = 25
+SORTABLE = (("ref", "Ref"), ("title", "Title"), ("category", "Category"), ("level", "Residual"),
+            ("status", "Status"), ("review", "Next review"))
+
+
+@org_view("risk.view")
+@require_GET
+def index(request: OrgRequest) -> HttpResponse:
+    return redirect("risks:list", org=request.org.slug)
+
+
+@org_view("risk.view")
+@require_GET
+def risk_list(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    form = filter_form(request)
+    filters = form.to_filter()
+    page = Paginator(selectors.risks(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # One cached result for the whole register (O(1) queries); figures built for this page's risks only.
+    money = quantified.risk_money(org, only={risk.pk for risk in page.object_list})
+    for risk in page.object_list:
+        risk.money = money.get(risk.pk)  # read by the template's money columns
+    columns = []
+    for key, label in SORTABLE:
+        state = "ascending" if filters.sort == key else "descending" if filters.sort == f"-{key}" else ""
+        columns.append({"label": label, "state": state,
+                        "query": query_string(request, sort=f"-{key}" if state == "ascending" else key)})
+    filtered = filters != dataclasses.replace(selectors.RiskFilter(), sort=filters.sort)
+    context = {
+        "form": form, "filters": filters, "page": page, "columns": columns, "filtered": filtered,
+        "query": query_string(request), "today": org_today(org),
+        "cell_label": _cell_label(filters),
+        "query_without_cell": query_string(request, drop=("page", "inherent_cell", "residual_cell")),
+        "has_money": any(risk.money for risk in page.object_list),
+    }
+    return render_page(request, "risks/list.html", "risks/_list_results.html", context)
+
+
+def _cell_label(filters: selectors.RiskFilter) -> str:
+    if filters.inherent_cell:
+        return "inherent likelihood {} × impact {}".format(*filters.inherent_cell)
+    if filters.residual_cell:
+        return "residual likelihood {} × impact {}".format(*filters.residual_cell)
+    return ""
