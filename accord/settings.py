@@ -186,6 +186,13 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+# Links in e-mails Accord sends itself (invitations) start with this address; when it is empty, with
+# the address of the request that sent the e-mail.
+ACCORD_BASE_URL = env_str("ACCORD_BASE_URL", "").rstrip("/")
+if ACCORD_BASE_URL and not ACCORD_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"ACCORD_BASE_URL={ACCORD_BASE_URL!r} is not a web address; use e.g. https://accord.example.org"
+    )
 
 # --- i18n, time, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

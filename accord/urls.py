@@ -7,6 +7,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("orgs/", core_views.org_list, name="org_list"),
+    # An invitation's e-mailed link: outside any organisation, the token names it.
+    path("invitations/<str:token>/", core_views.invitation_accept, name="invitation_accept"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("o/<str:org>/", include("accord.core.urls")),

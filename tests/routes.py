@@ -63,12 +63,26 @@ def seed_risks(org: Organization) -> Seed:
     return {"risk": risk, "acceptance": acceptance, "appetite": appetite, "risk_owner": owner}
 
 
+def seed_invitations(org: Organization) -> Seed:
+    """An open invitation in `org`, sent by an admin whose name carries the organisation's name."""
+    from accord.core import services
+
+    inviter = make_member(org, "admin", full_name=f"{org.name} inviter")
+    invitation = services.do_invite_member(inviter.user, org, f"invitee@{org.slug}.test", "viewer",
+                                           site_url="http://testserver")
+    return {"invitation": invitation}
+
+
 # Seeders run for organisation A and for organisation B (B's names carry the canary "CANARYB").
-SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_risks]
+SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_risks, seed_invitations]
 
 
 def _member(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"member_id": seed["member"].pk}
+
+
+def _invitation(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"invitation_id": seed["invitation"].pk}
 
 
 def _own_token(seed: Seed, persona: Persona) -> dict[str, Any]:
@@ -139,9 +153,15 @@ ROUTES: list[Route] = [
     Route("core:member_edit", "GET", "member.manage", kwargs=_member),
     Route("core:member_edit", "POST", "member.manage", kwargs=_member, body=lambda s, p: {"role": "viewer"}),
     Route("core:member_remove", "POST", "member.manage", kwargs=_member),
+    Route("core:invitation_create", "POST", "member.manage",
+          body=lambda s, p: {"email": "probe-invitee@x.test", "role": "viewer"}),
+    Route("core:invitation_resend", "POST", "member.manage", kwargs=_invitation),
+    Route("core:invitation_revoke", "POST", "member.manage", kwargs=_invitation),
     Route("core:governance", "GET", "governance.view"),
     Route("core:governance", "POST", "governance.change",
           body=lambda s, p: {"ciso_reports_to": "board", "ciso_model": "internal", "dpo_model": "internal"}),
+    # Switching the policy off: switching it on needs a second factor the personas do not have.
+    Route("core:two_factor_policy", "POST", "security_policy.change", body=lambda s, p: {}),
     Route("core:audit_trail", "GET", "audit.view", lists_data=True),
     Route("core:tokens", "GET", "token.manage_own", lists_data=True),
     Route("core:tokens", "POST", "token.manage_own", body=lambda s, p: {"name": "probe"}),
@@ -152,6 +172,16 @@ ROUTES: list[Route] = [
     Route("PUT /api/v1/orgs/{org}/governance/", "PUT", "governance.change",
           body=lambda s, p: {"ciso_reports_to": "board", "ciso_model": "internal", "dpo_model": "internal"}),
     Route("GET /api/v1/orgs/{org}/members/", "GET", "member.view", lists_data=True),
+    Route("GET /api/v1/orgs/{org}/security-policy/", "GET", "organization.view"),
+    Route("PUT /api/v1/orgs/{org}/security-policy/", "PUT", "security_policy.change",
+          body=lambda s, p: {"two_factor_required": False}),
+    Route("GET /api/v1/orgs/{org}/invitations/", "GET", "member.manage", lists_data=True),
+    Route("POST /api/v1/orgs/{org}/invitations/", "POST", "member.manage",
+          body=lambda s, p: {"email": "probe-invitee@x.test", "role": "viewer"}),
+    Route("POST /api/v1/orgs/{org}/invitations/{invitation_id}/resend/", "POST", "member.manage",
+          kwargs=_invitation),
+    Route("POST /api/v1/orgs/{org}/invitations/{invitation_id}/revoke/", "POST", "member.manage",
+          kwargs=_invitation),
     Route("GET /api/v1/orgs/{org}/audit-events/", "GET", "audit.view", lists_data=True),
     # --- risks, web ---
     Route("risks:index", "GET", "risk.view"),
@@ -227,7 +257,9 @@ ROUTES: list[Route] = [
           "acceptance.request", kwargs=_acceptance),
 ]
 
-# Routes outside any organisation: sign-in pages, the chooser, health, API docs.
-UNSCOPED_UI = {"home", "healthz", "org_list", "api:api-root", "api:openapi-json", "api:openapi-view"}
+# Routes outside any organisation: sign-in pages, the chooser, health, API docs, and an invitation's
+# e-mailed link (its token names the invitation; tests/core/test_invitations.py covers it).
+UNSCOPED_UI = {"home", "healthz", "org_list", "api:api-root", "api:openapi-json", "api:openapi-view",
+               "invitation_accept"}
 UNSCOPED_UI_PREFIXES = ("accounts/",)  # django-allauth: sign-in, MFA, password
 UNSCOPED_API = {"GET /api/v1/orgs/"}  # lists the caller's own organisations; covered by its own tests

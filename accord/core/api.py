@@ -1,17 +1,21 @@
-"""REST API of the core app: organisations, governance, members, audit events."""
+"""REST API of the core app: organisations, their security policy, governance, members, invitations,
+audit events."""
 
 import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
 
 from accord.core import selectors, services
 from accord.core.apikit import ERRORS, org_access
-from accord.core.choices import CisoModel, CisoReportsTo, DpoModel
-from accord.core.models import AuditEvent, GovernanceProfile, Membership, Organization, User
-from accord.core.permissions import actions_for
+from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, InvitationStatus, Role
+from accord.core.models import AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
+from accord.core.permissions import actions_for, allows
+from accord.core.web import site_url
 
 router = Router(tags=["organisations"])
 
@@ -21,8 +25,19 @@ class OrgOut(Schema):
     name: str
     timezone: str
     currency: str
+    two_factor_required: bool
     role: str
     permissions: list[str]
+
+
+class TwoFactorPolicyOut(Schema):
+    two_factor_required: bool
+
+
+class TwoFactorPolicyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    two_factor_required: bool
 
 
 class GovernanceOut(Schema):
@@ -45,6 +60,7 @@ class MemberOut(Schema):
     role: str
     external: bool
     board_representative: bool
+    has_second_factor: bool | None = None
 
     @staticmethod
     def resolve_email(obj: Membership) -> str:
@@ -53,6 +69,44 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_full_name(obj: Membership) -> str:
         return obj.user.full_name
+
+    @staticmethod
+    def resolve_has_second_factor(obj: Membership) -> bool | None:
+        # Only callers who manage members learn who lacks a second factor; others get null.
+        value = getattr(obj, "has_second_factor", None)
+        return None if value is None else bool(value)
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: Role
+    external: bool
+    board_representative: bool
+    status: InvitationStatus
+    invited_by: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime
+    expires_at: dt.datetime
+    accepted_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_invited_by(obj: Invitation) -> str | None:
+        return obj.invited_by.display_name if obj.invited_by else None
+
+
+class InvitationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str
+    role: Role
+    external: bool = False
+    board_representative: bool = False
+
+
+class InvitationQuery(Schema):
+    status: InvitationStatus | None = None
 
 
 class AuditEventOut(Schema):
@@ -84,7 +138,8 @@ class AuditQuery(Schema):
 
 def _org_out(org: Organization, membership: Membership) -> OrgOut:
     return OrgOut(slug=org.slug, name=org.name, timezone=org.timezone, currency=org.currency,
-                  role=membership.role, permissions=sorted(actions_for(membership.role)))
+                  two_factor_required=org.two_factor_required, role=membership.role,
+                  permissions=sorted(actions_for(membership.role)))
 
 
 def _governance_out(p: GovernanceProfile) -> GovernanceOut:
@@ -106,6 +161,22 @@ def get_org(request: HttpRequest, org: str) -> OrgOut:
     return _org_out(m.organization, m)
 
 
+@router.get("/{org}/security-policy/", response={200: TwoFactorPolicyOut, **ERRORS}, summary="Security policy")
+def get_security_policy(request: HttpRequest, org: str) -> TwoFactorPolicyOut:
+    """Whether every member needs a second factor to use the organisation (web pages and API)."""
+    m = org_access(request, org, "organization.view")
+    return TwoFactorPolicyOut(two_factor_required=m.organization.two_factor_required)
+
+
+@router.put("/{org}/security-policy/", response={200: TwoFactorPolicyOut, **ERRORS},
+            summary="Require two-factor authentication, or stop requiring it")
+def put_security_policy(request: HttpRequest, org: str, payload: TwoFactorPolicyIn) -> TwoFactorPolicyOut:
+    """422 when the caller would require it without having a second factor themselves."""
+    m = org_access(request, org, "security_policy.change")
+    updated = services.do_set_two_factor_policy(m.user, m.organization, required=payload.two_factor_required)
+    return TwoFactorPolicyOut(two_factor_required=updated.two_factor_required)
+
+
 @router.get("/{org}/governance/", response={200: GovernanceOut, **ERRORS}, summary="Governance profile")
 def get_governance(request: HttpRequest, org: str) -> GovernanceOut:
     m = org_access(request, org, "governance.view")
@@ -124,7 +195,51 @@ def put_governance(request: HttpRequest, org: str, payload: GovernanceIn) -> Gov
 @paginate(LimitOffsetPagination)
 def list_members(request: HttpRequest, org: str) -> QuerySet[Membership]:
     m = org_access(request, org, "member.view")
+    if allows(m.role, "member.manage"):
+        return selectors.members_with_second_factor(m.organization)
     return selectors.members(m.organization)
+
+
+@router.get("/{org}/invitations/", response={200: list[InvitationOut], **ERRORS}, summary="Invitations")
+@paginate(LimitOffsetPagination)
+def list_invitations(request: HttpRequest, org: str, filters: Query[InvitationQuery]) -> QuerySet[Invitation]:
+    """Newest first; `status` = pending, expired, accepted or revoked."""
+    m = org_access(request, org, "member.manage")
+    return selectors.invitations(m.organization, status=filters.status or "")
+
+
+@router.post("/{org}/invitations/", response={201: InvitationOut, **ERRORS}, summary="Invite an e-mail address")
+def create_invitation(request: HttpRequest, org: str, payload: InvitationIn) -> Status:
+    """E-mails a link (valid 7 days, used once) to create an account or sign in and join with the role given."""
+    m = org_access(request, org, "member.manage")
+    try:
+        invitation = services.do_invite_member(
+            m.user, m.organization, payload.email, payload.role.value, external=payload.external,
+            board_representative=payload.board_representative, site_url=site_url(request),
+        )
+    except services.InvitationNotSent as exc:
+        raise HttpError(502, str(exc)) from exc
+    return Status(201, invitation)
+
+
+@router.post("/{org}/invitations/{invitation_id}/resend/", response={200: InvitationOut, **ERRORS},
+             summary="Send an invitation again")
+def resend_invitation(request: HttpRequest, org: str, invitation_id: int) -> Invitation:
+    """A new link with a new 7-day expiry; the previous link stops working."""
+    m = org_access(request, org, "member.manage")
+    invitation = selectors.access_invitation(m.organization, invitation_id)
+    try:
+        return services.do_resend_invitation(m.user, m.organization, invitation, site_url=site_url(request))
+    except services.InvitationNotSent as exc:
+        raise HttpError(502, str(exc)) from exc
+
+
+@router.post("/{org}/invitations/{invitation_id}/revoke/", response={200: InvitationOut, **ERRORS},
+             summary="Revoke an invitation")
+def revoke_invitation(request: HttpRequest, org: str, invitation_id: int) -> Invitation:
+    m = org_access(request, org, "member.manage")
+    invitation = selectors.access_invitation(m.organization, invitation_id)
+    return services.do_revoke_invitation(m.user, m.organization, invitation)
 
 
 @router.get("/{org}/audit-events/", response={200: list[AuditEventOut], **ERRORS}, summary="Audit trail")

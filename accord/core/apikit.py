@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Schema
 from ninja.security import HttpBearer
 
+from accord.core.auth import has_second_factor
 from accord.core.models import ApiToken, Membership, Organization
 from accord.core.permissions import require
 from accord.core.selectors import token_by_plaintext
@@ -43,7 +45,8 @@ class TokenAuth(HttpBearer):
 
 def org_access(request: HttpRequest, org: str, action: str) -> Membership:
     """The caller's current membership in `org` (404 unless the token is for `org` and the user still
-    belongs to it), after requiring `action` of its role (403)."""
+    belongs to it), after checking the organisation's two-factor policy and requiring `action` of its
+    role (403 for either)."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     if token.organization.slug != org:
         raise Http404("No such organisation.")
@@ -53,6 +56,12 @@ def org_access(request: HttpRequest, org: str, action: str) -> Membership:
     )
     if membership is None:
         raise Http404("No such organisation.")
+    organization = membership.organization
+    if organization.two_factor_required and not has_second_factor(membership.user):
+        raise PermissionDenied(
+            f"{organization.name} requires two-factor authentication, and {membership.user.email} has none. "
+            "Set up an authenticator app in Accord (account menu, Two-factor authentication), then retry."
+        )
     require(membership.role, action)
     return membership
 

@@ -47,3 +47,15 @@ class AuditAction(models.TextChoices):
     SIGN = "sign", "Signed"
     REVOKE = "revoke", "Revoked"
     IMPORT = "import", "Imported"
+    INVITE = "invite", "Invited"
+    RESEND = "resend", "Re-sent"
+    ACCEPT = "accept", "Accepted"
+
+
+class InvitationStatus(models.TextChoices):
+    """Where an invitation stands; computed from its dates, never stored."""
+
+    PENDING = "pending", "Pending"
+    EXPIRED = "expired", "Expired"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"

@@ -1,4 +1,4 @@
-"""Core verbs of the `accord` command: demo, serve, org, user, member, token, audit, permissions."""
+"""Core verbs of the `accord` command: demo, serve, org, user, member, invite, token, audit, permissions."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import sys
 from typing import Any
 
 from accord.cli_support import CliError
+
+ROLES = ["admin", "cio", "ciso", "dpo", "contributor", "auditor", "viewer"]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,6 +42,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--ciso-reports-to", choices=["cio", "ceo", "board"])
     p.add_argument("--ciso-model", choices=["internal", "external", "hybrid"])
     p.add_argument("--dpo-model", choices=["internal", "external"])
+    p.add_argument("--two-factor-required", action=argparse.BooleanOptionalAction, default=None,
+                   help="require (or stop requiring) a second factor of every member")
     p.set_defaults(handler=_org_governance)
 
     user = sub.add_parser("user", help="users").add_subparsers(dest="user_verb", metavar="ACTION")
@@ -53,13 +57,37 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = member.add_parser("add", help="give a user a role in an organisation")
     p.add_argument("org")
     p.add_argument("email")
-    p.add_argument("role", choices=["admin", "cio", "ciso", "dpo", "contributor", "auditor", "viewer"])
+    p.add_argument("role", choices=ROLES)
     p.add_argument("--external", action="store_true", help="a virtual CISO/DPO")
     p.add_argument("--board-representative", action="store_true", help="signs for the CEO/board")
     p.set_defaults(handler=_member_add)
     p = member.add_parser("list", help="list an organisation's members")
     p.add_argument("org")
     p.set_defaults(handler=_member_list)
+
+    invite = sub.add_parser("invite", help="invitations by e-mail").add_subparsers(dest="invite_verb", metavar="ACTION")
+    p = invite.add_parser("send", help="e-mail an address a link to join an organisation with a role")
+    p.add_argument("org")
+    p.add_argument("email")
+    p.add_argument("role", choices=ROLES)
+    p.add_argument("--external", action="store_true", help="a virtual CISO/DPO")
+    p.add_argument("--board-representative", action="store_true", help="signs for the CEO/board")
+    p.add_argument("--site-url", help="where the link points, e.g. https://accord.example.org "
+                   "(default: ACCORD_BASE_URL)")
+    p.set_defaults(handler=_invite_send)
+    p = invite.add_parser("list", help="list an organisation's open invitations")
+    p.add_argument("org")
+    p.add_argument("--all", action="store_true", help="also the accepted and revoked ones")
+    p.set_defaults(handler=_invite_list)
+    p = invite.add_parser("resend", help="e-mail an open invitation again, with a new link and expiry")
+    p.add_argument("org")
+    p.add_argument("email")
+    p.add_argument("--site-url", help="where the link points (default: ACCORD_BASE_URL)")
+    p.set_defaults(handler=_invite_resend)
+    p = invite.add_parser("revoke", help="revoke an open invitation so that its link stops working")
+    p.add_argument("org")
+    p.add_argument("email")
+    p.set_defaults(handler=_invite_revoke)
 
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_verb", metavar="ACTION")
     p = token.add_parser("create", help="create a token and print it once")
@@ -140,12 +168,15 @@ def _org_list(args: argparse.Namespace) -> int:
 def _org_governance(args: argparse.Namespace) -> int:
     setup()
     from accord.core.selectors import governance
-    from accord.core.services import do_update_governance
+    from accord.core.services import do_set_two_factor_policy, do_update_governance
 
     org = org_or_fail(args.slug)
     changes = {k: v for k in ("ciso_reports_to", "ciso_model", "dpo_model") if (v := getattr(args, k))}
     profile = do_update_governance(None, org, **changes) if changes else governance(org)
-    print(f"ciso_reports_to={profile.ciso_reports_to} ciso_model={profile.ciso_model} dpo_model={profile.dpo_model}")
+    if args.two_factor_required is not None:
+        do_set_two_factor_policy(None, org, required=args.two_factor_required)
+    print(f"ciso_reports_to={profile.ciso_reports_to} ciso_model={profile.ciso_model} dpo_model={profile.dpo_model} "
+          f"two_factor_required={'yes' if org.two_factor_required else 'no'}")
     return 0
 
 
@@ -181,6 +212,71 @@ def _member_list(args: argparse.Namespace) -> int:
     for m in members(org_or_fail(args.org)):
         flags = ",".join(f for f, on in (("external", m.external), ("board", m.board_representative)) if on)
         print(f"{m.user.email}\t{m.role}\t{flags}")
+    return 0
+
+
+def _site_url(args: argparse.Namespace) -> str:
+    from django.conf import settings
+
+    url = (args.site_url or settings.ACCORD_BASE_URL or "").rstrip("/")
+    if not url:
+        raise CliError("the e-mailed link needs Accord's address: set ACCORD_BASE_URL or pass --site-url "
+                       "(e.g. https://accord.example.org)")
+    if not url.startswith(("https://", "http://")):
+        raise CliError(f"--site-url '{url}' is not a web address; use e.g. https://accord.example.org")
+    return str(url)
+
+
+def _open_invitation(org: Any, email: str) -> Any:
+    from accord.core.selectors import open_invitation_to
+
+    invitation = open_invitation_to(org, email)
+    if invitation is None:
+        raise CliError(f"{org.slug} has no open invitation to '{email}' (see `accord invite list {org.slug}`)")
+    return invitation
+
+
+def _invite_send(args: argparse.Namespace) -> int:
+    setup()
+    from accord.core.services import do_invite_member
+
+    org = org_or_fail(args.org)
+    invitation = do_invite_member(None, org, args.email, args.role, external=args.external,
+                                  board_representative=args.board_representative, site_url=_site_url(args))
+    print(f"invited {invitation.email} to {org.slug} as {invitation.get_role_display()}; "
+          f"the link expires {invitation.expires_at:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def _invite_list(args: argparse.Namespace) -> int:
+    setup()
+    from accord.core.selectors import invitations, open_invitations
+
+    org = org_or_fail(args.org)
+    for inv in invitations(org) if args.all else open_invitations(org):
+        print(f"{inv.email}\t{inv.role}\t{inv.status.value}\texpires {inv.expires_at:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def _invite_resend(args: argparse.Namespace) -> int:
+    setup()
+    from accord.core.services import do_resend_invitation
+
+    org = org_or_fail(args.org)
+    site_url = _site_url(args)
+    invitation = do_resend_invitation(None, org, _open_invitation(org, args.email), site_url=site_url)
+    print(f"sent the invitation of {invitation.email} again; the new link expires "
+          f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def _invite_revoke(args: argparse.Namespace) -> int:
+    setup()
+    from accord.core.services import do_revoke_invitation
+
+    org = org_or_fail(args.org)
+    invitation = do_revoke_invitation(None, org, _open_invitation(org, args.email))
+    print(f"revoked the invitation of {invitation.email} to {org.slug}")
     return 0
 
 

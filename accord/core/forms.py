@@ -14,6 +14,32 @@ class MemberAddForm(forms.Form):
     board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
 
 
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="E-mail address to invite")
+    role = forms.ChoiceField(choices=Role.choices)
+    external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
+    board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
+
+
+class InvitationAcceptForm(forms.Form):
+    """A new account for the invited address: the person's name and a password, typed twice."""
+
+    full_name = forms.CharField(max_length=150, label="Your name")
+    password = forms.CharField(label="Choose a password", strip=False, widget=forms.PasswordInput,
+                               help_text="At least 12 characters; not a common or all-numeric one.")
+    password_again = forms.CharField(label="The same password again", strip=False, widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", "The two passwords differ; type the same password twice.")
+        return data
+
+
+class TwoFactorPolicyForm(forms.Form):
+    two_factor_required = forms.BooleanField(required=False, label="Require two-factor authentication")
+
+
 class MemberChangeForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")

@@ -1,18 +1,19 @@
-"""Organisations (tenants), users, memberships, the governance profile, API tokens and the audit trail."""
+"""Organisations (tenants), users, memberships, invitations, the governance profile, API tokens and the audit
+trail."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.timezone import now
+from django.utils.timezone import localtime, now
 
-from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role
+from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, InvitationStatus, Role
 from accord.core.tenancy import TenantManager, TenantModel
 
 SLUG_VALIDATOR = RegexValidator(
@@ -87,6 +88,10 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     currency = models.CharField(max_length=3, default="EUR", validators=[validate_currency])
+    two_factor_required = models.BooleanField(
+        default=False,
+        help_text="Every member needs a second factor (authenticator app) to open the organisation's pages or API.",
+    )
     created_at = models.DateTimeField(default=now)
 
     class Meta:
@@ -122,6 +127,80 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user.email} ({self.get_role_display()})"
+
+
+class Invitation(TenantModel):
+    """An e-mailed offer of one role in one organisation to an address that may have no account yet.
+
+    Only the SHA-256 of the token is stored; the token itself exists only in the e-mailed link. It
+    is used once (`accepted_at`), can be withdrawn (`revoked_at`) and stops working at `expires_at`;
+    re-sending replaces the token and the expiry.
+    """
+
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    external = models.BooleanField(default=False)
+    board_representative = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=now)
+    sent_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization", "-created_at")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(board_representative=False) | models.Q(role__in=["admin", "viewer"]),
+                name="invitation_board_rep_is_admin_or_viewer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} as {self.get_role_display()}"
+
+    @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked: it can still be re-sent or revoked (even when expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    def closed_message(self) -> str:
+        """Why the invitation's link no longer works, as the invitee reads it ("" while it is pending)."""
+        org = self.organization.name
+        status = self.status
+        if status == InvitationStatus.EXPIRED:
+            expired = localtime(self.expires_at, ZoneInfo(self.organization.timezone))
+            return (f"This invitation to {org} expired on {expired:%Y-%m-%d}. Ask an administrator of "
+                    f"{org} to send it again.")
+        if status == InvitationStatus.REVOKED:
+            return f"This invitation to {org} was withdrawn by an administrator of {org}."
+        if status == InvitationStatus.ACCEPTED:
+            return f"This invitation to {org} has already been used. Sign in to open {org}."
+        return ""
 
 
 class GovernanceProfile(TenantModel):

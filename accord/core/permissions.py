@@ -32,9 +32,12 @@ class Action:
 ACTIONS: tuple[Action, ...] = (
     Action("organization.view", "See the organisation, its dashboard and the organisation switcher", READERS),
     Action("member.view", "List the organisation's members and their roles", READERS),
-    Action("member.manage", "Add members, change their role, remove them", frozenset({Role.ADMIN})),
+    Action("member.manage", "Invite or add members, change their role, remove them; see who has a second factor",
+           frozenset({Role.ADMIN})),
     Action("governance.view", "See the governance profile", READERS),
     Action("governance.change", "Change who the CISO reports to and how CISO/DPO are staffed",
+           frozenset({Role.ADMIN})),
+    Action("security_policy.change", "Require two-factor authentication of every member, or stop requiring it",
            frozenset({Role.ADMIN})),
     Action("audit.view", "Read the audit trail", OVERSIGHT),
     Action("token.manage_own", "Create and revoke one's own API tokens for this organisation", ALL_ROLES),

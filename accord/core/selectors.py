@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Membership, Organization, User
+from accord.core.auth import second_factor_exists
+from accord.core.choices import InvitationStatus
+from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
 from accord.core.services import hash_token
 
 
@@ -50,12 +53,61 @@ def members(org: Organization) -> QuerySet[Membership]:
     return Membership.objects.for_org(org).select_related("user").order_by("user__email")
 
 
+def members_with_second_factor(org: Organization) -> QuerySet[Membership]:
+    """The organisation's members, each with `has_second_factor` (for those who manage members)."""
+    return members(org).annotate(has_second_factor=second_factor_exists("user"))
+
+
 def access_member(org: Organization, membership_id: int) -> Membership:
     """One membership of `org`, or 404."""
     m = members(org).filter(pk=membership_id).first()
     if m is None:
         raise Http404("No such member.")
     return m
+
+
+def _status_filter(status: str) -> Q:
+    now = timezone.now()
+    open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+    return {
+        InvitationStatus.PENDING: open_ & Q(expires_at__gt=now),
+        InvitationStatus.EXPIRED: open_ & Q(expires_at__lte=now),
+        InvitationStatus.ACCEPTED: Q(accepted_at__isnull=False),
+        InvitationStatus.REVOKED: Q(revoked_at__isnull=False),
+    }[InvitationStatus(status)]
+
+
+def invitations(org: Organization, *, status: str = "") -> QuerySet[Invitation]:
+    """The organisation's invitations, newest first, optionally of one status."""
+    qs = Invitation.objects.for_org(org).select_related("invited_by", "accepted_by").order_by("-created_at", "-pk")
+    return qs.filter(_status_filter(status)) if status else qs
+
+
+def open_invitations(org: Organization) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked (pending or expired): what an admin can still act on."""
+    return invitations(org).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def access_invitation(org: Organization, invitation_id: int) -> Invitation:
+    """One invitation of `org`, or 404."""
+    inv = invitations(org).filter(pk=invitation_id).first()
+    if inv is None:
+        raise Http404("No such invitation.")
+    return inv
+
+
+def open_invitation_to(org: Organization, email: str) -> Invitation | None:
+    """The open invitation of `org` to this address, or None (operators' CLI)."""
+    return open_invitations(org).filter(email=email.strip().lower()).first()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation whose link carries `token`, whatever its organisation or status, or None. The
+    token is the only key, so this is a deliberate cross-organisation lookup (like API tokens)."""
+    return (
+        Invitation.unscoped.select_related("organization", "invited_by")
+        .filter(token_hash=hash_token(token)).first()
+    )
 
 
 def governance(org: Organization) -> GovernanceProfile:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core import selectors, services
@@ -18,12 +23,15 @@ from accord.core.extensions import PANELS
 from accord.core.forms import (
     AuditFilterForm,
     GovernanceForm,
+    InvitationAcceptForm,
+    InvitationForm,
     MemberAddForm,
     MemberChangeForm,
     TokenCreateForm,
+    TwoFactorPolicyForm,
 )
 from accord.core.permissions import allows
-from accord.core.web import OrgRequest, apply_errors, is_htmx, org_view
+from accord.core.web import OrgRequest, apply_errors, is_htmx, org_view, site_url
 
 AUDIT_PAGE_SIZE = 50
 
@@ -76,6 +84,21 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", context)
 
 
+def _members_page(request: OrgRequest, *, form: MemberAddForm | None = None,
+                  invite_form: InvitationForm | None = None) -> HttpResponse:
+    org = request.org
+    manage = allows(request.membership.role, "member.manage")
+    context: dict[str, Any] = {
+        # Who lacks a second factor is for those who manage members (and the two-factor policy) only.
+        "members": selectors.members_with_second_factor(org) if manage else selectors.members(org),
+        "form": form or MemberAddForm(),
+        "invite_form": invite_form or InvitationForm(auto_id="invite-%s"),
+        "invitations": selectors.open_invitations(org) if manage else [],
+        "invitation_days": services.INVITATION_VALIDITY.days,
+    }
+    return render(request, "core/members.html", context)
+
+
 @org_view("member.view")
 @require_http_methods(["GET", "POST"])
 def members(request: OrgRequest) -> HttpResponse:
@@ -87,8 +110,8 @@ def members(request: OrgRequest) -> HttpResponse:
         if form.is_valid():
             user = selectors.user_by_email(form.cleaned_data["email"])
             if user is None:
-                form.add_error("email", "No Accord user has this e-mail address; an operator creates users "
-                                        "with `accord user create`.")
+                form.add_error("email", "No Accord user has this e-mail address; invite them with the form "
+                                        "'Invite by e-mail' instead.")
             else:
                 try:
                     services.do_add_member(request.user, org, user, form.cleaned_data["role"],  # type: ignore[arg-type]
@@ -99,7 +122,62 @@ def members(request: OrgRequest) -> HttpResponse:
                 else:
                     messages.success(request, f"{user.email} joined {org.name}.")
                     return redirect("core:members", org=org.slug)
-    return render(request, "core/members.html", {"members": selectors.members(org), "form": form})
+    return _members_page(request, form=form)
+
+
+@org_view("member.manage")
+@require_POST
+def invitation_create(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    form = InvitationForm(request.POST, auto_id="invite-%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.do_invite_member(
+                request.user, org, data["email"], data["role"], external=data["external"],  # type: ignore[arg-type]
+                board_representative=data["board_representative"], site_url=site_url(request),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except services.InvitationNotSent as exc:
+            messages.warning(request, str(exc))
+            return redirect("core:members", org=org.slug)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}; its link works for "
+                                      f"{services.INVITATION_VALIDITY.days} days.")
+            return redirect("core:members", org=org.slug)
+    return _members_page(request, invite_form=form)
+
+
+@org_view("member.manage")
+@require_POST
+def invitation_resend(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    org = request.org
+    invitation = selectors.access_invitation(org, invitation_id)
+    try:
+        services.do_resend_invitation(request.user, org, invitation, site_url=site_url(request))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except services.InvitationNotSent as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}, with a new link; the previous "
+                                  "link no longer works.")
+    return redirect("core:members", org=org.slug)
+
+
+@org_view("member.manage")
+@require_POST
+def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    org = request.org
+    invitation = selectors.access_invitation(org, invitation_id)
+    try:
+        services.do_revoke_invitation(request.user, org, invitation)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The invitation of {invitation.email} is revoked; its link no longer works.")
+    return redirect("core:members", org=org.slug)
 
 
 @org_view("member.manage")
@@ -138,26 +216,62 @@ def member_remove(request: OrgRequest, member_id: int) -> HttpResponse:
     return redirect("core:members", org=org.slug)
 
 
-@org_view("governance.view")
-@require_http_methods(["GET", "POST"])
-def governance(request: OrgRequest) -> HttpResponse:
+def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,
+                     policy_form: TwoFactorPolicyForm | None = None) -> HttpResponse:
     org = request.org
     profile = selectors.governance(org)
     initial = {"ciso_reports_to": profile.ciso_reports_to, "ciso_model": profile.ciso_model,
                "dpo_model": profile.dpo_model}
-    form = GovernanceForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if not allows(request.membership.role, "governance.change"):
-            return HttpResponse(status=403)
-        if form.is_valid():
-            try:
-                services.do_update_governance(request.user, org, **form.cleaned_data)  # type: ignore[arg-type]
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Governance profile saved.")
-                return redirect("core:governance", org=org.slug)
-    return render(request, "core/governance.html", {"profile": profile, "form": form})
+    context = {
+        "profile": profile,
+        "form": form or GovernanceForm(initial=initial),
+        "policy_form": policy_form or TwoFactorPolicyForm(initial={"two_factor_required": org.two_factor_required}),
+    }
+    return render(request, "core/governance.html", context)
+
+
+@org_view("governance.view")
+@require_http_methods(["GET", "POST"])
+def governance(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    if request.method != "POST":
+        return _governance_page(request)
+    if not allows(request.membership.role, "governance.change"):
+        return HttpResponse(status=403)
+    form = GovernanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_update_governance(request.user, org, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Governance profile saved.")
+            return redirect("core:governance", org=org.slug)
+    return _governance_page(request, form=form)
+
+
+@org_view("security_policy.change")
+@require_POST
+def two_factor_policy(request: OrgRequest) -> HttpResponse:
+    """The switch on the governance page; htmx swaps its card in place, other browsers reload the page."""
+    org = request.org
+    form = TwoFactorPolicyForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            services.do_set_two_factor_policy(request.user, org,  # type: ignore[arg-type]
+                                              required=form.cleaned_data["two_factor_required"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            saved = True
+    if is_htmx(request):
+        return render(request, "core/_two_factor_policy.html", {"policy_form": form, "saved": saved})
+    if saved:
+        messages.success(request, "Two-factor authentication is now " +
+                         ("required of every member." if org.two_factor_required else "optional."))
+        return redirect("core:governance", org=org.slug)
+    return _governance_page(request, policy_form=form)
 
 
 @org_view("audit.view")
@@ -198,3 +312,48 @@ def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
     services.do_revoke_token(request.user, org, token)  # type: ignore[arg-type]
     messages.success(request, f"Token {token.name} revoked.")
     return redirect("core:tokens", org=org.slug)
+
+
+INVALID_LINK = ("This invitation link is not valid. Check that you opened the whole link from the e-mail, or ask "
+                "the organisation's administrator for a new invitation.")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link, outside any organisation: the token alone names the invitation. A newcomer
+    creates their account here; someone with an account signs in first; then they join."""
+    invitation = selectors.invitation_by_token(token)
+    if invitation is None:
+        return render(request, "core/invitation_closed.html", {"message": INVALID_LINK}, status=404)
+    if closed := invitation.closed_message():
+        return render(request, "core/invitation_closed.html", {"message": closed}, status=410)
+    user = request.user if request.user.is_authenticated else None
+    account_exists = user is None and selectors.user_by_email(invitation.email) is not None
+    form = InvitationAcceptForm(request.POST or None) if user is None and not account_exists else None
+    error = ""
+    if request.method == "POST" and not account_exists and (form is None or form.is_valid()):
+        data = form.cleaned_data if form is not None else {}
+        try:
+            membership = services.do_accept_invitation(
+                invitation, user=user, full_name=data.get("full_name", ""), password=data.get("password"),
+            )
+        except ValidationError as exc:
+            if form is not None:
+                apply_errors(form, exc)
+            else:
+                error = " ".join(exc.messages)
+        else:
+            if user is None:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            org = membership.organization
+            messages.success(request, f"Welcome to {org.name}: you joined as {membership.get_role_display()}.")
+            return redirect("core:dashboard", org=org.slug)
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "error": error,
+        "account_exists": account_exists,
+        "wrong_user": user is not None and user.email.lower() != invitation.email,
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+    }
+    return render(request, "core/invitation.html", context)

@@ -71,6 +71,7 @@ def test_demo_loads_idempotently_and_prints_the_logins(db, capsys):
     assert "accord-demo-2026" in out
     consultant = User.objects.get(email="consultant@vciso.example")
     assert Membership.unscoped.filter(user=consultant).count() == first[0]
+    assert not Organization.objects.filter(two_factor_required=True).exists()  # password sign-in works everywhere
     assert run(capsys, "audit", "verify")[0] == 0
 
 
