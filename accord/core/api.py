@@ -149,10 +149,13 @@ def _governance_out(p: GovernanceProfile) -> GovernanceOut:
 
 @router.get("/", response={200: list[OrgOut], **ERRORS}, summary="The caller's organisations")
 def list_orgs(request: HttpRequest) -> list[OrgOut]:
-    """A token is bound to one organisation, so this lists that one (if the user still belongs to it)."""
+    """A token is bound to one organisation, so this lists that one (if the user still belongs to it and
+    meets its two-factor policy: 403 otherwise, as for every route of the organisation)."""
     token = request.auth  # type: ignore[attr-defined]
     membership = selectors.memberships_of(token.user).filter(organization=token.organization).first()
-    return [_org_out(membership.organization, membership)] if membership else []
+    if membership is None:
+        return []
+    return [_org_out(membership.organization, org_access(request, membership.organization.slug, "organization.view"))]
 
 
 @router.get("/{org}/", response={200: OrgOut, **ERRORS}, summary="One organisation")

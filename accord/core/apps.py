@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "accord.core"
     label = "core"
     verbose_name = "Accord core"
+
+    def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
+        from accord.core.auth import note_second_factor_set_up
+
+        authenticator_added.connect(note_second_factor_set_up, dispatch_uid="accord-second-factor-set-up")

@@ -25,6 +25,7 @@ from accord.core import audit
 from accord.core.auth import has_second_factor
 from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role
 from accord.core.models import ApiToken, GovernanceProfile, Invitation, Membership, Organization, User
+from accord.core.permissions import allows
 from accord.core.signals import organization_created
 
 MEMBERSHIP_FIELDS = ("user", "role", "external", "board_representative")
@@ -235,8 +236,9 @@ def invitation_link(site_url: str, token: str) -> str:
     return site_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
 
 
-def _mail_invitation(inv: Invitation, token: str, site_url: str) -> None:
-    """E-mail the link once the transaction commits, so that a rolled-back invitation sends nothing."""
+def _mail_invitation(inv: Invitation, token: str, site_url: str, *, renewed: bool = False) -> None:
+    """E-mail the link once the transaction commits, so that a rolled-back invitation sends nothing.
+    `renewed`: the link replaces an earlier one, which no longer works."""
     org = inv.organization
     expires = timezone.localtime(inv.expires_at, ZoneInfo(org.timezone))
     context = {
@@ -255,8 +257,9 @@ def _mail_invitation(inv: Invitation, token: str, site_url: str) -> None:
         try:
             send_mail(subject, body, None, [email])
         except OSError as exc:  # smtplib's errors are OSErrors too
+            earlier = " The earlier link no longer works." if renewed else ""
             raise InvitationNotSent(
-                f"The invitation of {email} is saved, but its e-mail could not be sent ({exc}). "
+                f"The invitation of {email} is saved, but its e-mail could not be sent ({exc}).{earlier} "
                 "Send it again once mail works."
             ) from exc
 
@@ -329,7 +332,7 @@ def do_resend_invitation(actor: User | None, org: Organization, invitation: Invi
     inv.save(update_fields=["token_hash", "sent_at", "expires_at"])
     audit.record(org, actor, AuditAction.RESEND, inv, object_repr=_invitation_repr(inv),
                  changes=audit.diff(before, audit.snapshot(inv, ("expires_at",))))
-    _mail_invitation(inv, token, site_url)
+    _mail_invitation(inv, token, site_url, renewed=True)
     return inv
 
 
@@ -363,6 +366,9 @@ def do_accept_invitation(
     inv.organization = org
     if closed := inv.closed_message():
         raise ValidationError(closed)
+    if inv.invited_by is not None and not _manages_members(org, inv.invited_by):
+        raise ValidationError(f"{inv.invited_by.display_name} no longer manages the members of {org.name}, so "
+                              f"this invitation no longer holds. Ask an admin of {org.name} to invite you again.")
     if user is None:
         errors = {}
         if not full_name.strip():
@@ -387,6 +393,13 @@ def do_accept_invitation(
                  changes={"accepted_at": [None, audit.to_audit_value(inv.accepted_at)],
                           "membership": [None, membership.pk]})
     return membership
+
+
+def _manages_members(org: Organization, user: User) -> bool:
+    """True if `user` still holds a role in `org` that may manage its members (invitations they sent
+    lapse with that right: someone about to lose it cannot keep a way back in)."""
+    membership = Membership.objects.for_org(org).filter(user=user).first()
+    return membership is not None and allows(membership.role, "member.manage")
 
 
 def hash_token(plaintext: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accord.core.auth import has_second_factor
+from accord.core.auth import has_second_factor, session_used_second_factor
 from accord.core.models import Membership, Organization
 from accord.core.permissions import require
 from accord.core.selectors import access_membership
@@ -30,12 +31,25 @@ class OrgRequest(HttpRequest):
     membership: Membership
 
 
-def two_factor_setup_redirect(request: HttpRequest, org: Organization) -> HttpResponse:
-    """Send a member without a second factor to allauth's set-up page, saying which organisation asks for it."""
-    messages.warning(request, f"{org.name} requires two-factor authentication. Set up an authenticator app for "
-                              f"your account, then open {org.name} again.")
-    url = reverse("mfa_activate_totp")
-    if is_htmx(request):  # a partial update would swap the set-up page into a fragment: load it as a page
+def two_factor_redirect(request: HttpRequest, org: Organization) -> HttpResponse | None:
+    """None if the member may work in `org` under its two-factor policy. Otherwise a redirect, with a
+    message naming the organisation: to allauth's set-up page for a member without a second factor, or
+    to confirm it (allauth's re-authentication, then back here) for a session opened without it."""
+    if not org.two_factor_required or session_used_second_factor(request):
+        return None
+    if not has_second_factor(request.user):
+        messages.warning(request, f"{org.name} requires two-factor authentication. Set up an authenticator app "
+                                  f"for your account, then open {org.name} again.")
+        url = reverse("mfa_activate_totp")
+    else:
+        messages.warning(request, f"{org.name} requires two-factor authentication: confirm with a code from "
+                                  "your authenticator app.")
+        back = request.get_full_path()
+        if is_htmx(request):  # come back to the page, not to the fragment it asked for
+            back = urlsplit(request.headers.get("HX-Current-URL", "")).path or reverse("core:dashboard",
+                                                                                        kwargs={"org": org.slug})
+        url = f"{reverse('mfa_reauthenticate')}?{urlencode({'next': back})}"
+    if is_htmx(request):  # a partial update would swap the page into a fragment: load it as a page
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -52,8 +66,8 @@ def org_view(action: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = access_membership(request.user, org)  # type: ignore[arg-type]
-            if membership.organization.two_factor_required and not has_second_factor(request.user):
-                return two_factor_setup_redirect(request, membership.organization)
+            if (refused := two_factor_redirect(request, membership.organization)) is not None:
+                return refused
             require(membership.role, action)
             req = cast(OrgRequest, request)
             req.membership = membership

@@ -164,6 +164,31 @@ def test_a_newcomer_sets_name_and_password_and_joins_with_the_invited_role(org_a
     assert (joined.action, joined.actor_label) == ("create", "newcomer@example.test")
 
 
+@pytest.mark.parametrize("change", ["removed", "demoted"])
+def test_an_invitation_lapses_when_its_sender_no_longer_manages_members(org_a, admin, mail, change):
+    other_admin = services.do_add_member(None, org_a, make_user("second-admin@a.test"), "admin")
+    _, token = invite(mail, admin, "my-other-address@example.test", role="admin")
+    if change == "removed":
+        services.do_remove_member(other_admin.user, org_a, admin.membership)
+    else:
+        services.do_change_member(other_admin.user, org_a, admin.membership, role="viewer")
+    client = Client()
+    response = client.post(accept_url(token), _new_account())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "no longer manages the members of Alpha Clinic" in body
+    assert not Membership.objects.for_org(org_a).filter(user__email="my-other-address@example.test").exists()
+    assert not User.objects.filter(email="my-other-address@example.test").exists()  # nothing half-made
+
+
+def test_an_operators_invitation_holds_without_an_inviter(org_a, mail):
+    invitation = mail(services.do_invite_member, None, org_a, "first@example.test", "admin", site_url="http://testserver")
+    response = Client().post(accept_url(mail.token()), _new_account())
+    assert response.status_code == 302
+    assert Membership.objects.for_org(org_a).get(user__email="first@example.test").role == "admin"
+    assert invitation.invited_by is None
+
+
 def test_the_link_works_only_once(org_a, admin, mail):
     _, token = invite(mail, admin)
     Client().post(accept_url(token), _new_account())
@@ -411,7 +436,10 @@ def test_when_mail_fails_the_invitation_is_kept_and_the_admin_told_to_send_it_ag
     invitation = Invitation.objects.for_org(org_a).get()
     assert invitation.status == "pending"
     resent = client.post(reverse("core:invitation_resend", kwargs={"org": "org-a", "invitation_id": invitation.pk}))
-    assert "could not be sent" in " ".join(_messages(resent))
+    said = " ".join(_messages(resent))
+    assert "could not be sent" in said
+    assert "The earlier link no longer works." in said  # the new link replaced it, though it never arrived
+    assert "earlier link" not in " ".join(_messages(response))
     assert [e.action for e in _events(org_a)] == ["invite", "resend"]
 
 

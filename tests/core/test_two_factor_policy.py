@@ -3,23 +3,50 @@ pages and the API enforce it."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from accord.cli import main
 from accord.core import services
+from accord.core.auth import SECOND_FACTOR_SET_UP
 from accord.core.models import AuditEvent, Membership, Organization
 from tests.conftest import signed_in
-from tests.factories import Persona, make_member
+from tests.factories import PASSWORD, Persona, make_member
 
 
-def give_second_factor(persona: Persona) -> Persona:
-    """Activate an authenticator app for the persona, as allauth's set-up page does once the code is right."""
-    TOTP.activate(persona.user, generate_totp_secret())
-    return persona
+def give_second_factor(persona: Persona) -> str:
+    """Activate an authenticator app for the persona, as allauth's set-up page does once the code is
+    right; returns its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(persona.user, secret)
+    return secret
+
+
+def code_of(secret: str) -> str:
+    """The authenticator app's current code."""
+    counters = list(yield_hotp_counters_from_time())  # now, and the periods either side that are accepted
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def signed_in_with_second_factor(persona: Persona) -> Client:
+    """A session that proved the persona's second factor (as after signing in with a TOTP code)."""
+    client = signed_in(persona)
+    session = client.session
+    session[SECOND_FACTOR_SET_UP] = str(persona.user.pk)
+    session.save()
+    return client
 
 
 def require_two_factor(org: Organization) -> None:
@@ -104,10 +131,10 @@ def test_the_governance_page_shows_the_policy_to_everyone_and_the_switch_to_admi
     give_second_factor(cio)
     give_second_factor(admin)
     url = reverse("core:governance", kwargs={"org": "org-a"})
-    as_cio = signed_in(cio).get(url).content.decode()
+    as_cio = signed_in_with_second_factor(cio).get(url).content.decode()
     assert "Required" in as_cio
     assert 'name="two_factor_required"' not in as_cio
-    assert 'name="two_factor_required"' in signed_in(admin).get(url).content.decode()
+    assert 'name="two_factor_required"' in signed_in_with_second_factor(admin).get(url).content.decode()
 
 
 # --- web enforcement -------------------------------------------------------------------------------
@@ -149,10 +176,50 @@ def test_the_set_up_page_and_other_organisations_still_open(org_a, org_b, cio):
     assert client.get(reverse("org_list")).status_code == 200
 
 
-def test_a_member_with_a_second_factor_works_as_before(org_a, cio):
+def test_a_member_who_signed_in_with_a_second_factor_works_as_before(org_a, cio):
     require_two_factor(org_a)
     give_second_factor(cio)
-    assert signed_in(cio).get(reverse("core:dashboard", kwargs={"org": "org-a"})).status_code == 200
+    client = signed_in_with_second_factor(cio)
+    assert client.get(reverse("core:dashboard", kwargs={"org": "org-a"})).status_code == 200
+
+
+def test_a_password_only_session_confirms_the_second_factor_then_comes_back(org_a, cio):
+    require_two_factor(org_a)
+    secret = give_second_factor(cio)
+    client = signed_in(cio)  # the password alone, e.g. a session opened before the policy
+    page = reverse("risks:list", kwargs={"org": "org-a"}) + "?q=vendor"
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('mfa_reauthenticate')}?{urlencode({'next': page})}"
+    assert any("confirm with a code" in m for m in _messages(response))
+    assert client.get(reverse("core:dashboard", kwargs={"org": "org-a"})).status_code == 302  # still refused
+    confirmed = client.post(response["Location"], {"code": code_of(secret)})
+    assert confirmed.status_code == 302 and confirmed["Location"] == page
+    assert client.get(page).status_code == 200
+
+
+def test_an_htmx_request_of_a_password_only_session_confirms_and_comes_back_to_the_page(org_a, cio):
+    require_two_factor(org_a)
+    give_second_factor(cio)
+    page = f"http://testserver{reverse('core:members', kwargs={'org': 'org-a'})}"
+    response = signed_in(cio).get(reverse("core:audit_trail", kwargs={"org": "org-a"}), HTTP_HX_REQUEST="true",
+                                  HTTP_HX_CURRENT_URL=page)
+    assert response.status_code == 204
+    back = reverse("core:members", kwargs={"org": "org-a"})
+    assert response["HX-Redirect"] == f"{reverse('mfa_reauthenticate')}?{urlencode({'next': back})}"
+
+
+def test_setting_up_an_authenticator_in_this_session_proves_it(org_a, cio, django_capture_on_commit_callbacks):
+    require_two_factor(org_a)
+    client = Client()  # signed in with the password, as a person does
+    client.post(reverse("account_login"), {"login": cio.user.email, "password": PASSWORD})
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})  # allauth asks before adding one
+    setup = client.get(reverse("mfa_activate_totp"))
+    secret = setup.context["form"].secret
+    with django_capture_on_commit_callbacks(execute=True):  # allauth announces the new authenticator on commit
+        done = client.post(reverse("mfa_activate_totp"), {"code": code_of(secret)})
+    assert done.status_code == 302
+    assert client.get(reverse("core:dashboard", kwargs={"org": "org-a"})).status_code == 200
 
 
 def test_recovery_codes_alone_are_not_a_second_factor(org_a, cio):
@@ -172,7 +239,7 @@ def test_the_members_page_shows_admins_who_has_a_second_factor(org_a, admin, cio
     assert '<th scope="col">Two-factor</th>' in response.content.decode()
     give_second_factor(admin)
     require_two_factor(org_a)
-    body = signed_in(admin).get(url).content.decode()
+    body = signed_in_with_second_factor(admin).get(url).content.decode()
     assert "none, blocked" in body
     assert "requires two-factor authentication" in body
 
@@ -196,6 +263,15 @@ def test_the_api_refuses_a_token_whose_owner_has_no_second_factor(client, org_a,
     assert "cio@a.test" in body["detail"]
     give_second_factor(cio)
     assert client.get("/api/v1/orgs/org-a/members/", **headers).status_code == 200
+
+
+def test_the_api_list_of_organisations_refuses_too(client, org_a, cio):
+    require_two_factor(org_a)
+    response = client.get("/api/v1/orgs/", **cio.auth())
+    assert response.status_code == 403
+    assert "requires two-factor authentication" in response.json()["detail"]
+    give_second_factor(cio)
+    assert [o["slug"] for o in client.get("/api/v1/orgs/", **cio.auth()).json()] == ["org-a"]
 
 
 def test_the_api_reads_and_changes_the_policy(client, org_a, admin):

@@ -188,3 +188,54 @@ def test_pages_run_without_content_security_policy_violations(page: Page, team):
 
     violations = [m.text for m in messages if "content security policy" in m.text.lower()]
     assert violations == []
+
+
+def test_an_invited_newcomer_follows_the_e_mailed_link_creates_an_account_and_joins(
+    browser: Browser, page: Page, site: str, team, mailoutbox
+):
+    org, admin, _cio = team
+    sign_in(page, admin.user.email)
+    page.goto(f"/o/{org.slug}/members/")
+    invite = page.locator("section[aria-labelledby='invite-h']")
+    invite.get_by_label("E-mail address to invite").fill("newcomer@gamma.test")
+    invite.get_by_label("Role").select_option("dpo")
+    invite.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_role("alert")).to_contain_text("newcomer@gamma.test")
+    expect(page.locator("main")).to_contain_text("newcomer@gamma.test")
+
+    assert [m.to for m in mailoutbox] == [["newcomer@gamma.test"]]
+    link = re.search(r"https?://\S+/invitations/\S+/", mailoutbox[0].body)
+    assert link is not None, mailoutbox[0].body
+
+    # The newcomer, in their own browser (no session), with only the link.
+    messages: list[ConsoleMessage] = []
+    newcomer = browser.new_context(base_url=site).new_page()
+    newcomer.on("console", lambda message: messages.append(message))
+    newcomer.goto(link.group(0))
+    expect(newcomer.locator("h1")).to_have_text(f"Join {org.name}")
+    newcomer.get_by_label("Your name").fill("New Colleague")
+    newcomer.get_by_label("Choose a password").fill("a long passphrase for e2e")
+    newcomer.get_by_label("The same password again").fill("a long passphrase for e2e")
+    newcomer.get_by_role("button", name="Create my account and join").click()
+
+    expect(newcomer).to_have_url(f"{site}/o/{org.slug}/")
+    expect(newcomer.get_by_role("alert")).to_contain_text(f"Welcome to {org.name}")
+    assert Membership.objects.for_org(org).get(user__email="newcomer@gamma.test").role == "dpo"
+    # The link worked once.
+    newcomer.goto(link.group(0))
+    expect(newcomer.locator("main")).not_to_contain_text("Create my account")
+    assert [m.text for m in messages if "content security policy" in m.text.lower()] == []
+    newcomer.context.close()
+
+
+def test_a_member_without_a_second_factor_is_sent_to_set_one_up(page: Page, site: str, team):
+    org, _admin, cio = team
+    Organization.objects.filter(pk=org.pk).update(two_factor_required=True)
+    sign_in(page, cio.user.email)
+    page.goto(f"/o/{org.slug}/members/")
+    # The set-up page; allauth first asks for the password again, as before any change to the sign-in.
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/\?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F$"))
+    expect(page.locator("main")).to_contain_text(f"{org.name} requires two-factor authentication")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
