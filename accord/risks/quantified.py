@@ -229,6 +229,7 @@ def forget_local() -> None:
     with _LOCAL_LOCK:
         _LOCAL.clear()
         _INPUTS.clear()
+        _JSON.clear()
 
 
 @dataclass(frozen=True)
@@ -294,6 +295,30 @@ def portfolio_result(org: Organization) -> dict[str, Any] | None:
     """The simulated register (`result_to_dict` shape) plus `risk_ids` ({ref: risk pk}) and `excluded`
     ([{id, problem}] for risks the engine refused); None when no open risk has an estimate."""
     return _portfolio(org)[0]
+
+
+#: The keys of the API's answer (`result_to_dict`'s; `risk_ids` and `excluded` are for the pages).
+RESULT_KEYS = ("years", "seed", "currency", "inherent", "residual")
+# Scenario key → the API's JSON of its result: a large register's answer is megabytes of numbers, so it
+# is encoded once per result rather than validated and encoded on every request.
+_JSON: OrderedDict[str, bytes] = OrderedDict()
+
+
+def portfolio_json(org: Organization) -> bytes:
+    """`portfolio_result` (or `empty_result`) as the API sends it: the result file's keys, encoded once."""
+    result, inputs = _portfolio(org)
+    if result is None:
+        return json.dumps(empty_result(org), allow_nan=False).encode()
+    with _LOCAL_LOCK:
+        if inputs.key in _JSON:
+            _JSON.move_to_end(inputs.key)
+            return _JSON[inputs.key]
+    body = json.dumps({key: result[key] for key in RESULT_KEYS}, allow_nan=False, separators=(",", ":")).encode()
+    with _LOCAL_LOCK:
+        _JSON[inputs.key] = body
+        while len(_JSON) > _LOCAL_SIZE:
+            _JSON.popitem(last=False)
+    return body
 
 
 def empty_result(org: Organization) -> dict[str, Any]:

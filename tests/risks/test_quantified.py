@@ -283,6 +283,22 @@ def test_the_api_answers_the_result_shape_and_the_ale_matches_the_closed_form(cl
     assert portfolio["ale"] == quantified.portfolio_result(org_a)["inherent"]["portfolio"]["ale"]  # what the page shows
 
 
+def test_the_api_answer_is_exactly_what_its_documented_schema_gives(client, org_a, cio, ciso):
+    from accord.risks.api.money import PortfolioOut
+
+    _risk(org_a, ciso, title="Ranges", treatment_frequency_reduction="0.5", **_ranges("0.5", "4", "10000", "250000"))
+    _risk(org_a, ciso, title="FAIR", fair={"tef": 2, "tcap": {"uniform": [0, 1]}, "rs": 0.75, "primary_loss": 1000})
+    _sign(org_a, cio, ciso, [[100_000, 0.2]])
+    response = client.get("/api/v1/orgs/org-a/quant/portfolio/", **ciso.auth())
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert PortfolioOut.model_validate(body).model_dump(mode="json", exclude_unset=True) == body
+    again = client.get("/api/v1/orgs/org-a/quant/portfolio/", **ciso.auth())
+    assert again.content == response.content  # the cached encoding
+    _risk(org_a, ciso, title="Third", **_ranges("1", "2", "100", "1000"))  # a changed register re-encodes
+    assert len(client.get("/api/v1/orgs/org-a/quant/portfolio/", **ciso.auth()).json()["inherent"]["risks"]) == 3
+
+
 def test_the_api_gives_fair_risks_their_susceptibility(client, org_a, ciso):
     _risk(org_a, ciso, fair={"tef": 2, "tcap": {"uniform": [0, 1]}, "rs": 0.75, "primary_loss": 1000})
     (risk,) = client.get("/api/v1/orgs/org-a/quant/portfolio/", **ciso.auth()).json()["inherent"]["risks"]
