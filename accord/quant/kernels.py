@@ -118,6 +118,8 @@ def beta_envelope(par: FloatArray, mass: float, limit: int) -> FloatArray:
             right = below
             low = at_left
         right = min(right, 1.0)
+        if right <= left:  # narrower than the spacing of doubles here: let the caller fall back
+            return np.empty((0, 4))
         width = right - left
         height = mass / width
         table[count, 0] = left
