@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -22,6 +23,14 @@ class _Gunicorn(BaseApplication):
         return application
 
 
+def _warm_engine(worker: Any) -> None:
+    """gunicorn's post_worker_init hook: load the quant engine's compiled kernels in the background, so a
+    worker's first money page does not wait for them (requests are served meanwhile)."""
+    from accord.quant import kernels
+
+    threading.Thread(target=kernels.warm_up, name="accord-warm-engine", daemon=True).start()
+
+
 def run_server(host: str, port: int, workers: int) -> None:
     """Serve until interrupted; gunicorn writes its access log to stderr."""
     _Gunicorn({
@@ -33,4 +42,5 @@ def run_server(host: str, port: int, workers: int) -> None:
         "errorlog": "-",
         "loglevel": "warning",
         "forwarded_allow_ips": "127.0.0.1",
+        "post_worker_init": _warm_engine,
     }).run()
