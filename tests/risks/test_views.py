@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accord.core.models import AuditEvent
 from accord.risks import selectors, services
@@ -691,3 +692,25 @@ def test_pages_answer_in_few_queries(org_a, cio, ciso):
     counts = {url: _queries(client, url) for url in ceilings}
     assert all(counts[url] <= ceiling for url, ceiling in ceilings.items()), counts
 
+
+
+def test_an_htmx_filter_shows_an_address_without_the_forms_empty_fields(org_a, ciso):
+    _risk(org_a, ciso.user, title="Vendor outage")
+    client = signed_in(ciso)
+    for name in ("risks:list", "risks:heatmap"):
+        url = reverse(name, kwargs={"org": "org-a"})
+        response = client.get(url, {"q": "vendor", "category": "", "status": ["open", ""], "page": "1"}, **HX)
+        assert response.status_code == 200
+        assert response["HX-Push-Url"] == f"{url}?q=vendor&status=open&page=1"
+        everything_empty = client.get(url, {"q": "", "category": ""}, **HX)
+        assert everything_empty["HX-Push-Url"] == url
+        assert "HX-Push-Url" not in client.get(url, {"q": "vendor"}, **HX)  # already clean: htmx pushes it
+
+
+def test_sort_and_page_links_carry_no_empty_parameters(org_a, ciso):
+    for n in range(30):
+        _risk(org_a, ciso.user, title=f"Risk {n}")
+    body = signed_in(ciso).get(reverse("risks:list", kwargs={"org": "org-a"}), {"q": "", "category": "",
+                                                                               "sort": "title"}).content.decode()
+    assert "page=2" in body
+    assert not re.search(r'href="\?[^"]*=(&amp;|")', body)  # no "name=" with nothing after it

@@ -49,13 +49,26 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def query_string(request: HttpRequest, *, drop: Iterable[str] = ("page",), **values: str) -> str:
-    """This request's query string without the `drop` parameters, with `values` set."""
+    """This request's query string without the `drop` parameters and empty values (an empty filter
+    says nothing), with `values` set."""
     query = request.GET.copy()
     for name in (*drop, *values):
         query.pop(name, None)
+    for name, given in list(query.lists()):
+        query.setlist(name, [value for value in given if value])
+        if not query.getlist(name):
+            del query[name]
     for name, value in values.items():
         query[name] = value
     return query.urlencode()
+
+
+def push_clean_url(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """For an htmx filter request, the address the browser shows: without the form's empty fields."""
+    if is_htmx(request) and any(not value for values in request.GET.lists() for value in values[1]):
+        clean = query_string(request, drop=())
+        response["HX-Push-Url"] = f"{request.path}?{clean}" if clean else request.path
+    return response
 
 
 def filter_form(request: OrgRequest) -> RiskFilterForm:

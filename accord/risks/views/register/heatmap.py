@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from accord.core.web import OrgRequest, org_view
 from accord.risks import charts, selectors
 from accord.risks.services.acceptances import org_today
-from accord.risks.views.register.common import filter_form, query_string, render_page
+from accord.risks.views.register.common import filter_form, push_clean_url, query_string, render_page
 
 
 def _heatmap_specs(request: OrgRequest, filters: selectors.RiskFilter, *, links: bool) -> dict[str, charts.HeatmapSpec]:
@@ -51,7 +51,7 @@ def heatmap(request: OrgRequest) -> HttpResponse:
     specs = _heatmap_specs(request, form.to_filter(), links=True)
     context = {"form": form, "query": query_string(request, drop=("page", "kind")),
                "charts": [(kind, spec, charts.heatmap_svg(spec)) for kind, spec in specs.items()]}
-    return render_page(request, "risks/heatmap.html", "risks/_heatmap_results.html", context)
+    return push_clean_url(request, render_page(request, "risks/heatmap.html", "risks/_heatmap_results.html", context))
 
 
 @org_view("risk.view")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from accord.core.web import OrgRequest, org_view
 from accord.risks import quantified, selectors
 from accord.risks.services.acceptances import org_today
-from accord.risks.views.register.common import filter_form, query_string, render_page
+from accord.risks.views.register.common import filter_form, push_clean_url, query_string, render_page
 
 PAGE_SIZE = 25
 SORTABLE = (("ref", "Ref"), ("title", "Title"), ("category", "Category"), ("level", "Residual"),
@@ -50,7 +50,7 @@ def risk_list(request: OrgRequest) -> HttpResponse:
         "query_without_cell": query_string(request, drop=("page", "inherent_cell", "residual_cell")),
         "has_money": any(risk.money for risk in page.object_list),
     }
-    return render_page(request, "risks/list.html", "risks/_list_results.html", context)
+    return push_clean_url(request, render_page(request, "risks/list.html", "risks/_list_results.html", context))
 
 
 def _cell_label(filters: selectors.RiskFilter) -> str:
