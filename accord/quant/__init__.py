@@ -1,6 +1,6 @@
 """Accord's quantitative risk engine: Open FAIR and compound Poisson-lognormal Monte Carlo in money.
 
-Pure NumPy and dataclasses, no Django. Typical use::
+NumPy and dataclasses, with the sampling loops compiled by Numba (`kernels`); no Django. Typical use::
 
     from accord.quant import parse_scenario, simulate, result_to_dict
 
