@@ -29,7 +29,6 @@ from accord.quant.distributions import (
     Constant,
     CountSampler,
     Distribution,
-    LognormalCI90,
     fmt_number,
 )
 from accord.quant.numerics import mixed_poisson_pmf, susceptibility
@@ -69,8 +68,6 @@ class CompoundRisk:
     @cached_property
     def count_sampler(self) -> CountSampler | None:
         """The exact distribution of a year's event count, tabulated (None: too wide, draw lambda then N)."""
-        if isinstance(self.frequency, LognormalCI90):
-            return None
         pmf = mixed_poisson_pmf(self.frequency, 1.0)
         return CountSampler(pmf) if pmf is not None else None
 
@@ -118,9 +115,7 @@ class FairRisk:
     @cached_property
     def count_sampler(self) -> CountSampler | None:
         """The exact distribution of a year's loss-event count N ~ Poisson(TEF V), tabulated when V is a
-        constant (given, or the exact susceptibility) and TEF is bounded; None: draw TEF (and V) then N."""
-        if isinstance(self.tef, LognormalCI90):
-            return None
+        constant (given, or the exact susceptibility) and TEF's table stays small; None: draw TEF (and V) then N."""
         if self.susceptibility is not None:
             scale = self.susceptibility
         elif isinstance(self.vulnerability, Constant):

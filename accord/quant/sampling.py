@@ -7,7 +7,8 @@ How a risk is simulated (one independent stream per risk and chunk of years):
    exact, not an approximation: threat events ~ Poisson(TEF), each a loss event independently with
    probability V (drawn per year, or the exact P(TCap > RS) computed once in `accord.quant.numerics`),
    and a Poisson count thinned by independent Bernoulli(V) trials is Poisson(TEF V). When the rate is
-   constant, uniform or PERT (and V a constant), N is drawn in one step from its exact marginal law
+   constant, uniform, PERT or a narrow enough lognormal (and V a constant), N is drawn in one step from
+   its exact marginal law
    P(N = k) = E[Poisson(k; rate)], tabulated by quadrature (`mixed_poisson_pmf`), which is the same law
    as drawing the rate and then N. All counts of a chunk are drawn first.
 2. Then, year by year: for a year with loss events and an uncertain secondary-loss probability, q is

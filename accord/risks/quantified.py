@@ -48,7 +48,7 @@ FULL_YEARS_RISKS = 500
 MIN_YEARS = 2_000
 #: Part of every cache key: bump it when the engine, or how this module builds a scenario, changes the
 #: numbers a scenario gives. The installed package version is added, so a release starts afresh.
-ENGINE_VERSION = "accord.quant/2"
+ENGINE_VERSION = "accord.quant/3"
 CACHE_PREFIX = "accord:quant:portfolio:"
 CACHE_SECONDS = 30 * 24 * 3600
 #: How long a request waits for another process that is simulating the same scenario.

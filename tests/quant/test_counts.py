@@ -82,8 +82,46 @@ def test_large_rates_fall_back_to_drawing_the_rate_first() -> None:
     assert counts.var() == pytest.approx(rate.mean + rate.variance, rel=0.02)
 
 
-def test_lognormal_rates_draw_the_rate_each_year() -> None:
-    rate = LognormalCI90(0.5, 4.0)
+@pytest.mark.parametrize(
+    ("rate", "scale"),
+    [(LognormalCI90(0.5, 2.5), 1.0), (LognormalCI90(0.01, 0.1), 1.0), (LognormalCI90(0.2, 3), 0.25),
+     (LognormalCI90(3, 9), 1.0)],
+)
+def test_lognormal_rate_table_has_the_exact_mean_and_variance(rate: LognormalCI90, scale: float) -> None:
+    pmf = mixed_poisson_pmf(rate, scale)
+    assert pmf is not None
+    k = np.arange(pmf.size)
+    mean = float((pmf * k).sum())
+    variance = float((pmf * k * k).sum()) - mean**2
+    assert mean == pytest.approx(scale * rate.mean, rel=1e-12)
+    assert variance == pytest.approx(scale * rate.mean + scale**2 * rate.variance, rel=1e-11)
+
+
+def test_lognormal_rate_table_matches_drawing_the_rate_then_the_count() -> None:
+    rate = LognormalCI90(0.5, 2.5)
+    pmf = mixed_poisson_pmf(rate, 1.0)
+    assert pmf is not None
+    n = 1_000_000
+    rng = np.random.default_rng(9)
+    counts = rng.poisson(rate.sample(rng, n))
+    for k in range(8):
+        observed = float(np.mean(counts == k))
+        assert abs(observed - pmf[k]) < 4 * math.sqrt(pmf[k] * (1 - pmf[k]) / n)
+
+
+def test_lognormal_rates_are_tabulated_for_compound_and_fair_risks() -> None:
+    assert CompoundRisk("r", LognormalCI90(0.5, 2.5), Constant(1.0)).count_sampler is not None
+    fair = FairRisk("w", tef=LognormalCI90(0.2, 3), vulnerability=Constant(0.25), primary_loss=Constant(1.0))
+    assert fair.count_sampler is not None
+    counts = simulate(Scenario(risks=(fair,), years=200_000, seed=4)).inherent.portfolio_losses
+    mean = 0.25 * fair.tef.mean
+    variance = mean + 0.0625 * fair.tef.variance
+    assert abs(counts.mean() - mean) < 4 * math.sqrt(variance / counts.size)
+    assert counts.var() == pytest.approx(variance, rel=0.03)
+
+
+def test_wide_lognormal_rates_draw_the_rate_each_year() -> None:
+    rate = LognormalCI90(0.5, 4.0)  # at 8.5 sigma the rate is about 300: a table would pass 400 counts
     risk = CompoundRisk("r", rate, Constant(1.0))
     assert risk.count_sampler is None
     counts = simulate(Scenario(risks=(risk,), years=200_000, seed=2)).inherent.portfolio_losses
