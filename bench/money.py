@@ -172,8 +172,9 @@ def report(rows: list[dict[str, Any]], engine: str, runs: int) -> str:
         "is read from the file cache (a worker process that did not simulate). *Warm*: median of "
         f"{runs} requests. Memory: peak allocations of one cold simulation (tracemalloc). The first simulation "
         "of the process (the first row) includes loading the engine's compiled kernels from Numba's cache. "
-        "Risks given as 90% ranges have a lognormal frequency, whose event counts are drawn year by year "
-        "(rate, then count) rather than from a table, and the treatments make half of them residual.",
+        "Risks given as 90% ranges have a lognormal frequency: narrow ones draw their event counts from a "
+        "table, wide ones year by year (rate, then count; docs/quant.md); the treatments make half of them "
+        "residual.",
         "",
         *machine(engine),
         "",
