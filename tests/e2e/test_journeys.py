@@ -239,3 +239,39 @@ def test_a_member_without_a_second_factor_is_sent_to_set_one_up(page: Page, site
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+
+
+def test_the_register_filters_in_place_and_the_money_pages_draw_their_curves(page: Page, site: str, team):
+    from accord.risks import services as risk_services
+
+    org, _admin, cio = team
+    for title, low, high in (("Vendor outage", "0.2", "1.5"), ("Ransomware", "0.05", "0.4")):
+        risk_services.do_create_risk(cio.user, org, {
+            "title": title, "category": "cyber_security", "likelihood": 3, "impact": 4,
+            "frequency_low": low, "frequency_high": high, "loss_low": "20000", "loss_high": "900000",
+            "treatment_frequency_reduction": "40%"})
+    messages: list[ConsoleMessage] = []
+    page.on("console", lambda message: messages.append(message))
+    sign_in(page, cio.user.email)
+    page.goto(f"/o/{org.slug}/risks/register/")
+    rows = page.locator("#risk-results tbody tr")
+    expect(rows).to_have_count(2)
+
+    mark_page(page)
+    page.get_by_label("Search").press_sequentially("vendor")  # keyup: htmx searches as the user types
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Vendor outage")
+    assert page_was_not_reloaded(page)
+    expect(page).to_have_url(f"{site}/o/{org.slug}/risks/register/?q=vendor")  # no empty filters in the address
+
+    rows.first.get_by_role("link", name="Vendor outage").click()
+    curve = page.locator("img[src$='lec.svg']")
+    expect(curve).to_be_visible()
+    assert curve.evaluate("image => image.complete && image.naturalWidth > 0")
+
+    page.goto(f"/o/{org.slug}/risks/money/")
+    portfolio_curve = page.locator("img[src*='money/lec.svg']")
+    expect(portfolio_curve).to_be_visible()
+    assert portfolio_curve.evaluate("image => image.complete && image.naturalWidth > 0")
+    expect(page.locator("main")).to_contain_text("Vendor outage")
+    assert [m.text for m in messages if "content security policy" in m.text.lower()] == []
