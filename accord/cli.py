@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from accord.cli_support import CliError
 
@@ -19,8 +20,16 @@ from accord.cli_support import CliError
 CLI_MODULES = ("accord.core.cli", "accord.quant.cli", "accord.risks.cli")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as the one-line error every other failure is (exit 2), naming the
+    verb and where its help is, instead of the usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{self.prog}: {message} (see: {self.prog} --help)", 2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="accord",
         description="Accord: IT and security governance. Django management commands (migrate, check, "
         "createcachetable, ...) also run under this command.",

@@ -148,6 +148,10 @@ class Uniform:
         inside = (x >= self.low) & (x <= self.high)
         return np.where(inside, 1.0 / (self.high - self.low), 0.0)
 
+    def standard_pdf(self, z: FloatArray) -> FloatArray:
+        """The density of (X - low)/(high - low) on [0, 1]: 1."""
+        return np.ones_like(np.asarray(z, dtype=np.float64))
+
     def cdf(self, x: FloatArray) -> FloatArray:
         x = np.asarray(x, dtype=np.float64)
         return np.clip((x - self.low) / (self.high - self.low), 0.0, 1.0)
@@ -239,12 +243,17 @@ class Pert:
         """Beta density rescaled: z^(alpha-1) (1-z)^(beta-1) / (B(alpha, beta) (high - low))."""
         x = np.asarray(x, dtype=np.float64)
         width = self.high - self.low
-        z = np.clip((x - self.low) / width, 0.0, 1.0)
-        # alpha, beta >= 1, so the density is finite everywhere (0.0 ** 0.0 is 1 in NumPy).
-        density = z ** (self.alpha - 1.0) * (1.0 - z) ** (self.beta - 1.0)
-        density *= math.exp(-_log_beta(self.alpha, self.beta)) / width
+        density = self.standard_pdf(np.clip((x - self.low) / width, 0.0, 1.0)) / width
         inside = (x >= self.low) & (x <= self.high)
         return np.where(inside, density, 0.0)
+
+    def standard_pdf(self, z: FloatArray) -> FloatArray:
+        """The density of (X - low)/(high - low) on [0, 1], the Beta(alpha, beta) density. Quadratures
+        integrate in this coordinate: for a very narrow range, x itself carries too few digits."""
+        z = np.asarray(z, dtype=np.float64)
+        # alpha, beta >= 1, so the density is finite everywhere (0.0 ** 0.0 is 1 in NumPy).
+        density = z ** (self.alpha - 1.0) * (1.0 - z) ** (self.beta - 1.0)
+        return np.asarray(density * math.exp(-_log_beta(self.alpha, self.beta)), dtype=np.float64)
 
     def cdf(self, x: FloatArray) -> FloatArray:
         """P(X <= x) = I_z(alpha, beta), the regularized incomplete beta at z = (x - low)/(high - low)."""

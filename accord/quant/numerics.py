@@ -81,6 +81,12 @@ def susceptibility(tcap: BoundedDistribution, rs: BoundedDistribution) -> float:
     if t_low >= rs_high:
         return 1.0
     cuts = sorted({rs_low, rs_high, *(v for v in (t_low, t_high) if rs_low < v < rs_high)})
+    # Integrated over RS's standard coordinate z = (y - rs_low)/width, where the density is well resolved
+    # however narrow the range. The inputs fix p only to about eps * |y| / width (y carries no more digits
+    # than that), so the quadrature is asked for no more.
+    width = rs_high - rs_low
+    scale = max(abs(rs_low), abs(rs_high), abs(t_low), abs(t_high), 1.0)
+    tolerance = max(TOLERANCE, 64.0 * np.finfo(np.float64).eps * scale / min(width, t_high - t_low))
     total = 0.0
     for a, b in itertools.pairwise(cuts):
         if b <= t_low:
@@ -89,7 +95,12 @@ def susceptibility(tcap: BoundedDistribution, rs: BoundedDistribution) -> float:
         elif a >= t_high:
             continue
         else:
-            value, _ = tanh_sinh(lambda y: rs.pdf(y) * tcap.sf(y), a, b)
+            value, _ = tanh_sinh(
+                lambda z: rs.standard_pdf(z) * tcap.sf(rs_low + width * z),
+                (a - rs_low) / width,
+                (b - rs_low) / width,
+                tolerance=tolerance,
+            )
             total += value
     return _clip01(total)
 
@@ -163,12 +174,15 @@ def mixed_poisson_pmf(rate: Distribution, scale: float) -> FloatArray | None:
     if isinstance(rate, Constant):
         pmf = _poisson_pmf(counts, np.full(counts.shape, scale * rate.value))
     else:
-        density = rate.pdf
+        # In the standard coordinate z = (r - low)/(high - low): for a very narrow range, r itself carries
+        # too few digits for the quadrature to converge, z does not.
+        density, width = rate.standard_pdf, high - low
 
-        def integrand(r: FloatArray) -> FloatArray:
-            return density(r)[:, None] * _poisson_pmf(counts[None, :], scale * r[:, None])
+        def integrand(z: FloatArray) -> FloatArray:
+            r = low + width * z
+            return density(z)[:, None] * _poisson_pmf(counts[None, :], scale * r[:, None])
 
-        pmf = _tanh_sinh_vector(integrand, low, high)
+        pmf = _tanh_sinh_vector(integrand, 0.0, 1.0)
     pmf = np.clip(pmf, 0.0, None)
     return np.asarray(pmf / pmf.sum(), dtype=np.float64)
 

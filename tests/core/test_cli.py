@@ -48,10 +48,20 @@ def test_errors_are_one_line_and_exit_non_zero(db, capsys, args, message):
     assert "Traceback" not in err
 
 
-def test_a_usage_error_exits_2(db, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(["member", "add", "acme"])
-    assert exc.value.code == 2
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["member", "add", "acme"], "accord member add: the following arguments are required: email, role"),
+        (["quant", "simulate", "x.json", "--years", "abc"], "accord quant simulate: argument --years: invalid int"),
+    ],
+)
+def test_a_usage_error_exits_2_with_one_line(db, capsys, args, message):
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"accord: error: {message}")
+    assert err.count("\n") == 1
+    assert "--help" in err
 
 
 def test_governance_can_be_shown_and_changed(org_a, capsys):

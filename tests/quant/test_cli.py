@@ -345,3 +345,20 @@ def test_a_whole_number_beyond_float_range_is_an_input_error_not_a_crash():
     scenario = {"risks": [{"id": "x", "frequency": {"constant": 10**400}, "magnitude": {"constant": 1}}]}
     with pytest.raises(ScenarioError, match=r"risks\[0\]\.frequency\.constant: expected a finite number"):
         parse_scenario(scenario)
+
+
+def test_very_narrow_ranges_simulate_like_the_values_they_pin_down(run_cli: CliRunner) -> None:
+    narrow = {"pert": [0.5, 0.5000001, 0.5000002]}
+    scenario = {"years": 20_000, "seed": 3, "risks": [
+        _risk(id="rate", frequency={"pert": [5, 5.000001, 5.000002]}, magnitude={"constant": 1}),
+        {"id": "tef", "fair": {"tef": {"pert": [2, 2.000001, 2.000002]}, "vulnerability": {"constant": 0.5},
+                               "primary_loss": {"constant": 1}}},
+        {"id": "tcap-rs", "fair": {"tef": {"constant": 2}, "tcap": narrow,
+                                   "rs": {"pert": [0.5, 0.50000015, 0.5000003]}, "primary_loss": {"constant": 1}}},
+    ]}
+    code, out = run_cli("quant", "simulate", "{file}", scenario=scenario)
+    assert code == 0, out
+    risks = {r["id"]: r for r in json.loads(out)["inherent"]["risks"]}
+    for name, mean in (("rate", 5.000001), ("tef", 1.0000005), ("tcap-rs", 2 * 0.24221046443)):
+        assert abs(risks[name]["ale"] - mean) < 4 * risks[name]["ale_standard_error"]
+    assert risks["tcap-rs"]["susceptibility"] == pytest.approx(0.24221046443, abs=1e-9)

@@ -138,3 +138,15 @@ def test_an_uncertain_vulnerability_is_drawn_per_year() -> None:
     mean = 8.0 * vulnerability.mean
     assert abs(counts.mean() - mean) < 4 * math.sqrt((mean + 64 * vulnerability.variance) / counts.size)
     assert counts.var() == pytest.approx(mean + 64 * vulnerability.variance, rel=0.02)
+
+
+@pytest.mark.parametrize("rate", [Pert(5, 5.000001, 5.000002), Pert(0.5, 0.50005, 0.5001), Uniform(2, 2.000001)])
+def test_very_narrow_rates_are_tabulated_like_a_constant(rate: Pert | Uniform) -> None:
+    pmf = mixed_poisson_pmf(rate, 1.0)
+    assert pmf is not None
+    poisson = mixed_poisson_pmf(Constant(rate.mean), 1.0)
+    assert poisson is not None
+    n = min(pmf.size, poisson.size)
+    assert np.max(np.abs(pmf[:n] - poisson[:n])) < 1e-5  # a rate known to 1e-4 or better: nearly Poisson
+    k = np.arange(pmf.size)
+    assert float((pmf * k).sum()) == pytest.approx(rate.mean, rel=1e-12)

@@ -72,3 +72,11 @@ def test_tanh_sinh_integrates_end_point_singular_behaviour_exactly() -> None:
     value, error = tanh_sinh(lambda x: np.sqrt(x), 0.0, 1.0)
     assert value == pytest.approx(2 / 3, abs=1e-13)
     assert error < 1e-12
+
+
+def test_very_narrow_ranges_give_the_susceptibility_of_their_shape() -> None:
+    # Shifting and scaling both ranges alike leaves P(TCap > RS) unchanged: the narrow pair near 0.5 has
+    # the wide pair's susceptibility, to the precision its decimal inputs carry (about 1e-10 here).
+    wide = susceptibility(Pert(0, 1, 2), Pert(0, 1.5, 3))
+    narrow = susceptibility(Pert(0.5, 0.5000001, 0.5000002), Pert(0.5, 0.50000015, 0.5000003))
+    assert narrow == pytest.approx(wide, abs=1e-9)
