@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from allauth.mfa.signals import authenticator_added
 
+        from accord.core import checks  # noqa: F401 - registers the system checks
         from accord.core.auth import note_second_factor_set_up
 
         authenticator_added.connect(note_second_factor_set_up, dispatch_uid="accord-second-factor-set-up")

@@ -160,7 +160,8 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a production host: no ACCORD_* variable from the test run leaks in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCORD_", "DJANGO_"))}
     env.update(ACCORD_DEBUG="0", ACCORD_SECRET_KEY=secrets.token_urlsafe(48)[:50],
-               ACCORD_ALLOWED_HOSTS="accord.example.org", ACCORD_VAR_DIR=str(tmp_path))
+               ACCORD_ALLOWED_HOSTS="accord.example.org", ACCORD_BASE_URL="https://accord.example.org",
+               ACCORD_VAR_DIR=str(tmp_path))
     env.update(extra)
     return env
 
@@ -204,6 +205,15 @@ def test_https_can_be_turned_off_for_a_plain_http_demo(tmp_path):
 def test_the_deploy_checklist_passes_with_production_settings(tmp_path):
     done = _run([str(ACCORD), "check", "--deploy", "--fail-level", "WARNING"], _production_env(tmp_path), tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_deploy_checklist_asks_for_the_base_url_of_e_mailed_links(tmp_path):
+    env = _production_env(tmp_path)
+    del env["ACCORD_BASE_URL"]
+    done = _run([str(ACCORD), "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert done.returncode != 0
+    assert "accord.W001" in done.stdout + done.stderr
+    assert "ACCORD_BASE_URL is not set" in done.stdout + done.stderr
 
 
 def test_a_missing_secret_key_stops_accord_with_one_clear_line(tmp_path):
