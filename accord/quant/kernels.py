@@ -402,3 +402,5 @@ def warm_up() -> None:
     readonly = sums.copy()
     readonly.setflags(write=False)
     sorted_positive(readonly)  # loss vectors are read-only once simulated
+    beta_envelope(parameters(PERT, 0.0, 1.0, 2.0, 2.0, 0.5), 1.0 / 64.0, 1024)  # the tables, built per PERT
+    lognormal_poisson_pmf(0.0, 0.5, 1.0, 20, 8.5, 1e-15)  # and per narrow lognormal rate
