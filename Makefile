@@ -38,6 +38,7 @@ browsers:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	ACCORD_DEBUG=1 $(BIN)/mypy accord

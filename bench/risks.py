@@ -74,12 +74,12 @@ def prepare(size: int, log: Callable[[str], None]) -> tuple[Any, Any]:
     """Organisation `bench-<size>` with `size` risks (reused when already filled); returns (org, CISO)."""
     import datetime as dt
 
+    from accord.core.clock import org_today
     from accord.core.models import Membership, Organization
     from accord.core.services import do_add_member, do_create_organization
     from accord.risks import selectors, services
     from accord.risks.demo import fill
     from accord.risks.models import Risk
-    from accord.risks.services.acceptances import org_today
 
     slug = f"bench-{size}"
     org = Organization.objects.filter(slug=slug).first()

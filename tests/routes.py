@@ -48,8 +48,8 @@ def seed_risks(org: Organization) -> Seed:
     """A risk with a money estimate (and an acceptance awaiting signatures) and an appetite draft in `org`."""
     import datetime as dt
 
+    from accord.core.clock import org_today
     from accord.risks import services as risk_services
-    from accord.risks.services.acceptances import org_today
 
     owner = make_member(org, "ciso", full_name=f"{org.name} risk owner")
     risk = risk_services.do_create_risk(owner.user, org, {
@@ -133,7 +133,7 @@ def _appetite_signer(seed: Seed, persona: Persona) -> dict[str, Any]:
 def _acceptance_request(seed: Seed, persona: Persona) -> dict[str, Any]:
     import datetime as dt
 
-    from accord.risks.services.acceptances import org_today
+    from accord.core.clock import org_today
 
     return {"justification": "Probe", "expires_on": (org_today(seed["org"]) + dt.timedelta(days=30)).isoformat()}
 

@@ -13,7 +13,7 @@ from accord.core.auth import has_second_factor
 from accord.core.models import ApiToken, Membership, Organization
 from accord.core.permissions import require
 from accord.core.selectors import token_by_plaintext
-from accord.core.services import touch_token
+from accord.core.services.tokens import touch_token
 
 
 class FieldError(Schema):

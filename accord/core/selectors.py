@@ -15,7 +15,7 @@ from django.utils import timezone
 from accord.core.auth import second_factor_exists
 from accord.core.choices import InvitationStatus
 from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
-from accord.core.services import hash_token
+from accord.core.tokens import hash_token
 
 
 def organization_by_slug(slug: str) -> Organization | None:

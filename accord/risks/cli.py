@@ -47,9 +47,9 @@ def _one_line(text: str) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     setup()
+    from accord.core.clock import org_today
     from accord.risks import selectors
     from accord.risks.choices import RiskStatus
-    from accord.risks.services.acceptances import org_today
 
     org = org_or_fail(args.org)
     today = org_today(org)

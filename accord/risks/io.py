@@ -28,10 +28,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from accord.core.clock import org_today
 from accord.core.models import Organization
 from accord.risks import selectors
 from accord.risks.selectors import RiskFilter
-from accord.risks.services.acceptances import org_today
 from accord.risks.services.register import RISK_FIELDS
 
 READ_ONLY_COLUMNS = ("ref", "inherent_level", "residual_level", "above_tolerance")

@@ -12,11 +12,11 @@ from typing import Any
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
+from accord.core.clock import org_today
 from accord.core.models import AuditEvent, GovernanceProfile, Membership, Organization
 from accord.risks.choices import LEVEL_RANK, AcceptanceStatus, AppetiteStatus, Level, RiskStatus, Signatory
 from accord.risks.models import AppetiteSignature, Risk, RiskAcceptance, RiskAppetite, RiskCategory, RiskMatrix
-from accord.risks.services.acceptances import org_today
-from accord.risks.services.appetite import required_appetite_slots
+from accord.risks.rules import fits, required_appetite_slots
 
 SORTS = {
     "ref": "number", "-ref": "-number", "title": "title", "-title": "-title",
@@ -224,7 +224,6 @@ class AppetiteStatusSummary:
 
 
 def appetite_status(org: Organization) -> AppetiteStatusSummary:
-    from accord.risks.services.signing import fits
 
     in_force, draft = appetite_in_force(org), appetite_draft(org)
     awaiting: list[str] = []

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from accord.core.clock import org_today
 from accord.core.models import AuditEvent
 from accord.risks import services
 from accord.risks.models import Risk, RiskAcceptance
-from accord.risks.services.acceptances import org_today
 from tests.factories import make_member
 
 BASE = "/api/v1/orgs/org-a"

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accord.core import services as core_services
+from accord.core.clock import org_today
 from accord.risks import selectors, services
 from accord.risks.choices import AppetiteStatus
 from accord.risks.models import AppetiteSignature, RiskAcceptance
-from accord.risks.services.acceptances import org_today
 from tests.factories import make_member
 
 

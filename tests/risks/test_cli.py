@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 
 from accord.cli import main
+from accord.core.clock import org_today
 from accord.core.models import AuditEvent
 from accord.risks import services
 from accord.risks.models import Risk
-from accord.risks.services.acceptances import org_today
 
 
 def run(capsys, *args):

@@ -15,11 +15,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accord.core.clock import org_today
 from accord.core.models import AuditEvent
 from accord.risks import selectors, services
 from accord.risks.choices import AcceptanceStatus
 from accord.risks.models import Risk, RiskAcceptance, RiskCategory, RiskMatrix
-from accord.risks.services.acceptances import org_today
 from tests.conftest import signed_in
 from tests.factories import make_member
 

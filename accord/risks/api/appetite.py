@@ -14,7 +14,7 @@ from pydantic import ValidationError as PydanticValidationError
 from accord.core.apikit import ERRORS, org_access
 from accord.core.models import Organization
 from accord.core.selectors import governance
-from accord.risks import selectors, services
+from accord.risks import rules, selectors, services
 from accord.risks.api.schemas import BodyIn, SignatureOut
 from accord.risks.choices import AppetiteStatus, Level, Signatory
 from accord.risks.models import RiskAppetite
@@ -75,7 +75,7 @@ def _appetite_state(org: Organization) -> dict[str, Any]:
     if draft is not None:
         signed = {s.slot for s in draft.signatures.all()}
         awaiting = [SlotOut(slot=Signatory(s), label=Signatory(s).label)
-                    for s in services.required_appetite_slots(governance(org)) if s not in signed]
+                    for s in rules.required_appetite_slots(governance(org)) if s not in signed]
         people = selectors.appetite_status(org).awaiting_people
     return {"in_force": versions.get(AppetiteStatus.IN_FORCE), "draft": draft, "awaiting": awaiting,
             "awaiting_people": people}

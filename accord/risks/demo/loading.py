@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
+from accord.core.clock import org_today
 from accord.core.models import Membership, Organization, User
 from accord.risks import services
 from accord.risks.demo.specs import Acceptance, Appetite, Money, R, Register
 from accord.risks.models import Risk, RiskAcceptance
 from accord.risks.selectors import access_risk
-from accord.risks.services.acceptances import org_today
 
 
 def _raised_by(category: str) -> str:

@@ -8,13 +8,13 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from accord.core.clock import org_today
 from accord.core.demo import CONSULTANT, DemoContext
 from accord.core.models import Membership, Organization
 from accord.core.selectors import organization_by_slug, user_by_email
 from accord.core.services import do_add_member, do_create_organization
 from accord.risks import services
 from accord.risks.models import Risk
-from accord.risks.services.acceptances import org_today
 
 SCALE_SLUG = "scale"
 SCALE_CHUNK = 1000

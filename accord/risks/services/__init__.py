@@ -1,7 +1,7 @@
 """Writes of the risk register (see each module): register and matrix, appetite, acceptances."""
 
 from accord.risks.services.acceptances import do_request_acceptance, do_sign_acceptance, do_withdraw_acceptance
-from accord.risks.services.appetite import do_draft_appetite, do_sign_appetite, required_appetite_slots
+from accord.risks.services.appetite import do_draft_appetite, do_sign_appetite
 from accord.risks.services.register import (
     RISK_FIELDS,
     do_change_matrix,
@@ -29,5 +29,4 @@ __all__ = [
     "do_update_risk",
     "do_withdraw_acceptance",
     "on_organization_created",
-    "required_appetite_slots",
 ]

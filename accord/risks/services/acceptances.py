@@ -12,37 +12,21 @@ from django.utils import timezone
 
 from accord.core import audit
 from accord.core.choices import AuditAction
+from accord.core.clock import org_today
 from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.risks.choices import AcceptanceStatus, RiskStatus, Signatory, Treatment
 from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
+from accord.risks.rules import pick_slot, required_acceptance_slots
+from accord.risks.selectors import is_above_tolerance
 from accord.risks.services.register import lock_org
-from accord.risks.services.signing import is_hybrid, pick_slot, superior_slot
 
 MAX_ACCEPTANCE_DAYS = 3 * 366
-
-
-def required_acceptance_slots(profile: GovernanceProfile, *, above_tolerance: bool) -> list[str]:
-    """The signature slots an acceptance needs under this governance profile."""
-    if not above_tolerance:
-        return [Signatory.OWNER.value]
-    if is_hybrid(profile):
-        return [Signatory.CIO_CISO.value, Signatory.BOARD.value]
-    return [Signatory.CISO.value, superior_slot(profile)]
-
-
-def org_today(org: Organization) -> dt.date:
-    """Today in the organisation's time zone (deadlines and expiries are local dates)."""
-    from zoneinfo import ZoneInfo
-
-    return timezone.localdate(timezone=ZoneInfo(org.timezone))
 
 
 @transaction.atomic
 def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, justification: str,
                           compensating_measures: str = "", expires_on: dt.date) -> RiskAcceptance:
     """Ask for a risk to be accepted until `expires_on`; the required signatures are fixed now."""
-    from accord.risks.selectors import is_above_tolerance
-
     lock_org(org)
     risk = Risk.objects.for_org(org).get(pk=risk.pk)
     errors: dict[str, str] = {}

@@ -14,19 +14,12 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.models import GovernanceProfile, Membership, Organization, User
-from accord.risks.choices import AppetiteStatus, Level, Signatory
+from accord.risks.choices import AppetiteStatus, Level
 from accord.risks.models import AppetiteSignature, RiskAppetite, RiskCategory
+from accord.risks.rules import pick_slot, required_appetite_slots
 from accord.risks.services.register import lock_org
-from accord.risks.services.signing import is_hybrid, pick_slot
 
 MAX_TOLERANCE_POINTS = 10
-
-
-def required_appetite_slots(profile: GovernanceProfile) -> list[str]:
-    """CIO and CISO; where one person holds a hybrid CIO-CISO role, that person and the board."""
-    if is_hybrid(profile):
-        return [Signatory.CIO_CISO.value, Signatory.BOARD.value]
-    return [Signatory.CIO.value, Signatory.CISO.value]
 
 
 def _clean(org: Organization, statement: str, category_levels: Mapping[str, Any],

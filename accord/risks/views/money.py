@@ -11,11 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accord.core.clock import org_today
 from accord.core.models import Organization
 from accord.core.web import OrgRequest, org_view
 from accord.risks import charts, quantified, selectors
 from accord.risks.models import Risk
-from accord.risks.services.acceptances import org_today
 
 TOP_RISKS = 10
 #: A tolerance verdict this close to its boundary (in standard errors) could flip with more simulated years.

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accord.core import selectors as core_selectors
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, apply_errors, org_view
-from accord.risks import selectors, services
+from accord.risks import rules, selectors, services
 from accord.risks.choices import Signatory
 from accord.risks.forms import AppetiteDraftForm
 from accord.risks.models import AppetiteSignature, RiskAppetite
-from accord.risks.services.signing import fits
+from accord.risks.rules import fits
 from accord.risks.views.register.common import actor, field_errors, go
 
 
@@ -50,7 +50,7 @@ def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None
     can_sign = False
     if draft is not None and allows(request.membership.role, "appetite.sign"):
         signed = {s.slot for s in draft.signatures}
-        required = services.required_appetite_slots(core_selectors.governance(org))
+        required = rules.required_appetite_slots(core_selectors.governance(org))
         can_sign = any(fits(s, request.membership) for s in required if s not in signed)
     if form is None and allows(request.membership.role, "appetite.draft"):
         form = AppetiteDraftForm(categories=categories, basis=status.draft or status.in_force)

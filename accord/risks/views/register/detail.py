@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accord.core import selectors as core_selectors
+from accord.core.clock import org_today
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, org_view
 from accord.risks import quantified, selectors
 from accord.risks.choices import AcceptanceStatus, Signatory
 from accord.risks.forms import SECTION_TITLES, SECTIONS, AcceptanceRequestForm
 from accord.risks.models import Risk
-from accord.risks.services.acceptances import org_today
-from accord.risks.services.signing import fits
+from accord.risks.rules import fits
 from accord.risks.views.money import risk_lec_spec
 from accord.risks.views.register.common import render_page, wants_partial
 from accord.risks.views.register.history import history_rows

@@ -9,9 +9,9 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accord.core.clock import org_today
 from accord.core.web import OrgRequest, org_view
 from accord.risks import charts, selectors
-from accord.risks.services.acceptances import org_today
 from accord.risks.views.register.common import filter_form, push_clean_url, query_string, render_page
 
 
