@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db import models
 
+from accord.core.fields import FieldSpec, Kind
 from accord.core.models import Membership
-from accord.risks.choices import Level, RaisedBy, RiskStatus, Treatment
+from accord.risks.choices import Level, RiskStatus
+from accord.risks.fields import RISK
 from accord.risks.models import Risk, RiskAppetite, RiskCategory, RiskMatrix
 from accord.risks.selectors import SORTS, RiskFilter
+from accord.risks.services.register import MAX_FAIR_CHARS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -128,68 +132,49 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) ->
 
 # --- risks ------------------------------------------------------------------------------------------------
 
-# The risk page's inline-editable sections and the fields each one edits.
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "overview": ("title", "description", "category", "owner", "raised_by", "status", "next_review", "tags",
-                 "affected_assets"),
-    "assessment": ("likelihood", "impact", "residual_likelihood", "residual_impact", "causes", "consequences"),
-    "treatment": ("treatment", "treatment_plan", "treatment_owner", "treatment_due"),
-    "money": ("frequency_low", "frequency_high", "loss_low", "loss_high", "treatment_frequency_reduction",
-              "treatment_loss_reduction", "fair"),
-}
+# The risk page's inline-editable sections and the fields each one edits (the spec's `section`).
+SECTIONS: dict[str, tuple[str, ...]] = {name: RISK.section(name) for name in RISK.sections()}
 SECTION_TITLES = {"overview": "Overview", "assessment": "Assessment", "treatment": "Treatment", "money": "Money"}
-FAIR_EXAMPLE = ('{"tef": {"pert": [1, 4, 12]}, "vulnerability": {"uniform": [0.1, 0.3]}, '
-                '"primary_loss": {"lognormal_ci90": [20000, 400000]}}')
+# The longest list (tags, assets) a form takes as text; each item is checked by the service.
+_LIST_CHARS = 2000
+
+
+def _form_field(spec: FieldSpec) -> forms.Field:
+    """The form field of one input field of a risk, by its kind; sizes come from the model field, so a
+    value that does not fit is refused by the form with a message, not by the database. Choices of
+    members, categories and matrix positions are set per form."""
+    column = RISK.model_field_of(spec)
+    common: dict[str, Any] = {"label": spec.label, "help_text": spec.hint, "required": spec.required}
+    match spec.kind:
+        case Kind.TEXT if isinstance(column, models.TextField):
+            return forms.CharField(widget=TEXT, **common)
+        case Kind.TEXT:
+            return forms.CharField(max_length=getattr(column, "max_length", None), **common)
+        case Kind.CHOICE:
+            assert spec.choices is not None  # noqa: S101 - ModelSpec checks it
+            return forms.ChoiceField(choices=spec.choices.choices, **{**common, "required": True})
+        case Kind.KEY | Kind.MEMBER:
+            return forms.ChoiceField(**common)
+        case Kind.INTEGER:  # a position on the matrix
+            return forms.TypedChoiceField(coerce=int, empty_value=None, **common)
+        case Kind.DATE:
+            return forms.DateField(widget=DATE, **common)
+        case Kind.DECIMAL:
+            assert isinstance(column, models.DecimalField)  # noqa: S101 - an amount is stored as a decimal
+            return forms.DecimalField(min_value=0, max_digits=column.max_digits, decimal_places=column.decimal_places,
+                                      **common)
+        case Kind.SHARE:  # text, so that "40%" is accepted as well as 0.4; the service parses both
+            return forms.CharField(max_length=20, **common)
+        case Kind.LIST:
+            return forms.CharField(max_length=_LIST_CHARS, **common)
+        case Kind.JSON:
+            return forms.CharField(max_length=MAX_FAIR_CHARS, widget=forms.Textarea(attrs={
+                "rows": 7, "spellcheck": "false", "autocapitalize": "off", "autocomplete": "off"}), **common)
+    raise NotImplementedError(f"no form field for a risk field of kind {spec.kind}")  # pragma: no cover
 
 
 class RiskForm(StyledForm):
-    """All of a risk's fields, or one section's (`only`)."""
-
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=TEXT)
-    category = forms.ChoiceField()
-    owner = forms.ChoiceField(required=False, label="Owner")
-    raised_by = forms.ChoiceField(choices=RaisedBy.choices, label="Raised by")
-    status = forms.ChoiceField(choices=RiskStatus.choices)
-    next_review = forms.DateField(required=False, label="Next review", widget=DATE)
-    tags = forms.CharField(required=False, max_length=1000, help_text="Separate tags with semicolons (;).")
-    affected_assets = forms.CharField(required=False, max_length=2000, label="Affected assets",
-                                      help_text="Separate assets with semicolons (;).")
-    likelihood = forms.TypedChoiceField(coerce=int, label="Inherent likelihood")
-    impact = forms.TypedChoiceField(coerce=int, label="Inherent impact")
-    residual_likelihood = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
-                                                 label="Residual likelihood")
-    residual_impact = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Residual impact")
-    causes = forms.CharField(required=False, widget=TEXT)
-    consequences = forms.CharField(required=False, widget=TEXT)
-    treatment = forms.ChoiceField(choices=Treatment.choices)
-    treatment_plan = forms.CharField(required=False, widget=TEXT, label="Treatment plan")
-    treatment_owner = forms.ChoiceField(required=False, label="Treatment owner")
-    treatment_due = forms.DateField(required=False, label="Treatment due", widget=DATE)
-    # The model's sizes: a value that does not fit is refused here, with a message, not by the database.
-    frequency_low = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=4,
-                                       label="Events per year, 5th percentile")
-    frequency_high = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=4,
-                                        label="Events per year, 95th percentile")
-    loss_low = forms.DecimalField(required=False, min_value=0, max_digits=16, decimal_places=2,
-                                  label="Loss per event, 5th percentile")
-    loss_high = forms.DecimalField(required=False, min_value=0, max_digits=16, decimal_places=2,
-                                   label="Loss per event, 95th percentile")
-    # Text, so that "40%" is accepted as well as 0.4; the service parses both.
-    treatment_frequency_reduction = forms.CharField(
-        required=False, max_length=20, label="Events the treatment prevents",
-        help_text="A share from 0 to 1 or a percentage, e.g. 40%: the planned or achieved effect of the treatment "
-                  "on how often the risk occurs. Used for the residual money figures.")
-    treatment_loss_reduction = forms.CharField(
-        required=False, max_length=20, label="Loss per event the treatment removes",
-        help_text="A share from 0 to 1 or a percentage, e.g. 25% when tested backups shorten an outage.")
-    fair = forms.CharField(
-        required=False, max_length=10_000, label="Open FAIR breakdown (JSON)", widget=forms.Textarea(attrs={
-            "rows": 7, "spellcheck": "false", "autocapitalize": "off", "autocomplete": "off"}),
-        help_text="Instead of the two ranges, an Open FAIR model: tef (threat events per year), vulnerability (or "
-                  "tcap and rs), primary_loss, and optionally secondary_probability with secondary_loss, each a "
-                  "distribution (constant, uniform, pert, lognormal_ci90), e.g. " + FAIR_EXAMPLE + ". When given, "
-                  "it is the risk's money model.")
+    """All of a risk's fields (from its field specification, set below the class), or one section's (`only`)."""
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, choices: RiskChoices,
                  only: Sequence[str] | None = None, initial: Mapping[str, Any] | None = None,
@@ -228,24 +213,25 @@ class RiskForm(StyledForm):
         return {name: self.cleaned_data.get(name) for name in self.fields}
 
 
+RiskForm.base_fields = RiskForm.declared_fields = {spec.name: _form_field(spec) for spec in RISK.inputs}
+
+
 def risk_initial(risk: Risk) -> dict[str, Any]:
     """A risk's values as the form shows them."""
-    return {
-        "title": risk.title, "description": risk.description, "category": risk.category.key,
-        "owner": risk.owner.user.email if risk.owner else "", "raised_by": risk.raised_by, "status": risk.status,
-        "next_review": risk.next_review, "tags": "; ".join(risk.tags),
-        "affected_assets": "; ".join(risk.affected_assets),
-        "likelihood": risk.inherent_likelihood, "impact": risk.inherent_impact,
-        "residual_likelihood": risk.residual_likelihood, "residual_impact": risk.residual_impact,
-        "causes": risk.causes, "consequences": risk.consequences, "treatment": risk.treatment,
-        "treatment_plan": risk.treatment_plan,
-        "treatment_owner": risk.treatment_owner.user.email if risk.treatment_owner else "",
-        "treatment_due": risk.treatment_due, "frequency_low": risk.frequency_low,
-        "frequency_high": risk.frequency_high, "loss_low": risk.loss_low, "loss_high": risk.loss_high,
-        "treatment_frequency_reduction": _share(risk.treatment_frequency_reduction),
-        "treatment_loss_reduction": _share(risk.treatment_loss_reduction),
-        "fair": fair_text(risk.fair),
-    }
+    return {spec.name: _initial(spec, spec.read(risk)) for spec in RISK.inputs}
+
+
+def _initial(spec: FieldSpec, value: Any) -> Any:
+    match spec.kind:
+        case Kind.MEMBER:
+            return value or ""
+        case Kind.LIST:
+            return "; ".join(value)
+        case Kind.SHARE:
+            return _share(value)
+        case Kind.JSON:
+            return fair_text(value)
+    return value
 
 
 def fair_text(fair: Mapping[str, Any] | None) -> str:

@@ -1,10 +1,11 @@
 """The risk register as a file: export to CSV or XLSX, and parse an upload for `do_import_risks`.
 
-The columns are `services.register.RISK_FIELDS` (what an import writes) plus four read-only columns
-(`ref`, `inherent_level`, `residual_level`, `above_tolerance`) that an import ignores, so an export
-can be edited and imported again. Lists are joined with "; ", members are e-mail addresses, dates
-are ISO 8601 (real date cells in XLSX), an Open FAIR breakdown (`fair`) is its JSON text, and the
-treatment's reductions are shares from 0 to 1.
+The columns come from the risk's field specification (`accord.risks.fields.RISK`): `ref`, the
+fields an import writes, then the read-only columns (`inherent_level`, `residual_level`,
+`above_tolerance`) that an import ignores, so an export can be edited and imported again. Lists
+are joined with "; ", members are e-mail addresses, dates are ISO 8601 (real date cells in XLSX),
+an Open FAIR breakdown (`fair`) is its JSON text, and the treatment's reductions are shares from 0
+to 1 (`FieldSpec.cell_value`).
 
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a
 formula. Export prefixes such a text with a single quote and import strips that quote again, so
@@ -17,7 +18,6 @@ import csv
 import datetime as dt
 import decimal
 import io
-import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
@@ -31,13 +31,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 from accord.core.clock import org_today
 from accord.core.models import Organization
 from accord.risks import selectors
+from accord.risks.fields import RISK
 from accord.risks.selectors import RiskFilter
-from accord.risks.services.register import RISK_FIELDS
 
-READ_ONLY_COLUMNS = ("ref", "inherent_level", "residual_level", "above_tolerance")
-COLUMNS = ("ref", *RISK_FIELDS, "inherent_level", "residual_level", "above_tolerance")
-REQUIRED_COLUMNS = ("title", "category", "likelihood", "impact")
-LIST_SEPARATOR = "; "
+COLUMNS = RISK.column_names
+# What an import ignores: the reference (it never matches an existing risk) and the computed columns.
+READ_ONLY_COLUMNS = tuple(c for c in COLUMNS if c not in RISK.input_names)
+REQUIRED_COLUMNS = RISK.required_names
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
 # An XLSX is a zip: refuse one that inflates far beyond what 20,000 rows of text can need.
@@ -79,44 +79,9 @@ def restore(text: str) -> str:
 
 # --- export -------------------------------------------------------------------------------------
 
-def _member_email(membership: Any) -> str:
-    return membership.user.email if membership is not None else ""
-
-
 def _row_values(risk: Any) -> dict[str, Any]:
     """One risk as typed cell values (dates as dates, numbers as numbers, lists as text)."""
-    return {
-        "ref": risk.ref,
-        "title": risk.title,
-        "description": risk.description,
-        "category": risk.category.key,
-        "owner": _member_email(risk.owner),
-        "raised_by": risk.raised_by,
-        "affected_assets": LIST_SEPARATOR.join(risk.affected_assets or []),
-        "causes": risk.causes,
-        "consequences": risk.consequences,
-        "likelihood": risk.inherent_likelihood,
-        "impact": risk.inherent_impact,
-        "residual_likelihood": risk.residual_likelihood,
-        "residual_impact": risk.residual_impact,
-        "treatment": risk.treatment,
-        "treatment_plan": risk.treatment_plan,
-        "treatment_owner": _member_email(risk.treatment_owner),
-        "treatment_due": risk.treatment_due,
-        "status": risk.status,
-        "next_review": risk.next_review,
-        "tags": LIST_SEPARATOR.join(risk.tags or []),
-        "frequency_low": risk.frequency_low,
-        "frequency_high": risk.frequency_high,
-        "loss_low": risk.loss_low,
-        "loss_high": risk.loss_high,
-        "fair": json.dumps(risk.fair) if risk.fair is not None else None,
-        "treatment_frequency_reduction": risk.treatment_frequency_reduction,
-        "treatment_loss_reduction": risk.treatment_loss_reduction,
-        "inherent_level": risk.inherent_level,
-        "residual_level": risk.residual_level,
-        "above_tolerance": "yes" if risk.above_tolerance else "no",
-    }
+    return {spec.name: spec.cell_value(risk) for spec in RISK.columns}
 
 
 def _rows(org: Organization, filters: RiskFilter | None) -> Iterator[dict[str, Any]]:

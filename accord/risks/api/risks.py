@@ -1,12 +1,10 @@
 """The risks over the API: the register (filtered, sorted, paginated), one risk with its figures in
 money, its writes (add, change some fields, delete) and the register as a file (export, import).
 
-Input uses the field names of `services.register.RISK_FIELDS`; the schemas check types, the
-services check meaning (the matrix's range, members, categories, ranges) and name every bad field.
+The schemas of a risk are built from its field specification (`accord.risks.fields.RISK`); they check
+types, the services check meaning (the matrix's range, members, categories, ranges) and name every bad field.
 """
 
-import datetime as dt
-import decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -17,10 +15,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import field_validator
 
 from accord.core.apikit import ERRORS, ErrorOut, FieldError, org_access
-from accord.core.models import Membership, Organization
+from accord.core.fieldschemas import input_data, input_fields, output_fields
+from accord.core.models import Organization
 from accord.risks import io, quantified, selectors, services
 from accord.risks.api.schemas import BodyIn, TextIn
-from accord.risks.choices import Level, RaisedBy, RiskStatus, Treatment
+from accord.risks.choices import Level, RiskStatus
+from accord.risks.fields import RISK
 from accord.risks.models import Risk
 from accord.risks.services.register import ImportRejected
 
@@ -29,124 +29,19 @@ router = Router()
 MAX_PAGE = 500
 
 
-def _email(membership: Membership | None) -> str | None:
-    return membership.user.email if membership is not None else None
-
-
+@output_fields(RISK)
 class RiskOut(Schema):
-    id: int
-    ref: str
-    title: str
-    description: str
-    category: str
-    category_name: str
-    owner: str | None = Field(description="The owner's e-mail address")
-    owner_id: int | None = Field(description="The owner's membership id (the `owner` filter)")
-    raised_by: RaisedBy
-    affected_assets: list[str]
-    causes: str
-    consequences: str
-    likelihood: int = Field(description="Inherent likelihood, 1 to the matrix's size")
-    impact: int = Field(description="Inherent impact, 1 to the matrix's size")
-    residual_likelihood: int
-    residual_impact: int
-    inherent_level: Level
-    residual_level: Level
-    above_tolerance: bool = Field(description="Residual level above the signed appetite for its category")
-    accepted: bool = Field(description="An acceptance is in force and not expired")
-    treatment: Treatment
-    treatment_plan: str
-    treatment_owner: str | None
-    treatment_owner_id: int | None
-    treatment_due: dt.date | None
-    status: RiskStatus
-    next_review: dt.date | None
-    tags: list[str]
-    frequency_low: decimal.Decimal | None = Field(description="Events per year, 5th percentile")
-    frequency_high: decimal.Decimal | None = Field(description="Events per year, 95th percentile")
-    loss_low: decimal.Decimal | None = Field(description="Loss per event, 5th percentile, organisation currency")
-    loss_high: decimal.Decimal | None = Field(description="Loss per event, 95th percentile, organisation currency")
-    fair: dict[str, Any] | None = Field(description="Open FAIR breakdown in the scenario file's `fair` shape "
-                                                    "(docs/quant.md); when set, it is the risk's money model")
-    treatment_frequency_reduction: decimal.Decimal | None = Field(
-        description="Share of loss events the treatment prevents (0 to 1), for the residual money figures")
-    treatment_loss_reduction: decimal.Decimal | None = Field(
-        description="Share of the loss per event the treatment removes (0 to 1)")
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-    @staticmethod
-    def resolve_category(obj: Risk) -> str:
-        return obj.category.key
-
-    @staticmethod
-    def resolve_category_name(obj: Risk) -> str:
-        return obj.category.name
-
-    @staticmethod
-    def resolve_owner(obj: Risk) -> str | None:
-        return _email(obj.owner)
-
-    @staticmethod
-    def resolve_treatment_owner(obj: Risk) -> str | None:
-        return _email(obj.treatment_owner)
-
-    @staticmethod
-    def resolve_likelihood(obj: Risk) -> int:
-        return obj.inherent_likelihood
-
-    @staticmethod
-    def resolve_impact(obj: Risk) -> int:
-        return obj.inherent_impact
+    pass
 
 
+@input_fields(RISK, partial=True)
 class RiskPatch(BodyIn):
     """Any of the fields; `null` clears an optional one. Members are given by e-mail address."""
 
-    title: str | None = None
-    description: str | None = None
-    category: str | None = Field(None, description="A category key (see risk-categories)")
-    owner: str | None = Field(None, description="A member's e-mail address, or null")
-    raised_by: RaisedBy | None = None
-    affected_assets: list[str] | None = None
-    causes: str | None = None
-    consequences: str | None = None
-    likelihood: int | None = None
-    impact: int | None = None
-    residual_likelihood: int | None = Field(None, description="Empty or null: the inherent likelihood")
-    residual_impact: int | None = Field(None, description="Empty or null: the inherent impact")
-    treatment: Treatment | None = None
-    treatment_plan: str | None = None
-    treatment_owner: str | None = None
-    treatment_due: dt.date | None = None
-    status: RiskStatus | None = None
-    next_review: dt.date | None = None
-    tags: list[str] | None = None
-    # Positivity, size and the order of the two ends are the service's to check.
-    frequency_low: decimal.Decimal | None = None
-    frequency_high: decimal.Decimal | None = None
-    loss_low: decimal.Decimal | None = None
-    loss_high: decimal.Decimal | None = None
-    fair: dict[str, Any] | str | None = Field(None, description="Open FAIR breakdown: an object (or its JSON text) "
-                                                                "in the scenario file's `fair` shape; null clears it")
-    # Shares as numbers (0.4) or text, also percentages ("40%"), as imports accept them.
-    treatment_frequency_reduction: decimal.Decimal | str | None = Field(
-        None, description="Share of loss events the treatment prevents: 0 to 1, or a percentage such as \"40%\"")
-    treatment_loss_reduction: decimal.Decimal | str | None = Field(
-        None, description="Share of the loss per event the treatment removes: 0 to 1, or a percentage")
 
-
+@input_fields(RISK)
 class RiskCreate(RiskPatch):
-    title: str
-    category: str = Field(description="A category key (see risk-categories)")
-    likelihood: int
-    impact: int
-
-
-def _service_input(payload: RiskPatch) -> dict[str, Any]:
-    """The fields the caller sent (an explicit null included), enumerations as their values."""
-    data = payload.dict(exclude_unset=True)
-    return {k: (v.value if isinstance(v, RaisedBy | Treatment | RiskStatus) else v) for k, v in data.items()}
+    pass
 
 
 class FiguresOut(Schema):
@@ -217,7 +112,7 @@ def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> Que
 @router.post("/{org}/risks/", response={201: RiskOut, **ERRORS}, summary="Add a risk")
 def create_risk(request: HttpRequest, org: str, payload: RiskCreate) -> Status[Risk]:
     m = org_access(request, org, "risk.create")
-    risk = services.do_create_risk(m.user, m.organization, _service_input(payload))
+    risk = services.do_create_risk(m.user, m.organization, input_data(payload))
     return Status(201, selectors.access_risk(m.organization, risk.pk))
 
 
@@ -278,7 +173,7 @@ def _money_out(org: Organization, money: quantified.RiskMoney | None) -> dict[st
 def patch_risk(request: HttpRequest, org: str, risk_id: int, payload: RiskPatch) -> Risk:
     m = org_access(request, org, "risk.change")
     risk = selectors.access_risk(m.organization, risk_id)
-    services.do_update_risk(m.user, m.organization, risk, _service_input(payload))
+    services.do_update_risk(m.user, m.organization, risk, input_data(payload))
     return selectors.access_risk(m.organization, risk_id)
 
 

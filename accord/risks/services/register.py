@@ -14,31 +14,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accord.core import audit
 from accord.core.choices import AuditAction
+from accord.core.fields import FieldSpec, Kind
 from accord.core.models import AuditChain, Membership, Organization, User
 from accord.quant import ScenarioError, parse_scenario
-from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level, RaisedBy, RiskStatus, Treatment
+from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level
+from accord.risks.fields import RISK
 from accord.risks.models import Risk, RiskCategory, RiskMatrix
 
-RISK_FIELDS = (
-    "title", "description", "category", "owner", "raised_by", "affected_assets", "causes", "consequences",
-    "likelihood", "impact", "residual_likelihood", "residual_impact", "treatment", "treatment_plan",
-    "treatment_owner", "treatment_due", "status", "next_review", "tags", "frequency_low", "frequency_high",
-    "loss_low", "loss_high", "fair", "treatment_frequency_reduction", "treatment_loss_reduction",
-)
-_MODEL_NAME = {"likelihood": "inherent_likelihood", "impact": "inherent_impact"}
-AUDITED_RISK_FIELDS = (
-    "title", "description", "category", "owner", "raised_by", "affected_assets", "causes", "consequences",
-    "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact", "inherent_level",
-    "residual_level", "treatment", "treatment_plan", "treatment_owner", "treatment_due", "status", "next_review",
-    "tags", "frequency_low", "frequency_high", "loss_low", "loss_high", "fair", "treatment_frequency_reduction",
-    "treatment_loss_reduction",
-)
+#: The names of a risk's input (API, forms, imports) and the model fields the audit trail records,
+#: both from the risk's field specification.
+RISK_FIELDS = RISK.input_names
+AUDITED_RISK_FIELDS = RISK.audited
 # An Open FAIR breakdown is a handful of distributions; anything this long is not one.
 MAX_FAIR_CHARS = 10_000
 
@@ -186,10 +178,6 @@ def _derive_levels(risk: Risk, matrix: RiskMatrix) -> bool:
 
 # --- risks ------------------------------------------------------------------------------------------
 
-# Total digits of the columns, by decimal places: frequencies (12, 4) and money (16, 2).
-_AMOUNT_DIGITS = {4: 12, 2: 16}
-
-
 class Lookups:
     """The organisation's categories and members, read once and shared by every row of an import."""
 
@@ -268,7 +256,8 @@ class _Parser:
             self.fail(field, f"'{value}' is not a date; use YYYY-MM-DD.")
             return None
 
-    def amount(self, field: str, value: Any, *, places: int) -> decimal.Decimal | None:
+    def amount(self, field: str, value: Any, *, places: int, digits: int) -> decimal.Decimal | None:
+        """A positive number that fits a column of `digits` digits, `places` of them decimals."""
         if value in (None, ""):
             return None
         try:
@@ -279,7 +268,7 @@ class _Parser:
         if not number.is_finite() or number <= 0:
             self.fail(field, f"{value} must be a positive number.")
             return None
-        limit = decimal.Decimal(10) ** (_AMOUNT_DIGITS[places] - places)
+        limit = decimal.Decimal(10) ** (digits - places)
         if number >= limit:
             self.fail(field, f"{value} is too large; the largest accepted is {limit - 1:,}.")
             return None
@@ -383,6 +372,40 @@ def fair_problem(fair: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _parse(p: _Parser, spec: FieldSpec, value: Any, bounds: Mapping[str, int]) -> Any:
+    """One input value as the model stores it, parsed by the field's kind (errors go to `p`)."""
+    name = spec.name
+    match spec.kind:
+        case Kind.TEXT:
+            field = RISK.model_field_of(spec)
+            return p.text(name, value, required=spec.required, limit=getattr(field, "max_length", None))
+        case Kind.CHOICE:
+            assert spec.choices is not None  # noqa: S101 - ModelSpec checks it
+            return p.choice(name, value or RISK.default(spec), spec.choices)
+        case Kind.INTEGER:
+            # An optional position left empty is filled in by `clean_risk_input` (residual = inherent).
+            if not spec.required and value in (None, ""):
+                return None
+            return p.scale(name, value, bounds[spec.bound])
+        case Kind.DATE:
+            return p.date(name, value)
+        case Kind.DECIMAL:
+            column = RISK.model_field_of(spec)
+            assert isinstance(column, models.DecimalField)  # noqa: S101 - an amount is stored as a decimal
+            return p.amount(name, value, places=column.decimal_places, digits=column.max_digits)
+        case Kind.SHARE:
+            return p.fraction(name, value)
+        case Kind.JSON:
+            return p.fair(name, value)
+        case Kind.LIST:
+            return p.strings(name, value)
+        case Kind.MEMBER:
+            return p.member(name, value)
+        case Kind.KEY:
+            return p.category(name, value)
+    raise NotImplementedError(f"risk input of kind {spec.kind}")  # pragma: no cover - a kind without a parser
+
+
 def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Risk | None = None,
                      matrix: RiskMatrix | None = None, lookups: Lookups | None = None) -> dict[str, Any]:
     """Validate `data` (all fields for a new risk, some for an update) and return model values.
@@ -394,42 +417,14 @@ def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Ris
     unknown = sorted(set(data) - set(RISK_FIELDS))
     for name in unknown:
         p.fail(name, f"Unknown field; the fields are: {', '.join(RISK_FIELDS)}.")
-    n_l, n_i = matrix.size
+    bounds = dict(zip(("likelihood", "impact"), matrix.size, strict=True))
     out: dict[str, Any] = {}
     creating = current is None
-    handlers: dict[str, Any] = {
-        "title": lambda v: p.text("title", v, required=True, limit=200),
-        "description": lambda v: p.text("description", v),
-        "category": lambda v: p.category("category", v),
-        "owner": lambda v: p.member("owner", v),
-        "raised_by": lambda v: p.choice("raised_by", v or RaisedBy.CISO, RaisedBy),
-        "affected_assets": lambda v: p.strings("affected_assets", v),
-        "causes": lambda v: p.text("causes", v),
-        "consequences": lambda v: p.text("consequences", v),
-        "likelihood": lambda v: p.scale("likelihood", v, n_l),
-        "impact": lambda v: p.scale("impact", v, n_i),
-        "residual_likelihood": lambda v: None if v in (None, "") else p.scale("residual_likelihood", v, n_l),
-        "residual_impact": lambda v: None if v in (None, "") else p.scale("residual_impact", v, n_i),
-        "treatment": lambda v: p.choice("treatment", v or Treatment.MITIGATE, Treatment),
-        "treatment_plan": lambda v: p.text("treatment_plan", v),
-        "treatment_owner": lambda v: p.member("treatment_owner", v),
-        "treatment_due": lambda v: p.date("treatment_due", v),
-        "status": lambda v: p.choice("status", v or RiskStatus.IDENTIFIED, RiskStatus),
-        "next_review": lambda v: p.date("next_review", v),
-        "tags": lambda v: p.strings("tags", v),
-        "frequency_low": lambda v: p.amount("frequency_low", v, places=4),
-        "frequency_high": lambda v: p.amount("frequency_high", v, places=4),
-        "loss_low": lambda v: p.amount("loss_low", v, places=2),
-        "loss_high": lambda v: p.amount("loss_high", v, places=2),
-        "fair": lambda v: p.fair("fair", v),
-        "treatment_frequency_reduction": lambda v: p.fraction("treatment_frequency_reduction", v),
-        "treatment_loss_reduction": lambda v: p.fraction("treatment_loss_reduction", v),
-    }
-    for name in RISK_FIELDS:
-        if name in data:
-            out[_MODEL_NAME.get(name, name)] = handlers[name](data[name])
-        elif creating and name in ("title", "category", "likelihood", "impact"):
-            p.fail(name, "This field is required.")
+    for spec in RISK.inputs:
+        if spec.name in data:
+            out[spec.attr] = _parse(p, spec, data[spec.name], bounds)
+        elif creating and spec.required:
+            p.fail(spec.name, "This field is required.")
     # A residual position left empty equals the inherent one.
     for res, inh in (("residual_likelihood", "inherent_likelihood"), ("residual_impact", "inherent_impact")):
         if res in out and out[res] is None:

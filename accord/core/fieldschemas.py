@@ -1,0 +1,105 @@
+"""API schemas from a `ModelSpec` (accord.core.fields): the class you declare is the schema, with the
+spec's fields added in the spec's order.
+
+    @output_fields(RISK)
+    class RiskOut(Schema): ...            # every `output` field, typed by kind, read along its path
+
+    @input_fields(RISK, partial=True)
+    class RiskPatch(BodyIn): ...          # every `input` field, optional (`null` clears)
+
+    @input_fields(RISK)
+    class RiskCreate(RiskPatch): ...      # the `required` fields made required
+
+A field's description is its `help` (output) or `input_help` (input). Enumerations arrive as their
+enum members; `input_data` gives a handler the fields the caller sent, enumerations as their values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ninja import Field, Schema
+
+from accord.core.fields import FieldSpec, Kind, ModelSpec
+
+S = TypeVar("S", bound=Schema)
+
+_OUTPUT_TYPES: dict[Kind, Any] = {
+    Kind.TEXT: str, Kind.INTEGER: int, Kind.DECIMAL: decimal.Decimal, Kind.SHARE: decimal.Decimal,
+    Kind.DATE: dt.date, Kind.DATETIME: dt.datetime, Kind.BOOLEAN: bool, Kind.LIST: list[str],
+    Kind.JSON: dict[str, Any], Kind.MEMBER: str, Kind.KEY: str,
+}
+# Input is more lenient where people type: a share may be "40%", an object its JSON text.
+_INPUT_TYPES: dict[Kind, Any] = {
+    **_OUTPUT_TYPES, Kind.SHARE: decimal.Decimal | str, Kind.JSON: dict[str, Any] | str,
+}
+
+
+def _type(spec: FieldSpec, table: dict[Kind, Any]) -> Any:
+    return spec.choices if spec.kind is Kind.CHOICE else table[spec.kind]
+
+
+def _reader(spec: FieldSpec) -> Callable[[Any], Any]:
+    def resolve(obj: Any) -> Any:
+        return spec.read(obj)
+
+    return resolve
+
+
+def _subclass(cls: type[S], annotations: dict[str, Any], values: dict[str, Any]) -> type[S]:
+    namespace: dict[str, Any] = {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                 "__doc__": cls.__doc__, "__annotations__": annotations, **values}
+    # The schema's own metaclass (ninja's), so that the `resolve_*` functions are registered.
+    metaclass: Any = type(cls)
+    made: type[S] = metaclass(cls.__name__, (cls,), namespace)
+    return made
+
+
+def output_fields(model: ModelSpec) -> Callable[[type[S]], type[S]]:
+    """Add the spec's `output` fields to the decorated schema: required, `| None` where the model
+    field is nullable, resolved along each field's path."""
+
+    def decorate(cls: type[S]) -> type[S]:
+        annotations: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        for spec in model.outputs:
+            kind_type = _type(spec, _OUTPUT_TYPES)
+            annotations[spec.name] = kind_type | None if model.nullable(spec) else kind_type
+            if spec.help:
+                values[spec.name] = Field(description=spec.help)
+            if spec.path != spec.name:
+                values[f"resolve_{spec.name}"] = staticmethod(_reader(spec))
+        return _subclass(cls, annotations, values)
+
+    return decorate
+
+
+def input_fields(model: ModelSpec, *, partial: bool = False) -> Callable[[type[S]], type[S]]:
+    """Add the spec's `input` fields to the decorated schema: all optional (`partial`, a null clears an
+    optional field), or else the `required` ones made required (decorate a subclass of the partial one)."""
+
+    def decorate(cls: type[S]) -> type[S]:
+        annotations: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        for spec in model.inputs:
+            kind_type = _type(spec, _INPUT_TYPES)
+            if partial:
+                annotations[spec.name] = kind_type | None
+                values[spec.name] = Field(None, description=spec.input_help) if spec.input_help else None
+            elif spec.required:
+                annotations[spec.name] = kind_type
+                if spec.input_help:
+                    values[spec.name] = Field(description=spec.input_help)
+        return _subclass(cls, annotations, values)
+
+    return decorate
+
+
+def input_data(payload: Schema) -> dict[str, Any]:
+    """The fields the caller sent (an explicit null included), enumerations as their values."""
+    data = payload.dict(exclude_unset=True)
+    return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in data.items()}

@@ -1,0 +1,91 @@
+"""The risk's fields, each declared once: the API's schemas, the service's input, the audited fields,
+the columns of exports and imports and the risk form's sections are derived from `RISK`
+(accord/core/fields.py says how). A new field of a risk is one entry here, the model field and its
+migration; the service's parser handles it by its kind.
+
+The order is the API's (its schemas list the fields in this order); exports put `ref` first, then
+the columns an import reads, then the ones it ignores.
+"""
+
+from __future__ import annotations
+
+from accord.core.fields import FieldSpec, Kind, ModelSpec
+from accord.risks.choices import Level, RaisedBy, RiskStatus, Treatment
+from accord.risks.models import Risk
+
+FAIR_EXAMPLE = ('{"tef": {"pert": [1, 4, 12]}, "vulnerability": {"uniform": [0.1, 0.3]}, '
+                '"primary_loss": {"lognormal_ci90": [20000, 400000]}}')
+
+
+def _read_only(name: str, kind: Kind, *, source: str = "", help: str = "") -> FieldSpec:
+    """A field only the API shows: no one writes it, files and the audit trail leave it out."""
+    return FieldSpec(name, kind, source=source, help=help, input=False, column=False, audited=False)
+
+
+RISK = ModelSpec(Risk, key="ref", fields=(
+    _read_only("id", Kind.INTEGER),
+    FieldSpec("ref", Kind.TEXT, label="Ref", input=False, audited=False),
+    FieldSpec("title", Kind.TEXT, label="Title", required=True, section="overview"),
+    FieldSpec("description", Kind.TEXT, label="Description", section="overview"),
+    FieldSpec("category", Kind.KEY, label="Category", required=True, section="overview",
+              input_help="A category key (see risk-categories)"),
+    _read_only("category_name", Kind.TEXT, source="category.name"),
+    FieldSpec("owner", Kind.MEMBER, label="Owner", section="overview", help="The owner's e-mail address",
+              input_help="A member's e-mail address, or null"),
+    _read_only("owner_id", Kind.INTEGER, help="The owner's membership id (the `owner` filter)"),
+    FieldSpec("raised_by", Kind.CHOICE, label="Raised by", choices=RaisedBy, section="overview"),
+    FieldSpec("affected_assets", Kind.LIST, label="Affected assets", section="overview",
+              hint="Separate assets with semicolons (;)."),
+    FieldSpec("causes", Kind.TEXT, label="Causes", section="assessment"),
+    FieldSpec("consequences", Kind.TEXT, label="Consequences", section="assessment"),
+    FieldSpec("likelihood", Kind.INTEGER, label="Inherent likelihood", model_field="inherent_likelihood",
+              required=True, bound="likelihood", section="assessment",
+              help="Inherent likelihood, 1 to the matrix's size"),
+    FieldSpec("impact", Kind.INTEGER, label="Inherent impact", model_field="inherent_impact", required=True,
+              bound="impact", section="assessment", help="Inherent impact, 1 to the matrix's size"),
+    FieldSpec("residual_likelihood", Kind.INTEGER, label="Residual likelihood", bound="likelihood",
+              section="assessment", input_help="Empty or null: the inherent likelihood"),
+    FieldSpec("residual_impact", Kind.INTEGER, label="Residual impact", bound="impact", section="assessment",
+              input_help="Empty or null: the inherent impact"),
+    FieldSpec("inherent_level", Kind.CHOICE, label="Inherent level", choices=Level, input=False),
+    FieldSpec("residual_level", Kind.CHOICE, label="Residual level", choices=Level, input=False),
+    FieldSpec("above_tolerance", Kind.BOOLEAN, label="Above tolerance", input=False, audited=False,
+              help="Residual level above the signed appetite for its category"),
+    _read_only("accepted", Kind.BOOLEAN, help="An acceptance is in force and not expired"),
+    FieldSpec("treatment", Kind.CHOICE, label="Treatment", choices=Treatment, section="treatment"),
+    FieldSpec("treatment_plan", Kind.TEXT, label="Treatment plan", section="treatment"),
+    FieldSpec("treatment_owner", Kind.MEMBER, label="Treatment owner", section="treatment"),
+    _read_only("treatment_owner_id", Kind.INTEGER),
+    FieldSpec("treatment_due", Kind.DATE, label="Treatment due", section="treatment"),
+    FieldSpec("status", Kind.CHOICE, label="Status", choices=RiskStatus, section="overview"),
+    FieldSpec("next_review", Kind.DATE, label="Next review", section="overview"),
+    FieldSpec("tags", Kind.LIST, label="Tags", section="overview", hint="Separate tags with semicolons (;)."),
+    FieldSpec("frequency_low", Kind.DECIMAL, label="Events per year, 5th percentile", section="money",
+              help="Events per year, 5th percentile"),
+    FieldSpec("frequency_high", Kind.DECIMAL, label="Events per year, 95th percentile", section="money",
+              help="Events per year, 95th percentile"),
+    FieldSpec("loss_low", Kind.DECIMAL, label="Loss per event, 5th percentile", section="money",
+              help="Loss per event, 5th percentile, organisation currency"),
+    FieldSpec("loss_high", Kind.DECIMAL, label="Loss per event, 95th percentile", section="money",
+              help="Loss per event, 95th percentile, organisation currency"),
+    FieldSpec("fair", Kind.JSON, label="Open FAIR breakdown (JSON)", section="money",
+              help="Open FAIR breakdown in the scenario file's `fair` shape (docs/quant.md); when set, it is the "
+                   "risk's money model",
+              input_help="Open FAIR breakdown: an object (or its JSON text) in the scenario file's `fair` shape; "
+                         "null clears it",
+              hint="Instead of the two ranges, an Open FAIR model: tef (threat events per year), vulnerability (or "
+                   "tcap and rs), primary_loss, and optionally secondary_probability with secondary_loss, each a "
+                   "distribution (constant, uniform, pert, lognormal_ci90), e.g. " + FAIR_EXAMPLE + ". When given, "
+                   "it is the risk's money model."),
+    FieldSpec("treatment_frequency_reduction", Kind.SHARE, label="Events the treatment prevents", section="money",
+              help="Share of loss events the treatment prevents (0 to 1), for the residual money figures",
+              input_help="Share of loss events the treatment prevents: 0 to 1, or a percentage such as \"40%\"",
+              hint="A share from 0 to 1 or a percentage, e.g. 40%: the planned or achieved effect of the treatment "
+                   "on how often the risk occurs. Used for the residual money figures."),
+    FieldSpec("treatment_loss_reduction", Kind.SHARE, label="Loss per event the treatment removes", section="money",
+              help="Share of the loss per event the treatment removes (0 to 1)",
+              input_help="Share of the loss per event the treatment removes: 0 to 1, or a percentage",
+              hint="A share from 0 to 1 or a percentage, e.g. 25% when tested backups shorten an outage."),
+    _read_only("created_at", Kind.DATETIME),
+    _read_only("updated_at", Kind.DATETIME),
+))
