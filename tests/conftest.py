@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from accord.core.choices import Role
 from accord.core.models import Organization
 from tests.factories import Persona, make_member, make_org
+from tests.route_suite import World, build_world, fresh
 
 
 @pytest.fixture
@@ -76,3 +81,19 @@ def signed_in(persona: Persona) -> Client:
 def _cheap_argon2(settings):
     """Argon2 stays the hasher, with test-sized cost parameters (production uses Django's defaults)."""
     settings.PASSWORD_HASHERS = ["tests.hashers.TestArgon2PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def route_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The generic suites' world (tests/route_suite.py), seeded once per test module inside a transaction
+    that is rolled back at the end of the module; each test runs in a savepoint of its own within it."""
+    cheap = override_settings(PASSWORD_HASHERS=["tests.hashers.TestArgon2PasswordHasher"])
+    with django_db_blocker.unblock(), cheap, transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(route_world: World, db: None) -> World:
+    """The seeded world for one test: its database changes are rolled back after the test."""
+    return fresh(route_world)

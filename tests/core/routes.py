@@ -1,0 +1,114 @@
+"""The core app's routes for the generic suites (see tests/routes.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from accord.core import services
+from accord.core.models import Organization
+from tests.factories import Persona, make_member, make_user
+from tests.routes import Route, Seed, own
+
+
+def seed_core(org: Organization) -> Seed:
+    """Objects of the core app in `org`: a second member to act on."""
+    other = make_member(org, "contributor", full_name=f"{org.name} colleague")
+    return {"org": org, "member": other.membership}
+
+
+def seed_invitations(org: Organization) -> Seed:
+    """An open invitation in `org`, sent by an admin whose name carries the organisation's name."""
+    inviter = make_member(org, "admin", full_name=f"{org.name} inviter")
+    invitation = services.do_invite_member(inviter.user, org, f"invitee@{org.slug}.test", "viewer",
+                                           site_url="http://testserver")
+    return {"invitation": invitation}
+
+
+SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_invitations]
+
+
+def grow_core(seed: Seed, n: int) -> None:
+    """`n` more members, open invitations and API tokens of the calling persona (with their audit events)."""
+    org, persona = seed["org"], seed["persona"]
+    for k in range(n):
+        make_member(org, "contributor")
+        services.do_invite_member(None, org, f"grown-{k}-{org.slug}@x.test", "viewer", site_url="http://testserver")
+        services.do_create_token(None, org, persona.user, name=f"grown {k}")
+    for reports_to in ["board", "ceo"] * (n // 2):
+        services.do_update_governance(None, org, ciso_reports_to=reports_to)
+
+
+GROWERS = [grow_core]
+
+
+def _member(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"member_id": seed["member"].pk}
+
+
+def _invitation(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"invitation_id": seed["invitation"].pk}
+
+
+def _own_token(seed: Seed, persona: Persona) -> dict[str, Any]:
+    # Tokens are per user: the persona's own token when it belongs to the seeded organisation,
+    # otherwise a token of that organisation's member (which the persona must not reach).
+    owner = persona.user if own(seed, persona) else seed["member"].user
+    token, _ = services.do_create_token(None, seed["org"], owner, name="probe")
+    return {"token_id": token.pk}
+
+
+def _existing_user(seed: Seed, persona: Persona) -> dict[str, Any]:
+    # Adding by e-mail takes a user who has an account and is not a member yet (else the form refuses).
+    user = make_user(f"joiner-{persona.user.pk}-{seed['org'].slug}@x.test")
+    return {"email": user.email, "role": "viewer"}
+
+
+def _second_factor_then_require(seed: Seed, persona: Persona) -> dict[str, Any]:
+    # Requiring the policy is a change (switching off an off policy writes nothing); the service refuses
+    # it of an admin without a second factor, so the persona gets an authenticator app first.
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if own(seed, persona):
+        TOTP.activate(persona.user, generate_totp_secret())
+    return {"two_factor_required": "on"}
+
+
+_GOVERNANCE = {"ciso_reports_to": "ceo", "ciso_model": "external", "dpo_model": "external"}
+
+ROUTES: list[Route] = [
+    # --- web ---
+    Route("core:dashboard", "GET", "organization.view", lists_data=True),
+    Route("core:members", "GET", "member.view", lists_data=True),
+    Route("core:members", "POST", "member.manage", body=_existing_user),
+    Route("core:member_edit", "GET", "member.manage", kwargs=_member),
+    Route("core:member_edit", "POST", "member.manage", kwargs=_member, body=lambda s, p: {"role": "viewer"}),
+    Route("core:member_remove", "POST", "member.manage", kwargs=_member),
+    Route("core:invitation_create", "POST", "member.manage",
+          body=lambda s, p: {"email": "probe-invitee@x.test", "role": "viewer"}),
+    Route("core:invitation_resend", "POST", "member.manage", kwargs=_invitation),
+    Route("core:invitation_revoke", "POST", "member.manage", kwargs=_invitation),
+    Route("core:governance", "GET", "governance.view"),
+    Route("core:governance", "POST", "governance.change", body=lambda s, p: dict(_GOVERNANCE)),
+    Route("core:two_factor_policy", "POST", "security_policy.change", body=_second_factor_then_require),
+    Route("core:audit_trail", "GET", "audit.view", lists_data=True),
+    Route("core:tokens", "GET", "token.manage_own", lists_data=True),
+    Route("core:tokens", "POST", "token.manage_own", body=lambda s, p: {"name": "probe"}),
+    Route("core:token_revoke", "POST", "token.manage_own", kwargs=_own_token),
+    # --- API ---
+    Route("GET /api/v1/orgs/{org}/", "GET", "organization.view"),
+    Route("GET /api/v1/orgs/{org}/governance/", "GET", "governance.view"),
+    Route("PUT /api/v1/orgs/{org}/governance/", "PUT", "governance.change", body=lambda s, p: dict(_GOVERNANCE)),
+    Route("GET /api/v1/orgs/{org}/members/", "GET", "member.view", lists_data=True),
+    Route("GET /api/v1/orgs/{org}/security-policy/", "GET", "organization.view"),
+    Route("PUT /api/v1/orgs/{org}/security-policy/", "PUT", "security_policy.change",
+          body=lambda s, p: {"two_factor_required": bool(_second_factor_then_require(s, p))}),
+    Route("GET /api/v1/orgs/{org}/invitations/", "GET", "member.manage", lists_data=True),
+    Route("POST /api/v1/orgs/{org}/invitations/", "POST", "member.manage",
+          body=lambda s, p: {"email": "probe-invitee@x.test", "role": "viewer"}),
+    Route("POST /api/v1/orgs/{org}/invitations/{invitation_id}/resend/", "POST", "member.manage",
+          kwargs=_invitation),
+    Route("POST /api/v1/orgs/{org}/invitations/{invitation_id}/revoke/", "POST", "member.manage",
+          kwargs=_invitation),
+    Route("GET /api/v1/orgs/{org}/audit-events/", "GET", "audit.view", lists_data=True),
+]
