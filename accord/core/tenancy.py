@@ -1,10 +1,21 @@
 """Tenant scoping for every model an organisation owns.
 
-`Model.objects` on a tenant model refuses to run a query until it is told the organisation
-(`Model.objects.for_org(org)`), so a forgotten filter fails loudly in development and tests instead
-of leaking another organisation's rows. Django's own machinery (unique checks, related managers,
-deletion) uses the plain `unscoped` manager, which is the model's default manager; application code
-calls `unscoped` only for work that really spans organisations (audit verification, operators' CLI).
+`Model.objects` on a tenant model has one way in, `for_org(org)`, which returns an ordinary
+QuerySet filtered by that organisation. Every other public attribute a Django manager or QuerySet
+has (sync or async, methods and properties, including any Django adds in a later release) raises
+`TenantScopeError` when it is looked up, so a forgotten scope fails loudly instead of leaking or
+locking another organisation's rows.
+
+The guard is an allow-list, not a list of refused names: `TenantManager` derives from Django's
+`BaseManager`, which carries none of the QuerySet proxy methods that `Manager` copies in with
+`from_queryset`, and every public name of `models.Manager` and `models.QuerySet` that is not in
+`ALLOWED` is replaced by a refusing descriptor when this module is imported. What `ALLOWED` keeps
+is what Django's model machinery reads from every manager (`check`, `contribute_to_class`,
+`deconstruct`, the creation counter and flags); none of it reads or writes rows.
+
+Django's own machinery (unique checks, related managers, deletion, serializers, migrations) uses
+the plain `unscoped` manager, the model's default manager. Application code names `unscoped` only
+in the few places tests/core/test_tenancy.py lists, for work that really spans organisations.
 """
 
 from __future__ import annotations
@@ -12,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from django.db import models
+from django.db.models.manager import BaseManager
 
 if TYPE_CHECKING:
     from accord.core.models import Organization
@@ -23,36 +35,77 @@ class TenantScopeError(RuntimeError):
     """Raised when tenant data is queried without naming the organisation."""
 
 
-_GUARDED = (
-    "all", "filter", "exclude", "get", "count", "exists", "first", "last", "iterator", "values",
-    "values_list", "order_by", "aggregate", "annotate", "select_related", "prefetch_related", "in_bulk",
-    "create", "get_or_create", "update_or_create", "bulk_create", "bulk_update", "latest", "earliest",
-    "only", "defer", "distinct", "update", "delete", "raw", "alias", "dates", "datetimes", "union",
-)
+# The public names of a manager that cannot reach rows; everything else public is refused.
+ALLOWED = frozenset({
+    "for_org",  # the way in
+    "check",  # system checks call it on every manager; BaseManager's returns []
+    "contribute_to_class",  # installs the manager on its model class
+    "deconstruct",  # how migrations would serialise it
+    "auto_created", "creation_counter", "use_in_migrations",  # plain values Django's Options read
+})
 
 
-class TenantManager(models.Manager[M], Generic[M]):
+def _refusal(model: type[models.Model] | None, name: str) -> TenantScopeError:
+    label = model.__name__ if model is not None else "Model"
+    return TenantScopeError(
+        f"{label}.objects.{name} is not scoped to an organisation: use {label}.objects.for_org(org) "
+        f"(or {label}.unscoped for deliberate cross-organisation work listed in tests/core/test_tenancy.py)."
+    )
+
+
+class _Refused:
+    """A class attribute that raises `TenantScopeError` as soon as it is read on a manager.
+
+    Refusing on lookup (not on call) covers properties (`db`, `query`), sync and async methods alike:
+    `await Risk.objects.acount()` raises before any coroutine exists.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, manager: object, owner: type | None = None) -> Any:
+        if manager is None:  # class-level introspection (dir, help) sees the descriptor itself
+            return self
+        raise _refusal(getattr(manager, "model", None), self.name)
+
+    def __call__(self, *args: object, **kwargs: object) -> NoReturn:  # TenantManager.filter(mgr) etc.
+        raise _refusal(None, self.name)
+
+
+def public_names(*classes: type) -> set[str]:
+    """Every public attribute name of the classes (what `dir()` shows, without leading `_`)."""
+    return {name for cls in classes for name in dir(cls) if not name.startswith("_")}
+
+
+class TenantManager(BaseManager[M], Generic[M]):
     """A manager whose only way in is `for_org(org)`."""
 
+    # Read by for_org and by BaseManager.deconstruct; BaseManager itself has no QuerySet class.
+    _queryset_class: type[models.QuerySet[Any]] = models.QuerySet
+
     def for_org(self, org: Organization) -> models.QuerySet[M]:
-        """All rows of this model that belong to `org`."""
-        return super().get_queryset().filter(organization=org)
+        """All rows of this model that belong to `org` (a saved Organization, nothing else)."""
+        from accord.core.models import Organization
+
+        label = self.model.__name__ if self.model is not None else "Model"
+        if not isinstance(org, Organization):
+            raise TenantScopeError(
+                f"{label}.objects.for_org() needs an Organization, got {type(org).__name__} {org!r}."
+            )
+        if org.pk is None:
+            raise TenantScopeError(f"{label}.objects.for_org() needs a saved Organization, got unsaved {org!r}.")
+        return self._queryset_class(model=self.model, using=self._db).filter(organization=org)
+
+    if TYPE_CHECKING:  # what BaseManager declares to mypy; at run time these are refused below
+        def get_queryset(self) -> NoReturn: ...
+        def all(self) -> NoReturn: ...
+        def db_manager(self, using: str | None = None, hints: dict[str, Any] | None = None) -> NoReturn: ...
 
 
-def _refuse(name: str) -> Any:
-    def method(self: TenantManager[Any], *args: object, **kwargs: object) -> NoReturn:
-        model = self.model.__name__ if self.model else "model"
-        raise TenantScopeError(
-            f"{model}.objects.{name}() has no organisation: use {model}.objects.for_org(org) "
-            f"(or {model}.unscoped for deliberate cross-organisation work)."
-        )
-
-    method.__name__ = name
-    return method
-
-
-for _name in _GUARDED:
-    setattr(TenantManager, _name, _refuse(_name))
+REFUSED = frozenset(public_names(models.Manager, models.QuerySet, TenantManager) - ALLOWED)
+for _name in REFUSED:
+    setattr(TenantManager, _name, _Refused(_name))
+del _name
 
 
 class TenantModel(models.Model):
