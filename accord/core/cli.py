@@ -153,13 +153,9 @@ def _org_create(args: argparse.Namespace) -> int:
 
 def _org_list(args: argparse.Namespace) -> int:
     setup()
-    from django.db.models import Count
+    from accord.core.selectors import member_counts, organizations
 
-    from accord.core.models import Membership
-    from accord.core.selectors import organizations
-
-    counts = dict(Membership.unscoped.values_list("organization").annotate(n=Count("id")).values_list(
-        "organization", "n"))
+    counts = member_counts()
     for org in organizations():
         print(f"{org.slug}\t{org.name}\t{org.timezone}\t{org.currency}\t{counts.get(org.pk, 0)} members")
     return 0

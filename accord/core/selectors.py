@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,6 +26,12 @@ def organization_by_slug(slug: str) -> Organization | None:
 def organizations() -> QuerySet[Organization]:
     """Every organisation, by slug (operators' CLI)."""
     return Organization.objects.order_by("slug")
+
+
+def member_counts() -> dict[int, int]:
+    """The number of members of every organisation, by organisation id (operators' CLI)."""
+    rows = Membership.unscoped.values("organization").annotate(n=Count("id")).values_list("organization", "n")
+    return dict(rows)
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:

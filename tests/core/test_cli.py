@@ -30,6 +30,14 @@ def test_org_user_member_and_token_commands_build_a_tenant(db, capsys, monkeypat
     assert ApiToken.objects.for_org(org).get().revoked_at is not None
 
 
+
+def test_org_list_counts_each_organisations_own_members(org_a, org_b, cio, ciso, outsider, capsys):
+    code, out, _ = run(capsys, "org", "list")
+    assert code == 0
+    assert "org-a\tAlpha Clinic\tUTC\tEUR\t2 members" in out
+    assert "org-b\tCANARYB Bank\tUTC\tEUR\t1 members" in out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
