@@ -342,11 +342,13 @@ def _demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from accord.core.demo import load_demo
+    from accord.core.server import site_url
 
     if args.scale < 0:
         raise CliError("--scale must be 0 or more")
     call_command("migrate", interactive=False, verbosity=0)
-    summary = load_demo(scale=args.scale, log=lambda line: print(line, file=sys.stderr))
+    summary = load_demo(scale=args.scale, log=lambda line: print(line, file=sys.stderr),
+                        site_url=site_url(args.host, args.port))
     print(summary)
     if args.no_serve:
         return 0
@@ -357,11 +359,11 @@ def _serve(args: argparse.Namespace) -> int:
     setup()
     from django.core.management import call_command
 
-    from accord.core.server import run_server
+    from accord.core.server import run_server, site_url
 
     call_command("collectstatic", interactive=False, verbosity=0)
     workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
-    print(f"Accord is serving on http://{args.host}:{args.port}/ ({workers} workers); Ctrl-C stops it.",
-          file=sys.stderr)
+    print(f"Accord is serving on {site_url(args.host, args.port)} (listening on {args.host}:{args.port}, "
+          f"{workers} workers); Ctrl-C stops it.", file=sys.stderr)
     run_server(args.host, args.port, workers)
     return 0

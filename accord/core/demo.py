@@ -108,8 +108,10 @@ def _load_core(ctx: DemoContext) -> None:
             services.do_update_governance(None, org, **wanted)
 
 
-def load_demo(*, scale: int = 0, log: Callable[[str], None] = print) -> str:
-    """Load (or top up) the demo data and return the text that lists the logins."""
+def load_demo(*, scale: int = 0, log: Callable[[str], None] = print,
+              site_url: str = "http://127.0.0.1:8000/") -> str:
+    """Load (or top up) the demo data and return the text that lists the logins, telling the reader to sign
+    in at `site_url` (where `accord demo` is about to serve)."""
     ctx = DemoContext(scale=scale, log=log)
     _load_core(ctx)
     for config in apps.get_app_configs():
@@ -122,7 +124,7 @@ def load_demo(*, scale: int = 0, log: Callable[[str], None] = print) -> str:
                 continue
             raise
         module.load(ctx)
-    lines = ["", "Accord demo is ready. Sign in at http://127.0.0.1:8000/ with any of these "
+    lines = ["", f"Accord demo is ready. Sign in at {site_url} with any of these "
              f"(password for all: {DEMO_PASSWORD}):", ""]
     for spec in ORGS:
         lines.append(f"  {spec.name}  [/o/{spec.slug}/]")

@@ -31,6 +31,16 @@ def _warm_engine(worker: Any) -> None:
     threading.Thread(target=kernels.warm_up, name="accord-warm-engine", daemon=True).start()
 
 
+def site_url(host: str, port: int) -> str:
+    """The address a person types to reach a server bound to `host`:`port`. A wildcard bind (0.0.0.0,
+    ::) answers on every interface, so the banner names this machine's loopback, which always works."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - naming the wildcard, not binding to it
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}:{port}/"
+
+
 def run_server(host: str, port: int, workers: int) -> None:
     """Serve until interrupted; gunicorn writes its access log to stderr."""
     _Gunicorn({

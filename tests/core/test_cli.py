@@ -93,5 +93,38 @@ def test_demo_loads_idempotently_and_prints_the_logins(db, capsys):
     assert run(capsys, "audit", "verify")[0] == 0
 
 
+def test_the_demo_banner_names_the_port_it_was_given(db, capsys):
+    code, out, _ = run(capsys, "demo", "--no-serve", "--port", "9123")
+    assert code == 0
+    assert "Sign in at http://127.0.0.1:9123/ " in out
+    assert ":8000" not in out
+
+
+def test_serve_announces_the_address_it_binds(db, capsys, monkeypatch):
+    bound = []
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    monkeypatch.setattr("accord.core.server.run_server", lambda host, port, workers: bound.append((host, port)))
+    code, _, err = run(capsys, "serve", "--host", "127.0.0.2", "--port", "8443", "--workers", "1")
+    assert code == 0
+    assert bound == [("127.0.0.2", 8443)]
+    assert "Accord is serving on http://127.0.0.2:8443/ " in err
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "url"),
+    [
+        ("127.0.0.1", 8001, "http://127.0.0.1:8001/"),
+        ("0.0.0.0", 80, "http://127.0.0.1:80/"),  # noqa: S104 - a wildcard bind is reached on loopback
+        ("::", 8000, "http://127.0.0.1:8000/"),
+        ("::1", 9000, "http://[::1]:9000/"),
+        ("accord.example.org", 8080, "http://accord.example.org:8080/"),
+    ],
+)
+def test_the_site_address_is_one_a_browser_can_open(host, port, url):
+    from accord.core.server import site_url
+
+    assert site_url(host, port) == url
+
+
 def test_django_management_commands_run_under_accord(db, capsys):
     assert run(capsys, "check")[0] == 0
