@@ -116,8 +116,9 @@ def risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any]
     if f.q:
         text = f.q.strip()
         q = Q(title__icontains=text) | Q(description__icontains=text)
-        if text.upper().startswith("R-") and text[2:].isdigit():
-            q |= Q(number=int(text[2:]))
+        number = parse_risk_reference(text)
+        if number is not None:
+            q |= Q(number=number)
         qs = qs.filter(q)
     if f.category:
         qs = qs.filter(category__key=f.category)
@@ -143,9 +144,30 @@ def risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any]
     return qs.order_by(order, "number") if order not in ("number", "-number") else qs.order_by(order)
 
 
-def access_risk(org: Organization, risk_id: int) -> Risk:
-    """One risk of `org` with its flags, or 404."""
-    risk = annotated_risks(org).filter(pk=risk_id).first()
+_MAX_NUMBER = 2**31 - 1  # Risk.number is a PositiveIntegerField
+_MAX_ID = 2**63 - 1  # a BigAutoField
+
+
+def parse_risk_reference(text: str) -> int | None:
+    """The number of a risk reference, `R-001` or `r-1` (any case, leading zeros optional), or None
+    when `text` is not one."""
+    text = text.strip()
+    if text[:2].upper() != "R-" or not text[2:].isascii() or not text[2:].isdigit():
+        return None
+    number = int(text[2:])
+    return number if 0 < number <= _MAX_NUMBER else None
+
+
+def access_risk(org: Organization, key: int | str) -> Risk:
+    """One risk of `org` with its flags, named by its id (45, "45") or its reference ("R-001", "r-1"),
+    or 404: a key that is neither, or names no risk of `org`, is missing, whoever asks."""
+    if isinstance(key, int) or (key.isascii() and key.isdigit()):
+        risk_id = int(key)
+        lookup = Q(pk=risk_id) if 0 < risk_id <= _MAX_ID else None
+    else:
+        number = parse_risk_reference(key)
+        lookup = Q(number=number) if number is not None else None
+    risk = annotated_risks(org).filter(lookup).first() if lookup is not None else None
     if risk is None:
         raise Http404("No such risk.")
     return risk

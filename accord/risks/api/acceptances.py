@@ -11,7 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from accord.core.apikit import ERRORS, org_access
 from accord.core.models import Organization
 from accord.risks import selectors, services
-from accord.risks.api.schemas import BodyIn, SignatureOut
+from accord.risks.api.schemas import BodyIn, RiskKey, SignatureOut
 from accord.risks.choices import Signatory
 from accord.risks.models import Risk, RiskAcceptance
 
@@ -71,7 +71,7 @@ def _acceptances(org: Organization, risk: Risk) -> QuerySet[RiskAcceptance]:
 @router.get("/{org}/risks/{risk_id}/acceptances/", response={200: list[AcceptanceOut], **ERRORS},
             summary="A risk's acceptances")
 @paginate(LimitOffsetPagination)
-def list_acceptances(request: HttpRequest, org: str, risk_id: int) -> QuerySet[RiskAcceptance]:
+def list_acceptances(request: HttpRequest, org: str, risk_id: RiskKey) -> QuerySet[RiskAcceptance]:
     """Newest first; `status` is `expired` once an acceptance in force is past its date."""
     m = org_access(request, org, "acceptance.view")
     return _acceptances(m.organization, selectors.access_risk(m.organization, risk_id))
@@ -79,7 +79,7 @@ def list_acceptances(request: HttpRequest, org: str, risk_id: int) -> QuerySet[R
 
 @router.post("/{org}/risks/{risk_id}/acceptances/", response={201: AcceptanceOut, **ERRORS},
              summary="Request the acceptance of a risk")
-def request_acceptance(request: HttpRequest, org: str, risk_id: int, payload: AcceptanceIn) -> Status[Any]:
+def request_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, payload: AcceptanceIn) -> Status[Any]:
     """The required signatures are fixed now: the owner alone within tolerance; above it, the CISO and
     the person the CISO reports to (or the hybrid CIO-CISO and the board representative)."""
     m = org_access(request, org, "acceptance.request")
@@ -90,7 +90,7 @@ def request_acceptance(request: HttpRequest, org: str, risk_id: int, payload: Ac
     return Status(201, _acceptances(m.organization, risk).get(pk=acceptance.pk))
 
 
-def _acceptance_action(request: HttpRequest, org: str, risk_id: int, acceptance_id: int, action: str) -> Any:
+def _acceptance_action(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int, action: str) -> Any:
     m = org_access(request, org, action)
     risk = selectors.access_risk(m.organization, risk_id)
     acceptance = selectors.access_acceptance(m.organization, risk, acceptance_id)
@@ -103,13 +103,13 @@ def _acceptance_action(request: HttpRequest, org: str, risk_id: int, acceptance_
 
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/sign/", response={200: AcceptanceOut, **ERRORS},
              summary="Sign a risk acceptance")
-def sign_acceptance(request: HttpRequest, org: str, risk_id: int, acceptance_id: int) -> Any:
+def sign_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int) -> Any:
     """Sign in the slot the caller holds (CISO, CIO, board representative or risk owner)."""
     return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.sign")
 
 
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/withdraw/",
              response={200: AcceptanceOut, **ERRORS}, summary="Withdraw a risk acceptance")
-def withdraw_acceptance(request: HttpRequest, org: str, risk_id: int, acceptance_id: int) -> Any:
+def withdraw_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int) -> Any:
     """A pending or in-force acceptance stops counting; the risk is judged against the appetite again."""
     return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.request")

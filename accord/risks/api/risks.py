@@ -18,7 +18,7 @@ from accord.core.apikit import ERRORS, ErrorOut, FieldError, org_access
 from accord.core.fieldschemas import input_data, input_fields, output_fields
 from accord.core.models import Organization
 from accord.risks import io, quantified, selectors, services
-from accord.risks.api.schemas import BodyIn, TextIn
+from accord.risks.api.schemas import BodyIn, RiskKey, TextIn
 from accord.risks.choices import Level, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk
@@ -151,7 +151,7 @@ def import_risks(request: HttpRequest, org: str, file: File[UploadedFile | None]
 
 
 @router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **ERRORS}, summary="One risk")
-def get_risk(request: HttpRequest, org: str, risk_id: int) -> Risk:
+def get_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Risk:
     """The risk, and `money`: its figures from the organisation's simulated portfolio."""
     m = org_access(request, org, "risk.view")
     risk = selectors.access_risk(m.organization, risk_id)
@@ -170,7 +170,7 @@ def _money_out(org: Organization, money: quantified.RiskMoney | None) -> dict[st
 
 
 @router.patch("/{org}/risks/{risk_id}/", response={200: RiskOut, **ERRORS}, summary="Change some of a risk's fields")
-def patch_risk(request: HttpRequest, org: str, risk_id: int, payload: RiskPatch) -> Risk:
+def patch_risk(request: HttpRequest, org: str, risk_id: RiskKey, payload: RiskPatch) -> Risk:
     m = org_access(request, org, "risk.change")
     risk = selectors.access_risk(m.organization, risk_id)
     services.do_update_risk(m.user, m.organization, risk, input_data(payload))
@@ -178,7 +178,7 @@ def patch_risk(request: HttpRequest, org: str, risk_id: int, payload: RiskPatch)
 
 
 @router.delete("/{org}/risks/{risk_id}/", response={204: None, **ERRORS}, summary="Delete a risk")
-def delete_risk(request: HttpRequest, org: str, risk_id: int) -> Status[None]:
+def delete_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Status[None]:
     m = org_access(request, org, "risk.delete")
     services.do_delete_risk(m.user, m.organization, selectors.access_risk(m.organization, risk_id))
     return Status(204, None)

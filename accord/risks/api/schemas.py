@@ -1,13 +1,18 @@
 """Schemas more than one part of the risk API uses: the two bases of its input (texts PostgreSQL
-can store; request bodies that refuse unknown fields) and a signature of an appetite or acceptance."""
+can store; request bodies that refuse unknown fields), a signature of an appetite or acceptance, and
+the risk named in a path."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import ConfigDict, field_validator
 
 from accord.risks.choices import Signatory
+
+#: The `{risk_id}` of a path: a risk's id or its reference; `selectors.access_risk` reads either.
+RiskKey = Annotated[str, Path(description="The risk's id (`45`) or its reference (`R-001`; any case, "
+                                          "leading zeros optional)", examples=["R-001", "45"])]
 
 
 class TextIn(Schema):

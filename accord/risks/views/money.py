@@ -165,7 +165,7 @@ def risk_lec_spec(org: Organization, risk: Risk, money: quantified.RiskMoney | N
 
 @org_view("risk.view")
 @require_GET
-def risk_lec_svg(request: OrgRequest, risk_id: int) -> HttpResponse:
+def risk_lec_svg(request: OrgRequest, risk_id: str) -> HttpResponse:
     org = request.org
     risk = selectors.access_risk(org, risk_id)
     money = quantified.risk_money(org, only={risk.pk}).get(risk.pk) if risk.has_money_estimate else None

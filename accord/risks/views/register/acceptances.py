@@ -19,7 +19,7 @@ from accord.risks.views.register.detail import detail_context
 
 @org_view("acceptance.request")
 @require_POST
-def acceptance_request(request: OrgRequest, risk_id: int) -> HttpResponse:
+def acceptance_request(request: OrgRequest, risk_id: str) -> HttpResponse:
     org = request.org
     risk = selectors.access_risk(org, risk_id)
     form = AcceptanceRequestForm(request.POST)
@@ -38,7 +38,7 @@ def acceptance_request(request: OrgRequest, risk_id: int) -> HttpResponse:
     return render_page(request, "risks/detail.html", "risks/_acceptances.html", context)
 
 
-def _acceptance_action(request: OrgRequest, risk_id: int, acceptance_id: int, *, sign: bool) -> HttpResponse:
+def _acceptance_action(request: OrgRequest, risk_id: str, acceptance_id: int, *, sign: bool) -> HttpResponse:
     org = request.org
     risk = selectors.access_risk(org, risk_id)
     acceptance = selectors.access_acceptance(org, risk, acceptance_id)
@@ -62,11 +62,11 @@ def _acceptance_action(request: OrgRequest, risk_id: int, acceptance_id: int, *,
 
 @org_view("acceptance.sign")
 @require_POST
-def acceptance_sign(request: OrgRequest, risk_id: int, acceptance_id: int) -> HttpResponse:
+def acceptance_sign(request: OrgRequest, risk_id: str, acceptance_id: int) -> HttpResponse:
     return _acceptance_action(request, risk_id, acceptance_id, sign=True)
 
 
 @org_view("acceptance.request")
 @require_POST
-def acceptance_withdraw(request: OrgRequest, risk_id: int, acceptance_id: int) -> HttpResponse:
+def acceptance_withdraw(request: OrgRequest, risk_id: str, acceptance_id: int) -> HttpResponse:
     return _acceptance_action(request, risk_id, acceptance_id, sign=False)

@@ -66,7 +66,7 @@ def detail_context(request: OrgRequest, risk: Risk, *,
 
 @org_view("risk.view")
 @require_GET
-def risk_detail(request: OrgRequest, risk_id: int) -> HttpResponse:
+def risk_detail(request: OrgRequest, risk_id: str) -> HttpResponse:
     risk = selectors.access_risk(request.org, risk_id)
     return render(request, "risks/detail.html", detail_context(request, risk))
 
@@ -79,7 +79,7 @@ def section_name(section: str) -> str:
 
 @org_view("risk.view")
 @require_GET
-def risk_section(request: OrgRequest, risk_id: int, section: str) -> HttpResponse:
+def risk_section(request: OrgRequest, risk_id: str, section: str) -> HttpResponse:
     """One section of the risk page as shown (what an inline edit's Cancel swaps back)."""
     org = request.org
     risk = selectors.access_risk(org, risk_id)

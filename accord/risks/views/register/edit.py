@@ -55,7 +55,7 @@ def risk_create(request: OrgRequest) -> HttpResponse:
 
 @org_view("risk.change")
 @require_http_methods(["GET", "POST"])
-def risk_edit(request: OrgRequest, risk_id: int) -> HttpResponse:
+def risk_edit(request: OrgRequest, risk_id: str) -> HttpResponse:
     org = request.org
     risk = selectors.access_risk(org, risk_id)
     form = RiskForm(request.POST or None, choices=_choices(org), initial=risk_initial(risk), currency=org.currency)
@@ -72,7 +72,7 @@ def risk_edit(request: OrgRequest, risk_id: int) -> HttpResponse:
 
 @org_view("risk.delete")
 @require_POST
-def risk_delete(request: OrgRequest, risk_id: int) -> HttpResponse:
+def risk_delete(request: OrgRequest, risk_id: str) -> HttpResponse:
     org = request.org
     risk = selectors.access_risk(org, risk_id)
     services.do_delete_risk(actor(request), org, risk)
@@ -82,7 +82,7 @@ def risk_delete(request: OrgRequest, risk_id: int) -> HttpResponse:
 
 @org_view("risk.change")
 @require_http_methods(["GET", "POST"])
-def risk_section_edit(request: OrgRequest, risk_id: int, section: str) -> HttpResponse:
+def risk_section_edit(request: OrgRequest, risk_id: str, section: str) -> HttpResponse:
     """Edit one section in place: the form replaces the section, saving swaps the section back."""
     org = request.org
     risk = selectors.access_risk(org, risk_id)
