@@ -144,6 +144,7 @@ SESSION_COOKIE_AGE = env_int("ACCORD_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "accord.errors.csrf_failure"  # the 403 page in the site's layout, saying what to do
 
 # --- HTTPS and security headers ---------------------------------------------------------------------
 HTTPS = env_bool("ACCORD_HTTPS", default=not DEBUG)

@@ -14,3 +14,9 @@ urlpatterns = [
     path("o/<str:org>/", include("accord.core.urls")),
     path("o/<str:org>/risks/", include("accord.risks.urls")),
 ]
+
+# Error pages in the site's layout (and the API's error shape under /api/): accord/errors.py.
+handler400 = "accord.errors.bad_request"
+handler403 = "accord.errors.permission_denied"
+handler404 = "accord.errors.page_not_found"
+handler500 = "accord.errors.server_error"

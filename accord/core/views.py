@@ -30,7 +30,7 @@ from accord.core.forms import (
     TokenCreateForm,
     TwoFactorPolicyForm,
 )
-from accord.core.permissions import allows
+from accord.core.permissions import allows, require
 from accord.core.web import OrgRequest, apply_errors, is_htmx, org_view, site_url
 
 AUDIT_PAGE_SIZE = 50
@@ -105,8 +105,7 @@ def members(request: OrgRequest) -> HttpResponse:
     org = request.org
     form = MemberAddForm(request.POST or None)
     if request.method == "POST":
-        if not allows(request.membership.role, "member.manage"):
-            return HttpResponse(status=403)
+        require(request.membership.role, "member.manage")
         if form.is_valid():
             user = selectors.user_by_email(form.cleaned_data["email"])
             if user is None:
@@ -236,8 +235,7 @@ def governance(request: OrgRequest) -> HttpResponse:
     org = request.org
     if request.method != "POST":
         return _governance_page(request)
-    if not allows(request.membership.role, "governance.change"):
-        return HttpResponse(status=403)
+    require(request.membership.role, "governance.change")
     form = GovernanceForm(request.POST)
     if form.is_valid():
         try:

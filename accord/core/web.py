@@ -68,10 +68,10 @@ def org_view(action: str) -> Callable[[View], View]:
             membership = access_membership(request.user, org)  # type: ignore[arg-type]
             if (refused := two_factor_redirect(request, membership.organization)) is not None:
                 return refused
-            require(membership.role, action)
             req = cast(OrgRequest, request)
-            req.membership = membership
+            req.membership = membership  # before the check: a 403 page names the organisation it is in
             req.org = membership.organization
+            require(membership.role, action)
             if request.session.get("last_org") != org:
                 request.session["last_org"] = org
             return view(req, *args, **kwargs)
