@@ -1,8 +1,9 @@
 """The risk charts as SVG, drawn server-side: shown in the page, downloaded, put into reports.
 
 * the heat map (a grid of likelihood × impact cells);
-* the loss exceedance curve (LEC): the probability that a year's loss exceeds an amount, on a
-  logarithmic money axis, inherent and residual, with the appetite's money tolerance points.
+* the loss exceedance curve (LEC): the probability that a year's loss exceeds an amount, inherent and
+  residual, with the appetite's money tolerance points; both axes are logarithmic, so that the tail
+  (a tolerance point at 2 %, 0.2 % or less) stands as far from the zero line as 20 % does from 100 %.
 
 Plain string building with XML escaping (no charting dependency for rectangles and two polylines).
 Colours are SVG presentation attributes, which a strict CSP allows; every fill/text pair has a
@@ -274,6 +275,22 @@ def _decades(spec: LecSpec) -> tuple[int, int]:
     return low, max(high, low + 1)
 
 
+#: The probability axis goes down to a power of ten at or below the smallest probability drawn, at least
+#: 1 % (two decades) and at most 0.000001 % (the tail of a curve is as fine as 1 / simulated years).
+LEC_MIN_DECADES, LEC_MAX_DECADES = 2, 8
+
+
+def _probability_decades(spec: LecSpec) -> int:
+    """How many decades below 100 % the probability axis spans: enough for the smallest positive
+    probability of a curve and for every tolerance point (its limit and its simulated value)."""
+    probabilities = [p for s in spec.series for x, p in s.points if x > 0 and p > 0]
+    probabilities += [q for m in spec.markers for q in (m.max_probability, m.probability) if q > 0]
+    if not probabilities:
+        return LEC_MIN_DECADES + 1
+    decades = math.ceil(-math.log10(min(min(probabilities), 1.0)) - 1e-9)
+    return min(max(decades, LEC_MIN_DECADES), LEC_MAX_DECADES)
+
+
 def _x_ticks(low: int, high: int) -> list[tuple[float, bool]]:
     """(loss, labelled) for the money axis: every decade (every other one past eight decades), and 2× and 5×
     when the axis spans two decades or fewer."""
@@ -298,13 +315,17 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
     plot_h = LEC_H - LEC_TOP - LEC_BOTTOM - LEC_LEGEND
     height = LEC_H + head
     low, high = _decades(spec)
+    p_decades = _probability_decades(spec)
     bottom = top + plot_h
 
     def x_of(loss: float) -> float:
         return LEC_LEFT + plot_w * (math.log10(loss) - low) / (high - low)
 
     def y_of(p: float) -> float:
-        return top + plot_h * (1.0 - min(max(p, 0.0), 1.0))
+        # log10(p) from 0 (100 %, the top) to -p_decades (the bottom edge); below it (and 0), the edge.
+        if p <= 10.0 ** -p_decades:
+            return float(bottom)
+        return top + plot_h * min(-math.log10(min(p, 1.0)), p_decades) / p_decades
 
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LEC_W} {height}" width="{LEC_W}" '
@@ -316,12 +337,18 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
         for k, line in enumerate(lines):
             out.append(f'<text x="8" y="{38 + 16 * k}" font-size="12" fill="{MUTED}">{_t(line)}</text>')
 
-    # Grid and axes: probability 0-100 % up the side, loss on a log scale along the bottom.
-    for pct in range(0, 101, 20):
-        y = y_of(pct / 100)
+    # Grid and axes, both logarithmic: probability up the side (a line and a label per decade, ticks
+    # at 2× and 5×), loss along the bottom.
+    for k in range(p_decades + 1):
+        y = y_of(10.0 ** -k)
         out.append(f'<line x1="{LEC_LEFT}" y1="{y:.1f}" x2="{LEC_LEFT + plot_w}" y2="{y:.1f}" stroke="{GRID}" '
                    f'stroke-width="1"/><text x="{LEC_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-                   f'fill="{INK}">{pct} %</text>')
+                   f'fill="{INK}">{_t(format_probability(10.0 ** -k))}</text>')
+        if k < p_decades:
+            for factor in (2, 5):
+                y = y_of(factor * 10.0 ** -(k + 1))
+                out.append(f'<line x1="{LEC_LEFT - 3}" y1="{y:.1f}" x2="{LEC_LEFT}" y2="{y:.1f}" stroke="{MUTED}" '
+                           'stroke-width="1"/>')
     for loss, labelled in _x_ticks(low, high):
         x = x_of(loss)
         major = abs(math.log10(loss) - round(math.log10(loss))) < 1e-9
@@ -333,17 +360,20 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
             out.append(f'<text x="{x:.1f}" y="{bottom + 19}" text-anchor="middle" font-size="12" fill="{INK}">'
                        f"{_t(compact_amount(loss))}</text>")
     out.append(f'<rect x="{LEC_LEFT}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="{MUTED}" '
-               'stroke-width="1"/>')
+               'stroke-width="1" class="lec-plot"/>')
     out.append(f'<text x="{LEC_LEFT + plot_w / 2}" y="{bottom + 40}" text-anchor="middle" font-size="13" '
-               f'font-weight="600" fill="{INK}">Annual loss ({_t(spec.currency)}, logarithmic scale)</text>')
+               f'font-weight="600" fill="{INK}">Annual loss ({_t(spec.currency)}, log scale)</text>')
     mid = top + plot_h / 2
     out.append(f'<text x="16" y="{mid}" transform="rotate(-90 16 {mid})" text-anchor="middle" font-size="13" '
-               f'font-weight="600" fill="{INK}">Probability of a bigger loss in a year</text>')
+               f'font-weight="600" fill="{INK}">Probability of a bigger loss in a year (log scale)</text>')
 
-    # The curves.
+    # The curves; past its last simulated loss a curve drops to the bottom edge (a probability too small
+    # for the simulated years to see), once, rather than running along it.
     drawn = [s for s in spec.series if s.points]
     for series, (colour, dash) in zip(drawn, SERIES_STYLES, strict=False):
-        path = " ".join(f"{x_of(x):.1f},{y_of(p):.1f}" for x, p in series.points if x > 0)
+        shown = [(x, p) for x, p in series.points if x > 0]
+        edge = next((i for i, (_, p) in enumerate(shown) if y_of(p) >= bottom), len(shown) - 1)
+        path = " ".join(f"{x_of(x):.1f},{y_of(p):.1f}" for x, p in shown[:edge + 1])
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dashing} '
                    f'stroke-linejoin="round"><title>{_t(series.label)}</title></polyline>')
@@ -360,11 +390,12 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
                  f"{format_probability(m.max_probability)}; simulated {format_probability(m.probability)}, "
                  f"{verdict} tolerance")
         anchor, dx = ("end", -10) if x > LEC_LEFT + plot_w * 0.8 else ("start", 10)
-        out.append(f"<g><title>{_t(label)}</title>"
+        label_y = y - 8 if y - 8 >= top + 12 else y + 20  # under the diamond at the top edge
+        out.append(f'<g class="lec-tolerance"><title>{_t(label)}</title>'
                    f'<path d="M{x:.1f},{y - 7:.1f} L{x + 7:.1f},{y:.1f} L{x:.1f},{y + 7:.1f} L{x - 7:.1f},{y:.1f} Z" '
                    f'fill="#ffffff" stroke="{ink}" stroke-width="2.5"/>'
                    # A white outline under the letters keeps the label readable where it crosses a curve.
-                   f'<text x="{x + dx:.1f}" y="{y - 8:.1f}" text-anchor="{anchor}" font-size="12" font-weight="600" '
+                   f'<text x="{x + dx:.1f}" y="{label_y:.1f}" text-anchor="{anchor}" font-size="12" font-weight="600" '
                    f'fill="{ink}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{"✓" if m.ok else "✗"} '
                    f"{_t(compact_amount(m.loss))}: at most {_t(format_probability(m.max_probability))}</text></g>")
 
