@@ -36,6 +36,7 @@ from django.db.models import Q
 
 from accord.core.models import AuditChain, Organization
 from accord.quant import Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
+from accord.risks.charts import format_probability
 from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
 from accord.risks.selectors import appetite_in_force
@@ -339,6 +340,21 @@ def empty_result(org: Organization) -> dict[str, Any]:
 
 # --- figures per risk -------------------------------------------------------------------------------------
 
+#: The explanation in general, beside a table whose cells carry `p90_note` (a tooltip) each.
+P90_ZERO = ("A P90 of 0 beside a positive ALE: a rare risk, with a loss in at most one year in ten, so its "
+            "1-in-10 bad year has none; the ALE spreads the rarer losses over every year.")
+
+
+def p90_note(ale: float, p90: float, prob_any_loss: float) -> str:
+    """Why a P90 of 0 sits beside a positive ALE, in one line; "" when it does not. A loss that comes in
+    at most one year in ten leaves the 90th-percentile year without loss, while the mean (ALE) spreads
+    the rarer losses over every year: both figures are right, and the P90 alone reads as "no risk"."""
+    if p90 > 0 or ale <= 0:
+        return ""
+    return (f"P90 is 0 because a loss comes in only {format_probability(prob_any_loss)} of simulated years (at "
+            "most one in ten), so a 1-in-10 bad year has no loss; the ALE spreads the rarer losses over every year.")
+
+
 @dataclass(frozen=True)
 class LossFigures:
     """One risk's (or the portfolio's) simulated annual loss, in the organisation's currency."""
@@ -351,6 +367,10 @@ class LossFigures:
     p99: float
     prob_any_loss: float
     lec: tuple[tuple[float, float], ...]
+
+    @property
+    def p90_note(self) -> str:
+        return p90_note(self.ale, self.p90, self.prob_any_loss)
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> LossFigures:
@@ -383,6 +403,15 @@ class RiskMoney:
     @property
     def p90(self) -> float:
         return self.residual.p90
+
+    @property
+    def p90_note(self) -> str:
+        return self.residual.p90_note
+
+    @property
+    def figures(self) -> tuple[LossFigures, LossFigures]:
+        """Inherent, then residual: the columns of the risk page's money table."""
+        return self.inherent, self.residual
 
 
 def money_by_risk(result: Mapping[str, Any], names: Mapping[str, str] | None = None, *,

@@ -16,7 +16,7 @@ class LossStatsOut(Schema):
     ale: float = Field(description="Mean annual loss")
     ale_standard_error: float
     p50: float
-    p90: float
+    p90: float = Field(description=f"Annual loss exceeded one year in ten. {quantified.P90_ZERO}")
     p95: float
     p99: float
     var_99: float = Field(description="99% value-at-risk of the annual loss (= p99)")

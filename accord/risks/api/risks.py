@@ -47,7 +47,7 @@ class RiskCreate(RiskPatch):
 class FiguresOut(Schema):
     ale: float = Field(description="Mean annual loss")
     ale_standard_error: float = Field(description="Monte Carlo standard error of the ALE")
-    p90: float = Field(description="Annual loss exceeded one year in ten")
+    p90: float = Field(description=f"Annual loss exceeded one year in ten. {quantified.P90_ZERO}")
     p99: float = Field(description="Annual loss exceeded one year in a hundred")
     prob_any_loss: float = Field(description="Probability of a loss in a year")
 

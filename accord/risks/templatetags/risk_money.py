@@ -1,6 +1,6 @@
 """Money and probabilities in templates, as the charts write them: `{{ amount|money:org.currency }}`
-("1.25 M EUR"), `{{ probability|percent }}` ("2.5 %"), and an Open FAIR breakdown as readable rows
-(`{% for label, value in risk.fair|fair_rows:org.currency %}`)."""
+("1.25 M EUR"), `{{ probability|percent }}` ("2.5 %"), why a P90 is 0 (`{{ figures|p90_note }}`), and
+an Open FAIR breakdown as readable rows (`{% for label, value in risk.fair|fair_rows:org.currency %}`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 
+from accord.risks import quantified
 from accord.risks.charts import compact_amount, format_money, format_probability
 
 register = template.Library()
@@ -28,6 +29,33 @@ def amount(value: float | None) -> str:
 @register.filter
 def percent(probability: float | None) -> str:
     return "" if probability is None else format_probability(float(probability))
+
+
+@register.filter
+def p90_note(figures: Any) -> str:
+    """`quantified.p90_note` of a year's loss figures: a `LossFigures`, a `RiskMoney` (its residual) or
+    the engine's statistics as a mapping (the Money page)."""
+    if figures is None:
+        return ""
+    if isinstance(figures, Mapping):
+        return quantified.p90_note(figures["ale"], figures["p90"], figures["prob_any_loss"])
+    return str(figures.p90_note)
+
+
+@register.simple_tag
+def p90_zero_explained() -> str:
+    return quantified.P90_ZERO
+
+
+@register.filter
+def any_p90_note(rows: Any) -> bool:
+    """True when a row of a table needs `p90_note`: rows of risks (with `money`), of (money, title) pairs
+    or of figures."""
+    for row in rows or ():
+        figures = row[0] if isinstance(row, tuple) else getattr(row, "money", row)
+        if p90_note(figures):
+            return True
+    return False
 
 
 _FAIR_LABELS = (
