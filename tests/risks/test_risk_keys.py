@@ -1,23 +1,16 @@
 """A risk is named by its id or its reference (R-001) on every front: the web, the API and the selector
-they share. A reference is an organisation's own: B's R-001 is never reached from A."""
+they share. A reference is an organisation's own: B's R-001 is never reached from A (every route that
+names a risk, by reference: test_risk_keys_isolation.py)."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import pytest
 from django.http import Http404
 
 from accord.api import api
-from accord.core.choices import Role
 from accord.risks import selectors, services
 from accord.risks.models import Risk
 from tests.conftest import signed_in
-from tests.factories import make_member
-from tests.route_suite import call, seed, ui_url_names
-from tests.routes import ROUTES, Route
-
-CANARY = "CANARYB"
 
 
 def _risk(org, persona, title):
@@ -124,53 +117,3 @@ def test_the_openapi_document_says_a_risk_path_takes_an_id_or_a_reference():
             (param,) = [p for p in operation["parameters"] if p["name"] == "risk_id"]
             assert param["schema"]["type"] == "string", path
             assert "reference" in param["description"] and "id" in param["description"], path
-
-
-# --- tenant isolation over every route that names a risk -----------------------------------------------
-
-def _by_reference(route: Route) -> Route:
-    def kwargs(seed_data, persona):
-        named = route.kwargs(seed_data, persona)
-        return {**named, "risk_id": seed_data["risk"].ref} if "risk_id" in named else named
-
-    return dataclasses.replace(route, kwargs=kwargs)
-
-
-def _names_a_risk(route: Route) -> bool:
-    if route.is_api:
-        return "{risk_id}" in route.key
-    return any(name == route.key and "risk_id>" in text for name, text in ui_url_names())
-
-
-RISK_ROUTES = [_by_reference(r) for r in ROUTES if _names_a_risk(r)]
-
-
-@pytest.fixture
-def world(org_a, org_b, outsider):
-    a_admin = make_member(org_a, Role.ADMIN, email="a-admin@a.test")
-    return {"a_admin": a_admin, "seed_a": seed(org_a), "seed_b": seed(org_b), "org_b": org_b}
-
-
-def test_the_reference_routes_cover_every_route_that_names_a_risk():
-    named = {r.key for r in RISK_ROUTES}
-    assert {"risks:detail", "risks:acceptance_sign", "GET /api/v1/orgs/{org}/risks/{risk_id}/",
-            "POST /api/v1/orgs/{org}/risks/{risk_id}/acceptances/{acceptance_id}/withdraw/"} <= named
-
-
-@pytest.mark.parametrize("route", RISK_ROUTES, ids=str)
-def test_bs_risk_by_reference_is_404_to_a_member_of_a(world, route):
-    response = call(route, world["a_admin"], world["org_b"].slug, world["seed_b"])
-    assert response.status_code == 404
-    assert CANARY not in response.content.decode()
-
-
-@pytest.mark.parametrize("route", [r for r in RISK_ROUTES if r.method == "GET"], ids=str)
-def test_a_reference_under_as_own_path_reads_as_own_risk_only(world, route):
-    a = world["a_admin"]
-    assert world["seed_a"]["risk"].ref == world["seed_b"]["risk"].ref == "R-001"
-    response = call(route, a, a.org.slug, world["seed_b"])  # B's reference, under A's path
-    if response.status_code == 302:  # a section outside htmx: to the section on A's own risk page
-        assert response.url.startswith(f"/o/{a.org.slug}/risks/register/{world['seed_a']['risk'].pk}/")
-    else:
-        assert response.status_code == 200
-    assert CANARY not in response.content.decode()
