@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from accord.core.choices import Role
 from accord.core.models import Organization
 from tests.factories import Persona, make_member, make_org
-from tests.route_suite import World, build_world, fresh
+from tests.route_suite import World, build_world, fresh, seeded_once
 
 
 @pytest.fixture
@@ -87,10 +86,8 @@ def _cheap_argon2(settings):
 def route_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """The generic suites' world (tests/route_suite.py), seeded once per test module inside a transaction
     that is rolled back at the end of the module; each test runs in a savepoint of its own within it."""
-    cheap = override_settings(PASSWORD_HASHERS=["tests.hashers.TestArgon2PasswordHasher"])
-    with django_db_blocker.unblock(), cheap, transaction.atomic():
+    with seeded_once(django_db_blocker):
         yield build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

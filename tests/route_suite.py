@@ -19,6 +19,7 @@ and DELETE too, which is what it does.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import importlib
@@ -33,7 +34,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpResponseBase
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
@@ -244,6 +245,45 @@ def build_world() -> World:
 def fresh(world: World) -> World:
     """A copy whose model instances no test has changed in memory (the database is rolled back per test)."""
     return copy.deepcopy(world)
+
+
+@contextlib.contextmanager
+def seeded_once(django_db_blocker: Any) -> Iterator[None]:
+    """For a module-scoped fixture: database access inside a transaction rolled back when the module ends
+    (each test, with the `db` fixture, runs in a savepoint of its own inside it), cheap password hashing."""
+    cheap = override_settings(PASSWORD_HASHERS=["tests.hashers.TestArgon2PasswordHasher"])
+    with django_db_blocker.unblock(), cheap, transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@dataclass
+class Side:
+    """One organisation of the query-count world: a signed-in persona per role, its seed, grown."""
+
+    personas: dict[str, SuitePersona]
+    seed: Seed
+
+
+@dataclass
+class QueryWorld:
+    """Two organisations seeded alike whose lists then grew by `small` and by `large` rows of each kind."""
+
+    small: Side
+    large: Side
+
+
+def _side(slug: str, rows: int) -> Side:
+    org = make_org(slug, name=f"Query {slug}")
+    personas = {role: _signed_in(make_member(org, role, email=f"{role}@{slug}.test")) for role in Role}
+    data = seed(org, personas[Role.ADMIN])
+    for grow in GROWERS:
+        grow(data, rows)
+    return Side(personas, data)
+
+
+def build_query_world(small: int, large: int) -> QueryWorld:
+    return QueryWorld(_side("q-small", small), _side("q-large", large))
 
 
 # --- calling a route ------------------------------------------------------------------------------------
