@@ -1,6 +1,7 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from accord.cli import main
@@ -58,9 +59,9 @@ def test_a_write_that_changes_nothing_records_nothing(org_a, admin):
 
 def test_a_failed_write_records_nothing(org_a, admin):
     before = _events(org_a).count()
-    with pytest.raises(Exception, match="last admin"):
+    with pytest.raises(ValidationError, match="last admin"):
         services.do_remove_member(admin.user, org_a, admin.membership)
-    with pytest.raises(Exception, match="not one of"):
+    with pytest.raises(ValidationError, match="not one of"):
         services.do_update_governance(admin.user, org_a, dpo_model="nobody")
     assert _events(org_a).count() == before
 

@@ -174,7 +174,7 @@ def test_passwords_are_stored_as_argon2_hashes(db):
     ],
 )
 def test_creating_a_user_rejects_weak_passwords(db, password, reason):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match=reason) as caught:
         services.do_create_user("rosalind.franklin@example.test", password=password, full_name="Rosalind Franklin")
     assert reason in " ".join(caught.value.message_dict["password"])
     assert not User.objects.filter(email="rosalind.franklin@example.test").exists()

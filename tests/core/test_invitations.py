@@ -92,13 +92,13 @@ def test_an_admin_invites_an_address_and_the_email_carries_a_single_use_link(org
 
 
 def test_no_email_leaves_when_the_invitation_is_refused(org_a, admin, cio, mail):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"cio@a\.test is already a member of Alpha Clinic"):
         mail(services.do_invite_member, admin.user, org_a, "cio@a.test", "viewer", site_url="http://testserver")
     assert mail.outbox == []
 
 
 def test_inviting_an_existing_member_is_refused_naming_the_address(org_a, admin, cio, mail):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="already a member") as caught:
         invite(mail, admin, "CIO@a.test")
     assert caught.value.message_dict["email"] == ["cio@a.test is already a member of Alpha Clinic."]
     assert not Invitation.objects.for_org(org_a).exists()
@@ -114,17 +114,18 @@ def test_an_address_has_one_open_invitation_at_a_time(org_a, admin, mail):
 
 
 @pytest.mark.parametrize(
-    ("email", "role", "flags", "field"),
+    ("email", "role", "flags", "field", "message"),
     [
-        ("not-an-address", "dpo", {}, "email"),
-        ("someone@example.test", "overlord", {}, "role"),
-        ("someone@example.test", "cio", {"board_representative": True}, "board_representative"),
+        ("not-an-address", "dpo", {}, "email", "'not-an-address' is not an e-mail address."),
+        ("someone@example.test", "overlord", {}, "role", "Value 'overlord' is not a valid choice."),
+        ("someone@example.test", "cio", {"board_representative": True}, "board_representative",
+         "Only an admin or a viewer (board) member can represent the CEO/board."),
     ],
 )
-def test_bad_invitations_are_refused_naming_the_field(org_a, admin, mail, email, role, flags, field):
-    with pytest.raises(ValidationError) as caught:
+def test_bad_invitations_are_refused_naming_the_field(org_a, admin, mail, email, role, flags, field, message):
+    with pytest.raises(ValidationError, match=re.escape(message)) as caught:
         invite(mail, admin, email, role, **flags)
-    assert field in caught.value.message_dict
+    assert caught.value.message_dict == {field: [message]}
     assert mail.outbox == []
     assert not Invitation.objects.for_org(org_a).exists()
 

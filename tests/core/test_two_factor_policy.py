@@ -74,7 +74,7 @@ def test_an_admin_with_a_second_factor_requires_it_and_the_trail_records_the_cha
 
 def test_an_admin_without_a_second_factor_cannot_require_it_because_they_would_lock_themselves_out(org_a, admin):
     before = len(_events(org_a))
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="requiring it now would lock you out of Alpha Clinic") as caught:
         services.do_set_two_factor_policy(admin.user, org_a, required=True)
     message = " ".join(caught.value.message_dict["two_factor_required"])
     assert "lock you out of Alpha Clinic" in message

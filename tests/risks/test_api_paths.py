@@ -31,7 +31,7 @@ def test_export_import_and_portfolio_answer_without_a_trailing_slash_as_document
 
 
 def test_the_paths_without_a_slash_keep_organisations_apart(client, org_b, outsider, ciso):
-    # The aliases are hidden from the OpenAPI document, so the generic suites do not enumerate them.
+    # Hidden from the OpenAPI document; the generic suites find them by asking each API URL for its methods.
     for path in ("/api/v1/orgs/org-b/risks/export?format=csv", "/api/v1/orgs/org-b/quant/portfolio"):
         assert client.get(path, **ciso.auth()).status_code == 404, path
     upload = SimpleUploadedFile("r.csv", b"title,category,likelihood,impact\nX,privacy,1,1\n", content_type="text/csv")

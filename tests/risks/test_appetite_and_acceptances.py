@@ -60,7 +60,7 @@ def test_a_hybrid_cio_ciso_signs_with_the_board_representative(org_a, admin, cio
     core_services.do_update_governance(None, org_a, ciso_model="hybrid", ciso_reports_to="ceo")
     _draft(org_a, cio.user)
     services.do_sign_appetite(cio.user, org_a)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"already signed Risk appetite v1 as CIO-CISO \(hybrid\)"):
         services.do_sign_appetite(ciso.user, org_a)  # the hybrid slot is filled already
     services.do_sign_appetite(admin.user, org_a)  # admin persona signs for the board
     assert selectors.appetite_in_force(org_a) is not None
@@ -109,7 +109,7 @@ def test_a_risk_within_tolerance_is_accepted_by_its_owner_alone(org_a, cio, ciso
     acceptance = services.do_request_acceptance(owner.user, org_a, risk, justification="Low value",
                                                 expires_on=org_today(org_a) + dt.timedelta(days=365))
     assert acceptance.required_signatories == ["owner"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="must be signed by the Risk owner; you are not one of them"):
         services.do_sign_acceptance(cio.user, org_a, acceptance)
     services.do_sign_acceptance(owner.user, org_a, acceptance)
     assert selectors.access_risk(org_a, risk.pk).accepted

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -210,7 +211,7 @@ def test_read_only_columns_are_ignored_and_the_formula_guard_is_removed():
     ],
 )
 def test_an_unreadable_file_is_refused_with_a_clear_message(content, name, message):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(message)) as exc:
         parse_upload(io.BytesIO(content), name)
     assert list(exc.value.message_dict) == ["file"]
     assert message in exc.value.message_dict["file"][0]
@@ -269,7 +270,7 @@ def test_an_import_with_several_bad_rows_names_every_row_and_field_and_writes_no
             "Money,financial,2,2,,500,100,someday\n"
             "Also good,privacy,1,1,,,,\n")
     events_before = AuditEvent.objects.for_org(org_a).count()
-    with pytest.raises(ImportRejected) as exc:
+    with pytest.raises(ImportRejected, match="row 3, likelihood: 6 is outside the matrix: use 1 to 5") as exc:
         services.do_import_risks(ciso.user, org_a, parse_upload(_csv(text), "r.csv"))
     assert {(row, field) for row, field, _ in exc.value.rows} == {
         (3, "likelihood"), (3, "impact"), (4, "title"), (4, "category"), (5, "owner"), (6, "loss_high"),
@@ -280,5 +281,5 @@ def test_an_import_with_several_bad_rows_names_every_row_and_field_and_writes_no
 
 def test_an_amount_too_large_for_the_column_is_a_bad_row(org_a):
     text = "title,category,likelihood,impact,loss_low,loss_high\nHuge,financial,1,1,1,1e20\n"
-    with pytest.raises(ImportRejected):
+    with pytest.raises(ImportRejected, match="row 2, loss_high: 1e20 is too large; the largest accepted is 99,999"):
         services.do_import_risks(None, org_a, parse_upload(_csv(text), "r.csv"))

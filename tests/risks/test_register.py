@@ -35,13 +35,14 @@ def test_risk_numbers_count_up_per_organisation(org_a, org_b, ciso, outsider):
 
 
 def test_every_bad_field_is_reported_at_once(org_a, ciso):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="'weather' is not a category of this organisation") as exc:
         services.do_create_risk(ciso.user, org_a, {
             "title": "", "category": "weather", "likelihood": 0, "impact": "big", "owner": "nobody@x.test",
             "next_review": "31/12/2026", "loss_low": "-5", "colour": "red"})
     assert set(exc.value.message_dict) == {"title", "category", "likelihood", "impact", "owner", "next_review",
                                            "loss_low", "colour"}
-    assert "1 to 5" in exc.value.message_dict["impact"][0] or "whole number" in exc.value.message_dict["impact"][0]
+    assert exc.value.message_dict["impact"] == ["'big' is not a whole number from 1 to 5."]
+    assert exc.value.message_dict["likelihood"] == ["0 is outside the matrix: use 1 to 5."]
     assert Risk.objects.for_org(org_a).count() == 0
 
 
@@ -98,7 +99,7 @@ def test_an_import_with_bad_rows_names_each_and_writes_nothing(org_a, ciso):
         (3, {"title": "", "category": "privacy", "likelihood": "2", "impact": "3"}),
         (4, {"title": "Bad scores", "category": "privacy", "likelihood": "9", "impact": "x"}),
     ]
-    with pytest.raises(ImportRejected) as exc:
+    with pytest.raises(ImportRejected, match="row 4, likelihood: 9 is outside the matrix: use 1 to 5") as exc:
         services.do_import_risks(ciso.user, org_a, rows)
     assert sorted((r, f) for r, f, _ in exc.value.rows) == [(3, "title"), (4, "impact"), (4, "likelihood")]
     assert Risk.objects.for_org(org_a).count() == 0
