@@ -34,15 +34,25 @@ SEEDERS: list[Callable[[Organization], Seed]] = [seed_risks]
 
 
 def grow_risks(seed: Seed, n: int) -> None:
-    """`n` more risks (with estimates and an acceptance each) and `n` edits of the seeded risk (its history)."""
-    org, owner = seed["org"], seed["risk_owner"]
+    """`n` more risks in every state the register shows (owners, tags, overdue reviews and treatments, 90%
+    ranges or an Open FAIR breakdown, acceptances awaiting or signed) and `n` edits of the seeded risk."""
+    org, owner, reader = seed["org"], seed["risk_owner"], seed["persona"]
+    people = [owner.user.email, reader.user.email]
+    today = org_today(org)
+    fair = {"tef": 2, "vulnerability": 0.5, "primary_loss": {"uniform": [1000, 20000 + n]}}
     for k in range(n):
+        money = {"fair": fair} if k % 2 else {"frequency_low": "0.1", "frequency_high": "2", "loss_low": "1000",
+                                              "loss_high": str(20000 + k)}
         risk = risk_services.do_create_risk(owner.user, org, {
-            "title": f"Grown risk {k}", "category": "privacy" if k % 2 else "cyber_security",
-            "likelihood": 1 + k % 5, "impact": 1 + (k * 3) % 5, "owner": owner.user.email,
-            "frequency_low": "0.1", "frequency_high": "2", "loss_low": "1000", "loss_high": str(20000 + k)})
-        risk_services.do_request_acceptance(owner.user, org, risk, justification=f"Grown {k}",
-                                            expires_on=org_today(org) + dt.timedelta(days=30 + k))
+            "title": f"Grown risk {k}", "category": ["cyber_security", "privacy", "it_operations"][k % 3],
+            "likelihood": 1 + k % 5, "impact": 1 + (k * 3) % 5, "owner": people[k % 2],
+            "treatment_owner": people[(k + 1) % 2], "tags": [f"t{k % 4}"],
+            "next_review": (today - dt.timedelta(days=k % 7)).isoformat(),
+            "treatment_due": (today - dt.timedelta(days=k % 5)).isoformat(), **money})
+        acceptance = risk_services.do_request_acceptance(owner.user, org, risk, justification=f"Grown {k}",
+                                                         expires_on=today + dt.timedelta(days=30 + k))
+        if k % 6 == 0 and acceptance.required_signatories == ["owner"]:  # owned by `owner` (k even)
+            risk_services.do_sign_acceptance(owner.user, org, acceptance)
     for k in range(n):
         risk_services.do_update_risk(owner.user, org, seed["risk"], {"title": f"{org.name} ransomware, take {k}"})
 
