@@ -62,3 +62,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return _api_error(500, "Internal error; it has been logged.")
     return _page(None, "500.html", 500, {})
+
+
+def payload_too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    """413 for a body over `limit` bytes, refused before it was read (accord/core/limits.py)."""
+    detail = f"The request body is larger than this address accepts ({limit:,} bytes at most); nothing was read."
+    if _is_api(request):
+        return _api_error(413, detail)
+    # Rendered without the request, as a 400: the refusal comes before sessions and sign-in.
+    return _page(None, "413.html", 413, {"reason": detail})

@@ -37,11 +37,14 @@ INSTALLED_APPS = [
     "accord.risks",
 ]
 
+# The middlewares before RequestSizeLimitMiddleware only add response headers: none reads a body, and
+# the 413 it answers still carries them (tests/core/test_request_limits.py keeps it so).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "accord.core.middleware.PermissionsPolicyMiddleware",
+    "accord.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -194,6 +197,19 @@ if ACCORD_BASE_URL and not ACCORD_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(
         f"ACCORD_BASE_URL={ACCORD_BASE_URL!r} is not a web address; use e.g. https://accord.example.org"
     )
+
+# --- what a request may cost (accord/core/limits.py, docs/deployment.md) ------------------------------
+ACCORD_MAX_REQUEST_BYTES = env_int("ACCORD_MAX_REQUEST_BYTES", 1024 * 1024)
+ACCORD_MAX_UPLOAD_BYTES = env_int("ACCORD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+for _name in ("ACCORD_MAX_REQUEST_BYTES", "ACCORD_MAX_UPLOAD_BYTES"):
+    if globals()[_name] < 1024:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} is below 1024 bytes; give the largest body in bytes.")
+# Django's own limits, behind the middleware's: form fields read into memory, files kept in memory
+# before they spill to a temporary file, and how many fields and files one form may carry.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # --- i18n, time, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

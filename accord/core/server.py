@@ -48,6 +48,11 @@ def run_server(host: str, port: int, workers: int) -> None:
         "workers": workers,
         "threads": 2,
         "timeout": 60,
+        # What gunicorn reads before Django sees a request: the request line, the number of headers and
+        # each header's size (bodies are bounded by ACCORD_MAX_REQUEST_BYTES, accord/core/limits.py).
+        "limit_request_line": 4094,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "warning",
