@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accord.core.middleware.IdleSessionMiddleware",
+    "accord.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -144,6 +146,10 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"
 SESSION_COOKIE_AGE = env_int("ACCORD_SESSION_SECONDS", 8 * 3600)
+# A session that made no request for this long is signed out on its next one (IdleSessionMiddleware).
+ACCORD_SESSION_IDLE_MINUTES = env_int("ACCORD_SESSION_IDLE_MINUTES", 60)
+if ACCORD_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(f"ACCORD_SESSION_IDLE_MINUTES={ACCORD_SESSION_IDLE_MINUTES} must be at least 1.")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -153,6 +159,11 @@ CSRF_FAILURE_VIEW = "accord.errors.csrf_failure"  # the 403 page in the site's l
 HTTPS = env_bool("ACCORD_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# Under HTTPS the browser keeps `__Host-` cookies only if they are Secure, for this host alone and
+# path /: no subdomain or plain-HTTP page can set or shadow them. Plain HTTP (development) keeps
+# Django's names, which a browser would refuse with the prefix.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -210,6 +221,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# --- /.well-known/security.txt (accord/core/wellknown.py) -------------------------------------------
+ACCORD_SECURITY_CONTACT = env_str("ACCORD_SECURITY_CONTACT", "").strip()
+if ACCORD_SECURITY_CONTACT and "@" in ACCORD_SECURITY_CONTACT and ":" not in ACCORD_SECURITY_CONTACT:
+    ACCORD_SECURITY_CONTACT = f"mailto:{ACCORD_SECURITY_CONTACT}"
+if ACCORD_SECURITY_CONTACT and not ACCORD_SECURITY_CONTACT.startswith(("mailto:", "https://", "tel:")):
+    raise ImproperlyConfigured(
+        f"ACCORD_SECURITY_CONTACT={ACCORD_SECURITY_CONTACT!r} is not an e-mail address, mailto:, tel: or https:// URL."
+    )
 
 # --- i18n, time, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -2,11 +2,13 @@ from django.urls import include, path
 
 from accord.api import api
 from accord.core import views as core_views
+from accord.core.wellknown import security_txt
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("orgs/", core_views.org_list, name="org_list"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
     # An invitation's e-mailed link: outside any organisation, the token names it.
     path("invitations/<str:token>/", core_views.invitation_accept, name="invitation_accept"),
     path("accounts/", include("allauth.urls")),

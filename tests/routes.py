@@ -83,9 +83,9 @@ def own(seed: Seed, persona: Persona) -> bool:
     return bool(persona.membership.organization_id == seed["org"].pk)
 
 
-# Routes outside any organisation: sign-in pages, the chooser, health, API docs, and an invitation's
+# Routes outside any organisation: sign-in pages, the chooser, health, security.txt, API docs, and an invitation's
 # e-mailed link (its token names the invitation; tests/core/test_invitations.py covers it).
-UNSCOPED_UI = {"home", "healthz", "org_list", "api:api-root", "api:openapi-json", "api:openapi-view",
+UNSCOPED_UI = {"home", "healthz", "org_list", "security_txt", "api:api-root", "api:openapi-json", "api:openapi-view",
                "invitation_accept"}
 UNSCOPED_UI_PREFIXES = ("accounts/",)  # django-allauth: sign-in, MFA, password
 UNSCOPED_API = {"GET /api/v1/orgs/"}  # lists the caller's own organisations; covered by its own tests

@@ -20,3 +20,15 @@ def base_url_is_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
         hint="Set ACCORD_BASE_URL to Accord's public address, e.g. https://accord.example.org.",
         id="accord.W001",
     )]
+
+
+@register(Tags.security, deploy=True)
+def security_contact_is_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """/.well-known/security.txt answers 404 until someone is named to receive vulnerability reports."""
+    if settings.ACCORD_SECURITY_CONTACT:
+        return []
+    return [CheckWarning(
+        "ACCORD_SECURITY_CONTACT is not set: /.well-known/security.txt answers 404.",
+        hint="Set ACCORD_SECURITY_CONTACT to an e-mail address or https:// URL that receives vulnerability reports.",
+        id="accord.W002",
+    )]

@@ -1,10 +1,14 @@
-"""Security headers Django does not set by itself."""
+"""Security headers Django does not set by itself, and the idle-session sign-out."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -19,3 +23,43 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every API answer and on every page served to a signed-in person, so
+    no browser or shared cache keeps what only they may see. Static files never reach it (whitenoise
+    answers them earlier, with their own long-lived caching)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+#: Session key: when (seconds since the epoch) this session last made a request, to the minute.
+LAST_SEEN = "accord_last_seen"
+_STAMP_EVERY = 60
+
+
+class IdleSessionMiddleware:
+    """Signs out a session idle longer than ACCORD_SESSION_IDLE_MINUTES on its next request. The
+    last-seen stamp is rewritten at most once a minute, so most requests do not save the session."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN)
+            if isinstance(last, int) and now - last > settings.ACCORD_SESSION_IDLE_MINUTES * 60:
+                logout(request)
+            elif not isinstance(last, int) or now - last >= _STAMP_EVERY:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)

@@ -161,7 +161,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCORD_", "DJANGO_"))}
     env.update(ACCORD_DEBUG="0", ACCORD_SECRET_KEY=secrets.token_urlsafe(48)[:50],
                ACCORD_ALLOWED_HOSTS="accord.example.org", ACCORD_BASE_URL="https://accord.example.org",
-               ACCORD_VAR_DIR=str(tmp_path))
+               ACCORD_SECURITY_CONTACT="security@example.org", ACCORD_VAR_DIR=str(tmp_path))
     env.update(extra)
     return env
 
@@ -169,7 +169,8 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 SETTINGS_PROBE = (
     "import json, accord.settings as s; print(json.dumps({k: getattr(s, k) for k in ("
     "'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', "
-    "'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', 'SESSION_COOKIE_HTTPONLY', 'DEBUG')}))"
+    "'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', 'SESSION_COOKIE_HTTPONLY', 'DEBUG', "
+    "'SESSION_COOKIE_NAME', 'CSRF_COOKIE_NAME')}))"
 )
 
 
@@ -192,6 +193,7 @@ def test_production_settings_give_secure_cookies_hsts_and_https_redirect(tmp_pat
         "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True,
         "SECURE_HSTS_SECONDS": 31_536_000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True, "SECURE_HSTS_PRELOAD": True,
         "SESSION_COOKIE_HTTPONLY": True, "DEBUG": False,
+        "SESSION_COOKIE_NAME": "__Host-sessionid", "CSRF_COOKIE_NAME": "__Host-csrftoken",
     }
 
 
@@ -200,6 +202,7 @@ def test_https_can_be_turned_off_for_a_plain_http_demo(tmp_path):
     assert values["SESSION_COOKIE_SECURE"] is False
     assert values["SECURE_SSL_REDIRECT"] is False
     assert values["SECURE_HSTS_SECONDS"] == 0
+    assert (values["SESSION_COOKIE_NAME"], values["CSRF_COOKIE_NAME"]) == ("sessionid", "csrftoken")
 
 
 def test_the_deploy_checklist_passes_with_production_settings(tmp_path):
@@ -214,6 +217,14 @@ def test_the_deploy_checklist_asks_for_the_base_url_of_e_mailed_links(tmp_path):
     assert done.returncode != 0
     assert "accord.W001" in done.stdout + done.stderr
     assert "ACCORD_BASE_URL is not set" in done.stdout + done.stderr
+
+
+def test_the_deploy_checklist_asks_for_a_security_contact(tmp_path):
+    env = _production_env(tmp_path)
+    del env["ACCORD_SECURITY_CONTACT"]
+    done = _run([str(ACCORD), "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert done.returncode != 0
+    assert "accord.W002" in done.stdout + done.stderr
 
 
 def test_a_missing_secret_key_stops_accord_with_one_clear_line(tmp_path):
