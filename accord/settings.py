@@ -134,6 +134,7 @@ ACCOUNT_ADAPTER = "accord.core.auth.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Accord] "  # allauth's default names the request's host
 # Lock-out: five failed sign-ins for one account within five minutes block that account for the
 # rest of the window; twenty from one address per minute block the address.
 ACCOUNT_RATE_LIMITS = {
@@ -201,8 +202,9 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
-# Links in e-mails Accord sends itself (invitations) start with this address; when it is empty, with
-# the address of the request that sent the e-mail.
+# Every link Accord e-mails (invitations, password reset, address confirmation: accord.core.auth's
+# AccountAdapter) starts with this address; when it is empty, with the address of the request that
+# sent the e-mail (`accord check --deploy` warns, accord.W001).
 ACCORD_BASE_URL = env_str("ACCORD_BASE_URL", "").rstrip("/")
 if ACCORD_BASE_URL and not ACCORD_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(

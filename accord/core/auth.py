@@ -4,12 +4,18 @@ sign-up; what counts as a second factor for an organisation that requires one.""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
+from allauth.account.models import EmailConfirmation
+from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.sites.requests import RequestSite
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.urls import reverse
 
 # Recovery codes only back up one of these, so on their own they are not a second factor.
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -17,11 +23,50 @@ SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 SECOND_FACTOR_SET_UP = "accord_second_factor_set_up"
 
 
+class _BaseSite(RequestSite):
+    """What e-mail templates call `current_site`: ACCORD_BASE_URL's host, not the request's."""
+
+    def __init__(self, base_url: str) -> None:  # RequestSite's own reads the host off a request
+        self.domain = self.name = urlsplit(base_url).netloc
+
+
+def email_link(request: HttpRequest | None, path: str) -> str:
+    """An absolute link for an e-mail: under ACCORD_BASE_URL when it is set, else under the request's own
+    address (`accord check --deploy` warns about that, accord.W001)."""
+    if settings.ACCORD_BASE_URL:
+        return str(settings.ACCORD_BASE_URL) + path
+    if request is None:
+        request = allauth_context.request
+    return request.build_absolute_uri(path)
+
+
 class AccountAdapter(DefaultAccountAdapter):
-    """Closes public sign-up; everything else is allauth's default behaviour."""
+    """Closes public sign-up, and builds every link allauth e-mails (password reset, address
+    confirmation, the unknown-account notice) under ACCORD_BASE_URL: a request's Host header, even an
+    allowed one, never chooses where an e-mailed link points."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return email_link(self.request, path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: EmailConfirmation) -> str:
+        return email_link(request, reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Any other link allauth put in the context under the request's address moves under
+        ACCORD_BASE_URL, and the templates' `current_site` names ACCORD_BASE_URL's host."""
+        base = settings.ACCORD_BASE_URL
+        request = allauth_context.request
+        if base and request is not None:
+            origin = request.build_absolute_uri("/")
+            context = {key: base + "/" + value.removeprefix(origin)
+                       if isinstance(value, str) and value.startswith(origin) else value
+                       for key, value in context.items()}
+            context["current_site"] = _BaseSite(base)
+        super().send_mail(template_prefix, email, context)
 
 
 def has_second_factor(user: Any) -> bool:

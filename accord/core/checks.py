@@ -11,12 +11,14 @@ from django.core.checks import Warning as CheckWarning
 
 @register(Tags.security, deploy=True)
 def base_url_is_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    """Invitation e-mails carry links: without ACCORD_BASE_URL they point at whatever host the admin's
-    request named (validated against ACCORD_ALLOWED_HOSTS, so a wildcard there would let it be chosen)."""
+    """Invitation, password-reset and address-confirmation e-mails carry links: without ACCORD_BASE_URL
+    they point at whatever host the request named (validated against ACCORD_ALLOWED_HOSTS, so any name
+    allowed there, or a wildcard, lets the sender of a reset request choose where the link goes)."""
     if settings.ACCORD_BASE_URL:
         return []
     return [CheckWarning(
-        "ACCORD_BASE_URL is not set: links in invitation e-mails will use the host of the admin's request.",
+        "ACCORD_BASE_URL is not set: every e-mailed link (invitations, password reset, address confirmation) "
+        "will use the host named by the request that sent it.",
         hint="Set ACCORD_BASE_URL to Accord's public address, e.g. https://accord.example.org.",
         id="accord.W001",
     )]

@@ -216,7 +216,7 @@ def test_the_deploy_checklist_asks_for_the_base_url_of_e_mailed_links(tmp_path):
     done = _run([str(ACCORD), "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
     assert done.returncode != 0
     assert "accord.W001" in done.stdout + done.stderr
-    assert "ACCORD_BASE_URL is not set" in done.stdout + done.stderr
+    assert "ACCORD_BASE_URL is not set: every e-mailed link (invitations, password reset" in done.stdout + done.stderr
 
 
 def test_the_deploy_checklist_asks_for_a_security_contact(tmp_path):
