@@ -210,21 +210,17 @@ def test_the_deploy_checklist_passes_with_production_settings(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_deploy_checklist_asks_for_the_base_url_of_e_mailed_links(tmp_path):
+@pytest.mark.parametrize(("unset", "check", "says"), [
+    ("ACCORD_BASE_URL", "accord.W001", "ACCORD_BASE_URL is not set: every e-mailed link (invitations, password reset"),
+    ("ACCORD_SECURITY_CONTACT", "accord.W002", "ACCORD_SECURITY_CONTACT is not set"),
+], ids=["base-url-of-e-mailed-links", "security-contact"])
+def test_the_deploy_checklist_asks_for_what_production_needs(tmp_path, unset, check, says):
     env = _production_env(tmp_path)
-    del env["ACCORD_BASE_URL"]
+    del env[unset]
     done = _run([str(ACCORD), "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
     assert done.returncode != 0
-    assert "accord.W001" in done.stdout + done.stderr
-    assert "ACCORD_BASE_URL is not set: every e-mailed link (invitations, password reset" in done.stdout + done.stderr
-
-
-def test_the_deploy_checklist_asks_for_a_security_contact(tmp_path):
-    env = _production_env(tmp_path)
-    del env["ACCORD_SECURITY_CONTACT"]
-    done = _run([str(ACCORD), "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
-    assert done.returncode != 0
-    assert "accord.W002" in done.stdout + done.stderr
+    assert check in done.stdout + done.stderr
+    assert says in done.stdout + done.stderr
 
 
 def test_a_missing_secret_key_stops_accord_with_one_clear_line(tmp_path):
