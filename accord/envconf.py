@@ -6,6 +6,7 @@ mistyped value stops the process at start-up instead of surfacing as odd behavio
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -76,3 +77,64 @@ def secret_key(var_dir: Path, *, debug: bool) -> str:
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+AUDIT_KEY_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+AUDIT_KEY_MIN_LENGTH = 32
+
+
+def parse_audit_keys(text: str, source: str) -> tuple[tuple[str, str], ...]:
+    """Parse a keyring: entries `ID:SECRET` (or a bare `SECRET`, whose id is derived from it) separated
+    by commas or new lines, `#` starting a comment; the first entry is the current key, the others
+    are older keys kept to verify what they signed, newest first. Errors name `source` and the entry's
+    position, never the secret."""
+    entries: list[str] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        entries.extend(part.strip() for part in line.split(",") if part.strip())
+    if not entries:
+        raise ImproperlyConfigured(f"{source} holds no key; put at least one `ID:SECRET` entry in it.")
+    keys: list[tuple[str, str]] = []
+    for position, entry in enumerate(entries, start=1):
+        key_id, _, secret = entry.rpartition(":")
+        if not key_id:
+            key_id = hashlib.sha256(secret.encode("utf-8")).hexdigest()[:8]
+        if not (1 <= len(key_id) <= 16 and set(key_id) <= AUDIT_KEY_ID_CHARS):
+            raise ImproperlyConfigured(
+                f"{source}: key #{position} has the id {key_id!r}; an id is 1 to 16 letters, digits, '.', '_' or '-'."
+            )
+        if len(secret) < AUDIT_KEY_MIN_LENGTH:
+            raise ImproperlyConfigured(
+                f"{source}: key #{position} ({key_id}) is {len(secret)} characters long; it must be at least "
+                f"{AUDIT_KEY_MIN_LENGTH} (generate one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+            )
+        if key_id in {k for k, _ in keys}:
+            raise ImproperlyConfigured(f"{source}: the key id {key_id!r} appears twice; every key needs its own id.")
+        keys.append((key_id, secret))
+    return tuple(keys)
+
+
+def audit_keys(var_dir: Path, *, debug: bool) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The audit keyring and where it came from: ACCORD_AUDIT_KEY, the file named by
+    ACCORD_AUDIT_KEY_FILE, in debug mode a key generated once into var/audit_key ("development"),
+    or none at all ("") in production, which `accord check --deploy` reports as an error."""
+    value, path_name = os.environ.get("ACCORD_AUDIT_KEY", ""), os.environ.get("ACCORD_AUDIT_KEY_FILE", "")
+    if value and path_name:
+        raise ImproperlyConfigured("Set ACCORD_AUDIT_KEY or ACCORD_AUDIT_KEY_FILE, not both.")
+    if value:
+        return parse_audit_keys(value, "ACCORD_AUDIT_KEY"), "ACCORD_AUDIT_KEY"
+    if path_name:
+        try:
+            text = Path(path_name).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ImproperlyConfigured(f"ACCORD_AUDIT_KEY_FILE={path_name!r} cannot be read: {exc.strerror}.") from None
+        return parse_audit_keys(text, f"ACCORD_AUDIT_KEY_FILE={path_name!r}"), "ACCORD_AUDIT_KEY_FILE"
+    if not debug:
+        return (), ""
+    path = var_dir / "audit_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"dev:{secrets.token_urlsafe(32)}\n")
+        path.chmod(0o600)
+    return parse_audit_keys(path.read_text(encoding="utf-8"), str(path)), "development"

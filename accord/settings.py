@@ -8,7 +8,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from accord.envconf import env_bool, env_int, env_list, env_str, secret_key
+from accord.envconf import audit_keys, env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ACCORD_VAR_DIR", str(BASE_DIR / "var")))
@@ -20,6 +20,9 @@ ALLOWED_HOSTS = env_list("ACCORD_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if D
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ACCORD_ALLOWED_HOSTS must name the host names Accord answers to.")
 CSRF_TRUSTED_ORIGINS = env_list("ACCORD_CSRF_TRUSTED_ORIGINS", [])
+# The audit trail's HMAC keys, current first, then older ones kept to verify what they signed; never
+# stored in the database, so that its administrator cannot re-hash a rewritten chain (docs/audit.md).
+ACCORD_AUDIT_KEYS, ACCORD_AUDIT_KEY_SOURCE = audit_keys(VAR_DIR, debug=DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -1,7 +1,7 @@
 """Loaded by pytest before Django (`-p accord.testenv` in pyproject.toml): test-run settings.
 
 Tests run with production-like settings (DEBUG off) plus what a test run needs: a fixed secret key,
-plain HTTP, the test client's host name and an in-process cache. Variables already set win, so
+an audit key, plain HTTP, the test client's host name and an in-process cache. Variables already set win, so
 `ACCORD_DATABASE_URL=postgres://… make test` runs the same suite on PostgreSQL.
 """
 
@@ -11,6 +11,7 @@ import tempfile
 for _name, _value in {
     "ACCORD_DEBUG": "0",
     "ACCORD_SECRET_KEY": "test-only-secret-key-that-is-long-enough-0123456789",
+    "ACCORD_AUDIT_KEY": "test:test-only-audit-key-that-is-long-enough-0123",
     "ACCORD_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
     "ACCORD_HTTPS": "0",
     "ACCORD_CACHE": "locmem",

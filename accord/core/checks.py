@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 
 
@@ -33,4 +34,27 @@ def security_contact_is_set(app_configs: Any, **kwargs: Any) -> list[CheckMessag
         "ACCORD_SECURITY_CONTACT is not set: /.well-known/security.txt answers 404.",
         hint="Set ACCORD_SECURITY_CONTACT to an e-mail address or https:// URL that receives vulnerability reports.",
         id="accord.W002",
+    )]
+
+
+@register(Tags.security, deploy=True)
+def audit_key_is_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Without an audit key outside the database, whoever can write to the database can rewrite an
+    organisation's audit chain and re-hash it so that `accord audit verify` finds nothing."""
+    source = getattr(settings, "ACCORD_AUDIT_KEY_SOURCE", "")
+    if source == "development":
+        return [CheckWarning(
+            "The audit trail is signed with the development key generated into var/audit_key.",
+            hint="Set ACCORD_AUDIT_KEY or ACCORD_AUDIT_KEY_FILE to a key kept away from the database "
+            "(docs/configuration.md).",
+            id="accord.W003",
+        )]
+    if source:
+        return []
+    return [CheckError(
+        "No audit key is configured (ACCORD_AUDIT_KEY or ACCORD_AUDIT_KEY_FILE): audit events are hashed "
+        "without a key, so a database administrator can rewrite and re-hash a chain unnoticed.",
+        hint="Generate one with python -c 'import secrets; print(secrets.token_urlsafe(32))' and set "
+        "ACCORD_AUDIT_KEY=ID:KEY, or put it in the file named by ACCORD_AUDIT_KEY_FILE (docs/audit.md).",
+        id="accord.E001",
     )]

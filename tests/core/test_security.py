@@ -161,7 +161,8 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCORD_", "DJANGO_"))}
     env.update(ACCORD_DEBUG="0", ACCORD_SECRET_KEY=secrets.token_urlsafe(48)[:50],
                ACCORD_ALLOWED_HOSTS="accord.example.org", ACCORD_BASE_URL="https://accord.example.org",
-               ACCORD_SECURITY_CONTACT="security@example.org", ACCORD_VAR_DIR=str(tmp_path))
+               ACCORD_SECURITY_CONTACT="security@example.org", ACCORD_AUDIT_KEY=f"prod:{secrets.token_urlsafe(32)}",
+               ACCORD_VAR_DIR=str(tmp_path))
     env.update(extra)
     return env
 
@@ -221,6 +222,23 @@ def test_the_deploy_checklist_asks_for_what_production_needs(tmp_path, unset, ch
     assert done.returncode != 0
     assert check in done.stdout + done.stderr
     assert says in done.stdout + done.stderr
+
+
+def test_the_deploy_checklist_fails_without_an_audit_key(tmp_path):
+    env = _production_env(tmp_path)
+    del env["ACCORD_AUDIT_KEY"]
+    done = _run([str(ACCORD), "check", "--deploy"], env, tmp_path)
+    assert done.returncode != 0
+    assert "(accord.E001) No audit key is configured (ACCORD_AUDIT_KEY or ACCORD_AUDIT_KEY_FILE)" in done.stderr
+
+
+def test_the_deploy_checklist_warns_about_the_development_audit_key(settings):
+    from accord.core.checks import audit_key_is_set
+
+    settings.ACCORD_AUDIT_KEY_SOURCE = "development"
+    assert [m.id for m in audit_key_is_set(None)] == ["accord.W003"]
+    settings.ACCORD_AUDIT_KEY_SOURCE = "ACCORD_AUDIT_KEY_FILE"
+    assert audit_key_is_set(None) == []
 
 
 def test_a_missing_secret_key_stops_accord_with_one_clear_line(tmp_path):
