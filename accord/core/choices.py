@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     INVITE = "invite", "Invited"
     RESEND = "resend", "Re-sent"
     ACCEPT = "accept", "Accepted"
+    ROTATE_KEY = "rotate_key", "Rotated the audit key"
 
 
 class InvitationStatus(models.TextChoices):

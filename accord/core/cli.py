@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from accord.cli_support import CliError
@@ -105,9 +106,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_token_list)
 
     audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_verb", metavar="ACTION")
-    p = audit.add_parser("verify", help="recompute every audit chain")
+    p = audit.add_parser("verify", help="recompute every audit chain (and compare it with checkpoints)")
     p.add_argument("--org", help="only this organisation")
+    p.add_argument("--checkpoints", metavar="FILE", type=Path,
+                   help="a file written by `accord audit checkpoint`: fail on a chain shorter than, or "
+                   "different from, any head it recorded")
     p.set_defaults(handler=_audit_verify)
+    p = audit.add_parser("checkpoint", help="append the signed head of every audit chain to a file")
+    p.add_argument("--out", metavar="FILE", type=Path, required=True,
+                   help="the checkpoint file (appended to; keep it where the database's administrator cannot write)")
+    p.set_defaults(handler=_audit_checkpoint)
+    p = audit.add_parser("rotate-key", help="after a new ACCORD_AUDIT_KEY: verify every chain and move it onto "
+                         "the new key with an event signed by the old and the new key")
+    p.set_defaults(handler=_audit_rotate_key)
 
     p = sub.add_parser("permissions", help="print the permission table as Markdown (docs/permissions.md)")
     p.set_defaults(handler=_permissions)
@@ -311,22 +322,80 @@ def _token_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_keyring() -> Any:
+    from accord.core.audit_keys import keyring
+
+    ring = keyring()
+    if ring.current_id is None:
+        raise CliError("no audit key is configured, so a rewritten chain cannot be told from a real one: set "
+                       "ACCORD_AUDIT_KEY or ACCORD_AUDIT_KEY_FILE (docs/configuration.md)")
+    return ring
+
+
 def _audit_verify(args: argparse.Namespace) -> int:
     setup()
     from accord.core.audit import verify_chain
+    from accord.core.audit_checkpoints import read_checkpoints, vanished
     from accord.core.selectors import organizations
 
+    ring = _audit_keyring()
+    checkpoints: list[Any] = []
+    problems: list[str] = []
+    if args.checkpoints is not None:
+        try:
+            checkpoints, problems = read_checkpoints(args.checkpoints, ring)
+        except OSError as exc:
+            raise CliError(f"cannot read the checkpoint file {args.checkpoints}: {exc.strerror}") from None
     orgs = [org_or_fail(args.org)] if args.org else list(organizations())
     events = 0
     for org in orgs:
-        report = verify_chain(org)
+        report = verify_chain(org, ring=ring, checkpoints=[cp for cp in checkpoints if cp.org == org.pk])
         if not report.ok:
-            print(f"audit chain of {org.slug} is broken at event #{report.first_bad_seq}: {report.problem}",
-                  file=sys.stderr)
-            return 1
+            problems.append(f"audit chain of {org.slug} is broken: {report.problem}")
         events += report.events
-    print(f"audit chains intact: {len(orgs)} organisation(s), {events} event(s)")
+    if not args.org:
+        problems.extend(vanished(checkpoints, {org.pk for org in orgs}))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    against = f", against {len(checkpoints)} checkpoint(s)" if args.checkpoints is not None else ""
+    print(f"audit chains intact: {len(orgs)} organisation(s), {events} event(s){against}")
     return 0
+
+
+def _audit_checkpoint(args: argparse.Namespace) -> int:
+    setup()
+    from accord.core.audit_checkpoints import write_checkpoints
+    from accord.core.selectors import organizations
+
+    ring = _audit_keyring()
+    try:
+        written = write_checkpoints(args.out, organizations(), ring)
+    except OSError as exc:
+        raise CliError(f"cannot append to the checkpoint file {args.out}: {exc.strerror}") from None
+    for slug in written.missing_heads:
+        print(f"audit chain of {slug} has no head to checkpoint: its chain was deleted", file=sys.stderr)
+    print(f"appended {written.lines} checkpoint(s) to {args.out}")
+    return 1 if written.missing_heads else 0
+
+
+def _audit_rotate_key(args: argparse.Namespace) -> int:
+    setup()
+    from accord.core.audit import rotate_chain_key
+    from accord.core.selectors import organizations
+
+    ring = _audit_keyring()
+    rotated, failed = 0, 0
+    for org in organizations():
+        try:
+            rotated += rotate_chain_key(org) is not None
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+    print(f"{rotated} audit chain(s) moved onto key '{ring.current_id}'"
+          + (f"; {failed} not rotated because they do not verify" if failed else ""))
+    return 1 if failed else 0
 
 
 def _permissions(args: argparse.Namespace) -> int:

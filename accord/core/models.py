@@ -251,6 +251,8 @@ class AuditChain(TenantModel):
     organization = models.OneToOneField(Organization, on_delete=models.PROTECT, related_name="audit_chain")
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
+    # The key the newest event was signed with ("" = the unkeyed scheme of chains begun before keys).
+    last_key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = TenantManager()
 
@@ -265,7 +267,9 @@ class AuditEvent(TenantModel):
     """One append-only, hash-chained record of a write to tenant data.
 
     `actor_id` is a plain number, not a foreign key, so that nothing done to users can change an
-    audit row. `hash` = SHA-256 over the canonical JSON of the event's fields and `prev_hash`.
+    audit row. `hash` = HMAC-SHA-256, with the audit key named by `key_id`, over the canonical JSON
+    of the event's fields and `prev_hash`; events written before audit keys existed have an empty
+    `key_id` and a plain SHA-256 `hash` (docs/audit.md).
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -280,6 +284,7 @@ class AuditEvent(TenantModel):
     changes = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = TenantManager()
 
