@@ -205,7 +205,9 @@ def rotate_chain_key(org: Organization) -> AuditEvent | None:
     if current is None:
         raise ImproperlyConfigured("no audit key is configured: set ACCORD_AUDIT_KEY or ACCORD_AUDIT_KEY_FILE.")
     with transaction.atomic():
-        chain = _locked_chain(org)
+        chain = AuditChain.objects.for_org(org).select_for_update().first()
+        if chain is None:
+            raise ValueError(f"the audit chain of {org.slug} has no head (it was deleted); it was not rotated")
         if chain.last_key_id == current:
             return None
         report = verify_chain(org, ring=ring, require_current_key=False)

@@ -299,6 +299,17 @@ def test_after_rotation_the_old_key_cannot_extend_the_chain(on_k1, settings):
         in report.problem
 
 
+def test_rotation_names_the_chains_it_cannot_rotate_and_rotates_the_others(on_k1, settings, capsys):
+    broken = make_org("broken")
+    AuditChain.unscoped.filter(organization=broken).delete()
+    settings.ACCORD_AUDIT_KEYS = (K2, K1)
+    code, out, err = _run(capsys, "audit", "rotate-key")
+    assert code == 1
+    assert err.strip() == "the audit chain of broken has no head (it was deleted); it was not rotated"
+    assert out.strip() == "1 audit chain(s) moved onto key 'k2'; 1 not rotated because they do not verify"
+    assert _events(on_k1)[-1].action == "rotate_key"
+
+
 def test_a_rotation_without_the_outgoing_keys_signature_fails(on_k1, settings):
     settings.ACCORD_AUDIT_KEYS = (K2, K1)
     rotation = rotate_chain_key(on_k1)
@@ -437,8 +448,8 @@ def test_an_installation_checkpoints_and_verifies_with_a_key_file(tmp_path):
         return subprocess.run([str(accord), *args], env=env, cwd=tmp_path, capture_output=True, text=True,  # noqa: S603
                               check=False)
 
-    for args in (["migrate"], ["org", "create", "acme", "--name", "Acme"], ["org", "governance", "acme",
-                 "--ciso-reports-to", "board"], ["audit", "checkpoint", "--out", "cp.jsonl"]):
+    for args in (["migrate"], ["org", "create", "acme", "--name", "Acme"],
+                 ["audit", "checkpoint", "--out", "cp.jsonl"]):
         done = run(*args)
         assert done.returncode == 0, done.stderr
     assert run("audit", "verify", "--checkpoints", "cp.jsonl").returncode == 0
