@@ -9,7 +9,8 @@ to 1 (`FieldSpec.cell_value`).
 
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a
 formula. Export prefixes such a text with a single quote and import strips that quote again, so
-a register never carries a live formula and a round trip gives back the same text.
+a register never carries a live formula and a round trip gives back the same text; the CSV quotes
+every field, so no separator splits a cell (accord.core.csvsafe).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from accord.core import csvsafe
 from accord.core.clock import org_today
+from accord.core.csvsafe import neutralise, restore
 from accord.core.models import Organization
 from accord.risks import selectors
 from accord.risks.fields import RISK
@@ -50,31 +53,10 @@ CONTENT_TYPES = {
 }
 FORMATS = tuple(CONTENT_TYPES)
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 class Readable(Protocol):
     """What an upload must offer: an open binary file, a Django UploadedFile, a BytesIO."""
 
     def read(self, size: int = -1, /) -> bytes: ...
-
-
-# --- formula injection --------------------------------------------------------------------------
-
-def neutralise(text: str) -> str:
-    """Prefix a text a spreadsheet would run as a formula with a single quote.
-
-    Texts that start with quotes before such a character get one more quote, so `restore` is its
-    exact inverse.
-    """
-    return "'" + text if text.lstrip("'").startswith(_FORMULA_STARTS) else text
-
-
-def restore(text: str) -> str:
-    """Undo `neutralise`: drop the one quote that protects a formula-like text."""
-    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_STARTS):
-        return text[1:]
-    return text
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -101,7 +83,7 @@ def _csv_text(value: Any) -> str:
 
 def _export_csv(rows: Iterable[dict[str, Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csvsafe.writer(out)
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([_csv_text(row[c]) for c in COLUMNS])
