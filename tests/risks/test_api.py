@@ -317,7 +317,7 @@ def test_export_as_csv_downloads_the_filtered_register(client, viewer, register)
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="org-a-risks-' in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("ref,title,description,category,owner")
+    assert lines[0].startswith('"ref","title","description","category","owner"')  # every field quoted
     assert len(lines) == 2
     assert "Misdirected patient letters" in lines[1]
 

@@ -60,7 +60,7 @@ def test_export_writes_csv_or_xlsx_chosen_by_flag_or_extension(register, capsys,
 
 def test_export_to_standard_output_is_csv(register, capsysbinary):
     assert main(["risk", "export", "org-a", "--format", "csv", "--out", "-"]) == 0
-    assert capsysbinary.readouterr().out.decode("utf-8-sig").startswith("ref,title,")
+    assert capsysbinary.readouterr().out.decode("utf-8-sig").startswith('"ref","title",')
 
 
 def test_import_reports_the_count_and_is_audited_as_system(org_a, capsys, tmp_path):
