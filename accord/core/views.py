@@ -31,7 +31,18 @@ from accord.core.forms import (
     TwoFactorPolicyForm,
 )
 from accord.core.permissions import allows, require
-from accord.core.web import OrgRequest, apply_errors, is_htmx, org_view, site_url
+from accord.core.web import (
+    AuthenticatedRequest,
+    OrgRequest,
+    apply_errors,
+    org_view,
+    push_clean_url,
+    query_string,
+    render_page,
+    site_url,
+    vary_on_htmx,
+    wants_partial,
+)
 
 AUDIT_PAGE_SIZE = 50
 
@@ -43,9 +54,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send the user to their last organisation, their only one, or the chooser."""
-    memberships = list(selectors.memberships_of(request.user))  # type: ignore[arg-type]
+    memberships = list(selectors.memberships_of(request.user))
     slugs = [m.organization.slug for m in memberships]
     last = request.session.get("last_org")
     if last in slugs:
@@ -57,8 +68,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def org_list(request: HttpRequest) -> HttpResponse:
-    memberships = list(selectors.memberships_of(request.user))  # type: ignore[arg-type]
+def org_list(request: AuthenticatedRequest) -> HttpResponse:
+    memberships = list(selectors.memberships_of(request.user))
     return render(request, "core/org_list.html", {"memberships": memberships})
 
 
@@ -113,7 +124,7 @@ def members(request: OrgRequest) -> HttpResponse:
                                         "'Invite by e-mail' instead.")
             else:
                 try:
-                    services.do_add_member(request.user, org, user, form.cleaned_data["role"],  # type: ignore[arg-type]
+                    services.do_add_member(request.user, org, user, form.cleaned_data["role"],
                                            external=form.cleaned_data["external"],
                                            board_representative=form.cleaned_data["board_representative"])
                 except ValidationError as exc:
@@ -133,7 +144,7 @@ def invitation_create(request: OrgRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             invitation = services.do_invite_member(
-                request.user, org, data["email"], data["role"], external=data["external"],  # type: ignore[arg-type]
+                request.user, org, data["email"], data["role"], external=data["external"],
                 board_representative=data["board_representative"], site_url=site_url(request),
             )
         except ValidationError as exc:
@@ -154,7 +165,7 @@ def invitation_resend(request: OrgRequest, invitation_id: int) -> HttpResponse:
     org = request.org
     invitation = selectors.access_invitation(org, invitation_id)
     try:
-        services.do_resend_invitation(request.user, org, invitation, site_url=site_url(request))  # type: ignore[arg-type]
+        services.do_resend_invitation(request.user, org, invitation, site_url=site_url(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except services.InvitationNotSent as exc:
@@ -171,7 +182,7 @@ def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
     org = request.org
     invitation = selectors.access_invitation(org, invitation_id)
     try:
-        services.do_revoke_invitation(request.user, org, invitation)  # type: ignore[arg-type]
+        services.do_revoke_invitation(request.user, org, invitation)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -190,15 +201,14 @@ def member_edit(request: OrgRequest, member_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.do_change_member(
-                request.user, org, membership, **form.cleaned_data  # type: ignore[arg-type]
+                request.user, org, membership, **form.cleaned_data
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, f"{membership.user.email} now holds the role {membership.get_role_display()}.")
             return redirect("core:members", org=org.slug)
-    template = "core/_member_edit.html" if is_htmx(request) else "core/member_edit.html"
-    return render(request, template, {"member": membership, "form": form})
+    return render_page(request, "core/member_edit.html", "core/_member_edit.html", {"member": membership, "form": form})
 
 
 @org_view("member.manage")
@@ -207,7 +217,7 @@ def member_remove(request: OrgRequest, member_id: int) -> HttpResponse:
     org = request.org
     membership = selectors.access_member(org, member_id)
     try:
-        services.do_remove_member(request.user, org, membership)  # type: ignore[arg-type]
+        services.do_remove_member(request.user, org, membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -239,7 +249,7 @@ def governance(request: OrgRequest) -> HttpResponse:
     form = GovernanceForm(request.POST)
     if form.is_valid():
         try:
-            services.do_update_governance(request.user, org, **form.cleaned_data)  # type: ignore[arg-type]
+            services.do_update_governance(request.user, org, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -257,14 +267,14 @@ def two_factor_policy(request: OrgRequest) -> HttpResponse:
     saved = False
     if form.is_valid():
         try:
-            services.do_set_two_factor_policy(request.user, org,  # type: ignore[arg-type]
+            services.do_set_two_factor_policy(request.user, org,
                                               required=form.cleaned_data["two_factor_required"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             saved = True
-    if is_htmx(request):
-        return render(request, "core/_two_factor_policy.html", {"policy_form": form, "saved": saved})
+    if wants_partial(request):
+        return vary_on_htmx(render(request, "core/_two_factor_policy.html", {"policy_form": form, "saved": saved}))
     if saved:
         messages.success(request, "Two-factor authentication is now " +
                          ("required of every member." if org.two_factor_required else "optional."))
@@ -281,11 +291,8 @@ def audit_trail(request: OrgRequest) -> HttpResponse:
     if form.is_valid():
         filters = selectors.AuditFilter(**{k: v for k, v in form.cleaned_data.items() if v})
     page = Paginator(selectors.audit_events(org, filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "core/_audit_table.html" if is_htmx(request) else "core/audit_trail.html"
-    return render(request, template, context)
+    context = {"form": form, "page": page, "query": query_string(request)}
+    return push_clean_url(request, render_page(request, "core/audit_trail.html", "core/_audit_table.html", context))
 
 
 @org_view("token.manage_own")
@@ -295,10 +302,10 @@ def tokens(request: OrgRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     plaintext = None
     if request.method == "POST" and form.is_valid():
-        _, plaintext = services.do_create_token(request.user, org, request.user,  # type: ignore[arg-type]
+        _, plaintext = services.do_create_token(request.user, org, request.user,
                                                 name=form.cleaned_data["name"])
         form = TokenCreateForm()
-    user_tokens = selectors.tokens_of(org, request.user)  # type: ignore[arg-type]
+    user_tokens = selectors.tokens_of(org, request.user)
     return render(request, "core/tokens.html", {"tokens": user_tokens, "form": form, "plaintext": plaintext})
 
 
@@ -306,8 +313,8 @@ def tokens(request: OrgRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
     org = request.org
-    token = selectors.access_token(org, request.user, token_id)  # type: ignore[arg-type]
-    services.do_revoke_token(request.user, org, token)  # type: ignore[arg-type]
+    token = selectors.access_token(org, request.user, token_id)
+    services.do_revoke_token(request.user, org, token)
     messages.success(request, f"Token {token.name} revoked.")
     return redirect("core:tokens", org=org.slug)
 

@@ -1,8 +1,9 @@
-"""Helpers every app's views share: organisation-scoped access and service errors on forms."""
+"""What every app's views share: the typed request of a signed-in member, organisation-scoped access,
+htmx-aware rendering and redirects, query strings, and a service's errors on a form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
@@ -11,21 +12,29 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from accord.core.auth import has_second_factor, session_used_second_factor
-from accord.core.models import Membership, Organization
+from accord.core.models import Membership, Organization, User
 from accord.core.permissions import require
 from accord.core.selectors import access_membership
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
-class OrgRequest(HttpRequest):
-    """A request inside an organisation: `org` and `membership` are set by `org_view`."""
+class AuthenticatedRequest(HttpRequest):
+    """A request of a signed-in user (a view behind `login_required`): `user` is an Accord `User`, the
+    one who acts in the services."""
+
+    user: User
+
+
+class OrgRequest(AuthenticatedRequest):
+    """A request inside an organisation: `org` and `membership` (the acting member) are set by `org_view`."""
 
     org: Organization
     membership: Membership
@@ -59,13 +68,16 @@ def two_factor_redirect(request: HttpRequest, org: Organization) -> HttpResponse
 def org_view(action: str) -> Callable[[View], View]:
     """Resolve the URL's organisation for the signed-in member (404 if not theirs), send them to set up
     a second factor if the organisation requires one they lack, and require `action` of their role
-    (403). The view receives the request with `org` and `membership` set."""
+    (403). The view receives the request with `org` and `membership` set (an `OrgRequest`)."""
 
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            membership = access_membership(request.user, org)  # type: ignore[arg-type]
+            user = request.user
+            if not isinstance(user, User):  # login_required lets only signed-in users through
+                raise PermissionDenied
+            membership = access_membership(user, org)
             if (refused := two_factor_redirect(request, membership.organization)) is not None:
                 return refused
             req = cast(OrgRequest, request)
@@ -81,20 +93,84 @@ def org_view(action: str) -> Callable[[View], View]:
     return decorate
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's field errors on the form's fields (unknown fields as form-wide errors)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
+# --- htmx -------------------------------------------------------------------------------------------------
 
 def is_htmx(request: HttpRequest) -> bool:
     """True for requests htmx sends (partial page updates)."""
     return request.headers.get("HX-Request") == "true"
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """An htmx swap (not htmx restoring a page from history, which needs the whole page)."""
+    return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    """Mark a response that differs for htmx: a cache must not answer a page visit with a partial."""
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def render_page(request: HttpRequest, page: str, partial: str, context: dict[str, Any], *,
+                status: int = 200) -> HttpResponse:
+    """The whole `page`, or only its `partial` for an htmx swap (the context's `partial` says which)."""
+    is_partial = wants_partial(request)
+    return vary_on_htmx(render(request, partial if is_partial else page, {**context, "partial": is_partial},
+                               status=status))
+
+
+def go(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect; an htmx request (a confirmed delete or signature) reloads the whole page at `url`."""
+    if is_htmx(request):
+        # Without the #fragment: a redirect to the same page with only a fragment would not reload it, and
+        # the messages show at the top of the page anyway.
+        response = HttpResponse()
+        response["HX-Redirect"] = url.split("#", 1)[0]
+        return response
+    return redirect(url)
+
+
+def query_string(request: HttpRequest, *, drop: Iterable[str] = ("page",), **values: str) -> str:
+    """This request's query string without the `drop` parameters and empty values (an empty filter
+    says nothing), with `values` set."""
+    query = request.GET.copy()
+    for name in (*drop, *values):
+        query.pop(name, None)
+    for name, given in list(query.lists()):
+        query.setlist(name, [value for value in given if value])
+        if not query.getlist(name):
+            del query[name]
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def push_clean_url(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """For an htmx filter request, the address the browser shows: without the form's empty fields."""
+    if is_htmx(request) and any(not value for values in request.GET.lists() for value in values[1]):
+        clean = query_string(request, drop=())
+        response["HX-Push-Url"] = f"{request.path}?{clean}" if clean else request.path
+    return response
+
+
+# --- forms ------------------------------------------------------------------------------------------------
+
+def apply_errors(form: forms.Form, exc: ValidationError, rename: Mapping[str, str] | None = None) -> None:
+    """A service's errors on the form: on the field they name (`rename` maps a service's field name to
+    the form's); an error for a field the form lacks is form-wide, with the field named in the message."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for field, errors in exc.message_dict.items():
+        target = (rename or {}).get(field, field)
+        for message in errors:
+            if target in form.fields:
+                form.add_error(target, message)
+            elif field == NON_FIELD_ERRORS:
+                form.add_error(None, message)
+            else:
+                form.add_error(None, f"{field.replace('_', ' ').capitalize()}: {message}")
 
 
 def site_url(request: HttpRequest) -> str:

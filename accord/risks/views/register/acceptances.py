@@ -9,11 +9,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accord.core.web import OrgRequest, org_view
+from accord.core.web import OrgRequest, apply_errors, go, org_view, render_page, wants_partial
 from accord.risks import selectors, services
 from accord.risks.choices import AcceptanceStatus
 from accord.risks.forms import AcceptanceRequestForm
-from accord.risks.views.register.common import actor, field_errors, go, render_page, wants_partial
 from accord.risks.views.register.detail import detail_context
 
 
@@ -25,9 +24,9 @@ def acceptance_request(request: OrgRequest, risk_id: str) -> HttpResponse:
     form = AcceptanceRequestForm(request.POST)
     if form.is_valid():
         try:
-            services.do_request_acceptance(actor(request), org, risk, **form.cleaned_data)
+            services.do_request_acceptance(request.user, org, risk, **form.cleaned_data)
         except ValidationError as exc:
-            field_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Acceptance of {risk.ref} requested; it is in force once signed.")
             if not wants_partial(request):
@@ -44,9 +43,9 @@ def _acceptance_action(request: OrgRequest, risk_id: str, acceptance_id: int, *,
     acceptance = selectors.access_acceptance(org, risk, acceptance_id)
     try:
         if sign:
-            acceptance = services.do_sign_acceptance(actor(request), org, acceptance)
+            acceptance = services.do_sign_acceptance(request.user, org, acceptance)
         else:
-            acceptance = services.do_withdraw_acceptance(actor(request), org, acceptance)
+            acceptance = services.do_withdraw_acceptance(request.user, org, acceptance)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

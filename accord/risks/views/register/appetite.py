@@ -14,13 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accord.core import selectors as core_selectors
 from accord.core.permissions import allows
-from accord.core.web import OrgRequest, apply_errors, org_view
+from accord.core.web import OrgRequest, apply_errors, go, org_view
 from accord.risks import rules, selectors, services
 from accord.risks.choices import Signatory
 from accord.risks.forms import AppetiteDraftForm
 from accord.risks.models import AppetiteSignature, RiskAppetite
 from accord.risks.rules import fits
-from accord.risks.views.register.common import actor, field_errors, go
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,12 +74,9 @@ def appetite_draft(request: OrgRequest) -> HttpResponse:
                              basis=status.draft or status.in_force)
     if form.is_valid():
         try:
-            draft = services.do_draft_appetite(actor(request), org, **form.service_kwargs())
+            draft = services.do_draft_appetite(request.user, org, **form.service_kwargs())
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                field_errors(form, exc, {f: form.error_field(f) or f for f in exc.message_dict})
-            else:
-                apply_errors(form, exc)
+            apply_errors(form, exc, {f: form.error_field(f) or f for f in getattr(exc, "error_dict", {})})
         else:
             messages.success(request, f"Draft v{draft.version} saved; it comes into force once "
                                       f"{' and '.join(Signatory(s).label for s in draft.required_signatories)} "
@@ -94,7 +90,7 @@ def appetite_draft(request: OrgRequest) -> HttpResponse:
 def appetite_sign(request: OrgRequest) -> HttpResponse:
     org = request.org
     try:
-        signed: RiskAppetite = services.do_sign_appetite(actor(request), org)
+        signed: RiskAppetite = services.do_sign_appetite(request.user, org)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

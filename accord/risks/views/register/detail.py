@@ -12,14 +12,13 @@ from django.views.decorators.http import require_GET
 from accord.core import selectors as core_selectors
 from accord.core.clock import org_today
 from accord.core.permissions import allows
-from accord.core.web import OrgRequest, org_view
+from accord.core.web import OrgRequest, org_view, render_page, vary_on_htmx, wants_partial
 from accord.risks import quantified, selectors
 from accord.risks.choices import AcceptanceStatus, Signatory
 from accord.risks.forms import SECTION_TITLES, SECTIONS, AcceptanceRequestForm
 from accord.risks.models import Risk
 from accord.risks.rules import fits
 from accord.risks.views.money import risk_lec_spec
-from accord.risks.views.register.common import render_page, wants_partial
 from accord.risks.views.register.history import history_rows
 
 
@@ -85,7 +84,8 @@ def risk_section(request: OrgRequest, risk_id: str, section: str) -> HttpRespons
     risk = selectors.access_risk(org, risk_id)
     section = section_name(section)
     if not wants_partial(request):
-        return redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk}) + f"#section-{section}")
+        return vary_on_htmx(redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk})
+                                     + f"#section-{section}"))
     context = {"risk": risk, "section": section, "title": SECTION_TITLES[section], "refocus": True,
                "matrix": selectors.current_matrix(org), "today": org_today(org),
                **(_money_context(org, risk) if section == "money" else {})}

@@ -14,11 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.core import selectors as core_selectors
 from accord.core.models import Membership
-from accord.core.web import OrgRequest, org_view
+from accord.core.web import OrgRequest, apply_errors, go, org_view, render_page, wants_partial
 from accord.risks import selectors, services
 from accord.risks.choices import RaisedBy
 from accord.risks.forms import SECTION_TITLES, SECTIONS, RiskChoices, RiskForm, risk_initial
-from accord.risks.views.register.common import actor, field_errors, go, render_page, wants_partial
 from accord.risks.views.register.detail import detail_context, section_name
 
 
@@ -44,9 +43,9 @@ def risk_create(request: OrgRequest) -> HttpResponse:
                     initial={"raised_by": _default_raised_by(request.membership), "status": "identified"})
     if request.method == "POST" and form.is_valid():
         try:
-            risk = services.do_create_risk(actor(request), org, form.service_data())
+            risk = services.do_create_risk(request.user, org, form.service_data())
         except ValidationError as exc:
-            field_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{risk.ref} added to the register.")
             return redirect("risks:detail", org=org.slug, risk_id=risk.pk)
@@ -61,9 +60,9 @@ def risk_edit(request: OrgRequest, risk_id: str) -> HttpResponse:
     form = RiskForm(request.POST or None, choices=_choices(org), initial=risk_initial(risk), currency=org.currency)
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_update_risk(actor(request), org, risk, form.service_data())
+            services.do_update_risk(request.user, org, risk, form.service_data())
         except ValidationError as exc:
-            field_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{risk.ref} saved.")
             return redirect("risks:detail", org=org.slug, risk_id=risk.pk)
@@ -75,7 +74,7 @@ def risk_edit(request: OrgRequest, risk_id: str) -> HttpResponse:
 def risk_delete(request: OrgRequest, risk_id: str) -> HttpResponse:
     org = request.org
     risk = selectors.access_risk(org, risk_id)
-    services.do_delete_risk(actor(request), org, risk)
+    services.do_delete_risk(request.user, org, risk)
     messages.success(request, f"{risk.ref} {risk.title} deleted; the audit trail keeps what it was.")
     return go(request, reverse("risks:list", kwargs={"org": org.slug}))
 
@@ -93,9 +92,9 @@ def risk_section_edit(request: OrgRequest, risk_id: str, section: str) -> HttpRe
     context: dict[str, Any] = {"risk": risk, "section": section, "title": SECTION_TITLES[section], "form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_update_risk(actor(request), org, risk, form.service_data())
+            services.do_update_risk(request.user, org, risk, form.service_data())
         except ValidationError as exc:
-            field_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if not wants_partial(request):
                 messages.success(request, f"{risk.ref} saved.")

@@ -8,13 +8,13 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accord.core.web import OrgRequest, org_view
+from accord.core.web import OrgRequest, apply_errors, org_view
 from accord.risks import io as risk_files
 from accord.risks import selectors, services
 from accord.risks.choices import Level
 from accord.risks.forms import ImportForm
 from accord.risks.services.register import ImportRejected
-from accord.risks.views.register.common import actor, field_errors, filter_form
+from accord.risks.views.register.common import filter_form
 
 
 @org_view("risk.export")
@@ -40,11 +40,11 @@ def import_risks(request: OrgRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            created = services.do_import_risks(actor(request), org, risk_files.parse_upload(upload, upload.name))
+            created = services.do_import_risks(request.user, org, risk_files.parse_upload(upload, upload.name))
         except ImportRejected as exc:
             rejected = exc.rows
         except ValidationError as exc:
-            field_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Imported {len(created)} risk{'s' if len(created) != 1 else ''}.")
             return redirect("risks:list", org=org.slug)

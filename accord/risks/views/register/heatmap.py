@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accord.core.clock import org_today
-from accord.core.web import OrgRequest, org_view
+from accord.core.web import OrgRequest, org_view, push_clean_url, query_string, render_page
 from accord.risks import charts, selectors
-from accord.risks.views.register.common import filter_form, push_clean_url, query_string, render_page
+from accord.risks.views.register.common import filter_form
 
 
 def _heatmap_specs(request: OrgRequest, filters: selectors.RiskFilter, *, links: bool) -> dict[str, charts.HeatmapSpec]:

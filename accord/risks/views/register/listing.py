@@ -10,9 +10,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from accord.core.clock import org_today
-from accord.core.web import OrgRequest, org_view
+from accord.core.web import OrgRequest, org_view, push_clean_url, query_string, render_page
 from accord.risks import quantified, selectors
-from accord.risks.views.register.common import filter_form, push_clean_url, query_string, render_page
+from accord.risks.views.register.common import filter_form
 
 PAGE_SIZE = 25
 SORTABLE = (("ref", "Ref"), ("title", "Title"), ("category", "Category"), ("level", "Residual"),

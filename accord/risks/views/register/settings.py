@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.permissions import allows
-from accord.core.web import OrgRequest, org_view
+from accord.core.web import OrgRequest, apply_errors, org_view, render_page, wants_partial
 from accord.risks import selectors, services
 from accord.risks.forms import CategoryChangeForm, CategoryCreateForm, MatrixForm, matrix_size
-from accord.risks.views.register.common import actor, field_errors, render_page, wants_partial
 
 
 def _settings_context(request: OrgRequest, *, matrix_form: MatrixForm | None = None,
@@ -49,9 +48,9 @@ def matrix_change(request: OrgRequest) -> HttpResponse:
     form = MatrixForm(request.POST, basis=current, size=matrix_size(request.POST, current.size))
     if form.is_valid():
         try:
-            matrix = services.do_change_matrix(actor(request), org, **form.service_kwargs())
+            matrix = services.do_change_matrix(request.user, org, **form.service_kwargs())
         except ValidationError as exc:
-            field_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Risk matrix v{matrix.version} is now current; every risk's levels were "
                                       "derived again from it.")
@@ -66,9 +65,9 @@ def category_create(request: OrgRequest) -> HttpResponse:
     form = CategoryCreateForm(request.POST)
     if form.is_valid():
         try:
-            category = services.do_create_category(actor(request), org, **form.cleaned_data)
+            category = services.do_create_category(request.user, org, **form.cleaned_data)
         except ValidationError as exc:
-            field_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Category {category.name} added.")
             return redirect(reverse("risks:settings", kwargs={"org": org.slug}) + "#categories")
@@ -85,9 +84,9 @@ def category_edit(request: OrgRequest, category_id: int) -> HttpResponse:
                                        "active": category.active})
     if request.method == "POST" and form.is_valid():
         try:
-            category = services.do_update_category(actor(request), org, category, **form.cleaned_data)
+            category = services.do_update_category(request.user, org, category, **form.cleaned_data)
         except ValidationError as exc:
-            field_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if wants_partial(request):
                 return render_page(request, "risks/category_edit.html", "risks/_category_row.html",
