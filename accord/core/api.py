@@ -8,10 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
 
 from accord.core import selectors, services
-from accord.core.apikit import ERRORS, org_access
+from accord.core.apikit import ERRORS, BodyIn, TextIn, org_access
 from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, InvitationStatus, Role
 from accord.core.models import AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
 from accord.core.permissions import actions_for, allows
@@ -34,9 +33,7 @@ class TwoFactorPolicyOut(Schema):
     two_factor_required: bool
 
 
-class TwoFactorPolicyIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TwoFactorPolicyIn(BodyIn):
     two_factor_required: bool
 
 
@@ -47,7 +44,7 @@ class GovernanceOut(Schema):
     updated_at: dt.datetime
 
 
-class GovernanceIn(Schema):
+class GovernanceIn(BodyIn):
     ciso_reports_to: CisoReportsTo
     ciso_model: CisoModel
     dpo_model: DpoModel
@@ -96,16 +93,14 @@ class InvitationOut(Schema):
         return obj.invited_by.display_name if obj.invited_by else None
 
 
-class InvitationIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class InvitationIn(BodyIn):
     email: str
     role: Role
     external: bool = False
     board_representative: bool = False
 
 
-class InvitationQuery(Schema):
+class InvitationQuery(TextIn):
     status: InvitationStatus | None = None
 
 
@@ -127,7 +122,7 @@ class AuditEventOut(Schema):
         return obj.actor_label
 
 
-class AuditQuery(Schema):
+class AuditQuery(TextIn):
     actor: str = ""
     object_type: str = ""
     object_id: str = ""
@@ -147,7 +142,8 @@ def _governance_out(p: GovernanceProfile) -> GovernanceOut:
                          dpo_model=DpoModel(p.dpo_model), updated_at=p.updated_at)
 
 
-@router.get("/", response={200: list[OrgOut], **ERRORS}, summary="The caller's organisations")
+@router.get("/", response={200: list[OrgOut], **ERRORS}, summary="The caller's organisations",
+            operation_id="accord_core_api_list_orgs")
 def list_orgs(request: HttpRequest) -> list[OrgOut]:
     """A token is bound to one organisation, so this lists that one (if the user still belongs to it and
     meets its two-factor policy: 403 otherwise, as for every route of the organisation)."""
@@ -158,13 +154,15 @@ def list_orgs(request: HttpRequest) -> list[OrgOut]:
     return [_org_out(membership.organization, org_access(request, membership.organization.slug, "organization.view"))]
 
 
-@router.get("/{org}/", response={200: OrgOut, **ERRORS}, summary="One organisation")
+@router.get("/{org}/", response={200: OrgOut, **ERRORS}, summary="One organisation",
+            operation_id="accord_core_api_get_org")
 def get_org(request: HttpRequest, org: str) -> OrgOut:
     m = org_access(request, org, "organization.view")
     return _org_out(m.organization, m)
 
 
-@router.get("/{org}/security-policy/", response={200: TwoFactorPolicyOut, **ERRORS}, summary="Security policy")
+@router.get("/{org}/security-policy/", response={200: TwoFactorPolicyOut, **ERRORS}, summary="Security policy",
+            operation_id="accord_core_api_get_security_policy")
 def get_security_policy(request: HttpRequest, org: str) -> TwoFactorPolicyOut:
     """Whether every member needs a second factor to use the organisation (web pages and API)."""
     m = org_access(request, org, "organization.view")
@@ -172,7 +170,8 @@ def get_security_policy(request: HttpRequest, org: str) -> TwoFactorPolicyOut:
 
 
 @router.put("/{org}/security-policy/", response={200: TwoFactorPolicyOut, **ERRORS},
-            summary="Require two-factor authentication, or stop requiring it")
+            summary="Require two-factor authentication, or stop requiring it",
+            operation_id="accord_core_api_put_security_policy")
 def put_security_policy(request: HttpRequest, org: str, payload: TwoFactorPolicyIn) -> TwoFactorPolicyOut:
     """422 when the caller would require it without having a second factor themselves."""
     m = org_access(request, org, "security_policy.change")
@@ -180,13 +179,15 @@ def put_security_policy(request: HttpRequest, org: str, payload: TwoFactorPolicy
     return TwoFactorPolicyOut(two_factor_required=updated.two_factor_required)
 
 
-@router.get("/{org}/governance/", response={200: GovernanceOut, **ERRORS}, summary="Governance profile")
+@router.get("/{org}/governance/", response={200: GovernanceOut, **ERRORS}, summary="Governance profile",
+            operation_id="accord_core_api_get_governance")
 def get_governance(request: HttpRequest, org: str) -> GovernanceOut:
     m = org_access(request, org, "governance.view")
     return _governance_out(selectors.governance(m.organization))
 
 
-@router.put("/{org}/governance/", response={200: GovernanceOut, **ERRORS}, summary="Change the governance profile")
+@router.put("/{org}/governance/", response={200: GovernanceOut, **ERRORS}, summary="Change the governance profile",
+            operation_id="accord_core_api_put_governance")
 def put_governance(request: HttpRequest, org: str, payload: GovernanceIn) -> GovernanceOut:
     m = org_access(request, org, "governance.change")
     actor: User = m.user
@@ -194,7 +195,8 @@ def put_governance(request: HttpRequest, org: str, payload: GovernanceIn) -> Gov
     return _governance_out(profile)
 
 
-@router.get("/{org}/members/", response={200: list[MemberOut], **ERRORS}, summary="Members and roles")
+@router.get("/{org}/members/", response={200: list[MemberOut], **ERRORS}, summary="Members and roles",
+            operation_id="accord_core_api_list_members")
 @paginate(LimitOffsetPagination)
 def list_members(request: HttpRequest, org: str) -> QuerySet[Membership]:
     m = org_access(request, org, "member.view")
@@ -203,7 +205,8 @@ def list_members(request: HttpRequest, org: str) -> QuerySet[Membership]:
     return selectors.members(m.organization)
 
 
-@router.get("/{org}/invitations/", response={200: list[InvitationOut], **ERRORS}, summary="Invitations")
+@router.get("/{org}/invitations/", response={200: list[InvitationOut], **ERRORS}, summary="Invitations",
+            operation_id="accord_core_api_list_invitations")
 @paginate(LimitOffsetPagination)
 def list_invitations(request: HttpRequest, org: str, filters: Query[InvitationQuery]) -> QuerySet[Invitation]:
     """Newest first; `status` = pending, expired, accepted or revoked."""
@@ -211,7 +214,8 @@ def list_invitations(request: HttpRequest, org: str, filters: Query[InvitationQu
     return selectors.invitations(m.organization, status=filters.status or "")
 
 
-@router.post("/{org}/invitations/", response={201: InvitationOut, **ERRORS}, summary="Invite an e-mail address")
+@router.post("/{org}/invitations/", response={201: InvitationOut, **ERRORS}, summary="Invite an e-mail address",
+             operation_id="accord_core_api_create_invitation")
 def create_invitation(request: HttpRequest, org: str, payload: InvitationIn) -> Status:
     """E-mails a link (valid 7 days, used once) to create an account or sign in and join with the role given."""
     m = org_access(request, org, "member.manage")
@@ -226,7 +230,8 @@ def create_invitation(request: HttpRequest, org: str, payload: InvitationIn) -> 
 
 
 @router.post("/{org}/invitations/{invitation_id}/resend/", response={200: InvitationOut, **ERRORS},
-             summary="Send an invitation again")
+             summary="Send an invitation again",
+             operation_id="accord_core_api_resend_invitation")
 def resend_invitation(request: HttpRequest, org: str, invitation_id: int) -> Invitation:
     """A new link with a new 7-day expiry; the previous link stops working."""
     m = org_access(request, org, "member.manage")
@@ -238,14 +243,16 @@ def resend_invitation(request: HttpRequest, org: str, invitation_id: int) -> Inv
 
 
 @router.post("/{org}/invitations/{invitation_id}/revoke/", response={200: InvitationOut, **ERRORS},
-             summary="Revoke an invitation")
+             summary="Revoke an invitation",
+             operation_id="accord_core_api_revoke_invitation")
 def revoke_invitation(request: HttpRequest, org: str, invitation_id: int) -> Invitation:
     m = org_access(request, org, "member.manage")
     invitation = selectors.access_invitation(m.organization, invitation_id)
     return services.do_revoke_invitation(m.user, m.organization, invitation)
 
 
-@router.get("/{org}/audit-events/", response={200: list[AuditEventOut], **ERRORS}, summary="Audit trail")
+@router.get("/{org}/audit-events/", response={200: list[AuditEventOut], **ERRORS}, summary="Audit trail",
+            operation_id="accord_core_api_list_audit_events")
 @paginate(LimitOffsetPagination)
 def list_audit_events(request: HttpRequest, org: str, filters: Query[AuditQuery]) -> QuerySet[AuditEvent]:
     """Newest first; filter by actor e-mail, object type and id, action and date range."""

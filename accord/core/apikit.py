@@ -1,4 +1,5 @@
-"""What every app's API router shares: bearer-token auth, organisation access, the error shape."""
+"""What every app's API router shares: bearer-token auth, organisation access, the error shape, and the
+two bases of input schemas (texts PostgreSQL can store; request bodies that refuse unknown fields)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Schema
 from ninja.security import HttpBearer
+from pydantic import ConfigDict, field_validator
 
 from accord.core.auth import has_second_factor
 from accord.core.models import ApiToken, Membership, Organization
@@ -29,6 +31,25 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class TextIn(Schema):
+    """Input whose texts PostgreSQL can store: a NUL character is refused up front (422), not on save.
+    The base of every query schema; request bodies use `BodyIn`."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("Text may not contain NUL characters")
+        return value
+
+
+class BodyIn(TextIn):
+    """A request body: unknown fields are refused, so a misspelt field is not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class TokenAuth(HttpBearer):

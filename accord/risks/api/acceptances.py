@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from accord.core.apikit import ERRORS, org_access
+from accord.core.apikit import ERRORS, BodyIn, org_access
 from accord.core.models import Organization
 from accord.risks import selectors, services
-from accord.risks.api.schemas import BodyIn, RiskKey, SignatureOut
+from accord.risks.api.schemas import RiskKey, SignatureOut
 from accord.risks.choices import Signatory
 from accord.risks.models import Risk, RiskAcceptance
 
@@ -69,7 +69,8 @@ def _acceptances(org: Organization, risk: Risk) -> QuerySet[RiskAcceptance]:
 
 
 @router.get("/{org}/risks/{risk_id}/acceptances/", response={200: list[AcceptanceOut], **ERRORS},
-            summary="A risk's acceptances")
+            summary="A risk's acceptances",
+            operation_id="accord_risks_api_list_acceptances")
 @paginate(LimitOffsetPagination)
 def list_acceptances(request: HttpRequest, org: str, risk_id: RiskKey) -> QuerySet[RiskAcceptance]:
     """Newest first; `status` is `expired` once an acceptance in force is past its date."""
@@ -78,7 +79,8 @@ def list_acceptances(request: HttpRequest, org: str, risk_id: RiskKey) -> QueryS
 
 
 @router.post("/{org}/risks/{risk_id}/acceptances/", response={201: AcceptanceOut, **ERRORS},
-             summary="Request the acceptance of a risk")
+             summary="Request the acceptance of a risk",
+             operation_id="accord_risks_api_request_acceptance")
 def request_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, payload: AcceptanceIn) -> Status[Any]:
     """The required signatures are fixed now: the owner alone within tolerance; above it, the CISO and
     the person the CISO reports to (or the hybrid CIO-CISO and the board representative)."""
@@ -102,14 +104,16 @@ def _acceptance_action(request: HttpRequest, org: str, risk_id: RiskKey, accepta
 
 
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/sign/", response={200: AcceptanceOut, **ERRORS},
-             summary="Sign a risk acceptance")
+             summary="Sign a risk acceptance",
+             operation_id="accord_risks_api_sign_acceptance")
 def sign_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int) -> Any:
     """Sign in the slot the caller holds (CISO, CIO, board representative or risk owner)."""
     return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.sign")
 
 
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/withdraw/",
-             response={200: AcceptanceOut, **ERRORS}, summary="Withdraw a risk acceptance")
+             response={200: AcceptanceOut, **ERRORS}, summary="Withdraw a risk acceptance",
+             operation_id="accord_risks_api_withdraw_acceptance")
 def withdraw_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int) -> Any:
     """A pending or in-force acceptance stops counting; the risk is judged against the appetite again."""
     return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.request")

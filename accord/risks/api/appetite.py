@@ -11,11 +11,11 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from accord.core.apikit import ERRORS, org_access
+from accord.core.apikit import ERRORS, BodyIn, org_access
 from accord.core.models import Organization
 from accord.core.selectors import governance
 from accord.risks import rules, selectors, services
-from accord.risks.api.schemas import BodyIn, SignatureOut
+from accord.risks.api.schemas import SignatureOut
 from accord.risks.choices import AppetiteStatus, Level, Signatory
 from accord.risks.models import RiskAppetite
 
@@ -81,7 +81,8 @@ def _appetite_state(org: Organization) -> dict[str, Any]:
             "awaiting_people": people}
 
 
-@router.get("/{org}/risk-appetite/", response={200: AppetiteStateOut, **ERRORS}, summary="The risk appetite")
+@router.get("/{org}/risk-appetite/", response={200: AppetiteStateOut, **ERRORS}, summary="The risk appetite",
+            operation_id="accord_risks_api_get_appetite")
 def get_appetite(request: HttpRequest, org: str) -> dict[str, Any]:
     """The version in force and the draft awaiting signatures, with who must still sign."""
     m = org_access(request, org, "appetite.view")
@@ -89,7 +90,8 @@ def get_appetite(request: HttpRequest, org: str) -> dict[str, Any]:
 
 
 @router.put("/{org}/risk-appetite/", response={200: AppetiteStateOut, **ERRORS},
-            summary="Draft a new version of the risk appetite")
+            summary="Draft a new version of the risk appetite",
+            operation_id="accord_risks_api_put_appetite")
 def put_appetite(request: HttpRequest, org: str, payload: AppetiteIn) -> dict[str, Any]:
     """A new draft (an unsigned earlier draft is withdrawn); the version in force stays in force until
     the governance profile's signatories have all signed the draft."""
@@ -117,7 +119,8 @@ def _optional_body(request: HttpRequest, schema: type[AppetiteSignIn]) -> Appeti
 @router.post("/{org}/risk-appetite/sign/", response={200: AppetiteStateOut, **ERRORS},
              openapi_extra={"requestBody": {"required": False, "content": {"application/json": {
                  "schema": {"type": "object", "properties": {"version": {"type": "integer"}}}}}}},
-             summary="Sign the draft risk appetite")
+             summary="Sign the draft risk appetite",
+             operation_id="accord_risks_api_sign_appetite")
 def sign_appetite(request: HttpRequest, org: str) -> dict[str, Any]:
     """Sign draft `version` (or, with no body, the current draft) in the slot the governance profile
     gives the caller; the last signature puts it in force."""

@@ -63,7 +63,8 @@ class PortfolioOut(Schema):
 @router.get("/{org}/quant/portfolio", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,
             include_in_schema=False, operation_id="get_portfolio_alias")
 @router.get("/{org}/quant/portfolio/", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,
-            summary="The register in money", tags=["quant"])
+            summary="The register in money", tags=["quant"],
+            operation_id="accord_risks_api_get_portfolio")
 def get_portfolio(request: HttpRequest, org: str) -> HttpResponse:
     """The open risks with an estimate, simulated as one portfolio by the engine: the result file of
     docs/quant.md (the figures the Money page shows). Without any estimate: 200 with `years` 0, no

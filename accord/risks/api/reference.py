@@ -32,7 +32,8 @@ class MatrixOut(Schema):
     created_at: dt.datetime
 
 
-@router.get("/{org}/risk-categories/", response={200: list[CategoryOut], **ERRORS}, summary="Risk categories")
+@router.get("/{org}/risk-categories/", response={200: list[CategoryOut], **ERRORS}, summary="Risk categories",
+            operation_id="accord_risks_api_list_categories")
 @paginate(LimitOffsetPagination)
 def list_categories(request: HttpRequest, org: str) -> QuerySet[RiskCategory]:
     """Every category, retired ones included (`active: false`); risks name them by `key`."""
@@ -40,7 +41,8 @@ def list_categories(request: HttpRequest, org: str) -> QuerySet[RiskCategory]:
     return selectors.categories(m.organization)
 
 
-@router.get("/{org}/risk-matrix/", response={200: MatrixOut, **ERRORS}, summary="The current risk matrix")
+@router.get("/{org}/risk-matrix/", response={200: MatrixOut, **ERRORS}, summary="The current risk matrix",
+            operation_id="accord_risks_api_get_matrix")
 def get_matrix(request: HttpRequest, org: str) -> Any:
     """`levels[l-1][i-1]` is the level of likelihood l and impact i."""
     m = org_access(request, org, "risk.view")

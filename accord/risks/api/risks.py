@@ -14,11 +14,11 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import field_validator
 
-from accord.core.apikit import ERRORS, ErrorOut, FieldError, org_access
+from accord.core.apikit import ERRORS, BodyIn, ErrorOut, FieldError, TextIn, org_access
 from accord.core.fieldschemas import input_data, input_fields, output_fields
 from accord.core.models import Organization
 from accord.risks import io, quantified, selectors, services
-from accord.risks.api.schemas import BodyIn, RiskKey, TextIn
+from accord.risks.api.schemas import RiskKey
 from accord.risks.choices import Level, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk
@@ -101,7 +101,8 @@ class ImportOut(Schema):
     count: int
 
 
-@router.get("/{org}/risks/", response={200: list[RiskOut], **ERRORS}, summary="The risk register")
+@router.get("/{org}/risks/", response={200: list[RiskOut], **ERRORS}, summary="The risk register",
+            operation_id="accord_risks_api_list_risks")
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> QuerySet[Risk]:
     """Filtered and sorted like the register page; paginated (`limit` up to 500, `offset`)."""
@@ -109,7 +110,8 @@ def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> Que
     return selectors.risks(m.organization, filters.to_filter())
 
 
-@router.post("/{org}/risks/", response={201: RiskOut, **ERRORS}, summary="Add a risk")
+@router.post("/{org}/risks/", response={201: RiskOut, **ERRORS}, summary="Add a risk",
+             operation_id="accord_risks_api_create_risk")
 def create_risk(request: HttpRequest, org: str, payload: RiskCreate) -> Status[Risk]:
     m = org_access(request, org, "risk.create")
     risk = services.do_create_risk(m.user, m.organization, input_data(payload))
@@ -120,7 +122,8 @@ def create_risk(request: HttpRequest, org: str, payload: RiskCreate) -> Status[R
 @router.get("/{org}/risks/export/", response=ERRORS, summary="Export the register (CSV or XLSX)",
             openapi_extra={"responses": {"200": {"description": "The file", "content": {
                 io.CONTENT_TYPES["csv"].split(";")[0]: {"schema": {"type": "string"}},
-                io.CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
+                io.CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}},
+            operation_id="accord_risks_api_export_risks")
 def export_risks(request: HttpRequest, org: str, filters: Query[ExportQuery]) -> HttpResponse:
     """The filtered register as a file; formula-like texts are prefixed with a quote."""
     m = org_access(request, org, "risk.export")
@@ -132,7 +135,8 @@ def export_risks(request: HttpRequest, org: str, filters: Query[ExportQuery]) ->
 
 @router.post("/{org}/risks/import", response={200: ImportOut, **ERRORS}, include_in_schema=False,
              operation_id="import_risks_alias")
-@router.post("/{org}/risks/import/", response={200: ImportOut, **ERRORS}, summary="Import risks (CSV or XLSX)")
+@router.post("/{org}/risks/import/", response={200: ImportOut, **ERRORS}, summary="Import risks (CSV or XLSX)",
+             operation_id="accord_risks_api_import_risks")
 def import_risks(request: HttpRequest, org: str, file: File[UploadedFile | None] = None) -> Any:
     """Multipart upload in the export's columns (read-only columns are ignored). All or nothing: any
     bad row rejects the file with 422, naming every bad row and field (`"field": "row 3: likelihood"`)."""
@@ -150,7 +154,8 @@ def import_risks(request: HttpRequest, org: str, file: File[UploadedFile | None]
     return ImportOut(count=len(created))
 
 
-@router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **ERRORS}, summary="One risk")
+@router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **ERRORS}, summary="One risk",
+            operation_id="accord_risks_api_get_risk")
 def get_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Risk:
     """The risk, and `money`: its figures from the organisation's simulated portfolio."""
     m = org_access(request, org, "risk.view")
@@ -169,7 +174,8 @@ def _money_out(org: Organization, money: quantified.RiskMoney | None) -> dict[st
             "residual": {f: getattr(money.residual, f) for f in figures}}
 
 
-@router.patch("/{org}/risks/{risk_id}/", response={200: RiskOut, **ERRORS}, summary="Change some of a risk's fields")
+@router.patch("/{org}/risks/{risk_id}/", response={200: RiskOut, **ERRORS}, summary="Change some of a risk's fields",
+              operation_id="accord_risks_api_patch_risk")
 def patch_risk(request: HttpRequest, org: str, risk_id: RiskKey, payload: RiskPatch) -> Risk:
     m = org_access(request, org, "risk.change")
     risk = selectors.access_risk(m.organization, risk_id)
@@ -177,7 +183,8 @@ def patch_risk(request: HttpRequest, org: str, risk_id: RiskKey, payload: RiskPa
     return selectors.access_risk(m.organization, risk_id)
 
 
-@router.delete("/{org}/risks/{risk_id}/", response={204: None, **ERRORS}, summary="Delete a risk")
+@router.delete("/{org}/risks/{risk_id}/", response={204: None, **ERRORS}, summary="Delete a risk",
+               operation_id="accord_risks_api_delete_risk")
 def delete_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Status[None]:
     m = org_access(request, org, "risk.delete")
     services.do_delete_risk(m.user, m.organization, selectors.access_risk(m.organization, risk_id))
