@@ -78,6 +78,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render with Bootstrap's classes and Accord's field templates (accord/core/formrender.py).
+FORM_RENDERER = "accord.core.formrender.FormRenderer"
 
 # --- database -----------------------------------------------------------------------------------
 _default_sqlite = f"sqlite:///{VAR_DIR / 'accord.sqlite3'}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role
+from accord.core.formrender import COMPACT
 
 
 class MemberAddForm(forms.Form):
@@ -24,10 +25,13 @@ class InvitationForm(forms.Form):
 class InvitationAcceptForm(forms.Form):
     """A new account for the invited address: the person's name and a password, typed twice."""
 
-    full_name = forms.CharField(max_length=150, label="Your name")
-    password = forms.CharField(label="Choose a password", strip=False, widget=forms.PasswordInput,
+    full_name = forms.CharField(max_length=150, label="Your name",
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password = forms.CharField(label="Choose a password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text="At least 12 characters; not a common or all-numeric one.")
-    password_again = forms.CharField(label="The same password again", strip=False, widget=forms.PasswordInput)
+    password_again = forms.CharField(label="The same password again", strip=False,
+                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -37,7 +41,10 @@ class InvitationAcceptForm(forms.Form):
 
 
 class TwoFactorPolicyForm(forms.Form):
-    two_factor_required = forms.BooleanField(required=False, label="Require two-factor authentication")
+    two_factor_required = forms.BooleanField(
+        required=False, label="Require two-factor authentication of every member",
+        widget=forms.CheckboxInput(attrs={"role": "switch", "id": "two-factor-required",
+                                          "aria-describedby": "two-factor-help"}))
 
 
 class MemberChangeForm(forms.Form):
@@ -53,6 +60,9 @@ class GovernanceForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
+    control_size = "sm"
+    field_template_name = COMPACT
+
     actor = forms.CharField(required=False, label="Actor e-mail")
     object_type = forms.ChoiceField(required=False, label="Object type")
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])

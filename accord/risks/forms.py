@@ -17,6 +17,7 @@ from django import forms
 from django.db import models
 
 from accord.core.fields import FieldSpec, Kind
+from accord.core.formrender import CELL, COMPACT
 from accord.core.models import Membership
 from accord.risks.choices import Level, RiskStatus
 from accord.risks.fields import RISK
@@ -30,40 +31,6 @@ MAX_TOLERANCE_ROWS = 5
 _CELL = re.compile(r"^(\d)-(\d)$")
 
 
-class StyledForm(forms.Form):
-    """A form whose widgets carry Bootstrap's classes, `is-invalid` on fields with errors, so that
-    templates render fields with `{{ field }}` and keep Django's own attributes (type, step, required,
-    aria-describedby, aria-invalid)."""
-
-    size = ""  # "sm" for compact forms (filters)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
-    def _style(self) -> None:
-        suffix = f" form-select-{self.size}" if self.size else ""
-        control = f" form-control-{self.size}" if self.size else ""
-        errors = getattr(self, "_errors", None) or {}
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select" + suffix
-            else:
-                css = "form-control" + control
-            widget.attrs["class"] = css + (" is-invalid" if name in errors else "")
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._style()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self._style()
-
-
 @dataclass(frozen=True)
 class RiskChoices:
     """What a risk form offers: the organisation's categories, members and current matrix."""
@@ -75,10 +42,11 @@ class RiskChoices:
 
 # --- the register's filters ---------------------------------------------------------------------------
 
-class RiskFilterForm(StyledForm):
+class RiskFilterForm(forms.Form):
     """The query parameters of the register and the heat map (a GET form: it works without JS)."""
 
-    size = "sm"
+    control_size = "sm"
+    field_template_name = COMPACT
 
     q = forms.CharField(required=False, label="Search", max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, description or R-001"}))
@@ -173,13 +141,13 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     raise NotImplementedError(f"no form field for a risk field of kind {spec.kind}")  # pragma: no cover
 
 
-class RiskForm(StyledForm):
+class RiskForm(forms.Form):
     """All of a risk's fields (from its field specification, set below the class), or one section's (`only`)."""
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, choices: RiskChoices,
                  only: Sequence[str] | None = None, initial: Mapping[str, Any] | None = None,
                  currency: str = "") -> None:
-        super().__init__(data, initial=initial)
+        super().__init__(data, initial=dict(initial or {}))
         if only is not None:
             for name in list(self.fields):
                 if name not in only:
@@ -251,14 +219,14 @@ def _share(value: decimal.Decimal | None) -> str:
 
 # --- acceptances, import --------------------------------------------------------------------------------
 
-class AcceptanceRequestForm(StyledForm):
+class AcceptanceRequestForm(forms.Form):
     justification = forms.CharField(widget=TEXT, help_text="Why the organisation lives with this risk.")
     compensating_measures = forms.CharField(required=False, widget=TEXT, label="Compensating measures")
     expires_on = forms.DateField(label="Expires on", widget=DATE,
                                  help_text="At most three years from today; the acceptance lapses on this date.")
 
 
-class ImportForm(StyledForm):
+class ImportForm(forms.Form):
     file = forms.FileField(label="CSV or XLSX file",
                            help_text="One risk per row; the first row names the columns.",
                            widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
@@ -266,7 +234,7 @@ class ImportForm(StyledForm):
 
 # --- appetite ------------------------------------------------------------------------------------------------
 
-class AppetiteDraftForm(StyledForm):
+class AppetiteDraftForm(forms.Form):
     """A new appetite version: statement, a level per category, up to five tolerance points."""
 
     statement = forms.CharField(widget=TEXT, label="Appetite statement")
@@ -274,6 +242,7 @@ class AppetiteDraftForm(StyledForm):
     def __init__(self, data: Mapping[str, Any] | None = None, *, categories: Iterable[RiskCategory],
                  basis: RiskAppetite | None = None) -> None:
         super().__init__(data)
+        self.field_templates: dict[str, str] = {}  # levels in a grid, tolerance points in a table
         levels = basis.category_levels if basis else {}
         self.categories = [c for c in categories if c.active or c.key in levels]
         self.level_names: list[str] = []
@@ -283,6 +252,7 @@ class AppetiteDraftForm(StyledForm):
                 required=False, label=c.name, choices=[("", "No limit"), *Level.choices],
                 initial=levels.get(c.key, ""), widget=forms.Select(attrs={"data-level": ""}))
             self.level_names.append(name)
+            self.field_templates[name] = COMPACT
         points = basis.tolerance if basis else []
         self.tolerance_rows: list[tuple[str, str]] = []
         for i in range(MAX_TOLERANCE_ROWS):
@@ -293,9 +263,9 @@ class AppetiteDraftForm(StyledForm):
                 required=False, min_value=0, max_value=1, label=f"Highest annual probability {i + 1}",
                 initial=_plain(prob))
             self.tolerance_rows.append((f"loss_{i}", f"probability_{i}"))
+            self.field_templates.update({f"loss_{i}": CELL, f"probability_{i}": CELL})
         if basis:
             self.fields["statement"].initial = basis.statement
-        self._style()
 
     @property
     def statement_fields(self) -> list[forms.BoundField]:
@@ -349,12 +319,15 @@ def _plain(value: Any) -> Any:
 MATRIX_MIN, MATRIX_MAX = 3, 7
 
 
-class MatrixForm(StyledForm):
+class MatrixForm(forms.Form):
     """A new matrix version: a label per likelihood and impact, a level per cell."""
+
+    field_template_name = COMPACT
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, basis: RiskMatrix,
                  size: tuple[int, int] | None = None) -> None:
         super().__init__(data)
+        self.field_templates: dict[str, str] = {}  # the cells of the grid
         n_l, n_i = size or basis.size
         self.n_l, self.n_i = n_l, n_i
         self.fields["likelihoods"] = forms.IntegerField(widget=forms.HiddenInput, initial=n_l,
@@ -376,7 +349,7 @@ class MatrixForm(StyledForm):
                     choices=Level.choices, label=f"Level at likelihood {li}, impact {im}",
                     initial=basis.level_of(li, im) if known else _guess_level(li, im, n_l, n_i),
                     widget=forms.Select(attrs={"data-level": ""}))  # coloured by its value (accord.css)
-        self._style()
+                self.field_templates[f"level_{li}_{im}"] = CELL
 
     @property
     def likelihood_fields(self) -> list[forms.BoundField]:
@@ -419,14 +392,18 @@ def matrix_size(params: Mapping[str, Any], default: tuple[int, int]) -> tuple[in
     return read("likelihoods", default[0]), read("impacts", default[1])
 
 
-class CategoryCreateForm(StyledForm):
+class CategoryCreateForm(forms.Form):
+    field_template_name = COMPACT
+
     name = forms.CharField(max_length=100)
     key = forms.SlugField(max_length=40, help_text="Lower-case letters, digits and underscores; imports, exports "
                                                    "and the API use it, e.g. 'supply_chain'.")
     position = forms.IntegerField(min_value=0, max_value=1000, initial=100, label="Position in lists")
 
 
-class CategoryChangeForm(StyledForm):
+class CategoryChangeForm(forms.Form):
+    """Stacked on its own page; the settings page's row includes core/forms/field_compact.html."""
+
     name = forms.CharField(max_length=100)
     position = forms.IntegerField(min_value=0, max_value=1000, label="Position in lists")
     active = forms.BooleanField(required=False, label="In use (untick to retire: its risks keep it)")
