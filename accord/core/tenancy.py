@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.manager import BaseManager
 
@@ -120,3 +121,22 @@ class TenantModel(models.Model):
     class Meta:
         abstract = True
         default_manager_name = "unscoped"
+
+
+def check_same_org(org: Organization, **related: models.Model | None) -> None:
+    """Refuse objects of another organisation than `org`, each named by the field it was given as
+    (`check_same_org(org, risk=risk, owner=member)`): a `ValidationError` naming every such field, so a
+    service never links or changes another tenant's row. An empty optional relation (None) passes.
+
+    Services call it first, on every tenant object they are handed; objects they look up themselves
+    with `for_org(org)` are of `org` already."""
+    errors = {}
+    for field, obj in related.items():
+        if obj is None:
+            continue
+        owner = obj.pk if obj._meta.label == "core.Organization" else getattr(obj, "organization_id", None)
+        if owner != org.pk:
+            errors[field] = (f"This {obj._meta.verbose_name} (#{obj.pk}) belongs to another organisation; "
+                             f"choose one of {org.name}'s.")
+    if errors:
+        raise ValidationError(errors)

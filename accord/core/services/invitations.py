@@ -20,6 +20,7 @@ from accord.core.models import Invitation, Membership, Organization, User
 from accord.core.permissions import allows
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.services.members import do_add_member, do_create_user
+from accord.core.tenancy import check_same_org
 from accord.core.tokens import hash_token
 
 INVITATION_FIELDS = ("email", "role", "external", "board_representative", "expires_at")
@@ -119,6 +120,7 @@ def do_invite_member(
 @transaction.atomic
 def do_resend_invitation(actor: User | None, org: Organization, invitation: Invitation, *, site_url: str) -> Invitation:
     """E-mail an open invitation again with a new link, valid for 7 more days; the old link stops working."""
+    check_same_org(org, invitation=invitation)
     inv = Invitation.objects.for_org(org).select_for_update().get(pk=invitation.pk)
     inv.organization = org
     if not inv.is_open:
@@ -141,6 +143,7 @@ def do_resend_invitation(actor: User | None, org: Organization, invitation: Invi
 @transaction.atomic
 def do_revoke_invitation(actor: User | None, org: Organization, invitation: Invitation) -> Invitation:
     """Withdraw an invitation so that its link stops working; a revoked invitation stays listed for the record."""
+    check_same_org(org, invitation=invitation)
     inv = Invitation.objects.for_org(org).select_for_update().get(pk=invitation.pk)
     if inv.accepted_at is not None:
         raise ValidationError({"invitation": f"{inv.email} has already accepted this invitation; remove the member "

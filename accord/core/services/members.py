@@ -13,6 +13,7 @@ from accord.core.choices import AuditAction, Role
 from accord.core.models import ApiToken, Membership, Organization, User
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.services.tokens import do_revoke_token
+from accord.core.tenancy import check_same_org
 
 MEMBERSHIP_FIELDS = ("user", "role", "external", "board_representative")
 
@@ -75,6 +76,7 @@ def do_change_member(
     external: bool | None = None, board_representative: bool | None = None,
 ) -> Membership:
     """Change a member's role or flags; an organisation always keeps at least one admin."""
+    check_same_org(org, membership=membership)
     membership = Membership.objects.for_org(org).select_for_update().get(pk=membership.pk)
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     if role is not None:
@@ -97,6 +99,7 @@ def do_change_member(
 @transaction.atomic
 def do_remove_member(actor: User, org: Organization, membership: Membership) -> None:
     """Remove a member and revoke their tokens for this organisation; the last admin stays."""
+    check_same_org(org, membership=membership)
     membership = Membership.objects.for_org(org).select_for_update().get(pk=membership.pk)
     if membership.role == Role.ADMIN and _admins_left(org, membership) == 0:
         raise ValidationError({"user": "The organisation's last admin cannot be removed."})

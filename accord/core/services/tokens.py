@@ -9,6 +9,7 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.models import ApiToken, Membership, Organization, User
+from accord.core.tenancy import check_same_org
 from accord.core.tokens import hash_token, new_token
 
 
@@ -30,6 +31,7 @@ def do_create_token(actor: User | None, org: Organization, user: User, *, name: 
 @transaction.atomic
 def do_revoke_token(actor: User | None, org: Organization, token: ApiToken) -> ApiToken:
     """Revoke a token; a revoked token stays listed for the record."""
+    check_same_org(org, token=token)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -14,6 +14,7 @@ from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.clock import org_today
 from accord.core.models import GovernanceProfile, Membership, Organization, User
+from accord.core.tenancy import check_same_org
 from accord.risks.choices import AcceptanceStatus, RiskStatus, Signatory, Treatment
 from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
 from accord.risks.rules import pick_slot, required_acceptance_slots
@@ -27,6 +28,7 @@ MAX_ACCEPTANCE_DAYS = 3 * 366
 def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, justification: str,
                           compensating_measures: str = "", expires_on: dt.date) -> RiskAcceptance:
     """Ask for a risk to be accepted until `expires_on`; the required signatures are fixed now."""
+    check_same_org(org, risk=risk)
     lock_org(org)
     risk = Risk.objects.for_org(org).get(pk=risk.pk)
     errors: dict[str, str] = {}
@@ -61,6 +63,7 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
 def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptance) -> RiskAcceptance:
     """Sign in the actor's slot; the last signature puts the acceptance in force, supersedes older
     acceptances of the risk and marks the risk accepted."""
+    check_same_org(org, acceptance=acceptance)
     lock_org(org)
     acceptance = RiskAcceptance.objects.for_org(org).select_related("risk").get(pk=acceptance.pk)
     if acceptance.status != AcceptanceStatus.PENDING:
@@ -102,6 +105,7 @@ def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptanc
 @transaction.atomic
 def do_withdraw_acceptance(actor: User, org: Organization, acceptance: RiskAcceptance) -> RiskAcceptance:
     """Withdraw a pending or in-force acceptance."""
+    check_same_org(org, acceptance=acceptance)
     acceptance = RiskAcceptance.objects.for_org(org).select_for_update().get(pk=acceptance.pk)
     if acceptance.status not in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE):
         raise ValidationError({"acceptance": "Only a pending or in-force acceptance can be withdrawn."})

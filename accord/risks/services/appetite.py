@@ -14,6 +14,7 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.models import GovernanceProfile, Membership, Organization, User
+from accord.core.tenancy import check_same_org
 from accord.risks.choices import AppetiteStatus, Level
 from accord.risks.models import AppetiteSignature, RiskAppetite, RiskCategory
 from accord.risks.rules import pick_slot, required_appetite_slots
@@ -86,6 +87,7 @@ def do_draft_appetite(actor: User | None, org: Organization, *, statement: str,
 def do_sign_appetite(actor: User, org: Organization, appetite: RiskAppetite | None = None) -> RiskAppetite:
     """Sign the draft (or the given version) in the slot the actor holds; the last required signature
     puts it in force and supersedes the previous version."""
+    check_same_org(org, appetite=appetite)
     lock_org(org)
     draft = (RiskAppetite.objects.for_org(org).filter(pk=appetite.pk) if appetite
              else RiskAppetite.objects.for_org(org).filter(status=AppetiteStatus.DRAFT)).first()

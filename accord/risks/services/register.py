@@ -22,6 +22,7 @@ from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.fields import FieldSpec, Kind
 from accord.core.models import AuditChain, Membership, Organization, User
+from accord.core.tenancy import check_same_org
 from accord.quant import ScenarioError, parse_scenario
 from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level
 from accord.risks.fields import RISK
@@ -82,6 +83,7 @@ def do_create_category(
 def do_update_category(actor: User, org: Organization, category: RiskCategory, *, name: str | None = None,
                        position: int | None = None, active: bool | None = None) -> RiskCategory:
     """Rename, reorder or retire a category (a retired category keeps its risks)."""
+    check_same_org(org, category=category)
     fields = ("name", "position", "active")
     before = audit.snapshot(category, fields)
     if name is not None:
@@ -486,6 +488,7 @@ def do_create_risk(actor: User | None, org: Organization, data: Mapping[str, Any
 @transaction.atomic
 def do_update_risk(actor: User | None, org: Organization, risk: Risk, data: Mapping[str, Any]) -> Risk:
     """Change some of a risk's fields; levels are re-derived."""
+    check_same_org(org, risk=risk)
     risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
     matrix = _current_matrix(org)
     values = clean_risk_input(org, data, current=risk, matrix=matrix)
@@ -504,6 +507,7 @@ def do_update_risk(actor: User | None, org: Organization, risk: Risk, data: Mapp
 @transaction.atomic
 def do_delete_risk(actor: User | None, org: Organization, risk: Risk) -> None:
     """Delete a risk and its acceptances; the audit trail keeps what it was."""
+    check_same_org(org, risk=risk)
     risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
     before = audit.snapshot(risk, AUDITED_RISK_FIELDS)
     label, pk = str(risk)[:200], risk.pk

@@ -1,0 +1,121 @@
+"""A service handed an object of another organisation refuses it, naming the field, and writes nothing
+(accord.core.tenancy.check_same_org). Every service that takes a tenant object is listed here, and a
+new one fails the enumeration until it is."""
+
+import datetime as dt
+import importlib
+import inspect
+import typing
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+
+from accord.core import services
+from accord.core.clock import org_today
+from accord.core.models import AuditChain
+from accord.core.tenancy import TenantModel, check_same_org
+from accord.risks import services as risk_services
+from accord.risks.models import RiskCategory
+from tests.factories import make_member
+
+
+def _foreign(org_b):
+    """One of each tenant object a service takes, all in organisation B."""
+    b_admin = make_member(org_b, "admin", email="admin-b@b.test")
+    b_ciso = make_member(org_b, "ciso", email="ciso-b@b.test")
+    risk = risk_services.do_create_risk(b_ciso.user, org_b, {"title": "B's risk", "category": "cyber_security",
+                                                             "likelihood": 2, "impact": 2,
+                                                             "owner": b_ciso.user.email})
+    acceptance = risk_services.do_request_acceptance(b_ciso.user, org_b, risk, justification="B accepts",
+                                                     expires_on=org_today(org_b) + dt.timedelta(days=30))
+    appetite = risk_services.do_draft_appetite(b_ciso.user, org_b, statement="B's appetite",
+                                               category_levels={"cyber_security": "medium"})
+    invitation = services.do_invite_member(b_admin.user, org_b, "invitee@b.test", "viewer",
+                                           site_url="http://testserver")
+    token, _ = services.do_create_token(None, org_b, b_ciso.user, name="B's token")
+    return {"risk": risk, "acceptance": acceptance, "appetite": appetite, "invitation": invitation,
+            "token": token, "membership": b_ciso.membership,
+            "category": RiskCategory.objects.for_org(org_b).get(key="cyber_security")}
+
+
+# (service, the parameter that takes a tenant object, how to call it as A's admin with B's object)
+CASES = {
+    ("do_resend_invitation", "invitation"): lambda a, org, o: services.do_resend_invitation(
+        a, org, o["invitation"], site_url="http://testserver"),
+    ("do_revoke_invitation", "invitation"): lambda a, org, o: services.do_revoke_invitation(a, org, o["invitation"]),
+    ("do_change_member", "membership"): lambda a, org, o: services.do_change_member(a, org, o["membership"],
+                                                                                   role="viewer"),
+    ("do_remove_member", "membership"): lambda a, org, o: services.do_remove_member(a, org, o["membership"]),
+    ("do_revoke_token", "token"): lambda a, org, o: services.do_revoke_token(a, org, o["token"]),
+    ("do_request_acceptance", "risk"): lambda a, org, o: risk_services.do_request_acceptance(
+        a, org, o["risk"], justification="A accepts B's risk", expires_on=org_today(org) + dt.timedelta(days=9)),
+    ("do_sign_acceptance", "acceptance"): lambda a, org, o: risk_services.do_sign_acceptance(a, org, o["acceptance"]),
+    ("do_withdraw_acceptance", "acceptance"): lambda a, org, o: risk_services.do_withdraw_acceptance(
+        a, org, o["acceptance"]),
+    ("do_sign_appetite", "appetite"): lambda a, org, o: risk_services.do_sign_appetite(a, org, o["appetite"]),
+    ("do_update_category", "category"): lambda a, org, o: risk_services.do_update_category(
+        a, org, o["category"], name="Taken over"),
+    ("do_update_risk", "risk"): lambda a, org, o: risk_services.do_update_risk(a, org, o["risk"], {"title": "Mine"}),
+    ("do_delete_risk", "risk"): lambda a, org, o: risk_services.do_delete_risk(a, org, o["risk"]),
+}
+
+
+def _heads(*orgs):
+    return [AuditChain.objects.for_org(org).get().last_seq for org in orgs]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}({c[1]})")
+def test_a_service_refuses_an_object_of_another_organisation_naming_the_field(org_a, org_b, admin, case):
+    foreign = _foreign(org_b)
+    before = _heads(org_a, org_b)
+    _, field = case
+    with pytest.raises(ValidationError, match="belongs to another organisation") as refused:
+        CASES[case](admin.user, org_a, foreign)
+    assert list(refused.value.message_dict) == [field]
+    assert _heads(org_a, org_b) == before, "a refused call wrote an audit event"
+    assert RiskCategory.objects.for_org(org_b).get(key="cyber_security").name != "Taken over"
+
+
+def _services_taking_tenant_objects():
+    """(function name, parameter) of every `do_*` service of every app, acting in an organisation `org`,
+    whose parameter is a tenant model."""
+    found = set()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("accord."):
+            continue
+        try:
+            package = importlib.import_module(f"{config.name}.services")
+        except ModuleNotFoundError:
+            continue
+        for name, fn in inspect.getmembers(package, inspect.isfunction):
+            if not name.startswith("do_"):
+                continue
+            hints = typing.get_type_hints(fn)
+            hints.pop("return", None)
+            if "org" not in hints:
+                continue  # outside any organisation (accepting an invitation: its token names it)
+            for param, hint in hints.items():
+                kinds = typing.get_args(hint) or (hint,)
+                if any(inspect.isclass(k) and issubclass(k, TenantModel) for k in kinds):
+                    found.add((name, param))
+    return found
+
+
+def test_every_service_that_takes_a_tenant_object_is_checked_here():
+    found = _services_taking_tenant_objects()
+    assert ("do_update_risk", "risk") in found
+    assert found - set(CASES) == set(), "call check_same_org in these services and add them to CASES"
+
+
+def test_same_organisation_objects_and_empty_relations_pass(org_a, ciso):
+    category = RiskCategory.objects.for_org(org_a).first()
+    check_same_org(org_a, category=category, owner=ciso.membership, treatment_owner=None, organisation=org_a)
+
+
+def test_every_foreign_field_is_named_at_once(org_a, org_b):
+    foreign = RiskCategory.objects.for_org(org_b).first()
+    with pytest.raises(ValidationError, match="belongs to another organisation") as refused:
+        check_same_org(org_a, category=foreign, organisation=org_b)
+    assert sorted(refused.value.message_dict) == ["category", "organisation"]
+    assert "CANARYB" not in str(refused.value)  # the other organisation stays unnamed
