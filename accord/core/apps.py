@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
         from allauth.mfa.signals import authenticator_added
 
         from accord.core import checks  # noqa: F401 - registers the system checks
+        from accord.core.audit_types import register_core_types
         from accord.core.auth import note_second_factor_set_up
+
+        register_core_types()
 
         authenticator_added.connect(note_second_factor_set_up, dispatch_uid="accord-second-factor-set-up")

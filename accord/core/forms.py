@@ -65,15 +65,17 @@ class AuditFilterForm(forms.Form):
 
     actor = forms.CharField(required=False, label="Actor e-mail")
     object_type = forms.ChoiceField(required=False, label="Object type")
+    object_id = forms.CharField(required=False, label="Object id", max_length=64)
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
     since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: object, object_types: list[str], **kwargs: object) -> None:
+    def __init__(self, *args: object, object_types: list[tuple[str, str]], **kwargs: object) -> None:
+        """`object_types`: (object type, what people call it) of the types in the trail."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["object_type"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
-        field.choices = [("", "Any type"), *((t, t) for t in object_types)]
+        field.choices = [("", "Any type"), *object_types]
 
 
 class TokenCreateForm(forms.Form):

@@ -6,16 +6,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accord.core import history
+from accord.core.audit import object_type_of
 from accord.core.auth import second_factor_exists
 from accord.core.choices import InvitationStatus
+from accord.core.clock import org_today
 from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
 from accord.core.tokens import hash_token
+
+#: The events a page shows of one object's history, newest first (the audit trail has them all).
+HISTORY_LIMIT = 100
 
 
 def organization_by_slug(slug: str) -> Organization | None:
@@ -183,8 +191,36 @@ def audit_events(org: Organization, filters: AuditFilter | None = None) -> Query
     return qs
 
 
-def audit_object_types(org: Organization) -> list[str]:
-    """The object types present in the trail, for the filter menu."""
-    return list(
-        AuditEvent.objects.for_org(org).order_by("object_type").values_list("object_type", flat=True).distinct()
-    )
+def audit_object_types(org: Organization) -> list[tuple[str, str]]:
+    """(object type, what people call it) of the types present in the trail, by name (the filter menu)."""
+    types = AuditEvent.objects.for_org(org).order_by("object_type").values_list("object_type", flat=True).distinct()
+    return sorted(((t, history.object_type_label(t)) for t in types), key=lambda pair: pair[1])
+
+
+def audit_rows(org: Organization, events: Iterable[AuditEvent]) -> list[history.EventRow]:
+    """Audit events as people read them: names and references, not ids (accord.core.history)."""
+    return history.describe(org, events)
+
+
+def audit_csv(org: Organization, filters: AuditFilter | None = None) -> tuple[bytes, str]:
+    """The filtered audit trail as a CSV file, newest first (accord.core.history.CSV_HEADER), and its
+    name: the organisation and the day in its time zone."""
+    return history.csv_of(org, audit_events(org, filters)), f"{org.slug}-audit-trail-{org_today(org).isoformat()}.csv"
+
+
+def object_history(org: Organization, obj: models.Model, *, limit: int = HISTORY_LIMIT) -> list[history.EventRow]:
+    """One object's changes from the audit trail, newest first, as people read them (names, not ids)."""
+    events = audit_events(org, AuditFilter(object_type=object_type_of(obj), object_id=str(obj.pk)))
+    return history.describe(org, events[:limit])
+
+
+def member_names(org: Organization, ids: set[str]) -> dict[str, str]:
+    """Memberships of `org` by id (as text) → the member's name (for the audit trail)."""
+    return history.names_by_id(Membership.objects.for_org(org).select_related("user"), ids,
+                               lambda m: m.user.display_name)
+
+
+def user_names(org: Organization, ids: set[str]) -> dict[str, str]:
+    """Users by id (as text) → their name, for those who are members of `org` (for the audit trail)."""
+    members = User.objects.filter(pk__in=Membership.objects.for_org(org).values("user_id"))
+    return history.names_by_id(members, ids, lambda u: u.display_name)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("governance/", views.governance, name="governance"),
     path("governance/two-factor/", views.two_factor_policy, name="two_factor_policy"),
     path("audit/", views.audit_trail, name="audit_trail"),
+    path("audit/export/", views.audit_export, name="audit_export"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -30,6 +30,7 @@ from accord.core.forms import (
     TokenCreateForm,
     TwoFactorPolicyForm,
 )
+from accord.core.history import CSV_CONTENT_TYPE
 from accord.core.permissions import allows, require
 from accord.core.web import (
     AuthenticatedRequest,
@@ -282,17 +283,35 @@ def two_factor_policy(request: OrgRequest) -> HttpResponse:
     return _governance_page(request, policy_form=form)
 
 
+def _audit_filters(request: OrgRequest) -> tuple[AuditFilterForm, selectors.AuditFilter]:
+    """The audit trail's filter form and the filters its valid fields give (none while it is invalid)."""
+    form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types(request.org))
+    if not form.is_valid():
+        return form, selectors.AuditFilter()
+    return form, selectors.AuditFilter(**{k: v for k, v in form.cleaned_data.items() if v})
+
+
 @org_view("audit.view")
 @require_GET
 def audit_trail(request: OrgRequest) -> HttpResponse:
     org = request.org
-    form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types(org))
-    filters = selectors.AuditFilter()
-    if form.is_valid():
-        filters = selectors.AuditFilter(**{k: v for k, v in form.cleaned_data.items() if v})
+    form, filters = _audit_filters(request)
     page = Paginator(selectors.audit_events(org, filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": query_string(request)}
+    context = {"form": form, "page": page, "rows": selectors.audit_rows(org, page.object_list),
+               "query": query_string(request)}
     return push_clean_url(request, render_page(request, "core/audit_trail.html", "core/_audit_table.html", context))
+
+
+@org_view("audit.view")
+@require_GET
+def audit_export(request: OrgRequest) -> HttpResponse:
+    """The audit trail as a CSV file, with the page's filters."""
+    org = request.org
+    _, filters = _audit_filters(request)
+    content, filename = selectors.audit_csv(org, filters)
+    response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @org_view("token.manage_own")

@@ -24,9 +24,11 @@ class RisksConfig(AppConfig):
         from accord.core.extensions import NavItem, Panel, add_nav, add_panel
         from accord.core.signals import organization_created
         from accord.risks import permissions  # noqa: F401 - registers the risk actions in the table
+        from accord.risks.audit_types import register_risk_types
         from accord.risks.services import on_organization_created
 
         organization_created.connect(on_organization_created, dispatch_uid="risks-defaults")
+        register_risk_types()
         add_nav(NavItem("Risks", "risks:list", "risk.view"))
         add_nav(NavItem("Heat map", "risks:heatmap", "risk.view"))
         add_nav(NavItem("Money", "risks:portfolio", "risk.view"))

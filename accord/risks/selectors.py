@@ -12,8 +12,9 @@ from typing import Any
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
+from accord.core import history
 from accord.core.clock import org_today
-from accord.core.models import AuditEvent, GovernanceProfile, Membership, Organization
+from accord.core.models import GovernanceProfile, Membership, Organization
 from accord.risks.choices import LEVEL_RANK, AcceptanceStatus, AppetiteStatus, Level, RiskStatus, Signatory
 from accord.risks.models import AppetiteSignature, Risk, RiskAcceptance, RiskAppetite, RiskCategory, RiskMatrix
 from accord.risks.rules import fits, required_appetite_slots
@@ -183,11 +184,6 @@ def is_above_tolerance(org: Organization, risk: Risk) -> bool:
     return rank is not None and risk.residual_rank > rank
 
 
-def risk_history(org: Organization, risk: Risk) -> QuerySet[AuditEvent]:
-    """The risk's changes, newest first, from the audit trail."""
-    return AuditEvent.objects.for_org(org).filter(object_type="risks.risk", object_id=str(risk.pk)).order_by("-seq")
-
-
 @dataclass(frozen=True)
 class Heatmap:
     """Risk counts per matrix cell, inherent and residual: `grid[l-1][i-1]`."""
@@ -307,3 +303,21 @@ def access_category(org: Organization, category_id: int) -> RiskCategory:
     if category is None:
         raise Http404("No such category.")
     return category
+
+
+# --- names for the audit trail (accord.risks.audit_types) ------------------------------------------------
+
+def risk_refs(org: Organization, ids: set[str]) -> dict[str, str]:
+    """Risks of `org` by id (as text) → their reference, R-001."""
+    return history.names_by_id(Risk.objects.for_org(org).only("pk", "number"), ids, lambda r: r.ref)
+
+
+def category_names(org: Organization, ids: set[str]) -> dict[str, str]:
+    """Categories of `org` by id (as text) → their name."""
+    return history.names_by_id(RiskCategory.objects.for_org(org).only("pk", "name"), ids, lambda c: c.name)
+
+
+def acceptance_names(org: Organization, ids: set[str]) -> dict[str, str]:
+    """Acceptances of `org` by id (as text) → "Acceptance of R-001"."""
+    return history.names_by_id(RiskAcceptance.objects.for_org(org).select_related("risk").only("pk", "risk__number"),
+                               ids, lambda a: f"Acceptance of {a.risk.ref}")

@@ -92,6 +92,7 @@ ROUTES: list[Route] = [
     Route("core:governance", "POST", "governance.change", body=lambda s, p: dict(_GOVERNANCE)),
     Route("core:two_factor_policy", "POST", "security_policy.change", body=_second_factor_then_require),
     Route("core:audit_trail", "GET", "audit.view", lists_data=True),
+    Route("core:audit_export", "GET", "audit.view", lists_data=True),
     Route("core:tokens", "GET", "token.manage_own", lists_data=True),
     Route("core:tokens", "POST", "token.manage_own", body=lambda s, p: {"name": "probe"}),
     Route("core:token_revoke", "POST", "token.manage_own", kwargs=_own_token),
@@ -111,4 +112,5 @@ ROUTES: list[Route] = [
     Route("POST /api/v1/orgs/{org}/invitations/{invitation_id}/revoke/", "POST", "member.manage",
           kwargs=_invitation),
     Route("GET /api/v1/orgs/{org}/audit-events/", "GET", "audit.view", lists_data=True),
+    Route("GET /api/v1/orgs/{org}/audit-events/export/", "GET", "audit.view", lists_data=True),
 ]

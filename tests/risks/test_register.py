@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from accord.core import selectors as core_selectors
 from accord.core.audit import verify_chain
 from accord.core.models import AuditEvent
 from accord.risks import selectors, services
@@ -58,7 +59,7 @@ def test_quantitative_ranges_need_both_ends_in_order(org_a, ciso):
 def test_an_update_is_audited_with_before_and_after(org_a, ciso):
     risk = _risk(org_a, ciso.user)
     services.do_update_risk(ciso.user, org_a, risk, {"title": "Spear phishing", "tags": ["email", "people"]})
-    event = selectors.risk_history(org_a, risk).first()
+    event = core_selectors.object_history(org_a, risk)[0].event
     assert event.action == "update"
     assert event.changes["title"] == ["Phishing", "Spear phishing"]
     assert event.changes["tags"] == [[], ["email", "people"]]

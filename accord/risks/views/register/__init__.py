@@ -6,7 +6,7 @@ the page they replace (the `_*.html` partials) and plain requests the whole page
 works without JavaScript.
 
 One module a page or group of pages: the register list (`listing`), the register as a file (`files`),
-the risk page (`detail`, with its audit trail in `history`), writes of a risk (`edit`), acceptances
+the risk page (`detail`, its history from core's `object_history`), writes of a risk (`edit`), acceptances
 (`acceptances`), the heat maps (`heatmap`), the appetite (`appetite`) and the matrix and categories
 (`settings`); what they share is in `common`.
 """

@@ -19,7 +19,6 @@ from accord.risks.forms import SECTION_TITLES, SECTIONS, AcceptanceRequestForm
 from accord.risks.models import Risk
 from accord.risks.rules import fits
 from accord.risks.views.money import risk_lec_spec
-from accord.risks.views.register.history import history_rows
 
 
 def _money_context(org: Any, risk: Risk) -> dict[str, Any]:
@@ -52,10 +51,9 @@ def _acceptance_rows(request: OrgRequest, risk: Risk) -> list[dict[str, Any]]:
 def detail_context(request: OrgRequest, risk: Risk, *,
                    acceptance_form: AcceptanceRequestForm | None = None) -> dict[str, Any]:
     org = request.org
-    categories, members = list(selectors.categories(org)), list(core_selectors.members(org))
     return {
         "risk": risk, "matrix": selectors.current_matrix(org), "today": org_today(org),
-        "history": history_rows(org, risk, categories, members),
+        "history": core_selectors.object_history(org, risk),
         "acceptances": _acceptance_rows(request, risk),
         "acceptance_form": acceptance_form or AcceptanceRequestForm(),
         "sections": [(name, SECTION_TITLES[name]) for name in SECTIONS],

@@ -1,0 +1,25 @@
+"""How the core's object types read in the audit trail (accord.core.history): members and users by
+name, roles and governance choices by label. Registered by CoreConfig.ready()."""
+
+from __future__ import annotations
+
+from accord.core import selectors
+from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role
+from accord.core.history import ObjectType, Ref, register
+
+#: Labels of the fields whose name alone reads badly.
+LABELS = {"board_representative": "Signs for the CEO/board", "ciso_reports_to": "The CISO reports to",
+          "ciso_model": "CISO function", "dpo_model": "DPO function", "user": "Person"}
+
+
+def register_core_types() -> None:
+    register("core.organization", ObjectType("Organisation"))
+    register("core.user", ObjectType("Person", name=selectors.user_names))
+    register("core.membership", ObjectType("Member", name=selectors.member_names,
+                                           fields={"user": Ref("core.user"), "role": Role}, labels=LABELS))
+    register("core.invitation", ObjectType("Invitation", fields={"role": Role, "membership": Ref("core.membership")},
+                                           labels=LABELS))
+    register("core.apitoken", ObjectType("API token", fields={"user": Ref("core.user")}, labels=LABELS))
+    register("core.governanceprofile", ObjectType(
+        "Governance profile", fields={"ciso_reports_to": CisoReportsTo, "ciso_model": CisoModel,
+                                      "dpo_model": DpoModel}, labels=LABELS))
