@@ -72,3 +72,12 @@ DEFAULT_CATEGORIES = (
     ("third_party", "Third party"),
     ("financial", "Financial"),
 )
+
+
+class ImportAction(models.TextChoices):
+    """What an import does with one row of a file."""
+
+    CREATE = "create", "Add"
+    UPDATE = "update", "Update"
+    UNCHANGED = "unchanged", "Unchanged"
+    REFUSED = "refused", "Refused"

@@ -9,9 +9,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from accord.cli_support import CliError
 from accord.core.cli import org_or_fail, setup
+
+if TYPE_CHECKING:
+    from accord.risks.services import ImportRow
 
 LEVELS = ("low", "medium", "high", "critical")  # accord.risks.choices.Level, without importing Django
 FORMATS = ("csv", "xlsx")
@@ -32,10 +36,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write ('-' for standard output, CSV)")
     p.set_defaults(handler=_export)
 
-    p = risk.add_parser("import", help="add the risks of a CSV or XLSX file (all or nothing)")
+    p = risk.add_parser("import", help="add the risks of a CSV or XLSX file, update those its `ref` column names "
+                                       "(all or nothing)")
     p.add_argument("org", help="organisation slug")
     p.add_argument("file", help="a .csv (UTF-8, ',' or ';') or .xlsx file in the export's columns")
-    p.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="say what each row would do (add, update and which fields, unchanged, refused and why); "
+                        "write nothing")
     p.set_defaults(handler=_import)
 
 
@@ -106,11 +113,9 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     setup()
     from django.core.exceptions import ValidationError
-    from django.db import transaction
 
     from accord.risks.io import parse_upload
-    from accord.risks.services import do_import_risks
-    from accord.risks.services.register import ImportRejected
+    from accord.risks.services import ImportRejected, do_import_risks
 
     org = org_or_fail(args.org)
     try:
@@ -122,18 +127,32 @@ def _import(args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {' '.join(exc.messages)}") from None
     print(f"checking {len(rows):,} row(s) of {args.file}…", file=sys.stderr)
     try:
-        with transaction.atomic():
-            created = do_import_risks(None, org, rows)
-            if args.dry_run:
-                transaction.set_rollback(True)
+        report = do_import_risks(None, org, rows, dry_run=args.dry_run)
     except ImportRejected as exc:
-        for row, field, message in exc.rows:
-            print(f"row {row}, {field}: {message}", file=sys.stderr)
-        bad = len({row for row, _, _ in exc.rows})
+        for number, field, message in exc.rows:
+            print(f"row {number}, {field}: {message}", file=sys.stderr)
+        bad = len({number for number, _, _ in exc.rows})
         raise CliError(f"import rejected: {bad} bad row(s) in {args.file}; nothing was imported") from None
     if args.dry_run:
-        print(f"dry run: all {len(created):,} risk(s) of {args.file} are valid; nothing was imported")
-    else:
-        print(f"imported {len(created):,} risk(s) into {org.slug}"
-              + (f" ({created[0].ref} to {created[-1].ref})" if created else ""))
+        for outcome in report.rows:
+            print(_row_line(outcome))
+        sys.stdout.flush()
+        if report.problems:
+            raise CliError(f"dry run: {report.summary()}; the import would be rejected; nothing was written")
+        print(f"dry run: {report.summary()}; nothing was written")
+        return 0
+    created = report.created
+    print(f"imported {args.file} into {org.slug}: {report.summary()}"
+          + (f" (added {created[0].ref} to {created[-1].ref})" if created else ""))
     return 0
+
+
+def _row_line(row: ImportRow) -> str:
+    """One row of a dry run: `row 3: update R-002 (title, likelihood)`."""
+    from accord.risks.choices import ImportAction
+
+    if row.action == ImportAction.REFUSED:
+        problems = "; ".join(f"{field}: {message}" for field, message in row.errors)
+        return f"row {row.row}: refused{' ' + row.ref if row.ref else ''}: {problems}"
+    changed = f" ({', '.join(row.changed)})" if row.changed else ""
+    return f"row {row.row}: {row.action} {row.ref}{changed}"

@@ -9,12 +9,24 @@ the columns an import reads, then the ones it ignores.
 
 from __future__ import annotations
 
+import decimal
+from typing import Any
+
 from accord.core.fields import FieldSpec, Kind, ModelSpec
 from accord.risks.choices import Level, RaisedBy, RiskStatus, Treatment
 from accord.risks.models import Risk
 
+CENT = decimal.Decimal("0.01")
 FAIR_EXAMPLE = ('{"tef": {"pert": [1, 4, 12]}, "vulnerability": {"uniform": [0.1, 0.3]}, '
                 '"primary_loss": {"lognormal_ci90": [20000, 400000]}}')
+
+
+def _money(risk: Any, figure: str) -> decimal.Decimal | None:
+    """A residual figure of the simulated register, to the cent; None without one."""
+    money = getattr(risk, "money", None)
+    if money is None:
+        return None
+    return decimal.Decimal(repr(float(getattr(money, figure)))).quantize(CENT)
 
 
 def _read_only(name: str, kind: Kind, *, source: str = "", help: str = "") -> FieldSpec:
@@ -86,6 +98,12 @@ RISK = ModelSpec(Risk, key="ref", fields=(
               help="Share of the loss per event the treatment removes (0 to 1)",
               input_help="Share of the loss per event the treatment removes: 0 to 1, or a percentage",
               hint="A share from 0 to 1 or a percentage, e.g. 25% when tested backups shorten an outage."),
+    # Computed by the simulation, not stored: exports carry them (imports ignore them); `risk.money` is set by
+    # the export from `quantified.register_figures`.
+    FieldSpec("ale", Kind.DECIMAL, label="ALE (residual)", input=False, output=False, audited=False,
+              compute=lambda risk: _money(risk, "ale")),
+    FieldSpec("p90", Kind.DECIMAL, label="P90 (residual)", input=False, output=False, audited=False,
+              compute=lambda risk: _money(risk, "p90")),
     _read_only("created_at", Kind.DATETIME),
     _read_only("updated_at", Kind.DATETIME),
 ))

@@ -22,7 +22,7 @@ from accord.core.models import Membership
 from accord.risks.choices import Level, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk, RiskAppetite, RiskCategory, RiskMatrix
-from accord.risks.selectors import SORTS, RiskFilter
+from accord.risks.selectors import SORT_KEYS, RiskFilter
 from accord.risks.services.register import MAX_FAIR_CHARS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -60,7 +60,7 @@ class RiskFilterForm(forms.Form):
     tag = forms.CharField(required=False, label="Tag", max_length=100)
     inherent_cell = forms.RegexField(required=False, regex=_CELL, widget=forms.HiddenInput)
     residual_cell = forms.RegexField(required=False, regex=_CELL, widget=forms.HiddenInput)
-    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORT_KEYS], widget=forms.HiddenInput)
 
     def __init__(self, data: Mapping[str, Any] | None, *, categories: Iterable[RiskCategory],
                  members: Iterable[Membership]) -> None:

@@ -2,7 +2,8 @@
 
 The columns come from the risk's field specification (`accord.risks.fields.RISK`): `ref`, the
 fields an import writes, then the read-only columns (`inherent_level`, `residual_level`,
-`above_tolerance`) that an import ignores, so an export can be edited and imported again. Lists
+`above_tolerance`, and the residual `ale` and `p90` of the simulated register) that an import
+ignores, so an export can be edited and imported again. Lists
 are joined with "; ", members are e-mail addresses, dates are ISO 8601 (real date cells in XLSX),
 an Open FAIR breakdown (`fair`) is its JSON text, and the treatment's reductions are shares from 0
 to 1 (`FieldSpec.cell_value`).
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -33,13 +35,15 @@ from accord.core import csvsafe
 from accord.core.clock import org_today
 from accord.core.csvsafe import neutralise, restore
 from accord.core.models import Organization
-from accord.risks import selectors
+from accord.risks import quantified
 from accord.risks.fields import RISK
 from accord.risks.selectors import RiskFilter
 
 COLUMNS = RISK.column_names
-# What an import ignores: the reference (it never matches an existing risk) and the computed columns.
-READ_ONLY_COLUMNS = tuple(c for c in COLUMNS if c not in RISK.input_names)
+# What an import ignores: the computed columns (levels, flags, money figures). It reads `ref` (the risk a
+# row updates; empty adds a risk) and the input fields.
+READ_ONLY_COLUMNS = RISK.ignored_columns
+KEY_COLUMN = RISK.key
 REQUIRED_COLUMNS = RISK.required_names
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -67,7 +71,10 @@ def _row_values(risk: Any) -> dict[str, Any]:
 
 
 def _rows(org: Organization, filters: RiskFilter | None) -> Iterator[dict[str, Any]]:
-    for risk in selectors.risks(org, filters).iterator(chunk_size=1000):
+    figures = quantified.register_figures(org)
+    risks = quantified.ordered_risks(org, filters)
+    for risk in risks.iterator(chunk_size=1000) if isinstance(risks, QuerySet) else risks:
+        risk.money = figures.get(risk.pk)  # the computed columns (ale, p90) read it
         yield _row_values(risk)
 
 
@@ -154,7 +161,7 @@ def _header_key(cell: Any) -> str:
 
 
 def _columns(header: list[Any]) -> list[str | None]:
-    """Field name of each column (None for the read-only ones), after checking the header."""
+    """Field name of each column (None for the ones an import ignores), after checking the header."""
     keys = [_header_key(c) for c in header]
     while keys and not keys[-1]:
         keys.pop()
@@ -170,8 +177,11 @@ def _columns(header: list[Any]) -> list[str | None]:
     if twice:
         raise _reject(f"Column(s) named more than once: {', '.join(twice)}.")
     missing = [k for k in REQUIRED_COLUMNS if k not in keys]
-    if missing:
-        raise _reject(f"The header lacks the required column(s): {', '.join(missing)}.")
+    # A file that updates risks may carry only `ref` and the columns it changes; a row that adds a risk
+    # without the required fields is then refused, row by row.
+    if missing and RISK.key not in keys:
+        raise _reject(f"The header lacks the required column(s): {', '.join(missing)} (or give `{RISK.key}` to "
+                      "update existing risks).")
     return [None if k in READ_ONLY_COLUMNS else k for k in keys]
 
 
@@ -259,7 +269,7 @@ def parse_upload(fileobj: Readable, filename: str) -> list[tuple[int, dict[str, 
     """Read a CSV (UTF-8, with or without BOM; `,` or `;`) or XLSX upload into `do_import_risks` rows.
 
     Returns (row number as the spreadsheet shows it, the header being row 1, {field: value}) for
-    each non-blank row; the read-only columns are dropped. Raises ValidationError on the `file`
+    each non-blank row, `ref` included; the computed columns are dropped. Raises ValidationError on the `file`
     field for an unreadable file, a missing or unknown header, or more than 20,000 rows or 10 MB.
     """
     data = _read_limited(fileobj)

@@ -24,22 +24,23 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from threading import Lock
-from typing import Any
+from typing import Any, overload
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accord.core.models import AuditChain, Organization
 from accord.quant import Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
+from accord.risks import selectors
 from accord.risks.charts import format_probability
 from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
-from accord.risks.selectors import appetite_in_force
+from accord.risks.selectors import MONEY_SORTS, RiskFilter, appetite_in_force
 
 logger = logging.getLogger(__name__)
 
@@ -414,11 +415,18 @@ class RiskMoney:
         return self.inherent, self.residual
 
 
+def _residual_items(result: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Each simulated risk's residual figures by ref: after its treatment's effect, or its inherent
+    figures when no risk has a treatment effect (the residual evaluation is then absent)."""
+    residual = {r["id"]: r for r in (result["residual"] or {}).get("risks", [])}
+    return {item["id"]: residual.get(item["id"], item) for item in result["inherent"]["risks"]}
+
+
 def money_by_risk(result: Mapping[str, Any], names: Mapping[str, str] | None = None, *,
                   only: Collection[int] | None = None) -> dict[int, RiskMoney]:
     """The figures of each risk of a `portfolio_result` (or of the risks `only` names), by primary key."""
     ids: Mapping[str, int] = result["risk_ids"]
-    residual = {r["id"]: r for r in (result["residual"] or {}).get("risks", [])}
+    residual = _residual_items(result)
     total_inherent = result["inherent"]["portfolio"]["ale"]
     total_residual = (result["residual"] or result["inherent"])["portfolio"]["ale"]
     out: dict[int, RiskMoney] = {}
@@ -426,8 +434,8 @@ def money_by_risk(result: Mapping[str, Any], names: Mapping[str, str] | None = N
         rid = item["id"]
         if only is not None and ids[rid] not in only:
             continue
-        after = residual.get(rid, item)
-        treated = rid in residual and (after["frequency_factor"] < 1.0 or after["magnitude_factor"] < 1.0)
+        after = residual[rid]
+        treated = after is not item and (after["frequency_factor"] < 1.0 or after["magnitude_factor"] < 1.0)
         out[ids[rid]] = RiskMoney(
             risk_id=ids[rid], ref=rid, name=(names or {}).get(rid, rid), model=item.get("model", ""),
             years=result["years"],
@@ -446,3 +454,82 @@ def risk_money(org: Organization, only: Collection[int] | None = None) -> dict[i
     if result is None:
         return {}
     return money_by_risk(result, inputs.names, only=only)
+
+
+# --- the register in money order ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegisterFigures:
+    """The two figures the register shows of a risk: its residual ALE and P90 (`RiskMoney.ale`, `.p90`)."""
+
+    ale: float
+    p90: float
+
+
+def register_figures(org: Organization) -> dict[int, RegisterFigures]:
+    """Risk pk → its residual ALE and P90, for every simulated risk, from the cached result (the same
+    figures `risk_money` gives, without building a risk's curve); empty when no risk has an estimate."""
+    result, _ = _portfolio(org)
+    if result is None:
+        return {}
+    ids: Mapping[str, int] = result["risk_ids"]
+    return {ids[ref]: RegisterFigures(ale=item["ale"], p90=item["p90"])
+            for ref, item in _residual_items(result).items()}
+
+
+class MoneyOrdered(Sequence[Any]):
+    """The filtered register in an order the simulation gives: the risks' ids sorted in Python, and a
+    slice (a page) read in one query. Paginators count it with `len` and slice it like a queryset."""
+
+    #: Risks read per query when the whole register is iterated (an export).
+    CHUNK = 1000
+
+    def __init__(self, queryset: QuerySet[Any], ids: list[int]) -> None:
+        self._queryset = queryset
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            ids = self._ids[index]
+            found = {risk.pk: risk for risk in self._queryset.filter(pk__in=ids)} if ids else {}
+            return [found[pk] for pk in ids if pk in found]
+        risks = self[index:index + 1] if index != -1 else self[-1:]
+        if not risks:
+            raise IndexError(index)
+        return risks[0]
+
+    def __iter__(self) -> Iterator[Any]:
+        for start in range(0, len(self._ids), self.CHUNK):
+            yield from self[start:start + self.CHUNK]
+
+
+def ordered_risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any] | MoneyOrdered:
+    """The register filtered and sorted (`selectors.risks`), also by a figure of the simulation
+    (`MONEY_SORTS`: the residual ALE or P90). A money order sorts the filtered ids by the cached figures,
+    ties and risks without figures (no estimate, closed, left out) after the others in reference order,
+    whichever the direction; the queries stay the same however many risks there are."""
+    f = filters or RiskFilter()
+    queryset = selectors.risks(org, f)
+    if f.sort not in MONEY_SORTS:
+        return queryset
+    figure, descending = f.sort.lstrip("-"), f.sort.startswith("-")
+    figures = register_figures(org)
+
+    def rank(pk: int) -> tuple[bool, float]:
+        found = figures.get(pk)
+        if found is None:
+            return True, 0.0
+        value: float = getattr(found, figure)
+        return False, -value if descending else value
+
+    ids = sorted(queryset.order_by("number").values_list("pk", flat=True), key=rank)  # stable: ties by ref
+    return MoneyOrdered(queryset, ids)

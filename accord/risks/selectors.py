@@ -25,6 +25,11 @@ SORTS = {
     "updated": "updated_at", "-updated": "-updated_at", "category": "category__position",
     "-category": "-category__position", "status": "status", "-status": "-status",
 }
+#: Orders by a figure of the simulated register (the residual ALE, P90), applied by
+#: `quantified.ordered_risks`; `risks()` alone leaves such a register in reference order.
+MONEY_SORTS = ("ale", "-ale", "p90", "-p90")
+#: Every order the register, the API and exports accept.
+SORT_KEYS = (*SORTS, *MONEY_SORTS)
 
 
 @dataclass(frozen=True)

@@ -344,7 +344,9 @@ def test_import_of_a_csv_answers_with_the_count(client, ciso):
                b"Supplier data leak,third_party,2,4,\r\n")
     response = _upload(client, ciso, "risks.csv", content)
     assert response.status_code == 200, response.content
-    assert response.json() == {"count": 2}
+    body = response.json()
+    assert (body["count"], body["created"], body["updated"], body["dry_run"]) == (2, 2, 0, False)
+    assert [(r["row"], r["action"], r["ref"]) for r in body["rows"]] == [(2, "create", "R-001"), (3, "create", "R-002")]
     assert Risk.objects.for_org(ciso.org).get(number=1).tags == ["email", "finance"]
 
 

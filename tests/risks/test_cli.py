@@ -69,7 +69,7 @@ def test_import_reports_the_count_and_is_audited_as_system(org_a, capsys, tmp_pa
                     encoding="utf-8")
     code, out, _ = run(capsys, "risk", "import", "org-a", str(path))
     assert code == 0
-    assert out.strip() == "imported 2 risk(s) into org-a (R-001 to R-002)"
+    assert out.strip() == f"imported {path} into org-a: 2 added, 0 updated, 0 unchanged (added R-001 to R-002)"
     labels = set(AuditEvent.objects.for_org(org_a).filter(object_type="risks.risk").values_list("actor_label",
                                                                                                 flat=True))
     assert labels == {"system"}
@@ -89,14 +89,34 @@ def test_a_rejected_import_prints_every_bad_row_and_writes_nothing(org_a, capsys
     assert not Risk.objects.for_org(org_a).exists()
 
 
-def test_a_dry_run_checks_and_writes_nothing(org_a, capsys, tmp_path):
-    path = tmp_path / "ok.csv"
-    path.write_text("title,category,likelihood,impact\nOk,strategic,1,1\n", encoding="utf-8")
+def test_a_dry_run_says_what_each_row_would_do_and_writes_nothing(register, org_a, capsys, tmp_path):
+    path = tmp_path / "edited.csv"
+    path.write_text("ref,title,category,likelihood,impact\n"
+                    "R-001,Ransomware encrypts the file servers,cyber_security,4,5\n"
+                    "r-2,Printer toner runs out,it_operations,2,1\n"
+                    ",New risk,strategic,1,1\n", encoding="utf-8")
+    events = AuditEvent.objects.for_org(org_a).count()
     code, out, _ = run(capsys, "risk", "import", "org-a", str(path), "--dry-run")
     assert code == 0
-    assert "all 1 risk(s)" in out
-    assert not Risk.objects.for_org(org_a).exists()
-    assert not AuditEvent.objects.for_org(org_a).filter(object_type="risks.risk").exists()
+    assert out.splitlines() == [
+        "row 2: update R-001 (title, likelihood)", "row 3: unchanged R-002", "row 4: create R-003",
+        "dry run: 1 added, 1 updated, 1 unchanged; nothing was written"]
+    assert Risk.objects.for_org(org_a).count() == 2
+    assert Risk.objects.for_org(org_a).get(number=1).inherent_likelihood == 5
+    assert AuditEvent.objects.for_org(org_a).count() == events
+
+
+def test_a_dry_run_names_refused_rows_and_exits_non_zero(register, org_a, capsys, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("ref,title,category,likelihood,impact\nR-009,Ghost,strategic,1,1\nR-002,,it_operations,2,1\n",
+                    encoding="utf-8")
+    code, out, err = run(capsys, "risk", "import", "org-a", str(path), "--dry-run")
+    assert code == 1
+    assert out.splitlines()[0] == ("row 2: refused R-009: ref: R-009 is not a risk of this organisation; leave ref "
+                                   "empty to add the row as a new risk.")
+    assert out.splitlines()[1] == "row 3: refused R-002: title: This field is required."
+    assert err.splitlines()[-1] == ("accord: error: dry run: 0 added, 0 updated, 0 unchanged, 2 refused; the import "
+                                    "would be rejected; nothing was written")
 
 
 @pytest.mark.parametrize(
@@ -125,4 +145,5 @@ def test_an_unreadable_file_is_one_line(org_a, capsys, tmp_path):
         "ref, title, description, category, owner, raised_by, affected_assets, causes, consequences, likelihood, " \
         "impact, residual_likelihood, residual_impact, treatment, treatment_plan, treatment_owner, treatment_due, " \
         "status, next_review, tags, frequency_low, frequency_high, loss_low, loss_high, fair, " \
-        "treatment_frequency_reduction, treatment_loss_reduction, inherent_level, residual_level, above_tolerance."
+        "treatment_frequency_reduction, treatment_loss_reduction, inherent_level, residual_level, above_tolerance, " \
+        "ale, p90."

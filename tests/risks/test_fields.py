@@ -29,7 +29,7 @@ def test_every_input_field_is_in_the_service_input_the_api_inputs_the_export_the
     for name in _inputs():
         assert name in RISK_FIELDS
         assert name in patch and name in create, name
-        assert name in COLUMNS and name not in READ_ONLY_COLUMNS, name
+        assert name in COLUMNS and name in RISK.import_columns and name not in READ_ONLY_COLUMNS, name
         assert name in RiskForm.base_fields, name
         assert sectioned.count(name) == 1, name
     assert list(patch) == list(create) == list(RISK_FIELDS) == _inputs()
@@ -65,8 +65,8 @@ def test_the_export_header_is_ref_then_the_imported_columns_then_the_computed_on
     services.do_create_risk(ciso.user, org_a, {"title": "t", "category": "privacy", "likelihood": 1, "impact": 1})
     content, _, _ = export_register(org_a, None, "csv")
     header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert tuple(header) == COLUMNS == ("ref", *RISK_FIELDS, *[c for c in READ_ONLY_COLUMNS if c != "ref"])
-    assert set(READ_ONLY_COLUMNS) == {"ref", "inherent_level", "residual_level", "above_tolerance"}
+    assert tuple(header) == COLUMNS == ("ref", *RISK_FIELDS, *READ_ONLY_COLUMNS)
+    assert READ_ONLY_COLUMNS == ("inherent_level", "residual_level", "above_tolerance", "ale", "p90")
 
 
 def test_the_api_export_and_form_read_the_same_values_of_a_risk(client, org_a, ciso, cio):

@@ -6,7 +6,8 @@ from accord.core.audit import verify_chain
 from accord.core.models import AuditEvent
 from accord.risks import selectors, services
 from accord.risks.models import Risk, RiskCategory, RiskMatrix
-from accord.risks.services.register import DEFAULT_LEVELS, ImportRejected
+from accord.risks.services import ImportRejected
+from accord.risks.services.register import DEFAULT_LEVELS
 
 
 def _risk(org, actor, **extra):
@@ -109,7 +110,7 @@ def test_an_import_with_bad_rows_names_each_and_writes_nothing(org_a, ciso):
 
 def test_a_good_import_creates_every_risk_with_one_audit_event_each(org_a, ciso):
     rows = [(n, {"title": f"Risk {n}", "category": "Privacy", "likelihood": 2, "impact": 3}) for n in range(2, 7)]
-    created = services.do_import_risks(ciso.user, org_a, rows)
+    created = services.do_import_risks(ciso.user, org_a, rows).created
     assert [r.ref for r in created] == ["R-001", "R-002", "R-003", "R-004", "R-005"]
     assert AuditEvent.objects.for_org(org_a).filter(object_type="risks.risk", action="create").count() == 5
     assert verify_chain(org_a).ok

@@ -400,7 +400,7 @@ def test_an_import_with_bad_rows_lists_every_one_and_writes_nothing(org_a, cio):
 def test_an_import_adds_the_risks(org_a, cio):
     content = b"title,category,likelihood,impact\r\nA,cyber_security,2,3\r\nB,privacy,1,1\r\n"
     response = signed_in(cio).post(f"{BASE}/register/import/", {"file": _upload(content)}, follow=True)
-    assert "Imported 2 risks." in _text(response)
+    assert "Imported risks.csv: 2 added, 0 updated, 0 unchanged." in _text(response)
     assert sorted(Risk.objects.for_org(org_a).values_list("title", flat=True)) == ["A", "B"]
 
 

@@ -8,7 +8,6 @@ types, the services check meaning (the matrix's range, members, categories, rang
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -19,10 +18,10 @@ from accord.core.fieldschemas import input_data, input_fields, output_fields
 from accord.core.models import Organization
 from accord.risks import io, quantified, selectors, services
 from accord.risks.api.schemas import RiskKey
-from accord.risks.choices import Level, RiskStatus
+from accord.risks.choices import ImportAction, Level, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk
-from accord.risks.services.register import ImportRejected
+from accord.risks.services import ImportRejected, ImportReport
 
 router = Router()
 
@@ -76,13 +75,14 @@ class RiskQuery(TextIn):
     above_tolerance: bool | None = None
     overdue_review: bool = False
     tag: list[str] = Field(default_factory=list, description="Repeat to require several tags")
-    sort: str = Field("ref", description="One of: " + ", ".join(selectors.SORTS))
+    sort: str = Field("ref", description="One of: " + ", ".join(selectors.SORT_KEYS) + " (`ale` and `p90`: the "
+                                         "residual figures of the simulated register; risks without them last)")
 
     @field_validator("sort")
     @classmethod
     def _known_sort(cls, value: str) -> str:
-        if value not in selectors.SORTS:
-            raise ValueError(f"'{value}' is not a sort order; use one of: {', '.join(selectors.SORTS)}")
+        if value not in selectors.SORT_KEYS:
+            raise ValueError(f"'{value}' is not a sort order; use one of: {', '.join(selectors.SORT_KEYS)}")
         return value
 
     def to_filter(self) -> selectors.RiskFilter:
@@ -97,17 +97,46 @@ class ExportQuery(RiskQuery):
     format: Literal["csv", "xlsx"] = "csv"
 
 
+class ImportQuery(Schema):
+    dry_run: bool = Field(False, description="Report what the import would do with each row; write nothing")
+
+
+class ImportRowOut(Schema):
+    row: int = Field(description="The row's number in the file (the header is row 1)")
+    action: ImportAction
+    ref: str = Field(description="The risk the row adds (the reference it gets), updates or leaves unchanged; "
+                                 "for a refused row, the reference it gives (may be empty)")
+    changed: list[str] = Field(description="The fields an update changes")
+    errors: list[FieldError] = Field(description="Why the row is refused")
+
+
 class ImportOut(Schema):
-    count: int
+    count: int = Field(description="Risks added or updated (that would be, in a dry run)")
+    created: int
+    updated: int
+    unchanged: int
+    refused: int = Field(description="Refused rows (only in a dry run: otherwise the import answers 422)")
+    dry_run: bool
+    rows: list[ImportRowOut] = Field(description="What the import does with each row, in file order")
+
+
+def _import_out(report: ImportReport) -> ImportOut:
+    counts = {action: report.count(action) for action in ImportAction}
+    return ImportOut(
+        count=counts[ImportAction.CREATE] + counts[ImportAction.UPDATE], created=counts[ImportAction.CREATE],
+        updated=counts[ImportAction.UPDATE], unchanged=counts[ImportAction.UNCHANGED],
+        refused=counts[ImportAction.REFUSED], dry_run=report.dry_run,
+        rows=[ImportRowOut(row=r.row, action=r.action, ref=r.ref, changed=list(r.changed),
+                           errors=[FieldError(field=f, message=msg) for f, msg in r.errors]) for r in report.rows])
 
 
 @router.get("/{org}/risks/", response={200: list[RiskOut], **ERRORS}, summary="The risk register",
             operation_id="accord_risks_api_list_risks")
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
-def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> QuerySet[Risk]:
+def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> Any:
     """Filtered and sorted like the register page; paginated (`limit` up to 500, `offset`)."""
     m = org_access(request, org, "risk.view")
-    return selectors.risks(m.organization, filters.to_filter())
+    return quantified.ordered_risks(m.organization, filters.to_filter())
 
 
 @router.post("/{org}/risks/", response={201: RiskOut, **ERRORS}, summary="Add a risk",
@@ -137,21 +166,25 @@ def export_risks(request: HttpRequest, org: str, filters: Query[ExportQuery]) ->
              operation_id="import_risks_alias")
 @router.post("/{org}/risks/import/", response={200: ImportOut, **ERRORS}, summary="Import risks (CSV or XLSX)",
              operation_id="accord_risks_api_import_risks")
-def import_risks(request: HttpRequest, org: str, file: File[UploadedFile | None] = None) -> Any:
-    """Multipart upload in the export's columns (read-only columns are ignored). All or nothing: any
-    bad row rejects the file with 422, naming every bad row and field (`"field": "row 3: likelihood"`)."""
+def import_risks(request: HttpRequest, org: str, options: Query[ImportQuery],
+                 file: File[UploadedFile | None] = None) -> Any:
+    """Multipart upload in the export's columns (computed columns are ignored). A row with `ref` updates that
+    risk (only the fields that change), a row without adds one; a `ref` that names no risk of the organisation
+    is refused. All or nothing: any refused row rejects the file with 422, naming every bad row and field
+    (`"field": "row 3: likelihood"`). `dry_run=true`: what the import would do with each row, refused rows
+    included, and nothing written."""
     m = org_access(request, org, "risk.import")
     if file is None:
         raise ValidationError({"file": "Attach the register as the multipart/form-data field `file` (CSV or XLSX)."})
     rows = io.parse_upload(file, file.name or "")
     try:
-        created = services.do_import_risks(m.user, m.organization, rows)
+        report = services.do_import_risks(m.user, m.organization, rows, dry_run=options.dry_run)
     except ImportRejected as exc:
         bad_rows = len({row for row, _, _ in exc.rows})
         return Status(422, ErrorOut(
             detail=f"The import was rejected: {bad_rows} row(s) have errors; nothing was imported.",
             errors=[FieldError(field=f"row {row}: {field}", message=message) for row, field, message in exc.rows]))
-    return ImportOut(count=len(created))
+    return _import_out(report)
 
 
 @router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **ERRORS}, summary="One risk",

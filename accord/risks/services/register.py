@@ -1,4 +1,4 @@
-"""Writes of the register itself: categories, the risk matrix, risks, imports.
+"""Writes of the register itself: categories, the risk matrix, risks (imports: `imports.py`).
 
 Risk input uses the API's field names (`likelihood`, `impact`, `category` as a key, `owner` as a
 member's e-mail). Every front passes what it received to `clean_risk_input`, which parses text
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -514,45 +514,3 @@ def do_delete_risk(actor: User | None, org: Organization, risk: Risk) -> None:
     risk.delete()
     audit.record(org, actor, AuditAction.DELETE, object_type="risks.risk", object_id=pk, object_repr=label,
                  changes=audit.diff(before, dict.fromkeys(before)))
-
-
-class ImportRejected(ValidationError):
-    """An import with bad rows: `rows` lists (row number, field, message); nothing was written."""
-
-    def __init__(self, rows: list[tuple[int, str, str]]) -> None:
-        self.rows = rows
-        super().__init__([f"row {n}, {field}: {message}" for n, field, message in rows])
-
-
-@transaction.atomic
-def do_import_risks(
-    actor: User | None, org: Organization, rows: Iterable[tuple[int, Mapping[str, Any]]]
-) -> list[Risk]:
-    """Create one risk per row, all or nothing: any bad row rejects the whole import, naming every
-    bad row and field. `rows` are (row number as the user sees it, field values)."""
-    lock_org(org)
-    matrix = _current_matrix(org)
-    cleaned: list[dict[str, Any]] = []
-    problems: list[tuple[int, str, str]] = []
-    lookups = Lookups(org)
-    for number, data in rows:
-        try:
-            cleaned.append(clean_risk_input(org, data, matrix=matrix, lookups=lookups))
-        except ValidationError as exc:
-            problems += [(number, field, " ".join(msgs)) for field, msgs in exc.message_dict.items()]
-    if problems:
-        raise ImportRejected(problems)
-    created = []
-    next_number = _next_number(org)
-    for values in cleaned:
-        risk = Risk(organization=org, number=next_number, **values)
-        next_number += 1
-        _derive_levels(risk, matrix)
-        created.append(risk)
-    # bulk_create sets primary keys on PostgreSQL and on SQLite >= 3.35 (RETURNING).
-    Risk.objects.for_org(org).bulk_create(created, batch_size=500)
-    audit.record_many(org, actor, [
-        audit.Entry(AuditAction.CREATE, risk, audit.diff({}, audit.snapshot(risk, AUDITED_RISK_FIELDS)), str(risk))
-        for risk in created
-    ])
-    return created

@@ -13,7 +13,7 @@ from accord.risks import io as risk_files
 from accord.risks import selectors, services
 from accord.risks.choices import Level
 from accord.risks.forms import ImportForm
-from accord.risks.services.register import ImportRejected
+from accord.risks.services import ImportRejected, ImportReport
 from accord.risks.views.register.common import filter_form
 
 
@@ -31,26 +31,36 @@ def export(request: OrgRequest) -> HttpResponse:
     return response
 
 
+PREVIEW_ROWS = 500
+
+
 @org_view("risk.import")
 @require_http_methods(["GET", "POST"])
 def import_risks(request: OrgRequest) -> HttpResponse:
+    """Upload a file; "Preview" shows what each row would do and writes nothing, "Import" writes it."""
     org = request.org
     form = ImportForm(request.POST or None, request.FILES or None)
-    rejected: list[tuple[int, str, str]] = []
+    report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        preview = "preview" in request.POST
         try:
-            created = services.do_import_risks(request.user, org, risk_files.parse_upload(upload, upload.name))
+            report = services.do_import_risks(request.user, org, risk_files.parse_upload(upload, upload.name),
+                                              dry_run=preview)
         except ImportRejected as exc:
-            rejected = exc.rows
+            report = exc.report
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Imported {len(created)} risk{'s' if len(created) != 1 else ''}.")
-            return redirect("risks:list", org=org.slug)
-    optional = [c for c in risk_files.COLUMNS
-                if c not in risk_files.REQUIRED_COLUMNS and c not in risk_files.READ_ONLY_COLUMNS]
-    context = {"form": form, "rejected": rejected, "columns": optional,
-               "required": risk_files.REQUIRED_COLUMNS, "categories": selectors.categories(org, active_only=True),
-               "levels": Level.values}
+            if not preview:
+                messages.success(request, f"Imported {upload.name}: {report.summary()}.")
+                return redirect("risks:list", org=org.slug)
+    optional = [c for c in risk_files.COLUMNS if c not in risk_files.REQUIRED_COLUMNS
+                and c not in risk_files.READ_ONLY_COLUMNS and c != risk_files.KEY_COLUMN]
+    # A refused file shows its problems; a preview every row's outcome (up to PREVIEW_ROWS of them).
+    shown = list(report.rows) if report and not report.problems else []
+    context = {"form": form, "report": report, "shown": shown[:PREVIEW_ROWS],
+               "hidden": max(0, len(shown) - PREVIEW_ROWS), "columns": optional,
+               "ignored": risk_files.READ_ONLY_COLUMNS, "required": risk_files.REQUIRED_COLUMNS,
+               "categories": selectors.categories(org, active_only=True), "levels": Level.values}
     return render(request, "risks/import.html", context)

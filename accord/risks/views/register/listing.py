@@ -15,8 +15,10 @@ from accord.risks import quantified, selectors
 from accord.risks.views.register.common import filter_form
 
 PAGE_SIZE = 25
-SORTABLE = (("ref", "Ref"), ("title", "Title"), ("category", "Category"), ("level", "Residual"),
-            ("status", "Status"), ("review", "Next review"))
+SORTABLE = (("ref", "Ref"), ("title", "Title"), ("category", "Category"), ("level", "Residual"), ("ale", "ALE"),
+            ("p90", "P90"), ("status", "Status"), ("review", "Next review"))
+# The money columns (residual figures in the organisation's currency) and what their abbreviation means.
+MONEY_COLUMNS = {"ale": "Annual loss expectancy, residual", "p90": "A 1-in-10 bad year, residual"}
 
 
 @org_view("risk.view")
@@ -31,7 +33,7 @@ def risk_list(request: OrgRequest) -> HttpResponse:
     org = request.org
     form = filter_form(request)
     filters = form.to_filter()
-    page = Paginator(selectors.risks(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(quantified.ordered_risks(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # One cached result for the whole register (O(1) queries); figures built for this page's risks only.
     money = quantified.risk_money(org, only={risk.pk for risk in page.object_list})
@@ -40,7 +42,7 @@ def risk_list(request: OrgRequest) -> HttpResponse:
     columns = []
     for key, label in SORTABLE:
         state = "ascending" if filters.sort == key else "descending" if filters.sort == f"-{key}" else ""
-        columns.append({"label": label, "state": state,
+        columns.append({"label": label, "state": state, "abbr": MONEY_COLUMNS.get(key, ""),
                         "query": query_string(request, sort=f"-{key}" if state == "ascending" else key)})
     filtered = filters != dataclasses.replace(selectors.RiskFilter(), sort=filters.sort)
     context = {

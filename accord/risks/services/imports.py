@@ -1,0 +1,196 @@
+"""Imports of the register: each row of a file adds a risk, or updates the risk its `ref` names.
+
+All or nothing: any refused row rejects the whole file, naming every refused row and field. A dry
+run answers what the import would do, row by row, and writes nothing (no risk, no audit event).
+
+* A row without `ref` adds a risk (numbered after the register's last).
+* A row whose `ref` (R-001, any case) is a risk of the organisation updates that risk with the
+  columns the file has; only the fields whose value changes are written, one audit event per
+  changed risk. A row that changes nothing is "unchanged".
+* A row whose `ref` is not a risk of the organisation, is not a reference, or names a risk another
+  row already names, is refused: a reference is never taken as a new risk, because a typo would
+  then duplicate a risk instead of changing it (docs/risks.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accord.core import audit
+from accord.core.choices import AuditAction
+from accord.core.models import Organization, User
+from accord.risks.choices import ImportAction
+from accord.risks.fields import RISK
+from accord.risks.models import Risk
+from accord.risks.selectors import parse_risk_reference
+from accord.risks.services.register import (
+    AUDITED_RISK_FIELDS,
+    Lookups,
+    _current_matrix,
+    _derive_levels,
+    _next_number,
+    clean_risk_input,
+    lock_org,
+)
+
+#: The column that names the risk a row updates.
+REF = RISK.key
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """What an import does with one row: `ref` is the risk it adds (the reference it gets), updates or
+    leaves unchanged, or the reference given in a refused row; `changed` the fields an update changes,
+    `errors` (field, message) of a refused row."""
+
+    row: int
+    action: ImportAction
+    ref: str = ""
+    changed: tuple[str, ...] = ()
+    errors: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Every row's outcome, in file order, and the risks written (none for a dry run)."""
+
+    rows: tuple[ImportRow, ...]
+    dry_run: bool
+    created: list[Risk] = field(default_factory=list)
+    updated: list[Risk] = field(default_factory=list)
+
+    def count(self, action: ImportAction) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    def summary(self) -> str:
+        """"2 added, 1 updated, 4 unchanged" (and the refused rows, when there are any)."""
+        return ", ".join(f"{self.count(action):,} {word}" for action, word in (
+            (ImportAction.CREATE, "added"), (ImportAction.UPDATE, "updated"),
+            (ImportAction.UNCHANGED, "unchanged"), (ImportAction.REFUSED, "refused"))
+            if action != ImportAction.REFUSED or self.count(action))
+
+    @property
+    def problems(self) -> list[tuple[int, str, str]]:
+        """(row, field, message) of every refused row."""
+        return [(row.row, name, message) for row in self.rows for name, message in row.errors]
+
+
+class ImportRejected(ValidationError):
+    """An import with refused rows: `rows` lists (row number, field, message), `report` every row's
+    outcome; nothing was written."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.rows = report.problems
+        super().__init__([f"row {n}, {name}: {message}" for n, name, message in self.rows])
+
+
+def _ref(number: int) -> str:
+    return Risk(number=number).ref
+
+
+@dataclass
+class _Plan:
+    rows: list[ImportRow] = field(default_factory=list)
+    creates: list[Risk] = field(default_factory=list)
+    updates: list[tuple[Risk, dict[str, list[Any]]]] = field(default_factory=list)
+
+
+def _matched_risks(org: Organization, refs: Iterable[str]) -> dict[int, Risk]:
+    """The risks the references name, by number, locked until the import ends (one query)."""
+    numbers = {n for n in map(parse_risk_reference, refs) if n is not None}
+    if not numbers:
+        return {}
+    return {risk.number: risk for risk in Risk.objects.for_org(org).filter(number__in=numbers).select_for_update()}
+
+
+def _plan(org: Organization, rows: list[tuple[int, Mapping[str, Any]]]) -> _Plan:
+    matrix = _current_matrix(org)
+    lookups = Lookups(org)
+    given = {n: str(data.get(REF) or "").strip() for n, data in rows}
+    existing = _matched_risks(org, given.values())
+    seen: dict[int, int] = {}  # risk number → the row that names it
+    next_number = _next_number(org)
+    plan = _Plan()
+    for n, data in rows:
+        values = {k: v for k, v in data.items() if k != REF}
+        text = given[n]
+        number = parse_risk_reference(text) if text else None
+        if text and number is None:
+            plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=((REF, (
+                f"'{text}' is not a risk reference such as R-001; leave {REF} empty to add the row as a new risk.")),)))
+            continue
+        risk = existing.get(number) if number is not None else None
+        if number is not None and risk is None:
+            plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=((REF, (
+                f"{_ref(number)} is not a risk of this organisation; leave {REF} empty to add the row as a new "
+                "risk.")),)))
+            continue
+        if number is not None and number in seen:
+            plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=((REF, (
+                f"{_ref(number)} is also in row {seen[number]}; a file may change a risk once.")),)))
+            continue
+        try:
+            cleaned = clean_risk_input(org, values, current=risk, matrix=matrix, lookups=lookups)
+        except ValidationError as exc:
+            errors = tuple((name, " ".join(msgs)) for name, msgs in exc.message_dict.items())
+            plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=errors))
+            continue
+        if risk is None:
+            risk = Risk(organization=org, number=next_number, **cleaned)
+            next_number += 1
+            _derive_levels(risk, matrix)
+            plan.creates.append(risk)
+            plan.rows.append(ImportRow(n, ImportAction.CREATE, risk.ref))
+            continue
+        seen[risk.number] = n
+        before = audit.snapshot(risk, AUDITED_RISK_FIELDS)
+        for name, value in cleaned.items():
+            setattr(risk, name, value)
+        _derive_levels(risk, matrix)
+        changes = audit.diff(before, audit.snapshot(risk, AUDITED_RISK_FIELDS))
+        if not changes:
+            plan.rows.append(ImportRow(n, ImportAction.UNCHANGED, risk.ref))
+            continue
+        plan.updates.append((risk, changes))
+        changed = tuple(spec.name for spec in RISK.inputs if spec.attr in changes)
+        plan.rows.append(ImportRow(n, ImportAction.UPDATE, risk.ref, changed=changed))
+    return plan
+
+
+@transaction.atomic
+def do_import_risks(
+    actor: User | None, org: Organization, rows: Iterable[tuple[int, Mapping[str, Any]]], *, dry_run: bool = False
+) -> ImportReport:
+    """Add a risk per row without `ref`, update the risk a row's `ref` names; all or nothing: any refused
+    row raises ImportRejected naming every refused row and field, and nothing is written. `rows` are (row
+    number as the user sees it, field values, `ref` included). `dry_run`: the report of what the import
+    would do, refused rows included, and nothing written (no risk, no audit event)."""
+    lock_org(org)
+    plan = _plan(org, list(rows))
+    report = ImportReport(rows=tuple(plan.rows), dry_run=dry_run)
+    if dry_run:
+        return report
+    if report.problems:
+        raise ImportRejected(report)
+    # bulk_create sets primary keys on PostgreSQL and on SQLite >= 3.35 (RETURNING).
+    Risk.objects.for_org(org).bulk_create(plan.creates, batch_size=500)
+    updated = [risk for risk, _ in plan.updates]
+    if updated:
+        now = timezone.now()
+        for risk in updated:
+            risk.updated_at = now
+        fields = sorted({name for _, changes in plan.updates for name in changes})
+        Risk.objects.for_org(org).bulk_update(updated, [*fields, "residual_rank", "updated_at"], batch_size=500)
+    audit.record_many(org, actor, [
+        *(audit.Entry(AuditAction.CREATE, risk, audit.diff({}, audit.snapshot(risk, AUDITED_RISK_FIELDS)), str(risk))
+          for risk in plan.creates),
+        *(audit.Entry(AuditAction.UPDATE, risk, changes, str(risk)) for risk, changes in plan.updates),
+    ])
+    return ImportReport(rows=report.rows, dry_run=False, created=plan.creates, updated=updated)
