@@ -46,7 +46,7 @@ from accord.quant.results import (
     evaluation_to_dict,
     result_to_dict,
 )
-from accord.quant.scenario import ScenarioError, parse_controls, parse_distribution, parse_scenario
+from accord.quant.scenario import ScenarioError, parse_controls, parse_distribution, parse_risk, parse_scenario
 
 __all__ = [
     "CHUNK_YEARS",
@@ -77,6 +77,7 @@ __all__ = [
     "evaluation_to_dict",
     "parse_controls",
     "parse_distribution",
+    "parse_risk",
     "parse_scenario",
     "prepare",
     "result_for",

@@ -33,8 +33,20 @@ from accord.quant.distributions import (
 )
 from accord.quant.numerics import mixed_poisson_pmf, susceptibility
 
+# What a scenario may contain (checked by `accord.quant.scenario`, listed in docs/quant.md, "What each
+# input may be"): every accepted estimate can be simulated and its figures encoded as finite numbers.
 #: Largest accepted event rate (events per year): keeps one simulated year's events in memory.
 MAX_RATE = 1_000_000.0
+#: Largest magnitude of any other number of a distribution: a loss per event in the currency's units
+#: (a thousand million million), or a point of a capability/strength scale.
+MAX_AMOUNT = 1e15
+#: Largest PERT shape. gamma = 4 is the classic PERT (the middle 90% of the draws spans 62% of the range);
+#: at 100 it spans 16%, and near 1,000 the Beta density's normalising constant no longer fits in a double.
+MAX_GAMMA = 100.0
+#: Largest ratio of a lognormal's 95th to its 5th percentile (sigma <= 8.4). With the 95th percentile at
+#: most MAX_AMOUNT, a draw even 20 standard deviations above the median stays below 1e82, so a year's sum
+#: over a million events, a portfolio's sum over risks and the sums of their squares stay finite.
+MAX_LOGNORMAL_RATIO = 1e12
 #: Largest accepted number of simulated years.
 MAX_YEARS = 100_000_000
 DEFAULT_YEARS = 100_000

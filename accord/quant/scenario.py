@@ -2,6 +2,11 @@
 
 `parse_scenario(data)` raises `ScenarioError` whose text is one line, `<path>: <problem>`, for example
 `risks[2].magnitude.pert: low 50000 > mode 20000`. The accepted shape is documented in docs/quant.md.
+
+What is accepted can be simulated and its figures encoded as finite numbers: every number finite; rates
+at most MAX_RATE events per year; losses and scale points at most MAX_AMOUNT in magnitude; a PERT's
+gamma in (0, MAX_GAMMA]; a lognormal's 95th percentile at most MAX_LOGNORMAL_RATIO times its 5th.
+`parse_risk` checks one risk alone, which is what Accord's register calls before it stores an estimate.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from accord.quant.distributions import (
 )
 from accord.quant.model import (
     DEFAULT_YEARS,
+    MAX_AMOUNT,
+    MAX_GAMMA,
     MAX_HELD_BYTES,
+    MAX_LOGNORMAL_RATIO,
     MAX_RATE,
     MAX_YEARS,
     CompoundRisk,
@@ -36,6 +44,8 @@ from accord.quant.model import (
 )
 
 DISTRIBUTION_KINDS = ("constant", "pert", "uniform", "lognormal_ci90")
+_AMOUNT_TEXT = f"{MAX_AMOUNT:.0e}".replace("e+", "e")  # 1e15
+_RATIO_TEXT = f"{MAX_LOGNORMAL_RATIO:.0e}".replace("e+", "e")
 MAX_SEED = 2**128 - 1
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _TOP_FIELDS = ("years", "seed", "currency", "name", "description", "risks", "controls", "tolerance")
@@ -177,6 +187,12 @@ def parse_distribution(spec: object, path: str, role: str) -> Distribution:
             gamma = _number(spec["gamma"], _join(path, "gamma")) if "gamma" in spec else 4.0
             if "gamma" in spec and not gamma > 0:
                 raise ScenarioError(_join(path, "gamma"), f"must be > 0, got {fmt_number(gamma)}")
+            if gamma > MAX_GAMMA:
+                raise ScenarioError(
+                    _join(path, "gamma"),
+                    f"{fmt_number(gamma)} is above the limit of {fmt_number(MAX_GAMMA)} (4 is the classic PERT; "
+                    "a larger gamma is practically its mode: give a constant)",
+                )
             dist = _build(lambda: Pert(low, mode, high, gamma), kind_path)
     _check_role(dist, path, kind_path, role)
     return dist
@@ -203,13 +219,24 @@ def _check_role(dist: Distribution, path: str, kind_path: str, role: str) -> Non
     if role == "probability" and high > 1:
         name = "value" if isinstance(dist, Constant) else "high"
         raise ScenarioError(path, f"{name} {fmt_number(high)} must be <= 1 ({described})")
-    if role == "rate":
-        limit = dist.high if isinstance(dist, LognormalCI90) else high
-        if limit > MAX_RATE:
-            name = "value" if isinstance(dist, Constant) else "high"
-            raise ScenarioError(
-                path, f"{name} {fmt_number(limit)} is above the limit of {fmt_number(MAX_RATE)} events per year"
-            )
+    name = "value" if isinstance(dist, Constant) else "high"
+    top = dist.high if isinstance(dist, LognormalCI90) else high
+    if role == "rate" and top > MAX_RATE:
+        raise ScenarioError(
+            path, f"{name} {fmt_number(top)} is above the limit of {fmt_number(MAX_RATE)} events per year"
+        )
+    if role in ("loss", "scale"):
+        if top > MAX_AMOUNT:
+            raise ScenarioError(path, f"{name} {fmt_number(top)} is above the limit of {_AMOUNT_TEXT} ({described})")
+        if low < -MAX_AMOUNT:
+            name = "value" if isinstance(dist, Constant) else "low"
+            raise ScenarioError(path, f"{name} {fmt_number(low)} is below the limit of -{_AMOUNT_TEXT} ({described})")
+    if isinstance(dist, LognormalCI90) and dist.high > dist.low * MAX_LOGNORMAL_RATIO:
+        raise ScenarioError(
+            path,
+            f"high {fmt_number(dist.high)} is more than {_RATIO_TEXT} times low {fmt_number(dist.low)} "
+            "(a 90% range that wide cannot be simulated with finite sums; narrow it)",
+        )
 
 
 def _bounded(dist: Distribution) -> BoundedDistribution:
@@ -217,7 +244,10 @@ def _bounded(dist: Distribution) -> BoundedDistribution:
     return dist
 
 
-def _parse_risk(value: object, path: str) -> Risk:
+def parse_risk(value: object, path: str = "") -> Risk:
+    """Validate one risk of a scenario (`{"id", "frequency", "magnitude"}` or `{"id", "fair": {...}}`)
+    against the ranges above and build it. Raises `ScenarioError` naming the field path under `path`
+    (`fair.tef.gamma: ...` for a risk checked alone)."""
     data = _object(value, path, _RISK_FIELDS)
     if "id" not in data:
         raise ScenarioError(_join(path, "id"), "missing (every risk needs an id)")
@@ -396,7 +426,7 @@ def parse_scenario(data: object, *, years: int | None = None, seed: int | None =
     risks: list[Risk] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(risk_items):
-        risk = _parse_risk(item, f"risks[{i}]")
+        risk = parse_risk(item, f"risks[{i}]")
         if risk.id in seen:
             raise ScenarioError(f"risks[{i}].id", f"duplicate risk id {risk.id!r} (also risks[{seen[risk.id]}])")
         seen[risk.id] = i

@@ -6,11 +6,15 @@
   has one (FAIR wins); one control per risk whose treatment has a recorded effect; the money tolerance
   of the appetite *in force* (a draft does not count).
 * `portfolio_result(org)`: `result_to_dict(simulate(...))` plus `risk_ids` (ref → risk pk) and
-  `excluded` (risks the engine refused, with its reason). Cached in Django's cache under
+  `excluded` (risks the engine refused, with its reason: a stored value its parser refuses, or one whose
+  simulation fails or gives figures that are not finite numbers; the other risks are simulated without
+  it, so one value never takes the organisation's pages down). Cached in Django's cache under
   sha256(canonical JSON of the scenario and the engine version): an unchanged register is served from
   the cache by every worker process; any change of an estimate, a reduction, a title or the appetite's
   tolerance is a new key, so it is computed again. Nothing has to invalidate anything.
 * `risk_money(org)`: the figures of each risk, by primary key, from the same result.
+* `portfolio_and_refused(org)`, `left_out(org)`, `money_and_left_out(org)`: the risks left out
+  ([{ref, problem}], {risk pk: problem}), also when none is left to simulate.
 
 Simulated years: `YEARS` for up to `FULL_YEARS_RISKS` risks; above that the years shrink so that
 risks × years stays at `FULL_YEARS_RISKS × YEARS` (never below `MIN_YEARS`), which bounds the time
@@ -19,9 +23,11 @@ and memory of a cold page (docs/risks.md, "The register in money").
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -50,7 +56,7 @@ FULL_YEARS_RISKS = 500
 MIN_YEARS = 2_000
 #: Part of every cache key: bump it when the engine, or how this module builds a scenario, changes the
 #: numbers a scenario gives. The installed package version is added, so a release starts afresh.
-ENGINE_VERSION = "accord.quant/3"
+ENGINE_VERSION = "accord.quant/4"
 CACHE_PREFIX = "accord:quant:portfolio:"
 CACHE_SECONDS = 30 * 24 * 3600
 #: How long a request waits for another process that is simulating the same scenario.
@@ -150,13 +156,24 @@ def cache_key(scenario: Mapping[str, Any]) -> str:
     return CACHE_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _parse_accepted(scenario: dict[str, Any]) -> tuple[Scenario | None, list[dict[str, str]]]:
+def _without(scenario: dict[str, Any], refs: Collection[str]) -> dict[str, Any]:
+    """The scenario without the risks `refs` and their treatments."""
+    controls = [c for c in scenario.get("controls", []) if c["effects"][0]["risk"] not in refs]
+    out = {k: v for k, v in scenario.items() if k != "controls"}
+    out["risks"] = [r for r in scenario["risks"] if r["id"] not in refs]
+    if controls:
+        out["controls"] = controls
+    return out
+
+
+def _parse_accepted(scenario: dict[str, Any]) -> tuple[Scenario | None, dict[str, Any], list[dict[str, str]]]:
     """The scenario parsed, minus the risks the engine refuses (a value stored before a rule existed must
-    not take the register's pages down), and what was refused. Each round drops the risk the error names."""
+    not take the register's pages down), the scenario data it was parsed from, and what was refused. Each
+    round drops the risk the error names."""
     excluded: list[dict[str, str]] = []
     while scenario["risks"]:
         try:
-            return parse_scenario(scenario), excluded
+            return parse_scenario(scenario), scenario, excluded
         except ScenarioError as exc:
             index = _risk_index(exc.path)
             if index is None:
@@ -164,12 +181,57 @@ def _parse_accepted(scenario: dict[str, Any]) -> tuple[Scenario | None, list[dic
             bad = scenario["risks"][index]["id"]
             logger.warning("quant: %s left out of the portfolio: %s", bad, exc)
             excluded.append({"id": bad, "problem": str(exc).removeprefix(f"risks[{index}].")})
-            controls = [c for c in scenario.get("controls", []) if c["effects"][0]["risk"] != bad]
-            scenario = {k: v for k, v in scenario.items() if k != "controls"}
-            scenario["risks"] = [r for r in scenario["risks"] if r["id"] != bad]
-            if controls:
-                scenario["controls"] = controls
-    return None, excluded
+            scenario = _without(scenario, {bad})
+    return None, scenario, excluded
+
+
+#: What a numerical failure of the engine looks like (OverflowError and ZeroDivisionError are
+#: ArithmeticErrors; NumPy raises ValueError): a stored value its parser did not foresee.
+_ENGINE_FAILURES = (ArithmeticError, ValueError)
+_NOT_FINITE = "its simulated losses are not finite numbers (an estimate too large to simulate)"
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_finite(v) for v in value)
+    return True
+
+
+def _run(parsed: Scenario) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """(the result, {}) or (None, {risk ref: problem}): the risks whose simulation fails or whose figures
+    are not finite (they would make the pages and the API's JSON fail)."""
+    try:
+        result: dict[str, Any] = result_to_dict(simulate(parsed))
+    except _ENGINE_FAILURES as exc:
+        logger.warning("quant: the portfolio failed (%s: %s); simulating each risk alone", type(exc).__name__, exc)
+        return None, _failing_alone(parsed)
+    bad = {item["id"]: _NOT_FINITE for evaluation in (result["inherent"], result["residual"]) if evaluation
+           for item in evaluation["risks"] if not _finite(item)}
+    if bad or _finite(result):
+        return (None, bad) if bad else (result, {})
+    return None, {risk.id: _NOT_FINITE for risk in parsed.risks}  # only the sum overflows: no risk alone
+
+
+def _failing_alone(parsed: Scenario) -> dict[str, str]:
+    """Each risk simulated alone (with its treatment): those that fail, with the engine's reason; all of
+    them when none fails alone (the portfolio failed as a whole)."""
+    failing: dict[str, str] = {}
+    for risk in parsed.risks:
+        controls = tuple(c for c in parsed.controls if any(e.risk == risk.id for e in c.effects))
+        try:
+            alone = result_to_dict(simulate(dataclasses.replace(parsed, risks=(risk,), controls=controls)))
+        except _ENGINE_FAILURES as exc:
+            failing[risk.id] = f"the engine failed on it: {exc}"
+        else:
+            if not _finite(alone):
+                failing[risk.id] = _NOT_FINITE
+    if not failing:
+        failing = {risk.id: "the engine failed on the whole portfolio" for risk in parsed.risks}
+    return failing
 
 
 def _risk_index(path: str) -> int | None:
@@ -183,10 +245,19 @@ def _risk_index(path: str) -> int | None:
 
 def _simulate(scenario: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
-    parsed, excluded = _parse_accepted(scenario)
-    result = result_to_dict(simulate(parsed)) if parsed is not None else None
+    parsed, scenario, excluded = _parse_accepted(scenario)
+    result = None
+    while parsed is not None:
+        result, failing = _run(parsed)
+        if not failing:
+            break
+        for bad, problem in failing.items():
+            logger.warning("quant: %s left out of the portfolio: %s", bad, problem)
+            excluded.append({"id": bad, "problem": problem})
+        parsed, scenario, more = _parse_accepted(_without(scenario, failing))
+        excluded += more
     seconds = time.perf_counter() - started
-    logger.info("quant: simulated %d risks x %d years in %.2f s", len(scenario["risks"]) - len(excluded),
+    logger.info("quant: simulated %d risks x %d years in %.2f s", len(scenario["risks"]),
                 scenario["years"], seconds)
     return {"result": result, "excluded": excluded, "seconds": seconds}
 
@@ -282,24 +353,43 @@ def _inputs(org: Organization) -> _Inputs:
     return inputs
 
 
-def _portfolio(org: Organization) -> tuple[dict[str, Any] | None, _Inputs]:
+def _portfolio(org: Organization) -> tuple[dict[str, Any] | None, _Inputs, list[dict[str, str]]]:
     inputs = _inputs(org)
     scenario = inputs.scenario
     if scenario is None:
-        return None, inputs
+        return None, inputs, []
     stored = _cached(inputs.key, lambda: _simulate(scenario))
     if stored["result"] is None:
-        return None, inputs
-    return {**stored["result"], "risk_ids": inputs.risk_ids, "excluded": stored["excluded"]}, inputs
+        return None, inputs, stored["excluded"]
+    return ({**stored["result"], "risk_ids": inputs.risk_ids, "excluded": stored["excluded"]}, inputs,
+            stored["excluded"])
 
 
 def portfolio_result(org: Organization) -> dict[str, Any] | None:
     """The simulated register (`result_to_dict` shape) plus `risk_ids` ({ref: risk pk}) and `excluded`
-    ([{id, problem}] for risks the engine refused); None when no open risk has an estimate."""
+    ([{id, problem}] for risks the engine refused); None when no open risk has an estimate the engine
+    accepts (`left_out` still names the refused ones)."""
     return _portfolio(org)[0]
 
 
-#: The keys of the API's answer (`result_to_dict`'s; `risk_ids` and `excluded` are for the pages).
+def portfolio_and_refused(org: Organization) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+    """`portfolio_result`, and the risks the engine left out ([{id: ref, problem}], in the order it refused
+    them) also when none is left to simulate."""
+    result, _, refused = _portfolio(org)
+    return result, refused
+
+
+def _left_out(inputs: _Inputs, refused: list[dict[str, str]]) -> dict[int, str]:
+    return {inputs.risk_ids[item["id"]]: item["problem"] for item in refused if item["id"] in inputs.risk_ids}
+
+
+def left_out(org: Organization) -> dict[int, str]:
+    """Risk pk → why the engine left it out of the money view (empty when it simulated every estimate)."""
+    _, inputs, refused = _portfolio(org)
+    return _left_out(inputs, refused)
+
+
+#: The keys of the API's answer from `result_to_dict` (`risk_ids` is for the pages); `excluded` is added.
 RESULT_KEYS = ("years", "seed", "currency", "inherent", "residual")
 # Scenario key → the API's JSON of its result: a large register's answer is megabytes of numbers, so it
 # is encoded once per result rather than validated and encoded on every request.
@@ -308,14 +398,15 @@ _JSON: OrderedDict[str, bytes] = OrderedDict()
 
 def portfolio_json(org: Organization) -> bytes:
     """`portfolio_result` (or `empty_result`) as the API sends it: the result file's keys, encoded once."""
-    result, inputs = _portfolio(org)
+    result, inputs, refused = _portfolio(org)
     if result is None:
-        return json.dumps(empty_result(org), allow_nan=False).encode()
+        return json.dumps({**empty_result(org), "excluded": refused}, allow_nan=False).encode()
     with _LOCAL_LOCK:
         if inputs.key in _JSON:
             _JSON.move_to_end(inputs.key)
             return _JSON[inputs.key]
-    body = json.dumps({key: result[key] for key in RESULT_KEYS}, allow_nan=False, separators=(",", ":")).encode()
+    body = json.dumps({**{key: result[key] for key in RESULT_KEYS}, "excluded": refused}, allow_nan=False,
+                      separators=(",", ":")).encode()
     with _LOCAL_LOCK:
         _JSON[inputs.key] = body
         while len(_JSON) > _LOCAL_SIZE:
@@ -450,10 +541,15 @@ def money_by_risk(result: Mapping[str, Any], names: Mapping[str, str] | None = N
 def risk_money(org: Organization, only: Collection[int] | None = None) -> dict[int, RiskMoney]:
     """Risk pk → its figures, from the cached portfolio result (empty when no risk has an estimate);
     `only` limits the figures built to some risks (a page of the register), not what is simulated."""
-    result, inputs = _portfolio(org)
-    if result is None:
-        return {}
-    return money_by_risk(result, inputs.names, only=only)
+    return money_and_left_out(org, only)[0]
+
+
+def money_and_left_out(org: Organization, only: Collection[int] | None = None,
+                       ) -> tuple[dict[int, RiskMoney], dict[int, str]]:
+    """`risk_money` and `left_out` from one read of the cached result (what a page of the register shows)."""
+    result, inputs, refused = _portfolio(org)
+    money = money_by_risk(result, inputs.names, only=only) if result is not None else {}
+    return money, _left_out(inputs, refused)
 
 
 # --- the register in money order ---------------------------------------------------------------------
@@ -469,7 +565,7 @@ class RegisterFigures:
 def register_figures(org: Organization) -> dict[int, RegisterFigures]:
     """Risk pk → its residual ALE and P90, for every simulated risk, from the cached result (the same
     figures `risk_money` gives, without building a risk's curve); empty when no risk has an estimate."""
-    result, _ = _portfolio(org)
+    result, _, _ = _portfolio(org)
     if result is None:
         return {}
     ids: Mapping[str, int] = result["risk_ids"]

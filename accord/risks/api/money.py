@@ -52,12 +52,20 @@ class EvaluationOut(Schema):
     tolerance: ToleranceOut | None = Field(description="Against the money tolerance of the appetite in force")
 
 
+class ExcludedOut(Schema):
+    id: str = Field(description="The risk's reference, e.g. R-001")
+    problem: str = Field(description="Why the engine refused its estimate, naming the field")
+
+
 class PortfolioOut(Schema):
     years: int = Field(description="Simulated years (0 when no risk has an estimate)")
     seed: int
     currency: str | None
     inherent: EvaluationOut
     residual: EvaluationOut | None = Field(description="After the treatments' recorded effects; null when none")
+    excluded: list[ExcludedOut] = Field(
+        description="Risks left out because the engine cannot simulate their stored estimate; the others are "
+                    "simulated without them")
 
 
 @router.get("/{org}/quant/portfolio", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,

@@ -64,6 +64,9 @@ class RiskDetailOut(RiskOut):
     money: RiskMoneyOut | None = Field(
         description="The risk in money, from the organisation's simulated portfolio (see quant/portfolio); null "
                     "without an estimate or for a closed risk")
+    money_problem: str | None = Field(
+        None, description="Why the engine left this risk out of the money view (its estimate cannot be "
+                          "simulated); null when it is in it or has no estimate")
 
 
 class RiskQuery(TextIn):
@@ -193,8 +196,12 @@ def get_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Risk:
     """The risk, and `money`: its figures from the organisation's simulated portfolio."""
     m = org_access(request, org, "risk.view")
     risk = selectors.access_risk(m.organization, risk_id)
-    money = quantified.risk_money(m.organization, only={risk.pk}).get(risk.pk) if risk.has_money_estimate else None
+    money, problem = None, None
+    if risk.has_money_estimate:
+        figures, left_out = quantified.money_and_left_out(m.organization, only={risk.pk})
+        money, problem = figures.get(risk.pk), left_out.get(risk.pk)
     risk.money = _money_out(m.organization, money)  # type: ignore[attr-defined]  # read by RiskDetailOut
+    risk.money_problem = problem  # type: ignore[attr-defined]
     return risk
 
 

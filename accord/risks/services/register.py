@@ -23,7 +23,7 @@ from accord.core.choices import AuditAction
 from accord.core.fields import FieldSpec, Kind
 from accord.core.models import AuditChain, Membership, Organization, User
 from accord.core.tenancy import check_same_org
-from accord.quant import ScenarioError, parse_scenario
+from accord.quant import ScenarioError, parse_risk
 from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level
 from accord.risks.fields import RISK
 from accord.risks.models import Risk, RiskCategory, RiskMatrix
@@ -363,14 +363,13 @@ class _Parser:
 
 
 def fair_problem(fair: Mapping[str, Any]) -> str | None:
-    """What is wrong with an Open FAIR breakdown, as the engine says it (`fair.tef.pert: low 5 > mode 2`),
-    or None: the breakdown is parsed as the one risk of a scenario, so the register accepts exactly what
-    the engine simulates."""
+    """What is wrong with an Open FAIR breakdown, as the engine says it (`fair.tef.pert: low 5 > mode 2`,
+    `fair.tef.gamma: 1e+300 is above the limit of 100 ...`), or None: the engine's own check of a risk
+    (`accord.quant.parse_risk`, its documented ranges), so the register stores exactly what it simulates."""
     try:
-        parse_scenario({"years": 1, "seed": 0, "risks": [{"id": "risk", "fair": fair}]})
+        parse_risk({"id": "risk", "fair": fair})
     except ScenarioError as exc:
-        path = exc.path.removeprefix("risks[0].")
-        return f"{path}: {exc.problem}" if path.startswith("fair") else exc.problem
+        return f"{exc.path}: {exc.problem}" if exc.path.startswith("fair") else exc.problem
     return None
 
 
@@ -453,13 +452,13 @@ def _check_ranges(p: _Parser, out: dict[str, Any], current: Risk | None) -> None
     ranges = [value(name) for name in ("frequency_low", "frequency_high", "loss_low", "loss_high")]
     if not p.errors and None not in ranges and any(name in out for name in ("frequency_low", "frequency_high",
                                                                           "loss_low", "loss_high")):
-        # What the engine simulates (e.g. at most 1,000,000 events a year) is what the register accepts.
+        # The engine's own check (its documented ranges: at most 1,000,000 events a year, a 95th
+        # percentile at most 1e12 times the 5th, ...) decides what the register accepts.
         try:
-            parse_scenario({"years": 1, "seed": 0, "risks": [{
-                "id": "risk", "frequency": {"lognormal_ci90": [float(ranges[0]), float(ranges[1])]},
-                "magnitude": {"lognormal_ci90": [float(ranges[2]), float(ranges[3])]}}]})
+            parse_risk({"id": "risk", "frequency": {"lognormal_ci90": [float(ranges[0]), float(ranges[1])]},
+                        "magnitude": {"lognormal_ci90": [float(ranges[2]), float(ranges[3])]}})
         except ScenarioError as exc:
-            field = "frequency_high" if ".frequency" in exc.path else "loss_high"
+            field = "frequency_high" if exc.path.startswith("frequency") else "loss_high"
             p.fail(field, f"{exc.problem[:1].upper()}{exc.problem[1:]}.")
 
 

@@ -108,12 +108,12 @@ def _svg_response(request: OrgRequest, svg: str, name: str) -> HttpResponse:
 @require_GET
 def portfolio(request: OrgRequest) -> HttpResponse:
     org = request.org
-    result = quantified.portfolio_result(org)
+    result, refused = quantified.portfolio_and_refused(org)
     appetite = selectors.appetite_in_force(org)
     draft = selectors.appetite_draft(org)
     context: dict[str, Any] = {
         "result": result, "appetite": appetite, "draft_has_tolerance": bool(draft and draft.tolerance),
-        "estimated": 0,
+        "estimated": 0, "excluded": refused,
     }
     if result is not None:
         risks = result["inherent"]["risks"]
