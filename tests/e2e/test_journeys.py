@@ -150,7 +150,8 @@ def test_the_audit_trail_filters_by_object_type_without_reloading_the_page(page:
     sign_in(page, admin.user.email)
     page.goto(f"/o/{org.slug}/audit/")
     results = page.locator("#audit-results tbody tr")
-    expect(results.filter(has_text="core.membership")).to_have_count(2)
+    members = results.filter(has_text="Member #")  # the trail names object types as people read them
+    expect(members).to_have_count(2)
 
     mark_page(page)
     with page.expect_response(re.compile(r"/audit/\?.*object_type=core.apitoken")) as filtered:
@@ -160,7 +161,7 @@ def test_the_audit_trail_filters_by_object_type_without_reloading_the_page(page:
     expect(results).to_have_count(1)
     expect(results.first).to_contain_text("token acc_")
     expect(results.first).to_contain_text("SIEM export")
-    expect(page.locator("#audit-results")).not_to_contain_text("core.membership")
+    expect(members).to_have_count(0)
     assert page_was_not_reloaded(page)
     expect(page).to_have_url(re.compile(r"object_type=core.apitoken"))
 
