@@ -102,8 +102,11 @@ def test_the_allowed_entries_are_bookkeeping_that_reads_and_writes_no_rows():
 
 def test_for_org_is_a_plain_queryset_filtered_by_the_organisation():
     org = Organization(pk=41, slug="org-41")
-    queryset = Risk.objects.for_org(org).select_for_update()
-    assert type(queryset) is models.QuerySet
+    queryset = Risk.objects.for_org(org)
+    locked = queryset.select_for_update()
+    assert type(queryset) is models.QuerySet and type(locked) is models.QuerySet
+    assert locked.query.select_for_update
+    # Compiled without the lock: PostgreSQL's compiler asks the connection about autocommit for FOR UPDATE.
     assert '"risks_risk"."organization_id" = 41' in str(queryset.query)
 
 
