@@ -56,8 +56,9 @@ def test_a_session_used_within_the_limit_stays_signed_in_and_its_stamp_moves(org
     url = reverse("core:dashboard", kwargs={"org": org_a.slug})
     client.get(url)
     _age_session(client, 59 * 60)
+    aged = client.session[LAST_SEEN]
     assert client.get(url).status_code == 200
-    assert int(time.time()) - client.session[LAST_SEEN] < 59 * 60
+    assert client.session[LAST_SEEN] > aged  # the request moved the stamp forward
 
 
 def test_the_last_seen_stamp_is_rewritten_at_most_once_a_minute(org_a, admin):
