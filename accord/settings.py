@@ -151,6 +151,8 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"
+MFA_ADAPTER = "accord.core.mfa.MFAAdapter"
+MFA_FORMS = {"deactivate_totp": "accord.core.mfa.DeactivateTOTPPolicyForm"}
 SESSION_COOKIE_AGE = env_int("ACCORD_SESSION_SECONDS", 8 * 3600)
 # A session that made no request for this long is signed out on its next one (IdleSessionMiddleware).
 ACCORD_SESSION_IDLE_MINUTES = env_int("ACCORD_SESSION_IDLE_MINUTES", 60)

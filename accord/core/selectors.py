@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from accord.core import history
 from accord.core.audit import object_type_of
-from accord.core.auth import second_factor_exists
+from accord.core.auth import SECOND_FACTORS, second_factor_exists
 from accord.core.choices import InvitationStatus
 from accord.core.clock import org_today
 from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
@@ -55,6 +56,18 @@ def access_membership(user: User, org_slug: str) -> Membership:
     if membership is None:
         raise Http404("No such organisation.")
     return membership
+
+
+def last_factor_required_by(authenticator: Authenticator) -> list[str]:
+    """The names of the organisations that require a second factor of the authenticator's owner, if it is
+    their last one (removing it would lock them out); empty when it may be removed (decision 0009)."""
+    if authenticator.type not in SECOND_FACTORS:
+        return []
+    others = Authenticator.objects.filter(user_id=authenticator.user_id, type__in=SECOND_FACTORS)
+    if others.exclude(pk=authenticator.pk).exists():
+        return []
+    strict = Membership.unscoped.filter(user_id=authenticator.user_id, organization__two_factor_required=True)
+    return list(strict.order_by("organization__name").values_list("organization__name", flat=True))
 
 
 def user_by_email(email: str) -> User | None:

@@ -44,12 +44,16 @@ def two_factor_redirect(request: HttpRequest, org: Organization) -> HttpResponse
     """None if the member may work in `org` under its two-factor policy. Otherwise a redirect, with a
     message naming the organisation: to allauth's set-up page for a member without a second factor, or
     to confirm it (allauth's re-authentication, then back here) for a session opened without it."""
-    if not org.two_factor_required or session_used_second_factor(request):
+    if not org.two_factor_required:
         return None
+    # The account is checked on every request, before the session: a session that proved a factor keeps
+    # no access once the account has none left (removed elsewhere, or by an operator).
     if not has_second_factor(request.user):
         messages.warning(request, f"{org.name} requires two-factor authentication. Set up an authenticator app "
                                   f"for your account, then open {org.name} again.")
         url = reverse("mfa_activate_totp")
+    elif session_used_second_factor(request):
+        return None
     else:
         messages.warning(request, f"{org.name} requires two-factor authentication: confirm with a code from "
                                   "your authenticator app.")
