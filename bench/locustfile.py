@@ -1,0 +1,69 @@
+"""Locust users for `bench/load.py`: a CISO reading the register, the dashboard and the API, with one
+request in ten a write (a new risk). Configured by environment variables set by bench/load.py:
+ACCORD_LOAD_ORG (organisation slug), ACCORD_LOAD_TOKEN (API token), ACCORD_LOAD_SESSION (session key)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+from locust import FastHttpUser, between, task
+
+ORG = os.environ.get("ACCORD_LOAD_ORG", "nordpay")
+TOKEN = os.environ.get("ACCORD_LOAD_TOKEN", "")
+SESSION = os.environ.get("ACCORD_LOAD_SESSION", "")
+_numbers = itertools.count(1)
+
+
+class Ciso(FastHttpUser):
+    wait_time = between(0.05, 0.15)
+
+    def on_start(self) -> None:
+        self.api = {"Authorization": f"Bearer {TOKEN}"}
+        self.web = {"Cookie": f"sessionid={SESSION}"}
+        risks = self.client.get(f"/api/v1/orgs/{ORG}/risks/?limit=20", headers=self.api,
+                                name="api: risks").json()["items"]
+        self.risk_ids = [r["id"] for r in risks] or [1]
+        categories = self.client.get(f"/api/v1/orgs/{ORG}/risk-categories/", headers=self.api,
+                                     name="api: categories").json()
+        self.category = categories[0]["key"]
+
+    # Web pages, signed in by session (45 of 100).
+    @task(15)
+    def dashboard(self) -> None:
+        self.client.get(f"/o/{ORG}/", headers=self.web, name="web: dashboard")
+
+    @task(20)
+    def register(self) -> None:
+        self.client.get(f"/o/{ORG}/risks/register/", headers=self.web, name="web: register")
+
+    @task(10)
+    def risk_page(self) -> None:
+        rid = self.risk_ids[next(_numbers) % len(self.risk_ids)]
+        self.client.get(f"/o/{ORG}/risks/register/{rid}/", headers=self.web, name="web: one risk")
+
+    # API reads by token (45 of 100).
+    @task(20)
+    def api_register(self) -> None:
+        self.client.get(f"/api/v1/orgs/{ORG}/risks/?limit=50", headers=self.api, name="api: risks")
+
+    @task(10)
+    def api_risk(self) -> None:
+        rid = self.risk_ids[next(_numbers) % len(self.risk_ids)]
+        self.client.get(f"/api/v1/orgs/{ORG}/risks/{rid}/", headers=self.api, name="api: one risk")
+
+    @task(10)
+    def api_appetite(self) -> None:
+        self.client.get(f"/api/v1/orgs/{ORG}/risk-appetite/", headers=self.api, name="api: appetite")
+
+    @task(5)
+    def api_portfolio(self) -> None:
+        self.client.get(f"/api/v1/orgs/{ORG}/quant/portfolio/", headers=self.api, name="api: portfolio")
+
+    # Writes (10 of 100).
+    @task(10)
+    def api_create(self) -> None:
+        n = next(_numbers)
+        self.client.post(f"/api/v1/orgs/{ORG}/risks/", headers=self.api, name="api: add a risk",
+                         json={"title": f"Load test risk {os.getpid()}-{n}", "category": self.category,
+                               "likelihood": 1 + n % 5, "impact": 1 + (n // 5) % 5})
