@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from accord.core import csvsafe
@@ -50,6 +51,11 @@ MAX_BYTES = 10 * 1024 * 1024
 # An XLSX is a zip: refuse one that inflates far beyond what 20,000 rows of text can need.
 MAX_XLSX_INFLATED_BYTES = 200 * 1024 * 1024
 MAX_COLUMNS = 200
+#: Blank rows an import reads besides the header and MAX_ROWS risks; a sheet spanning more rows is refused
+#: from its dimensions before it is read, and no sheet is read past this many rows (blank rows are what a
+#: sparse sheet costs: one cell at row 1,048,576 is a million empty rows to hand out).
+MAX_BLANK_ROWS = 1_000
+MAX_SHEET_ROWS = 1 + MAX_ROWS + MAX_BLANK_ROWS
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -202,6 +208,12 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def _too_many_rows() -> ValidationError:
+    return _reject(f"The file has more than {MAX_SHEET_ROWS:,} rows, blank rows included (a header, at most "
+                   f"{MAX_ROWS:,} risks and {MAX_BLANK_ROWS:,} blank rows); delete the rows below the register, "
+                   "or split it into several imports.")
+
+
 def _records(rows: Iterator[list[Any]]) -> list[tuple[int, dict[str, Any]]]:
     header = next(rows, None)
     if header is None:
@@ -209,9 +221,13 @@ def _records(rows: Iterator[list[Any]]) -> list[tuple[int, dict[str, Any]]]:
     columns = _columns(list(header))
     records: list[tuple[int, dict[str, Any]]] = []
     for number, raw in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS:
+            raise _too_many_rows()
+        if not any(c is not None and c != "" for c in raw):
+            continue  # blank lines are common at the end of spreadsheets (and counted above)
         cells = [_cell_value(c) for c in raw]
         if not any(c != "" for c in cells):
-            continue  # blank lines are common at the end of spreadsheets
+            continue
         extra = [c for c in cells[len(columns):] if c != ""]
         if extra:
             raise _reject(f"Row {number} has more cells than the header has columns.")
@@ -239,6 +255,19 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
         raise _reject(f"The CSV file cannot be read: {exc}.") from None
 
 
+def _check_dimensions(max_row: int | None, max_column: int | None) -> None:
+    """Refuse a sheet whose declared used range (its <dimension> element) passes the limits, before a row
+    is read: reading costs one row per row number, blank or not."""
+    if max_row is not None and max_row > MAX_SHEET_ROWS:
+        raise _reject(f"The sheet's used range reaches row {max_row:,}; an import reads at most {MAX_SHEET_ROWS:,} "
+                      f"rows (a header, {MAX_ROWS:,} risks and {MAX_BLANK_ROWS:,} blank rows): delete the rows below "
+                      "the register (select them, Delete rows) or copy the register into a new workbook.")
+    if max_column is not None and max_column > MAX_COLUMNS:
+        raise _reject(f"The sheet's used range reaches column {get_column_letter(max_column)} ({max_column:,}); "
+                      f"an import reads at most {MAX_COLUMNS} columns: delete the columns right of the register "
+                      "or copy the register into a new workbook.")
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -251,8 +280,13 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         if not wb.worksheets:
             raise _reject("The workbook has no sheet.")
+        sheet = wb.worksheets[0]
+        _check_dimensions(sheet.max_row, sheet.max_column)
         # The first sheet holds the register; formulas are read as their last computed value, never run.
-        rows = wb.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        # Whatever the dimensions say (they may be missing or lie), openpyxl hands out no row past
+        # MAX_SHEET_ROWS + 1 (which `_records` refuses) and no column past MAX_COLUMNS + 1 (whose cells,
+        # right of any header, `_records` refuses too).
+        rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True)
         while True:
             try:
                 row = next(rows, None)
@@ -270,7 +304,8 @@ def parse_upload(fileobj: Readable, filename: str) -> list[tuple[int, dict[str, 
 
     Returns (row number as the spreadsheet shows it, the header being row 1, {field: value}) for
     each non-blank row, `ref` included; the computed columns are dropped. Raises ValidationError on the `file`
-    field for an unreadable file, a missing or unknown header, or more than 20,000 rows or 10 MB.
+    field for an unreadable file, a missing or unknown header, more than 20,000 risks or 10 MB, or a sheet
+    spanning more than MAX_SHEET_ROWS rows or MAX_COLUMNS columns (blank ones counted).
     """
     data = _read_limited(fileobj)
     name = (filename or "").lower()
