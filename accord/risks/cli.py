@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from accord.cli_support import CliError
 from accord.core.cli import org_or_fail, setup
+from accord.risks.choices import Level
 
 if TYPE_CHECKING:
     from accord.risks.services import ImportRow
 
-LEVELS = ("low", "medium", "high", "critical")  # accord.risks.choices.Level, without importing Django
+LEVELS = tuple(Level.values)  # TextChoices need no configured Django, only its models module
 FORMATS = ("csv", "xlsx")
 
 
@@ -54,22 +55,18 @@ def _one_line(text: str) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     setup()
-    from accord.core.clock import org_today
     from accord.risks import selectors
-    from accord.risks.choices import RiskStatus
 
     org = org_or_fail(args.org)
-    today = org_today(org)
     filters = selectors.RiskFilter(level=args.level or "", above_tolerance=True if args.above_tolerance else None)
     try:
         for risk in selectors.risks(org, filters).iterator(chunk_size=1000):
-            open_ = risk.status != RiskStatus.CLOSED
+            # The register query's flags (selectors.annotated_risks), the ones the API and the pages show.
             flags = [name for name, on in (
                 ("above-tolerance", risk.above_tolerance),
                 ("accepted", risk.accepted),
-                ("review-overdue", open_ and risk.next_review is not None and risk.next_review < today),
-                ("treatment-overdue", open_ and risk.status != RiskStatus.ACCEPTED
-                 and risk.treatment_due is not None and risk.treatment_due < today),
+                ("review-overdue", risk.review_overdue),
+                ("treatment-overdue", risk.treatment_overdue),
             ) if on]
             print(f"{risk.ref}\t{risk.residual_level}\t{','.join(flags) or '-'}\t{_one_line(risk.title)}")
         sys.stdout.flush()

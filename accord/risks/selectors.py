@@ -1,6 +1,9 @@
-"""Reads of the risk register, always for one organisation. Flags are computed in SQL:
-`above_tolerance` (residual level above the signed appetite for the risk's category) and
-`accepted` (an acceptance in force and not expired today, in the organisation's time zone)."""
+"""Reads of the risk register, always for one organisation. Flags are computed in SQL, once, by the
+register's query (`annotated_risks`), and every front reads them from there:
+`above_tolerance` (residual level above the signed appetite for the risk's category),
+`accepted` (an acceptance in force and not expired today, in the organisation's time zone),
+`review_overdue` (an open risk whose next review is before today) and `treatment_overdue` (an open,
+not accepted risk whose treatment was due before today)."""
 
 from __future__ import annotations
 
@@ -104,14 +107,37 @@ def _accepted_expression(org: Organization, today: dt.date) -> Exists:
         risk=OuterRef("pk"), status=AcceptanceStatus.IN_FORCE, expires_on__gte=today))
 
 
+#: Statuses whose review or treatment is never overdue: a closed risk needs neither; an accepted risk's
+#: treatment is its acceptance (its review still falls due).
+NO_REVIEW_DUE = (RiskStatus.CLOSED,)
+NO_TREATMENT_DUE = (RiskStatus.CLOSED, RiskStatus.ACCEPTED)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def review_overdue_q(today: dt.date) -> Q:
+    """An open risk whose next review is before `today` (the organisation's date)."""
+    return Q(next_review__lt=today) & ~Q(status__in=NO_REVIEW_DUE)
+
+
+def treatment_overdue_q(today: dt.date) -> Q:
+    """An open, not accepted risk whose treatment was due before `today`."""
+    return Q(treatment_due__lt=today) & ~Q(status__in=NO_TREATMENT_DUE)
+
+
 def annotated_risks(org: Organization) -> QuerySet[Any]:
-    """All risks of `org` with `above_tolerance` and `accepted`, owner and category joined."""
+    """All risks of `org` with `above_tolerance`, `accepted`, `review_overdue` and `treatment_overdue`,
+    owner and category joined: the one place these flags are computed."""
     today = org_today(org)
     return (
         Risk.objects.for_org(org)
         .select_related("category", "owner__user", "treatment_owner__user")
         .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)),
-                  accepted=_accepted_expression(org, today))
+                  accepted=_accepted_expression(org, today),
+                  review_overdue=_flag(review_overdue_q(today)),
+                  treatment_overdue=_flag(treatment_overdue_q(today)))
     )
 
 
@@ -138,7 +164,7 @@ def risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any]
     if f.above_tolerance is not None:
         qs = qs.filter(above_tolerance=f.above_tolerance)
     if f.overdue_review:
-        qs = qs.filter(next_review__lt=org_today(org)).exclude(status=RiskStatus.CLOSED)
+        qs = qs.filter(review_overdue_q(org_today(org)))  # the annotation's condition, as an indexable filter
     if f.inherent_cell:
         qs = qs.filter(inherent_likelihood=f.inherent_cell[0], inherent_impact=f.inherent_cell[1])
     if f.residual_cell:
@@ -288,9 +314,9 @@ def dashboard(org: Organization) -> Dashboard:
         total=sum(counts.values()),
         above_tolerance=list(above.filter(accepted=False).order_by("-residual_rank", "number")[:DASHBOARD_LIST_LIMIT]),
         above_tolerance_accepted=above.filter(accepted=True).count(),
-        overdue_reviews=list(open_risks.filter(next_review__lt=today).order_by("next_review")[:DASHBOARD_LIST_LIMIT]),
-        overdue_treatments=list(open_risks.filter(treatment_due__lt=today).exclude(
-            status=RiskStatus.ACCEPTED).order_by("treatment_due")[:DASHBOARD_LIST_LIMIT]),
+        overdue_reviews=list(open_risks.filter(review_overdue_q(today)).order_by("next_review")[:DASHBOARD_LIST_LIMIT]),
+        overdue_treatments=list(open_risks.filter(treatment_overdue_q(today)).order_by(
+            "treatment_due")[:DASHBOARD_LIST_LIMIT]),
         expiring_acceptances=list(acceptances(org).filter(
             status=AcceptanceStatus.IN_FORCE, expires_on__gte=today,
             expires_on__lte=today + dt.timedelta(days=30)).order_by("expires_on")[:DASHBOARD_LIST_LIMIT]),

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accord.core import selectors as core_selectors
-from accord.core.clock import org_today
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, org_view, render_page, vary_on_htmx, wants_partial
 from accord.risks import quantified, selectors
@@ -56,7 +55,7 @@ def detail_context(request: OrgRequest, risk: Risk, *,
                    acceptance_form: AcceptanceRequestForm | None = None) -> dict[str, Any]:
     org = request.org
     return {
-        "risk": risk, "matrix": selectors.current_matrix(org), "today": org_today(org),
+        "risk": risk, "matrix": selectors.current_matrix(org),
         "history": core_selectors.object_history(org, risk),
         "acceptances": _acceptance_rows(request, risk),
         "acceptance_form": acceptance_form or AcceptanceRequestForm(),
@@ -89,6 +88,6 @@ def risk_section(request: OrgRequest, risk_id: str, section: str) -> HttpRespons
         return vary_on_htmx(redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk})
                                      + f"#section-{section}"))
     context = {"risk": risk, "section": section, "title": SECTION_TITLES[section], "refocus": True,
-               "matrix": selectors.current_matrix(org), "today": org_today(org),
+               "matrix": selectors.current_matrix(org),
                **(_money_context(org, risk) if section == "money" else {})}
     return render_page(request, "risks/section_edit.html", "risks/_section.html", context)

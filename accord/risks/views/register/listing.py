@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from accord.core.clock import org_today
 from accord.core.web import OrgRequest, org_view, push_clean_url, query_string, render_page
 from accord.risks import quantified, selectors
 from accord.risks.views.register.common import filter_form
@@ -48,7 +47,7 @@ def risk_list(request: OrgRequest) -> HttpResponse:
     filtered = filters != dataclasses.replace(selectors.RiskFilter(), sort=filters.sort)
     context = {
         "form": form, "filters": filters, "page": page, "columns": columns, "filtered": filtered,
-        "query": query_string(request), "today": org_today(org),
+        "query": query_string(request),
         "cell_label": _cell_label(filters),
         "query_without_cell": query_string(request, drop=("page", "inherent_cell", "residual_cell")),
         "has_money": any(risk.money or risk.money_problem for risk in page.object_list),
