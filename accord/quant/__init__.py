@@ -45,6 +45,7 @@ from accord.quant.results import (
     ToleranceVerdict,
     evaluation_to_dict,
     result_to_dict,
+    tolerance_verdict,
 )
 from accord.quant.scenario import ScenarioError, parse_controls, parse_distribution, parse_risk, parse_scenario
 
@@ -84,4 +85,5 @@ __all__ = [
     "result_to_dict",
     "simulate",
     "susceptibility",
+    "tolerance_verdict",
 ]

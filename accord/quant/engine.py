@@ -17,7 +17,6 @@ their streams when a control set needs them, with identical results.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -32,8 +31,8 @@ from accord.quant.results import (
     Result,
     RiskResult,
     ToleranceResult,
-    ToleranceVerdict,
     exceedance,
+    tolerance_verdict,
 )
 from accord.quant.sampling import (
     CACHE_BYTES_PER_EVENT,
@@ -209,19 +208,16 @@ class PreparedPortfolio:
         )
         tolerance = None
         if self.scenario.tolerance is not None:
-            verdicts = []
-            for point in self.scenario.tolerance:
-                p = exceedance(portfolio.sorted_positive, self.years, point.loss)
-                verdicts.append(
-                    ToleranceVerdict(
-                        loss=point.loss,
-                        max_probability=point.max_probability,
-                        probability=p,
-                        standard_error=math.sqrt(p * (1.0 - p) / self.years),
-                        ok=p <= point.max_probability,
-                    )
+            verdicts = tuple(
+                tolerance_verdict(
+                    point.loss,
+                    point.max_probability,
+                    exceedance(portfolio.sorted_positive, self.years, point.loss),
+                    self.years,
                 )
-            tolerance = ToleranceResult(within=all(v.ok for v in verdicts), points=tuple(verdicts))
+                for point in self.scenario.tolerance
+            )
+            tolerance = ToleranceResult.of(verdicts)
         return Evaluation(
             risks=risks,
             portfolio=portfolio.stats,

@@ -13,7 +13,9 @@ Statistics of a vector x of n simulated annual losses (formulas also in docs/qua
 * LEC: exceedance probability P(x > L) = #{x > L}/n at 50 log-spaced losses L from the power of ten at
   or below the 1st percentile of positive losses to the power of ten at or above the largest (same grid for
   inherent and residual).
-* Tolerance point (L, p_max): probability P(x > L), standard error sqrt(P(1-P)/n), ok iff P <= p_max.
+* Tolerance point (L, p_max): probability P(x > L), standard error sqrt(P(1-P)/n), ok iff P <= p_max;
+  borderline iff |P - p_max| < BORDERLINE_SE x the standard error (a verdict more simulated years could
+  turn). A result is borderline when any of its points is.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from accord.quant.distributions import FloatArray
 
 LEC_POINTS = 50
 QUANTILES = (0.5, 0.9, 0.95, 0.99)
+#: A tolerance verdict this close to its limit (in standard errors) could flip with more simulated years.
+BORDERLINE_SE = 2.0
 
 
 @dataclass(frozen=True)
@@ -111,19 +115,43 @@ class RiskResult:
 
 @dataclass(frozen=True)
 class ToleranceVerdict:
-    """Whether P(annual loss > loss) stays at or below max_probability."""
+    """Whether P(annual loss > loss) stays at or below max_probability; `borderline` when the simulated
+    probability is within BORDERLINE_SE standard errors of the limit (the verdict could turn)."""
 
     loss: float
     max_probability: float
     probability: float
     standard_error: float
     ok: bool
+    borderline: bool = False
 
 
 @dataclass(frozen=True)
 class ToleranceResult:
+    """Every point's verdict; `within` when all are ok, `borderline` when any is borderline."""
+
     within: bool
     points: tuple[ToleranceVerdict, ...]
+    borderline: bool = False
+
+    @classmethod
+    def of(cls, points: tuple[ToleranceVerdict, ...]) -> ToleranceResult:
+        return cls(within=all(v.ok for v in points), points=points, borderline=any(v.borderline for v in points))
+
+
+def tolerance_verdict(loss: float, max_probability: float, probability: float, years: int) -> ToleranceVerdict:
+    """The verdict on one tolerance point from the simulated P(annual loss > loss) over `years` years:
+    standard error sqrt(P(1-P)/years); ok iff P <= max_probability; borderline iff
+    |P - max_probability| < BORDERLINE_SE x standard error (never without a standard error)."""
+    se = math.sqrt(probability * (1.0 - probability) / years) if years > 0 else 0.0
+    return ToleranceVerdict(
+        loss=loss,
+        max_probability=max_probability,
+        probability=probability,
+        standard_error=se,
+        ok=probability <= max_probability,
+        borderline=se > 0 and abs(probability - max_probability) < BORDERLINE_SE * se,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,6 +296,7 @@ def evaluation_to_dict(
     if evaluation.tolerance is not None:
         tolerance = {
             "within": evaluation.tolerance.within,
+            "borderline": evaluation.tolerance.borderline,
             "points": [
                 {
                     "loss": point.loss,
@@ -275,6 +304,7 @@ def evaluation_to_dict(
                     "probability": point.probability,
                     "standard_error": point.standard_error,
                     "ok": point.ok,
+                    "borderline": point.borderline,
                 }
                 for point in evaluation.tolerance.points
             ],

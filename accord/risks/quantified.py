@@ -12,7 +12,8 @@
   sha256(canonical JSON of the scenario and the engine version): an unchanged register is served from
   the cache by every worker process; any change of an estimate, a reduction, a title or the appetite's
   tolerance is a new key, so it is computed again. Nothing has to invalidate anything.
-* `risk_money(org)`: the figures of each risk, by primary key, from the same result.
+* `risk_money(org)`: the figures of each risk, by primary key, from the same result; `money_of(org, risk)`:
+  one risk's figures and why it was left out, what the risk page and the API's risk answer.
 * `portfolio_and_refused(org)`, `left_out(org)`, `money_and_left_out(org)`: the risks left out
   ([{ref, problem}], {risk pk: problem}), also when none is left to simulate.
 
@@ -56,7 +57,7 @@ FULL_YEARS_RISKS = 500
 MIN_YEARS = 2_000
 #: Part of every cache key: bump it when the engine, or how this module builds a scenario, changes the
 #: numbers a scenario gives. The installed package version is added, so a release starts afresh.
-ENGINE_VERSION = "accord.quant/4"
+ENGINE_VERSION = "accord.quant/5"  # 5: tolerance verdicts say whether they are borderline
 CACHE_PREFIX = "accord:quant:portfolio:"
 CACHE_SECONDS = 30 * 24 * 3600
 #: How long a request waits for another process that is simulating the same scenario.
@@ -422,9 +423,9 @@ def empty_result(org: Organization) -> dict[str, Any]:
     appetite = appetite_in_force(org)
     tolerance = None
     if appetite is not None and appetite.tolerance:
-        tolerance = {"within": True, "points": [
+        tolerance = {"within": True, "borderline": False, "points": [
             {"loss": float(loss), "max_probability": float(p), "probability": 0.0, "standard_error": 0.0,
-             "ok": True} for loss, p in appetite.tolerance]}
+             "ok": True, "borderline": False} for loss, p in appetite.tolerance]}
     return {"years": 0, "seed": portfolio_seed(org), "currency": org.currency,
             "inherent": {"risks": [], "portfolio": {**zeros, "lec": []}, "tolerance": tolerance},
             "residual": None}
@@ -550,6 +551,24 @@ def money_and_left_out(org: Organization, only: Collection[int] | None = None,
     result, inputs, refused = _portfolio(org)
     money = money_by_risk(result, inputs.names, only=only) if result is not None else {}
     return money, _left_out(inputs, refused)
+
+
+@dataclass(frozen=True)
+class RiskMoneyState:
+    """A risk in money as every front shows it: its figures (None without an estimate, for a closed risk,
+    or when the engine left it out) and why the engine left it out (None when it did not)."""
+
+    money: RiskMoney | None
+    problem: str | None
+
+
+def money_of(org: Organization, risk: Risk) -> RiskMoneyState:
+    """One risk's money, the one answer the risk page and the API's risk read: its figures from the cached
+    portfolio result and, when the engine refused its estimate, the reason."""
+    if not risk.has_money_estimate:
+        return RiskMoneyState(money=None, problem=None)
+    figures, left_out = money_and_left_out(org, only={risk.pk})
+    return RiskMoneyState(money=figures.get(risk.pk), problem=left_out.get(risk.pk))
 
 
 # --- the register in money order ---------------------------------------------------------------------

@@ -39,7 +39,8 @@ def test_simulate_writes_the_documented_result_file(
         tolerance = part["tolerance"]
         assert isinstance(tolerance["within"], bool)
         assert [p["loss"] for p in tolerance["points"]] == [1000000, 5000000]
-        assert set(tolerance["points"][0]) == {"loss", "max_probability", "probability", "standard_error", "ok"}
+        assert set(tolerance["points"][0]) == {"loss", "max_probability", "probability", "standard_error", "ok",
+                                                   "borderline"}
     assert result["residual"]["risks"][0]["ale"] < result["inherent"]["risks"][0]["ale"]
 
 

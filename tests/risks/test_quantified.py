@@ -280,7 +280,7 @@ def test_the_api_answers_the_result_shape_and_the_ale_matches_the_closed_form(cl
         assert [r["id"] for r in evaluation["risks"]] == ["R-001", "R-002", "R-003"]
         assert all(set(r) == STATS | {"id", "model", "frequency_factor", "magnitude_factor"}
                    for r in evaluation["risks"])
-        assert set(evaluation["tolerance"]) == {"within", "points"}
+        assert set(evaluation["tolerance"]) == {"within", "borderline", "points"}
         assert [p["loss"] for p in evaluation["tolerance"]["points"]] == [100_000, 1_000_000]
     assert body["residual"]["risks"][0]["frequency_factor"] == 0.5
     expected = sum(_lognormal_mean(float(a), float(b)) * _lognormal_mean(float(c), float(d))

@@ -39,10 +39,13 @@ class ToleranceVerdictOut(Schema):
     probability: float = Field(description="Simulated P(annual loss > loss)")
     standard_error: float
     ok: bool
+    borderline: bool = Field(description="The probability is within two standard errors of the limit: more "
+                                         "simulated years could turn the verdict")
 
 
 class ToleranceOut(Schema):
     within: bool
+    borderline: bool = Field(description="At least one point's verdict is borderline")
     points: list[ToleranceVerdictOut]
 
 

@@ -196,12 +196,9 @@ def get_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Risk:
     """The risk, and `money`: its figures from the organisation's simulated portfolio."""
     m = org_access(request, org, "risk.view")
     risk = selectors.access_risk(m.organization, risk_id)
-    money, problem = None, None
-    if risk.has_money_estimate:
-        figures, left_out = quantified.money_and_left_out(m.organization, only={risk.pk})
-        money, problem = figures.get(risk.pk), left_out.get(risk.pk)
-    risk.money = _money_out(m.organization, money)  # type: ignore[attr-defined]  # read by RiskDetailOut
-    risk.money_problem = problem  # type: ignore[attr-defined]
+    state = quantified.money_of(m.organization, risk)
+    risk.money = _money_out(m.organization, state.money)  # type: ignore[attr-defined]  # read by RiskDetailOut
+    risk.money_problem = state.problem  # type: ignore[attr-defined]
     return risk
 
 

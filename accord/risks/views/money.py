@@ -18,8 +18,6 @@ from accord.risks import charts, quantified, selectors
 from accord.risks.models import Risk
 
 TOP_RISKS = 10
-#: A tolerance verdict this close to its boundary (in standard errors) could flip with more simulated years.
-BORDERLINE_SE = 2.0
 
 
 @dataclass(frozen=True)
@@ -39,9 +37,8 @@ class ToleranceRow:
 
 
 def _verdict(point: dict[str, Any]) -> Verdict:
-    se = point["standard_error"]
-    close = abs(point["probability"] - point["max_probability"]) < BORDERLINE_SE * se if se > 0 else False
-    return Verdict(point["probability"], se, point["ok"], close)
+    """A point of the engine's tolerance result as the page shows it (the engine judges it borderline)."""
+    return Verdict(point["probability"], point["standard_error"], point["ok"], point["borderline"])
 
 
 def _tolerance_rows(result: dict[str, Any]) -> list[ToleranceRow]:
@@ -130,7 +127,8 @@ def portfolio(request: OrgRequest) -> HttpResponse:
             residual=(result["residual"] or {}).get("portfolio"),
             tolerance=rows,
             overall=_overall(rows, residual=result["residual"] is not None),
-            borderline=any(r.inherent.borderline or (r.residual and r.residual.borderline) for r in rows),
+            borderline=any(evaluation["tolerance"]["borderline"] for evaluation in (result["inherent"],
+                           result["residual"]) if evaluation and evaluation["tolerance"]),
             description=_portfolio_spec(org, result).description,
             treated=sum(r["frequency_factor"] < 1.0 or r["magnitude_factor"] < 1.0 for r in residual_risks),
         )
@@ -168,6 +166,6 @@ def risk_lec_spec(org: Organization, risk: Risk, money: quantified.RiskMoney | N
 def risk_lec_svg(request: OrgRequest, risk_id: str) -> HttpResponse:
     org = request.org
     risk = selectors.access_risk(org, risk_id)
-    money = quantified.risk_money(org, only={risk.pk}).get(risk.pk) if risk.has_money_estimate else None
+    money = quantified.money_of(org, risk).money
     svg = charts.lec_svg(risk_lec_spec(org, risk, money), heading=request.GET.get("download") == "1")
     return _svg_response(request, svg, f"{risk.ref.lower()}-loss-exceedance")

@@ -23,12 +23,9 @@ from accord.risks.views.money import risk_lec_spec
 def _money_context(org: Any, risk: Risk) -> dict[str, Any]:
     """The risk in money for its page (None without an estimate, or when it is closed), why the engine
     left it out (if it did), and the text equivalent of its loss exceedance curve for the image's `alt`."""
-    money, problem = None, None
-    if risk.has_money_estimate:
-        figures, left_out = quantified.money_and_left_out(org, only={risk.pk})
-        money, problem = figures.get(risk.pk), left_out.get(risk.pk)
-    return {"money": money, "money_problem": problem,
-            "money_chart": risk_lec_spec(org, risk, money).description if money else ""}
+    state = quantified.money_of(org, risk)
+    return {"money": state.money, "money_problem": state.problem,
+            "money_chart": risk_lec_spec(org, risk, state.money).description if state.money else ""}
 
 
 def _acceptance_rows(request: OrgRequest, risk: Risk) -> list[dict[str, Any]]:
