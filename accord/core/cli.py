@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from accord.cli_support import CliError
+from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role
 
-ROLES = ["admin", "cio", "ciso", "dpo", "contributor", "auditor", "viewer"]
+# The choices the verbs offer are the TextChoices' values (importing them needs no configured Django).
+ROLES = list(Role.values)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,9 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_org_list)
     p = org.add_parser("governance", help="show or change an organisation's governance profile")
     p.add_argument("slug")
-    p.add_argument("--ciso-reports-to", choices=["cio", "ceo", "board"])
-    p.add_argument("--ciso-model", choices=["internal", "external", "hybrid"])
-    p.add_argument("--dpo-model", choices=["internal", "external"])
+    p.add_argument("--ciso-reports-to", choices=CisoReportsTo.values)
+    p.add_argument("--ciso-model", choices=CisoModel.values)
+    p.add_argument("--dpo-model", choices=DpoModel.values)
     p.add_argument("--two-factor-required", action=argparse.BooleanOptionalAction, default=None,
                    help="require (or stop requiring) a second factor of every member")
     p.set_defaults(handler=_org_governance)

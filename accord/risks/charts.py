@@ -18,14 +18,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-# (cell fill, text colour): low green, medium yellow, high orange, critical red.
+from accord.risks.choices import Level
+
+# (cell fill, text colour): low green, medium yellow, high orange, critical red. Keyed by the levels'
+# values in their order (tests/risks/test_enumerations.py ties it to `Level`).
 LEVEL_COLOURS: dict[str, tuple[str, str]] = {
-    "low": ("#2e7d32", "#ffffff"),
-    "medium": ("#fdd835", "#212529"),
-    "high": ("#f57c00", "#212529"),
-    "critical": ("#c62828", "#ffffff"),
+    Level.LOW.value: ("#2e7d32", "#ffffff"),
+    Level.MEDIUM.value: ("#fdd835", "#212529"),
+    Level.HIGH.value: ("#f57c00", "#212529"),
+    Level.CRITICAL.value: ("#c62828", "#ffffff"),
 }
-LEVEL_LABELS = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
+LEVEL_LABELS: dict[str, str] = {level.value: level.label for level in Level}
 
 CELL_W, CELL_H = 100, 64
 LEFT, TOP = 170, 8
