@@ -15,6 +15,11 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer (board)"
 
 
+def unknown_role_message(value: str) -> str:
+    """The refusal of a value that is not a role, listing the roles (every front and service says the same)."""
+    return f"'{value}' is not a role; choose one of: {', '.join(Role.values)}."
+
+
 class CisoReportsTo(models.TextChoices):
     """Whom the CISO reports to; decides who co-signs with the CISO."""
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from django import forms
 
-from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role
+from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role, unknown_role_message
 from accord.core.formrender import COMPACT
 
 
-class MemberAddForm(forms.Form):
-    email = forms.EmailField(label="E-mail address of an existing Accord user")
-    role = forms.ChoiceField(choices=Role.choices)
-    external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
-    board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
+def role_field() -> forms.ChoiceField:
+    """A role, refused with the list of roles when it is none of them."""
+    return forms.ChoiceField(choices=Role.choices,
+                             error_messages={"invalid_choice": unknown_role_message("%(value)s")})
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="E-mail address to invite")
-    role = forms.ChoiceField(choices=Role.choices)
+    """Adding someone by e-mail: always an invitation they accept, whether the address has an account or not."""
+
+    email = forms.EmailField(label="E-mail address")
+    role = role_field()
     external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
     board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
 
@@ -48,7 +49,7 @@ class TwoFactorPolicyForm(forms.Form):
 
 
 class MemberChangeForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = role_field()
     external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
     board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
 

@@ -25,7 +25,6 @@ from accord.core.forms import (
     GovernanceForm,
     InvitationAcceptForm,
     InvitationForm,
-    MemberAddForm,
     MemberChangeForm,
     TokenCreateForm,
     TwoFactorPolicyForm,
@@ -96,14 +95,12 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", context)
 
 
-def _members_page(request: OrgRequest, *, form: MemberAddForm | None = None,
-                  invite_form: InvitationForm | None = None) -> HttpResponse:
+def _members_page(request: OrgRequest, *, invite_form: InvitationForm | None = None) -> HttpResponse:
     org = request.org
     manage = allows(request.membership.role, "member.manage")
     context: dict[str, Any] = {
         # Who lacks a second factor is for those who manage members (and the two-factor policy) only.
         "members": selectors.members_with_second_factor(org) if manage else selectors.members(org),
-        "form": form or MemberAddForm(),
         "invite_form": invite_form or InvitationForm(auto_id="invite-%s"),
         "invitations": selectors.open_invitations(org) if manage else [],
         "invitation_days": services.INVITATION_VALIDITY.days,
@@ -112,28 +109,11 @@ def _members_page(request: OrgRequest, *, form: MemberAddForm | None = None,
 
 
 @org_view("member.view")
-@require_http_methods(["GET", "POST"])
+@require_GET
 def members(request: OrgRequest) -> HttpResponse:
-    org = request.org
-    form = MemberAddForm(request.POST or None)
-    if request.method == "POST":
-        require(request.membership.role, "member.manage")
-        if form.is_valid():
-            user = selectors.user_by_email(form.cleaned_data["email"])
-            if user is None:
-                form.add_error("email", "No Accord user has this e-mail address; invite them with the form "
-                                        "'Invite by e-mail' instead.")
-            else:
-                try:
-                    services.do_add_member(request.user, org, user, form.cleaned_data["role"],
-                                           external=form.cleaned_data["external"],
-                                           board_representative=form.cleaned_data["board_representative"])
-                except ValidationError as exc:
-                    apply_errors(form, exc)
-                else:
-                    messages.success(request, f"{user.email} joined {org.name}.")
-                    return redirect("core:members", org=org.slug)
-    return _members_page(request, form=form)
+    # Nobody is added directly by e-mail: that would tell an admin which addresses have an account on the
+    # installation and add people without their consent. The one way in is an invitation (decision 0023).
+    return _members_page(request)
 
 
 @org_view("member.manage")

@@ -7,7 +7,7 @@ from typing import Any
 
 from accord.core import services
 from accord.core.models import Organization
-from tests.factories import Persona, make_member, make_user
+from tests.factories import Persona, make_member
 from tests.routes import Route, Seed, own
 
 
@@ -58,12 +58,6 @@ def _own_token(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"token_id": token.pk}
 
 
-def _existing_user(seed: Seed, persona: Persona) -> dict[str, Any]:
-    # Adding by e-mail takes a user who has an account and is not a member yet (else the form refuses).
-    user = make_user(f"joiner-{persona.user.pk}-{seed['org'].slug}@x.test")
-    return {"email": user.email, "role": "viewer"}
-
-
 def _second_factor_then_require(seed: Seed, persona: Persona) -> dict[str, Any]:
     # Requiring the policy is a change (switching off an off policy writes nothing); the service refuses
     # it of an admin without a second factor, so the persona gets an authenticator app first.
@@ -80,7 +74,6 @@ ROUTES: list[Route] = [
     # --- web ---
     Route("core:dashboard", "GET", "organization.view", lists_data=True),
     Route("core:members", "GET", "member.view", lists_data=True),
-    Route("core:members", "POST", "member.manage", body=_existing_user),
     Route("core:member_edit", "GET", "member.manage", kwargs=_member),
     Route("core:member_edit", "POST", "member.manage", kwargs=_member, body=lambda s, p: {"role": "viewer"}),
     Route("core:member_remove", "POST", "member.manage", kwargs=_member),

@@ -85,6 +85,6 @@ def test_core_form_pages_keep_widget_attributes_and_describe_errors(org_a, admin
     name = _tag(refused, "name")
     assert 'aria-invalid="true"' in name and "id_name_error" in name
     assert 'id="id_name_error">This field is required.' in refused
-    members = client.post("/o/org-a/members/", {"email": "not-an-address", "role": "cio"}).content.decode()
-    email = _tag(members, "id_email", attr="id")  # the add form's (the invitation form's is invite-email)
+    members = client.post("/o/org-a/members/invitations/", {"email": "not-an-address", "role": "cio"}).content.decode()
+    email = _tag(members, "invite-email", attr="id")
     assert 'type="email"' in email and 'maxlength="320"' in email and 'aria-invalid="true"' in email

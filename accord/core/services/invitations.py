@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.core import audit
-from accord.core.choices import AuditAction, Role
+from accord.core.choices import AuditAction, Role, unknown_role_message
 from accord.core.models import Invitation, Membership, Organization, User
 from accord.core.permissions import allows
 from accord.core.services._common import full_clean as _full_clean
@@ -91,6 +91,8 @@ def do_invite_member(
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": f"'{email}' is not an e-mail address."}) from None
+    if role not in Role.values:
+        raise ValidationError({"role": unknown_role_message(role)})
     if _already_member(org, email):
         raise ValidationError({"email": f"{email} is already a member of {org.name}."})
     already = ValidationError({"email": f"{email} already has an open invitation to {org.name}; send it again or "

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from accord.core import audit
-from accord.core.choices import AuditAction, Role
+from accord.core.choices import AuditAction, Role, unknown_role_message
 from accord.core.models import ApiToken, Membership, Organization, User
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.services.tokens import do_revoke_token
@@ -39,6 +39,8 @@ def do_create_user(email: str, *, password: str | None = None, full_name: str = 
 
 
 def _validate_membership(m: Membership) -> None:
+    if m.role not in Role.values:
+        raise ValidationError({"role": unknown_role_message(m.role)})
     _full_clean(m, exclude=["organization", "user"])
     if m.board_representative and m.role not in (Role.ADMIN, Role.VIEWER):
         raise ValidationError({"board_representative": "Only an admin or a viewer (board) member can represent "
