@@ -56,6 +56,8 @@ class AuditAction(models.TextChoices):
     RESEND = "resend", "Re-sent"
     ACCEPT = "accept", "Accepted"
     ROTATE_KEY = "rotate_key", "Rotated the audit key"
+    ARCHIVE = "archive", "Archived"
+    RESTORE = "restore", "Restored"
 
 
 class InvitationStatus(models.TextChoices):

@@ -127,6 +127,11 @@ class Risk(TenantModel):
         help_text="Fraction of the loss per event the treatment removes, 0 to 1")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
+    # A risk is never deleted: archiving takes it out of the register (every read, count and export) and
+    # restoring brings it back (docs/decisions/0015-archive-not-delete.md).
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    archive_reason = models.TextField(blank=True)
 
     objects = TenantManager()
 
@@ -161,6 +166,10 @@ class Risk(TenantModel):
     @property
     def ref(self) -> str:
         return f"R-{self.number:03d}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def has_quant(self) -> bool:

@@ -46,7 +46,6 @@ from accord.quant import Scenario, ScenarioError, parse_scenario, result_to_dict
 from accord.risks import selectors
 from accord.risks.charts import format_probability
 from accord.risks.choices import RiskStatus
-from accord.risks.models import Risk
 from accord.risks.selectors import MONEY_SORTS, RiskFilter, appetite_in_force
 
 logger = logging.getLogger(__name__)
@@ -95,7 +94,7 @@ def _quantified_rows(org: Organization) -> list[dict[str, Any]]:
     ranges = Q(frequency_low__isnull=False, frequency_high__isnull=False, loss_low__isnull=False,
                loss_high__isnull=False)
     return list(
-        Risk.objects.for_org(org).filter(Q(fair__isnull=False) | ranges).exclude(status=RiskStatus.CLOSED)
+        selectors.register_risks(org).filter(Q(fair__isnull=False) | ranges).exclude(status=RiskStatus.CLOSED)
         .order_by("number").values(*_FIELDS)
     )
 

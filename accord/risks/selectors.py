@@ -3,7 +3,10 @@ register's query (`annotated_risks`), and every front reads them from there:
 `above_tolerance` (residual level above the signed appetite for the risk's category),
 `accepted` (an acceptance in force and not expired today, in the organisation's time zone),
 `review_overdue` (an open risk whose next review is before today) and `treatment_overdue` (an open,
-not accepted risk whose treatment was due before today)."""
+not accepted risk whose treatment was due before today).
+
+Archived risks (decision 0015) are out of every read unless it asks for them: `register_risks` is the one
+place that says which risks a read starts from."""
 
 from __future__ import annotations
 
@@ -50,6 +53,7 @@ class RiskFilter:
     residual_cell: tuple[int, int] | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     sort: str = "ref"
+    archived: bool = False  # True: the archived risks instead of the register
 
 
 def current_matrix(org: Organization) -> RiskMatrix:
@@ -127,13 +131,22 @@ def treatment_overdue_q(today: dt.date) -> Q:
     return Q(treatment_due__lt=today) & ~Q(status__in=NO_TREATMENT_DUE)
 
 
-def annotated_risks(org: Organization) -> QuerySet[Any]:
-    """All risks of `org` with `above_tolerance`, `accepted`, `review_overdue` and `treatment_overdue`,
-    owner and category joined: the one place these flags are computed."""
+def register_risks(org: Organization, *, archived: bool | None = False) -> QuerySet[Risk]:
+    """The risks of `org` a read starts from: those in the register (`archived=False`, every list, count,
+    chart, export and the money view), the archived ones (`True`), or both (`None`: one risk by its key)."""
+    qs = Risk.objects.for_org(org)
+    if archived is None:
+        return qs
+    return qs.filter(archived_at__isnull=not archived)
+
+
+def annotated_risks(org: Organization, *, archived: bool | None = False) -> QuerySet[Any]:
+    """The risks of `org` (see `register_risks`) with `above_tolerance`, `accepted`, `review_overdue` and
+    `treatment_overdue`, owner and category joined: the one place these flags are computed."""
     today = org_today(org)
     return (
-        Risk.objects.for_org(org)
-        .select_related("category", "owner__user", "treatment_owner__user")
+        register_risks(org, archived=archived)
+        .select_related("category", "owner__user", "treatment_owner__user", "archived_by")
         .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)),
                   accepted=_accepted_expression(org, today),
                   review_overdue=_flag(review_overdue_q(today)),
@@ -144,7 +157,7 @@ def annotated_risks(org: Organization) -> QuerySet[Any]:
 def risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any]:
     """The register filtered and sorted."""
     f = filters or RiskFilter()
-    qs = annotated_risks(org)
+    qs = annotated_risks(org, archived=f.archived)
     if f.q:
         text = f.q.strip()
         q = Q(title__icontains=text) | Q(description__icontains=text)
@@ -192,14 +205,15 @@ def parse_risk_reference(text: str) -> int | None:
 
 def access_risk(org: Organization, key: int | str) -> Risk:
     """One risk of `org` with its flags, named by its id (45, "45") or its reference ("R-001", "r-1"),
-    or 404: a key that is neither, or names no risk of `org`, is missing, whoever asks."""
+    or 404: a key that is neither, or names no risk of `org`, is missing, whoever asks. An archived risk
+    is found too (its page, its history, its restoration)."""
     if isinstance(key, int) or (key.isascii() and key.isdigit()):
         risk_id = int(key)
         lookup = Q(pk=risk_id) if 0 < risk_id <= _MAX_ID else None
     else:
         number = parse_risk_reference(key)
         lookup = Q(number=number) if number is not None else None
-    risk = annotated_risks(org).filter(lookup).first() if lookup is not None else None
+    risk = annotated_risks(org, archived=None).filter(lookup).first() if lookup is not None else None
     if risk is None:
         raise Http404("No such risk.")
     return risk
@@ -318,10 +332,11 @@ def dashboard(org: Organization) -> Dashboard:
         overdue_treatments=list(open_risks.filter(treatment_overdue_q(today)).order_by(
             "treatment_due")[:DASHBOARD_LIST_LIMIT]),
         expiring_acceptances=list(acceptances(org).filter(
-            status=AcceptanceStatus.IN_FORCE, expires_on__gte=today,
+            risk__archived_at__isnull=True, status=AcceptanceStatus.IN_FORCE, expires_on__gte=today,
             expires_on__lte=today + dt.timedelta(days=30)).order_by("expires_on")[:DASHBOARD_LIST_LIMIT]),
         lapsed_acceptances=list(acceptances(org).filter(
-            status=AcceptanceStatus.IN_FORCE, expires_on__lt=today).order_by("-expires_on")[:DASHBOARD_LIST_LIMIT]),
+            risk__archived_at__isnull=True, status=AcceptanceStatus.IN_FORCE, expires_on__lt=today,
+        ).order_by("-expires_on")[:DASHBOARD_LIST_LIMIT]),
         appetite=appetite_status(org),
     )
 

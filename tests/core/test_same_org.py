@@ -57,7 +57,8 @@ CASES = {
     ("do_update_category", "category"): lambda a, org, o: risk_services.do_update_category(
         a, org, o["category"], name="Taken over"),
     ("do_update_risk", "risk"): lambda a, org, o: risk_services.do_update_risk(a, org, o["risk"], {"title": "Mine"}),
-    ("do_delete_risk", "risk"): lambda a, org, o: risk_services.do_delete_risk(a, org, o["risk"]),
+    ("do_archive_risk", "risk"): lambda a, org, o: risk_services.do_archive_risk(a, org, o["risk"], reason="Mine"),
+    ("do_restore_risk", "risk"): lambda a, org, o: risk_services.do_restore_risk(a, org, o["risk"]),
 }
 
 

@@ -1,14 +1,15 @@
-"""Writes of the risk register (see each module): register and matrix, imports, appetite, acceptances."""
+"""Writes of the risk register (see each module): register and matrix, archiving, imports, appetite,
+acceptances."""
 
 from accord.risks.services.acceptances import do_request_acceptance, do_sign_acceptance, do_withdraw_acceptance
 from accord.risks.services.appetite import do_draft_appetite, do_sign_appetite
+from accord.risks.services.archive import do_archive_risk, do_restore_risk
 from accord.risks.services.imports import ImportRejected, ImportReport, ImportRow, do_import_risks
 from accord.risks.services.register import (
     RISK_FIELDS,
     do_change_matrix,
     do_create_category,
     do_create_risk,
-    do_delete_risk,
     do_update_category,
     do_update_risk,
     on_organization_created,
@@ -19,13 +20,14 @@ __all__ = [
     "ImportRejected",
     "ImportReport",
     "ImportRow",
+    "do_archive_risk",
     "do_change_matrix",
     "do_create_category",
     "do_create_risk",
-    "do_delete_risk",
     "do_draft_appetite",
     "do_import_risks",
     "do_request_acceptance",
+    "do_restore_risk",
     "do_sign_acceptance",
     "do_sign_appetite",
     "do_update_category",

@@ -19,7 +19,7 @@ from accord.risks.choices import AcceptanceStatus, RiskStatus, Signatory, Treatm
 from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
 from accord.risks.rules import pick_slot, required_acceptance_slots
 from accord.risks.selectors import is_above_tolerance
-from accord.risks.services.register import lock_org
+from accord.risks.services.register import lock_org, refuse_if_archived
 
 MAX_ACCEPTANCE_DAYS = 3 * 366
 
@@ -31,6 +31,7 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
     check_same_org(org, risk=risk)
     lock_org(org)
     risk = Risk.objects.for_org(org).get(pk=risk.pk)
+    refuse_if_archived(risk, "ask for its acceptance")
     errors: dict[str, str] = {}
     if not (justification or "").strip():
         errors["justification"] = "Explain why the risk is accepted."

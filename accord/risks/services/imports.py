@@ -145,6 +145,10 @@ def _plan(org: Organization, rows: list[tuple[int, Mapping[str, Any]]], *, lock:
                 f"{_ref(number)} is not a risk of this organisation; leave {REF} empty to add the row as a new "
                 "risk.")),)))
             continue
+        if risk is not None and risk.archived_at is not None:
+            plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=((REF, (
+                f"{risk.ref} is archived; restore it first, or leave {REF} empty to add the row as a new risk.")),)))
+            continue
         if number is not None and number in seen:
             plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=((REF, (
                 f"{_ref(number)} is also in row {seen[number]}; a file may change a risk once.")),)))

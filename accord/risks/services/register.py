@@ -1,4 +1,5 @@
-"""Writes of the register itself: categories, the risk matrix, risks (imports: `imports.py`).
+"""Writes of the register itself: categories, the risk matrix, risks (imports: `imports.py`, archiving:
+`archive.py`; a risk is never deleted).
 
 Risk input uses the API's field names (`likelihood`, `impact`, `category` as a key, `owner` as a
 member's e-mail). Every front passes what it received to `clean_risk_input`, which parses text
@@ -50,6 +51,13 @@ DEFAULT_LEVELS = [
 def lock_org(org: Organization) -> None:
     """Serialise writers of `org` (the audit chain head is the organisation's lock)."""
     AuditChain.objects.for_org(org).select_for_update().get()
+
+
+def refuse_if_archived(risk: Risk, what: str) -> None:
+    """Raise a `risk` field error when `risk` is archived: an archived risk is read-only until restored
+    (services/archive.py)."""
+    if risk.archived_at is not None:
+        raise ValidationError({"risk": f"{risk.ref} is archived; restore it before you {what}."})
 
 
 # --- organisation defaults ------------------------------------------------------------------------
@@ -489,6 +497,7 @@ def do_update_risk(actor: User | None, org: Organization, risk: Risk, data: Mapp
     """Change some of a risk's fields; levels are re-derived."""
     check_same_org(org, risk=risk)
     risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
+    refuse_if_archived(risk, "change it")
     matrix = _current_matrix(org)
     values = clean_risk_input(org, data, current=risk, matrix=matrix)
     before = audit.snapshot(risk, AUDITED_RISK_FIELDS)
@@ -501,15 +510,3 @@ def do_update_risk(actor: User | None, org: Organization, risk: Risk, data: Mapp
         risk.save(update_fields=[*changes, "residual_rank", "updated_at"])
         audit.record(org, actor, AuditAction.UPDATE, risk, changes=changes, object_repr=str(risk)[:200])
     return risk
-
-
-@transaction.atomic
-def do_delete_risk(actor: User | None, org: Organization, risk: Risk) -> None:
-    """Delete a risk and its acceptances; the audit trail keeps what it was."""
-    check_same_org(org, risk=risk)
-    risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
-    before = audit.snapshot(risk, AUDITED_RISK_FIELDS)
-    label, pk = str(risk)[:200], risk.pk
-    risk.delete()
-    audit.record(org, actor, AuditAction.DELETE, object_type="risks.risk", object_id=pk, object_repr=label,
-                 changes=audit.diff(before, dict.fromkeys(before)))
