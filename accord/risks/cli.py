@@ -1,4 +1,4 @@
-"""Risk register verbs of the `accord` command: `accord risk list|export|import`.
+"""Risk register verbs of the `accord` command: `accord risk list|export|import|archive|restore`.
 
 Operators act as the system: writes carry no actor and the audit trail labels them "system".
 """
@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from accord.cli_support import CliError
 from accord.core.cli import org_or_fail, setup
@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("org", help="organisation slug")
     p.add_argument("--level", choices=LEVELS, help="only risks with this residual level")
     p.add_argument("--above-tolerance", action="store_true", help="only risks above the signed appetite")
+    p.add_argument("--archived", action="store_true", help="the archived risks instead of the register")
     p.set_defaults(handler=_list)
 
     p = risk.add_parser("export", help="export the register to CSV or XLSX")
@@ -46,7 +47,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "write nothing")
     p.set_defaults(handler=_import)
 
+    p = risk.add_parser("archive", help="take a risk out of the register (restorable; its pending acceptances "
+                                        "are withdrawn)")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("risk", help="the risk's reference (R-001) or id")
+    p.add_argument("--reason", required=True, help="why it leaves the register (kept in its history)")
+    p.set_defaults(handler=_archive)
 
+    p = risk.add_parser("restore", help="bring an archived risk back into the register")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("risk", help="the risk's reference (R-001) or id")
+    p.add_argument("--reason", default="", help="why it comes back (optional, kept in its history)")
+    p.set_defaults(handler=_restore)
 
 
 def _one_line(text: str) -> str:
@@ -58,7 +70,8 @@ def _list(args: argparse.Namespace) -> int:
     from accord.risks import selectors
 
     org = org_or_fail(args.org)
-    filters = selectors.RiskFilter(level=args.level or "", above_tolerance=True if args.above_tolerance else None)
+    filters = selectors.RiskFilter(level=args.level or "", above_tolerance=True if args.above_tolerance else None,
+                                   archived=args.archived)
     try:
         for risk in selectors.risks(org, filters).iterator(chunk_size=1000):
             # The register query's flags (selectors.annotated_risks), the ones the API and the pages show.
@@ -141,6 +154,38 @@ def _import(args: argparse.Namespace) -> int:
     created = report.created
     print(f"imported {args.file} into {org.slug}: {report.summary()}"
           + (f" (added {created[0].ref} to {created[-1].ref})" if created else ""))
+    return 0
+
+
+def _risk_or_fail(org: Any, key: str) -> Any:
+    from django.http import Http404
+
+    from accord.risks import selectors
+
+    try:
+        return selectors.access_risk(org, key)
+    except Http404:
+        raise CliError(f"no risk '{key}' in {org.slug} (see `accord risk list {org.slug}`)") from None
+
+
+def _archive(args: argparse.Namespace) -> int:
+    setup()
+    from accord.risks.services import do_archive_risk
+
+    org = org_or_fail(args.org)
+    risk = do_archive_risk(None, org, _risk_or_fail(org, args.risk), reason=args.reason)
+    print(f"archived {risk.ref} {_one_line(risk.title)}: out of the register of {org.slug} "
+          f"(restore with `accord risk restore {org.slug} {risk.ref}`)")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    setup()
+    from accord.risks.services import do_restore_risk
+
+    org = org_or_fail(args.org)
+    risk = do_restore_risk(None, org, _risk_or_fail(org, args.risk), reason=args.reason)
+    print(f"restored {risk.ref} {_one_line(risk.title)} to the register of {org.slug}")
     return 0
 
 

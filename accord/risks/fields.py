@@ -110,4 +110,7 @@ RISK = ModelSpec(Risk, key="ref", fields=(
               compute=lambda risk: _money(risk, "p90")),
     _read_only("created_at", Kind.DATETIME),
     _read_only("updated_at", Kind.DATETIME),
+    _read_only("archived_at", Kind.DATETIME, help="When the risk was archived (out of the register); null while "
+                                                  "it is in it"),
+    _read_only("archive_reason", Kind.TEXT, help="Why it was archived; empty while it is in the register"),
 ))

@@ -58,6 +58,8 @@ class RiskFilterForm(forms.Form):
                                         choices=[("", "Either"), ("yes", "Yes"), ("no", "No")])
     overdue_review = forms.BooleanField(required=False, label="Review overdue")
     tag = forms.CharField(required=False, label="Tag", max_length=100)
+    archived = forms.BooleanField(required=False, label="Archived risks",
+                                  help_text="The risks taken out of the register, instead of the register")
     inherent_cell = forms.RegexField(required=False, regex=_CELL, widget=forms.HiddenInput)
     residual_cell = forms.RegexField(required=False, regex=_CELL, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORT_KEYS], widget=forms.HiddenInput)
@@ -79,7 +81,7 @@ class RiskFilterForm(forms.Form):
             level=data.get("level") or "", status=data.get("status") or "", above_tolerance=above,
             overdue_review=bool(data.get("overdue_review")), tags=(tag,) if tag else (),
             inherent_cell=_cell(data.get("inherent_cell")), residual_cell=_cell(data.get("residual_cell")),
-            sort=data.get("sort") or "ref",
+            sort=data.get("sort") or "ref", archived=bool(data.get("archived")),
         )
 
     @property
@@ -224,6 +226,13 @@ class AcceptanceRequestForm(forms.Form):
     compensating_measures = forms.CharField(required=False, widget=TEXT, label="Compensating measures")
     expires_on = forms.DateField(label="Expires on", widget=DATE,
                                  help_text="At most three years from today; the acceptance lapses on this date.")
+
+
+class ArchiveForm(forms.Form):
+    """Why a risk leaves the register (required by the service) or comes back (optional)."""
+
+    reason = forms.CharField(required=False, widget=TEXT, label="Reason",
+                             help_text="Kept in the risk's history: a duplicate, out of scope, the asset retired, ...")
 
 
 class ImportForm(forms.Form):

@@ -6,13 +6,17 @@ from accord.core.permissions import ALL_ROLES, READERS, Action, register
 _WRITERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})
 _GOVERNORS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
 _RISK_LEADS = frozenset({Role.ADMIN, Role.CIO, Role.CISO})
+# Who keeps the register whole: a risk leaves it only by the CISO's (or an admin's) decision, never by
+# a contributor's, the DPO's or the CIO's alone (docs/decisions/0015-archive-not-delete.md).
+_ARCHIVERS = frozenset({Role.ADMIN, Role.CISO})
 
 register(
     Action("risk.view", "See the risk register, heat map, money view, risk pages and their history", READERS),
     Action("risk.export", "Export the risk register (CSV, XLSX)", READERS),
     Action("risk.create", "Add risks to the register", _WRITERS),
     Action("risk.change", "Edit risks", _WRITERS),
-    Action("risk.delete", "Delete risks", _GOVERNORS),
+    Action("risk.archive", "Archive risks (out of the register, restorable, with a reason) and restore them",
+           _ARCHIVERS),
     Action("risk.import", "Import risks from CSV or XLSX", _GOVERNORS),
     Action("riskmatrix.change", "Change the risk matrix and the risk categories", _RISK_LEADS),
     Action("appetite.view", "See the risk appetite and its signatures", READERS),

@@ -109,7 +109,8 @@ def test_an_unknown_api_path_answers_the_api_error_shape(client, org_a, ciso, pa
 
 
 def test_a_refused_api_call_keeps_the_api_error_shape(client, org_a, contributor):
-    response = client.delete("/api/v1/orgs/org-a/risks/1/", **contributor.auth())
+    response = client.post("/api/v1/orgs/org-a/risks/1/archive/", {"reason": "x"}, content_type="application/json",
+                           **contributor.auth())
     assert response.status_code in (403, 404)
     body = response.json()
     assert set(body) == {"detail", "errors"}

@@ -27,7 +27,11 @@ def seed_risks(org: Organization) -> Seed:
         owner.user, org, risk, justification=f"{org.name} accepts", expires_on=org_today(org) + dt.timedelta(days=60))
     appetite = risk_services.do_draft_appetite(owner.user, org, statement=f"{org.name} appetite",
                                                category_levels={"cyber_security": "medium"})
-    return {"risk": risk, "acceptance": acceptance, "appetite": appetite, "risk_owner": owner}
+    archived = risk_services.do_create_risk(owner.user, org, {
+        "title": f"{org.name} archived risk", "category": "privacy", "likelihood": 2, "impact": 2})
+    archived = risk_services.do_archive_risk(owner.user, org, archived, reason=f"{org.name} canary archive reason")
+    return {"risk": risk, "acceptance": acceptance, "appetite": appetite, "risk_owner": owner,
+            "archived_risk": archived}
 
 
 SEEDERS: list[Callable[[Organization], Seed]] = [seed_risks]
@@ -62,6 +66,10 @@ GROWERS = [grow_risks]
 
 def _risk(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"risk_id": seed["risk"].pk}
+
+
+def _archived_risk(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"risk_id": seed["archived_risk"].pk}
 
 
 def _acceptance(seed: Seed, persona: Persona) -> dict[str, Any]:
@@ -118,7 +126,9 @@ ROUTES: list[Route] = [
     Route("risks:edit", "GET", "risk.change", kwargs=_risk),
     Route("risks:edit", "POST", "risk.change", kwargs=_risk, body=lambda s, p: {
         **_RISK_FORM, "title": "Renamed", "likelihood": "3", "impact": "3", "status": "assessed"}),
-    Route("risks:delete", "POST", "risk.delete", kwargs=_risk),
+    Route("risks:archive", "GET", "risk.archive", kwargs=_risk),
+    Route("risks:archive", "POST", "risk.archive", kwargs=_risk, body=lambda s, p: {"reason": "Probe"}),
+    Route("risks:restore", "POST", "risk.archive", kwargs=_archived_risk, body=lambda s, p: {"reason": "Probe"}),
     Route("risks:section", "GET", "risk.view", kwargs=_section),
     Route("risks:section_edit", "GET", "risk.change", kwargs=_section),
     Route("risks:section_edit", "POST", "risk.change", kwargs=_section,
@@ -156,7 +166,10 @@ ROUTES: list[Route] = [
     Route("GET /api/v1/orgs/{org}/risks/{risk_id}/", "GET", "risk.view", kwargs=_risk),
     Route("PATCH /api/v1/orgs/{org}/risks/{risk_id}/", "PATCH", "risk.change", kwargs=_risk,
           body=lambda s, p: {"title": "Renamed"}),
-    Route("DELETE /api/v1/orgs/{org}/risks/{risk_id}/", "DELETE", "risk.delete", kwargs=_risk),
+    Route("POST /api/v1/orgs/{org}/risks/{risk_id}/archive/", "POST", "risk.archive", kwargs=_risk,
+          body=lambda s, p: {"reason": "Probe"}),
+    Route("POST /api/v1/orgs/{org}/risks/{risk_id}/restore/", "POST", "risk.archive", kwargs=_archived_risk,
+          body=lambda s, p: {"reason": "Probe"}),
     Route("GET /api/v1/orgs/{org}/quant/portfolio/", "GET", "risk.view", lists_data=True),
     Route("GET /api/v1/orgs/{org}/risk-appetite/", "GET", "appetite.view", lists_data=True),
     Route("PUT /api/v1/orgs/{org}/risk-appetite/", "PUT", "appetite.draft",

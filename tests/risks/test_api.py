@@ -203,18 +203,19 @@ def test_patch_checks_a_range_against_the_stored_other_end(client, ciso):
     assert _fields(_patch(client, ciso, f"/risks/{risk.pk}/", {"loss_low": 9000})) == {"loss_high"}
 
 
-def test_a_contributor_edits_but_cannot_delete(client, contributor):
+def test_a_contributor_edits_but_cannot_archive(client, contributor):
     risk = _risk(contributor.org, contributor)
     assert _patch(client, contributor, f"/risks/{risk.pk}/", {"title": "Renamed"}).status_code == 200
-    assert client.delete(f"{BASE}/risks/{risk.pk}/", **contributor.auth()).status_code == 403
+    assert _post(client, contributor, f"/risks/{risk.pk}/archive/", {"reason": "Mine"}).status_code == 403
 
 
-def test_delete_answers_204_and_the_risk_is_gone(client, ciso):
+def test_archiving_keeps_the_risk_readable_and_out_of_the_register(client, ciso):
     risk = _risk(ciso.org, ciso)
-    response = client.delete(f"{BASE}/risks/{risk.pk}/", **ciso.auth())
-    assert response.status_code == 204
-    assert _get(client, ciso, f"/risks/{risk.pk}/").status_code == 404
-    assert AuditEvent.objects.for_org(ciso.org).filter(object_type="risks.risk", action="delete").exists()
+    response = _post(client, ciso, f"/risks/{risk.pk}/archive/", {"reason": "Duplicate"})
+    assert response.status_code == 200
+    assert _get(client, ciso, f"/risks/{risk.pk}/").json()["archive_reason"] == "Duplicate"
+    assert _get(client, ciso, "/risks/").json()["count"] == 0
+    assert AuditEvent.objects.for_org(ciso.org).filter(object_type="risks.risk", action="archive").exists()
 
 
 def test_an_auditor_reads_but_cannot_create(client, auditor):

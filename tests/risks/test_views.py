@@ -227,24 +227,22 @@ def test_editing_a_risk_through_the_page_writes_one_audit_event(org_a, cio):
     assert _events(org_a) == before + 1
 
 
-def test_deleting_a_risk_writes_one_audit_event(org_a, cio):
-    risk = _risk(org_a, cio.user)
+def test_archiving_a_risk_writes_one_audit_event(org_a, ciso):
+    risk = _risk(org_a, ciso.user)
     before = _events(org_a)
-    response = signed_in(cio).post(f"{BASE}/register/{risk.pk}/delete/", **HX)
+    response = signed_in(ciso).post(f"{BASE}/register/{risk.pk}/archive/", {"reason": "Duplicate"}, **HX)
     assert response["HX-Redirect"] == f"{BASE}/register/"
-    assert not Risk.objects.for_org(org_a).exists()
+    assert Risk.objects.for_org(org_a).get(pk=risk.pk).archived_at is not None
     assert _events(org_a) == before + 1
 
 
-def test_a_contributor_cannot_delete(org_a, contributor, cio):
+def test_a_contributor_cannot_archive(org_a, contributor, cio):
     risk = _risk(org_a, cio.user)
     client = signed_in(contributor)
-    assert "Delete" not in _text(client.get(f"{BASE}/register/{risk.pk}/")).split("History")[0].split("Edit all")[1]
-    assert client.post(f"{BASE}/register/{risk.pk}/delete/").status_code == 403
-    assert Risk.objects.for_org(org_a).exists()
+    assert "Archive" not in _text(client.get(f"{BASE}/register/{risk.pk}/")).split("History")[0].split("Edit all")[1]
+    assert client.post(f"{BASE}/register/{risk.pk}/archive/", {"reason": "x"}).status_code == 403
+    assert Risk.objects.for_org(org_a).get(pk=risk.pk).archived_at is None
 
-
-# --- the risk page and inline editing ---------------------------------------------------------------------
 
 def test_the_risk_page_shows_fields_levels_and_history_with_names(org_a, cio, ciso):
     risk = _risk(org_a, ciso.user, owner=ciso.user.email, tags=["email"], affected_assets=["Mail gateway"],

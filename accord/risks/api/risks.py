@@ -1,5 +1,6 @@
 """The risks over the API: the register (filtered, sorted, paginated), one risk with its figures in
-money, its writes (add, change some fields, delete) and the register as a file (export, import).
+money, its writes (add, change some fields, archive and restore: a risk is never deleted) and the register
+as a file (export, import).
 
 The schemas of a risk are built from its field specification (`accord.risks.fields.RISK`); they check
 types, the services check meaning (the matrix's range, members, categories, ranges) and name every bad field.
@@ -78,6 +79,7 @@ class RiskQuery(TextIn):
     above_tolerance: bool | None = None
     overdue_review: bool = False
     tag: list[str] = Field(default_factory=list, description="Repeat to require several tags")
+    archived: bool = Field(False, description="true: the archived risks (out of the register) instead of the register")
     sort: str = Field("ref", description="One of: " + ", ".join(selectors.SORT_KEYS) + " (`ale` and `p90`: the "
                                          "residual figures of the simulated register; risks without them last)")
 
@@ -92,7 +94,7 @@ class RiskQuery(TextIn):
         return selectors.RiskFilter(
             q=self.q, category=self.category, owner=self.owner, level=self.level.value if self.level else "",
             status=self.status.value if self.status else "", above_tolerance=self.above_tolerance,
-            overdue_review=self.overdue_review, tags=tuple(self.tag), sort=self.sort,
+            overdue_review=self.overdue_review, tags=tuple(self.tag), sort=self.sort, archived=self.archived,
         )
 
 
@@ -220,9 +222,31 @@ def patch_risk(request: HttpRequest, org: str, risk_id: RiskKey, payload: RiskPa
     return selectors.access_risk(m.organization, risk_id)
 
 
-@router.delete("/{org}/risks/{risk_id}/", response={204: None, **ERRORS}, summary="Delete a risk",
-               operation_id="accord_risks_api_delete_risk")
-def delete_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Status[None]:
-    m = org_access(request, org, "risk.delete")
-    services.do_delete_risk(m.user, m.organization, selectors.access_risk(m.organization, risk_id))
-    return Status(204, None)
+class ArchiveIn(BodyIn):
+    reason: str = Field(max_length=2000, description="Why the risk leaves the register; kept in its history")
+
+
+class RestoreIn(BodyIn):
+    reason: str = Field("", max_length=2000, description="Why it comes back (optional); kept in its history")
+
+
+@router.post("/{org}/risks/{risk_id}/archive/", response={200: RiskOut, **ERRORS}, summary="Archive a risk",
+             operation_id="accord_risks_api_archive_risk")
+def archive_risk(request: HttpRequest, org: str, risk_id: RiskKey, payload: ArchiveIn) -> Risk:
+    """Take the risk out of the register (lists, counts, the dashboard, the money view, exports), saying why.
+    Risks are never deleted: an archived risk keeps its history, acceptances and signatures, is listed with
+    `archived=true` and comes back with `restore`. Its acceptances awaiting signatures are withdrawn."""
+    m = org_access(request, org, "risk.archive")
+    risk = selectors.access_risk(m.organization, risk_id)
+    services.do_archive_risk(m.user, m.organization, risk, reason=payload.reason)
+    return selectors.access_risk(m.organization, risk.pk)
+
+
+@router.post("/{org}/risks/{risk_id}/restore/", response={200: RiskOut, **ERRORS}, summary="Restore an archived risk",
+             operation_id="accord_risks_api_restore_risk")
+def restore_risk(request: HttpRequest, org: str, risk_id: RiskKey, payload: RestoreIn) -> Risk:
+    """Bring an archived risk back into the register (acceptances withdrawn on archiving stay withdrawn)."""
+    m = org_access(request, org, "risk.archive")
+    risk = selectors.access_risk(m.organization, risk_id)
+    services.do_restore_risk(m.user, m.organization, risk, reason=payload.reason)
+    return selectors.access_risk(m.organization, risk.pk)

@@ -6,15 +6,16 @@ the page they replace (the `_*.html` partials) and plain requests the whole page
 works without JavaScript.
 
 One module a page or group of pages: the register list (`listing`), the register as a file (`files`),
-the risk page (`detail`, its history from core's `object_history`), writes of a risk (`edit`), acceptances
-(`acceptances`), the heat maps (`heatmap`), the appetite (`appetite`) and the matrix and categories
-(`settings`); what they share is in `common`.
+the risk page (`detail`, its history from core's `object_history`), writes of a risk (`edit`), archiving
+and restoring (`archive`), acceptances (`acceptances`), the heat maps (`heatmap`), the appetite (`appetite`)
+and the matrix and categories (`settings`); what they share is in `common`.
 """
 
 from accord.risks.views.register.acceptances import acceptance_request, acceptance_sign, acceptance_withdraw
 from accord.risks.views.register.appetite import AppetiteVersion, appetite, appetite_draft, appetite_sign
+from accord.risks.views.register.archive import risk_archive, risk_restore
 from accord.risks.views.register.detail import risk_detail, risk_section
-from accord.risks.views.register.edit import risk_create, risk_delete, risk_edit, risk_section_edit
+from accord.risks.views.register.edit import risk_create, risk_edit, risk_section_edit
 from accord.risks.views.register.files import export, import_risks
 from accord.risks.views.register.heatmap import heatmap, heatmap_svg
 from accord.risks.views.register.listing import index, risk_list
@@ -36,11 +37,12 @@ __all__ = [
     "import_risks",
     "index",
     "matrix_change",
+    "risk_archive",
     "risk_create",
-    "risk_delete",
     "risk_detail",
     "risk_edit",
     "risk_list",
+    "risk_restore",
     "risk_section",
     "risk_section_edit",
     "risk_settings",

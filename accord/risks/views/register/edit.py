@@ -1,4 +1,4 @@
-"""Writes of one risk's fields: the full create and edit pages, delete, and one section edited in place."""
+"""Writes of one risk's fields: the full create and edit pages, and one section edited in place."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accord.core import selectors as core_selectors
 from accord.core.models import Membership
-from accord.core.web import OrgRequest, apply_errors, go, org_view, render_page, wants_partial
+from accord.core.web import OrgRequest, apply_errors, org_view, render_page, wants_partial
 from accord.risks import selectors, services
 from accord.risks.choices import RaisedBy
 from accord.risks.forms import SECTION_TITLES, SECTIONS, RiskChoices, RiskForm, risk_initial
@@ -67,16 +67,6 @@ def risk_edit(request: OrgRequest, risk_id: str) -> HttpResponse:
             messages.success(request, f"{risk.ref} saved.")
             return redirect("risks:detail", org=org.slug, risk_id=risk.pk)
     return render(request, "risks/risk_form.html", {"form": form, "groups": _groups(form), "risk": risk})
-
-
-@org_view("risk.delete")
-@require_POST
-def risk_delete(request: OrgRequest, risk_id: str) -> HttpResponse:
-    org = request.org
-    risk = selectors.access_risk(org, risk_id)
-    services.do_delete_risk(request.user, org, risk)
-    messages.success(request, f"{risk.ref} {risk.title} deleted; the audit trail keeps what it was.")
-    return go(request, reverse("risks:list", kwargs={"org": org.slug}))
 
 
 @org_view("risk.change")
