@@ -21,6 +21,9 @@ def _slots(value: Any) -> str:
 
 def register_risk_types() -> None:
     fields, labels = spec_fields(RISK, shows={Kind.DECIMAL: number, Kind.SHARE: share, Kind.JSON: json_numbers})
+    # Archiving (services/archive.py) is not input: its fields are named here.
+    fields["archived_by"] = Ref("core.user")
+    labels.update(archived_at="Archived at", archived_by="Archived by", archive_reason="Reason for archiving")
     register("risks.risk", ObjectType("Risk", name=selectors.risk_refs, fields=fields, labels=labels))
     register("risks.riskcategory", ObjectType("Risk category", name=selectors.category_names))
     register("risks.riskacceptance", ObjectType(
