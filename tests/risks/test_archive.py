@@ -248,3 +248,15 @@ def test_the_cli_archives_lists_and_restores(org_a, ciso, capsys):
     assert Risk.objects.for_org(org_a).get(pk=risk.pk).archived_at is None
     assert main(["risk", "restore", "org-a", "R-999"]) != 0
     assert "R-999" in capsys.readouterr().err
+
+
+def test_an_import_refuses_to_update_an_archived_risk(org_a, ciso):
+    from accord.risks.io import parse_upload
+    from accord.risks.services import ImportRejected
+
+    risk = _risk(org_a, ciso)
+    services.do_archive_risk(ciso.user, org_a, risk, reason="Gone")
+    rows = parse_upload(io.BytesIO(f"ref,title\r\n{risk.ref},Back by the side door\r\n".encode()), "r.csv")
+    with pytest.raises(ImportRejected, match="R-001 is archived; restore it first"):
+        services.do_import_risks(ciso.user, org_a, rows)
+    assert Risk.objects.for_org(org_a).get(pk=risk.pk).title == risk.title
