@@ -46,6 +46,7 @@ from accord.quant import Scenario, ScenarioError, parse_scenario, result_to_dict
 from accord.risks import selectors
 from accord.risks.charts import format_probability
 from accord.risks.choices import RiskStatus
+from accord.risks.models import Risk
 from accord.risks.selectors import MONEY_SORTS, RiskFilter, appetite_in_force
 
 logger = logging.getLogger(__name__)
