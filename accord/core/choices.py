@@ -43,6 +43,25 @@ class DpoModel(models.TextChoices):
     EXTERNAL = "external", "External (virtual) DPO"
 
 
+class Signatory(models.TextChoices):
+    """A signature slot a governance profile (or ownership) asks for; filled by `approvals.rules.fits`."""
+
+    CIO = "cio", "CIO"
+    CISO = "ciso", "CISO"
+    CIO_CISO = "cio_ciso", "CIO-CISO (hybrid)"
+    BOARD = "board", "CEO/board representative"
+    OWNER = "owner", "Risk owner"
+
+
+class DocumentStatus(models.TextChoices):
+    """Where one version of a co-signed document stands (accord.core.approvals.models.VersionedDocument)."""
+
+    DRAFT = "draft", "Draft, awaiting signatures"
+    IN_FORCE = "in_force", "In force"
+    SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn (replaced by a newer draft)"
+
+
 class AuditAction(models.TextChoices):
     """What an audit event records; domain verbs (sign, accept, ...) join create/update/delete."""
 

@@ -2,6 +2,12 @@
 
 from django.db import models
 
+from accord.core.choices import DocumentStatus
+from accord.core.choices import Signatory as Signatory  # the kit's slots, re-exported for the risk app
+
+#: A risk appetite version's state is a co-signed document's (accord.core.approvals).
+AppetiteStatus = DocumentStatus
+
 
 class Level(models.TextChoices):
     """Risk levels, in increasing order of severity (see LEVEL_RANK)."""
@@ -39,28 +45,11 @@ class RiskStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class AppetiteStatus(models.TextChoices):
-    DRAFT = "draft", "Draft, awaiting signatures"
-    IN_FORCE = "in_force", "In force"
-    SUPERSEDED = "superseded", "Superseded"
-    WITHDRAWN = "withdrawn", "Withdrawn (replaced by a newer draft)"
-
-
 class AcceptanceStatus(models.TextChoices):
     PENDING = "pending", "Awaiting signatures"
     IN_FORCE = "in_force", "In force"
     EXPIRED = "expired", "Expired"
     WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class Signatory(models.TextChoices):
-    """A signature slot the governance profile asks for."""
-
-    CIO = "cio", "CIO"
-    CISO = "ciso", "CISO"
-    CIO_CISO = "cio_ciso", "CIO-CISO (hybrid)"
-    BOARD = "board", "CEO/board representative"
-    OWNER = "owner", "Risk owner"
 
 
 DEFAULT_CATEGORIES = (

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.cli_support import CliError
 from accord.core.cli import org_or_fail, setup
+from accord.risks import cli_signing
 from accord.risks.choices import Level
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("risk", help="the risk's reference (R-001) or id")
     p.add_argument("--reason", default="", help="why it comes back (optional, kept in its history)")
     p.set_defaults(handler=_restore)
+
+    cli_signing.register(sub)
 
 
 def _one_line(text: str) -> str:

@@ -7,17 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 
+from accord.core.approvals.models import Signature, VersionedDocument
 from accord.core.models import Membership, User
 from accord.core.tenancy import TenantManager, TenantModel
-from accord.risks.choices import (
-    AcceptanceStatus,
-    AppetiteStatus,
-    Level,
-    RaisedBy,
-    RiskStatus,
-    Signatory,
-    Treatment,
-)
+from accord.risks.choices import AcceptanceStatus, Level, RaisedBy, RiskStatus, Treatment
 
 
 class RiskCategory(TenantModel):
@@ -186,50 +179,23 @@ class Risk(TenantModel):
         return self.treatment_frequency_reduction is not None or self.treatment_loss_reduction is not None
 
 
-class RiskAppetite(TenantModel):
-    """One version of the organisation's risk appetite; in force only once both signatories signed it.
+class RiskAppetite(VersionedDocument):
+    """One version of the organisation's risk appetite; in force only once every signatory the governance
+    profile names has signed it (a co-signed versioned document of the approvals kit).
 
     `category_levels` maps a category key to the highest acceptable residual level; `tolerance` is a
     list of [loss, highest acceptable annual probability of exceeding it] for the quantitative engine.
     """
 
-    version = models.PositiveIntegerField()
     statement = models.TextField()
     category_levels = models.JSONField(default=dict)
     tolerance = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=12, choices=AppetiteStatus.choices, default=AppetiteStatus.DRAFT)
-    required_signatories = models.JSONField(default=list)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=now)
-    in_force_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TenantManager()
-
-    class Meta(TenantModel.Meta):
-        ordering = ("organization", "-version")
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "version"], name="riskappetite_version_unique"),
-            models.UniqueConstraint(fields=["organization"], condition=models.Q(status="in_force"),
-                                    name="riskappetite_one_in_force"),
-            models.UniqueConstraint(fields=["organization"], condition=models.Q(status="draft"),
-                                    name="riskappetite_one_draft"),
-        ]
+    class Meta(VersionedDocument.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Risk appetite v{self.version} ({self.get_status_display()})"
-
-
-class Signature(TenantModel):
-    """A member's signature in one slot the governance profile (or ownership) asks for."""
-
-    slot = models.CharField(max_length=10, choices=Signatory.choices)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(default=now)
-
-    objects = TenantManager()
-
-    class Meta(TenantModel.Meta):
-        abstract = True
 
 
 class AppetiteSignature(Signature):

@@ -1,17 +1,16 @@
-"""Pure rules of the register: who must sign what, and who may fill a signature slot.
+"""Pure rules of the register: which signature slots an appetite and an acceptance need.
 
-Services, selectors and fronts all ask these functions; none of them writes or reads the database.
+Who may fill a slot, which slot a signer takes and where an object's signatures stand are the
+approvals kit's (`accord.core.approvals.rules`); services, selectors and fronts all ask these
+functions; none of them writes or reads the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from django.core.exceptions import ValidationError
-
-from accord.core.choices import CisoModel, CisoReportsTo, Role
-from accord.core.models import GovernanceProfile, Membership
-from accord.risks.choices import Signatory
+from accord.core.choices import CisoModel, CisoReportsTo
+from accord.core.models import GovernanceProfile
+from accord.risks.choices import AppetiteStatus, Signatory
+from accord.risks.models import RiskAcceptance, RiskAppetite
 
 
 def is_hybrid(profile: GovernanceProfile) -> bool:
@@ -41,30 +40,17 @@ def required_acceptance_slots(profile: GovernanceProfile, *, above_tolerance: bo
     return [Signatory.CISO.value, superior_slot(profile)]
 
 
-def fits(slot: str, membership: Membership, *, owner_id: int | None = None) -> bool:
-    """True if `membership` may sign in `slot`."""
-    match slot:
-        case Signatory.CIO:
-            return membership.role == Role.CIO
-        case Signatory.CISO:
-            return membership.role == Role.CISO
-        case Signatory.CIO_CISO:
-            return membership.role in (Role.CIO, Role.CISO)
-        case Signatory.BOARD:
-            return membership.board_representative
-        case Signatory.OWNER:
-            return owner_id is not None and membership.pk == owner_id
-    return False
+def appetite_required_slots(appetite: RiskAppetite, profile: GovernanceProfile | None) -> list[str]:
+    """Who must sign this appetite version: a draft, the signatories the governance profile names now
+    (the profile in force when signing decides, so a change of profile applies to the open draft); a
+    version that came into force (or was withdrawn), the slots recorded on it."""
+    if appetite.status == AppetiteStatus.DRAFT:
+        if profile is None:
+            raise ValueError("a draft's signatories depend on the governance profile; pass it")
+        return required_appetite_slots(profile)
+    return list(appetite.required_signatories)
 
 
-def pick_slot(membership: Membership, required: Sequence[str], signed: Sequence[str], *,
-              owner_id: int | None = None, what: str) -> str:
-    """The first required, unsigned slot `membership` can fill, or a clear refusal."""
-    mine = [slot for slot in required if fits(slot, membership, owner_id=owner_id)]
-    if not mine:
-        names = " and ".join(Signatory(s).label for s in required)
-        raise ValidationError({"signature": f"{what} must be signed by the {names}; you are not one of them."})
-    open_slots = [slot for slot in mine if slot not in signed]
-    if not open_slots:
-        raise ValidationError({"signature": f"You have already signed {what} as {Signatory(mine[0]).label}."})
-    return open_slots[0]
+def acceptance_required_slots(acceptance: RiskAcceptance) -> list[str]:
+    """Who must sign this acceptance: the slots fixed when it was requested."""
+    return list(acceptance.required_signatories)

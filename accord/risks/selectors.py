@@ -11,7 +11,7 @@ place that says which risks a read starts from."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +19,13 @@ from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, 
 from django.http import Http404
 
 from accord.core import history
+from accord.core.approvals import rules as approvals
+from accord.core.approvals.rules import SignatureState
 from accord.core.clock import org_today
 from accord.core.models import GovernanceProfile, Membership, Organization
-from accord.risks.choices import LEVEL_RANK, AcceptanceStatus, AppetiteStatus, Level, RiskStatus, Signatory
-from accord.risks.models import AppetiteSignature, Risk, RiskAcceptance, RiskAppetite, RiskCategory, RiskMatrix
-from accord.risks.rules import fits, required_appetite_slots
+from accord.risks.choices import LEVEL_RANK, AcceptanceStatus, AppetiteStatus, Level, RiskStatus
+from accord.risks.models import Risk, RiskAcceptance, RiskAppetite, RiskCategory, RiskMatrix
+from accord.risks.rules import acceptance_required_slots, appetite_required_slots
 
 SORTS = {
     "ref": "number", "-ref": "-number", "title": "title", "-title": "-title",
@@ -276,28 +278,64 @@ def access_acceptance(org: Organization, risk: Risk, acceptance_id: int) -> Risk
     return acceptance
 
 
+def signature_state(org: Organization, obj: RiskAppetite | RiskAcceptance, *, people: bool = False,
+                    profile: GovernanceProfile | None = None) -> SignatureState:
+    """Who must sign `obj` (an appetite version or an acceptance), who signed which slot, and which slots
+    are awaited: the one answer the appetite page, the risk page, the dashboard, the API, the CLI and the
+    signing services all read. `people` adds the members who could give an awaited signature (one query);
+    pass the governance `profile` when it is at hand. Reads `obj.signatures` (prefetch them with
+    their users for lists)."""
+    if isinstance(obj, RiskAppetite):
+        signatures = _signatures(obj)
+        is_open, owner_id = obj.status == AppetiteStatus.DRAFT, None
+        if is_open and profile is None:
+            profile = GovernanceProfile.objects.for_org(org).get()
+        required = appetite_required_slots(obj, profile)
+    else:
+        return acceptance_signature_state(obj, members=_members(org) if people else None)
+    members = _members(org) if people and is_open else None
+    return approvals.signature_state(required, signatures, is_open=is_open, members=members, owner_id=owner_id)
+
+
+def _signatures(obj: RiskAppetite | RiskAcceptance) -> Any:
+    """The object's signatures with their signers: the prefetched ones, else one query."""
+    if "signatures" in getattr(obj, "_prefetched_objects_cache", {}):
+        return obj.signatures.all()
+    return obj.signatures.select_related("user")
+
+
+def _members(org: Organization) -> QuerySet[Membership]:
+    return Membership.objects.for_org(org).select_related("user").order_by("pk")
+
+
+def acceptance_signature_state(acceptance: RiskAcceptance, *,
+                               members: Iterable[Membership] | None = None) -> SignatureState:
+    """`signature_state` of an acceptance, from the acceptance alone (its risk and signatures loaded, as
+    `acceptances()` loads them), for lists: no query of its own."""
+    state = getattr(acceptance, "state", acceptance.status)  # `acceptances()` annotates the expiry
+    return approvals.signature_state(acceptance_required_slots(acceptance), _signatures(acceptance),
+                                     is_open=state == AcceptanceStatus.PENDING, members=members,
+                                     owner_id=acceptance.risk.owner_id)
+
+
 @dataclass(frozen=True)
 class AppetiteStatusSummary:
-    """What the dashboard says of the appetite: in force (which version), and a draft awaiting whom."""
+    """What the dashboard and the appetite page say of the appetite: in force (which version), and a
+    draft awaiting whom (`signatures`: the draft's `signature_state`)."""
 
     in_force: RiskAppetite | None
     draft: RiskAppetite | None
     awaiting: list[str]
     awaiting_people: list[str]
+    signatures: SignatureState | None = None
 
 
 def appetite_status(org: Organization) -> AppetiteStatusSummary:
-
     in_force, draft = appetite_in_force(org), appetite_draft(org)
-    awaiting: list[str] = []
-    people: list[str] = []
-    if draft is not None:
-        required = required_appetite_slots(GovernanceProfile.objects.for_org(org).get())
-        signed = set(AppetiteSignature.objects.for_org(org).filter(appetite=draft).values_list("slot", flat=True))
-        awaiting = [s for s in required if s not in signed]
-        members = list(Membership.objects.for_org(org).select_related("user"))
-        people = [m.user.display_name for m in members if any(fits(s, m) for s in awaiting)]
-    return AppetiteStatusSummary(in_force, draft, [Signatory(s).label for s in awaiting], people)
+    if draft is None:
+        return AppetiteStatusSummary(in_force, None, [], [])
+    state = signature_state(org, draft, people=True)
+    return AppetiteStatusSummary(in_force, draft, state.awaiting_labels, list(state.awaiting_people), state)
 
 
 @dataclass(frozen=True)

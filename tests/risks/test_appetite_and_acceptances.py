@@ -60,7 +60,7 @@ def test_a_hybrid_cio_ciso_signs_with_the_board_representative(org_a, admin, cio
     core_services.do_update_governance(None, org_a, ciso_model="hybrid", ciso_reports_to="ceo")
     _draft(org_a, cio.user)
     services.do_sign_appetite(cio.user, org_a)
-    with pytest.raises(ValidationError, match=r"already signed Risk appetite v1 as CIO-CISO \(hybrid\)"):
+    with pytest.raises(ValidationError, match=r"Risk appetite v1 is already signed as CIO-CISO \(hybrid\)"):
         services.do_sign_appetite(ciso.user, org_a)  # the hybrid slot is filled already
     services.do_sign_appetite(admin.user, org_a)  # admin persona signs for the board
     assert selectors.appetite_in_force(org_a) is not None

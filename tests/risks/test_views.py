@@ -514,7 +514,7 @@ def test_a_second_signature_by_the_same_person_is_refused_with_a_reason(org_a, c
     client = signed_in(cio)
     client.post(f"{BASE}/appetite/sign/")
     response = client.post(f"{BASE}/appetite/sign/", follow=True)
-    assert "You have already signed Risk appetite v1 as CIO." in _text(response)
+    assert "You have already signed Risk appetite v1 as CIO;" in _text(response)
 
 
 def test_a_new_draft_is_made_from_the_page(org_a, ciso):

@@ -47,11 +47,12 @@ class AcceptanceOut(Schema):
         return list(obj.signatures.all())
 
     @staticmethod
+    def resolve_required_signatories(obj: Any) -> list[str]:
+        return list(selectors.acceptance_signature_state(obj).required)
+
+    @staticmethod
     def resolve_awaiting(obj: Any) -> list[str]:
-        if obj.state != "pending":
-            return []
-        signed = {s.slot for s in obj.signatures.all()}
-        return [s for s in obj.required_signatories if s not in signed]
+        return list(selectors.acceptance_signature_state(obj).awaiting)
 
     @staticmethod
     def resolve_created_by(obj: RiskAcceptance) -> str | None:

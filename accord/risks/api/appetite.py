@@ -12,9 +12,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from accord.core.apikit import ERRORS, BodyIn, org_access
-from accord.core.models import Organization
+from accord.core.models import GovernanceProfile, Organization
 from accord.core.selectors import governance
-from accord.risks import rules, selectors, services
+from accord.risks import selectors, services
 from accord.risks.api.schemas import SignatureOut
 from accord.risks.choices import AppetiteStatus, Level, Signatory
 from accord.risks.models import RiskAppetite
@@ -39,14 +39,6 @@ class AppetiteOut(Schema):
     created_at: dt.datetime
     in_force_at: dt.datetime | None
 
-    @staticmethod
-    def resolve_signatures(obj: RiskAppetite) -> list[Any]:
-        return list(obj.signatures.all())
-
-    @staticmethod
-    def resolve_created_by(obj: RiskAppetite) -> str | None:
-        return obj.created_by.email if obj.created_by else None
-
 
 class AppetiteStateOut(Schema):
     in_force: AppetiteOut | None = Field(description="The version in force (risks are judged against it)")
@@ -66,19 +58,30 @@ class AppetiteSignIn(BodyIn):
                                 "signs what one has read); without it, the current draft")
 
 
+def _version(org: Organization, appetite: RiskAppetite | None, profile: GovernanceProfile) -> dict[str, Any] | None:
+    """One version as `AppetiteOut`, its signatories from `selectors.signature_state`."""
+    if appetite is None:
+        return None
+    state = selectors.signature_state(org, appetite, profile=profile)
+    return {**{name: getattr(appetite, name) for name in (
+        "version", "status", "statement", "category_levels", "tolerance", "created_at", "in_force_at")},
+        "required_signatories": list(state.required), "signatures": list(appetite.signatures.all()),
+        "created_by": appetite.created_by.email if appetite.created_by else None}
+
+
 def _appetite_state(org: Organization) -> dict[str, Any]:
     versions = {a.status: a for a in selectors.appetite_versions(org).select_related("created_by").filter(
         status__in=[AppetiteStatus.IN_FORCE, AppetiteStatus.DRAFT])}
+    profile = governance(org)
     draft = versions.get(AppetiteStatus.DRAFT)
     awaiting: list[SlotOut] = []
     people: list[str] = []
     if draft is not None:
-        signed = {s.slot for s in draft.signatures.all()}
-        awaiting = [SlotOut(slot=Signatory(s), label=Signatory(s).label)
-                    for s in rules.required_appetite_slots(governance(org)) if s not in signed]
-        people = selectors.appetite_status(org).awaiting_people
-    return {"in_force": versions.get(AppetiteStatus.IN_FORCE), "draft": draft, "awaiting": awaiting,
-            "awaiting_people": people}
+        state = selectors.signature_state(org, draft, people=True, profile=profile)
+        awaiting = [SlotOut(slot=Signatory(s), label=Signatory(s).label) for s in state.awaiting]
+        people = list(state.awaiting_people)
+    return {"in_force": _version(org, versions.get(AppetiteStatus.IN_FORCE), profile),
+            "draft": _version(org, draft, profile), "awaiting": awaiting, "awaiting_people": people}
 
 
 @router.get("/{org}/risk-appetite/", response={200: AppetiteStateOut, **ERRORS}, summary="The risk appetite",

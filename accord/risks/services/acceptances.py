@@ -11,14 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.core import audit
+from accord.core.approvals import services as approvals
 from accord.core.choices import AuditAction
 from accord.core.clock import org_today
-from accord.core.models import GovernanceProfile, Membership, Organization, User
+from accord.core.models import GovernanceProfile, Organization, User
 from accord.core.tenancy import check_same_org
 from accord.risks.choices import AcceptanceStatus, RiskStatus, Signatory, Treatment
 from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
-from accord.risks.rules import pick_slot, required_acceptance_slots
-from accord.risks.selectors import is_above_tolerance
+from accord.risks.rules import required_acceptance_slots
+from accord.risks.selectors import is_above_tolerance, signature_state
 from accord.risks.services.register import lock_org, refuse_if_archived
 
 MAX_ACCEPTANCE_DAYS = 3 * 366
@@ -72,17 +73,14 @@ def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptanc
                                              "only one awaiting signatures can be signed."})
     if acceptance.expires_on <= org_today(org):
         raise ValidationError({"acceptance": "This acceptance has expired before it was fully signed."})
-    membership = Membership.objects.for_org(org).filter(user=actor).first()
-    if membership is None:
-        raise ValidationError({"signature": "Only members of the organisation can sign."})
     risk = acceptance.risk
-    signed = list(AcceptanceSignature.objects.for_org(org).filter(acceptance=acceptance)
-                  .values_list("slot", flat=True))
-    slot = pick_slot(membership, acceptance.required_signatories, signed, owner_id=risk.owner_id,
-                     what=f"The acceptance of {risk.ref}")
-    AcceptanceSignature.objects.for_org(org).create(organization=org, acceptance=acceptance, slot=slot, user=actor)
+    required = list(signature_state(org, acceptance).required)
+    signature = approvals.add_signature(actor, org, acceptance, AcceptanceSignature, to="acceptance",
+                                        required=required, owner_id=risk.owner_id,
+                                        what=f"The acceptance of {risk.ref}")
+    slot = signature.slot
     changes: dict[str, list[object]] = {"slot": [None, slot]}
-    if set(acceptance.required_signatories) <= {*signed, slot}:
+    if not signature_state(org, acceptance).awaiting:
         for older in RiskAcceptance.objects.for_org(org).filter(risk=risk, status=AcceptanceStatus.IN_FORCE):
             older.status = AcceptanceStatus.WITHDRAWN
             older.save(update_fields=["status"])

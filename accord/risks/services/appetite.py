@@ -8,16 +8,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
 
 from accord.core import audit
+from accord.core.approvals import services as approvals
 from accord.core.choices import AuditAction
-from accord.core.models import GovernanceProfile, Membership, Organization, User
+from accord.core.models import GovernanceProfile, Organization, User
 from accord.core.tenancy import check_same_org
 from accord.risks.choices import AppetiteStatus, Level
 from accord.risks.models import AppetiteSignature, RiskAppetite, RiskCategory
-from accord.risks.rules import pick_slot, required_appetite_slots
+from accord.risks.rules import required_appetite_slots
+from accord.risks.selectors import signature_state
 from accord.risks.services.register import lock_org
 
 MAX_TOLERANCE_POINTS = 10
@@ -67,11 +67,8 @@ def do_draft_appetite(actor: User | None, org: Organization, *, statement: str,
     over). The version in force, if any, stays in force until this draft is fully signed."""
     lock_org(org)
     statement, levels, points = _clean(org, statement, category_levels, tolerance)
-    for old in RiskAppetite.objects.for_org(org).filter(status=AppetiteStatus.DRAFT):
-        old.status = AppetiteStatus.WITHDRAWN
-        old.save(update_fields=["status"])
-        audit.record(org, actor, AuditAction.UPDATE, old, changes={"status": ["draft", "withdrawn"]})
-    version = (RiskAppetite.objects.for_org(org).aggregate(v=Max("version"))["v"] or 0) + 1
+    approvals.withdraw_draft(actor, org, RiskAppetite)
+    version = approvals.next_version(org, RiskAppetite)
     profile = GovernanceProfile.objects.for_org(org).get()
     appetite = RiskAppetite.objects.for_org(org).create(
         organization=org, version=version, statement=statement, category_levels=levels, tolerance=points,
@@ -86,36 +83,20 @@ def do_draft_appetite(actor: User | None, org: Organization, *, statement: str,
 @transaction.atomic
 def do_sign_appetite(actor: User, org: Organization, appetite: RiskAppetite | None = None) -> RiskAppetite:
     """Sign the draft (or the given version) in the slot the actor holds; the last required signature
-    puts it in force and supersedes the previous version."""
+    puts it in force and supersedes the previous version. The governance profile in force when signing
+    decides who signs (`selectors.signature_state`); one person signs a version once."""
     check_same_org(org, appetite=appetite)
     lock_org(org)
     draft = (RiskAppetite.objects.for_org(org).filter(pk=appetite.pk) if appetite
              else RiskAppetite.objects.for_org(org).filter(status=AppetiteStatus.DRAFT)).first()
     if draft is None or draft.status != AppetiteStatus.DRAFT:
         raise ValidationError({"appetite": "There is no draft risk appetite awaiting signatures."})
-    membership = Membership.objects.for_org(org).filter(user=actor).first()
-    if membership is None:
-        raise ValidationError({"signature": "Only members of the organisation can sign."})
-    # The governance profile in force when signing decides who signs.
-    required = required_appetite_slots(GovernanceProfile.objects.for_org(org).get())
-    signed = list(AppetiteSignature.objects.for_org(org).filter(appetite=draft).values_list("slot", flat=True))
-    signed = [s for s in signed if s in required]
-    slot = pick_slot(membership, required, signed, what=f"Risk appetite v{draft.version}")
-    signature = AppetiteSignature.objects.for_org(org).create(organization=org, appetite=draft, slot=slot,
-                                                              user=actor)
-    changes: dict[str, Any] = {"slot": [None, slot]}
-    if draft.required_signatories != required:
-        draft.required_signatories = required
-        draft.save(update_fields=["required_signatories"])
-    if set(required) <= {*signed, slot}:
-        for current in RiskAppetite.objects.for_org(org).filter(status=AppetiteStatus.IN_FORCE):
-            current.status = AppetiteStatus.SUPERSEDED
-            current.save(update_fields=["status"])
-            audit.record(org, actor, AuditAction.UPDATE, current, changes={"status": ["in_force", "superseded"]})
-        draft.status = AppetiteStatus.IN_FORCE
-        draft.in_force_at = timezone.now()
-        draft.save(update_fields=["status", "in_force_at"])
-        changes["status"] = ["draft", "in_force"]
+    required = list(signature_state(org, draft).required)
+    signature = approvals.add_signature(actor, org, draft, AppetiteSignature, to="appetite", required=required,
+                                        what=f"Risk appetite v{draft.version}")
+    changes: dict[str, Any] = {"slot": [None, signature.slot]}
+    if not signature_state(org, draft).awaiting:
+        changes.update(approvals.put_in_force(actor, org, draft, required=required))
     audit.record(org, actor, AuditAction.SIGN, draft, changes=changes,
                  object_repr=f"Risk appetite v{draft.version} signed as {signature.get_slot_display()}")
     return draft

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.core import selectors as core_selectors
+from accord.core.approvals.rules import SignatureState
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, apply_errors, go, org_view
-from accord.risks import rules, selectors, services
+from accord.risks import selectors, services
 from accord.risks.choices import Signatory
 from accord.risks.forms import AppetiteDraftForm
 from accord.risks.models import AppetiteSignature, RiskAppetite
-from accord.risks.rules import fits
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +31,7 @@ class AppetiteVersion:
     tolerance: list[tuple[str, str]]
     signatures: list[AppetiteSignature]
     required: list[str]
+    state: SignatureState
 
 
 def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None) -> dict[str, Any]:
@@ -39,18 +40,19 @@ def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None
     categories = list(selectors.categories(org))
     names = {c.key: c.name for c in categories}
     order = list(names)  # the categories' own order, whatever order the version stored them in
-    rows = [AppetiteVersion(
-        appetite=v, levels=[(names.get(k, k), v.category_levels[k]) for k in order if k in v.category_levels],
-        tolerance=[(f"{loss:,.0f} {org.currency}", f"{prob * 100:g} %") for loss, prob in v.tolerance],
-        signatures=list(v.signatures.all()), required=[Signatory(s).label for s in v.required_signatories],
-    ) for v in selectors.appetite_versions(org)]
+    profile = core_selectors.governance(org)
+    rows = []
+    for v in selectors.appetite_versions(org):
+        state = selectors.signature_state(org, v, profile=profile)
+        rows.append(AppetiteVersion(
+            appetite=v, levels=[(names.get(k, k), v.category_levels[k]) for k in order if k in v.category_levels],
+            tolerance=[(f"{loss:,.0f} {org.currency}", f"{prob * 100:g} %") for loss, prob in v.tolerance],
+            signatures=list(v.signatures.all()), required=state.required_labels, state=state,
+        ))
     by_pk = {r.appetite.pk: r for r in rows}
     draft = by_pk.get(status.draft.pk) if status.draft else None
-    can_sign = False
-    if draft is not None and allows(request.membership.role, "appetite.sign"):
-        signed = {s.slot for s in draft.signatures}
-        required = rules.required_appetite_slots(core_selectors.governance(org))
-        can_sign = any(fits(s, request.membership) for s in required if s not in signed)
+    can_sign = (draft is not None and status.signatures is not None
+                and allows(request.membership.role, "appetite.sign") and status.signatures.can_sign(request.membership))
     if form is None and allows(request.membership.role, "appetite.draft"):
         form = AppetiteDraftForm(categories=categories, basis=status.draft or status.in_force)
     return {

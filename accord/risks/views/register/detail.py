@@ -13,10 +13,9 @@ from accord.core import selectors as core_selectors
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, org_view, render_page, vary_on_htmx, wants_partial
 from accord.risks import quantified, selectors
-from accord.risks.choices import AcceptanceStatus, Signatory
+from accord.risks.choices import AcceptanceStatus
 from accord.risks.forms import SECTION_TITLES, SECTIONS, AcceptanceRequestForm
 from accord.risks.models import Risk
-from accord.risks.rules import fits
 from accord.risks.views.money import risk_lec_spec
 
 
@@ -33,16 +32,13 @@ def _acceptance_rows(request: OrgRequest, risk: Risk) -> list[dict[str, Any]]:
     can_sign, can_withdraw = allows(role, "acceptance.sign"), allows(role, "acceptance.request")
     rows = []
     for acceptance in selectors.acceptances(request.org, risk):
-        signatures = list(acceptance.signatures.all())
-        signed = {s.slot for s in signatures}
-        open_slots = [s for s in acceptance.required_signatories if s not in signed]
+        signature_state = selectors.acceptance_signature_state(acceptance)
         state = acceptance.state  # type: ignore[attr-defined]  # annotated by the selector
         rows.append({
             "acceptance": acceptance, "state": state, "state_label": AcceptanceStatus(state).label,
-            "signatures": signatures, "awaiting": [Signatory(s).label for s in open_slots],
-            "required": [Signatory(s).label for s in acceptance.required_signatories],
-            "can_sign": can_sign and state == AcceptanceStatus.PENDING and any(
-                fits(s, request.membership, owner_id=risk.owner_id) for s in open_slots),
+            "signatures": list(acceptance.signatures.all()), "awaiting": signature_state.awaiting_labels,
+            "required": signature_state.required_labels,
+            "can_sign": can_sign and signature_state.can_sign(request.membership),
             "can_withdraw": can_withdraw and state in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE),
         })
     return rows

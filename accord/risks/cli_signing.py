@@ -1,0 +1,143 @@
+"""Co-signing verbs of the `accord` command: `accord appetite show|sign` and `accord acceptance show|sign`.
+
+`show` prints `key: value` lines (slots by their keys, as the API names them) from the same
+`selectors.signature_state` the pages and the API read. `sign` signs as the member `--user` names,
+with that member's permission, through the same service as the other fronts.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from accord.cli_support import CliError
+from accord.core.cli import org_or_fail, setup
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    appetite = sub.add_parser("appetite", help="the risk appetite and its signatures").add_subparsers(
+        dest="appetite_verb", metavar="ACTION")
+    p = appetite.add_parser("show", help="the version in force and the draft: required, signed and awaited slots")
+    p.add_argument("org", help="organisation slug")
+    p.set_defaults(handler=_appetite_show)
+
+    p = appetite.add_parser("sign", help="sign the draft as a member, naming the version you read")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("--user", required=True, metavar="EMAIL", help="the signing member")
+    p.add_argument("--version", required=True, type=int, metavar="N", help="the draft version being signed")
+    p.set_defaults(handler=_appetite_sign)
+
+    acceptance = sub.add_parser("acceptance", help="risk acceptances and their signatures").add_subparsers(
+        dest="acceptance_verb", metavar="ACTION")
+    p = acceptance.add_parser("show", help="one acceptance: state, required, signed and awaited slots")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("risk", help="the risk's reference (R-001) or id")
+    p.add_argument("acceptance", type=int, help="the acceptance's id")
+    p.set_defaults(handler=_acceptance_show)
+
+    p = acceptance.add_parser("sign", help="sign an acceptance as a member")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("risk", help="the risk's reference (R-001) or id")
+    p.add_argument("acceptance", type=int, help="the acceptance's id")
+    p.add_argument("--user", required=True, metavar="EMAIL", help="the signing member")
+    p.set_defaults(handler=_acceptance_sign)
+
+
+def _slots(slots: Any) -> str:
+    return ", ".join(slots) or "-"
+
+
+def _print_state(state: Any) -> None:
+    print(f"required: {_slots(state.required)}")
+    print(f"signed: {_slots(f'{slot} by {name}' for slot, name in state.signed.items())}")
+    print(f"awaiting: {_slots(state.awaiting)}")
+    if state.awaiting:
+        print(f"who can sign: {', '.join(state.awaiting_people) or 'nobody in the organisation'}")
+
+
+def _member(org: Any, email: str, action: str) -> Any:
+    from accord.core.models import Membership
+    from accord.core.permissions import allows
+
+    member = Membership.objects.for_org(org).select_related("user").filter(user__email__iexact=email).first()
+    if member is None:
+        raise CliError(f"'{email}' is not a member of {org.slug} (see `accord member list {org.slug}`)")
+    if not allows(member.role, action):
+        raise CliError(f"{email} ({member.get_role_display()}) may not {action.replace('.', ' ')} in {org.slug}")
+    return member
+
+
+def _appetite_show(args: argparse.Namespace) -> int:
+    setup()
+    from accord.risks import selectors
+
+    org = org_or_fail(args.org)
+    in_force, draft = selectors.appetite_in_force(org), selectors.appetite_draft(org)
+    print(f"in force: {f'v{in_force.version} since {in_force.in_force_at:%Y-%m-%d}' if in_force else '-'}")
+    print(f"draft: {f'v{draft.version}' if draft else '-'}")
+    if draft is not None:
+        _print_state(selectors.signature_state(org, draft, people=True))
+    return 0
+
+
+def _appetite_sign(args: argparse.Namespace) -> int:
+    setup()
+    from accord.risks import selectors, services
+
+    org = org_or_fail(args.org)
+    member = _member(org, args.user, "appetite.sign")
+    appetite = services.do_sign_appetite(member.user, org, _version(org, args.version))
+    print(f"signed risk appetite v{appetite.version} as {member.user.email}: "
+          + ("now in force" if appetite.status == "in_force" else "awaiting "
+             + _slots(selectors.signature_state(org, appetite).awaiting)))
+    return 0
+
+
+def _version(org: Any, version: int) -> Any:
+    from django.http import Http404
+
+    from accord.risks import selectors
+
+    try:
+        return selectors.access_appetite(org, version)
+    except Http404:
+        raise CliError(f"{org.slug} has no risk appetite version {version} "
+                       f"(see `accord appetite show {org.slug}`)") from None
+
+
+def _acceptance(org: Any, risk_key: str, acceptance_id: int) -> Any:
+    from django.http import Http404
+
+    from accord.risks import selectors
+
+    try:
+        risk = selectors.access_risk(org, risk_key)
+        return selectors.access_acceptance(org, risk, acceptance_id)
+    except Http404:
+        raise CliError(f"no acceptance {acceptance_id} of risk '{risk_key}' in {org.slug}") from None
+
+
+def _acceptance_show(args: argparse.Namespace) -> int:
+    setup()
+    from accord.risks import selectors
+
+    org = org_or_fail(args.org)
+    acceptance = _acceptance(org, args.risk, args.acceptance)
+    print(f"acceptance: {acceptance.pk} of {acceptance.risk.ref} until {acceptance.expires_on.isoformat()}")
+    print(f"state: {acceptance.state}")
+    _print_state(selectors.signature_state(org, acceptance, people=True))
+    return 0
+
+
+def _acceptance_sign(args: argparse.Namespace) -> int:
+    setup()
+    from accord.risks import selectors, services
+
+    org = org_or_fail(args.org)
+    member = _member(org, args.user, "acceptance.sign")
+    acceptance = services.do_sign_acceptance(member.user, org, _acceptance(org, args.risk, args.acceptance))
+    acceptance = _acceptance(org, args.risk, acceptance.pk)
+    print(f"signed the acceptance {acceptance.pk} of {acceptance.risk.ref} as {member.user.email}: "
+          + ("now in force" if acceptance.state == "in_force" else "awaiting "
+             + _slots(selectors.signature_state(org, acceptance).awaiting)))
+    return 0
