@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accord.core.api import router as core_router
-from accord.core.apikit import TokenAuth
+from accord.core.apikit import TokenAuth, TokenRefused
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = _error(request, 401, "A valid bearer token is required.")
+    detail = str(exc) if isinstance(exc, TokenRefused) else "A valid bearer token is required."
+    response = _error(request, 401, detail)
     response["WWW-Authenticate"] = "Bearer"
     return response
 

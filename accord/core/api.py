@@ -1,20 +1,21 @@
 """REST API of the core app: organisations, their security policy, governance, members, invitations,
-audit events."""
+the caller's API tokens, audit events."""
 
 import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accord.core import selectors, services
 from accord.core.apikit import ERRORS, BodyIn, TextIn, org_access
-from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, InvitationStatus, Role
+from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, InvitationStatus, Role, TokenScope, TokenState
 from accord.core.history import CSV_CONTENT_TYPE
-from accord.core.models import AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
+from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
 from accord.core.permissions import actions_for, allows
+from accord.core.tokens import MAX_TOKEN_DAYS
 from accord.core.web import site_url
 
 router = Router(tags=["organisations"])
@@ -99,6 +100,32 @@ class InvitationIn(BodyIn):
     role: Role
     external: bool = False
     board_representative: bool = False
+
+
+class TokenOut(Schema):
+    """One of the caller's API tokens; the token itself is shown only once, when it is made."""
+
+    id: int
+    name: str
+    prefix: str
+    scope: TokenScope
+    state: TokenState
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The token; store it now, it is not shown again.")
+
+
+class TokenIn(BodyIn):
+    name: str = Field("", max_length=100)
+    scope: TokenScope = TokenScope.READ_WRITE
+    expires_at: dt.datetime | None = Field(None, description="When it stops working (at most 366 days ahead).")
+    expires_in_days: int | None = Field(None, ge=1, le=MAX_TOKEN_DAYS,
+                                        description="Or: days from now until it stops working.")
 
 
 class InvitationQuery(TextIn):
@@ -250,6 +277,35 @@ def revoke_invitation(request: HttpRequest, org: str, invitation_id: int) -> Inv
     m = org_access(request, org, "member.manage")
     invitation = selectors.access_invitation(m.organization, invitation_id)
     return services.do_revoke_invitation(m.user, m.organization, invitation)
+
+
+@router.get("/{org}/tokens/", response={200: list[TokenOut], **ERRORS}, summary="The caller's API tokens",
+            operation_id="accord_core_api_list_tokens")
+def list_tokens(request: HttpRequest, org: str) -> QuerySet[ApiToken]:
+    """The caller's own tokens in this organisation, newest first, with their scope, expiry and state."""
+    m = org_access(request, org, "token.manage_own")
+    return selectors.tokens_of(m.organization, m.user)
+
+
+@router.post("/{org}/tokens/", response={201: TokenCreatedOut, **ERRORS}, summary="Create an API token",
+             operation_id="accord_core_api_create_token")
+def create_token(request: HttpRequest, org: str, payload: TokenIn) -> Status:
+    """A new token of the caller's: `scope` read or read_write, an optional expiry (`expires_at` or
+    `expires_in_days`). It never outlives the token that makes it (without an expiry it gets that one's)."""
+    m = org_access(request, org, "token.manage_own")
+    token, plaintext = services.do_create_token(
+        m.user, m.organization, m.user, name=payload.name, scope=payload.scope.value, expires_at=payload.expires_at,
+        expires_in_days=payload.expires_in_days, made_by=request.auth,  # type: ignore[attr-defined]
+    )
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": plaintext})
+
+
+@router.post("/{org}/tokens/{token_id}/revoke/", response={200: TokenOut, **ERRORS}, summary="Revoke an API token",
+             operation_id="accord_core_api_revoke_token")
+def revoke_token(request: HttpRequest, org: str, token_id: int) -> ApiToken:
+    """Revoke one of the caller's tokens (this one included); it stays listed as revoked."""
+    m = org_access(request, org, "token.manage_own")
+    return services.do_revoke_token(m.user, m.organization, selectors.access_token(m.organization, m.user, token_id))
 
 
 @router.get("/{org}/audit-events/", response={200: list[AuditEventOut], **ERRORS}, summary="Audit trail",

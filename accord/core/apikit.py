@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Schema
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, field_validator
 
@@ -16,6 +18,7 @@ from accord.core.models import ApiToken, Membership, Organization
 from accord.core.permissions import require
 from accord.core.selectors import token_by_plaintext
 from accord.core.services.tokens import touch_token
+from accord.core.tokens import READ_METHODS, is_expired, scope_allows
 
 
 class FieldError(Schema):
@@ -52,15 +55,30 @@ class BodyIn(TextIn):
     model_config = ConfigDict(extra="forbid")
 
 
+class TokenRefused(AuthenticationError):
+    """A token that exists but no longer works (401), with the reason its holder can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message=message)
+
+
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer acc_…`: one user in one organisation; the hash is looked up."""
+    """`Authorization: Bearer acc_…`: one user in one organisation; the hash is looked up. An expired
+    token is refused (401); a read-only token may use GET, HEAD and OPTIONS only (403 for any other
+    method, before the request is read)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         api_token = token_by_plaintext(token)
         if api_token is None:
             return None
+        if is_expired(api_token.expires_at, timezone.now()):
+            raise TokenRefused(f"This token expired on {api_token.expires_at:%Y-%m-%d %H:%M} UTC; create a new one "
+                               "(API tokens page, or accord token create).")
         touch_token(api_token)
         request.user = api_token.user
+        if not scope_allows(api_token.scope, request.method or ""):
+            raise PermissionDenied(f"This token is read-only: it may read ({', '.join(sorted(READ_METHODS))}) but "
+                                   f"not {request.method}. Use a token with the scope read_write to make changes.")
         return api_token
 
 

@@ -79,6 +79,21 @@ class AuditAction(models.TextChoices):
     RESTORE = "restore", "Restored"
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do: read only (GET, HEAD, OPTIONS), or read and write with its owner's role."""
+
+    READ = "read", "Read only"
+    READ_WRITE = "read_write", "Read and write"
+
+
+class TokenState(models.TextChoices):
+    """Where an API token stands; computed from its dates, never stored."""
+
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
 class InvitationStatus(models.TextChoices):
     """Where an invitation stands; computed from its dates, never stored."""
 

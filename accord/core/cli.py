@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.cli_support import CliError
-from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role
+from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role, TokenScope
 
 # The choices the verbs offer are the TextChoices' values (importing them needs no configured Django).
 ROLES = list(Role.values)
@@ -97,6 +97,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("email")
     p.add_argument("--org", required=True)
     p.add_argument("--name", default="CLI token")
+    p.add_argument("--scope", choices=list(TokenScope.values), default=TokenScope.READ_WRITE.value,
+                   help="read: GET, HEAD and OPTIONS only; read_write (default): the owner's role")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--expires-in-days", type=int, metavar="N", help="stop working N days from now (1 to 366)")
+    when.add_argument("--expires-at", type=_aware_datetime, metavar="WHEN",
+                      help="stop working at this ISO date or time, e.g. 2027-06-30 (UTC unless it says)")
     p.set_defaults(handler=_token_create)
     p = token.add_parser("revoke", help="revoke a token by its prefix (as listed) or full value")
     p.add_argument("token", help="the token or its first 10 characters")
@@ -289,11 +295,22 @@ def _invite_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _aware_datetime(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date or time, e.g. 2027-06-30") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
 def _token_create(args: argparse.Namespace) -> int:
     setup()
     from accord.core.services import do_create_token
 
-    _, plaintext = do_create_token(None, org_or_fail(args.org), _user(args.email), name=args.name)
+    _, plaintext = do_create_token(None, org_or_fail(args.org), _user(args.email), name=args.name, scope=args.scope,
+                                   expires_at=args.expires_at, expires_in_days=args.expires_in_days)
     print(plaintext)
     print("Store this token now: it is not shown again.", file=sys.stderr)
     return 0
@@ -318,9 +335,9 @@ def _token_list(args: argparse.Namespace) -> int:
     from accord.core.selectors import tokens_of
 
     for t in tokens_of(org_or_fail(args.org), _user(args.email)):
-        state = "revoked" if t.revoked_at else "active"
         used = t.last_used_at.isoformat() if t.last_used_at else "never used"
-        print(f"{t.prefix}\t{t.name}\t{state}\t{used}")
+        expires = f"expires {t.expires_at:%Y-%m-%d %H:%M}" if t.expires_at else "no expiry"
+        print(f"{t.prefix}\t{t.name}\t{t.state}\t{t.scope}\t{expires}\t{used}")
     return 0
 
 

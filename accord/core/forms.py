@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role, unknown_role_message
+from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role, TokenScope, unknown_role_message
 from accord.core.formrender import COMPACT
+from accord.core.tokens import MAX_TOKEN_DAYS
 
 
 def role_field() -> forms.ChoiceField:
@@ -81,3 +82,10 @@ class AuditFilterForm(forms.Form):
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(max_length=100, label="Token name", help_text="What will use it, e.g. 'SIEM export'.")
+    scope = forms.ChoiceField(choices=TokenScope.choices, initial=TokenScope.READ_WRITE, label="Scope", required=False,
+                              help_text="Read only: the token may read but never change anything.")
+    # The service checks the range, with the message every front gives.
+    expires_in_days = forms.IntegerField(required=False, label="Expires after (days)",
+                                         widget=forms.NumberInput(attrs={"min": 1, "max": MAX_TOKEN_DAYS}),
+                                         help_text=f"1 to {MAX_TOKEN_DAYS}; leave empty for a token that "
+                                                   "does not expire.")

@@ -13,8 +13,18 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.timezone import localtime, now
 
-from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, InvitationStatus, Role
+from accord.core.choices import (
+    AuditAction,
+    CisoModel,
+    CisoReportsTo,
+    DpoModel,
+    InvitationStatus,
+    Role,
+    TokenScope,
+    TokenState,
+)
 from accord.core.tenancy import TenantManager, TenantModel
+from accord.core.tokens import is_expired
 
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
@@ -231,18 +241,32 @@ class ApiToken(TenantModel):
     created_at = models.DateTimeField(default=now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ_WRITE,
+                             help_text="Read only (GET, HEAD, OPTIONS), or read and write with the owner's role.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Refused from then on; empty: never expires.")
 
     objects = TenantManager()
 
     class Meta(TenantModel.Meta):
         ordering = ("organization", "-created_at")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scope__in=["read", "read_write"]), name="apitoken_scope_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def state(self) -> TokenState:
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if is_expired(self.expires_at, now()):
+            return TokenState.EXPIRED
+        return TokenState.ACTIVE
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.state == TokenState.ACTIVE
 
 
 class AuditChain(TenantModel):

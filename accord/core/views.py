@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core import selectors, services
-from accord.core.choices import Role
+from accord.core.choices import Role, TokenScope
 from accord.core.extensions import PANELS
 from accord.core.forms import (
     AuditFilterForm,
@@ -301,9 +301,15 @@ def tokens(request: OrgRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     plaintext = None
     if request.method == "POST" and form.is_valid():
-        _, plaintext = services.do_create_token(request.user, org, request.user,
-                                                name=form.cleaned_data["name"])
-        form = TokenCreateForm()
+        data = form.cleaned_data
+        try:
+            _, plaintext = services.do_create_token(request.user, org, request.user, name=data["name"],
+                                                    scope=data["scope"] or TokenScope.READ_WRITE,
+                                                    expires_in_days=data["expires_in_days"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            form = TokenCreateForm()
     user_tokens = selectors.tokens_of(org, request.user)
     return render(request, "core/tokens.html", {"tokens": user_tokens, "form": form, "plaintext": plaintext})
 

@@ -104,6 +104,9 @@ ROUTES: list[Route] = [
           kwargs=_invitation),
     Route("POST /api/v1/orgs/{org}/invitations/{invitation_id}/revoke/", "POST", "member.manage",
           kwargs=_invitation),
+    Route("GET /api/v1/orgs/{org}/tokens/", "GET", "token.manage_own", lists_data=True),
+    Route("POST /api/v1/orgs/{org}/tokens/", "POST", "token.manage_own", body=lambda s, p: {"name": "probe"}),
+    Route("POST /api/v1/orgs/{org}/tokens/{token_id}/revoke/", "POST", "token.manage_own", kwargs=_own_token),
     Route("GET /api/v1/orgs/{org}/audit-events/", "GET", "audit.view", lists_data=True),
     Route("GET /api/v1/orgs/{org}/audit-events/export/", "GET", "audit.view", lists_data=True),
 ]

@@ -2,29 +2,74 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accord.core import audit
-from accord.core.choices import AuditAction
+from accord.core.choices import AuditAction, TokenScope
 from accord.core.models import ApiToken, Membership, Organization, User
 from accord.core.tenancy import check_same_org
-from accord.core.tokens import hash_token, new_token
+from accord.core.tokens import MAX_TOKEN_DAYS, hash_token, new_token
+
+
+def _expiry(now: dt.datetime, expires_at: dt.datetime | None, expires_in_days: int | None,
+            made_by: ApiToken | None) -> dt.datetime | None:
+    """The new token's expiry from either option (at most MAX_TOKEN_DAYS ahead), never after `made_by`'s."""
+    if expires_at is not None and expires_in_days is not None:
+        raise ValidationError({"expires_at": "Give either expires_at or expires_in_days, not both."})
+    field = "expires_in_days" if expires_in_days is not None else "expires_at"
+    if expires_in_days is not None:
+        if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+            raise ValidationError({"expires_in_days": f"A token lives between 1 and {MAX_TOKEN_DAYS} days; "
+                                                      f"{expires_in_days} is outside (leave it out: never expires)."})
+        expires_at = now + dt.timedelta(days=expires_in_days)
+    elif expires_at is not None:
+        if timezone.is_naive(expires_at):
+            expires_at = timezone.make_aware(expires_at, dt.UTC)
+        if expires_at <= now:
+            raise ValidationError({"expires_at": f"The expiry must be in the future; {expires_at:%Y-%m-%d %H:%M} "
+                                                 "UTC has passed."})
+        if expires_at > now + dt.timedelta(days=MAX_TOKEN_DAYS):
+            raise ValidationError({"expires_at": f"A token lives at most {MAX_TOKEN_DAYS} days; choose a date before "
+                                                 f"{now + dt.timedelta(days=MAX_TOKEN_DAYS):%Y-%m-%d}."})
+    if made_by is not None and made_by.expires_at is not None:
+        if expires_at is None:
+            return made_by.expires_at
+        if expires_at > made_by.expires_at:
+            raise ValidationError({field: f"A token made with a token cannot outlive it: this one expires on "
+                                          f"{made_by.expires_at:%Y-%m-%d %H:%M} UTC."})
+    return expires_at
 
 
 @transaction.atomic
-def do_create_token(actor: User | None, org: Organization, user: User, *, name: str = "") -> tuple[ApiToken, str]:
-    """Create a token for `user` in `org`; the plaintext is returned once and never stored."""
+def do_create_token(
+    actor: User | None, org: Organization, user: User, *, name: str = "", scope: str = TokenScope.READ_WRITE,
+    expires_at: dt.datetime | None = None, expires_in_days: int | None = None, made_by: ApiToken | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token for `user` in `org`; the plaintext is returned once and never stored.
+
+    `scope` is "read" (GET, HEAD, OPTIONS only) or "read_write". The expiry is optional, as a date
+    (`expires_at`) or a number of days from now (`expires_in_days`), at most MAX_TOKEN_DAYS ahead. A token
+    made through the API (`made_by`, the caller's token) never outlives the token that made it.
+    """
     if not Membership.objects.for_org(org).filter(user=user).exists():
         raise ValidationError({"user": f"{user.email} is not a member of {org.name}."})
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": f"'{scope}' is not a token scope; choose one of: "
+                                        f"{', '.join(TokenScope.values)}."})
+    expires = _expiry(timezone.now(), expires_at, expires_in_days, made_by)
     name = (name or "API token").strip()[:100]
     plaintext = new_token()
     token = ApiToken.objects.for_org(org).create(
-        organization=org, user=user, name=name, prefix=plaintext[:10], token_hash=hash_token(plaintext)
+        organization=org, user=user, name=name, prefix=plaintext[:10], token_hash=hash_token(plaintext),
+        scope=scope, expires_at=expires,
     )
     audit.record(org, actor, AuditAction.CREATE, token, object_repr=f"token {token.prefix}… of {user.email}",
-                 changes={"user": [None, user.pk], "name": [None, name]})
+                 changes={"user": [None, user.pk], "name": [None, name], "scope": [None, scope],
+                          "expires_at": [None, audit.to_audit_value(expires)]})
     return token, plaintext
 
 
