@@ -3,6 +3,7 @@ the caller's API tokens, audit events."""
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -231,6 +232,36 @@ def list_members(request: HttpRequest, org: str) -> QuerySet[Membership]:
     if allows(m.role, "member.manage"):
         return selectors.members_with_second_factor(m.organization)
     return selectors.members(m.organization)
+
+
+class MemberRemoveIn(BodyIn):
+    reassign_to: str | None = Field(None, description="The e-mail address of the member who takes over what the "
+                                                       "leaving member holds (risks they own or treat, ...)")
+    clear: bool = Field(False, description="Clear what they hold instead (the objects keep no owner); one of "
+                                           "`reassign_to` and `clear` is required when they hold anything")
+
+
+class MemberRemovedOut(Schema):
+    email: str = Field(description="The member removed")
+    reassigned_to: str | None = Field(description="Who took over what they held; null when cleared or nothing")
+    changed: int = Field(description="Objects handed over or cleared, each with its audit event")
+
+
+@router.post("/{org}/members/{member_id}/remove/", response={200: MemberRemovedOut, **ERRORS},
+             summary="Remove a member, handing over what they hold", operation_id="accord_core_api_remove_member")
+def remove_member(request: HttpRequest, org: str, member_id: int, payload: MemberRemoveIn) -> MemberRemovedOut:
+    """Revokes their API tokens for the organisation. What they hold in the apps goes to `reassign_to` or is
+    cleared (`clear`): 422 on `reassign_to` naming what they hold when neither is given. The last admin stays."""
+    m = org_access(request, org, "member.manage")
+    membership = selectors.access_member(m.organization, member_id)
+    target = None
+    if payload.reassign_to:
+        target = selectors.member_by_email(m.organization, payload.reassign_to)
+        if target is None:
+            raise ValidationError({"reassign_to": f"'{payload.reassign_to}' is not a member of this organisation."})
+    changed = services.do_remove_member(m.user, m.organization, membership, reassign_to=target, clear=payload.clear)
+    return MemberRemovedOut(email=membership.user.email, reassigned_to=target.user.email if target else None,
+                            changed=changed)
 
 
 @router.get("/{org}/invitations/", response={200: list[InvitationOut], **ERRORS}, summary="Invitations",

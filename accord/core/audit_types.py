@@ -9,14 +9,16 @@ from accord.core.history import ObjectType, Ref, register
 
 #: Labels of the fields whose name alone reads badly.
 LABELS = {"board_representative": "Signs for the CEO/board", "ciso_reports_to": "The CISO reports to",
-          "ciso_model": "CISO function", "dpo_model": "DPO function", "user": "Person"}
+          "ciso_model": "CISO function", "dpo_model": "DPO function", "user": "Person",
+          "handed_over_to": "Holdings handed over to", "holdings_cleared": "Holdings cleared"}
 
 
 def register_core_types() -> None:
     register("core.organization", ObjectType("Organisation"))
     register("core.user", ObjectType("Person", name=selectors.user_names))
     register("core.membership", ObjectType("Member", name=selectors.member_names,
-                                           fields={"user": Ref("core.user"), "role": Role}, labels=LABELS))
+                                           fields={"user": Ref("core.user"), "role": Role,
+                                                   "handed_over_to": Ref("core.membership")}, labels=LABELS))
     register("core.invitation", ObjectType("Invitation", fields={"role": Role, "membership": Ref("core.membership")},
                                            labels=LABELS))
     register("core.apitoken", ObjectType("API token", fields={"user": Ref("core.user")}, labels=LABELS))

@@ -67,6 +67,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = member.add_parser("list", help="list an organisation's members")
     p.add_argument("org")
     p.set_defaults(handler=_member_list)
+    p = member.add_parser("remove", help="remove a member, handing over what they hold (risks they own or treat)")
+    p.add_argument("org")
+    p.add_argument("email")
+    handover = p.add_mutually_exclusive_group()
+    handover.add_argument("--reassign-to", metavar="EMAIL", help="the member who takes over what they hold")
+    handover.add_argument("--clear", action="store_true", help="clear what they hold instead (no owner)")
+    p.set_defaults(handler=_member_remove)
 
     invite = sub.add_parser("invite", help="invitations by e-mail").add_subparsers(dest="invite_verb", metavar="ACTION")
     p = invite.add_parser("send", help="e-mail an address a link to join an organisation with a role")
@@ -227,6 +234,39 @@ def _member_list(args: argparse.Namespace) -> int:
     for m in members(org_or_fail(args.org)):
         flags = ",".join(f for f, on in (("external", m.external), ("board", m.board_representative)) if on)
         print(f"{m.user.email}\t{m.role}\t{flags}")
+    return 0
+
+
+def _member_or_fail(org: Any, email: str) -> Any:
+    from accord.core.selectors import member_by_email
+
+    member = member_by_email(org, email)
+    if member is None:
+        raise CliError(f"{email} is not a member of {org.slug} (see `accord member list {org.slug}`)")
+    return member
+
+
+def _member_remove(args: argparse.Namespace) -> int:
+    setup()
+    from django.core.exceptions import ValidationError
+
+    from accord.core.selectors import member_holdings
+    from accord.core.services import do_remove_member
+
+    org = org_or_fail(args.org)
+    leaving = _member_or_fail(org, args.email)
+    target = _member_or_fail(org, args.reassign_to) if args.reassign_to else None
+    held = ", ".join(h.summary for h in member_holdings(org, leaving))
+    try:
+        do_remove_member(None, org, leaving, reassign_to=target, clear=args.clear)
+    except ValidationError as exc:
+        if "reassign_to" in getattr(exc, "error_dict", {}):
+            question = " ".join(exc.message_dict["reassign_to"])
+            raise CliError(f"{question} Give --reassign-to EMAIL or --clear.") from None
+        raise
+    handed = (f"; {held} handed over to {target.user.email}" if held and target
+              else f"; {held} left with nobody" if held else "")
+    print(f"removed {leaving.user.email} from {org.slug}{handed}")
     return 0
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 
 from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role, TokenScope, unknown_role_message
 from accord.core.formrender import COMPACT
+from accord.core.models import Membership
 from accord.core.tokens import MAX_TOKEN_DAYS
 
 
@@ -53,6 +57,31 @@ class MemberChangeForm(forms.Form):
     role = role_field()
     external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
     board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
+
+
+CLEAR = "clear"  # the removal form's choice "nobody": clear what the member holds
+
+
+class MemberRemoveForm(forms.Form):
+    """Whom a leaving member's holdings (risks they own or treat, ...) go to, or nobody."""
+
+    reassign_to = forms.ChoiceField(required=False, label="Hand what they hold over to",
+                                    help_text="Each object handed over (or cleared) records it in its history.")
+
+    def __init__(self, data: Any = None, *, leaving: Membership, members: Iterable[Membership]) -> None:
+        super().__init__(data)
+        field = self.fields["reassign_to"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        field.choices = [("", "Choose a member…"), *((str(m.pk), f"{m.user.display_name} ({m.get_role_display()})")
+                                                   for m in members if m.pk != leaving.pk),
+                         (CLEAR, "Nobody: clear them")]
+
+    def choice(self, members: Iterable[Membership]) -> tuple[Membership | None, bool]:
+        """(the member chosen, or None; whether to clear)."""
+        value = self.cleaned_data.get("reassign_to") or "" if self.is_valid() else ""
+        if value == CLEAR:
+            return None, True
+        return next((m for m in members if str(m.pk) == value), None), False
 
 
 class GovernanceForm(forms.Form):

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accord.core import history
+from accord.core import handover, history
 from accord.core.audit import object_type_of
 from accord.core.auth import SECOND_FACTORS, second_factor_exists
 from accord.core.choices import InvitationStatus
@@ -80,6 +80,11 @@ def members(org: Organization) -> QuerySet[Membership]:
     return Membership.objects.for_org(org).select_related("user").order_by("user__email")
 
 
+def member_by_email(org: Organization, email: str) -> Membership | None:
+    """The member of `org` with this e-mail address (any case), or None."""
+    return members(org).filter(user__email__iexact=email.strip()).first()
+
+
 def members_with_second_factor(org: Organization) -> QuerySet[Membership]:
     """The organisation's members, each with `has_second_factor` (for those who manage members)."""
     return members(org).annotate(has_second_factor=second_factor_exists("user"))
@@ -91,6 +96,11 @@ def access_member(org: Organization, membership_id: int) -> Membership:
     if m is None:
         raise Http404("No such member.")
     return m
+
+
+def member_holdings(org: Organization, membership: Membership) -> list[handover.Held]:
+    """What `membership` holds in the apps (their risks, ...), for the question asked before removing them."""
+    return handover.holdings(org, membership)
 
 
 def _status_filter(status: str) -> Q:

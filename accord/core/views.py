@@ -26,6 +26,7 @@ from accord.core.forms import (
     InvitationAcceptForm,
     InvitationForm,
     MemberChangeForm,
+    MemberRemoveForm,
     TokenCreateForm,
     TwoFactorPolicyForm,
 )
@@ -193,17 +194,26 @@ def member_edit(request: OrgRequest, member_id: int) -> HttpResponse:
 
 
 @org_view("member.manage")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request: OrgRequest, member_id: int) -> HttpResponse:
+    """Ask what becomes of what the member holds (whom to hand it to, or clear it), then remove them."""
     org = request.org
     membership = selectors.access_member(org, member_id)
-    try:
-        services.do_remove_member(request.user, org, membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{membership.user.email} no longer belongs to {org.name}.")
-    return redirect("core:members", org=org.slug)
+    members = list(selectors.members(org))
+    form = MemberRemoveForm(request.POST or None, leaving=membership, members=members)
+    if request.method == "POST":
+        reassign_to, clear = form.choice(members)
+        try:
+            changed = services.do_remove_member(request.user, org, membership, reassign_to=reassign_to, clear=clear)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            handed = (f"; {changed} object(s) they held went to {reassign_to.user.display_name}" if reassign_to
+                      else f"; {changed} object(s) they held now have nobody" if changed else "")
+            messages.success(request, f"{membership.user.email} no longer belongs to {org.name}{handed}.")
+            return redirect("core:members", org=org.slug)
+    context = {"member": membership, "form": form, "holdings": selectors.member_holdings(org, membership)}
+    return render(request, "core/member_remove.html", context)
 
 
 def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,

@@ -221,6 +221,23 @@ def access_risk(org: Organization, key: int | str) -> Risk:
     return risk
 
 
+def risks_held_by(org: Organization, membership: Membership) -> QuerySet[Risk]:
+    """The risks `membership` owns or treats, archived ones included (what they hand over on leaving)."""
+    return (Risk.objects.for_org(org).filter(Q(owner=membership) | Q(treatment_owner=membership))
+            .order_by("number"))
+
+
+def member_holdings(org: Organization, membership: Membership) -> list[str]:
+    """What `membership` holds in the register, one line a risk: "R-001 Ransomware: owner, treatment owner"."""
+    lines = []
+    for risk in risks_held_by(org, membership).only("pk", "number", "title", "owner_id", "treatment_owner_id",
+                                                    "archived_at"):
+        roles = [name for name, pk in (("owner", risk.owner_id), ("treatment owner", risk.treatment_owner_id))
+                 if pk == membership.pk]
+        lines.append(f"{risk.ref} {risk.title}{' (archived)' if risk.archived_at else ''}: {', '.join(roles)}")
+    return lines
+
+
 def risk_titles(org: Organization, risk_ids: Collection[int]) -> dict[int, str]:
     """Titles of some of `org`'s risks, by id (one query)."""
     return dict(Risk.objects.for_org(org).filter(pk__in=list(risk_ids)).values_list("pk", "title"))

@@ -69,7 +69,7 @@ def test_a_member_removed_since_reads_as_their_number(org_a, admin, ciso):
     other = make_member(org_a, "cio", email="leaver@a.test")
     risk_services.do_update_risk(ciso.user, org_a, risk, {"owner": other.user.email})
     pk = other.membership.pk
-    services.do_remove_member(admin.user, org_a, other.membership)
+    services.do_remove_member(admin.user, org_a, other.membership, clear=True)
     rows = describe(org_a, _events(org_a, "risks.risk"))
     assert any(_changes(r).get("owner", ("", ""))[1] == f"#{pk}" for r in rows)
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from accord.core import services
 from accord.core.clock import org_today
-from accord.core.models import AuditChain
+from accord.core.models import AuditChain, Membership
 from accord.core.tenancy import TenantModel, check_same_org
 from accord.risks import services as risk_services
 from accord.risks.models import RiskCategory
@@ -57,6 +57,12 @@ CASES = {
     ("do_update_category", "category"): lambda a, org, o: risk_services.do_update_category(
         a, org, o["category"], name="Taken over"),
     ("do_update_risk", "risk"): lambda a, org, o: risk_services.do_update_risk(a, org, o["risk"], {"title": "Mine"}),
+    ("do_remove_member", "reassign_to"): lambda a, org, o: services.do_remove_member(
+        a, org, Membership.objects.for_org(org).get(user=a), reassign_to=o["membership"]),
+    ("do_hand_over_member_risks", "membership"): lambda a, org, o: risk_services.do_hand_over_member_risks(
+        a, org, o["membership"], None),
+    ("do_hand_over_member_risks", "reassign_to"): lambda a, org, o: risk_services.do_hand_over_member_risks(
+        a, org, Membership.objects.for_org(org).get(user=a), o["membership"]),
     ("do_archive_risk", "risk"): lambda a, org, o: risk_services.do_archive_risk(a, org, o["risk"], reason="Mine"),
     ("do_restore_risk", "risk"): lambda a, org, o: risk_services.do_restore_risk(a, org, o["risk"]),
 }

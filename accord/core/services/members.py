@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from accord.core import audit
+from accord.core import audit, handover
 from accord.core.choices import AuditAction, Role, unknown_role_message
 from accord.core.models import ApiToken, Membership, Organization, User
 from accord.core.services._common import full_clean as _full_clean
@@ -98,20 +98,49 @@ def do_change_member(
     return membership
 
 
+MAX_LISTED = 5  # holdings named in the question; the rest are counted
+
+
+def _holdings_question(membership: Membership, held: list[handover.Held]) -> str:
+    items = [item for h in held for item in h.items]
+    listed = "; ".join(items[:MAX_LISTED]) + (f"; and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED
+                                              else "")
+    return (f"{membership.user.email} holds {', '.join(h.summary for h in held)} ({listed}). Choose the member "
+            "who takes them over, or clear them explicitly.")
+
+
 @transaction.atomic
-def do_remove_member(actor: User, org: Organization, membership: Membership) -> None:
-    """Remove a member and revoke their tokens for this organisation; the last admin stays."""
-    check_same_org(org, membership=membership)
+def do_remove_member(actor: User | None, org: Organization, membership: Membership, *,
+                     reassign_to: Membership | None = None, clear: bool = False) -> int:
+    """Remove a member and revoke their tokens for this organisation; the last admin stays.
+
+    What they hold in the apps (a risk's owner or treatment owner, ...: `accord.core.handover`) goes to
+    `reassign_to`, or is cleared when `clear`; one of the two is required when they hold anything, and
+    each object changed gets its own audit event. Returns the number of objects handed over."""
+    check_same_org(org, membership=membership, reassign_to=reassign_to)
     membership = Membership.objects.for_org(org).select_for_update().get(pk=membership.pk)
     if membership.role == Role.ADMIN and _admins_left(org, membership) == 0:
         raise ValidationError({"user": "The organisation's last admin cannot be removed."})
+    if reassign_to is not None and clear:
+        raise ValidationError({"reassign_to": "Hand their holdings to a member or clear them, not both."})
+    if reassign_to is not None and reassign_to.pk == membership.pk:
+        raise ValidationError({"reassign_to": f"{membership.user.email} is the member leaving; choose someone "
+                                              "who stays."})
+    held = handover.holdings(org, membership)
+    if held and reassign_to is None and not clear:
+        raise ValidationError({"reassign_to": _holdings_question(membership, held)})
+    changed = handover.hand_over(actor, org, membership, reassign_to) if held else 0
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     repr_ = f"{membership.user.email} as {membership.get_role_display()}"
     pk = membership.pk
     for token in ApiToken.objects.for_org(org).filter(user_id=membership.user_id, revoked_at__isnull=True):
         do_revoke_token(actor, org, token)
     membership.delete()
+    changes = audit.diff(before, dict.fromkeys(before))
+    if reassign_to is not None and held:
+        changes["handed_over_to"] = [None, reassign_to.pk]
+    elif held:
+        changes["holdings_cleared"] = [None, ", ".join(h.summary for h in held)]
     audit.record(org, actor, AuditAction.DELETE, object_type="core.membership", object_id=pk, object_repr=repr_,
-                 changes=audit.diff(before, dict.fromkeys(before)))
-
-
+                 changes=changes)
+    return changed
