@@ -155,25 +155,37 @@ def do_change_matrix(actor: User | None, org: Organization, *, likelihood_labels
         likelihood_labels=[s.strip() for s in likelihood_labels], impact_labels=[s.strip() for s in impact_labels],
         levels=[[str(c) for c in row] for row in levels], created_by=actor,
     )
-    changed = _rederive_levels(org, matrix)
+    rescored = _rederive_levels(org, matrix, previous)
     audit.record(org, actor, AuditAction.CREATE, matrix, object_repr=f"Risk matrix v{matrix.version}",
                  changes={"likelihood_labels": [None, matrix.likelihood_labels],
                           "impact_labels": [None, matrix.impact_labels], "levels": [None, matrix.levels],
-                          "risks_rescored": [None, changed]})
+                          "risks_rescored": [None, len(rescored)]})
+    # One event per re-scored risk, with its own level change, appended in one batch.
+    audit.record_many(org, actor, rescored)
     return matrix
 
 
-def _rederive_levels(org: Organization, matrix: RiskMatrix) -> int:
-    stale = []
+LEVEL_FIELDS = ("inherent_level", "residual_level")
+
+
+def _rederive_levels(org: Organization, matrix: RiskMatrix, previous: RiskMatrix | None) -> list[audit.Entry]:
+    """Re-derive every risk's levels from `matrix` (archived risks too, so a restored risk reads right) in
+    bulk; the audit entries of the risks whose levels changed."""
+    stale, entries = [], []
+    versions = [previous.version if previous else None, matrix.version]
     for risk in Risk.objects.for_org(org).only(
-        "id", "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact",
+        "id", "number", "title", "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact",
         "inherent_level", "residual_level", "residual_rank",
     ).iterator(chunk_size=2000):
+        before = audit.snapshot(risk, LEVEL_FIELDS)
         if _derive_levels(risk, matrix):
             stale.append(risk)
+            changes: dict[str, Any] = {**audit.diff(before, audit.snapshot(risk, LEVEL_FIELDS)),
+                                       "matrix_version": versions}
+            entries.append(audit.Entry(AuditAction.UPDATE, risk, changes, str(risk)[:200]))
     Risk.objects.for_org(org).bulk_update(stale, ["inherent_level", "residual_level", "residual_rank"],
                                           batch_size=500)
-    return len(stale)
+    return entries
 
 
 def _derive_levels(risk: Risk, matrix: RiskMatrix) -> bool:
