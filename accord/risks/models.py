@@ -74,7 +74,9 @@ class Risk(TenantModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     category = models.ForeignKey(RiskCategory, on_delete=models.PROTECT, related_name="risks")
-    owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # RESTRICT, not SET_NULL: a leaving member's risks are handed over by a service, each with its audit event
+    # (accord.core.handover); nothing empties an owner silently (tests/test_tenant_links.py).
+    owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
     raised_by = models.CharField(max_length=10, choices=RaisedBy.choices, default=RaisedBy.CISO)
     affected_assets = models.JSONField(default=list, blank=True)
     causes = models.TextField(blank=True)
@@ -89,7 +91,7 @@ class Risk(TenantModel):
     residual_rank = models.PositiveSmallIntegerField()
     treatment = models.CharField(max_length=10, choices=Treatment.choices, default=Treatment.MITIGATE)
     treatment_plan = models.TextField(blank=True)
-    treatment_owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+    treatment_owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.RESTRICT,
                                         related_name="+")
     treatment_due = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=15, choices=RiskStatus.choices, default=RiskStatus.IDENTIFIED)
@@ -201,7 +203,7 @@ class RiskAppetite(VersionedDocument):
 class AppetiteSignature(Signature):
     """One signatory's signature of one appetite version."""
 
-    appetite = models.ForeignKey(RiskAppetite, on_delete=models.CASCADE, related_name="signatures")
+    appetite = models.ForeignKey(RiskAppetite, on_delete=models.RESTRICT, related_name="signatures")
 
     class Meta(Signature.Meta):
         ordering = ("appetite", "signed_at")
@@ -214,7 +216,8 @@ class AppetiteSignature(Signature):
 class RiskAcceptance(TenantModel):
     """A decision to accept a risk until a date, in force once every required signature is there."""
 
-    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="acceptances")
+    # RESTRICT: a risk is archived, never deleted (decision 0015), and its acceptances never vanish with it.
+    risk = models.ForeignKey(Risk, on_delete=models.RESTRICT, related_name="acceptances")
     justification = models.TextField()
     compensating_measures = models.TextField(blank=True)
     expires_on = models.DateField()
@@ -241,7 +244,7 @@ class RiskAcceptance(TenantModel):
 class AcceptanceSignature(Signature):
     """One required signature of a risk acceptance."""
 
-    acceptance = models.ForeignKey(RiskAcceptance, on_delete=models.CASCADE, related_name="signatures")
+    acceptance = models.ForeignKey(RiskAcceptance, on_delete=models.RESTRICT, related_name="signatures")
 
     class Meta(Signature.Meta):
         ordering = ("acceptance", "signed_at")

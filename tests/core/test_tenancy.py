@@ -15,7 +15,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.migrations.loader import MigrationLoader
-from django.db.models import Prefetch
+from django.db.models import Prefetch, RestrictedError
 from django.forms import modelform_factory
 
 import accord
@@ -23,7 +23,7 @@ from accord.core import tenancy
 from accord.core.models import ApiToken, Membership, Organization, User
 from accord.core.tenancy import TenantManager, TenantModel, TenantScopeError
 from accord.risks.models import Risk, RiskCategory
-from accord.risks.services import do_create_risk
+from accord.risks.services import do_create_risk, do_hand_over_member_risks
 
 # The documented allow-list (decision 0001). Changing it is a deliberate act: change it here too.
 DOCUMENTED_ALLOWED = {
@@ -233,9 +233,14 @@ def test_related_managers_descriptors_and_joins_work_on_tenant_models(org_a, cis
     assert [list(c.risks.all()) for c in categories] == [[risk]]
 
 
-def test_deletion_cascades_and_set_null_reach_tenant_rows(org_a, ciso):
+def test_deletion_cascades_and_restrictions_reach_tenant_rows(org_a, ciso):
     risk = risk_in(ciso, "Ransomware")
     ciso.token  # noqa: B018 - creates the persona's API token
+    # The risk's owner link is RESTRICT (tests/test_tenant_links.py): the collector sees it through the guard.
+    with pytest.raises(RestrictedError, match="restricted foreign keys"), transaction.atomic():
+        ciso.user.delete()
+    assert Membership.objects.for_org(org_a).filter(pk=ciso.membership.pk).exists()
+    do_hand_over_member_risks(None, org_a, ciso.membership, None)
     ciso.user.delete()
     assert not Membership.objects.for_org(org_a).filter(pk=ciso.membership.pk).exists()
     assert not ApiToken.objects.for_org(org_a).exists()
