@@ -141,6 +141,7 @@ def test_the_ciso_archives_a_risk_from_its_page_with_a_reason(org_a, ciso):
     assert risk.title not in client.get(f"{WEB}/register/").content.decode()
     archived = client.get(f"{WEB}/register/?archived=1").content.decode()
     assert risk.title in archived
+    assert 'id="archived-note"' in archived
     detail = client.get(f"{WEB}/register/{risk.pk}/").content.decode()
     assert "Archived" in detail and "Duplicate" in detail
 
