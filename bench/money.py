@@ -73,10 +73,10 @@ def prepare(size: int, log: Callable[[str], None]) -> tuple[Any, Any]:
     rows = _rows(size)
     for start in range(0, size, 1000):
         services.do_import_risks(None, org, rows[start:start + 1000])
-    services.do_draft_appetite(people["ciso"], org, statement="Benchmark appetite", category_levels={},
-                               tolerance=[[1_000_000, 0.1], [10_000_000, 0.01]])
-    services.do_sign_appetite(people["cio"], org)
-    services.do_sign_appetite(people["ciso"], org)
+    draft = services.do_draft_appetite(people["ciso"], org, statement="Benchmark appetite", category_levels={},
+                                       tolerance=[[1_000_000, 0.1], [10_000_000, 0.01]])
+    services.do_sign_appetite(people["cio"], org, version=draft.version)
+    services.do_sign_appetite(people["ciso"], org, version=draft.version)
     log(f"{org.slug} ready")
     return org, people["ciso"]
 

@@ -110,8 +110,8 @@ def prepare(size: int, log: Callable[[str], None]) -> tuple[Any, Any]:
                 "financial": "high",
             },
         )
-        services.do_sign_appetite(people["cio"], org)
-        services.do_sign_appetite(people["ciso"], org)
+        services.do_sign_appetite(people["cio"], org, version=selectors.appetite_draft(org).version)
+        services.do_sign_appetite(people["ciso"], org, version=selectors.appetite_draft(org).version)
         above = selectors.risks(org, selectors.RiskFilter(above_tolerance=True))[: max(1, size // 100)]
         for risk in above:
             acceptance = services.do_request_acceptance(

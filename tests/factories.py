@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 from accord.core import services
 from accord.core.models import Membership, Organization, User
@@ -50,3 +51,13 @@ def make_member(org: Organization, role: str, *, email: str | None = None, exter
     user = make_user(email or f"{role}-{next(_seq)}@{org.slug}.test", full_name=full_name)
     m = services.do_add_member(None, org, user, role, external=external, board_representative=board_representative)
     return Persona(user=user, membership=m, org=org)
+
+
+def sign_draft(user: User, org: Organization) -> Any:
+    """Sign the organisation's current appetite draft as `user`, naming its version as every front must."""
+    from accord.risks import selectors
+    from accord.risks import services as risk_services
+
+    draft = selectors.appetite_draft(org)
+    assert draft is not None, "no appetite draft to sign"
+    return risk_services.do_sign_appetite(user, org, version=draft.version)

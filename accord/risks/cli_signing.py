@@ -86,23 +86,11 @@ def _appetite_sign(args: argparse.Namespace) -> int:
 
     org = org_or_fail(args.org)
     member = _member(org, args.user, "appetite.sign")
-    appetite = services.do_sign_appetite(member.user, org, _version(org, args.version))
+    appetite = services.do_sign_appetite(member.user, org, version=args.version)
     print(f"signed risk appetite v{appetite.version} as {member.user.email}: "
           + ("now in force" if appetite.status == "in_force" else "awaiting "
              + _slots(selectors.signature_state(org, appetite).awaiting)))
     return 0
-
-
-def _version(org: Any, version: int) -> Any:
-    from django.http import Http404
-
-    from accord.risks import selectors
-
-    try:
-        return selectors.access_appetite(org, version)
-    except Http404:
-        raise CliError(f"{org.slug} has no risk appetite version {version} "
-                       f"(see `accord appetite show {org.slug}`)") from None
 
 
 def _acceptance(org: Any, risk_key: str, acceptance_id: int) -> Any:

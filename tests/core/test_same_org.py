@@ -53,7 +53,6 @@ CASES = {
     ("do_sign_acceptance", "acceptance"): lambda a, org, o: risk_services.do_sign_acceptance(a, org, o["acceptance"]),
     ("do_withdraw_acceptance", "acceptance"): lambda a, org, o: risk_services.do_withdraw_acceptance(
         a, org, o["acceptance"]),
-    ("do_sign_appetite", "appetite"): lambda a, org, o: risk_services.do_sign_appetite(a, org, o["appetite"]),
     ("do_update_category", "category"): lambda a, org, o: risk_services.do_update_category(
         a, org, o["category"], name="Taken over"),
     ("do_update_risk", "risk"): lambda a, org, o: risk_services.do_update_risk(a, org, o["risk"], {"title": "Mine"}),

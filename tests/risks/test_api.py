@@ -13,7 +13,7 @@ from accord.core.clock import org_today
 from accord.core.models import AuditEvent
 from accord.risks import services
 from accord.risks.models import Risk, RiskAcceptance
-from tests.factories import make_member
+from tests.factories import make_member, sign_draft
 
 BASE = "/api/v1/orgs/org-a"
 
@@ -46,8 +46,8 @@ def _risk(org, actor, **extra):
 def _in_force_appetite(org, cio, ciso, **levels):
     services.do_draft_appetite(ciso.user, org, statement="Moderate cyber risk only.",
                                category_levels=levels or {"cyber_security": "medium"})
-    services.do_sign_appetite(cio.user, org)
-    services.do_sign_appetite(ciso.user, org)
+    sign_draft(cio.user, org)
+    sign_draft(ciso.user, org)
 
 
 # --- reference data ---------------------------------------------------------------------------------
@@ -419,14 +419,14 @@ def test_the_version_in_force_stays_while_a_new_draft_awaits(client, cio, ciso):
 
 def test_signing_names_the_version_signed(client, cio, ciso):
     services.do_draft_appetite(ciso.user, ciso.org, statement="v1", category_levels={})
-    assert _post(client, cio, "/risk-appetite/sign/", {"version": 7}).status_code == 404
-    # Without a version the current draft is signed (clients that show the draft should send its version).
-    signed = _post(client, cio, "/risk-appetite/sign/", {})
+    assert _fields(_post(client, cio, "/risk-appetite/sign/", {"version": 7})) == {"version"}
+    assert _fields(_post(client, cio, "/risk-appetite/sign/", {})) == {"version"}  # a signature names its version
+    signed = _post(client, cio, "/risk-appetite/sign/", {"version": 1})
     assert signed.status_code == 200
     assert signed.json()["draft"]["version"] == 1
     services.do_draft_appetite(ciso.user, ciso.org, statement="v2", category_levels={})
     # Version 1 was withdrawn by the newer draft: signing it is refused, not silently redirected.
-    assert _fields(_post(client, cio, "/risk-appetite/sign/", {"version": 1})) == {"appetite"}
+    assert _fields(_post(client, ciso, "/risk-appetite/sign/", {"version": 1})) == {"version"}
 
 
 def test_a_member_the_governance_profile_does_not_name_cannot_sign(client, admin, ciso):

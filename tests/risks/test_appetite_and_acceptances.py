@@ -8,7 +8,7 @@ from accord.core.clock import org_today
 from accord.risks import selectors, services
 from accord.risks.choices import AppetiteStatus
 from accord.risks.models import AppetiteSignature, RiskAcceptance
-from tests.factories import make_member
+from tests.factories import make_member, sign_draft
 
 
 @pytest.fixture
@@ -27,9 +27,9 @@ def _draft(org, actor, level="medium"):
 def test_a_risk_is_flagged_only_after_both_signatories_signed(org_a, cio, ciso, risky):
     appetite = _draft(org_a, ciso.user)
     assert not selectors.access_risk(org_a, risky.pk).above_tolerance
-    services.do_sign_appetite(cio.user, org_a)
+    sign_draft(cio.user, org_a)
     assert not selectors.access_risk(org_a, risky.pk).above_tolerance
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(ciso.user, org_a)
     appetite.refresh_from_db()
     assert appetite.status == AppetiteStatus.IN_FORCE
     assert selectors.access_risk(org_a, risky.pk).above_tolerance
@@ -37,12 +37,12 @@ def test_a_risk_is_flagged_only_after_both_signatories_signed(org_a, cio, ciso, 
 
 def test_a_new_draft_does_not_unflag_risks_under_the_signed_version(org_a, cio, ciso, risky):
     _draft(org_a, ciso.user)
-    services.do_sign_appetite(cio.user, org_a)
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(cio.user, org_a)
+    sign_draft(ciso.user, org_a)
     _draft(org_a, ciso.user, level="critical")
-    services.do_sign_appetite(cio.user, org_a)
+    sign_draft(cio.user, org_a)
     assert selectors.access_risk(org_a, risky.pk).above_tolerance
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(ciso.user, org_a)
     assert not selectors.access_risk(org_a, risky.pk).above_tolerance
     assert [a.status for a in selectors.appetite_versions(org_a)] == ["in_force", "superseded"]
 
@@ -50,19 +50,19 @@ def test_a_new_draft_does_not_unflag_risks_under_the_signed_version(org_a, cio, 
 def test_only_the_named_signatories_can_sign_and_only_once(org_a, cio, ciso, dpo):
     _draft(org_a, ciso.user)
     with pytest.raises(ValidationError, match="CIO and CISO"):
-        services.do_sign_appetite(dpo.user, org_a)
-    services.do_sign_appetite(cio.user, org_a)
+        sign_draft(dpo.user, org_a)
+    sign_draft(cio.user, org_a)
     with pytest.raises(ValidationError, match="already signed"):
-        services.do_sign_appetite(cio.user, org_a)
+        sign_draft(cio.user, org_a)
 
 
 def test_a_hybrid_cio_ciso_signs_with_the_board_representative(org_a, admin, cio, ciso):
     core_services.do_update_governance(None, org_a, ciso_model="hybrid", ciso_reports_to="ceo")
     _draft(org_a, cio.user)
-    services.do_sign_appetite(cio.user, org_a)
+    sign_draft(cio.user, org_a)
     with pytest.raises(ValidationError, match=r"Risk appetite v1 is already signed as CIO-CISO \(hybrid\)"):
-        services.do_sign_appetite(ciso.user, org_a)  # the hybrid slot is filled already
-    services.do_sign_appetite(admin.user, org_a)  # admin persona signs for the board
+        sign_draft(ciso.user, org_a)  # the hybrid slot is filled already
+    sign_draft(admin.user, org_a)  # admin persona signs for the board
     assert selectors.appetite_in_force(org_a) is not None
     slots = set(AppetiteSignature.objects.for_org(org_a).values_list("slot", flat=True))
     assert slots == {"cio_ciso", "board"}
@@ -70,8 +70,8 @@ def test_a_hybrid_cio_ciso_signs_with_the_board_representative(org_a, admin, cio
 
 def _in_force_appetite(org, cio, ciso):
     _draft(org, ciso.user)
-    services.do_sign_appetite(cio.user, org)
-    services.do_sign_appetite(ciso.user, org)
+    sign_draft(cio.user, org)
+    sign_draft(ciso.user, org)
 
 
 def test_an_above_tolerance_acceptance_needs_the_ciso_and_their_superior(org_a, cio, ciso, risky):

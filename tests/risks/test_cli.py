@@ -12,6 +12,7 @@ from accord.core.clock import org_today
 from accord.core.models import AuditEvent
 from accord.risks import services
 from accord.risks.models import Risk
+from tests.factories import sign_draft
 
 
 def run(capsys, *args):
@@ -23,8 +24,8 @@ def run(capsys, *args):
 @pytest.fixture
 def register(org_a, cio, ciso):
     services.do_draft_appetite(ciso.user, org_a, statement="s", category_levels={"cyber_security": "medium"})
-    services.do_sign_appetite(cio.user, org_a)
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(cio.user, org_a)
+    sign_draft(ciso.user, org_a)
     past = (org_today(org_a) - dt.timedelta(days=2)).isoformat()
     services.do_create_risk(ciso.user, org_a, {"title": "Ransomware\tencrypts the\nfile servers",
                                               "category": "cyber_security", "likelihood": 5, "impact": 5,

@@ -17,6 +17,7 @@ from accord.core.clock import org_today
 from accord.risks import selectors, services
 from accord.risks.models import AcceptanceSignature, AppetiteSignature
 from tests.conftest import signed_in
+from tests.factories import sign_draft
 
 FRONTS = ("web", "api", "cli")
 REFUSAL = re.compile(r"already signed .* as CISO; its signatories must be different people")
@@ -79,8 +80,8 @@ def test_a_ciso_made_board_representative_fills_only_one_slot_of_an_acceptance(f
                                                                                client, capsys):
     core_services.do_update_governance(None, org_a, ciso_reports_to="board")
     _draft(org_a, ciso.user)
-    services.do_sign_appetite(cio.user, org_a)
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(cio.user, org_a)
+    sign_draft(ciso.user, org_a)
     risk = services.do_create_risk(cio.user, org_a, {"title": "Ransomware", "category": "cyber_security",
                                                      "likelihood": 4, "impact": 4, "owner": cio.user.email})
     acceptance = services.do_request_acceptance(cio.user, org_a, risk, justification="Until the new backups",
@@ -101,9 +102,9 @@ def test_a_ciso_made_board_representative_fills_only_one_slot_of_an_acceptance(f
 
 def test_a_member_made_ciso_after_signing_as_cio_is_refused_by_the_service(org_a, admin, cio, ciso):
     draft = _draft(org_a, ciso.user)
-    services.do_sign_appetite(cio.user, org_a)
+    sign_draft(cio.user, org_a)
     core_services.do_change_member(admin.user, org_a, ciso.membership, role="contributor")
     core_services.do_change_member(admin.user, org_a, cio.membership, role="ciso")
     with pytest.raises(ValidationError, match="already signed Risk appetite v1 as CIO; its signatories must be"):
-        services.do_sign_appetite(cio.user, org_a)
+        sign_draft(cio.user, org_a)
     assert selectors.signature_state(org_a, draft).awaiting == ("ciso",)

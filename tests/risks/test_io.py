@@ -17,7 +17,7 @@ from accord.risks.models import Risk
 from accord.risks.selectors import RiskFilter
 from accord.risks.services import ImportRejected
 from accord.risks.services.register import RISK_FIELDS
-from tests.factories import make_org
+from tests.factories import make_org, sign_draft
 
 TRICKY_TEXTS = ["=HYPERLINK(\"http://evil.test\",\"click\")", "+41 22 000 00 00", "-5 dB margin", "@SUM(A1:A9)",
                 "'=already quoted", "'Twas ever thus", "Zürich — café, “quotes”, 😀", "two\nlines, with \"quotes\""]
@@ -32,8 +32,8 @@ FAIR = {"tef": {"pert": [0.5, 2, 6], "gamma": 3}, "tcap": {"uniform": [0.3, 0.9]
 def full_register(org_a, ciso, cio):
     """Risks using every column, with texts a spreadsheet would run as formulas."""
     services.do_draft_appetite(ciso.user, org_a, statement="s", category_levels={"cyber_security": "medium"})
-    services.do_sign_appetite(cio.user, org_a)
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(cio.user, org_a)
+    sign_draft(ciso.user, org_a)
     rows = []
     for i, text in enumerate(TRICKY_TEXTS):
         rows.append(services.do_create_risk(ciso.user, org_a, {
@@ -143,8 +143,8 @@ def test_the_export_applies_the_filters(full_register, org_a):
 
 def test_the_export_flags_risks_above_tolerance(org_a, ciso, cio):
     services.do_draft_appetite(ciso.user, org_a, statement="s", category_levels={"privacy": "low"})
-    services.do_sign_appetite(cio.user, org_a)
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(cio.user, org_a)
+    sign_draft(ciso.user, org_a)
     services.do_create_risk(None, org_a, {"title": "Leak", "category": "privacy", "likelihood": 4, "impact": 4})
     content, _, _ = export_register(org_a, None, "csv")
     row = next(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))

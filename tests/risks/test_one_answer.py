@@ -17,6 +17,7 @@ from accord.quant.results import BORDERLINE_SE, tolerance_verdict
 from accord.risks import quantified, selectors, services
 from accord.risks.choices import RiskStatus
 from tests.conftest import signed_in
+from tests.factories import sign_draft
 
 API = "/api/v1/orgs/org-a"
 PAGES = "/o/org-a/risks"
@@ -140,8 +141,8 @@ def test_the_engine_calls_a_verdict_borderline_within_two_standard_errors_of_its
 
 def _sign(org, cio, ciso, tolerance):
     services.do_draft_appetite(ciso.user, org, statement="Appetite", category_levels={}, tolerance=tolerance)
-    services.do_sign_appetite(cio.user, org)
-    services.do_sign_appetite(ciso.user, org)
+    sign_draft(cio.user, org)
+    sign_draft(ciso.user, org)
 
 
 def test_the_api_and_the_page_give_the_engines_borderline_verdict(client, org_a, cio, ciso, viewer):

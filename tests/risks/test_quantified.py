@@ -19,7 +19,7 @@ from accord.risks import quantified, services
 from accord.risks.charts import LecMarker, LecSeries, LecSpec, compact_amount, format_probability, lec_svg
 from accord.risks.models import Risk
 from tests.conftest import signed_in
-from tests.factories import make_org
+from tests.factories import make_org, sign_draft
 
 SVG = "{http://www.w3.org/2000/svg}"
 Z90 = 1.6448536269514722
@@ -61,8 +61,8 @@ def _ranges(f_low, f_high, l_low, l_high):
 
 def _sign(org, cio, ciso, tolerance):
     services.do_draft_appetite(ciso.user, org, statement="Appetite", category_levels={}, tolerance=tolerance)
-    services.do_sign_appetite(cio.user, org)
-    services.do_sign_appetite(ciso.user, org)
+    sign_draft(cio.user, org)
+    sign_draft(ciso.user, org)
 
 
 def _lognormal_mean(low, high):
@@ -114,8 +114,8 @@ def test_tolerance_comes_from_the_appetite_in_force_never_from_a_draft(org_a, ci
     services.do_draft_appetite(ciso.user, org_a, statement="Draft", category_levels={},
                                tolerance=[[1_000_000, 0.05]])
     assert "tolerance" not in quantified.portfolio_scenario(org_a)
-    services.do_sign_appetite(cio.user, org_a)
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(cio.user, org_a)
+    sign_draft(ciso.user, org_a)
     assert quantified.portfolio_scenario(org_a)["tolerance"] == [[1_000_000.0, 0.05]]
     services.do_draft_appetite(ciso.user, org_a, statement="Stricter", category_levels={},
                                tolerance=[[500_000, 0.01]])

@@ -21,7 +21,7 @@ from accord.risks import selectors, services
 from accord.risks.choices import AcceptanceStatus
 from accord.risks.models import Risk, RiskAcceptance, RiskCategory, RiskMatrix
 from tests.conftest import signed_in
-from tests.factories import make_member
+from tests.factories import make_member, sign_draft
 
 HX = {"HTTP_HX_REQUEST": "true"}
 BASE = "/o/org-a/risks"
@@ -39,8 +39,8 @@ def _events(org):
 def _in_force_appetite(org, cio, ciso, **levels):
     services.do_draft_appetite(ciso.user, org, statement="Low cyber risk.",
                                category_levels=levels or {"cyber_security": "medium"})
-    services.do_sign_appetite(cio.user, org)
-    services.do_sign_appetite(ciso.user, org)
+    sign_draft(cio.user, org)
+    sign_draft(ciso.user, org)
 
 
 def _text(response):
@@ -501,8 +501,9 @@ def test_signing_the_appetite_from_the_page_puts_it_in_force(org_a, cio, ciso, d
     assert "Sign version 1" not in _text(signed_in(dpo).get(f"{BASE}/appetite/"))
     page = _text(signed_in(cio).get(f"{BASE}/appetite/"))
     assert "Sign version 1" in page and "Awaiting the CIO's signature" in page and "cio@a.test" in page
-    signed_in(cio).post(f"{BASE}/appetite/sign/")
-    response = signed_in(ciso).post(f"{BASE}/appetite/sign/", follow=True)
+    assert '<input type="hidden" name="version" value="1">' in page
+    signed_in(cio).post(f"{BASE}/appetite/sign/", {"version": 1})
+    response = signed_in(ciso).post(f"{BASE}/appetite/sign/", {"version": 1}, follow=True)
     assert "risk appetite v1 is now in force" in _text(response)
     assert selectors.appetite_in_force(org_a).version == 1
     assert "In force: version 1" in _text(response)
@@ -512,8 +513,8 @@ def test_signing_the_appetite_from_the_page_puts_it_in_force(org_a, cio, ciso, d
 def test_a_second_signature_by_the_same_person_is_refused_with_a_reason(org_a, cio):
     services.do_draft_appetite(cio.user, org_a, statement="x", category_levels={})
     client = signed_in(cio)
-    client.post(f"{BASE}/appetite/sign/")
-    response = client.post(f"{BASE}/appetite/sign/", follow=True)
+    client.post(f"{BASE}/appetite/sign/", {"version": 1})
+    response = client.post(f"{BASE}/appetite/sign/", {"version": 1}, follow=True)
     assert "You have already signed Risk appetite v1 as CIO;" in _text(response)
 
 
@@ -607,7 +608,7 @@ def test_the_dashboard_panel_shows_levels_above_tolerance_owners_and_appetite(or
     _risk(org_a, ciso.user, title="Ransomware", likelihood=5, impact=5, owner=cio.user.email)
     _risk(org_a, ciso.user, title="Lost laptop", likelihood=1, impact=1)
     services.do_draft_appetite(ciso.user, org_a, statement="v2", category_levels={})
-    services.do_sign_appetite(ciso.user, org_a)
+    sign_draft(ciso.user, org_a)
     text = _text(signed_in(ciso).get("/o/org-a/"))
     assert "Open risks" in text
     assert 'level-low">Low</span></a> <span class="text-body">1' not in text  # sanity of the pattern below
@@ -665,7 +666,7 @@ def test_page_query_count_does_not_grow_with_risks(org_a, cio, ciso, page):
     members = [cio, ciso, make_member(org_a, "contributor"), make_member(org_a, "dpo")]
     _in_force_appetite(org_a, cio, ciso, cyber_security="low", privacy="medium")
     services.do_draft_appetite(ciso.user, org_a, statement="v2", category_levels={"privacy": "low"})
-    services.do_sign_appetite(cio.user, org_a)
+    sign_draft(cio.user, org_a)
     _populate(org_a, cio, ciso, members, 0, 3)
     first = Risk.objects.for_org(org_a).order_by("number").first()
     services.do_update_risk(cio.user, org_a, first, {"status": "assessed"})

@@ -2,14 +2,10 @@
 drafting a new version, and signing the draft."""
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ValidationError as PydanticValidationError
 
 from accord.core.apikit import ERRORS, BodyIn, org_access
 from accord.core.models import GovernanceProfile, Organization
@@ -54,8 +50,8 @@ class AppetiteIn(BodyIn):
 
 
 class AppetiteSignIn(BodyIn):
-    version: int | None = Field(default=None, description="The draft version being signed (recommended: one "
-                                "signs what one has read); without it, the current draft")
+    version: int = Field(description="The draft version being signed: the one the signer read. Refused when "
+                         "it is not the current draft.")
 
 
 def _version(org: Organization, appetite: RiskAppetite | None, profile: GovernanceProfile) -> dict[str, Any] | None:
@@ -104,31 +100,13 @@ def put_appetite(request: HttpRequest, org: str, payload: AppetiteIn) -> dict[st
     return _appetite_state(m.organization)
 
 
-def _optional_body(request: HttpRequest, schema: type[AppetiteSignIn]) -> AppetiteSignIn:
-    """Parse an optional JSON body: none (or an empty one) gives the schema's defaults."""
-    raw = request.body.strip()
-    if not raw or request.content_type not in ("application/json", "text/plain", ""):
-        return schema()
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise HttpError(400, "The body is not JSON.") from None
-    try:
-        return schema.model_validate(data)
-    except PydanticValidationError as exc:
-        raise NinjaValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
-
-
 @router.post("/{org}/risk-appetite/sign/", response={200: AppetiteStateOut, **ERRORS},
-             openapi_extra={"requestBody": {"required": False, "content": {"application/json": {
-                 "schema": {"type": "object", "properties": {"version": {"type": "integer"}}}}}}},
              summary="Sign the draft risk appetite",
              operation_id="accord_risks_api_sign_appetite")
-def sign_appetite(request: HttpRequest, org: str) -> dict[str, Any]:
-    """Sign draft `version` (or, with no body, the current draft) in the slot the governance profile
-    gives the caller; the last signature puts it in force."""
+def sign_appetite(request: HttpRequest, org: str, payload: AppetiteSignIn) -> dict[str, Any]:
+    """Sign draft `version` in the slot the governance profile gives the caller; the last signature puts
+    it in force. Refused (422, field `version`) when `version` is not the current draft: one signs what
+    one has read."""
     m = org_access(request, org, "appetite.sign")
-    version = _optional_body(request, AppetiteSignIn).version
-    appetite = selectors.access_appetite(m.organization, version) if version is not None else None
-    services.do_sign_appetite(m.user, m.organization, appetite)
+    services.do_sign_appetite(m.user, m.organization, version=payload.version)
     return _appetite_state(m.organization)

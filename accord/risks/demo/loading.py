@@ -39,10 +39,10 @@ def _risk_input(spec: R, index: int, today: dt.date) -> dict[str, Any]:
 
 
 def _draft_and_sign(org: Organization, people: dict[str, User], appetite: Appetite) -> None:
-    services.do_draft_appetite(people[appetite.drafter], org, statement=appetite.statement,
-                               category_levels=appetite.levels, tolerance=appetite.tolerance)
+    draft = services.do_draft_appetite(people[appetite.drafter], org, statement=appetite.statement,
+                                       category_levels=appetite.levels, tolerance=appetite.tolerance)
     for email in appetite.signers:
-        services.do_sign_appetite(people[email], org)
+        services.do_sign_appetite(people[email], org, version=draft.version)
 
 
 def _accept(org: Organization, people: dict[str, User], risks: dict[str, Risk], spec: Acceptance,

@@ -13,8 +13,7 @@ from accord.core import audit
 from accord.core.approvals import services as approvals
 from accord.core.choices import AuditAction
 from accord.core.models import GovernanceProfile, Organization, User
-from accord.core.tenancy import check_same_org
-from accord.risks.choices import AppetiteStatus, Level
+from accord.risks.choices import Level
 from accord.risks.models import AppetiteSignature, RiskAppetite, RiskCategory
 from accord.risks.rules import required_appetite_slots
 from accord.risks.selectors import signature_state
@@ -81,16 +80,13 @@ def do_draft_appetite(actor: User | None, org: Organization, *, statement: str,
 
 
 @transaction.atomic
-def do_sign_appetite(actor: User, org: Organization, appetite: RiskAppetite | None = None) -> RiskAppetite:
-    """Sign the draft (or the given version) in the slot the actor holds; the last required signature
-    puts it in force and supersedes the previous version. The governance profile in force when signing
-    decides who signs (`selectors.signature_state`); one person signs a version once."""
-    check_same_org(org, appetite=appetite)
+def do_sign_appetite(actor: User, org: Organization, *, version: int) -> RiskAppetite:
+    """Sign draft `version` in the slot the actor holds; the last required signature puts it in force and
+    supersedes the previous version. A signature names the version its signer read: it is refused when
+    that is not the current draft (a newer draft was put up meanwhile). The governance profile in force
+    when signing decides who signs (`selectors.signature_state`); one person signs a version once."""
     lock_org(org)
-    draft = (RiskAppetite.objects.for_org(org).filter(pk=appetite.pk) if appetite
-             else RiskAppetite.objects.for_org(org).filter(status=AppetiteStatus.DRAFT)).first()
-    if draft is None or draft.status != AppetiteStatus.DRAFT:
-        raise ValidationError({"appetite": "There is no draft risk appetite awaiting signatures."})
+    draft = approvals.current_draft(org, RiskAppetite, version, what="risk appetite")
     required = list(signature_state(org, draft).required)
     signature = approvals.add_signature(actor, org, draft, AppetiteSignature, to="appetite", required=required,
                                         what=f"Risk appetite v{draft.version}")

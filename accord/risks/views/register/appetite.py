@@ -90,9 +90,14 @@ def appetite_draft(request: OrgRequest) -> HttpResponse:
 @org_view("appetite.sign")
 @require_POST
 def appetite_sign(request: OrgRequest) -> HttpResponse:
+    """Sign the version the form showed (its hidden `version`); another version is refused."""
     org = request.org
+    raw = request.POST.get("version", "")
     try:
-        signed: RiskAppetite = services.do_sign_appetite(request.user, org)
+        if not raw.isascii() or not raw.isdigit():
+            raise ValidationError({"version": "The form did not say which version you sign; reload the page "
+                                              "and sign the draft you read."})
+        signed: RiskAppetite = services.do_sign_appetite(request.user, org, version=int(raw))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
