@@ -145,7 +145,8 @@ def do_change_matrix(actor: User | None, org: Organization, *, likelihood_labels
     )
     if max(used["l1"] or 0, used["l2"] or 0) > n_l or max(used["i1"] or 0, used["i2"] or 0) > n_i:
         raise ValidationError({"levels": "Some risks use a likelihood or impact beyond the new matrix; "
-                                         "re-score them first."})
+                                         "re-score them first (archived risks count too: restore one to "
+                                         "re-score it)."})
     previous = RiskMatrix.objects.for_org(org).filter(is_current=True).first()
     if previous is not None:
         previous.is_current = False
