@@ -155,14 +155,17 @@ class ModelSpec:
     # --- facts the model states ----------------------------------------------------------------------
 
     def model_field_of(self, spec: FieldSpec) -> models.Field[Any, Any] | None:
-        """The model field behind `spec` (the first step of its path), or None for a computed one."""
+        """The model field behind `spec` (the first step of its path; else the field it writes, for an
+        input read from a property), or None for a computed one."""
         if spec.compute is not None:
             return None
-        try:
-            found = self.model._meta.get_field(spec.path.split(".")[0])
-        except FieldDoesNotExist:
-            return None
-        return found if isinstance(found, models.Field) else None
+        for name in dict.fromkeys((spec.path.split(".")[0], spec.attr)):
+            try:
+                found = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            return found if isinstance(found, models.Field) else None
+        return None
 
     def nullable(self, spec: FieldSpec) -> bool:
         """The value may be None: the model field is nullable, or the figure is computed (and may be missing)."""

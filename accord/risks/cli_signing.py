@@ -1,4 +1,5 @@
-"""Co-signing verbs of the `accord` command: `accord appetite show|sign` and `accord acceptance show|sign`.
+"""Co-signing verbs of the `accord` command: `accord appetite show|sign` and
+`accord acceptance list|show|sign|withdraw`.
 
 `show` prints `key: value` lines (slots by their keys, as the API names them) from the same
 `selectors.signature_state` the pages and the API read. `sign` signs as the member `--user` names,
@@ -34,6 +35,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("risk", help="the risk's reference (R-001) or id")
     p.add_argument("acceptance", type=int, help="the acceptance's id")
     p.set_defaults(handler=_acceptance_show)
+
+    p = acceptance.add_parser("list", help="a risk's acceptances, newest first: id, state, expiry, required and "
+                                           "awaited slots (tab-separated)")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("risk", help="the risk's reference (R-001) or id")
+    p.set_defaults(handler=_acceptance_list)
+
+    p = acceptance.add_parser("withdraw", help="withdraw a pending or in-force acceptance, saying why; the risk is "
+                                               "judged against the appetite again")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("risk", help="the risk's reference (R-001) or id")
+    p.add_argument("acceptance", type=int, help="the acceptance's id")
+    p.add_argument("--reason", required=True, help="why it is withdrawn (kept on it and in the audit trail)")
+    p.add_argument("--user", metavar="EMAIL", help="withdraw as this member (its requester, a required signatory "
+                                                   "or an admin); without it, as the system")
+    p.set_defaults(handler=_acceptance_withdraw)
 
     p = acceptance.add_parser("sign", help="sign an acceptance as a member")
     p.add_argument("org", help="organisation slug")
@@ -128,4 +145,40 @@ def _acceptance_sign(args: argparse.Namespace) -> int:
     print(f"signed the acceptance {acceptance.pk} of {acceptance.risk.ref} as {member.user.email}: "
           + ("now in force" if acceptance.state == "in_force" else "awaiting "
              + _slots(selectors.signature_state(org, acceptance).awaiting)))
+    return 0
+
+
+def _acceptance_list(args: argparse.Namespace) -> int:
+    setup()
+    from django.http import Http404
+
+    from accord.risks import selectors
+
+    org = org_or_fail(args.org)
+    try:
+        risk = selectors.access_risk(org, args.risk)
+    except Http404:
+        raise CliError(f"no risk '{args.risk}' in {org.slug}") from None
+    for acceptance in selectors.acceptances(org, risk):
+        state = selectors.acceptance_signature_state(acceptance)
+        print(f"{acceptance.pk}\t{acceptance.state}\t{acceptance.expires_on.isoformat()}\t"  # type: ignore[attr-defined]
+              f"{','.join(state.required)}\t{','.join(state.awaiting) or '-'}")
+    return 0
+
+
+def _acceptance_withdraw(args: argparse.Namespace) -> int:
+    setup()
+    from django.core.exceptions import PermissionDenied
+
+    from accord.risks import services
+
+    org = org_or_fail(args.org)
+    member = _member(org, args.user, "acceptance.withdraw") if args.user else None
+    try:
+        acceptance = services.do_withdraw_acceptance(member.user if member else None, org,
+                                                     _acceptance(org, args.risk, args.acceptance), reason=args.reason)
+    except PermissionDenied as exc:
+        raise CliError(str(exc)) from None
+    print(f"withdrew the acceptance {acceptance.pk} of {acceptance.risk.ref}; the risk is judged against the "
+          "appetite again")
     return 0

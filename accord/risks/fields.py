@@ -73,7 +73,12 @@ RISK = ModelSpec(Risk, key="ref", fields=(
     FieldSpec("treatment_owner", Kind.MEMBER, label="Treatment owner", section="treatment"),
     _read_only("treatment_owner_id", Kind.INTEGER),
     FieldSpec("treatment_due", Kind.DATE, label="Treatment due", section="treatment"),
-    FieldSpec("status", Kind.CHOICE, label="Status", choices=RiskStatus, section="overview"),
+    # Shown as the register derives it (accepted while an acceptance is in force); "accepted" is refused as
+    # an input (decision 0021).
+    FieldSpec("status", Kind.CHOICE, label="Status", choices=RiskStatus, section="overview", source="shown_status",
+              help="accepted while a signed acceptance is in force (never set directly); otherwise as set",
+              input_help="identified, assessed, in_treatment or closed; 'accepted' follows from a signed "
+                         "acceptance and is refused here"),
     FieldSpec("next_review", Kind.DATE, label="Next review", section="overview"),
     FieldSpec("tags", Kind.LIST, label="Tags", section="overview", hint="Separate tags with semicolons (;)."),
     FieldSpec("frequency_low", Kind.DECIMAL, label="Events per year, 5th percentile", section="money",

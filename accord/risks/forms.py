@@ -102,6 +102,10 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) ->
 
 # --- risks ------------------------------------------------------------------------------------------------
 
+#: The statuses a person sets; "accepted" follows from an acceptance in force (decision 0021).
+TYPED_STATUSES: list[tuple[Any, str]] = [(v, str(label)) for v, label in RiskStatus.choices
+                                         if v != RiskStatus.ACCEPTED]
+
 # The risk page's inline-editable sections and the fields each one edits (the spec's `section`).
 SECTIONS: dict[str, tuple[str, ...]] = {name: RISK.section(name) for name in RISK.sections()}
 SECTION_TITLES = {"overview": "Overview", "assessment": "Assessment", "treatment": "Treatment", "money": "Money"}
@@ -173,6 +177,11 @@ class RiskForm(forms.Form):
                               ("residual_likelihood", residual_l), ("residual_impact", residual_i)):
             if name in self.fields:
                 _set_choices(self, name, options)
+        if "status" in self.fields:
+            # "Accepted" follows from a signed acceptance (the Acceptances panel); it is not offered here.
+            _set_choices(self, "status", TYPED_STATUSES)
+            self.fields["status"].help_text = ("A risk reads Accepted while a signed acceptance is in force; "
+                                               "request one under Acceptances.")
         if currency:
             for name in ("loss_low", "loss_high"):
                 if name in self.fields:
@@ -187,8 +196,9 @@ RiskForm.base_fields = RiskForm.declared_fields = {spec.name: _form_field(spec) 
 
 
 def risk_initial(risk: Risk) -> dict[str, Any]:
-    """A risk's values as the form shows them."""
-    return {spec.name: _initial(spec, spec.read(risk)) for spec in RISK.inputs}
+    """A risk's values as the form shows them: what is stored (the status as set, not as derived)."""
+    return {spec.name: _initial(spec, getattr(risk, spec.attr) if spec.source else spec.read(risk))
+            for spec in RISK.inputs}
 
 
 def _initial(spec: FieldSpec, value: Any) -> Any:

@@ -138,6 +138,9 @@ class Risk(TenantModel):
                 condition=(models.Q(treatment_frequency_reduction__isnull=True)
                            | models.Q(treatment_frequency_reduction__gte=0, treatment_frequency_reduction__lte=1)),
                 name="risk_frequency_reduction_0_1"),
+            # "Accepted" follows from an acceptance in force (selectors.annotated_risks); it is never stored,
+            # so the stored status cannot say accepted once the acceptance lapses (decision 0021).
+            models.CheckConstraint(condition=~models.Q(status=RiskStatus.ACCEPTED), name="risk_status_not_accepted"),
             models.CheckConstraint(
                 condition=(models.Q(treatment_loss_reduction__isnull=True)
                            | models.Q(treatment_loss_reduction__gte=0, treatment_loss_reduction__lte=1)),
@@ -165,6 +168,16 @@ class Risk(TenantModel):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def shown_status(self) -> str:
+        """The status the register shows: the register query's `effective_status` (accepted while an
+        acceptance is in force), else the stored one (which is never "accepted")."""
+        return str(getattr(self, "effective_status", self.status))
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(RiskStatus(self.shown_status).label)
 
     @property
     def has_quant(self) -> bool:
@@ -227,6 +240,9 @@ class RiskAcceptance(TenantModel):
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=now)
     in_force_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawal_reason = models.TextField(blank=True)
 
     objects = TenantManager()
 

@@ -27,4 +27,6 @@ register(
     Action("acceptance.request", "Request the acceptance of a risk", _WRITERS),
     Action("acceptance.sign", "Sign a risk acceptance (when the governance profile or ownership names you)",
            ALL_ROLES - {Role.AUDITOR}),
+    Action("acceptance.withdraw", "Withdraw a risk acceptance, with a reason (as its requester, one of its "
+                                  "required signatories or an admin)", ALL_ROLES - {Role.AUDITOR}),
 )

@@ -1,4 +1,5 @@
-"""Pure rules of the register: which signature slots an appetite and an acceptance need.
+"""Pure rules of the register: which signature slots an appetite and an acceptance need, and who may
+withdraw an acceptance.
 
 Who may fill a slot, which slot a signer takes and where an object's signatures stand are the
 approvals kit's (`accord.core.approvals.rules`); services, selectors and fronts all ask these
@@ -7,8 +8,11 @@ functions; none of them writes or reads the database.
 
 from __future__ import annotations
 
-from accord.core.choices import CisoModel, CisoReportsTo
-from accord.core.models import GovernanceProfile
+from collections.abc import Sequence
+
+from accord.core.approvals.rules import fits
+from accord.core.choices import CisoModel, CisoReportsTo, Role
+from accord.core.models import GovernanceProfile, Membership
 from accord.risks.choices import AppetiteStatus, Signatory
 from accord.risks.models import RiskAcceptance, RiskAppetite
 
@@ -54,3 +58,12 @@ def appetite_required_slots(appetite: RiskAppetite, profile: GovernanceProfile |
 def acceptance_required_slots(acceptance: RiskAcceptance) -> list[str]:
     """Who must sign this acceptance: the slots fixed when it was requested."""
     return list(acceptance.required_signatories)
+
+
+def may_withdraw(membership: Membership, *, requested_by_id: int | None, required: Sequence[str],
+                 owner_id: int | None = None) -> bool:
+    """Who may withdraw an acceptance: the member who requested it, a member who can fill one of its
+    required signature slots (`approvals.rules.fits`, their role now), or an admin of the organisation."""
+    return (membership.role == Role.ADMIN
+            or (requested_by_id is not None and membership.user_id == requested_by_id)
+            or any(fits(slot, membership, owner_id=owner_id) for slot in required))

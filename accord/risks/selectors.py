@@ -1,9 +1,11 @@
 """Reads of the risk register, always for one organisation. Flags are computed in SQL, once, by the
 register's query (`annotated_risks`), and every front reads them from there:
 `above_tolerance` (residual level above the signed appetite for the risk's category),
-`accepted` (an acceptance in force and not expired today, in the organisation's time zone),
-`review_overdue` (an open risk whose next review is before today) and `treatment_overdue` (an open,
-not accepted risk whose treatment was due before today).
+`accepted` (an acceptance in force: fully signed and not expired today, in the organisation's time
+zone), `effective_status` (the status the register shows: "accepted" while an acceptance is in force
+and the risk is not closed, the stored status otherwise; "accepted" is never stored,
+docs/decisions/0021-accepted-is-derived.md), `review_overdue` (an open risk whose next review is
+before today) and `treatment_overdue` (an open, not accepted risk whose treatment was due before today).
 
 Archived risks (decision 0015) are out of every read unless it asks for them: `register_risks` is the one
 place that says which risks a read starts from."""
@@ -15,7 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from accord.core import history
@@ -31,7 +33,7 @@ SORTS = {
     "ref": "number", "-ref": "-number", "title": "title", "-title": "-title",
     "level": "residual_rank", "-level": "-residual_rank", "review": "next_review", "-review": "-next_review",
     "updated": "updated_at", "-updated": "-updated_at", "category": "category__position",
-    "-category": "-category__position", "status": "status", "-status": "-status",
+    "-category": "-category__position", "status": "effective_status", "-status": "-effective_status",
 }
 #: Orders by a figure of the simulated register (the residual ALE, P90), applied by
 #: `quantified.ordered_risks`; `risks()` alone leaves such a register in reference order.
@@ -108,15 +110,26 @@ def _above_expression(ranks: dict[int, int]) -> Any:
     )
 
 
+def in_force_q(today: dt.date, prefix: str = "") -> Q:
+    """The one definition of an acceptance in force on `today`, as a filter of acceptances (`prefix`
+    reaches them from another model): fully signed (stored `in_force`) and not past its expiry date."""
+    return Q(**{f"{prefix}status": AcceptanceStatus.IN_FORCE, f"{prefix}expires_on__gte": today})
+
+
 def _accepted_expression(org: Organization, today: dt.date) -> Exists:
-    return Exists(RiskAcceptance.objects.for_org(org).filter(
-        risk=OuterRef("pk"), status=AcceptanceStatus.IN_FORCE, expires_on__gte=today))
+    return Exists(RiskAcceptance.objects.for_org(org).filter(in_force_q(today), risk=OuterRef("pk")))
 
 
-#: Statuses whose review or treatment is never overdue: a closed risk needs neither; an accepted risk's
-#: treatment is its acceptance (its review still falls due).
+def _effective_status_expression(accepted: Exists) -> Case:
+    """The status the register shows: accepted while an acceptance is in force, unless the risk is closed."""
+    return Case(When(accepted & ~Q(status=RiskStatus.CLOSED), then=Value(RiskStatus.ACCEPTED.value)),
+                default=F("status"), output_field=CharField())
+
+
+#: Statuses whose review or treatment is never overdue: a closed risk needs neither. An accepted risk's
+#: treatment is its acceptance (`accepted`, derived; its review still falls due).
 NO_REVIEW_DUE = (RiskStatus.CLOSED,)
-NO_TREATMENT_DUE = (RiskStatus.CLOSED, RiskStatus.ACCEPTED)
+NO_TREATMENT_DUE = (RiskStatus.CLOSED,)
 
 
 def _flag(condition: Q) -> Case:
@@ -129,8 +142,9 @@ def review_overdue_q(today: dt.date) -> Q:
 
 
 def treatment_overdue_q(today: dt.date) -> Q:
-    """An open, not accepted risk whose treatment was due before `today`."""
-    return Q(treatment_due__lt=today) & ~Q(status__in=NO_TREATMENT_DUE)
+    """An open, not accepted risk whose treatment was due before `today` (on the register's query: it
+    reads the `accepted` annotation)."""
+    return Q(treatment_due__lt=today, accepted=False) & ~Q(status__in=NO_TREATMENT_DUE)
 
 
 def register_risks(org: Organization, *, archived: bool | None = False) -> QuerySet[Risk]:
@@ -143,15 +157,16 @@ def register_risks(org: Organization, *, archived: bool | None = False) -> Query
 
 
 def annotated_risks(org: Organization, *, archived: bool | None = False) -> QuerySet[Any]:
-    """The risks of `org` (see `register_risks`) with `above_tolerance`, `accepted`, `review_overdue` and
-    `treatment_overdue`, owner and category joined: the one place these flags are computed."""
+    """The risks of `org` (see `register_risks`) with `above_tolerance`, `accepted`, `effective_status`,
+    `review_overdue` and `treatment_overdue`, owner and category joined: the one place these flags are computed."""
     today = org_today(org)
+    accepted = _accepted_expression(org, today)
     return (
         register_risks(org, archived=archived)
         .select_related("category", "owner__user", "treatment_owner__user", "archived_by")
-        .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)),
-                  accepted=_accepted_expression(org, today),
-                  review_overdue=_flag(review_overdue_q(today)),
+        .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)), accepted=accepted,
+                  effective_status=_effective_status_expression(accepted))
+        .annotate(review_overdue=_flag(review_overdue_q(today)),
                   treatment_overdue=_flag(treatment_overdue_q(today)))
     )
 
@@ -175,7 +190,7 @@ def risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any]
         # The rank carries the level and leads an index; filtering on the text column does not.
         qs = qs.filter(residual_rank=LEVEL_RANK.get(Level(f.level), 0) if f.level in Level.values else 0)
     if f.status:
-        qs = qs.filter(status=f.status)
+        qs = qs.filter(effective_status=f.status)
     if f.above_tolerance is not None:
         qs = qs.filter(above_tolerance=f.above_tolerance)
     if f.overdue_review:
@@ -279,7 +294,7 @@ def heatmap(org: Organization, filters: RiskFilter | None = None, *, residual_on
 def acceptances(org: Organization, risk: Risk | None = None) -> QuerySet[RiskAcceptance]:
     """Acceptances with `state`: their stored status, or `expired` once past their date."""
     today = org_today(org)
-    qs = RiskAcceptance.objects.for_org(org).select_related("risk").prefetch_related("signatures__user")
+    qs = RiskAcceptance.objects.for_org(org).select_related("risk", "withdrawn_by").prefetch_related("signatures__user")
     if risk is not None:
         qs = qs.filter(risk=risk)
     return qs.annotate(state=Case(

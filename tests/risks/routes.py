@@ -85,8 +85,9 @@ def _category(seed: Seed, persona: Persona) -> dict[str, Any]:
 
 
 def _acceptance_signer(seed: Seed, persona: Persona) -> dict[str, Any]:
-    # The seeded acceptance is within tolerance, so its owner alone signs: make the persona the owner
-    # (only in its own organisation), so that the role table decides and the governance rule does not.
+    # The seeded acceptance is within tolerance, so its owner alone signs (and may withdraw it): make the
+    # persona the owner (only in its own organisation), so that the role table decides and the governance
+    # rule does not.
     if own(seed, persona):
         risk_services.do_update_risk(None, seed["org"], seed["risk"], {"owner": persona.user.email})
     return _acceptance(seed, persona)
@@ -135,7 +136,8 @@ ROUTES: list[Route] = [
           body=lambda s, p: {"treatment": "transfer", "treatment_plan": "Cyber insurance"}),
     Route("risks:acceptance_request", "POST", "acceptance.request", kwargs=_risk, body=_acceptance_request),
     Route("risks:acceptance_sign", "POST", "acceptance.sign", kwargs=_acceptance_signer),
-    Route("risks:acceptance_withdraw", "POST", "acceptance.request", kwargs=_acceptance),
+    Route("risks:acceptance_withdraw", "POST", "acceptance.withdraw", kwargs=_acceptance_signer,
+          body=lambda s, p: {"reason": "Probe"}),
     Route("risks:risk_lec_svg", "GET", "risk.view", kwargs=_risk, lists_data=True),
     Route("risks:heatmap", "GET", "risk.view", lists_data=True),
     Route("risks:heatmap_svg", "GET", "risk.view", lists_data=True),
@@ -182,5 +184,5 @@ ROUTES: list[Route] = [
     Route("POST /api/v1/orgs/{org}/risks/{risk_id}/acceptances/{acceptance_id}/sign/", "POST", "acceptance.sign",
           kwargs=_acceptance_signer),
     Route("POST /api/v1/orgs/{org}/risks/{risk_id}/acceptances/{acceptance_id}/withdraw/", "POST",
-          "acceptance.request", kwargs=_acceptance),
+          "acceptance.withdraw", kwargs=_acceptance_signer, body=lambda s, p: {"reason": "Probe"}),
 ]

@@ -509,9 +509,10 @@ def test_a_pending_acceptance_can_be_withdrawn_once(client, ciso):
     risk = _risk(ciso.org, ciso, owner=ciso.user.email)
     acceptance = services.do_request_acceptance(ciso.user, ciso.org, risk, justification="x",
                                                 expires_on=org_today(ciso.org) + dt.timedelta(days=30))
-    body = _post(client, ciso, _accept_path(risk, acceptance.pk, "withdraw"), {}).json()
-    assert body["status"] == "withdrawn"
-    assert _fields(_post(client, ciso, _accept_path(risk, acceptance.pk, "withdraw"), {})) == {"acceptance"}
+    body = _post(client, ciso, _accept_path(risk, acceptance.pk, "withdraw"), {"reason": "Treated instead"}).json()
+    assert (body["status"], body["withdrawal_reason"]) == ("withdrawn", "Treated instead")
+    assert _fields(_post(client, ciso, _accept_path(risk, acceptance.pk, "withdraw"), {"reason": "Again"})) == {
+        "acceptance"}
 
 
 def test_an_acceptance_of_another_risk_is_404_under_this_risk(client, ciso):

@@ -367,7 +367,8 @@ def test_an_acceptance_is_withdrawn_from_the_page(org_a, cio):
     risk = _risk(org_a, cio.user, owner=cio.user.email)
     acceptance = services.do_request_acceptance(cio.user, org_a, risk, justification="x",
                                                 expires_on=org_today(org_a) + dt.timedelta(days=30))
-    response = signed_in(cio).post(f"{BASE}/register/{risk.pk}/acceptances/{acceptance.pk}/withdraw/", **HX)
+    response = signed_in(cio).post(f"{BASE}/register/{risk.pk}/acceptances/{acceptance.pk}/withdraw/",
+                                   {"reason": "Treated instead"}, **HX)
     assert response["HX-Redirect"] == f"{BASE}/register/{risk.pk}/"
     acceptance.refresh_from_db()
     assert acceptance.status == AcceptanceStatus.WITHDRAWN

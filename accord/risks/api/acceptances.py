@@ -33,6 +33,8 @@ class AcceptanceOut(Schema):
     created_by: str | None
     created_at: dt.datetime
     in_force_at: dt.datetime | None
+    withdrawn_at: dt.datetime | None
+    withdrawal_reason: str
 
     @staticmethod
     def resolve_risk_ref(obj: RiskAcceptance) -> str:
@@ -93,15 +95,8 @@ def request_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, payload
     return Status(201, _acceptances(m.organization, risk).get(pk=acceptance.pk))
 
 
-def _acceptance_action(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int, action: str) -> Any:
-    m = org_access(request, org, action)
-    risk = selectors.access_risk(m.organization, risk_id)
-    acceptance = selectors.access_acceptance(m.organization, risk, acceptance_id)
-    if action == "acceptance.sign":
-        services.do_sign_acceptance(m.user, m.organization, acceptance)
-    else:
-        services.do_withdraw_acceptance(m.user, m.organization, acceptance)
-    return _acceptances(m.organization, risk).get(pk=acceptance.pk)
+class WithdrawIn(BodyIn):
+    reason: str = Field(description="Why the acceptance is withdrawn (kept in the audit trail)")
 
 
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/sign/", response={200: AcceptanceOut, **ERRORS},
@@ -109,12 +104,23 @@ def _acceptance_action(request: HttpRequest, org: str, risk_id: RiskKey, accepta
              operation_id="accord_risks_api_sign_acceptance")
 def sign_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int) -> Any:
     """Sign in the slot the caller holds (CISO, CIO, board representative or risk owner)."""
-    return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.sign")
+    m = org_access(request, org, "acceptance.sign")
+    risk = selectors.access_risk(m.organization, risk_id)
+    acceptance = selectors.access_acceptance(m.organization, risk, acceptance_id)
+    services.do_sign_acceptance(m.user, m.organization, acceptance)
+    return _acceptances(m.organization, risk).get(pk=acceptance.pk)
 
 
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/withdraw/",
              response={200: AcceptanceOut, **ERRORS}, summary="Withdraw a risk acceptance",
              operation_id="accord_risks_api_withdraw_acceptance")
-def withdraw_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int) -> Any:
-    """A pending or in-force acceptance stops counting; the risk is judged against the appetite again."""
-    return _acceptance_action(request, org, risk_id, acceptance_id, "acceptance.request")
+def withdraw_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int,
+                        payload: WithdrawIn) -> Any:
+    """A pending or in-force acceptance stops counting; the risk is judged against the appetite again.
+    Only its requester, one of its required signatories or an admin may withdraw it (403 otherwise),
+    with a reason."""
+    m = org_access(request, org, "acceptance.withdraw")
+    risk = selectors.access_risk(m.organization, risk_id)
+    acceptance = selectors.access_acceptance(m.organization, risk, acceptance_id)
+    services.do_withdraw_acceptance(m.user, m.organization, acceptance, reason=payload.reason)
+    return _acceptances(m.organization, risk).get(pk=acceptance.pk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,11 +14,11 @@ from accord.core import audit
 from accord.core.approvals import services as approvals
 from accord.core.choices import AuditAction
 from accord.core.clock import org_today
-from accord.core.models import GovernanceProfile, Organization, User
+from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.core.tenancy import check_same_org
-from accord.risks.choices import AcceptanceStatus, RiskStatus, Signatory, Treatment
+from accord.risks.choices import AcceptanceStatus, Signatory
 from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
-from accord.risks.rules import required_acceptance_slots
+from accord.risks.rules import may_withdraw, required_acceptance_slots
 from accord.risks.selectors import is_above_tolerance, signature_state
 from accord.risks.services.register import lock_org, refuse_if_archived
 
@@ -63,8 +63,9 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
 
 @transaction.atomic
 def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptance) -> RiskAcceptance:
-    """Sign in the actor's slot; the last signature puts the acceptance in force, supersedes older
-    acceptances of the risk and marks the risk accepted."""
+    """Sign in the actor's slot; the last signature puts the acceptance in force and supersedes older
+    acceptances of the risk. The risk itself is not written: it reads accepted while the acceptance is
+    in force (`selectors.annotated_risks`, decision 0021)."""
     check_same_org(org, acceptance=acceptance)
     lock_org(org)
     acceptance = RiskAcceptance.objects.for_org(org).select_related("risk").get(pk=acceptance.pk)
@@ -90,26 +91,37 @@ def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptanc
         acceptance.in_force_at = timezone.now()
         acceptance.save(update_fields=["status", "in_force_at"])
         changes["status"] = ["pending", "in_force"]
-        if (risk.status, risk.treatment) != (RiskStatus.ACCEPTED, Treatment.ACCEPT):
-            before = {"status": risk.status, "treatment": risk.treatment}
-            risk.status, risk.treatment, risk.updated_at = RiskStatus.ACCEPTED, Treatment.ACCEPT, timezone.now()
-            risk.save(update_fields=["status", "treatment", "updated_at"])
-            audit.record(org, actor, AuditAction.UPDATE, risk, object_repr=str(risk)[:200],
-                         changes=audit.diff(before, {"status": risk.status, "treatment": risk.treatment}))
     audit.record(org, actor, AuditAction.SIGN, acceptance, changes=changes,
                  object_repr=f"Acceptance of {risk.ref} signed as {Signatory(slot).label}")
     return acceptance
 
 
 @transaction.atomic
-def do_withdraw_acceptance(actor: User, org: Organization, acceptance: RiskAcceptance) -> RiskAcceptance:
-    """Withdraw a pending or in-force acceptance."""
+def do_withdraw_acceptance(actor: User | None, org: Organization, acceptance: RiskAcceptance, *,
+                           reason: str) -> RiskAcceptance:
+    """Withdraw a pending or in-force acceptance, saying why: the requester, a required signatory or an
+    admin may (`rules.may_withdraw`; PermissionDenied otherwise); the operator's command line (no actor)
+    acts as the system. From now on the risk is judged against the appetite again, everywhere."""
     check_same_org(org, acceptance=acceptance)
-    acceptance = RiskAcceptance.objects.for_org(org).select_for_update().get(pk=acceptance.pk)
+    lock_org(org)
+    acceptance = RiskAcceptance.objects.for_org(org).select_related("risk").get(pk=acceptance.pk)
+    if actor is not None:
+        membership = Membership.objects.for_org(org).filter(user=actor).first()
+        if membership is None or not may_withdraw(membership, requested_by_id=acceptance.created_by_id,
+                                                  required=acceptance.required_signatories,
+                                                  owner_id=acceptance.risk.owner_id):
+            raise PermissionDenied("Only the requester, a required signatory (the "
+                                   + " or the ".join(Signatory(s).label for s in acceptance.required_signatories)
+                                   + ") or an admin may withdraw this acceptance.")
     if acceptance.status not in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE):
         raise ValidationError({"acceptance": "Only a pending or in-force acceptance can be withdrawn."})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the acceptance is withdrawn; the audit trail keeps it."})
     before = acceptance.status
     acceptance.status = AcceptanceStatus.WITHDRAWN
-    acceptance.save(update_fields=["status"])
-    audit.record(org, actor, AuditAction.UPDATE, acceptance, changes={"status": [before, "withdrawn"]})
+    acceptance.withdrawn_at, acceptance.withdrawn_by, acceptance.withdrawal_reason = timezone.now(), actor, reason
+    acceptance.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit.record(org, actor, AuditAction.UPDATE, acceptance, object_repr=f"Acceptance of {acceptance.risk.ref}",
+                 changes={"status": [before, "withdrawn"], "reason": [None, reason]})
     return acceptance

@@ -51,7 +51,9 @@ def do_archive_risk(actor: User | None, org: Organization, risk: Risk, *, reason
                    .filter(risk=risk, status=AcceptanceStatus.PENDING).order_by("pk"))
     for acceptance in pending:
         acceptance.status = AcceptanceStatus.WITHDRAWN
-        acceptance.save(update_fields=["status"])
+        acceptance.withdrawn_at, acceptance.withdrawn_by = now, actor
+        acceptance.withdrawal_reason = f"{risk.ref} was archived: {text}"
+        acceptance.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
         audit.record(org, actor, AuditAction.UPDATE, acceptance, object_repr=f"Acceptance of {risk.ref}",
                      changes={"status": [AcceptanceStatus.PENDING.value, AcceptanceStatus.WITHDRAWN.value],
                               "reason": [None, f"{risk.ref} was archived: {text}"]})

@@ -7,6 +7,9 @@ run answers what the import would do, row by row, and writes nothing (no risk, n
 * A row whose `ref` (R-001, any case) is a risk of the organisation updates that risk with the
   columns the file has; only the fields whose value changes are written, one audit event per
   changed risk. A row that changes nothing is "unchanged".
+* A status of "accepted" in a row that updates a risk is read as "no change": the register derives
+  it from an acceptance in force (an export carries it) and never stores it; a new row that says
+  accepted is refused.
 * A row whose `ref` is not a risk of the organisation, is not a reference, or names a risk another
   row already names, is refused: a reference is never taken as a new risk, because a typo would
   then duplicate a risk instead of changing it (docs/risks.md).
@@ -32,7 +35,7 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.models import AuditChain, Organization, User
-from accord.risks.choices import ImportAction
+from accord.risks.choices import ImportAction, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk
 from accord.risks.selectors import parse_risk_reference
@@ -48,6 +51,8 @@ from accord.risks.services.register import (
 
 #: The column that names the risk a row updates.
 REF = RISK.key
+#: A status cell that says accepted (its value or label).
+ACCEPTED_WORDS = {RiskStatus.ACCEPTED.value, str(RiskStatus.ACCEPTED.label).lower()}
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,10 @@ def _plan(org: Organization, rows: list[tuple[int, Mapping[str, Any]]], *, lock:
             plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=((REF, (
                 f"{_ref(number)} is also in row {seen[number]}; a file may change a risk once.")),)))
             continue
+        if risk is not None and str(values.get("status") or "").strip().lower() in ACCEPTED_WORDS:
+            # An export shows "accepted" for a risk with an acceptance in force; it is derived, never written,
+            # so re-importing the file leaves the stored status as it is (decision 0021).
+            values.pop("status")
         try:
             cleaned = clean_risk_input(org, values, current=risk, matrix=matrix, lookups=lookups)
         except ValidationError as exc:

@@ -25,7 +25,7 @@ from accord.core.fields import FieldSpec, Kind
 from accord.core.models import AuditChain, Membership, Organization, User
 from accord.core.tenancy import check_same_org
 from accord.quant import ScenarioError, parse_risk
-from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level
+from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk, RiskCategory, RiskMatrix
 
@@ -33,6 +33,9 @@ from accord.risks.models import Risk, RiskCategory, RiskMatrix
 #: both from the risk's field specification.
 RISK_FIELDS = RISK.input_names
 AUDITED_RISK_FIELDS = RISK.audited
+#: Why "accepted" is refused as an input (decision 0021).
+ACCEPTED_IS_DERIVED = ("'accepted' cannot be set: a risk reads accepted only while a signed acceptance of it is in "
+                       "force; request an acceptance of the risk and have its signatories sign it.")
 # An Open FAIR breakdown is a handful of distributions; anything this long is not one.
 MAX_FAIR_CHARS = 10_000
 
@@ -453,6 +456,8 @@ def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Ris
             out[res] = out.get(inh) or (getattr(current, inh) if current else None)
         elif creating and res not in out:
             out[res] = out.get(inh)
+    if out.get("status") == RiskStatus.ACCEPTED:
+        p.fail("status", ACCEPTED_IS_DERIVED)
     _check_ranges(p, out, current)
     if p.errors:
         raise ValidationError(p.errors)

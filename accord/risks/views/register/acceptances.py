@@ -45,7 +45,8 @@ def _acceptance_action(request: OrgRequest, risk_id: str, acceptance_id: int, *,
         if sign:
             acceptance = services.do_sign_acceptance(request.user, org, acceptance)
         else:
-            acceptance = services.do_withdraw_acceptance(request.user, org, acceptance)
+            acceptance = services.do_withdraw_acceptance(request.user, org, acceptance,
+                                                         reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -65,7 +66,7 @@ def acceptance_sign(request: OrgRequest, risk_id: str, acceptance_id: int) -> Ht
     return _acceptance_action(request, risk_id, acceptance_id, sign=True)
 
 
-@org_view("acceptance.request")
+@org_view("acceptance.withdraw")
 @require_POST
 def acceptance_withdraw(request: OrgRequest, risk_id: str, acceptance_id: int) -> HttpResponse:
     return _acceptance_action(request, risk_id, acceptance_id, sign=False)

@@ -16,6 +16,7 @@ from accord.risks import quantified, selectors
 from accord.risks.choices import AcceptanceStatus
 from accord.risks.forms import SECTION_TITLES, SECTIONS, AcceptanceRequestForm
 from accord.risks.models import Risk
+from accord.risks.rules import may_withdraw
 from accord.risks.views.money import risk_lec_spec
 
 
@@ -29,7 +30,7 @@ def _money_context(org: Any, risk: Risk) -> dict[str, Any]:
 
 def _acceptance_rows(request: OrgRequest, risk: Risk) -> list[dict[str, Any]]:
     role = request.membership.role
-    can_sign, can_withdraw = allows(role, "acceptance.sign"), allows(role, "acceptance.request")
+    can_sign, can_withdraw = allows(role, "acceptance.sign"), allows(role, "acceptance.withdraw")
     rows = []
     for acceptance in selectors.acceptances(request.org, risk):
         signature_state = selectors.acceptance_signature_state(acceptance)
@@ -39,7 +40,9 @@ def _acceptance_rows(request: OrgRequest, risk: Risk) -> list[dict[str, Any]]:
             "signatures": list(acceptance.signatures.all()), "awaiting": signature_state.awaiting_labels,
             "required": signature_state.required_labels,
             "can_sign": can_sign and signature_state.can_sign(request.membership),
-            "can_withdraw": can_withdraw and state in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE),
+            "can_withdraw": can_withdraw and state in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE)
+            and may_withdraw(request.membership, requested_by_id=acceptance.created_by_id,
+                             required=acceptance.required_signatories, owner_id=risk.owner_id),
         })
     return rows
 
