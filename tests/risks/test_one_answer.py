@@ -54,8 +54,13 @@ def overdue_register(org_a, ciso):
     _risk(org_a, ciso, title="Both late", next_review=past.isoformat(), treatment_due=past.isoformat())
     _risk(org_a, ciso, title="Closed and late", status=RiskStatus.CLOSED, next_review=past.isoformat(),
           treatment_due=past.isoformat())
-    _risk(org_a, ciso, title="Accepted and late", status=RiskStatus.ACCEPTED, next_review=past.isoformat(),
-          treatment_due=past.isoformat())
+    # "Accepted" is derived from an acceptance in force, never typed (decision 0021): the owner accepts it.
+    accepted = _risk(org_a, ciso, title="Accepted and late", owner=ciso.user.email, next_review=past.isoformat(),
+                     treatment_due=past.isoformat())
+    acceptance = services.do_request_acceptance(ciso.user, org_a, accepted, justification="Lives with it",
+                                                expires_on=future + dt.timedelta(days=30))
+    if acceptance.status != "in_force":
+        services.do_sign_acceptance(ciso.user, org_a, acceptance)
     _risk(org_a, ciso, title="On time", next_review=future.isoformat(), treatment_due=future.isoformat())
     # ref → (review overdue, treatment overdue)
     return {"R-001": (True, True), "R-002": (False, False), "R-003": (True, False), "R-004": (False, False)}
