@@ -66,8 +66,8 @@ def last_factor_required_by(authenticator: Authenticator) -> list[str]:
     others = Authenticator.objects.filter(user_id=authenticator.user_id, type__in=SECOND_FACTORS)
     if others.exclude(pk=authenticator.pk).exists():
         return []
-    strict = Membership.unscoped.filter(user_id=authenticator.user_id, organization__two_factor_required=True)
-    return list(strict.order_by("organization__name").values_list("organization__name", flat=True))
+    strict = memberships_of(authenticator.user).filter(organization__two_factor_required=True)
+    return list(strict.values_list("organization__name", flat=True))
 
 
 def user_by_email(email: str) -> User | None:

@@ -39,7 +39,7 @@ def test_a_refused_action_says_which_role_refused_what_and_whom_to_ask(org_a, co
 
 
 def test_a_refused_form_post_gets_the_same_page_not_an_empty_body(org_a, viewer):
-    response = signed_in(viewer).post("/o/org-a/members/", {"email": "x@a.test", "role": "viewer"})
+    response = signed_in(viewer).post("/o/org-a/members/invitations/", {"email": "x@a.test", "role": "viewer"})
     assert response.status_code == 403
     _in_the_layout(response)
     assert "Your role (Viewer (board)) may not invite or add members" in _plain(response)

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0004_audit_keys'),
-        ('risks', '0004_risk_archive'),
+        ("risks", "0005_restrict_tenant_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
