@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0004_audit_keys'),
-        ('risks', '0005_acceptance_withdrawal_and_derived_status'),
+        ('risks', '0004_risk_archive'),
     ]
 
     operations = [
