@@ -21,10 +21,10 @@ WEB = "/o/org-a/risks"
 
 
 def _appetite(org, cio, ciso):
-    services.do_draft_appetite(ciso.user, org, statement="Moderate cyber risk only.",
-                               category_levels={"cyber_security": "medium"})
-    services.do_sign_appetite(cio.user, org)
-    services.do_sign_appetite(ciso.user, org)
+    draft = services.do_draft_appetite(ciso.user, org, statement="Moderate cyber risk only.",
+                                       category_levels={"cyber_security": "medium"})
+    services.do_sign_appetite(cio.user, org, version=draft.version)
+    services.do_sign_appetite(ciso.user, org, version=draft.version)
 
 
 def _critical(org, actor, **extra):
