@@ -52,7 +52,9 @@ CASES = {
         a, org, o["risk"], justification="A accepts B's risk", expires_on=org_today(org) + dt.timedelta(days=9)),
     ("do_sign_acceptance", "acceptance"): lambda a, org, o: risk_services.do_sign_acceptance(a, org, o["acceptance"]),
     ("do_withdraw_acceptance", "acceptance"): lambda a, org, o: risk_services.do_withdraw_acceptance(
-        a, org, o["acceptance"]),
+        a, org, o["acceptance"], reason="A withdraws B's acceptance"),
+    ("do_create_token", "made_by"): lambda a, org, o: services.do_create_token(
+        a, org, a, name="Made by B's token", made_by=o["token"]),
     ("do_update_category", "category"): lambda a, org, o: risk_services.do_update_category(
         a, org, o["category"], name="Taken over"),
     ("do_update_risk", "risk"): lambda a, org, o: risk_services.do_update_risk(a, org, o["risk"], {"title": "Mine"}),

@@ -55,6 +55,7 @@ def do_create_token(
     (`expires_at`) or a number of days from now (`expires_in_days`), at most MAX_TOKEN_DAYS ahead. A token
     made through the API (`made_by`, the caller's token) never outlives the token that made it.
     """
+    check_same_org(org, made_by=made_by)
     if not Membership.objects.for_org(org).filter(user=user).exists():
         raise ValidationError({"user": f"{user.email} is not a member of {org.name}."})
     if scope not in TokenScope.values:
