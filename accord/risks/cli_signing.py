@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("org", help="organisation slug")
     p.set_defaults(handler=_appetite_show)
 
+    p = appetite.add_parser("preview", help="what signing the draft would change: category limits, tolerance, "
+                                            "risks newly (or no longer) above tolerance, the money verdict")
+    p.add_argument("org", help="organisation slug")
+    p.set_defaults(handler=_appetite_preview)
+
     p = appetite.add_parser("sign", help="sign the draft as a member, naming the version you read")
     p.add_argument("org", help="organisation slug")
     p.add_argument("--user", required=True, metavar="EMAIL", help="the signing member")
@@ -94,6 +99,39 @@ def _appetite_show(args: argparse.Namespace) -> int:
     print(f"draft: {f'v{draft.version}' if draft else '-'}")
     if draft is not None:
         _print_state(selectors.signature_state(org, draft, people=True))
+    return 0
+
+
+def _verdict(verdict: Any) -> str:
+    if verdict is None:
+        return "- (no tolerance points, or no risk in money)"
+    text = "within tolerance" if verdict["within"] else "outside tolerance"
+    return f"{text}{' (borderline)' if verdict['borderline'] else ''} on the {verdict['curve']} curve"
+
+
+def _points(points: Any) -> str:
+    return "; ".join(f"{loss:g} at {prob:g}" for loss, prob in points) or "none"
+
+
+def _appetite_preview(args: argparse.Namespace) -> int:
+    setup()
+    from accord.risks.preview import appetite_preview
+
+    org = org_or_fail(args.org)
+    preview = appetite_preview(org)
+    if preview is None:
+        raise CliError(f"{org.slug} has no draft risk appetite to preview (see `accord appetite show {org.slug}`)")
+    against = f"v{preview.in_force.version} in force" if preview.in_force else "no appetite in force"
+    print(f"draft: v{preview.draft.version} against {against}")
+    for change in preview.levels:
+        print(f"category {change.key}: {change.in_force or 'no limit'} -> {change.draft or 'no limit'}")
+    print("tolerance: " + (f"{_points(preview.tolerance_in_force)} -> {_points(preview.tolerance_draft)}"
+                           if preview.tolerance_changed else "unchanged"))
+    print(f"above tolerance: {preview.above_in_force} -> {preview.above_draft}")
+    print(f"newly above: {_slots(r.ref for r in preview.newly_above)}")
+    print(f"no longer above: {_slots(r.ref for r in preview.no_longer_above)}")
+    print(f"money in force: {_verdict(preview.money_in_force)}")
+    print(f"money draft: {_verdict(preview.money_draft)}")
     return 0
 
 

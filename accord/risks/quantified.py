@@ -390,6 +390,25 @@ def left_out(org: Organization) -> dict[int, str]:
     return _left_out(inputs, refused)
 
 
+def tolerance_under(org: Organization, tolerance: Sequence[Sequence[float]]) -> dict[str, Any] | None:
+    """The engine's money tolerance verdict of the register against other `tolerance` points (a draft
+    appetite's), beside the one `portfolio_result` gives under the appetite in force: the same scenario
+    with only its `tolerance` replaced, simulated (and cached) the same way, so the same seed gives the
+    same years and only the judgement differs. The verdict is on the residual curve when the register
+    has treatment effects, else the inherent one: `{"curve": "residual"|"inherent", "within",
+    "borderline", "points": [...]}`; None without tolerance points or without estimates to simulate."""
+    inputs = _inputs(org)
+    if not tolerance or inputs.scenario is None:
+        return None
+    scenario = {**inputs.scenario, "tolerance": [[float(loss), float(p)] for loss, p in tolerance]}
+    result = _cached(cache_key(scenario), lambda: _simulate(scenario))["result"]
+    if result is None:
+        return None
+    curve = "residual" if result["residual"] is not None else "inherent"
+    verdict = result[curve]["tolerance"]
+    return None if verdict is None else {"curve": curve, **verdict}
+
+
 #: The keys of the API's answer from `result_to_dict` (`risk_ids` is for the pages); `excluded` is added.
 RESULT_KEYS = ("years", "seed", "currency", "inherent", "residual")
 # Scenario key → the API's JSON of its result: a large register's answer is megabytes of numbers, so it

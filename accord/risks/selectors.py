@@ -92,9 +92,9 @@ def access_appetite(org: Organization, version: int) -> RiskAppetite:
     return appetite
 
 
-def _tolerance_ranks(org: Organization) -> dict[int, int]:
-    """category id → highest acceptable residual rank, under the appetite in force."""
-    appetite = appetite_in_force(org)
+def _tolerance_ranks(org: Organization, appetite: RiskAppetite | None = None) -> dict[int, int]:
+    """category id → highest acceptable residual rank, under `appetite` (default: the appetite in force)."""
+    appetite = appetite or appetite_in_force(org)
     if appetite is None:
         return {}
     ids = dict(RiskCategory.objects.for_org(org).values_list("key", "id"))
@@ -256,6 +256,33 @@ def member_holdings(org: Organization, membership: Membership) -> list[str]:
 def risk_titles(org: Organization, risk_ids: Collection[int]) -> dict[int, str]:
     """Titles of some of `org`'s risks, by id (one query)."""
     return dict(Risk.objects.for_org(org).filter(pk__in=list(risk_ids)).values_list("pk", "title"))
+
+
+@dataclass(frozen=True)
+class ToleranceChanges:
+    """What putting `draft` in force would change in the register: open risks newly above tolerance and
+    those no longer above (each with its `above_tolerance` and `accepted` flags as they stand), and how
+    many open risks are above under the version in force and under the draft."""
+
+    newly_above: list[Risk]
+    no_longer_above: list[Risk]
+    above_in_force: int
+    above_draft: int
+
+
+def tolerance_changes(org: Organization, draft: RiskAppetite) -> ToleranceChanges:
+    """The register judged against `draft` beside the appetite in force, by the same SQL rule as the
+    `above_tolerance` flag (`_above_expression`), in a fixed number of queries."""
+    qs = (annotated_risks(org).exclude(status=RiskStatus.CLOSED)
+          .annotate(above_draft=_above_expression(_tolerance_ranks(org, draft))))
+    order = ("-residual_rank", "number")
+    counts = qs.order_by().aggregate(in_force=Count("id", filter=Q(above_tolerance=True)),
+                                     draft=Count("id", filter=Q(above_draft=True)))
+    return ToleranceChanges(
+        newly_above=list(qs.filter(above_draft=True, above_tolerance=False).order_by(*order)),
+        no_longer_above=list(qs.filter(above_draft=False, above_tolerance=True).order_by(*order)),
+        above_in_force=counts["in_force"], above_draft=counts["draft"],
+    )
 
 
 def is_above_tolerance(org: Organization, risk: Risk) -> bool:

@@ -177,6 +177,7 @@ ROUTES: list[Route] = [
     Route("PUT /api/v1/orgs/{org}/risk-appetite/", "PUT", "appetite.draft",
           body=lambda s, p: {"statement": "Probe", "category_levels": {"cyber_security": "high"}}),
     Route("POST /api/v1/orgs/{org}/risk-appetite/sign/", "POST", "appetite.sign", body=_appetite_signer),
+    Route("GET /api/v1/orgs/{org}/risk-appetite/draft/preview/", "GET", "appetite.view", lists_data=True),
     Route("GET /api/v1/orgs/{org}/risks/{risk_id}/acceptances/", "GET", "acceptance.view", kwargs=_risk,
           lists_data=True),
     Route("POST /api/v1/orgs/{org}/risks/{risk_id}/acceptances/", "POST", "acceptance.request", kwargs=_risk,

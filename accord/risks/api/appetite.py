@@ -4,7 +4,7 @@ drafting a new version, and signing the draft."""
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from accord.core.apikit import ERRORS, BodyIn, org_access
@@ -14,6 +14,7 @@ from accord.risks import selectors, services
 from accord.risks.api.schemas import SignatureOut
 from accord.risks.choices import AppetiteStatus, Level, Signatory
 from accord.risks.models import RiskAppetite
+from accord.risks.preview import appetite_preview
 
 router = Router()
 
@@ -110,3 +111,75 @@ def sign_appetite(request: HttpRequest, org: str, payload: AppetiteSignIn) -> di
     m = org_access(request, org, "appetite.sign")
     services.do_sign_appetite(m.user, m.organization, version=payload.version)
     return _appetite_state(m.organization)
+
+
+class LevelChangeOut(Schema):
+    category: str = Field(description="The category key")
+    name: str
+    in_force: Level | None = Field(description="Its highest acceptable level in force (null: no limit)")
+    draft: Level | None = Field(description="Its highest acceptable level in the draft (null: no limit)")
+
+
+class PreviewRiskOut(Schema):
+    id: int
+    ref: str
+    title: str
+    category: str
+    residual_level: Level
+    accepted: bool = Field(description="An acceptance in force covers it now")
+
+
+class MoneyVerdictOut(Schema):
+    curve: str = Field(description="The curve judged: residual when the register records treatment effects, "
+                                   "else inherent")
+    within: bool
+    borderline: bool = Field(description="A point is within a few standard errors of its limit")
+    points: list[dict[str, Any]] = Field(description="The engine's verdict per tolerance point: loss, "
+                                         "max_probability, probability, standard_error, ok, borderline")
+
+
+class AppetitePreviewOut(Schema):
+    draft_version: int
+    in_force_version: int | None
+    category_levels: list[LevelChangeOut] = Field(description="The categories whose limit the draft changes")
+    tolerance_in_force: list[list[float]]
+    tolerance_draft: list[list[float]]
+    tolerance_changed: bool
+    newly_above_tolerance: list[PreviewRiskOut] = Field(description="Open risks above tolerance under the draft "
+                                                        "and not under the version in force")
+    no_longer_above_tolerance: list[PreviewRiskOut]
+    above_tolerance_in_force: int = Field(description="Open risks above tolerance under the version in force")
+    above_tolerance_draft: int = Field(description="Open risks above tolerance under the draft")
+    money_in_force: MoneyVerdictOut | None = Field(description="The money tolerance verdict under the version "
+                                                   "in force (null: no tolerance points or no estimates)")
+    money_draft: MoneyVerdictOut | None = Field(description="The same register judged against the draft's points")
+
+
+def _preview_risk(risk: Any) -> dict[str, Any]:
+    return {"id": risk.pk, "ref": risk.ref, "title": risk.title, "category": risk.category.key,
+            "residual_level": risk.residual_level, "accepted": risk.accepted}
+
+
+@router.get("/{org}/risk-appetite/draft/preview/", response={200: AppetitePreviewOut, **ERRORS},
+            summary="What signing the draft risk appetite would change",
+            operation_id="accord_risks_api_preview_appetite_draft")
+def preview_appetite_draft(request: HttpRequest, org: str) -> dict[str, Any]:
+    """The draft against the version in force: changed category limits and tolerance, the open risks that
+    would newly be above (or no longer above) tolerance, and the money tolerance verdict under each.
+    404 without a draft."""
+    m = org_access(request, org, "appetite.view")
+    preview = appetite_preview(m.organization)
+    if preview is None:
+        raise Http404("No draft risk appetite.")
+    return {
+        "draft_version": preview.draft.version,
+        "in_force_version": preview.in_force.version if preview.in_force else None,
+        "category_levels": [{"category": c.key, "name": c.name, "in_force": c.in_force, "draft": c.draft}
+                            for c in preview.levels],
+        "tolerance_in_force": preview.tolerance_in_force, "tolerance_draft": preview.tolerance_draft,
+        "tolerance_changed": preview.tolerance_changed,
+        "newly_above_tolerance": [_preview_risk(r) for r in preview.newly_above],
+        "no_longer_above_tolerance": [_preview_risk(r) for r in preview.no_longer_above],
+        "above_tolerance_in_force": preview.above_in_force, "above_tolerance_draft": preview.above_draft,
+        "money_in_force": preview.money_in_force, "money_draft": preview.money_draft,
+    }

@@ -20,6 +20,7 @@ from accord.risks import selectors, services
 from accord.risks.choices import Signatory
 from accord.risks.forms import AppetiteDraftForm
 from accord.risks.models import AppetiteSignature, RiskAppetite
+from accord.risks.preview import appetite_preview
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,19 +47,29 @@ def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None
         state = selectors.signature_state(org, v, profile=profile)
         rows.append(AppetiteVersion(
             appetite=v, levels=[(names.get(k, k), v.category_levels[k]) for k in order if k in v.category_levels],
-            tolerance=[(f"{loss:,.0f} {org.currency}", f"{prob * 100:g} %") for loss, prob in v.tolerance],
+            tolerance=_tolerance(org, v.tolerance),
             signatures=list(v.signatures.all()), required=state.required_labels, state=state,
         ))
     by_pk = {r.appetite.pk: r for r in rows}
     draft = by_pk.get(status.draft.pk) if status.draft else None
     can_sign = (draft is not None and status.signatures is not None
                 and allows(request.membership.role, "appetite.sign") and status.signatures.can_sign(request.membership))
+    preview = appetite_preview(org, status.draft) if status.draft is not None else None
     if form is None and allows(request.membership.role, "appetite.draft"):
         form = AppetiteDraftForm(categories=categories, basis=status.draft or status.in_force)
     return {
         "status": status, "versions": rows, "form": form, "can_sign": can_sign, "draft": draft,
         "in_force": by_pk.get(status.in_force.pk) if status.in_force else None,
+        "preview": preview,
+        "preview_tolerance": {
+            "in_force": _tolerance(org, preview.tolerance_in_force), "draft": _tolerance(org, preview.tolerance_draft),
+        } if preview else None,
     }
+
+
+def _tolerance(org: Any, points: list[list[float]]) -> list[tuple[str, str]]:
+    """Tolerance points as the page reads them: (loss with currency, probability in %)."""
+    return [(f"{loss:,.0f} {org.currency}", f"{prob * 100:g} %") for loss, prob in points]
 
 
 @org_view("appetite.view")
