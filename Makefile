@@ -4,14 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test pytest lint typecheck docs-check browsers serve clean
+.PHONY: install dev-install demo test pytest lint typecheck docs-check browsers serve audit constraints clean
 
-$(BIN)/accord-installed: pyproject.toml
+# `make install`: what runs in production, at the pinned versions (constraints.txt); pip and setuptools
+# upgraded to their pins first (a new venv brings an old setuptools with known advisories).
+$(BIN)/accord-installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade -c constraints.txt pip setuptools
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	# Compile the engine's kernels now (Numba caches them) rather than in the first simulation.
 	$(BIN)/python -c "from accord.quant import kernels; kernels.warm_up()"
+	touch $@
+
+# The test, lint and type-check tools (the `dev` extras), for `make test` and its parts only.
+$(BIN)/accord-dev-installed: $(BIN)/accord-installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -19,6 +26,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 install: $(BIN)/accord-installed node_modules/.installed
+
+dev-install: install $(BIN)/accord-dev-installed
 
 demo: install
 	ACCORD_DEBUG=$${ACCORD_DEBUG:-1} ACCORD_HTTPS=$${ACCORD_HTTPS:-0} $(BIN)/accord demo
@@ -36,20 +45,33 @@ browsers:
 	  else echo "chromium is missing and this is not root: browser tests will skip"; fi; \
 	fi
 
-lint: install
+lint: dev-install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 
-typecheck: install
+typecheck: dev-install
 	ACCORD_DEBUG=1 $(BIN)/mypy accord
 
-docs-check: install
+docs-check: dev-install
 	ACCORD_DEBUG=1 $(BIN)/accord makemigrations --check --dry-run
 
-pytest: install
+pytest: dev-install
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 test: install browsers lint typecheck docs-check pytest
+
+# Known vulnerabilities in the pinned set and the installed packages (pip-audit, in a throwaway venv).
+audit: dev-install
+	bash .ci/audit
+
+# Re-pin: resolve the dependencies of pyproject.toml afresh in a throwaway venv and write constraints.txt.
+constraints:
+	rm -rf var/constraints-venv && $(PYTHON) -m venv var/constraints-venv
+	var/constraints-venv/bin/python -m pip install --quiet --upgrade pip setuptools
+	var/constraints-venv/bin/python -m pip install --quiet '.[dev]'
+	{ sed -n '1,2p' constraints.txt; var/constraints-venv/bin/python -m pip freeze --all --exclude-editable \
+	  | grep -v -E '^accord( |=|@)'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+	rm -rf var/constraints-venv
 
 clean:
 	rm -rf $(VENV) node_modules var/static .mypy_cache .ruff_cache .pytest_cache
