@@ -266,6 +266,11 @@ STORAGES = {
 WHITENOISE_MANIFEST_STRICT = False
 
 NINJA_PAGINATION_PER_PAGE = 50
+# The largest page an API list answers (`limit`); a larger limit is refused with 422 (accord.core.apikit).
+ACCORD_API_MAX_PAGE = env_int("ACCORD_API_MAX_PAGE", 1000)
+if ACCORD_API_MAX_PAGE < NINJA_PAGINATION_PER_PAGE:
+    raise ImproperlyConfigured(
+        f"ACCORD_API_MAX_PAGE={ACCORD_API_MAX_PAGE} must be at least {NINJA_PAGINATION_PER_PAGE}.")
 
 LOGGING = {
     "version": 1,

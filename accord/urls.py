@@ -1,8 +1,12 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from accord.api import api
 from accord.core import views as core_views
+from accord.core.converters import IdConverter
 from accord.core.wellknown import security_txt
+
+# `<id:…>`: ids in the apps' paths, within what a database column holds (accord/core/converters.py).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", core_views.home, name="home"),

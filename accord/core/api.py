@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accord.core import selectors, services
-from accord.core.apikit import ERRORS, BodyIn, TextIn, org_access
+from accord.core.apikit import ERRORS, BodyIn, ErrorOut, Id, Pagination, TextIn, org_access
 from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, InvitationStatus, Role, TokenScope, TokenState
 from accord.core.history import CSV_CONTENT_TYPE
 from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
@@ -226,7 +226,7 @@ def put_governance(request: HttpRequest, org: str, payload: GovernanceIn) -> Gov
 
 @router.get("/{org}/members/", response={200: list[MemberOut], **ERRORS}, summary="Members and roles",
             operation_id="accord_core_api_list_members")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_members(request: HttpRequest, org: str) -> QuerySet[Membership]:
     m = org_access(request, org, "member.view")
     if allows(m.role, "member.manage"):
@@ -266,15 +266,15 @@ def remove_member(request: HttpRequest, org: str, member_id: int, payload: Membe
 
 @router.get("/{org}/invitations/", response={200: list[InvitationOut], **ERRORS}, summary="Invitations",
             operation_id="accord_core_api_list_invitations")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_invitations(request: HttpRequest, org: str, filters: Query[InvitationQuery]) -> QuerySet[Invitation]:
     """Newest first; `status` = pending, expired, accepted or revoked."""
     m = org_access(request, org, "member.manage")
     return selectors.invitations(m.organization, status=filters.status or "")
 
 
-@router.post("/{org}/invitations/", response={201: InvitationOut, **ERRORS}, summary="Invite an e-mail address",
-             operation_id="accord_core_api_create_invitation")
+@router.post("/{org}/invitations/", response={201: InvitationOut, **ERRORS, 502: ErrorOut},
+             summary="Invite an e-mail address", operation_id="accord_core_api_create_invitation")
 def create_invitation(request: HttpRequest, org: str, payload: InvitationIn) -> Status:
     """E-mails a link (valid 7 days, used once) to create an account or sign in and join with the role given."""
     m = org_access(request, org, "member.manage")
@@ -288,10 +288,10 @@ def create_invitation(request: HttpRequest, org: str, payload: InvitationIn) -> 
     return Status(201, invitation)
 
 
-@router.post("/{org}/invitations/{invitation_id}/resend/", response={200: InvitationOut, **ERRORS},
+@router.post("/{org}/invitations/{invitation_id}/resend/", response={200: InvitationOut, **ERRORS, 502: ErrorOut},
              summary="Send an invitation again",
              operation_id="accord_core_api_resend_invitation")
-def resend_invitation(request: HttpRequest, org: str, invitation_id: int) -> Invitation:
+def resend_invitation(request: HttpRequest, org: str, invitation_id: Id) -> Invitation:
     """A new link with a new 7-day expiry; the previous link stops working."""
     m = org_access(request, org, "member.manage")
     invitation = selectors.access_invitation(m.organization, invitation_id)
@@ -304,7 +304,7 @@ def resend_invitation(request: HttpRequest, org: str, invitation_id: int) -> Inv
 @router.post("/{org}/invitations/{invitation_id}/revoke/", response={200: InvitationOut, **ERRORS},
              summary="Revoke an invitation",
              operation_id="accord_core_api_revoke_invitation")
-def revoke_invitation(request: HttpRequest, org: str, invitation_id: int) -> Invitation:
+def revoke_invitation(request: HttpRequest, org: str, invitation_id: Id) -> Invitation:
     m = org_access(request, org, "member.manage")
     invitation = selectors.access_invitation(m.organization, invitation_id)
     return services.do_revoke_invitation(m.user, m.organization, invitation)
@@ -341,7 +341,7 @@ def revoke_token(request: HttpRequest, org: str, token_id: int) -> ApiToken:
 
 @router.get("/{org}/audit-events/", response={200: list[AuditEventOut], **ERRORS}, summary="Audit trail",
             operation_id="accord_core_api_list_audit_events")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit_events(request: HttpRequest, org: str, filters: Query[AuditQuery]) -> QuerySet[AuditEvent]:
     """Newest first; filter by actor e-mail, object type and id, action and date range."""
     m = org_access(request, org, "audit.view")

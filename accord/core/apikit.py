@@ -1,19 +1,23 @@
-"""What every app's API router shares: bearer-token auth, organisation access, the error shape, and the
-two bases of input schemas (texts PostgreSQL can store; request bodies that refuse unknown fields)."""
+"""What every app's API router shares: bearer-token auth, organisation access, the error shape (with the
+4xx statuses every operation documents), pagination within 64-bit bounds, ids in paths, and the two
+bases of input schemas (values a database can store; request bodies that refuse unknown fields)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Path, Schema
 from ninja.errors import AuthenticationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, field_validator
 
 from accord.core.auth import has_second_factor
+from accord.core.inputs import INT64_MAX, value_problem
 from accord.core.models import ApiToken, Membership, Organization
 from accord.core.permissions import require
 from accord.core.selectors import token_by_plaintext
@@ -33,26 +37,48 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+#: What any operation may answer besides its success, each in the one error shape: 400 a body that cannot
+#: be read (not JSON, a multipart body without a boundary), 401 no valid token, 403 the role or the
+#: organisation's policy refuses, 404 no such object (or another organisation's), 413 a body over the
+#: size limit, 422 invalid fields. An operation that can also answer another status (409 a conflict with
+#: the current state, 502 a mail server that refused) adds it.
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut,
+                          422: ErrorOut}
+
+#: An object's id in a path: a positive whole number a database column can hold (a larger one is 422).
+Id = Annotated[int, Path(ge=1, le=INT64_MAX, description="The object's id")]
 
 
 class TextIn(Schema):
-    """Input whose texts PostgreSQL can store: a NUL character is refused up front (422), not on save.
-    The base of every query schema; request bodies use `BodyIn`."""
+    """Input a database can store: a NUL character, a lone surrogate, a whole number beyond 64 bits, an
+    infinite or undefined number (`inf`, `Infinity`, `1e309`, `NaN`) are refused up front (422, naming
+    the field), not on save. The base of every query schema; request bodies use `BodyIn`."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
     @field_validator("*")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(t, str) and "\x00" in t for t in texts):
-            raise ValueError("Text may not contain NUL characters")
+    def _storable(cls, value: Any) -> Any:
+        problem = value_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
 
 class BodyIn(TextIn):
     """A request body: unknown fields are refused, so a misspelt field is not silently dropped."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit and offset within what the server serves: a page of at most `ACCORD_API_MAX_PAGE` items
+    and an offset a database can hold, both stated in the OpenAPI document."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.ACCORD_API_MAX_PAGE,
+                           description="How many items to answer")
+        offset: int = Field(0, ge=0, le=INT64_MAX, description="How many items to skip")
 
 
 class TokenRefused(AuthenticationError):

@@ -20,9 +20,9 @@ urlpatterns = [
     path("register/<str:risk_id>/sections/<slug:section>/", register.risk_section, name="section"),
     path("register/<str:risk_id>/sections/<slug:section>/edit/", register.risk_section_edit, name="section_edit"),
     path("register/<str:risk_id>/acceptances/", register.acceptance_request, name="acceptance_request"),
-    path("register/<str:risk_id>/acceptances/<int:acceptance_id>/sign/", register.acceptance_sign,
+    path("register/<str:risk_id>/acceptances/<id:acceptance_id>/sign/", register.acceptance_sign,
          name="acceptance_sign"),
-    path("register/<str:risk_id>/acceptances/<int:acceptance_id>/withdraw/", register.acceptance_withdraw,
+    path("register/<str:risk_id>/acceptances/<id:acceptance_id>/withdraw/", register.acceptance_withdraw,
          name="acceptance_withdraw"),
     path("heatmap/", register.heatmap, name="heatmap"),
     path("heatmap/svg/", register.heatmap_svg, name="heatmap_svg"),
@@ -34,5 +34,5 @@ urlpatterns = [
     path("settings/", register.risk_settings, name="settings"),
     path("settings/matrix/", register.matrix_change, name="matrix_change"),
     path("settings/categories/", register.category_create, name="category_create"),
-    path("settings/categories/<int:category_id>/", register.category_edit, name="category_edit"),
+    path("settings/categories/<id:category_id>/", register.category_edit, name="category_edit"),
 ]

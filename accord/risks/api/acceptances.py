@@ -6,9 +6,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from accord.core.apikit import ERRORS, BodyIn, org_access
+from accord.core.apikit import ERRORS, BodyIn, Id, Pagination, org_access
 from accord.core.models import Organization
 from accord.risks import selectors, services
 from accord.risks.api.schemas import RiskKey, SignatureOut
@@ -74,7 +74,7 @@ def _acceptances(org: Organization, risk: Risk) -> QuerySet[RiskAcceptance]:
 @router.get("/{org}/risks/{risk_id}/acceptances/", response={200: list[AcceptanceOut], **ERRORS},
             summary="A risk's acceptances",
             operation_id="accord_risks_api_list_acceptances")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_acceptances(request: HttpRequest, org: str, risk_id: RiskKey) -> QuerySet[RiskAcceptance]:
     """Newest first; `status` is `expired` once an acceptance in force is past its date."""
     m = org_access(request, org, "acceptance.view")
@@ -102,7 +102,7 @@ class WithdrawIn(BodyIn):
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/sign/", response={200: AcceptanceOut, **ERRORS},
              summary="Sign a risk acceptance",
              operation_id="accord_risks_api_sign_acceptance")
-def sign_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int) -> Any:
+def sign_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: Id) -> Any:
     """Sign in the slot the caller holds (CISO, CIO, board representative or risk owner)."""
     m = org_access(request, org, "acceptance.sign")
     risk = selectors.access_risk(m.organization, risk_id)
@@ -114,7 +114,7 @@ def sign_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/withdraw/",
              response={200: AcceptanceOut, **ERRORS}, summary="Withdraw a risk acceptance",
              operation_id="accord_risks_api_withdraw_acceptance")
-def withdraw_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: int,
+def withdraw_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, acceptance_id: Id,
                         payload: WithdrawIn) -> Any:
     """A pending or in-force acceptance stops counting; the risk is judged against the appetite again.
     Only its requester, one of its required signatories or an admin may withdraw it (403 otherwise),

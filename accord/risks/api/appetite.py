@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from accord.core.apikit import ERRORS, BodyIn, org_access
+from accord.core.inputs import INT64_MAX
 from accord.core.models import GovernanceProfile, Organization
 from accord.core.selectors import governance
 from accord.risks import selectors, services
@@ -51,8 +52,8 @@ class AppetiteIn(BodyIn):
 
 
 class AppetiteSignIn(BodyIn):
-    version: int = Field(description="The draft version being signed: the one the signer read. Refused when "
-                         "it is not the current draft.")
+    version: int = Field(ge=1, le=INT64_MAX, description="The draft version being signed: the one the signer "
+                         "read. Refused when it is not the current draft.")
 
 
 def _version(org: Organization, appetite: RiskAppetite | None, profile: GovernanceProfile) -> dict[str, Any] | None:

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from accord.core.apikit import ERRORS, org_access
+from accord.core.apikit import ERRORS, Pagination, org_access
 from accord.risks import selectors
 from accord.risks.choices import Level
 from accord.risks.models import RiskCategory
@@ -34,7 +34,7 @@ class MatrixOut(Schema):
 
 @router.get("/{org}/risk-categories/", response={200: list[CategoryOut], **ERRORS}, summary="Risk categories",
             operation_id="accord_risks_api_list_categories")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_categories(request: HttpRequest, org: str) -> QuerySet[RiskCategory]:
     """Every category, retired ones included (`active: false`); risks name them by `key`."""
     m = org_access(request, org, "risk.view")

@@ -11,11 +11,12 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
 
-from accord.core.apikit import ERRORS, BodyIn, ErrorOut, FieldError, TextIn, org_access
+from accord.core.apikit import ERRORS, BodyIn, ErrorOut, FieldError, Pagination, TextIn, org_access
 from accord.core.fieldschemas import input_data, input_fields, output_fields
+from accord.core.inputs import INT64_MAX
 from accord.core.models import Organization
 from accord.risks import io, quantified, selectors, services
 from accord.risks.api.schemas import RiskKey
@@ -73,7 +74,7 @@ class RiskDetailOut(RiskOut):
 class RiskQuery(TextIn):
     q: str = Field("", description="Text in the title or description, or a reference such as R-012")
     category: str = Field("", description="A category key")
-    owner: int | None = Field(None, description="The owner's membership id")
+    owner: int | None = Field(None, ge=1, le=INT64_MAX, description="The owner's membership id")
     level: Level | None = Field(None, description="Residual level")
     status: RiskStatus | None = None
     above_tolerance: bool | None = None
@@ -137,7 +138,7 @@ def _import_out(report: ImportReport) -> ImportOut:
 
 @router.get("/{org}/risks/", response={200: list[RiskOut], **ERRORS}, summary="The risk register",
             operation_id="accord_risks_api_list_risks")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> Any:
     """Filtered and sorted like the register page; paginated (`limit` up to 500, `offset`)."""
     m = org_access(request, org, "risk.view")
