@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused
+from accord.core.limits import RateLimited, rate_limited_response
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,11 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    return rate_limited_response(request, exc)
 
 
 @api.exception_handler(MultiPartParserError)

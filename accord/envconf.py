@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +59,45 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `amount` requests per `seconds`, counted per `per` ("token" or "ip")."""
+
+    amount: int
+    seconds: int
+    per: str
+
+    def __str__(self) -> str:
+        return f"{self.amount}/{self.seconds}s/{self.per}"
+
+
+_RATE = re.compile(r"(?P<amount>-?\d+)/(?P<count>\d*)(?P<unit>[smhd])(?:/(?P<per>\w+))?")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+RATE_SCOPES = ("token", "ip")
+
+
+def parse_rates(text: str, name: str) -> tuple[Rate, ...]:
+    """Read rates such as `600/m/token,1800/m/ip` (amount / period: s, m, h, d, optionally with a count,
+    as in `5m` / what is counted: `token` or `ip`, `ip` when left out); empty means no limit. Errors
+    name the variable `name`."""
+    rates = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        found = _RATE.fullmatch(part)
+        if found is None:
+            raise ImproperlyConfigured(f"{name}: {part!r} is not a rate; write amount/period/scope, e.g. 600/m/token "
+                                       "or 20/5m/ip (periods s, m, h, d).")
+        per = found["per"] or "ip"
+        if per not in RATE_SCOPES:
+            raise ImproperlyConfigured(f"{name}: {part!r} counts per {per!r}; count per token or per ip.")
+        if int(found["amount"]) < 1 or found["count"] == "0":
+            raise ImproperlyConfigured(f"{name}: {part!r} must allow at least 1 request in at least 1 second "
+                                       "(leave the variable empty for no limit).")
+        rates.append(Rate(int(found["amount"]), int(found["count"] or 1) * _UNIT_SECONDS[found["unit"]], per))
+    return tuple(rates)
 
 
 def secret_key(var_dir: Path, *, debug: bool) -> str:

@@ -1,5 +1,5 @@
 """The pages Accord answers with when a request fails outside a view's own handling: 400, 403 (also a
-refused CSRF check), 404 and 500. Web pages extend the site's layout and say what happened and what
+refused CSRF check), 404, 413, 429 and 500. Web pages extend the site's layout and say what happened and what
 to do, naming nothing the caller may not see; anything under /api/ answers the API's one error shape
 (`{"detail": ..., "errors": []}`), as the API's own handlers do (accord/api.py)."""
 
@@ -71,3 +71,11 @@ def payload_too_large(request: HttpRequest, limit: int) -> HttpResponse:
         return _api_error(413, detail)
     # Rendered without the request, as a 400: the refusal comes before sessions and sign-in.
     return _page(None, "413.html", 413, {"reason": detail})
+
+
+def too_many_requests(request: HttpRequest, detail: str, retry_after: int) -> HttpResponse:
+    """429 with `Retry-After` (seconds) for work over a rate or a quota (accord/core/limits.py)."""
+    # A page is rendered without the request, as a 413: the refusal may come before sessions and sign-in.
+    response = _api_error(429, detail) if _is_api(request) else _page(None, "429.html", 429, {"reason": detail})
+    response["Retry-After"] = str(retry_after)
+    return response

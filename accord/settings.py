@@ -8,7 +8,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from accord.envconf import audit_keys, env_bool, env_int, env_list, env_str, secret_key
+from accord.envconf import audit_keys, env_bool, env_int, env_list, env_str, parse_rates, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ACCORD_VAR_DIR", str(BASE_DIR / "var")))
@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "accord.core.middleware.PermissionsPolicyMiddleware",
     "accord.core.limits.RequestSizeLimitMiddleware",
+    "accord.core.limits.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,14 +105,19 @@ elif _db["ENGINE"] not in ("django.db.backends.postgresql",):
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
-    }
-    if env_str("ACCORD_CACHE", "file") == "file"
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+# The cache holds the rate limits' counters (the API's and sign-in's): `file` (the default) shares them
+# between the server's worker processes on one machine, `locmem` keeps them per process (tests), and a
+# redis:// URL shares them between machines, counted exactly (it needs the `redis` package).
+_cache = env_str("ACCORD_CACHE", "file")
+if _cache == "file":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
+elif _cache == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif _cache.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache}}
+else:
+    raise ImproperlyConfigured(f"ACCORD_CACHE={_cache!r} is not file, locmem or a redis:// URL.")
 
 # --- authentication -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -140,12 +146,20 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Accord] "  # allauth's default names the request's host
-# Lock-out: five failed sign-ins for one account within five minutes block that account for the
-# rest of the window; twenty from one address per minute block the address.
+# Throttling, never a lock-out: five failed sign-ins for one account from one address within five
+# minutes refuse that account from that address for the rest of the window (the adapter's key is the
+# pair), twenty failures from one address per minute refuse the address; nothing counts per account
+# alone, so failures from elsewhere never refuse the right password (decision 0019).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("ACCORD_LOGIN_FAILED_LIMIT", "20/m/ip,5/5m/key"),
     "login": "30/m/ip",
 }
+# Behind this many reverse proxies that each append the address they saw to X-Forwarded-For, the
+# client is the address that many places from the right; 0: REMOTE_ADDR (no proxy, or one that does not
+# append). Sign-in throttling and the API's rate limits both read it (accord.core.limits.client_address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ACCORD_TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"ACCORD_TRUSTED_PROXY_COUNT={ALLAUTH_TRUSTED_PROXY_COUNT} must be 0 or more.")
 # Re-authentication before sensitive changes asks for the password or a second factor, never an
 # e-mailed code (mail may not be configured).
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
@@ -230,6 +244,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# Requests per bearer token and per client address under /api/, in fixed windows; over a rate: 429 with
+# Retry-After. Empty: no limit (say so only when the reverse proxy limits instead).
+ACCORD_API_RATE_LIMITS = parse_rates(env_str("ACCORD_API_RATE_LIMIT", "600/m/token,1800/m/ip"),
+                                     "ACCORD_API_RATE_LIMIT")
 
 # --- /.well-known/security.txt (accord/core/wellknown.py) -------------------------------------------
 ACCORD_SECURITY_CONTACT = env_str("ACCORD_SECURITY_CONTACT", "").strip()

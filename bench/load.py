@@ -59,6 +59,9 @@ def environment(var_dir: str) -> dict[str, str]:
         "ACCORD_DEBUG": "0", "ACCORD_HTTPS": "0", "ACCORD_VAR_DIR": var_dir,
         "ACCORD_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ACCORD_SECRET_KEY": "load-bench-only-secret-key-that-is-long-enough-0123456789",
+        # The load comes from one address and one token: rates no run reaches, so that the limiter's
+        # cost is measured and its refusals are not (docs/deployment.md, rate limits).
+        "ACCORD_API_RATE_LIMIT": "100000000/m/token,100000000/m/ip",
     })
     return env
 

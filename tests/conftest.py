@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accord.core.choices import Role
@@ -74,6 +75,13 @@ def signed_in(persona: Persona) -> Client:
     client = Client()
     client.force_login(persona.user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with empty rate-limit counters (they live in the cache), so the suites run at the
+    production rates; a test that needs other rates sets `settings.ACCORD_API_RATE_LIMITS`."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -40,10 +40,10 @@ class ErrorOut(Schema):
 #: What any operation may answer besides its success, each in the one error shape: 400 a body that cannot
 #: be read (not JSON, a multipart body without a boundary), 401 no valid token, 403 the role or the
 #: organisation's policy refuses, 404 no such object (or another organisation's), 413 a body over the
-#: size limit, 422 invalid fields. An operation that can also answer another status (409 a conflict with
-#: the current state, 502 a mail server that refused) adds it.
+#: size limit, 422 invalid fields, 429 over a rate or quota (with Retry-After). An operation that can also
+#: answer another status (409 a conflict with the current state, 502 a mail server that refused) adds it.
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut,
-                          422: ErrorOut}
+                          422: ErrorOut, 429: ErrorOut}
 
 #: An object's id in a path: a positive whole number a database column can hold (a larger one is 422).
 Id = Annotated[int, Path(ge=1, le=INT64_MAX, description="The object's id")]

@@ -48,6 +48,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The `key` that allauth's `login_failed` rate counts: the account *and the client's address*, so
+        that failures from one address never refuse the right password from another (allauth's own key is
+        the account alone, which lets anyone lock a victim out; decision 0019)."""
+        from accord.core.limits import client_address  # the middleware module imports this one's app
+
+        return f"{client_address(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
+
     def get_reset_password_from_key_url(self, key: str) -> str:
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return email_link(self.request, path.replace("UID-KEY", quote(key)))

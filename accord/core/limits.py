@@ -1,21 +1,39 @@
-"""What one request may cost: bodies over the configured size are refused before they are read.
+"""What one request may cost: bodies over the configured size are refused before they are read, and API
+requests over a rate are refused before they are served.
 
 `RequestSizeLimitMiddleware` stands before every middleware that could read a body (sessions, CSRF,
 the views): a declared `Content-Length` over the limit answers 413 at once, and a body sent without
 one (`Transfer-Encoding: chunked`) is read only up to the limit, then refused. Import routes (a path
 ending in `/import/` or `/import`) may send `ACCORD_MAX_UPLOAD_BYTES`, every other route
-`ACCORD_MAX_REQUEST_BYTES` (docs/configuration.md, docs/deployment.md)."""
+`ACCORD_MAX_REQUEST_BYTES` (docs/configuration.md, docs/deployment.md).
+
+`ApiRateLimitMiddleware` counts every request under /api/ per client address and per bearer token
+(`ACCORD_API_RATE_LIMITS`, from ACCORD_API_RATE_LIMIT) in fixed windows in Django's cache, and answers
+429 with `Retry-After` once a count passes its rate, before the token is looked up. `RateLimited` is
+the one way any code refuses work for being over a rate or quota: raised in an API operation it
+answers 429 in the API's error shape (accord/api.py), in a web view the site's 429 page, both with
+`Retry-After` (decision 0019)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import math
 import re
+import time
 from collections.abc import Callable
 
+from allauth.account.adapter import get_adapter
+from allauth.core.internal.ratelimit import truncate_ip
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from accord.errors import bad_request, payload_too_large
+from accord.envconf import Rate
+from accord.errors import bad_request, payload_too_large, too_many_requests
+
+__all__ = ["ApiRateLimitMiddleware", "Rate", "RateLimited", "RequestSizeLimitMiddleware", "client_address",
+           "rate_limited_response"]
 
 #: Routes that receive files (risk imports, web and API); they get the larger upload limit.
 UPLOAD_PATH = re.compile(r"/import/?$")
@@ -74,3 +92,88 @@ class RequestSizeLimitMiddleware:
             if size > limit:
                 return None
             parts.append(chunk)
+
+
+# --- rates ----------------------------------------------------------------------------------------------
+
+class RateLimited(Exception):
+    """Refuse work for being over a rate or a quota: 429, with `Retry-After: retry_after` (seconds)."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = max(1, int(retry_after))
+
+
+def rate_limited_response(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """The 429 for `exc`: the API's error shape under /api/, the site's page elsewhere."""
+    return too_many_requests(request, exc.detail, exc.retry_after)
+
+
+def _now() -> float:
+    return time.time()
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as sign-in throttling sees it (allauth's, so that one rule decides): the
+    `ACCORD_TRUSTED_PROXY_COUNT`-th address from the right of X-Forwarded-For behind that many trusted
+    proxies, REMOTE_ADDR without; an IPv6 address counts by its /64 network."""
+    return truncate_ip(get_adapter().get_client_ip(request) or "unknown")
+
+
+def _bearer(request: HttpRequest) -> str | None:
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _over(rate: Rate, subject: str, now: float) -> int | None:
+    """Count one request of `subject` against `rate`; the seconds until its window ends when over it."""
+    window = int(now // rate.seconds)
+    key = f"accord:rl:api:{rate}:{subject}:{window}"
+    cache.add(key, 0, timeout=rate.seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this request as the window's first
+        cache.set(key, 1, timeout=rate.seconds + 1)
+        count = 1
+    if count <= rate.amount:
+        return None
+    return math.ceil((window + 1) * rate.seconds - now)
+
+
+class ApiRateLimitMiddleware:
+    """Count each API request per client address and per bearer token (see the module's docstring); also
+    turn a `RateLimited` raised by a web view into the 429 page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return rate_limited_response(request, refusal)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RateLimited):
+            return rate_limited_response(request, exception)
+        return None
+
+    @staticmethod
+    def _refusal(request: HttpRequest) -> RateLimited | None:
+        now = _now()
+        token = _bearer(request)
+        for rate in settings.ACCORD_API_RATE_LIMITS:
+            if rate.per == "token":
+                if token is None:
+                    continue
+                # The token as presented, hashed: no database look-up, and a guessed token is counted too.
+                subject, whom = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()[:32], "this token"
+            else:
+                subject, whom = client_address(request), "your address"
+            wait = _over(rate, f"{rate.per}:{subject}", now)
+            if wait is not None:
+                return RateLimited(f"Too many requests from {whom}: at most {rate.amount:,} every "
+                                   f"{rate.seconds:,} seconds. Retry in {wait} seconds.", wait)
+        return None
