@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accord.core.middleware.IdleSessionMiddleware",
     "accord.core.middleware.NoStoreMiddleware",
+    "accord.core.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"

@@ -129,3 +129,18 @@ def test_a_multipart_body_without_a_boundary_is_a_400_on_the_web(org_a, ciso):
     response = signed_in(ciso).generic("POST", "/o/org-a/risks/register/import/", b"--x\r\n\r\n",
                                        content_type="multipart/form-data")
     assert response.status_code == 400
+
+
+# --- found by the fuzz suite (tests/test_api_fuzz.py) ------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["0", "1700000000", "-1.5", "1e3"])
+def test_a_number_where_a_date_is_expected_is_refused(client, admin, value):
+    errors = _api_error(client.get(f"{API}/audit-events/", {"until": value}, **admin.auth()), 422)["errors"]
+    assert [e["field"] for e in errors] == ["until"]
+
+
+def test_a_method_an_api_path_does_not_serve_answers_405_in_the_error_shape(client, ciso):
+    response = client.delete(f"{API}/members/", **ciso.auth())
+    body = _api_error(response, 405)
+    assert "GET" in response["Allow"]
+    assert "DELETE is not allowed" in body["detail"]

@@ -4,7 +4,10 @@ bases of input schemas (values a database can store; request bodies that refuse 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+import functools
+import re
+from typing import Annotated, Any, get_args
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -14,7 +17,7 @@ from ninja import Field, Path, Schema
 from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator
 
 from accord.core.auth import has_second_factor
 from accord.core.inputs import INT64_MAX, value_problem
@@ -49,12 +52,40 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 Id = Annotated[int, Path(ge=1, le=INT64_MAX, description="The object's id")]
 
 
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _is_date_type(annotation: Any) -> bool:
+    if annotation in (dt.date, dt.datetime):
+        return True
+    return any(_is_date_type(arg) for arg in get_args(annotation))
+
+
+@functools.cache
+def _date_fields(schema: type[Schema]) -> frozenset[str]:
+    return frozenset(name for name, f in schema.model_fields.items() if _is_date_type(f.annotation))
+
+
+def _takes_dates(schema: type[Schema], name: str) -> bool:
+    return name in _date_fields(schema)
+
+
 class TextIn(Schema):
     """Input a database can store: a NUL character, a lone surrogate, a whole number beyond 64 bits, an
     infinite or undefined number (`inf`, `Infinity`, `1e309`, `NaN`) are refused up front (422, naming
     the field), not on save. The base of every query schema; request bodies use `BodyIn`."""
 
     model_config = ConfigDict(allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_dates(cls, value: Any, info: ValidationInfo) -> Any:
+        """pydantic reads a number as seconds since 1970 where a date is expected (`until=0`); the API
+        documents dates as `YYYY-MM-DD` (or ISO 8601 date-times) and takes nothing else."""
+        if (isinstance(value, int | float | str) and not isinstance(value, bool) and info.field_name
+                and _NUMBER.fullmatch(str(value).strip()) and _takes_dates(cls, info.field_name)):
+            raise ValueError(f"{value!r} is not a date; write a date as YYYY-MM-DD")
+        return value
 
     @field_validator("*")
     @classmethod

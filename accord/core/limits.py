@@ -27,6 +27,7 @@ from allauth.account.adapter import get_adapter
 from allauth.core.internal.ratelimit import truncate_ip
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from accord.envconf import Rate
@@ -117,8 +118,13 @@ def _now() -> float:
 def client_address(request: HttpRequest) -> str:
     """The client's address as sign-in throttling sees it (allauth's, so that one rule decides): the
     `ACCORD_TRUSTED_PROXY_COUNT`-th address from the right of X-Forwarded-For behind that many trusted
-    proxies, REMOTE_ADDR without; an IPv6 address counts by its /64 network."""
-    return truncate_ip(get_adapter().get_client_ip(request) or "unknown")
+    proxies, REMOTE_ADDR without; an IPv6 address counts by its /64 network. A request without any
+    address (an in-process client) counts as "unknown"."""
+    try:
+        address = get_adapter().get_client_ip(request)
+    except PermissionDenied:  # allauth's answer when it finds no address
+        address = None
+    return truncate_ip(address or "unknown")
 
 
 def _bearer(request: HttpRequest) -> str | None:

@@ -1,4 +1,5 @@
-"""Security headers Django does not set by itself, and the idle-session sign-out."""
+"""Security headers Django does not set by itself, the idle-session sign-out, and the API's 405 in its error
+shape."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
@@ -63,3 +64,24 @@ class IdleSessionMiddleware:
             elif not isinstance(last, int) or now - last >= _STAMP_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class ApiMethodNotAllowedMiddleware:
+    """django-ninja answers a method an API path does not serve with a bare 405: give it the API's one
+    error shape, naming the methods allowed (its `Allow` header stays)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code == 405 and request.path.startswith("/api/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            allowed = response.get("Allow", "")
+            detail = f"{request.method} is not allowed here; use {allowed or 'another method'}."
+            shaped = JsonResponse({"detail": detail, "errors": []}, status=405)
+            for header in ("Allow", "Vary", "Cache-Control"):
+                if header in response:
+                    shaped[header] = response[header]
+            return shaped
+        return response
