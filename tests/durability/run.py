@@ -56,6 +56,9 @@ def environment(var_dir: str, database_url: str | None) -> dict[str, str]:
         "ACCORD_DEBUG": "0", "ACCORD_HTTPS": "0", "ACCORD_VAR_DIR": var_dir,
         "ACCORD_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ACCORD_SECRET_KEY": "durability-only-secret-key-that-is-long-enough-0123456789",
+        # One token writing as fast as it can: rates it never reaches, so that every write is tried
+        # (the limiter stays on; its 429 is still handled below).
+        "ACCORD_API_RATE_LIMIT": "100000000/m/token,100000000/m/ip",
         "ACCORD_AUDIT_KEY": "durability:durability-only-audit-key-that-is-long-enough",
         "ACCORD_DATABASE_URL": database_url or f"sqlite:///{var_dir}/durability.sqlite3",
     })
