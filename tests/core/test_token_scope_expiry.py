@@ -190,3 +190,16 @@ def test_the_cli_refuses_a_bad_expiry_in_one_line(org_a, admin, capsys):
     assert main(["token", "create", admin.user.email, "--org", "org-a", "--expires-in-days", "0"]) == 1
     err = capsys.readouterr().err
     assert "between 1 and 366 days" in err and "Traceback" not in err
+
+
+def test_an_organisation_that_requires_a_second_factor_makes_tokens_only_in_a_session_that_proved_one(
+        client, org_a, admin):
+    from tests.core.test_two_factor_policy import give_second_factor, require_two_factor
+
+    give_second_factor(admin)
+    require_two_factor(org_a)
+    response = client.post("/api/v1/orgs/org-a/tokens/", {"name": "more"}, content_type="application/json",
+                           **admin.auth())
+    assert response.status_code == 403
+    assert "API tokens page" in response.json()["detail"]
+    assert not ApiToken.objects.for_org(org_a).filter(name="more").exists()

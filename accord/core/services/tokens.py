@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,9 +53,14 @@ def do_create_token(
 
     `scope` is "read" (GET, HEAD, OPTIONS only) or "read_write". The expiry is optional, as a date
     (`expires_at`) or a number of days from now (`expires_in_days`), at most MAX_TOKEN_DAYS ahead. A token
-    made through the API (`made_by`, the caller's token) never outlives the token that made it.
+    made through the API (`made_by`, the caller's token) never outlives the token that made it, and is refused
+    in an organisation that requires a second factor (a token proves none).
     """
     check_same_org(org, made_by=made_by)
+    if made_by is not None and org.two_factor_required:
+        # A bearer token proves no second factor: new tokens come from a session that proved one (decision 0009).
+        raise PermissionDenied(f"{org.name} requires two-factor authentication: make new tokens on the API tokens "
+                               "page, signed in with your second factor, not with a token.")
     if not Membership.objects.for_org(org).filter(user=user).exists():
         raise ValidationError({"user": f"{user.email} is not a member of {org.name}."})
     if scope not in TokenScope.values:
