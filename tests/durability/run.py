@@ -61,8 +61,6 @@ def environment(var_dir: str, database_url: str | None) -> dict[str, str]:
         "ACCORD_API_RATE_LIMIT": "100000000/m/token,100000000/m/ip",
         "ACCORD_AUDIT_KEY": "durability:durability-only-audit-key-that-is-long-enough",
         "ACCORD_DATABASE_URL": database_url or f"sqlite:///{var_dir}/durability.sqlite3",
-        # The stream measures durability, not the rate limits: they stay out of its way.
-        "ACCORD_API_RATE_LIMIT": "100000/m/token,100000/m/ip",
     })
     return env
 
