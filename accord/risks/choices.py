@@ -50,6 +50,9 @@ class AcceptanceStatus(models.TextChoices):
     IN_FORCE = "in_force", "In force"
     EXPIRED = "expired", "Expired"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    #: Never stored: an acceptance in force that no longer covers its risk (it rose above the level signed,
+    #: or left the tolerance it was judged within, or its category); see `selectors.in_force_q`.
+    EXCEEDED = "exceeded", "No longer covers the risk (it changed since the signatures)"
 
 
 DEFAULT_CATEGORIES = (

@@ -236,6 +236,14 @@ class RiskAcceptance(TenantModel):
     expires_on = models.DateField()
     status = models.CharField(max_length=10, choices=AcceptanceStatus.choices, default=AcceptanceStatus.PENDING)
     required_signatories = models.JSONField(default=list)
+    # What the acceptance is signed for, recorded at request time: the risk's category, residual position
+    # and level, and the tolerance verdict. It covers the risk only while the risk stays within that record
+    # (`selectors.in_force_q`); a signature is refused once the risk no longer matches it.
+    category = models.ForeignKey(RiskCategory, null=True, on_delete=models.PROTECT, related_name="+")
+    residual_likelihood = models.PositiveSmallIntegerField(null=True)
+    residual_impact = models.PositiveSmallIntegerField(null=True)
+    residual_level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+    residual_rank = models.PositiveSmallIntegerField(null=True)
     above_tolerance_when_requested = models.BooleanField(default=False)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=now)

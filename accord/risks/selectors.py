@@ -17,7 +17,20 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from accord.core import history
@@ -101,23 +114,39 @@ def _tolerance_ranks(org: Organization, appetite: RiskAppetite | None = None) ->
     return {ids[k]: LEVEL_RANK[Level(v)] for k, v in appetite.category_levels.items() if k in ids}
 
 
-def _above_expression(ranks: dict[int, int]) -> Any:
+def _above_expression(ranks: dict[int, int], prefix: str = "") -> Any:
+    """Above tolerance, from the risk (`prefix` reaches it from another model: "risk__")."""
     if not ranks:
         return Value(False, output_field=BooleanField())
     return Case(
-        *[When(Q(category_id=cid, residual_rank__gt=rank), then=Value(True)) for cid, rank in ranks.items()],
+        *[When(Q(**{f"{prefix}category_id": cid, f"{prefix}residual_rank__gt": rank}), then=Value(True))
+          for cid, rank in ranks.items()],
         default=Value(False), output_field=BooleanField(),
     )
 
 
-def in_force_q(today: dt.date, prefix: str = "") -> Q:
-    """The one definition of an acceptance in force on `today`, as a filter of acceptances (`prefix`
-    reaches them from another model): fully signed (stored `in_force`) and not past its expiry date."""
-    return Q(**{f"{prefix}status": AcceptanceStatus.IN_FORCE, f"{prefix}expires_on__gte": today})
+def in_force_q(today: dt.date) -> Q:
+    """The one definition of an acceptance in force on `today`, as a filter of acceptances that carry
+    their risk's `risk_rank`, `risk_category` and `risk_above` (`_with_risk_facts`): fully signed
+    (stored `in_force`), not past its expiry date, and still covering the risk it was signed for: the
+    risk's residual no higher than the level recorded at request time, in the same category, and, when
+    it was judged within tolerance then (so fewer people signed), within tolerance still."""
+    return (Q(status=AcceptanceStatus.IN_FORCE, expires_on__gte=today, residual_rank__gte=F("risk_rank"),
+              category_id=F("risk_category"))
+            & (Q(above_tolerance_when_requested=True) | Q(risk_above=False)))
+
+
+def _with_risk_facts(qs: QuerySet[RiskAcceptance], *, rank: Any, category: Any, above: Any) -> QuerySet[Any]:
+    return qs.alias(risk_rank=rank, risk_category=category, risk_above=above)
 
 
 def _accepted_expression(org: Organization, today: dt.date) -> Exists:
-    return Exists(RiskAcceptance.objects.for_org(org).filter(in_force_q(today), risk=OuterRef("pk")))
+    """An acceptance covers the risk (in a query of risks that annotates `above_tolerance` first)."""
+    return Exists(_with_risk_facts(
+        RiskAcceptance.objects.for_org(org).filter(risk=OuterRef("pk")),
+        rank=OuterRef("residual_rank"), category=OuterRef("category_id"),
+        above=ExpressionWrapper(OuterRef("above_tolerance"), output_field=BooleanField()),
+    ).filter(in_force_q(today)))
 
 
 def _effective_status_expression(accepted: Exists) -> Case:
@@ -164,8 +193,8 @@ def annotated_risks(org: Organization, *, archived: bool | None = False) -> Quer
     return (
         register_risks(org, archived=archived)
         .select_related("category", "owner__user", "treatment_owner__user", "archived_by")
-        .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)), accepted=accepted,
-                  effective_status=_effective_status_expression(accepted))
+        .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)))
+        .annotate(accepted=accepted, effective_status=_effective_status_expression(accepted))
         .annotate(review_overdue=_flag(review_overdue_q(today)),
                   treatment_overdue=_flag(treatment_overdue_q(today)))
     )
@@ -319,14 +348,19 @@ def heatmap(org: Organization, filters: RiskFilter | None = None, *, residual_on
 
 
 def acceptances(org: Organization, risk: Risk | None = None) -> QuerySet[RiskAcceptance]:
-    """Acceptances with `state`: their stored status, or `expired` once past their date."""
+    """Acceptances with `state`: their stored status; `expired` once past their date; `exceeded` once an
+    acceptance in force no longer covers its risk (`in_force_q`: the risk changed since the signatures)."""
     today = org_today(org)
-    qs = RiskAcceptance.objects.for_org(org).select_related("risk", "withdrawn_by").prefetch_related("signatures__user")
+    qs = RiskAcceptance.objects.for_org(org).select_related("risk", "withdrawn_by", "category").prefetch_related(
+        "signatures__user")
     if risk is not None:
         qs = qs.filter(risk=risk)
+    qs = _with_risk_facts(qs, rank=F("risk__residual_rank"), category=F("risk__category_id"),
+                          above=_above_expression(_tolerance_ranks(org), prefix="risk__"))
     return qs.annotate(state=Case(
         When(status=AcceptanceStatus.IN_FORCE, expires_on__lt=today, then=Value(AcceptanceStatus.EXPIRED.value)),
-        default=F("status"),
+        When(Q(status=AcceptanceStatus.IN_FORCE) & ~in_force_q(today), then=Value(AcceptanceStatus.EXCEEDED.value)),
+        default=F("status"), output_field=CharField(),
     )).order_by("-created_at")
 
 
@@ -429,10 +463,11 @@ def dashboard(org: Organization) -> Dashboard:
         overdue_treatments=list(open_risks.filter(treatment_overdue_q(today)).order_by(
             "treatment_due")[:DASHBOARD_LIST_LIMIT]),
         expiring_acceptances=list(acceptances(org).filter(
-            risk__archived_at__isnull=True, status=AcceptanceStatus.IN_FORCE, expires_on__gte=today,
+            Q(state=AcceptanceStatus.IN_FORCE), risk__archived_at__isnull=True,
             expires_on__lte=today + dt.timedelta(days=30)).order_by("expires_on")[:DASHBOARD_LIST_LIMIT]),
+        # Lapsed: past their date, or no longer covering a risk that changed since the signatures.
         lapsed_acceptances=list(acceptances(org).filter(
-            risk__archived_at__isnull=True, status=AcceptanceStatus.IN_FORCE, expires_on__lt=today,
+            Q(state__in=(AcceptanceStatus.EXPIRED, AcceptanceStatus.EXCEEDED)), risk__archived_at__isnull=True,
         ).order_by("-expires_on")[:DASHBOARD_LIST_LIMIT]),
         appetite=appetite_status(org),
     )

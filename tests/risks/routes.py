@@ -23,8 +23,9 @@ def seed_risks(org: Organization) -> Seed:
         "title": f"{org.name} ransomware", "category": "cyber_security", "likelihood": 4, "impact": 4,
         "owner": owner.user.email, "description": f"{org.name} canary description", "frequency_low": "0.5",
         "frequency_high": "4", "loss_low": "10000", "loss_high": "500000", "treatment_loss_reduction": "30%"})
+    # Requested by the system (not by a signatory, who would sign it in the same step): it awaits its signature.
     acceptance = risk_services.do_request_acceptance(
-        owner.user, org, risk, justification=f"{org.name} accepts", expires_on=org_today(org) + dt.timedelta(days=60))
+        None, org, risk, justification=f"{org.name} accepts", expires_on=org_today(org) + dt.timedelta(days=60))
     appetite = risk_services.do_draft_appetite(owner.user, org, statement=f"{org.name} appetite",
                                                category_levels={"cyber_security": "medium"})
     archived = risk_services.do_create_risk(owner.user, org, {
@@ -53,7 +54,7 @@ def grow_risks(seed: Seed, n: int) -> None:
             "treatment_owner": people[(k + 1) % 2], "tags": [f"t{k % 4}"],
             "next_review": (today - dt.timedelta(days=k % 7)).isoformat(),
             "treatment_due": (today - dt.timedelta(days=k % 5)).isoformat(), **money})
-        acceptance = risk_services.do_request_acceptance(owner.user, org, risk, justification=f"Grown {k}",
+        acceptance = risk_services.do_request_acceptance(None, org, risk, justification=f"Grown {k}",
                                                          expires_on=today + dt.timedelta(days=30 + k))
         if k % 6 == 0 and acceptance.required_signatories == ["owner"]:  # owned by `owner` (k even)
             risk_services.do_sign_acceptance(owner.user, org, acceptance)

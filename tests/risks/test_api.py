@@ -470,14 +470,13 @@ def test_an_acceptance_above_tolerance_needs_the_ciso_and_the_cio(client, cio, c
                                                        "expires_on": expires})
     assert response.status_code == 201, response.content
     body = response.json()
+    # The CIO requests and, being a required signatory, signs in the same step.
     assert (body["status"], body["required_signatories"], body["awaiting"]) == ("pending", ["ciso", "cio"],
-                                                                               ["ciso", "cio"])
+                                                                               ["ciso"])
     assert body["above_tolerance_when_requested"] is True
     assert body["risk_ref"] == risk.ref
 
     body = _post(client, ciso, _accept_path(risk, body["id"], "sign"), {}).json()
-    assert body["awaiting"] == ["cio"]
-    body = _post(client, cio, _accept_path(risk, body["id"], "sign"), {}).json()
     assert (body["status"], body["awaiting"]) == ("in_force", [])
     detail = _get(client, ciso, f"/risks/{risk.pk}/").json()
     assert (detail["accepted"], detail["above_tolerance"], detail["status"]) == (True, True, "accepted")
@@ -496,7 +495,7 @@ def test_acceptances_are_listed_with_their_effective_state(client, ciso):
     risk = _risk(ciso.org, ciso, likelihood=1, impact=1, owner=owner.user.email)
     acceptance = services.do_request_acceptance(owner.user, ciso.org, risk, justification="Low value",
                                                 expires_on=org_today(ciso.org) + dt.timedelta(days=10))
-    services.do_sign_acceptance(owner.user, ciso.org, acceptance)
+    assert acceptance.status == "in_force"  # the owner requested and signed in the same step
     RiskAcceptance.objects.for_org(ciso.org).filter(pk=acceptance.pk).update(
         expires_on=org_today(ciso.org) - dt.timedelta(days=1))
     body = _get(client, ciso, _accept_path(risk)).json()

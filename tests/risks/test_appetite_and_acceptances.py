@@ -79,9 +79,8 @@ def test_an_above_tolerance_acceptance_needs_the_ciso_and_their_superior(org_a, 
     acceptance = services.do_request_acceptance(cio.user, org_a, risky, justification="Legacy system until Q3",
                                                 expires_on=org_today(org_a) + dt.timedelta(days=90))
     assert acceptance.required_signatories == ["ciso", "cio"]
+    assert not selectors.access_risk(org_a, risky.pk).accepted  # the requesting CIO signed; the CISO has not
     services.do_sign_acceptance(ciso.user, org_a, acceptance)
-    assert not selectors.access_risk(org_a, risky.pk).accepted
-    services.do_sign_acceptance(cio.user, org_a, acceptance)
     risk = selectors.access_risk(org_a, risky.pk)
     assert risk.accepted
     assert risk.above_tolerance
@@ -92,8 +91,7 @@ def test_an_acceptance_lapses_on_expiry(org_a, cio, ciso, risky):
     _in_force_appetite(org_a, cio, ciso)
     acceptance = services.do_request_acceptance(cio.user, org_a, risky, justification="Short term",
                                                 expires_on=org_today(org_a) + dt.timedelta(days=5))
-    services.do_sign_acceptance(ciso.user, org_a, acceptance)
-    services.do_sign_acceptance(cio.user, org_a, acceptance)
+    services.do_sign_acceptance(ciso.user, org_a, acceptance)  # the requesting CIO signed in the same step
     RiskAcceptance.objects.for_org(org_a).filter(pk=acceptance.pk).update(
         expires_on=org_today(org_a) - dt.timedelta(days=1))
     risk = selectors.access_risk(org_a, risky.pk)
@@ -106,7 +104,7 @@ def test_a_risk_within_tolerance_is_accepted_by_its_owner_alone(org_a, cio, ciso
     owner = make_member(org_a, "contributor")
     risk = services.do_create_risk(cio.user, org_a, {"title": "Old printers", "category": "it_operations",
                                                      "likelihood": 1, "impact": 2, "owner": owner.user.email})
-    acceptance = services.do_request_acceptance(owner.user, org_a, risk, justification="Low value",
+    acceptance = services.do_request_acceptance(cio.user, org_a, risk, justification="Low value",
                                                 expires_on=org_today(org_a) + dt.timedelta(days=365))
     assert acceptance.required_signatories == ["owner"]
     with pytest.raises(ValidationError, match="must be signed by the Risk owner; you are not one of them"):

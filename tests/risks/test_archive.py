@@ -35,7 +35,9 @@ def _events(org, **filters):
 
 
 def _pending(org, persona, risk):
-    return services.do_request_acceptance(persona.user, org, risk, justification="Budget next year",
+    """An acceptance awaiting signatures: requested by the system (a requester who is one of its signatories
+    would sign it in the same step)."""
+    return services.do_request_acceptance(None, org, risk, justification="Budget next year",
                                           expires_on=org_today(org) + dt.timedelta(days=60))
 
 

@@ -25,10 +25,16 @@ class AcceptanceOut(Schema):
     justification: str
     compensating_measures: str
     expires_on: dt.date
-    status: str = Field(description="pending, in_force, expired (past its date) or withdrawn")
+    status: str = Field(description="pending, in_force, expired (past its date), exceeded (in force, but the risk "
+                                    "changed since: it rose above the level signed, left the tolerance it was "
+                                    "judged within, or changed category) or withdrawn")
     required_signatories: list[Signatory]
     signatures: list[SignatureOut]
     awaiting: list[Signatory]
+    residual_likelihood: int | None = Field(description="The residual likelihood the acceptance is signed for")
+    residual_impact: int | None = Field(description="The residual impact the acceptance is signed for")
+    residual_level: str = Field(description="The residual level the acceptance is signed for; it covers the risk "
+                                            "while the risk's level is no higher")
     above_tolerance_when_requested: bool
     created_by: str | None
     created_at: dt.datetime

@@ -48,11 +48,16 @@ def _draft_and_sign(org: Organization, people: dict[str, User], appetite: Appeti
 def _accept(org: Organization, people: dict[str, User], risks: dict[str, Risk], spec: Acceptance,
             today: dt.date) -> None:
     risk = access_risk(org, risks[spec.title].pk)
-    requester = people[spec.signers[0]] if spec.signers else people[risk.owner.user.email] if risk.owner else None
+    # The first signer requests (and signs in the same step); an acceptance left awaiting every signature is
+    # requested by the system, since a requester who is a signatory signs at once.
+    requester = people[spec.signers[0]] if spec.signers else None
     acceptance = services.do_request_acceptance(requester, org, risk, justification=spec.justification,
                                                 compensating_measures=spec.measures,
                                                 expires_on=today + dt.timedelta(days=spec.days))
     for email in spec.signers:
+        if email == (requester.email if requester else None) and acceptance.signatures.filter(
+                user=requester).exists():
+            continue  # the requester signed in the same step
         services.do_sign_acceptance(people[email], org, acceptance)
     if spec.lapsed:
         # Demo back-dating: an acceptance lapses only as time passes, so to show a lapsed one today its

@@ -1,6 +1,9 @@
 """Risk acceptances: a risk above tolerance needs the CISO and the person the CISO reports to
-(the CIO, or the CEO/board representative); a risk within tolerance, its owner alone. In force only
-when fully signed; it lapses by itself on its expiry date (read side: `selectors.acceptance_state`)."""
+(the CIO, or the CEO/board representative); a risk within tolerance, its owner alone. An acceptance
+records what it is signed for (residual position and level, category, tolerance verdict); a signature
+is refused once the risk differs from that. In force only when fully signed; it lapses by itself on its
+expiry date, and stops covering a risk that rises above what was signed (read side:
+`selectors.in_force_q`)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from accord.core.choices import AuditAction
 from accord.core.clock import org_today
 from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.core.tenancy import check_same_org
-from accord.risks.choices import AcceptanceStatus, Signatory
+from accord.risks.choices import AcceptanceStatus, Level, Signatory
 from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
 from accord.risks.rules import may_withdraw, required_acceptance_slots
 from accord.risks.selectors import is_above_tolerance, signature_state
@@ -28,7 +31,9 @@ MAX_ACCEPTANCE_DAYS = 3 * 366
 @transaction.atomic
 def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, justification: str,
                           compensating_measures: str = "", expires_on: dt.date) -> RiskAcceptance:
-    """Ask for a risk to be accepted until `expires_on`; the required signatures are fixed now."""
+    """Ask for a risk to be accepted until `expires_on`. The required signatures are fixed now, and so is
+    what they are for: the risk's category, residual position and level, and the tolerance verdict. A
+    requester who is one of the required signatories signs in the same step."""
     check_same_org(org, risk=risk)
     lock_org(org)
     risk = Risk.objects.for_org(org).get(pk=risk.pk)
@@ -51,14 +56,46 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
         organization=org, risk=risk, justification=justification.strip(),
         compensating_measures=(compensating_measures or "").strip(), expires_on=expires_on,
         required_signatories=required_acceptance_slots(profile, above_tolerance=above),
+        category_id=risk.category_id, residual_likelihood=risk.residual_likelihood,
+        residual_impact=risk.residual_impact, residual_level=risk.residual_level, residual_rank=risk.residual_rank,
         above_tolerance_when_requested=above, created_by=actor,
     )
     audit.record(org, actor, AuditAction.CREATE, acceptance, object_repr=f"Acceptance of {risk.ref}",
                  changes={"risk": [None, risk.pk], "justification": [None, acceptance.justification],
                           "compensating_measures": [None, acceptance.compensating_measures],
                           "expires_on": [None, expires_on.isoformat()],
-                          "required_signatories": [None, acceptance.required_signatories]})
+                          "required_signatories": [None, acceptance.required_signatories],
+                          "category": [None, risk.category_id], "residual": [None, signed_for(acceptance)],
+                          "above_tolerance": [None, above]})
+    if actor is not None:
+        # The requester who is one of the required signatories signs in the same step (its own event).
+        membership = Membership.objects.for_org(org).filter(user=actor).first()
+        if membership is not None and signature_state(org, acceptance).can_sign(membership):
+            acceptance = do_sign_acceptance(actor, org, acceptance)
     return acceptance
+
+
+def signed_for(acceptance: RiskAcceptance) -> str:
+    """What an acceptance is signed for, as people read it: "5×4 critical"."""
+    return f"{acceptance.residual_likelihood}×{acceptance.residual_impact} {acceptance.residual_level}"
+
+
+def refuse_if_changed(org: Organization, acceptance: RiskAcceptance, risk: Risk) -> None:
+    """A signature binds to what the acceptance records: refuse it once the risk's residual, its category
+    or its tolerance verdict differ from the request (the signer would sign something they were not shown)."""
+    above = is_above_tolerance(org, risk)
+    recorded = (acceptance.residual_likelihood, acceptance.residual_impact, acceptance.residual_level,
+                acceptance.category_id, acceptance.above_tolerance_when_requested)
+    if recorded == (risk.residual_likelihood, risk.residual_impact, risk.residual_level, risk.category_id, above):
+        return
+    verdict = {True: "above tolerance", False: "within tolerance"}
+    raise ValidationError({"acceptance": (
+        f"This acceptance of {risk.ref} was requested for a residual of {acceptance.residual_likelihood}×"
+        f"{acceptance.residual_impact} ({Level(acceptance.residual_level).label}), "
+        f"{verdict[acceptance.above_tolerance_when_requested]}; it is now {risk.residual_likelihood}×"
+        f"{risk.residual_impact} ({Level(risk.residual_level).label}), {verdict[above]}"
+        + ("" if acceptance.category_id == risk.category_id else ", in another category")
+        + ". Withdraw it and request a new acceptance for the risk as it is now.")})
 
 
 @transaction.atomic
@@ -75,6 +112,7 @@ def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptanc
     if acceptance.expires_on <= org_today(org):
         raise ValidationError({"acceptance": "This acceptance has expired before it was fully signed."})
     risk = acceptance.risk
+    refuse_if_changed(org, acceptance, risk)
     required = list(signature_state(org, acceptance).required)
     signature = approvals.add_signature(actor, org, acceptance, AcceptanceSignature, to="acceptance",
                                         required=required, owner_id=risk.owner_id,

@@ -24,11 +24,19 @@ def acceptance_request(request: OrgRequest, risk_id: str) -> HttpResponse:
     form = AcceptanceRequestForm(request.POST)
     if form.is_valid():
         try:
-            services.do_request_acceptance(request.user, org, risk, **form.cleaned_data)
+            acceptance = services.do_request_acceptance(request.user, org, risk, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Acceptance of {risk.ref} requested; it is in force once signed.")
+            awaiting = selectors.signature_state(org, acceptance).awaiting_labels
+            if acceptance.status == AcceptanceStatus.IN_FORCE:
+                text = f"Acceptance of {risk.ref} requested and signed by you: it is in force."
+            elif acceptance.signatures.filter(user=request.user).exists():
+                text = (f"Acceptance of {risk.ref} requested and signed by you; it awaits the "
+                        f"{' and the '.join(awaiting)}.")
+            else:
+                text = f"Acceptance of {risk.ref} requested; it is in force once signed."
+            messages.success(request, text)
             if not wants_partial(request):
                 return redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk})
                                 + "#acceptances")
