@@ -55,6 +55,9 @@ def environment(var_dir: str, database_url: str | None) -> dict[str, str]:
     env.update({
         "ACCORD_DEBUG": "0", "ACCORD_HTTPS": "0", "ACCORD_VAR_DIR": var_dir,
         "ACCORD_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain static files: each restart's collectstatic then copies nothing instead of hashing and
+        # compressing every file again (the stream never asks for one).
+        "ACCORD_STATIC_MANIFEST": "0",
         "ACCORD_SECRET_KEY": "durability-only-secret-key-that-is-long-enough-0123456789",
         # One token writing as fast as it can: rates it never reaches, so that every write is tried
         # (the limiter stays on; its 429 is still handled below).
