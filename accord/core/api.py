@@ -44,6 +44,8 @@ class GovernanceOut(Schema):
     ciso_reports_to: CisoReportsTo
     ciso_model: CisoModel
     dpo_model: DpoModel
+    dpo_consulted_on_appetite: bool = Field(description="The DPO is consulted on each draft risk appetite "
+                                            "(an opinion the signatories see, not a signature)")
     updated_at: dt.datetime
 
 
@@ -51,6 +53,8 @@ class GovernanceIn(BodyIn):
     ciso_reports_to: CisoReportsTo
     ciso_model: CisoModel
     dpo_model: DpoModel
+    dpo_consulted_on_appetite: bool | None = Field(default=None, description="Consult the DPO on the risk "
+                                                   "appetite; omitted: unchanged")
 
 
 class MemberOut(Schema):
@@ -168,7 +172,8 @@ def _org_out(org: Organization, membership: Membership) -> OrgOut:
 
 def _governance_out(p: GovernanceProfile) -> GovernanceOut:
     return GovernanceOut(ciso_reports_to=CisoReportsTo(p.ciso_reports_to), ciso_model=CisoModel(p.ciso_model),
-                         dpo_model=DpoModel(p.dpo_model), updated_at=p.updated_at)
+                         dpo_model=DpoModel(p.dpo_model), dpo_consulted_on_appetite=p.dpo_consulted_on_appetite,
+                         updated_at=p.updated_at)
 
 
 @router.get("/", response={200: list[OrgOut], **ERRORS}, summary="The caller's organisations",
@@ -220,7 +225,8 @@ def get_governance(request: HttpRequest, org: str) -> GovernanceOut:
 def put_governance(request: HttpRequest, org: str, payload: GovernanceIn) -> GovernanceOut:
     m = org_access(request, org, "governance.change")
     actor: User = m.user
-    profile = services.do_update_governance(actor, m.organization, **{k: v.value for k, v in payload})
+    profile = services.do_update_governance(actor, m.organization, **{
+        k: getattr(v, "value", v) for k, v in payload if v is not None})
     return _governance_out(profile)
 
 

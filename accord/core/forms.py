@@ -88,6 +88,9 @@ class GovernanceForm(forms.Form):
     ciso_reports_to = forms.ChoiceField(choices=CisoReportsTo.choices, label="The CISO reports to")
     ciso_model = forms.ChoiceField(choices=CisoModel.choices, label="CISO function")
     dpo_model = forms.ChoiceField(choices=DpoModel.choices, label="DPO function")
+    dpo_consulted_on_appetite = forms.BooleanField(
+        required=False, label="Consult the DPO on the risk appetite",
+        help_text="The DPO sees each draft and records an opinion the signatories read (not a signature).")
 
 
 class AuditFilterForm(forms.Form):

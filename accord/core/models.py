@@ -220,6 +220,10 @@ class GovernanceProfile(TenantModel):
     ciso_reports_to = models.CharField(max_length=10, choices=CisoReportsTo.choices, default=CisoReportsTo.CIO)
     ciso_model = models.CharField(max_length=10, choices=CisoModel.choices, default=CisoModel.INTERNAL)
     dpo_model = models.CharField(max_length=10, choices=DpoModel.choices, default=DpoModel.INTERNAL)
+    # The DPO is consulted on the risk appetite: sees the draft and records an opinion the signatories see
+    # (not a signature; it blocks nothing).
+    dpo_consulted_on_appetite = models.BooleanField(
+        default=True, help_text="The DPO is consulted on each draft risk appetite (an opinion, not a signature)")
     updated_at = models.DateTimeField(default=now)
 
     objects = TenantManager()

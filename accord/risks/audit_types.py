@@ -31,8 +31,11 @@ def register_risk_types() -> None:
         fields={"risk": Ref("risks.risk"), "status": AcceptanceStatus, "required_signatories": _slots,
                 "slot": _slots}, labels={"slot": "Signed as"}))
     register("risks.riskappetite", ObjectType(
-        "Risk appetite", fields={"status": AppetiteStatus, "required_signatories": _slots, "slot": _slots,
-                                 "tolerance": json_numbers}, labels={"slot": "Signed as"}))
+        "Risk appetite", name=selectors.appetite_names,
+        fields={"status": AppetiteStatus, "required_signatories": _slots, "slot": _slots,
+                "tolerance": json_numbers}, labels={"slot": "Signed as"}))
+    register("risks.appetiteopinion", ObjectType("Opinion on the risk appetite", fields={
+        "appetite": Ref("risks.riskappetite")}, labels={"text": "Opinion"}))
     register("risks.riskmatrix", ObjectType("Risk matrix", fields={"levels": _levels}))
 
 

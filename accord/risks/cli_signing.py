@@ -27,6 +27,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("org", help="organisation slug")
     p.set_defaults(handler=_appetite_preview)
 
+    p = appetite.add_parser("opinion", help="record the DPO's opinion on the draft (consulted, not a signature)")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("--user", required=True, metavar="EMAIL", help="the consulted member (the DPO)")
+    p.add_argument("--version", required=True, type=int, metavar="N", help="the draft version the opinion is about")
+    p.add_argument("--text", required=True, help="the opinion, shown to the signatories")
+    p.set_defaults(handler=_appetite_opinion)
+
     p = appetite.add_parser("sign", help="sign the draft as a member, naming the version you read")
     p.add_argument("org", help="organisation slug")
     p.add_argument("--user", required=True, metavar="EMAIL", help="the signing member")
@@ -99,6 +106,20 @@ def _appetite_show(args: argparse.Namespace) -> int:
     print(f"draft: {f'v{draft.version}' if draft else '-'}")
     if draft is not None:
         _print_state(selectors.signature_state(org, draft, people=True))
+        for opinion in selectors.appetite_opinions(org, draft):
+            text = " ".join(opinion.text.split())
+            print(f"opinion: {opinion.user.display_name} ({opinion.created_at:%Y-%m-%d}): {text}")
+    return 0
+
+
+def _appetite_opinion(args: argparse.Namespace) -> int:
+    setup()
+    from accord.risks import services
+
+    org = org_or_fail(args.org)
+    member = _member(org, args.user, "appetite.consult")
+    services.do_record_appetite_opinion(member.user, org, version=args.version, text=args.text)
+    print(f"recorded the opinion of {member.user.email} on risk appetite v{args.version}; the signatories see it")
     return 0
 
 

@@ -253,6 +253,15 @@ class ImportForm(forms.Form):
 
 # --- appetite ------------------------------------------------------------------------------------------------
 
+class AppetiteOpinionForm(forms.Form):
+    """The DPO's opinion on the draft shown (its version travels hidden, like a signature's)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    text = forms.CharField(label="Your opinion as DPO", max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Shown to the signatories beside the draft; it is not a signature.")
+
+
 class AppetiteDraftForm(forms.Form):
     """A new appetite version: statement, a level per category, up to five tolerance points."""
 

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 
-from accord.core.approvals.models import Signature, VersionedDocument
+from accord.core.approvals.models import Opinion, Signature, VersionedDocument
 from accord.core.models import Membership, User
 from accord.core.tenancy import TenantManager, TenantModel
 from accord.risks.choices import AcceptanceStatus, Level, RaisedBy, RiskStatus, Treatment
@@ -224,6 +224,19 @@ class AppetiteSignature(Signature):
 
     def __str__(self) -> str:
         return f"{self.get_slot_display()} signed v{self.appetite_id}"
+
+
+class AppetiteOpinion(Opinion):
+    """A consultee's opinion (the DPO's, when the governance profile consults the DPO) on one draft
+    appetite version, shown to its signatories; not a signature."""
+
+    appetite = models.ForeignKey(RiskAppetite, on_delete=models.RESTRICT, related_name="opinions")
+
+    class Meta(Opinion.Meta):
+        ordering = ("appetite", "created_at")
+
+    def __str__(self) -> str:
+        return f"Opinion on appetite {self.appetite_id}"
 
 
 class RiskAcceptance(TenantModel):

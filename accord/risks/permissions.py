@@ -23,6 +23,9 @@ register(
     Action("appetite.draft", "Draft a new version of the risk appetite", _RISK_LEADS),
     Action("appetite.sign", "Sign the risk appetite (when the governance profile names you)",
            frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.VIEWER})),
+    Action("appetite.consult", "Record an opinion on the draft risk appetite (the DPO, when the governance "
+                               "profile consults the DPO, and admins; not a signature)",
+           frozenset({Role.ADMIN, Role.DPO})),
     Action("acceptance.view", "See risk acceptances", READERS),
     Action("acceptance.request", "Request the acceptance of a risk", _WRITERS),
     Action("acceptance.sign", "Sign a risk acceptance (when the governance profile or ownership names you)",

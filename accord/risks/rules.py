@@ -67,3 +67,14 @@ def may_withdraw(membership: Membership, *, requested_by_id: int | None, require
     return (membership.role == Role.ADMIN
             or (requested_by_id is not None and membership.user_id == requested_by_id)
             or any(fits(slot, membership, owner_id=owner_id) for slot in required))
+
+
+def consults_dpo_on_appetite(profile: GovernanceProfile) -> bool:
+    """The governance profile names the DPO a consultee of the risk appetite (an opinion, not a signature)."""
+    return bool(profile.dpo_consulted_on_appetite)
+
+
+def may_give_appetite_opinion(profile: GovernanceProfile, membership: Membership) -> bool:
+    """`membership` may record an opinion on a draft appetite: the DPO, when the profile consults the DPO
+    (an admin too, who holds every action: say, to record an opinion an external DPO sent by mail)."""
+    return consults_dpo_on_appetite(profile) and membership.role in (Role.DPO, Role.ADMIN)

@@ -39,7 +39,7 @@ from accord.core.approvals.rules import SignatureState
 from accord.core.clock import org_today
 from accord.core.models import GovernanceProfile, Membership, Organization
 from accord.risks.choices import LEVEL_RANK, AcceptanceStatus, AppetiteStatus, Level, RiskStatus
-from accord.risks.models import Risk, RiskAcceptance, RiskAppetite, RiskCategory, RiskMatrix
+from accord.risks.models import AppetiteOpinion, Risk, RiskAcceptance, RiskAppetite, RiskCategory, RiskMatrix
 from accord.risks.rules import acceptance_required_slots, appetite_required_slots
 
 SORTS = {
@@ -95,7 +95,14 @@ def appetite_draft(org: Organization) -> RiskAppetite | None:
 
 
 def appetite_versions(org: Organization) -> QuerySet[RiskAppetite]:
-    return RiskAppetite.objects.for_org(org).prefetch_related("signatures__user").order_by("-version")
+    return RiskAppetite.objects.for_org(org).prefetch_related("signatures__user", "opinions__user").order_by(
+        "-version")
+
+
+def appetite_opinions(org: Organization, appetite: RiskAppetite) -> QuerySet[AppetiteOpinion]:
+    """The consultees' opinions on one appetite version, oldest first, with their authors."""
+    return AppetiteOpinion.objects.for_org(org).filter(appetite=appetite).select_related("user").order_by(
+        "created_at", "pk")
 
 
 def access_appetite(org: Organization, version: int) -> RiskAppetite:
@@ -499,3 +506,9 @@ def acceptance_names(org: Organization, ids: set[str]) -> dict[str, str]:
     """Acceptances of `org` by id (as text) → "Acceptance of R-001"."""
     return history.names_by_id(RiskAcceptance.objects.for_org(org).select_related("risk").only("pk", "risk__number"),
                                ids, lambda a: f"Acceptance of {a.risk.ref}")
+
+
+def appetite_names(org: Organization, ids: set[str]) -> dict[str, str]:
+    """Appetite versions of `org` by id (as text) → "Risk appetite v2"."""
+    return history.names_by_id(RiskAppetite.objects.for_org(org).only("pk", "version"), ids,
+                               lambda a: f"Risk appetite v{a.version}")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("appetite/", register.appetite, name="appetite"),
     path("appetite/draft/", register.appetite_draft, name="appetite_draft"),
     path("appetite/sign/", register.appetite_sign, name="appetite_sign"),
+    path("appetite/opinion/", register.appetite_opinion, name="appetite_opinion"),
     path("settings/", register.risk_settings, name="settings"),
     path("settings/matrix/", register.matrix_change, name="matrix_change"),
     path("settings/categories/", register.category_create, name="category_create"),

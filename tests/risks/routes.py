@@ -103,6 +103,10 @@ def _appetite_signer(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"version": seed["appetite"].version}
 
 
+def _opinion(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"version": seed["appetite"].version, "text": "Probe opinion"}
+
+
 def _acceptance_request(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"justification": "Probe", "expires_on": (org_today(seed["org"]) + dt.timedelta(days=30)).isoformat()}
 
@@ -148,6 +152,7 @@ ROUTES: list[Route] = [
     Route("risks:appetite_draft", "POST", "appetite.draft",
           body=lambda s, p: {"statement": "Probe", "level_cyber_security": "high"}),
     Route("risks:appetite_sign", "POST", "appetite.sign", body=_appetite_signer),
+    Route("risks:appetite_opinion", "POST", "appetite.consult", body=_opinion),
     Route("risks:settings", "GET", "risk.view", lists_data=True),
     Route("risks:matrix_change", "POST", "riskmatrix.change", body=lambda s, p: {
         "likelihoods": 5, "impacts": 5, **{f"likelihood_{n}": f"L{n}" for n in range(1, 6)},
@@ -178,6 +183,7 @@ ROUTES: list[Route] = [
     Route("PUT /api/v1/orgs/{org}/risk-appetite/", "PUT", "appetite.draft",
           body=lambda s, p: {"statement": "Probe", "category_levels": {"cyber_security": "high"}}),
     Route("POST /api/v1/orgs/{org}/risk-appetite/sign/", "POST", "appetite.sign", body=_appetite_signer),
+    Route("POST /api/v1/orgs/{org}/risk-appetite/opinions/", "POST", "appetite.consult", body=_opinion),
     Route("GET /api/v1/orgs/{org}/risk-appetite/draft/preview/", "GET", "appetite.view", lists_data=True),
     Route("GET /api/v1/orgs/{org}/risks/{risk_id}/acceptances/", "GET", "acceptance.view", kwargs=_risk,
           lists_data=True),

@@ -384,7 +384,7 @@ def test_only_governors_import(client, contributor):
 
 def test_an_organisation_starts_without_an_appetite(client, viewer):
     body = _get(client, viewer, "/risk-appetite/").json()
-    assert body == {"in_force": None, "draft": None, "awaiting": [], "awaiting_people": []}
+    assert body == {"in_force": None, "draft": None, "awaiting": [], "awaiting_people": [], "dpo_consulted": True}
 
 
 def test_a_draft_shows_who_must_still_sign_until_it_is_in_force(client, cio, ciso):

@@ -15,7 +15,9 @@ from accord.core.models import GovernanceProfile, Organization, User
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.signals import organization_created
 
-GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model")
+GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model", "dpo_consulted_on_appetite")
+#: The profile's yes/no settings; the others are choices.
+GOVERNANCE_FLAGS = ("dpo_consulted_on_appetite",)
 ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency")
 
 @transaction.atomic
@@ -79,7 +81,8 @@ def do_set_two_factor_policy(actor: User | None, org: Organization, *, required:
 
 @transaction.atomic
 def do_update_governance(actor: User | None, org: Organization, **fields: Any) -> GovernanceProfile:
-    """Set who the CISO reports to and how the CISO and DPO functions are staffed."""
+    """Set who the CISO reports to, how the CISO and DPO functions are staffed, and whether the DPO is
+    consulted on the risk appetite."""
     unknown = set(fields) - set(GOVERNANCE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown governance field."))
@@ -90,6 +93,12 @@ def do_update_governance(actor: User | None, org: Organization, **fields: Any) -
     }
     errors: dict[str, str] = {}
     for name, value in fields.items():
+        if name in GOVERNANCE_FLAGS:
+            if not isinstance(value, bool):
+                errors[name] = f"'{value}' is not true or false."
+            else:
+                setattr(profile, name, value)
+            continue
         allowed = [c.value for c in choices[name]]
         if value not in allowed:
             errors[name] = f"'{value}' is not one of: {', '.join(allowed)}."

@@ -5,13 +5,13 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from accord.core.apikit import ERRORS, BodyIn, org_access
 from accord.core.inputs import INT64_MAX
 from accord.core.models import GovernanceProfile, Organization
 from accord.core.selectors import governance
-from accord.risks import selectors, services
+from accord.risks import rules, selectors, services
 from accord.risks.api.schemas import SignatureOut
 from accord.risks.choices import AppetiteStatus, Level, Signatory
 from accord.risks.models import RiskAppetite
@@ -25,6 +25,13 @@ class SlotOut(Schema):
     label: str
 
 
+class OpinionOut(Schema):
+    user: str = Field(description="The consultee's e-mail address")
+    name: str
+    text: str
+    created_at: dt.datetime
+
+
 class AppetiteOut(Schema):
     version: int
     status: AppetiteStatus
@@ -33,6 +40,8 @@ class AppetiteOut(Schema):
     tolerance: list[list[float]] = Field(description="[loss, highest acceptable annual probability of exceeding it]")
     required_signatories: list[Signatory]
     signatures: list[SignatureOut]
+    opinions: list[OpinionOut] = Field(description="Consultees' opinions (the DPO's), shown to the signatories; "
+                                       "not signatures")
     created_by: str | None
     created_at: dt.datetime
     in_force_at: dt.datetime | None
@@ -43,6 +52,7 @@ class AppetiteStateOut(Schema):
     draft: AppetiteOut | None = Field(description="The newest draft, awaiting signatures")
     awaiting: list[SlotOut] = Field(description="The draft's signatures still missing")
     awaiting_people: list[str] = Field(description="Members who can give a missing signature")
+    dpo_consulted: bool = Field(description="The governance profile consults the DPO on the appetite")
 
 
 class AppetiteIn(BodyIn):
@@ -64,6 +74,8 @@ def _version(org: Organization, appetite: RiskAppetite | None, profile: Governan
     return {**{name: getattr(appetite, name) for name in (
         "version", "status", "statement", "category_levels", "tolerance", "created_at", "in_force_at")},
         "required_signatories": list(state.required), "signatures": list(appetite.signatures.all()),
+        "opinions": [{"user": o.user.email, "name": o.user.display_name, "text": o.text, "created_at": o.created_at}
+                     for o in appetite.opinions.all()],
         "created_by": appetite.created_by.email if appetite.created_by else None}
 
 
@@ -79,7 +91,8 @@ def _appetite_state(org: Organization) -> dict[str, Any]:
         awaiting = [SlotOut(slot=Signatory(s), label=Signatory(s).label) for s in state.awaiting]
         people = list(state.awaiting_people)
     return {"in_force": _version(org, versions.get(AppetiteStatus.IN_FORCE), profile),
-            "draft": _version(org, draft, profile), "awaiting": awaiting, "awaiting_people": people}
+            "draft": _version(org, draft, profile), "awaiting": awaiting, "awaiting_people": people,
+            "dpo_consulted": rules.consults_dpo_on_appetite(profile)}
 
 
 @router.get("/{org}/risk-appetite/", response={200: AppetiteStateOut, **ERRORS}, summary="The risk appetite",
@@ -112,6 +125,22 @@ def sign_appetite(request: HttpRequest, org: str, payload: AppetiteSignIn) -> di
     m = org_access(request, org, "appetite.sign")
     services.do_sign_appetite(m.user, m.organization, version=payload.version)
     return _appetite_state(m.organization)
+
+
+class AppetiteOpinionIn(BodyIn):
+    version: int = Field(description="The draft version the opinion is about: the one the consultee read")
+    text: str = Field(description="The opinion, shown to the signatories")
+
+
+@router.post("/{org}/risk-appetite/opinions/", response={201: AppetiteStateOut, **ERRORS},
+             summary="Record an opinion on the draft risk appetite",
+             operation_id="accord_risks_api_record_appetite_opinion")
+def record_appetite_opinion(request: HttpRequest, org: str, payload: AppetiteOpinionIn) -> Status[Any]:
+    """The DPO, when the governance profile consults the DPO, records an opinion on draft `version`;
+    audited and shown to the signatories, it is not a signature and blocks nothing."""
+    m = org_access(request, org, "appetite.consult")
+    services.do_record_appetite_opinion(m.user, m.organization, version=payload.version, text=payload.text)
+    return Status(201, _appetite_state(m.organization))
 
 
 class LevelChangeOut(Schema):

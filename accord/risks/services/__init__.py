@@ -2,7 +2,7 @@
 acceptances."""
 
 from accord.risks.services.acceptances import do_request_acceptance, do_sign_acceptance, do_withdraw_acceptance
-from accord.risks.services.appetite import do_draft_appetite, do_sign_appetite
+from accord.risks.services.appetite import do_draft_appetite, do_record_appetite_opinion, do_sign_appetite
 from accord.risks.services.archive import do_archive_risk, do_restore_risk
 from accord.risks.services.handover import do_hand_over_member_risks
 from accord.risks.services.imports import ImportRejected, ImportReport, ImportRow, do_import_risks
@@ -28,6 +28,7 @@ __all__ = [
     "do_draft_appetite",
     "do_hand_over_member_risks",
     "do_import_risks",
+    "do_record_appetite_opinion",
     "do_request_acceptance",
     "do_restore_risk",
     "do_sign_acceptance",

@@ -12,10 +12,10 @@ from django.db import transaction
 from accord.core import audit
 from accord.core.approvals import services as approvals
 from accord.core.choices import AuditAction
-from accord.core.models import GovernanceProfile, Organization, User
+from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.risks.choices import Level
-from accord.risks.models import AppetiteSignature, RiskAppetite, RiskCategory
-from accord.risks.rules import required_appetite_slots
+from accord.risks.models import AppetiteOpinion, AppetiteSignature, RiskAppetite, RiskCategory
+from accord.risks.rules import consults_dpo_on_appetite, may_give_appetite_opinion, required_appetite_slots
 from accord.risks.selectors import signature_state
 from accord.risks.services.register import lock_org
 
@@ -96,3 +96,30 @@ def do_sign_appetite(actor: User, org: Organization, *, version: int) -> RiskApp
     audit.record(org, actor, AuditAction.SIGN, draft, changes=changes,
                  object_repr=f"Risk appetite v{draft.version} signed as {signature.get_slot_display()}")
     return draft
+
+
+MAX_OPINION_CHARS = 5000
+
+
+@transaction.atomic
+def do_record_appetite_opinion(actor: User, org: Organization, *, version: int, text: str) -> AppetiteOpinion:
+    """Record the actor's opinion on draft `version` as a consultee of the appetite (the DPO, when the
+    governance profile consults the DPO). Audited; shown to the signatories; it is not a signature and
+    blocks nothing. Like a signature it names the version read, and only the current draft takes one."""
+    lock_org(org)
+    draft = approvals.current_draft(org, RiskAppetite, version, what="risk appetite")
+    membership = Membership.objects.for_org(org).filter(user=actor).first()
+    profile = GovernanceProfile.objects.for_org(org).get()
+    if not consults_dpo_on_appetite(profile):
+        raise ValidationError({"opinion": "The governance profile does not consult the DPO on the risk appetite."})
+    if membership is None or not may_give_appetite_opinion(profile, membership):
+        raise ValidationError({"opinion": "Only the DPO (or an admin) records an opinion on the risk appetite."})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write the opinion."})
+    if len(text) > MAX_OPINION_CHARS:
+        raise ValidationError({"text": f"At most {MAX_OPINION_CHARS:,} characters ({len(text):,} given)."})
+    opinion = AppetiteOpinion.objects.for_org(org).create(organization=org, appetite=draft, user=actor, text=text)
+    audit.record(org, actor, AuditAction.CREATE, opinion, changes={"appetite": [None, draft.pk], "text": [None, text]},
+                 object_repr=f"Opinion of the {membership.get_role_display()} on risk appetite v{draft.version}")
+    return opinion

@@ -12,7 +12,13 @@ and the matrix and categories (`settings`); what they share is in `common`.
 """
 
 from accord.risks.views.register.acceptances import acceptance_request, acceptance_sign, acceptance_withdraw
-from accord.risks.views.register.appetite import AppetiteVersion, appetite, appetite_draft, appetite_sign
+from accord.risks.views.register.appetite import (
+    AppetiteVersion,
+    appetite,
+    appetite_draft,
+    appetite_opinion,
+    appetite_sign,
+)
 from accord.risks.views.register.archive import risk_archive, risk_restore
 from accord.risks.views.register.detail import risk_detail, risk_section
 from accord.risks.views.register.edit import risk_create, risk_edit, risk_section_edit
@@ -28,6 +34,7 @@ __all__ = [
     "acceptance_withdraw",
     "appetite",
     "appetite_draft",
+    "appetite_opinion",
     "appetite_sign",
     "category_create",
     "category_edit",

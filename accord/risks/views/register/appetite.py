@@ -16,9 +16,9 @@ from accord.core import selectors as core_selectors
 from accord.core.approvals.rules import SignatureState
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, apply_errors, go, org_view
-from accord.risks import selectors, services
+from accord.risks import rules, selectors, services
 from accord.risks.choices import Signatory
-from accord.risks.forms import AppetiteDraftForm
+from accord.risks.forms import AppetiteDraftForm, AppetiteOpinionForm
 from accord.risks.models import AppetiteSignature, RiskAppetite
 from accord.risks.preview import appetite_preview
 
@@ -35,7 +35,8 @@ class AppetiteVersion:
     state: SignatureState
 
 
-def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None) -> dict[str, Any]:
+def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None, *,
+                      opinion_form: AppetiteOpinionForm | None = None) -> dict[str, Any]:
     org = request.org
     status = selectors.appetite_status(org)
     categories = list(selectors.categories(org))
@@ -55,12 +56,17 @@ def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None
     can_sign = (draft is not None and status.signatures is not None
                 and allows(request.membership.role, "appetite.sign") and status.signatures.can_sign(request.membership))
     preview = appetite_preview(org, status.draft) if status.draft is not None else None
+    can_consult = (draft is not None and allows(request.membership.role, "appetite.consult")
+                   and rules.may_give_appetite_opinion(profile, request.membership))
+    if opinion_form is None and can_consult:
+        opinion_form = AppetiteOpinionForm()
     if form is None and allows(request.membership.role, "appetite.draft"):
         form = AppetiteDraftForm(categories=categories, basis=status.draft or status.in_force)
     return {
         "status": status, "versions": rows, "form": form, "can_sign": can_sign, "draft": draft,
         "in_force": by_pk.get(status.in_force.pk) if status.in_force else None,
-        "preview": preview,
+        "preview": preview, "opinion_form": opinion_form if can_consult else None,
+        "dpo_consulted": rules.consults_dpo_on_appetite(profile),
         "preview_tolerance": {
             "in_force": _tolerance(org, preview.tolerance_in_force), "draft": _tolerance(org, preview.tolerance_draft),
         } if preview else None,
@@ -117,3 +123,21 @@ def appetite_sign(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, f"Signed: risk appetite v{signed.version} still awaits a signature.")
     return go(request, reverse("risks:appetite", kwargs={"org": org.slug}))
+
+
+@org_view("appetite.consult")
+@require_POST
+def appetite_opinion(request: OrgRequest) -> HttpResponse:
+    """The DPO's opinion on the draft the page showed (its hidden `version`); audited, not a signature."""
+    org = request.org
+    form = AppetiteOpinionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_record_appetite_opinion(request.user, org, version=form.cleaned_data["version"],
+                                                text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            apply_errors(form, exc, {"version": "-"})  # the hidden version: said form-wide
+        else:
+            messages.success(request, "Opinion recorded; the signatories see it beside the draft.")
+            return go(request, reverse("risks:appetite", kwargs={"org": org.slug}))
+    return render(request, "risks/appetite.html", _appetite_context(request, opinion_form=form))
