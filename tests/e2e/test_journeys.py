@@ -276,3 +276,30 @@ def test_the_register_filters_in_place_and_the_money_pages_draw_their_curves(pag
     assert portfolio_curve.evaluate("image => image.complete && image.naturalWidth > 0")
     expect(page.locator("main")).to_contain_text("Vendor outage")
     assert [m.text for m in messages if "content security policy" in m.text.lower()] == []
+
+
+def test_the_cio_sees_what_a_draft_appetite_changes_before_signing_the_version_shown(page: Page, team):
+    from accord.risks import selectors as risk_selectors
+    from accord.risks import services as risk_services
+
+    org, _admin, cio = team
+    ciso = make_member(org, "ciso", email="ciso@gamma.test", full_name="Gamma CISO")
+    risk = risk_services.do_create_risk(cio.user, org, {"title": "Ransomware", "category": "cyber_security",
+                                                        "likelihood": 2, "impact": 3})
+    draft = risk_services.do_draft_appetite(ciso.user, org, statement="Medium cyber risk.",
+                                            category_levels={"cyber_security": "high"})
+    risk_services.do_sign_appetite(cio.user, org, version=draft.version)
+    risk_services.do_sign_appetite(ciso.user, org, version=draft.version)
+    risk_services.do_draft_appetite(ciso.user, org, statement="Low cyber risk.",
+                                    category_levels={"cyber_security": "low"})
+    sign_in(page, cio.user.email)
+    page.goto(f"/o/{org.slug}/risks/appetite/")
+    preview = page.locator("#draft-preview")
+    expect(preview).to_contain_text("Before signing: what version 2 changes")
+    expect(preview.locator(".newly-above")).to_contain_text(f"{risk.ref} Ransomware")
+    expect(preview.locator(".money-verdict")).to_contain_text("Under the draft:")
+    page.once("dialog", lambda dialog: dialog.accept())  # hx-confirm: sign version 2 as it stands?
+    page.get_by_role("button", name="Sign version 2").click()
+    expect(page.locator("main")).to_contain_text("Signed: risk appetite v2 still awaits a signature.")
+    signature = risk_selectors.appetite_draft(org).signatures.get()
+    assert (signature.slot, signature.user_id) == ("cio", cio.user.pk)
