@@ -14,6 +14,7 @@ NumPy and dataclasses, with the sampling loops compiled by Numba (`kernels`); no
 Formulas and design: docs/quant.md.
 """
 
+from accord.quant.budget import DEFAULT_MAX_EVENTS, BudgetExceeded, RunBudget, expected_events
 from accord.quant.distributions import Constant, Distribution, LognormalCI90, Pert, Uniform
 from accord.quant.engine import (
     CHUNK_YEARS,
@@ -52,6 +53,8 @@ from accord.quant.scenario import ScenarioError, parse_controls, parse_distribut
 __all__ = [
     "CHUNK_YEARS",
     "DEFAULT_CACHE_BYTES",
+    "DEFAULT_MAX_EVENTS",
+    "BudgetExceeded",
     "CompoundRisk",
     "Constant",
     "Control",
@@ -67,6 +70,7 @@ __all__ = [
     "Result",
     "Risk",
     "RiskResult",
+    "RunBudget",
     "Scenario",
     "ScenarioError",
     "TolerancePoint",
@@ -76,6 +80,7 @@ __all__ = [
     "combine_controls",
     "default_threads",
     "evaluation_to_dict",
+    "expected_events",
     "parse_controls",
     "parse_distribution",
     "parse_risk",

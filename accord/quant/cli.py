@@ -1,9 +1,11 @@
 """`accord quant ...`: run the quantitative engine on scenario files.
 
     accord quant simulate FILE.json [--years N] [--seed S] [--out RESULT.json] [--threads T] [--progress]
+                                    [--max-events N] [--max-seconds S]
 
-Invalid input exits with code 2 and one line naming the field path and the problem; the result
-file's shape is documented in docs/quant.md.
+Invalid input exits with code 2 and one line naming the field path and the problem; a run stopped by
+its budget (`--max-events`, `--max-seconds`) exits with code 3 and one line naming the risk that costs
+most; the result file's shape is documented in docs/quant.md.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import sys
 from pathlib import Path
 
 from accord.cli_support import CliError, Progress
+from accord.quant.budget import BudgetExceeded, RunBudget
 from accord.quant.engine import simulate
 from accord.quant.results import result_to_dict
 from accord.quant.scenario import ScenarioError, parse_scenario
 
 EXIT_INVALID = 2
+EXIT_BUDGET = 3
 # A two-number array spread over four lines by json.dumps(indent=2), e.g. one point of a loss curve.
 _PAIR = re.compile(r"\[\s*([-0-9.eE+]+),\s*([-0-9.eE+]+)\s*\]")
 
@@ -44,6 +48,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p_sim.add_argument("--threads", type=int, help="worker threads (default: the CPUs available)")
     p_sim.add_argument(
         "--progress", action="store_true", help="draw the progress bar even when stderr is not a terminal"
+    )
+    p_sim.add_argument(
+        "--max-events",
+        type=float,
+        metavar="N",
+        help="stop (exit 3) when the run's expected or drawn loss events pass N (default: no limit)",
+    )
+    p_sim.add_argument(
+        "--max-seconds", type=float, metavar="S", help="stop (exit 3) when the run passes S seconds (default: none)"
     )
     p_sim.set_defaults(handler=_simulate)
 
@@ -83,7 +96,16 @@ def _simulate(args: argparse.Namespace) -> int:
         bar.total = max(total, 1)
         bar.advance(done - bar.done)
 
-    result = simulate(scenario, threads=args.threads, progress=progress)
+    budget = None
+    if args.max_events is not None or args.max_seconds is not None:
+        for name, value in (("--max-events", args.max_events), ("--max-seconds", args.max_seconds)):
+            if value is not None and not value > 0:
+                raise CliError(f"{name}: must be > 0, got {value:g}", EXIT_INVALID)
+        budget = RunBudget(max_events=args.max_events, max_seconds=args.max_seconds)
+    try:
+        result = simulate(scenario, threads=args.threads, progress=progress, budget=budget)
+    except BudgetExceeded as exc:
+        raise CliError(f"stopped: {exc}", EXIT_BUDGET) from None
     text = _PAIR.sub(r"[\1, \2]", json.dumps(result_to_dict(result), indent=2, allow_nan=False)) + "\n"
     if args.out:
         try:

@@ -20,9 +20,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from functools import partial
 
 import numpy as np
 
+from accord.quant.budget import RunBudget
 from accord.quant.distributions import FloatArray
 from accord.quant.model import Control, Factors, FairRisk, Scenario, combine_controls
 from accord.quant.results import (
@@ -79,10 +81,15 @@ def _map_ordered(
         return results
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="accord-quant") as pool:
         futures = {pool.submit(func, i): i for i in range(count)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()
-            if progress is not None:
-                progress(done, count)
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                if progress is not None:
+                    progress(done, count)
+        except BaseException:
+            # A failed unit (a run past its budget) ends the run: the units not started never start.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return results
 
 
@@ -253,7 +260,12 @@ def _simulate_rows(
     threads: int,
     progress: ProgressCallback | None,
     cache_limit: int,
+    run_budget: RunBudget | None = None,
 ) -> tuple[list[FloatArray], list[FloatArray | None], EventCache, int, list[int]]:
+    meter = None
+    if run_budget is not None:
+        run_budget.check_expected(scenario.risks, scenario.years)
+        meter = run_budget.meter([risk.id for risk in scenario.risks])
     chunks = chunk_bounds(scenario.years)
     n_chunks = len(chunks)
     keys = [risk_key(risk.id) for risk in scenario.risks]
@@ -272,8 +284,11 @@ def _simulate_rows(
         # other worker runs NumPy code.
         c, r = divmod(index, n_risks)
         start, stop = chunks[c]
+        charge = partial(meter.charge, r) if meter is not None else None
+        if charge is not None:
+            charge(0)
         warm_up(scenario.risks[r])
-        outcome = run_chunk(scenario.risks[r], scenario.seed, keys[r], c, stop - start, keeps[r], budget)
+        outcome = run_chunk(scenario.risks[r], scenario.seed, keys[r], c, stop - start, keeps[r], budget, charge)
         inherent[r][start:stop] = outcome.inherent
         res = residual[r]
         if res is not None and outcome.residual is not None:
@@ -294,16 +309,18 @@ def prepare(
     threads: int | None = None,
     progress: ProgressCallback | None = None,
     cache_bytes: int = DEFAULT_CACHE_BYTES,
+    budget: RunBudget | None = None,
 ) -> PreparedPortfolio:
     """Simulate the inherent portfolio and keep what fast control-set evaluation needs.
 
     `cache_bytes` caps the event cache (20 bytes per event); 0 disables it (evaluations then
     re-simulate the risks whose frequency a control set reduces; results are identical either way).
-    `progress(done, total)` is called after each (risk, chunk) on the calling thread.
+    `progress(done, total)` is called after each (risk, chunk) on the calling thread. `budget` bounds
+    the inherent simulation (`BudgetExceeded`, see `accord.quant.budget`).
     """
     workers = threads or default_threads()
     keeps: list[float | None] = [None] * len(scenario.risks)
-    inherent, _, cache, used, events = _simulate_rows(scenario, keeps, workers, progress, cache_bytes)
+    inherent, _, cache, used, events = _simulate_rows(scenario, keeps, workers, progress, cache_bytes, budget)
     return _prepared(scenario, inherent, cache, used, events, workers)
 
 
@@ -321,17 +338,26 @@ def _prepared(
     return PreparedPortfolio(scenario, rows, portfolio, cache, used, events, workers)
 
 
-def simulate(scenario: Scenario, *, threads: int | None = None, progress: ProgressCallback | None = None) -> Result:
+def simulate(
+    scenario: Scenario,
+    *,
+    threads: int | None = None,
+    progress: ProgressCallback | None = None,
+    budget: RunBudget | None = None,
+) -> Result:
     """Simulate a scenario: inherent results and, when it has controls, residual results.
 
     The residual thinning is computed in the same pass as the inherent events (no event cache), with
     the same streams and formulas as `PreparedPortfolio.evaluate`, so both give identical numbers.
+    With a `budget`, a run whose expected or drawn events, or whose time, pass it stops with
+    `BudgetExceeded` naming the risk that costs most (`accord.quant.budget`); within it, the numbers
+    are those of a run without one.
     """
     workers = threads or default_threads()
     combined = combine_controls(scenario.controls, scenario.risk_index)
     factors = [combined[risk.id] for risk in scenario.risks]
     keeps: list[float | None] = [f.frequency if 0.0 < f.frequency < 1.0 else None for f in factors]
-    inherent, residual_sums, _, _, events = _simulate_rows(scenario, keeps, workers, progress, 0)
+    inherent, residual_sums, _, _, events = _simulate_rows(scenario, keeps, workers, progress, 0, budget)
     prepared = _prepared(scenario, inherent, {}, 0, events, workers)
     residual: Evaluation | None = None
     if scenario.controls:

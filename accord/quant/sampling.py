@@ -40,13 +40,14 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from accord.quant import kernels
+from accord.quant.budget import SLICE_EVENTS
 from accord.quant.distributions import Constant, FloatArray
 from accord.quant.model import CompoundRisk, Risk
 
@@ -129,16 +130,23 @@ class Batch:
     sums: FloatArray
 
 
-def _year_batches(counts: npt.NDArray[np.int64]) -> Iterator[tuple[int, int]]:
+#: Charges a run's meter (`accord.quant.budget.Meter.charge` of one risk): events drawn, or 0 to check the clock.
+Charge = Callable[[int], None]
+
+
+def _year_batches(counts: npt.NDArray[np.int64], cap: int | None = None) -> Iterator[tuple[int, int]]:
+    """[first, stop) ranges of whole years holding at most `cap` (default MAX_BATCH_EVENTS) events each
+    (or one year)."""
+    cap = MAX_BATCH_EVENTS if cap is None else cap
     total = int(counts.sum())
-    if total <= MAX_BATCH_EVENTS:
+    if total <= cap:
         yield 0, counts.size
         return
     cumulative = np.cumsum(counts)
     start = 0
     done = 0
     while start < counts.size:
-        stop = int(np.searchsorted(cumulative, done + MAX_BATCH_EVENTS, side="right"))
+        stop = int(np.searchsorted(cumulative, done + cap, side="right"))
         stop = max(stop, start + 1)
         yield start, stop
         done = int(cumulative[stop - 1])
@@ -159,12 +167,19 @@ def event_counts(risk: Risk, rng: np.random.Generator, n_years: int) -> npt.NDAr
     return counts
 
 
-def simulate_events(risk: Risk, rng: np.random.Generator, n_years: int) -> Iterator[Batch]:
+def simulate_events(
+    risk: Risk, rng: np.random.Generator, n_years: int, charge: Charge | None = None
+) -> Iterator[Batch]:
     """Draw the loss events of `n_years` simulated years of one risk from `rng` (see module docstring),
-    in batches of whole years holding at most MAX_BATCH_EVENTS events (or one year)."""
+    in batches of whole years holding at most MAX_BATCH_EVENTS events (or one year). `charge` is given
+    the number of events once the counts are drawn, before any loss, then 0 before each batch."""
     counts = event_counts(risk, rng, n_years)
+    if charge is not None:
+        charge(int(counts.sum()))
     arguments = _loss_arguments(risk)
     for first, stop in _year_batches(counts):
+        if charge is not None:
+            charge(0)
         n_events = int(counts[first:stop].sum())
         year = np.empty(n_events, dtype=np.intp)
         loss = np.empty(n_events)
@@ -173,14 +188,22 @@ def simulate_events(risk: Risk, rng: np.random.Generator, n_years: int) -> Itera
         yield Batch(first=first, years=stop - first, year=year, loss=loss, sums=sums)
 
 
-def simulate_year_sums(risk: Risk, rng: np.random.Generator, out: FloatArray) -> int:
+def simulate_year_sums(risk: Risk, rng: np.random.Generator, out: FloatArray, charge: Charge | None = None) -> int:
     """The annual losses of out.size simulated years, written to `out`, without keeping the events: the
     same draws and sums as `simulate_events` (the kernel's draws do not depend on batching). Returns the
-    number of loss events."""
+    number of loss events. With `charge` (a run's budget), the events are charged before any loss is
+    drawn and the years run in slices of at most `budget.SLICE_EVENTS` events, the clock checked before
+    each (the same draws: slicing does not change them)."""
     counts = event_counts(risk, rng, out.size)
-    kernels.year_losses(rng, counts, 0, out.size, *_loss_arguments(risk), out, kernels.NO_YEARS, kernels.NO_LOSSES)
+    arguments = _loss_arguments(risk)
+    if charge is None:
+        kernels.year_losses(rng, counts, 0, out.size, *arguments, out, kernels.NO_YEARS, kernels.NO_LOSSES)
+        return int(counts.sum())
+    charge(int(counts.sum()))
+    for first, stop in _year_batches(counts, SLICE_EVENTS):
+        charge(0)
+        kernels.year_losses(rng, counts, first, stop, *arguments, out[first:stop], kernels.NO_YEARS, kernels.NO_LOSSES)
     return int(counts.sum())
-
 
 
 @dataclass(frozen=True)
@@ -229,19 +252,20 @@ def run_chunk(
     n_years: int,
     keep: float | None,
     cache_budget: Budget | None,
+    charge: Charge | None = None,
 ) -> ChunkOutcome:
     """Simulate one chunk: inherent sums, residual sums for frequency factor `keep` (None: not needed),
-    and the events for the cache when the budget allows."""
+    and the events for the cache when the budget allows; `charge` meters the run (see `budget`)."""
     rng = stream(seed, key, chunk, 0)
     inherent = np.empty(n_years)
     if keep is None and cache_budget is None:
-        events = simulate_year_sums(risk, rng, inherent)
+        events = simulate_year_sums(risk, rng, inherent, charge)
         return ChunkOutcome(inherent=inherent, residual=None, cached=None, events=events)
     thin_rng = stream(seed, key, chunk, 1)
     residual = np.empty(n_years) if keep is not None else None
     cached: list[SortedBatch] | None = [] if cache_budget is not None else None
     events = 0
-    for batch in simulate_events(risk, rng, n_years):
+    for batch in simulate_events(risk, rng, n_years, charge):
         events += batch.loss.size
         span = slice(batch.first, batch.first + batch.years)
         inherent[span] = batch.sums
