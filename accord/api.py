@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused
 from accord.core.limits import RateLimited, rate_limited_response
+from accord.core.singleflight import TryLater
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,13 @@ def on_unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> 
     pages answer it (400)."""
     return _error(request, 400, f"The multipart body cannot be read ({exc}); send multipart/form-data with a "
                                 "boundary, as an HTTP client does for a file upload.")
+
+
+@api.exception_handler(TryLater)
+def on_try_later(request: HttpRequest, exc: TryLater) -> HttpResponse:
+    response = _error(request, exc.status, exc.detail)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Exception)

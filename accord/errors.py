@@ -79,3 +79,15 @@ def too_many_requests(request: HttpRequest, detail: str, retry_after: int) -> Ht
     response = _api_error(429, detail) if _is_api(request) else _page(None, "429.html", 429, {"reason": detail})
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def try_later(request: HttpRequest, status: int, detail: str, retry_after: int) -> HttpResponse:
+    """429 or 503 with `Retry-After` for work already under way or an organisation's quota in use
+    (accord/core/singleflight.py): the API's error shape, or a page saying when to try again."""
+    if _is_api(request):
+        response = _api_error(status, detail)
+    else:
+        response = _page(request, "try_later.html", status, {"reason": detail, "status": status,
+                                                             "retry_after": retry_after})
+    response["Retry-After"] = str(retry_after)
+    return response
