@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "accord.core.middleware.IdleSessionMiddleware",
     "accord.core.middleware.NoStoreMiddleware",
     "accord.core.middleware.ApiMethodNotAllowedMiddleware",
+    "accord.core.singleflight.TryLaterMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -250,6 +251,17 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # Retry-After. Empty: no limit (say so only when the reverse proxy limits instead).
 ACCORD_API_RATE_LIMITS = parse_rates(env_str("ACCORD_API_RATE_LIMIT", "600/m/token,1800/m/ip"),
                                      "ACCORD_API_RATE_LIMIT")
+
+# --- what a simulation may cost (accord/risks/budget.py, decision 0020, docs/deployment.md) -------------
+ACCORD_SIMULATION_EVENTS = env_int("ACCORD_SIMULATION_EVENTS", 100_000_000)
+ACCORD_SIMULATION_SECONDS = env_int("ACCORD_SIMULATION_SECONDS", 20)
+ACCORD_SIMULATIONS_PER_ORG = env_int("ACCORD_SIMULATIONS_PER_ORG", 1)
+ACCORD_SIMULATION_WAIT_SECONDS = env_int("ACCORD_SIMULATION_WAIT_SECONDS", 10)
+for _name in ("ACCORD_SIMULATION_EVENTS", "ACCORD_SIMULATION_SECONDS", "ACCORD_SIMULATIONS_PER_ORG"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must be at least 1.")
+if ACCORD_SIMULATION_WAIT_SECONDS < 0:
+    raise ImproperlyConfigured(f"ACCORD_SIMULATION_WAIT_SECONDS={ACCORD_SIMULATION_WAIT_SECONDS} must be 0 or more.")
 
 # --- /.well-known/security.txt (accord/core/wellknown.py) -------------------------------------------
 ACCORD_SECURITY_CONTACT = env_str("ACCORD_SECURITY_CONTACT", "").strip()

@@ -38,12 +38,14 @@ from importlib import metadata
 from threading import Lock
 from typing import Any, overload
 
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
+from accord.core import singleflight
 from accord.core.models import AuditChain, Organization
-from accord.quant import Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
+from accord.quant import BudgetExceeded, RunBudget, Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
 from accord.risks import selectors
+from accord.risks.budget import quota as simulation_quota
+from accord.risks.budget import run_budget
 from accord.risks.charts import format_probability
 from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
@@ -60,8 +62,11 @@ MIN_YEARS = 2_000
 ENGINE_VERSION = "accord.quant/5"  # 5: tolerance verdicts say whether they are borderline
 CACHE_PREFIX = "accord:quant:portfolio:"
 CACHE_SECONDS = 30 * 24 * 3600
-#: How long a request waits for another process that is simulating the same scenario.
-LOCK_SECONDS = 60
+#: How long a result degraded by the time budget is kept (the load that slowed it may pass).
+DEGRADED_SECONDS = 300
+#: What a simulation's lease holds beyond its time budget (two rounds, see `_simulate`), should its
+#: process die without giving it back (a file lease is given back by the kernel at once).
+HOLD_MARGIN_SECONDS = 30
 # The last few results this process read, so that a page does not unpickle the same result twice.
 _LOCAL: OrderedDict[str, dict[str, Any]] = OrderedDict()
 _LOCAL_SIZE = 4
@@ -202,14 +207,54 @@ def _finite(value: Any) -> bool:
     return True
 
 
-def _run(parsed: Scenario) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """(the result, {}) or (None, {risk ref: problem}): the risks whose simulation fails or whose figures
-    are not finite (they would make the pages and the API's JSON fail)."""
+def _over_budget(exc: BudgetExceeded) -> str:
+    """Why a risk is left out when a run passed its budget (accord.risks.budget)."""
+    if exc.kind == "time":
+        return f"the register's simulation took too long, and this risk drew the most loss events ({exc})"
+    return f"its simulation would pass the budget of a simulation ({exc})"
+
+
+class _Clock:
+    """The time budget of one `_simulate`: `max_seconds`, and once more after a run stopped by it (the
+    risk that drew most is left out and the others are simulated again), then no more."""
+
+    def __init__(self, budget: RunBudget) -> None:
+        self.budget = budget
+        self.deadline = time.monotonic() + (budget.max_seconds or math.inf)
+        self.extended = False
+        self.out_of_time = False  # a run of this round stopped at the time budget
+
+    def stopped(self, exc: BudgetExceeded) -> str:
+        """Why the risk `exc` names is left out; notes a stop at the time budget."""
+        self.out_of_time = self.out_of_time or exc.kind == "time"
+        return _over_budget(exc)
+
+    def run_budget(self) -> RunBudget:
+        if self.budget.max_seconds is None:
+            return self.budget
+        return RunBudget(max_events=self.budget.max_events, max_seconds=max(self.deadline - time.monotonic(), 0.0))
+
+    def extend(self) -> bool:
+        """Once: a fresh time budget from now. False when it was already given."""
+        if self.extended or self.budget.max_seconds is None:
+            return False
+        self.extended = True
+        self.deadline = time.monotonic() + self.budget.max_seconds
+        return True
+
+
+def _run(parsed: Scenario, clock: _Clock) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """(the result, {}) or (None, {risk ref: problem}): the risks whose simulation fails, passes the run's
+    budget, or whose figures are not finite (they would make the pages and the API's JSON fail)."""
     try:
-        result: dict[str, Any] = result_to_dict(simulate(parsed))
+        result: dict[str, Any] = result_to_dict(simulate(parsed, budget=clock.run_budget()))
+    except BudgetExceeded as exc:
+        logger.warning("quant: the portfolio passed its budget: %s", exc)
+        ref = exc.risk_id or parsed.risks[0].id
+        return None, {ref: clock.stopped(exc)}
     except _ENGINE_FAILURES as exc:
         logger.warning("quant: the portfolio failed (%s: %s); simulating each risk alone", type(exc).__name__, exc)
-        return None, _failing_alone(parsed)
+        return None, _failing_alone(parsed, clock)
     bad = {item["id"]: _NOT_FINITE for evaluation in (result["inherent"], result["residual"]) if evaluation
            for item in evaluation["risks"] if not _finite(item)}
     if bad or _finite(result):
@@ -217,14 +262,17 @@ def _run(parsed: Scenario) -> tuple[dict[str, Any] | None, dict[str, str]]:
     return None, {risk.id: _NOT_FINITE for risk in parsed.risks}  # only the sum overflows: no risk alone
 
 
-def _failing_alone(parsed: Scenario) -> dict[str, str]:
-    """Each risk simulated alone (with its treatment): those that fail, with the engine's reason; all of
-    them when none fails alone (the portfolio failed as a whole)."""
+def _failing_alone(parsed: Scenario, clock: _Clock) -> dict[str, str]:
+    """Each risk simulated alone (with its treatment), within what is left of the time budget: those that
+    fail, with the engine's reason; all of them when none fails alone (the portfolio failed as a whole)."""
     failing: dict[str, str] = {}
     for risk in parsed.risks:
         controls = tuple(c for c in parsed.controls if any(e.risk == risk.id for e in c.effects))
         try:
-            alone = result_to_dict(simulate(dataclasses.replace(parsed, risks=(risk,), controls=controls)))
+            alone = result_to_dict(simulate(dataclasses.replace(parsed, risks=(risk,), controls=controls),
+                                            budget=clock.run_budget()))
+        except BudgetExceeded as exc:
+            failing[risk.id] = clock.stopped(exc)
         except _ENGINE_FAILURES as exc:
             failing[risk.id] = f"the engine failed on it: {exc}"
         else:
@@ -244,14 +292,31 @@ def _risk_index(path: str) -> int | None:
         return None
 
 
+#: Why the risks still in the register are left out when its simulation ran out of time twice.
+_OUT_OF_TIME = ("the register's simulation ran out of its time budget ({seconds:g} s) before this risk could be "
+                "simulated; it is tried again in a few minutes")
+
+
 def _simulate(scenario: dict[str, Any]) -> dict[str, Any]:
+    """The stored value of a scenario: the engine's result of the risks it could simulate within the run
+    budget (accord.risks.budget), the risks left out and why, and whether time ran out (`timed_out`:
+    such a value is kept only `DEGRADED_SECONDS`). A run past its budget leaves out the risk that costs
+    most and simulates the others again; a second run out of time leaves out every risk still in."""
     started = time.perf_counter()
+    budget = run_budget()
+    clock = _Clock(budget)
+    timed_out = False
     parsed, scenario, excluded = _parse_accepted(scenario)
     result = None
     while parsed is not None:
-        result, failing = _run(parsed)
+        clock.out_of_time = False
+        result, failing = _run(parsed, clock)
         if not failing:
             break
+        if clock.out_of_time:
+            timed_out = True
+            if not clock.extend():
+                failing = {risk.id: _OUT_OF_TIME.format(seconds=budget.max_seconds) for risk in parsed.risks}
         for bad, problem in failing.items():
             logger.warning("quant: %s left out of the portfolio: %s", bad, problem)
             excluded.append({"id": bad, "problem": problem})
@@ -260,7 +325,7 @@ def _simulate(scenario: dict[str, Any]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     logger.info("quant: simulated %d risks x %d years in %.2f s", len(scenario["risks"]),
                 scenario["years"], seconds)
-    return {"result": result, "excluded": excluded, "seconds": seconds}
+    return {"result": result, "excluded": excluded, "seconds": seconds, "timed_out": timed_out}
 
 
 def _remember(key: str, value: dict[str, Any]) -> dict[str, Any]:
@@ -272,30 +337,28 @@ def _remember(key: str, value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def _cached(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The value under `key`: this process's memory, then the shared cache, else computed once: a second
-    process asking for the same key meanwhile waits for the first rather than simulating it again."""
+def _cached(org: Organization, key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The value under `key`: this process's memory, then the shared cache, else computed once however
+    many threads and processes ask (`singleflight.once`: the others wait for it, never start their own),
+    within the organisation's quota of simulations at once (`singleflight.slot`). A waiter or a request
+    over the quota gives up after `ACCORD_SIMULATION_WAIT_SECONDS` with `TryLater` (503 or 429, with
+    Retry-After), which the fronts answer."""
     with _LOCAL_LOCK:
         if key in _LOCAL:
             _LOCAL.move_to_end(key)
             return _LOCAL[key]
-    value = cache.get(key)
-    if value is not None:
-        return _remember(key, value)
-    lock = key + ":lock"
-    if not cache.add(lock, 1, timeout=LOCK_SECONDS):
-        deadline = time.monotonic() + LOCK_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            value = cache.get(key)
-            if value is not None:
-                return _remember(key, value)
-    try:
-        value = compute()
-        cache.set(key, value, timeout=CACHE_SECONDS)
-    finally:
-        cache.delete(lock)
-    return _remember(key, value)
+    quota = simulation_quota()
+    hold = 2 * (run_budget().max_seconds or 0) + HOLD_MARGIN_SECONDS
+
+    def leader() -> dict[str, Any]:
+        with singleflight.slot(f"accord:quota:simulation:{org.pk}", size=quota.per_org, wait=quota.wait_seconds,
+                               hold=hold, what=f"Simulations of {org.name}'s register"):
+            return compute()
+
+    value = singleflight.once(key, leader, hold=hold, wait=quota.wait_seconds,
+                              timeout=lambda v: DEGRADED_SECONDS if v.get("timed_out") else CACHE_SECONDS,
+                              what="The money figures of this register")
+    return value if value.get("timed_out") else _remember(key, value)
 
 
 def forget_local() -> None:
@@ -359,7 +422,7 @@ def _portfolio(org: Organization) -> tuple[dict[str, Any] | None, _Inputs, list[
     scenario = inputs.scenario
     if scenario is None:
         return None, inputs, []
-    stored = _cached(inputs.key, lambda: _simulate(scenario))
+    stored = _cached(org, inputs.key, lambda: _simulate(scenario))
     if stored["result"] is None:
         return None, inputs, stored["excluded"]
     return ({**stored["result"], "risk_ids": inputs.risk_ids, "excluded": stored["excluded"]}, inputs,

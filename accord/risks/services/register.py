@@ -25,6 +25,8 @@ from accord.core.fields import FieldSpec, Kind
 from accord.core.models import AuditChain, Membership, Organization, User
 from accord.core.tenancy import check_same_org
 from accord.quant import ScenarioError, parse_risk
+from accord.risks import quantified
+from accord.risks.budget import estimate_problem
 from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk, RiskCategory, RiskMatrix
@@ -391,10 +393,11 @@ def fair_problem(fair: Mapping[str, Any]) -> str | None:
     `fair.tef.gamma: 1e+300 is above the limit of 100 ...`), or None: the engine's own check of a risk
     (`accord.quant.parse_risk`, its documented ranges), so the register stores exactly what it simulates."""
     try:
-        parse_risk({"id": "risk", "fair": fair})
+        risk = parse_risk({"id": "risk", "fair": fair})
     except ScenarioError as exc:
         return f"{exc.path}: {exc.problem}" if exc.path.startswith("fair") else exc.problem
-    return None
+    problem = estimate_problem(risk, quantified.YEARS)  # what one simulation of the register may draw
+    return f"fair: {problem}" if problem else None
 
 
 def _parse(p: _Parser, spec: FieldSpec, value: Any, bounds: Mapping[str, int]) -> Any:
@@ -481,11 +484,16 @@ def _check_ranges(p: _Parser, out: dict[str, Any], current: Risk | None) -> None
         # The engine's own check (its documented ranges: at most 1,000,000 events a year, a 95th
         # percentile at most 1e12 times the 5th, ...) decides what the register accepts.
         try:
-            parse_risk({"id": "risk", "frequency": {"lognormal_ci90": [float(ranges[0]), float(ranges[1])]},
-                        "magnitude": {"lognormal_ci90": [float(ranges[2]), float(ranges[3])]}})
+            risk = parse_risk({"id": "risk",
+                               "frequency": {"lognormal_ci90": [float(ranges[0]), float(ranges[1])]},
+                               "magnitude": {"lognormal_ci90": [float(ranges[2]), float(ranges[3])]}})
         except ScenarioError as exc:
             field = "frequency_high" if exc.path.startswith("frequency") else "loss_high"
             p.fail(field, f"{exc.problem[:1].upper()}{exc.problem[1:]}.")
+        else:
+            # And what one simulation of the register may draw (accord.risks.budget).
+            if problem := estimate_problem(risk, quantified.YEARS):
+                p.fail("frequency_high", f"{problem[:1].upper()}{problem[1:]}.")
 
 
 def _current_matrix(org: Organization) -> RiskMatrix:
