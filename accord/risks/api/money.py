@@ -6,10 +6,15 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
-from accord.core.apikit import ERRORS, org_access
+from accord.core.apikit import ERRORS, ErrorOut, org_access
 from accord.risks import quantified
 
 router = Router()
+
+#: What an answer that needs a simulation may also be (decision 0020): 429 when the organisation's
+#: simulations at once are all in use, 503 while another request's simulation of it is under way; both
+#: with Retry-After.
+SIMULATION_ERRORS = {**ERRORS, 429: ErrorOut, 503: ErrorOut}
 
 
 class LossStatsOut(Schema):
@@ -71,9 +76,9 @@ class PortfolioOut(Schema):
                     "simulated without them")
 
 
-@router.get("/{org}/quant/portfolio", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,
+@router.get("/{org}/quant/portfolio", response={200: PortfolioOut, **SIMULATION_ERRORS}, exclude_unset=True,
             include_in_schema=False, operation_id="get_portfolio_alias")
-@router.get("/{org}/quant/portfolio/", response={200: PortfolioOut, **ERRORS}, exclude_unset=True,
+@router.get("/{org}/quant/portfolio/", response={200: PortfolioOut, **SIMULATION_ERRORS}, exclude_unset=True,
             summary="The register in money", tags=["quant"],
             operation_id="accord_risks_api_get_portfolio")
 def get_portfolio(request: HttpRequest, org: str) -> HttpResponse:

@@ -19,6 +19,7 @@ from accord.core.fieldschemas import input_data, input_fields, output_fields
 from accord.core.inputs import INT64_MAX
 from accord.core.models import Organization
 from accord.risks import io, quantified, selectors, services
+from accord.risks.api.money import SIMULATION_ERRORS
 from accord.risks.api.schemas import RiskKey
 from accord.risks.choices import ImportAction, Level, RiskStatus
 from accord.risks.fields import RISK
@@ -136,7 +137,7 @@ def _import_out(report: ImportReport) -> ImportOut:
                            errors=[FieldError(field=f, message=msg) for f, msg in r.errors]) for r in report.rows])
 
 
-@router.get("/{org}/risks/", response={200: list[RiskOut], **ERRORS}, summary="The risk register",
+@router.get("/{org}/risks/", response={200: list[RiskOut], **SIMULATION_ERRORS}, summary="The risk register",
             operation_id="accord_risks_api_list_risks")
 @paginate(Pagination, max_limit=MAX_PAGE)
 def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> Any:
@@ -153,8 +154,9 @@ def create_risk(request: HttpRequest, org: str, payload: RiskCreate) -> Status[R
     return Status(201, selectors.access_risk(m.organization, risk.pk))
 
 
-@router.get("/{org}/risks/export", response=ERRORS, include_in_schema=False, operation_id="export_risks_alias")
-@router.get("/{org}/risks/export/", response=ERRORS, summary="Export the register (CSV or XLSX)",
+@router.get("/{org}/risks/export", response=SIMULATION_ERRORS, include_in_schema=False,
+            operation_id="export_risks_alias")
+@router.get("/{org}/risks/export/", response=SIMULATION_ERRORS, summary="Export the register (CSV or XLSX)",
             openapi_extra={"responses": {"200": {"description": "The file", "content": {
                 io.CONTENT_TYPES["csv"].split(";")[0]: {"schema": {"type": "string"}},
                 io.CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}},
@@ -193,7 +195,7 @@ def import_risks(request: HttpRequest, org: str, options: Query[ImportQuery],
     return _import_out(report)
 
 
-@router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **ERRORS}, summary="One risk",
+@router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **SIMULATION_ERRORS}, summary="One risk",
             operation_id="accord_risks_api_get_risk")
 def get_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Risk:
     """The risk, and `money`: its figures from the organisation's simulated portfolio."""
