@@ -42,7 +42,7 @@ def test_concurrent_callers_compute_once_and_all_get_the_value(backend):
     def ask():
         try:
             results.append(singleflight.once("test:key", compute, hold=60, wait=60, timeout=lambda v: 60))
-        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=ask, name=f"asker-{i}") for i in range(10)]
@@ -78,23 +78,22 @@ def test_a_leader_that_fails_leaves_the_work_to_the_next_caller(backend):
 
 
 def test_a_lease_is_held_by_one_holder_at_a_time(backend):
-    with singleflight.lease("test:one", hold=60) as first:
-        with singleflight.lease("test:one", hold=60) as second:
-            assert (first, second) == (True, False)
+    with singleflight.lease("test:one", hold=60) as first, singleflight.lease("test:one", hold=60) as second:
+        assert (first, second) == (True, False)
     with singleflight.lease("test:one", hold=60) as again:
         assert again
 
 
 def test_a_quota_admits_its_size_and_refuses_the_next_with_429(backend):
-    with singleflight.slot("test:quota:org-1", size=2, wait=0, hold=60) as one:
-        with singleflight.slot("test:quota:org-1", size=2, wait=0, hold=60) as two:
-            assert {one, two} == {0, 1}
-            with pytest.raises(TryLater, match="2 already running at once") as caught:
-                with singleflight.slot("test:quota:org-1", size=2, wait=0, hold=60, what="Simulations"):
-                    pytest.fail("a third holder got in")
-            assert caught.value.status == 429
-            with singleflight.slot("test:quota:org-2", size=2, wait=0, hold=60) as other:
-                assert other == 0  # another organisation's quota is its own
+    with (singleflight.slot("test:quota:org-1", size=2, wait=0, hold=60) as one,
+          singleflight.slot("test:quota:org-1", size=2, wait=0, hold=60) as two):
+        assert {one, two} == {0, 1}
+        third = singleflight.slot("test:quota:org-1", size=2, wait=0, hold=60, what="Simulations")
+        with pytest.raises(TryLater, match="2 already running at once") as caught, third:
+            pytest.fail("a third holder got in")
+        assert caught.value.status == 429
+        with singleflight.slot("test:quota:org-2", size=2, wait=0, hold=60) as other:
+            assert other == 0  # another organisation's quota is its own
     with singleflight.slot("test:quota:org-1", size=2, wait=0, hold=60) as freed:
         assert freed == 0
 
@@ -114,7 +113,7 @@ def test_threads_over_a_quota_wait_for_a_free_place(backend):
                 time.sleep(0.02)  # stay inside a moment, so that a second holder would overlap
                 with lock:
                     inside[0] -= 1
-        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(4)]

@@ -17,9 +17,9 @@ from accord.quant import (
     expected_events,
     parse_scenario,
     prepare,
+    sampling,
     simulate,
 )
-from accord.quant import sampling
 from tests.quant.conftest import CliRunner
 
 THE_REVIEW = {"id": "flood", "fair": {"tef": 1_000_000, "vulnerability": 1, "primary_loss": 100}}

@@ -185,7 +185,7 @@ def test_concurrent_requests_for_one_register_simulate_it_once(org_a, few_years)
     def ask():
         try:
             results.append(quantified._cached(org_a, "accord:test:register", compute))
-        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
