@@ -464,7 +464,7 @@ def tolerance_under(org: Organization, tolerance: Sequence[Sequence[float]]) -> 
     if not tolerance or inputs.scenario is None:
         return None
     scenario = {**inputs.scenario, "tolerance": [[float(loss), float(p)] for loss, p in tolerance]}
-    result = _cached(cache_key(scenario), lambda: _simulate(scenario))["result"]
+    result = _cached(org, cache_key(scenario), lambda: _simulate(scenario))["result"]
     if result is None:
         return None
     curve = "residual" if result["residual"] is not None else "inherent"
