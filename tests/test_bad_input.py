@@ -91,7 +91,7 @@ def test_a_json_number_beyond_64_bits_is_refused(client, ciso):
 
 
 @pytest.mark.parametrize("path", [f"/invitations/{BIG}/resend/", f"/invitations/{BIG}/revoke/",
-                                  f"/risks/R-1/acceptances/{BIG}/sign/"])
+                                  f"/tokens/{BIG}/revoke/", f"/risks/R-1/acceptances/{BIG}/sign/"])
 def test_an_id_beyond_64_bits_in_an_api_path_is_refused(client, admin, org_a, path):
     risk_services.do_create_risk(None, org_a, RISK)
     response = client.post(f"{API}{path}", **admin.auth())

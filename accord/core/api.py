@@ -339,7 +339,7 @@ def create_token(request: HttpRequest, org: str, payload: TokenIn) -> Status:
 
 @router.post("/{org}/tokens/{token_id}/revoke/", response={200: TokenOut, **ERRORS}, summary="Revoke an API token",
              operation_id="accord_core_api_revoke_token")
-def revoke_token(request: HttpRequest, org: str, token_id: int) -> ApiToken:
+def revoke_token(request: HttpRequest, org: str, token_id: Id) -> ApiToken:
     """Revoke one of the caller's tokens (this one included); it stays listed as revoked."""
     m = org_access(request, org, "token.manage_own")
     return services.do_revoke_token(m.user, m.organization, selectors.access_token(m.organization, m.user, token_id))
