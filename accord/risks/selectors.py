@@ -122,12 +122,17 @@ def _tolerance_ranks(org: Organization, appetite: RiskAppetite | None = None) ->
 
 
 def _above_expression(ranks: dict[int, int], prefix: str = "") -> Any:
-    """Above tolerance, from the risk (`prefix` reaches it from another model: "risk__")."""
+    """Above tolerance, from the risk (`prefix` reaches it from another model: "risk__"): one `When` per
+    tolerated rank (the categories that share it, by `IN`), not one per category, so that the register's
+    query stays cheap to build and compile."""
     if not ranks:
         return Value(False, output_field=BooleanField())
+    categories_by_rank: dict[int, list[int]] = {}
+    for category_id, rank in ranks.items():
+        categories_by_rank.setdefault(rank, []).append(category_id)
     return Case(
-        *[When(Q(**{f"{prefix}category_id": cid, f"{prefix}residual_rank__gt": rank}), then=Value(True))
-          for cid, rank in ranks.items()],
+        *[When(Q(**{f"{prefix}category_id__in": sorted(ids), f"{prefix}residual_rank__gt": rank}), then=Value(True))
+          for rank, ids in sorted(categories_by_rank.items())],
         default=Value(False), output_field=BooleanField(),
     )
 
@@ -156,9 +161,10 @@ def _accepted_expression(org: Organization, today: dt.date) -> Exists:
     ).filter(in_force_q(today)))
 
 
-def _effective_status_expression(accepted: Exists) -> Case:
-    """The status the register shows: accepted while an acceptance is in force, unless the risk is closed."""
-    return Case(When(accepted & ~Q(status=RiskStatus.CLOSED), then=Value(RiskStatus.ACCEPTED.value)),
+def _effective_status_expression() -> Case:
+    """The status the register shows: accepted while an acceptance is in force, unless the risk is closed
+    (on the register's query: it reads the `accepted` annotation, resolved once)."""
+    return Case(When(Q(accepted=True) & ~Q(status=RiskStatus.CLOSED), then=Value(RiskStatus.ACCEPTED.value)),
                 default=F("status"), output_field=CharField())
 
 
@@ -196,12 +202,11 @@ def annotated_risks(org: Organization, *, archived: bool | None = False) -> Quer
     """The risks of `org` (see `register_risks`) with `above_tolerance`, `accepted`, `effective_status`,
     `review_overdue` and `treatment_overdue`, owner and category joined: the one place these flags are computed."""
     today = org_today(org)
-    accepted = _accepted_expression(org, today)
     return (
         register_risks(org, archived=archived)
         .select_related("category", "owner__user", "treatment_owner__user", "archived_by")
         .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)))
-        .annotate(accepted=accepted, effective_status=_effective_status_expression(accepted))
+        .annotate(accepted=_accepted_expression(org, today), effective_status=_effective_status_expression())
         .annotate(review_overdue=_flag(review_overdue_q(today)),
                   treatment_overdue=_flag(treatment_overdue_q(today)))
     )
@@ -458,14 +463,21 @@ def dashboard(org: Organization) -> Dashboard:
     """The register's dashboard panels, in a fixed number of queries."""
     today = org_today(org)
     open_risks = annotated_risks(org).exclude(status=RiskStatus.CLOSED)
-    counts = dict(open_risks.order_by().values_list("residual_level").annotate(n=Count("id")).values_list(
-        "residual_level", "n"))
-    above = open_risks.filter(above_tolerance=True)
+    # Every count in one grouped query: a query over the annotated register costs more to compile than to
+    # run. (An aggregate() over it would wrap the whole annotated query in a subquery and cost more.)
+    rows = open_risks.order_by().values_list("residual_level").annotate(
+        n=Count("id"), accepted_above=Count("id", filter=Q(above_tolerance=True, accepted=True)),
+    ).values_list("residual_level", "n", "accepted_above")
+    counts: dict[str, int] = {}
+    accepted_above = 0
+    for level, n, above in rows:
+        counts[level], accepted_above = n, accepted_above + above
     return Dashboard(
         by_level={level: counts.get(level, 0) for level in Level.values},
         total=sum(counts.values()),
-        above_tolerance=list(above.filter(accepted=False).order_by("-residual_rank", "number")[:DASHBOARD_LIST_LIMIT]),
-        above_tolerance_accepted=above.filter(accepted=True).count(),
+        above_tolerance=list(open_risks.filter(above_tolerance=True, accepted=False).order_by(
+            "-residual_rank", "number")[:DASHBOARD_LIST_LIMIT]),
+        above_tolerance_accepted=accepted_above,
         overdue_reviews=list(open_risks.filter(review_overdue_q(today)).order_by("next_review")[:DASHBOARD_LIST_LIMIT]),
         overdue_treatments=list(open_risks.filter(treatment_overdue_q(today)).order_by(
             "treatment_due")[:DASHBOARD_LIST_LIMIT]),
