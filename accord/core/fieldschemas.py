@@ -78,22 +78,40 @@ def output_fields(model: ModelSpec) -> Callable[[type[S]], type[S]]:
     return decorate
 
 
+_TEXTS = (Kind.TEXT, Kind.KEY, Kind.MEMBER)
+
+
+def _limits(model: ModelSpec, spec: FieldSpec) -> dict[str, Any]:
+    """What the model enforces on a text, stated in the OpenAPI document: a required text is not empty,
+    and none is longer than its column."""
+    if spec.kind not in _TEXTS:
+        return {}
+    found = model.model_field_of(spec)
+    limits: dict[str, Any] = {"min_length": 1} if spec.required else {}
+    if found is not None and getattr(found, "max_length", None):
+        limits["max_length"] = found.max_length
+    return limits
+
+
 def input_fields(model: ModelSpec, *, partial: bool = False) -> Callable[[type[S]], type[S]]:
     """Add the spec's `input` fields to the decorated schema: all optional (`partial`, a null clears an
-    optional field), or else the `required` ones made required (decorate a subclass of the partial one)."""
+    optional field, never a required one), or else the `required` ones made required (decorate a subclass
+    of the partial one); texts state their length limits."""
 
     def decorate(cls: type[S]) -> type[S]:
         annotations: dict[str, Any] = {}
         values: dict[str, Any] = {}
         for spec in model.inputs:
             kind_type = _type(spec, _INPUT_TYPES)
+            options: dict[str, Any] = _limits(model, spec)
+            if spec.input_help:
+                options["description"] = spec.input_help
             if partial:
-                annotations[spec.name] = kind_type | None
-                values[spec.name] = Field(None, description=spec.input_help) if spec.input_help else None
+                annotations[spec.name] = kind_type if spec.required else kind_type | None
+                values[spec.name] = Field(None, **options)
             elif spec.required:
                 annotations[spec.name] = kind_type
-                if spec.input_help:
-                    values[spec.name] = Field(description=spec.input_help)
+                values[spec.name] = Field(..., **options)
         return _subclass(cls, annotations, values)
 
     return decorate

@@ -444,7 +444,7 @@ def test_a_member_the_governance_profile_does_not_name_cannot_sign(client, admin
         ({"statement": "x", "category_levels": {"privacy": "tiny"}}, "category_levels.privacy"),
         ({"statement": "x", "tolerance": [[-1, 0.5]]}, "tolerance[0]"),
         ({"statement": "x", "tolerance": [[1000, 1.5]]}, "tolerance[0]"),
-        ({"statement": "x", "tolerance": [[1000]]}, "tolerance[0]"),
+        ({"statement": "x", "tolerance": [[1000]]}, "tolerance.0"),  # the schema states pairs
         ({"statement": "x", "tolerance": [["a", 0.1]]}, "tolerance.0.0"),
         ({"statement": "x", "tolerance": "high"}, "tolerance"),
         ({"category_levels": {}}, "statement"),

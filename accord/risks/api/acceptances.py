@@ -68,7 +68,7 @@ class AcceptanceOut(Schema):
 
 
 class AcceptanceIn(BodyIn):
-    justification: str
+    justification: str = Field(min_length=1, description="Why the risk is accepted")
     compensating_measures: str = ""
     expires_on: dt.date
 
@@ -102,7 +102,7 @@ def request_acceptance(request: HttpRequest, org: str, risk_id: RiskKey, payload
 
 
 class WithdrawIn(BodyIn):
-    reason: str = Field(description="Why the acceptance is withdrawn (kept in the audit trail)")
+    reason: str = Field(min_length=1, description="Why the acceptance is withdrawn (kept in the audit trail)")
 
 
 @router.post("/{org}/risks/{risk_id}/acceptances/{acceptance_id}/sign/", response={200: AcceptanceOut, **ERRORS},

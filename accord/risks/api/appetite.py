@@ -2,7 +2,7 @@
 drafting a new version, and signing the draft."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -56,9 +56,10 @@ class AppetiteStateOut(Schema):
 
 
 class AppetiteIn(BodyIn):
-    statement: str
+    statement: str = Field(min_length=1)
     category_levels: dict[str, str] = Field(default_factory=dict, description="{category key: highest level}")
-    tolerance: list[list[float]] = Field(default_factory=list, description="[[loss, probability], ...]")
+    tolerance: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list, description="[[loss, probability], ...]")
 
 
 class AppetiteSignIn(BodyIn):

@@ -226,7 +226,8 @@ def patch_risk(request: HttpRequest, org: str, risk_id: RiskKey, payload: RiskPa
 
 
 class ArchiveIn(BodyIn):
-    reason: str = Field(max_length=2000, description="Why the risk leaves the register; kept in its history")
+    reason: str = Field(min_length=1, max_length=2000, description="Why the risk leaves the register; kept in its "
+                        "history")
 
 
 class RestoreIn(BodyIn):
