@@ -5,15 +5,18 @@ written reason.
 Run by .ci/audit with the Python of a throwaway virtual environment that holds pip-audit (pinned there).
 pip-audit asks the package registry's advisory service about each pinned version. Where the registry
 cannot answer (a mirror without the per-version JSON API, no route to the advisory service), the same
-versions are checked against .ci/advisories.json, an extract of the PyPA advisory database (its date is
-in the file; refresh it with `python .ci/audit.py --refresh-from CHECKOUT`), and the script says which
-source answered for which package. A package neither source knows is named, not silently passed.
+versions are checked against an extract of the PyPA advisory database named by ACCORD_ADVISORY_SNAPSHOT,
+if there is one. The extract is other people's data, so it is never committed: write it outside the
+repository with `python .ci/audit.py --refresh-from CHECKOUT --out FILE` from a checkout of that database.
+The script says which source answered for which package; a package no source answered for is listed as
+NOT CHECKED (the audit cannot fail on what it cannot see, and says so), never silently passed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +25,18 @@ from packaging.version import InvalidVersion, Version
 
 HERE = Path(__file__).resolve().parent
 ALLOW = HERE / "audit-allow.txt"
-SNAPSHOT = HERE / "advisories.json"
+SNAPSHOT_ENV = "ACCORD_ADVISORY_SNAPSHOT"
+
+
+def snapshot() -> Path | None:
+    """The advisory extract named by ACCORD_ADVISORY_SNAPSHOT, or None."""
+    value = os.environ.get(SNAPSHOT_ENV, "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_file():
+        sys.exit(f"{SNAPSHOT_ENV}={value}: no such file")
+    return path
 
 
 def allowed() -> dict[str, str]:
@@ -89,10 +103,10 @@ def _affected(version: str, ranges: list[list[str | None]]) -> bool:
     return False
 
 
-def from_snapshot(pins: dict[str, str], names: set[str]) -> tuple[list[tuple[str, str, str, list[str], list[str]]],
-                                                                   set[str]]:
-    """The same answer as `pip_audit`, from the PyPA extract, for `names`."""
-    data = json.loads(SNAPSHOT.read_text())["packages"]
+def from_snapshot(path: Path, pins: dict[str, str], names: set[str]) -> tuple[
+        list[tuple[str, str, str, list[str], list[str]]], set[str]]:
+    """The same answer as `pip_audit`, from the PyPA extract at `path`, for `names`."""
+    data = json.loads(path.read_text())["packages"]
     found, unknown = [], set()
     for name in sorted(names):
         if name not in data:
@@ -110,15 +124,18 @@ def audit(requirements: Path, reasons: dict[str, str]) -> bool:
     found, unanswered = pip_audit(requirements)
     print(f"{requirements.name}: {len(pins)} pinned packages; the registry's advisory service answered for "
           f"{len(pins) - len(unanswered)}", end="")
-    unknown: set[str] = set()
-    if unanswered:
-        more, unknown = from_snapshot(pins, unanswered)
+    unknown: set[str] = set(unanswered)
+    extract = snapshot()
+    if unanswered and extract is not None:
+        more, unknown = from_snapshot(extract, pins, unanswered)
         found += more
-        date = json.loads(SNAPSHOT.read_text())["as_of"]
+        date = json.loads(extract.read_text())["as_of"]
         print(f", the PyPA advisory database of {date} for {len(unanswered) - len(unknown)}", end="")
     print()
     if unknown:
-        print(f"  no advisory data at all for: {', '.join(sorted(unknown))} (no known advisory in either source)")
+        print(f"  NOT CHECKED ({len(unknown)}), no advisory source answered for: {', '.join(sorted(unknown))}")
+        if extract is None:
+            print(f"  (set {SNAPSHOT_ENV} to an extract of the PyPA advisory database to check them offline)")
     ok = True
     for name, version, vuln, aliases, fixed in found:
         accepted = next((reasons[i] for i in (vuln, *aliases) if i in reasons), None)
@@ -131,8 +148,8 @@ def audit(requirements: Path, reasons: dict[str, str]) -> bool:
     return ok
 
 
-def refresh(checkout: Path) -> None:
-    """Rewrite the extract from a checkout of the PyPA advisory database (github.com/pypa/advisory-database)."""
+def refresh(checkout: Path, out: Path) -> None:
+    """Write the extract to `out` from a checkout of the PyPA advisory database."""
     import yaml  # only for a refresh: pip install pyyaml into the same throwaway environment
 
     packages: dict[str, list[dict[str, object]]] = {}
@@ -161,20 +178,24 @@ def refresh(checkout: Path) -> None:
             if ranges:
                 packages.setdefault(name, []).append({"id": doc["id"], "aliases": doc.get("aliases", []),
                                                       "ranges": ranges})
-    SNAPSHOT.write_text(json.dumps({"source": "PyPA advisory database (github.com/pypa/advisory-database)",
+    out.write_text(json.dumps({"source": "PyPA advisory database (github.com/pypa/advisory-database)",
                                     "as_of": newest[:10], "packages": packages}, separators=(",", ":"),
                                    sort_keys=True) + "\n")
-    print(f"{SNAPSHOT.name}: {sum(len(v) for v in packages.values())} advisories of {len(packages)} packages, "
+    print(f"{out}: {sum(len(v) for v in packages.values())} advisories of {len(packages)} packages, "
           f"as of {newest[:10]}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("requirements", nargs="*", type=Path, help="pinned requirement files to audit")
-    parser.add_argument("--refresh-from", type=Path, metavar="CHECKOUT", help="rewrite .ci/advisories.json")
+    parser.add_argument("--refresh-from", type=Path, metavar="CHECKOUT",
+                        help="write an advisory extract from a checkout of the PyPA advisory database")
+    parser.add_argument("--out", type=Path, help="where --refresh-from writes (outside the repository)")
     args = parser.parse_args()
     if args.refresh_from:
-        refresh(args.refresh_from)
+        if args.out is None:
+            parser.error("--refresh-from needs --out FILE (outside the repository)")
+        refresh(args.refresh_from, args.out)
         return 0
     reasons = allowed()
     results = [audit(path, reasons) for path in args.requirements]
@@ -182,7 +203,8 @@ def main() -> int:
         print("dependency audit: known vulnerabilities above; upgrade the pin in constraints.txt, or list the id "
               f"in .ci/{ALLOW.name} with the reason it does not apply")
         return 1
-    print("dependency audit: no known vulnerability without a written reason")
+    print("dependency audit: no known vulnerability without a written reason among the packages checked"
+          " (any NOT CHECKED are listed above)")
     return 0
 
 
