@@ -111,6 +111,8 @@ def _ref(number: int) -> str:
 class _Plan:
     rows: list[ImportRow] = field(default_factory=list)
     creates: list[Risk] = field(default_factory=list)
+    # Each added risk's audit changes, worked out with the check, so that the write does only the writing.
+    create_changes: list[dict[str, list[Any]]] = field(default_factory=list)
     updates: list[tuple[Risk, dict[str, list[Any]]]] = field(default_factory=list)
 
 
@@ -173,6 +175,7 @@ def _plan(org: Organization, rows: list[tuple[int, Mapping[str, Any]]], *, lock:
             next_number += 1
             _derive_levels(risk, matrix)
             plan.creates.append(risk)
+            plan.create_changes.append(audit.diff({}, audit.snapshot(risk, AUDITED_RISK_FIELDS)))
             plan.rows.append(ImportRow(n, ImportAction.CREATE, risk.ref))
             continue
         seen[risk.number] = n
@@ -236,8 +239,8 @@ def _write(
         fields = sorted({name for _, changes in plan.updates for name in changes})
         Risk.objects.for_org(org).bulk_update(updated, [*fields, "residual_rank", "updated_at"], batch_size=500)
     audit.record_many(org, actor, [
-        *(audit.Entry(AuditAction.CREATE, risk, audit.diff({}, audit.snapshot(risk, AUDITED_RISK_FIELDS)), str(risk))
-          for risk in plan.creates),
+        *(audit.Entry(AuditAction.CREATE, risk, changes, str(risk))
+          for risk, changes in zip(plan.creates, plan.create_changes, strict=True)),
         *(audit.Entry(AuditAction.UPDATE, risk, changes, str(risk)) for risk, changes in plan.updates),
     ])
     return ImportReport(rows=tuple(plan.rows), dry_run=False, created=plan.creates, updated=updated)
