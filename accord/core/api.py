@@ -46,6 +46,8 @@ class GovernanceOut(Schema):
     dpo_model: DpoModel
     dpo_consulted_on_appetite: bool = Field(description="The DPO is consulted on each draft risk appetite "
                                             "(an opinion the signatories see, not a signature)")
+    dpo_signs_privacy_acceptances: bool = Field(
+        description="The DPO is a required signatory of every acceptance of a risk in a privacy category")
     updated_at: dt.datetime
 
 
@@ -55,6 +57,8 @@ class GovernanceIn(BodyIn):
     dpo_model: DpoModel
     dpo_consulted_on_appetite: bool | None = Field(default=None, description="Consult the DPO on the risk "
                                                    "appetite; omitted: unchanged")
+    dpo_signs_privacy_acceptances: bool | None = Field(
+        None, description="The DPO signs acceptances of privacy risks (default on); omitted: unchanged")
 
 
 class MemberOut(Schema):
@@ -173,7 +177,7 @@ def _org_out(org: Organization, membership: Membership) -> OrgOut:
 def _governance_out(p: GovernanceProfile) -> GovernanceOut:
     return GovernanceOut(ciso_reports_to=CisoReportsTo(p.ciso_reports_to), ciso_model=CisoModel(p.ciso_model),
                          dpo_model=DpoModel(p.dpo_model), dpo_consulted_on_appetite=p.dpo_consulted_on_appetite,
-                         updated_at=p.updated_at)
+                         dpo_signs_privacy_acceptances=p.dpo_signs_privacy_acceptances, updated_at=p.updated_at)
 
 
 @router.get("/", response={200: list[OrgOut], **ERRORS}, summary="The caller's organisations",

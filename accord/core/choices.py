@@ -51,6 +51,7 @@ class Signatory(models.TextChoices):
     CIO_CISO = "cio_ciso", "CIO-CISO (hybrid)"
     BOARD = "board", "CEO/board representative"
     OWNER = "owner", "Risk owner"
+    DPO = "dpo", "DPO"
 
 
 class DocumentStatus(models.TextChoices):

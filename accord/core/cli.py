@@ -47,6 +47,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--dpo-model", choices=DpoModel.values)
     p.add_argument("--dpo-consulted-on-appetite", action=argparse.BooleanOptionalAction, default=None,
                    help="consult the DPO on each draft risk appetite (an opinion, not a signature)")
+    p.add_argument("--dpo-signs-privacy-acceptances", action=argparse.BooleanOptionalAction, default=None,
+                   help="the DPO is (or is not) a required signatory of acceptances of privacy risks")
     p.add_argument("--two-factor-required", action=argparse.BooleanOptionalAction, default=None,
                    help="require (or stop requiring) a second factor of every member")
     p.set_defaults(handler=_org_governance)
@@ -198,11 +200,14 @@ def _org_governance(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {k: v for k in ("ciso_reports_to", "ciso_model", "dpo_model") if (v := getattr(args, k))}
     if args.dpo_consulted_on_appetite is not None:
         changes["dpo_consulted_on_appetite"] = args.dpo_consulted_on_appetite
+    if args.dpo_signs_privacy_acceptances is not None:
+        changes["dpo_signs_privacy_acceptances"] = args.dpo_signs_privacy_acceptances
     profile = do_update_governance(None, org, **changes) if changes else governance(org)
     if args.two_factor_required is not None:
         do_set_two_factor_policy(None, org, required=args.two_factor_required)
     print(f"ciso_reports_to={profile.ciso_reports_to} ciso_model={profile.ciso_model} dpo_model={profile.dpo_model} "
           f"dpo_consulted_on_appetite={'yes' if profile.dpo_consulted_on_appetite else 'no'} "
+          f"dpo_signs_privacy_acceptances={'yes' if profile.dpo_signs_privacy_acceptances else 'no'} "
           f"two_factor_required={'yes' if org.two_factor_required else 'no'}")
     return 0
 

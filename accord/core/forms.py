@@ -91,6 +91,9 @@ class GovernanceForm(forms.Form):
     dpo_consulted_on_appetite = forms.BooleanField(
         required=False, label="Consult the DPO on the risk appetite",
         help_text="The DPO sees each draft and records an opinion the signatories read (not a signature).")
+    dpo_signs_privacy_acceptances = forms.BooleanField(
+        required=False, label="The DPO signs acceptances of privacy risks",
+        help_text="Every acceptance of a risk in a privacy category then needs the DPO's signature too.")
 
 
 class AuditFilterForm(forms.Form):

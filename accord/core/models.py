@@ -224,6 +224,8 @@ class GovernanceProfile(TenantModel):
     # (not a signature; it blocks nothing).
     dpo_consulted_on_appetite = models.BooleanField(
         default=True, help_text="The DPO is consulted on each draft risk appetite (an opinion, not a signature)")
+    dpo_signs_privacy_acceptances = models.BooleanField(
+        default=True, help_text="The DPO is a required signatory of every acceptance of a risk in a privacy category")
     updated_at = models.DateTimeField(default=now)
 
     objects = TenantManager()

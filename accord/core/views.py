@@ -221,7 +221,8 @@ def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,
     org = request.org
     profile = selectors.governance(org)
     initial = {"ciso_reports_to": profile.ciso_reports_to, "ciso_model": profile.ciso_model,
-               "dpo_model": profile.dpo_model, "dpo_consulted_on_appetite": profile.dpo_consulted_on_appetite}
+               "dpo_model": profile.dpo_model, "dpo_consulted_on_appetite": profile.dpo_consulted_on_appetite,
+               "dpo_signs_privacy_acceptances": profile.dpo_signs_privacy_acceptances}
     context = {
         "profile": profile,
         "form": form or GovernanceForm(initial=initial),

@@ -55,6 +55,9 @@ class AcceptanceStatus(models.TextChoices):
     EXCEEDED = "exceeded", "No longer covers the risk (it changed since the signatures)"
 
 
+#: The seeded category whose risks are about personal data (`RiskCategory.is_privacy`).
+PRIVACY_CATEGORY = "privacy"
+
 DEFAULT_CATEGORIES = (
     ("strategic", "Strategic"),
     ("it_operations", "IT operations"),

@@ -420,6 +420,9 @@ def matrix_size(params: Mapping[str, Any], default: tuple[int, int]) -> tuple[in
     return read("likelihoods", default[0]), read("impacts", default[1])
 
 
+PRIVACY_HINT = "Acceptances of its risks need the DPO when the governance profile says so."
+
+
 class CategoryCreateForm(forms.Form):
     field_template_name = COMPACT
 
@@ -427,6 +430,7 @@ class CategoryCreateForm(forms.Form):
     key = forms.SlugField(max_length=40, help_text="Lower-case letters, digits and underscores; imports, exports "
                                                    "and the API use it, e.g. 'supply_chain'.")
     position = forms.IntegerField(min_value=0, max_value=1000, initial=100, label="Position in lists")
+    is_privacy = forms.BooleanField(required=False, label="Privacy (personal data)", help_text=PRIVACY_HINT)
 
 
 class CategoryChangeForm(forms.Form):
@@ -435,3 +439,4 @@ class CategoryChangeForm(forms.Form):
     name = forms.CharField(max_length=100)
     position = forms.IntegerField(min_value=0, max_value=1000, label="Position in lists")
     active = forms.BooleanField(required=False, label="In use (untick to retire: its risks keep it)")
+    is_privacy = forms.BooleanField(required=False, label="Privacy (personal data)", help_text=PRIVACY_HINT)

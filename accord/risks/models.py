@@ -20,6 +20,9 @@ class RiskCategory(TenantModel):
     name = models.CharField(max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
+    # Acceptances of its risks need the DPO's signature when the governance profile says so (a flag, not a
+    # key: an organisation may keep personal data under several categories, or rename the seeded one).
+    is_privacy = models.BooleanField(default=False, help_text="Risks about personal data (the DPO's concern)")
 
     objects = TenantManager()
 

@@ -34,14 +34,21 @@ def required_appetite_slots(profile: GovernanceProfile) -> list[str]:
     return [Signatory.CIO.value, Signatory.CISO.value]
 
 
-def required_acceptance_slots(profile: GovernanceProfile, *, above_tolerance: bool) -> list[str]:
+def required_acceptance_slots(profile: GovernanceProfile, *, above_tolerance: bool, privacy: bool = False,
+                              owner_is_dpo: bool = False) -> list[str]:
     """The signature slots an acceptance needs under this governance profile: the owner alone within
-    tolerance; above it, the CISO and the person the CISO reports to (or the hybrid CIO-CISO and the board)."""
+    tolerance; above it, the CISO and the person the CISO reports to (or the hybrid CIO-CISO and the board).
+    A risk in a privacy category also needs the DPO when the profile says so (on by default), unless the
+    owner who signs alone is the DPO (signatories are distinct people: the DPO signs once, as owner)."""
     if not above_tolerance:
-        return [Signatory.OWNER.value]
-    if is_hybrid(profile):
-        return [Signatory.CIO_CISO.value, Signatory.BOARD.value]
-    return [Signatory.CISO.value, superior_slot(profile)]
+        slots = [Signatory.OWNER.value]
+    elif is_hybrid(profile):
+        slots = [Signatory.CIO_CISO.value, Signatory.BOARD.value]
+    else:
+        slots = [Signatory.CISO.value, superior_slot(profile)]
+    if privacy and profile.dpo_signs_privacy_acceptances and not (owner_is_dpo and not above_tolerance):
+        slots.append(Signatory.DPO.value)
+    return slots
 
 
 def appetite_required_slots(appetite: RiskAppetite, profile: GovernanceProfile | None) -> list[str]:

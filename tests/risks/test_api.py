@@ -55,7 +55,8 @@ def _in_force_appetite(org, cio, ciso, **levels):
 def test_categories_list_keys_names_positions_and_state(client, ciso):
     body = _get(client, ciso, "/risk-categories/").json()
     assert body["count"] == 7
-    assert body["items"][0] == {"key": "strategic", "name": "Strategic", "position": 0, "active": True}
+    assert body["items"][0] == {"key": "strategic", "name": "Strategic", "position": 0, "active": True,
+                                "is_privacy": False}
 
 
 def test_the_matrix_is_the_default_five_by_five(client, viewer):

@@ -44,6 +44,8 @@ def fits(slot: str, membership: Membership, *, owner_id: int | None = None) -> b
             return membership.board_representative
         case Signatory.OWNER:
             return owner_id is not None and membership.pk == owner_id
+        case Signatory.DPO:
+            return membership.role == Role.DPO
     return False
 
 

@@ -15,9 +15,10 @@ from accord.core.models import GovernanceProfile, Organization, User
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.signals import organization_created
 
-GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model", "dpo_consulted_on_appetite")
+GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model", "dpo_consulted_on_appetite",
+                     "dpo_signs_privacy_acceptances")
 #: The profile's yes/no settings; the others are choices.
-GOVERNANCE_FLAGS = ("dpo_consulted_on_appetite",)
+GOVERNANCE_FLAGS = ("dpo_consulted_on_appetite", "dpo_signs_privacy_acceptances")
 ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency")
 
 @transaction.atomic
@@ -81,8 +82,8 @@ def do_set_two_factor_policy(actor: User | None, org: Organization, *, required:
 
 @transaction.atomic
 def do_update_governance(actor: User | None, org: Organization, **fields: Any) -> GovernanceProfile:
-    """Set who the CISO reports to, how the CISO and DPO functions are staffed, and whether the DPO is
-    consulted on the risk appetite."""
+    """Set who the CISO reports to, how the CISO and DPO functions are staffed, whether the DPO is
+    consulted on the risk appetite and whether the DPO signs acceptances of privacy risks."""
     unknown = set(fields) - set(GOVERNANCE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown governance field."))

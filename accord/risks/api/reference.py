@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from accord.core.apikit import ERRORS, Pagination, org_access
@@ -22,6 +22,8 @@ class CategoryOut(Schema):
     name: str
     position: int
     active: bool
+    is_privacy: bool = Field(description="Its risks are about personal data: their acceptances need the DPO when "
+                                         "the governance profile says so")
 
 
 class MatrixOut(Schema):

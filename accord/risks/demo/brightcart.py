@@ -83,8 +83,8 @@ BRIGHTCART = Register(
                    "The ERP is replaced next year; a real-time integration is not worth building now.",
                    "Morning check of the sync log; oversold orders refunded within a day.", 270, (BC_LEAD, BC_CEO)),
         Acceptance("Customer service exports customer lists to spreadsheets",
-                   "Accepted during the CRM migration.", "Exports limited to team leads.", 45, (BC_LEAD, BC_CEO),
-                   lapsed=True),
+                   "Accepted during the CRM migration.", "Exports limited to team leads.", 45,
+                   (BC_LEAD, BC_CEO, CONSULTANT), lapsed=True),  # a privacy risk: the (external) DPO signs too
         Acceptance("Gift card balances drained by bots", "Losses are small and capped per card.",
                    "Cards blocked after five failed checks.", 180, ()),
     ),

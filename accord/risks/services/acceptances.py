@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accord.core import audit
 from accord.core.approvals import services as approvals
-from accord.core.choices import AuditAction
+from accord.core.choices import AuditAction, Role
 from accord.core.clock import org_today
 from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.core.tenancy import check_same_org
@@ -36,7 +36,7 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
     requester who is one of the required signatories signs in the same step."""
     check_same_org(org, risk=risk)
     lock_org(org)
-    risk = Risk.objects.for_org(org).get(pk=risk.pk)
+    risk = Risk.objects.for_org(org).select_related("category", "owner").get(pk=risk.pk)
     refuse_if_archived(risk, "ask for its acceptance")
     errors: dict[str, str] = {}
     if not (justification or "").strip():
@@ -55,7 +55,9 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
     acceptance = RiskAcceptance.objects.for_org(org).create(
         organization=org, risk=risk, justification=justification.strip(),
         compensating_measures=(compensating_measures or "").strip(), expires_on=expires_on,
-        required_signatories=required_acceptance_slots(profile, above_tolerance=above),
+        required_signatories=required_acceptance_slots(
+            profile, above_tolerance=above, privacy=risk.category.is_privacy,
+            owner_is_dpo=risk.owner is not None and risk.owner.role == Role.DPO),
         category_id=risk.category_id, residual_likelihood=risk.residual_likelihood,
         residual_impact=risk.residual_impact, residual_level=risk.residual_level, residual_rank=risk.residual_rank,
         above_tolerance_when_requested=above, created_by=actor,

@@ -27,7 +27,7 @@ from accord.core.tenancy import check_same_org
 from accord.quant import ScenarioError, parse_risk
 from accord.risks import quantified
 from accord.risks.budget import estimate_problem
-from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, Level, RiskStatus
+from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, PRIVACY_CATEGORY, Level, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk, RiskCategory, RiskMatrix
 
@@ -70,7 +70,8 @@ def refuse_if_archived(risk: Risk, what: str) -> None:
 def on_organization_created(sender: Any, organization: Organization, actor: User | None, **kwargs: Any) -> None:
     """Give a new organisation the seven usual categories and the default 5×5 matrix."""
     for position, (key, name) in enumerate(DEFAULT_CATEGORIES):
-        do_create_category(actor, organization, key=key, name=name, position=position)
+        do_create_category(actor, organization, key=key, name=name, position=position,
+                           is_privacy=key == PRIVACY_CATEGORY)
     do_change_matrix(actor, organization, likelihood_labels=DEFAULT_LIKELIHOOD, impact_labels=DEFAULT_IMPACT,
                      levels=DEFAULT_LEVELS)
 
@@ -79,25 +80,28 @@ def on_organization_created(sender: Any, organization: Organization, actor: User
 
 @transaction.atomic
 def do_create_category(
-    actor: User | None, org: Organization, *, key: str, name: str, position: int = 0
+    actor: User | None, org: Organization, *, key: str, name: str, position: int = 0, is_privacy: bool = False
 ) -> RiskCategory:
-    """Add a risk category; its key is what imports, exports and the API use."""
-    category = RiskCategory(organization=org, key=key.strip().lower(), name=name.strip(), position=position)
+    """Add a risk category; its key is what imports, exports and the API use; `is_privacy`: its risks are
+    about personal data (their acceptances need the DPO when the governance profile says so)."""
+    category = RiskCategory(organization=org, key=key.strip().lower(), name=name.strip(), position=position,
+                            is_privacy=is_privacy)
     category.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
     if RiskCategory.objects.for_org(org).filter(key=category.key).exists():
         raise ValidationError({"key": f"A category with the key '{category.key}' already exists."})
     category.save()
     audit.record(org, actor, AuditAction.CREATE, category,
-                 changes=audit.diff({}, audit.snapshot(category, ("key", "name", "position", "active"))))
+                 changes=audit.diff({}, audit.snapshot(category, ("key", "name", "position", "active", "is_privacy"))))
     return category
 
 
 @transaction.atomic
 def do_update_category(actor: User, org: Organization, category: RiskCategory, *, name: str | None = None,
-                       position: int | None = None, active: bool | None = None) -> RiskCategory:
-    """Rename, reorder or retire a category (a retired category keeps its risks)."""
+                       position: int | None = None, active: bool | None = None,
+                       is_privacy: bool | None = None) -> RiskCategory:
+    """Rename, reorder or retire a category (a retired category keeps its risks), or mark it as privacy."""
     check_same_org(org, category=category)
-    fields = ("name", "position", "active")
+    fields = ("name", "position", "active", "is_privacy")
     before = audit.snapshot(category, fields)
     if name is not None:
         category.name = name.strip()
@@ -105,6 +109,8 @@ def do_update_category(actor: User, org: Organization, category: RiskCategory, *
         category.position = position
     if active is not None:
         category.active = active
+    if is_privacy is not None:
+        category.is_privacy = is_privacy
     category.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
     changes = audit.diff(before, audit.snapshot(category, fields))
     if changes:

@@ -81,7 +81,7 @@ def category_edit(request: OrgRequest, category_id: int) -> HttpResponse:
     category = selectors.access_category(org, category_id)
     form = CategoryChangeForm(request.POST or None, auto_id=f"category-{category.pk}-%s",
                               initial={"name": category.name, "position": category.position,
-                                       "active": category.active})
+                                       "active": category.active, "is_privacy": category.is_privacy})
     if request.method == "POST" and form.is_valid():
         try:
             category = services.do_update_category(request.user, org, category, **form.cleaned_data)
