@@ -468,6 +468,7 @@ def dashboard(org: Organization) -> Dashboard:
     rows = open_risks.order_by().values_list("residual_level").annotate(
         n=Count("id"), accepted_above=Count("id", filter=Q(above_tolerance=True, accepted=True)),
     ).values_list("residual_level", "n", "accepted_above")
+    register_acceptances = acceptances(org).filter(risk__archived_at__isnull=True)  # built once, for both lists
     counts: dict[str, int] = {}
     accepted_above = 0
     for level, n, above in rows:
@@ -481,12 +482,12 @@ def dashboard(org: Organization) -> Dashboard:
         overdue_reviews=list(open_risks.filter(review_overdue_q(today)).order_by("next_review")[:DASHBOARD_LIST_LIMIT]),
         overdue_treatments=list(open_risks.filter(treatment_overdue_q(today)).order_by(
             "treatment_due")[:DASHBOARD_LIST_LIMIT]),
-        expiring_acceptances=list(acceptances(org).filter(
-            Q(state=AcceptanceStatus.IN_FORCE), risk__archived_at__isnull=True,
+        expiring_acceptances=list(register_acceptances.filter(
+            Q(state=AcceptanceStatus.IN_FORCE),
             expires_on__lte=today + dt.timedelta(days=30)).order_by("expires_on")[:DASHBOARD_LIST_LIMIT]),
         # Lapsed: past their date, or no longer covering a risk that changed since the signatures.
-        lapsed_acceptances=list(acceptances(org).filter(
-            Q(state__in=(AcceptanceStatus.EXPIRED, AcceptanceStatus.EXCEEDED)), risk__archived_at__isnull=True,
+        lapsed_acceptances=list(register_acceptances.filter(
+            Q(state__in=(AcceptanceStatus.EXPIRED, AcceptanceStatus.EXCEEDED)),
         ).order_by("-expires_on")[:DASHBOARD_LIST_LIMIT]),
         appetite=appetite_status(org),
     )
