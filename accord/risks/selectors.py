@@ -117,7 +117,8 @@ def _tolerance_ranks(org: Organization, appetite: RiskAppetite | None = None) ->
     appetite = appetite or appetite_in_force(org)
     if appetite is None:
         return {}
-    ids = dict(RiskCategory.objects.for_org(org).values_list("key", "id"))
+    # Unordered: the model's ordering would join the organisation for a dict that does not need it.
+    ids = dict(RiskCategory.objects.for_org(org).order_by().values_list("key", "id"))
     return {ids[k]: LEVEL_RANK[Level(v)] for k, v in appetite.category_levels.items() if k in ids}
 
 
