@@ -189,6 +189,9 @@ def _acceptance_show(args: argparse.Namespace) -> int:
     acceptance = _acceptance(org, args.risk, args.acceptance)
     print(f"acceptance: {acceptance.pk} of {acceptance.risk.ref} until {acceptance.expires_on.isoformat()}")
     print(f"state: {acceptance.state}")
+    print(f"signed for: residual {acceptance.residual_likelihood}x{acceptance.residual_impact} "
+          f"{acceptance.residual_level}, {'above' if acceptance.above_tolerance_when_requested else 'within'} "
+          f"tolerance, category {acceptance.category.key if acceptance.category else '-'}")
     _print_state(selectors.signature_state(org, acceptance, people=True))
     return 0
 

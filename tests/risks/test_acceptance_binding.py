@@ -140,3 +140,19 @@ def test_a_requester_who_is_no_signatory_only_requests(org_a, cio, ciso, contrib
     acceptance = services.do_request_acceptance(contributor.user, org_a, risk, justification="x",
                                                 expires_on=_expiry(org_a))
     assert not RiskAcceptance.objects.for_org(org_a).get(pk=acceptance.pk).signatures.exists()
+
+
+def test_a_newer_acceptance_supersedes_the_older_with_its_reason_and_the_cli_shows_what_was_signed(
+        org_a, ciso, capsys):
+    risk = services.do_create_risk(ciso.user, org_a, {"title": "R", "category": "it_operations", "likelihood": 2,
+                                                      "impact": 1, "owner": ciso.user.email})
+    older = services.do_request_acceptance(ciso.user, org_a, risk, justification="x", expires_on=_expiry(org_a))
+    newer = services.do_request_acceptance(ciso.user, org_a, risk, justification="y", expires_on=_expiry(org_a, 90))
+    older.refresh_from_db()
+    assert (older.status, older.withdrawal_reason) == ("withdrawn", f"Superseded by acceptance {newer.pk}, in force "
+                                                                    "from today.")
+    event = AuditEvent.objects.for_org(org_a).filter(object_type="risks.riskacceptance", object_id=str(older.pk),
+                                                     action="update").get()
+    assert event.changes["reason"][1].startswith("Superseded")
+    assert main(["acceptance", "show", "org-a", risk.ref, str(newer.pk)]) == 0
+    assert "signed for: residual 2x1 low, within tolerance, category it_operations" in capsys.readouterr().out

@@ -122,11 +122,13 @@ def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptanc
     slot = signature.slot
     changes: dict[str, list[object]] = {"slot": [None, slot]}
     if not signature_state(org, acceptance).awaiting:
+        superseded = f"Superseded by acceptance {acceptance.pk}, in force from today."
         for older in RiskAcceptance.objects.for_org(org).filter(risk=risk, status=AcceptanceStatus.IN_FORCE):
             older.status = AcceptanceStatus.WITHDRAWN
-            older.save(update_fields=["status"])
+            older.withdrawn_at, older.withdrawn_by, older.withdrawal_reason = timezone.now(), actor, superseded
+            older.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
             audit.record(org, actor, AuditAction.UPDATE, older, object_repr=f"Acceptance of {risk.ref}",
-                         changes={"status": ["in_force", "withdrawn"]})
+                         changes={"status": ["in_force", "withdrawn"], "reason": [None, superseded]})
         acceptance.status = AcceptanceStatus.IN_FORCE
         acceptance.in_force_at = timezone.now()
         acceptance.save(update_fields=["status", "in_force_at"])
