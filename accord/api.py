@@ -14,8 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused
-from accord.core.limits import RateLimited, rate_limited_response
-from accord.core.singleflight import TryLater
+from accord.core.limits import TryLater, try_later_response
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -88,11 +87,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
 
 
-@api.exception_handler(RateLimited)
-def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    return rate_limited_response(request, exc)
-
-
 @api.exception_handler(MultiPartParserError)
 def on_unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     """A multipart body Django cannot split (no boundary, a malformed one): the client's error, as the web
@@ -103,9 +97,8 @@ def on_unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> 
 
 @api.exception_handler(TryLater)
 def on_try_later(request: HttpRequest, exc: TryLater) -> HttpResponse:
-    response = _error(request, exc.status, exc.detail)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
+    """Over a rate or a quota (429), or work under way (503): the error shape with `Retry-After`."""
+    return try_later_response(request, exc)
 
 
 @api.exception_handler(Exception)

@@ -73,21 +73,16 @@ def payload_too_large(request: HttpRequest, limit: int) -> HttpResponse:
     return _page(None, "413.html", 413, {"reason": detail})
 
 
-def too_many_requests(request: HttpRequest, detail: str, retry_after: int) -> HttpResponse:
-    """429 with `Retry-After` (seconds) for work over a rate or a quota (accord/core/limits.py)."""
-    # A page is rendered without the request, as a 413: the refusal may come before sessions and sign-in.
-    response = _api_error(429, detail) if _is_api(request) else _page(None, "429.html", 429, {"reason": detail})
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
 def try_later(request: HttpRequest, status: int, detail: str, retry_after: int) -> HttpResponse:
-    """429 or 503 with `Retry-After` for work already under way or an organisation's quota in use
-    (accord/core/singleflight.py): the API's error shape, or a page saying when to try again."""
+    """429 or 503 with `Retry-After` (seconds), for every `TryLater` (accord/core/limits.py): over a rate,
+    an organisation's quota in use, or work already under way. The API's error shape under /api/, else a
+    page: rendered with the request once sign-in has run, without it before (a rate refusal comes before
+    sessions, as a 413 does)."""
     if _is_api(request):
         response = _api_error(status, detail)
     else:
-        response = _page(request, "try_later.html", status, {"reason": detail, "status": status,
-                                                             "retry_after": retry_after})
+        template = "429.html" if status == 429 else "try_later.html"
+        response = _page(request if hasattr(request, "user") else None, template, status,
+                         {"reason": detail, "status": status, "retry_after": retry_after})
     response["Retry-After"] = str(retry_after)
     return response

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "accord.core.middleware.IdleSessionMiddleware",
     "accord.core.middleware.NoStoreMiddleware",
     "accord.core.middleware.ApiMethodNotAllowedMiddleware",
-    "accord.core.singleflight.TryLaterMiddleware",
+    "accord.core.limits.TryLaterMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"

@@ -31,10 +31,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from accord.envconf import Rate
-from accord.errors import bad_request, payload_too_large, too_many_requests
+from accord.errors import bad_request, payload_too_large, try_later
 
-__all__ = ["ApiRateLimitMiddleware", "Rate", "RateLimited", "RequestSizeLimitMiddleware", "client_address",
-           "rate_limited_response"]
+__all__ = ["ApiRateLimitMiddleware", "Rate", "RateLimited", "RequestSizeLimitMiddleware", "TryLater",
+           "TryLaterMiddleware", "client_address", "try_later_response"]
 
 #: Routes that receive files (risk imports, web and API); they get the larger upload limit.
 UPLOAD_PATH = re.compile(r"/import/?$")
@@ -97,18 +97,42 @@ class RequestSizeLimitMiddleware:
 
 # --- rates ----------------------------------------------------------------------------------------------
 
-class RateLimited(Exception):
-    """Refuse work for being over a rate or a quota: 429, with `Retry-After: retry_after` (seconds)."""
+class TryLater(Exception):
+    """Refuse work for now: answer `status` (429 over a rate or a quota, 503 for work already under way)
+    with `Retry-After: retry_after` seconds and `detail` for a person. The one refusal of its kind: rates
+    here, single flight and quotas in accord/core/singleflight.py; `try_later_response` answers it."""
 
-    def __init__(self, detail: str, retry_after: int) -> None:
+    def __init__(self, detail: str, *, status: int = 429, retry_after: int) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.status = status
         self.retry_after = max(1, int(retry_after))
 
 
-def rate_limited_response(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    """The 429 for `exc`: the API's error shape under /api/, the site's page elsewhere."""
-    return too_many_requests(request, exc.detail, exc.retry_after)
+class RateLimited(TryLater):
+    """Over a rate: 429."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, status=429, retry_after=retry_after)
+
+
+def try_later_response(request: HttpRequest, exc: TryLater) -> HttpResponse:
+    """The answer to `exc`: the API's error shape under /api/, the site's page elsewhere."""
+    return try_later(request, exc.status, exc.detail, exc.retry_after)
+
+
+class TryLaterMiddleware:
+    """A view that raised `TryLater` answers its status with `Retry-After` and a page (or, under /api/,
+    the one error shape) saying why and when to try again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return try_later_response(request, exception) if isinstance(exception, TryLater) else None
 
 
 def _now() -> float:
@@ -158,13 +182,9 @@ class ApiRateLimitMiddleware:
         if request.path.startswith("/api/"):
             refusal = self._refusal(request)
             if refusal is not None:
-                return rate_limited_response(request, refusal)
+                return try_later_response(request, refusal)
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, RateLimited):
-            return rate_limited_response(request, exception)
-        return None
 
     @staticmethod
     def _refusal(request: HttpRequest) -> RateLimited | None:

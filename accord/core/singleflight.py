@@ -14,8 +14,9 @@
   seconds, else `TryLater` (429, `Retry-After`): at most `size` holders at once (a per-organisation
   quota of concurrent simulations).
 
-The fronts answer `TryLater` in the one error shape (API) or with a page saying when to try again,
-both with `Retry-After` (accord/api.py, `TryLaterMiddleware`).
+`TryLater` is the one refusal for rates, quotas and work under way (accord/core/limits.py); the fronts
+answer it in the one error shape (API) or with a page saying when to try again, both with `Retry-After`
+(accord/api.py, `accord.core.limits.TryLaterMiddleware`).
 """
 
 from __future__ import annotations
@@ -34,23 +35,13 @@ from typing import TypeVar
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
-from django.http import HttpRequest, HttpResponse
+
+from accord.core.limits import TryLater
 
 T = TypeVar("T")
 
 #: How often a waiter looks for the leader's result or a free slot.
 POLL_SECONDS = 0.05
-
-
-class TryLater(Exception):
-    """The work is being done by another request, or the organisation's quota is in use: answer `status`
-    (503 or 429) with `Retry-After: retry_after` seconds and `detail` for a person."""
-
-    def __init__(self, detail: str, *, status: int, retry_after: int) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.status = status
-        self.retry_after = max(1, retry_after)
 
 
 @dataclass
@@ -167,20 +158,3 @@ def slot(name: str, *, size: int, wait: float, hold: float, what: str = "This wo
 
 
 # --- the web's answer ---------------------------------------------------------------------------------
-
-class TryLaterMiddleware:
-    """A view that raised `TryLater` answers its status with `Retry-After` and a page (or, under /api/,
-    the one error shape) saying what is busy and when to try again."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, TryLater):
-            return None
-        from accord.errors import try_later
-
-        return try_later(request, exception.status, exception.detail, exception.retry_after)

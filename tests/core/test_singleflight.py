@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache, caches
 
 from accord.core import singleflight
-from accord.core.singleflight import TryLater
+from accord.core.limits import TryLater
 
 
 @pytest.fixture(params=["locmem", "file"])
