@@ -25,7 +25,7 @@ class Ciso(FastHttpUser):
                                 name="api: risks").json()["items"]
         self.risk_ids = [r["id"] for r in risks] or [1]
         categories = self.client.get(f"/api/v1/orgs/{ORG}/risk-categories/", headers=self.api,
-                                     name="api: categories").json()
+                                     name="api: categories").json()["items"]  # a paginated list, as every list
         self.category = categories[0]["key"]
 
     # Web pages, signed in by session (45 of 100).
