@@ -111,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the rate limits' counters (the API's and sign-in's): `file` (the default) shares them
 # between the server's worker processes on one machine, `locmem` keeps them per process (tests), and a
-# redis:// URL shares them between machines, counted exactly (it needs the `redis` package).
+# redis:// URL shares them between machines, counted exactly (the `redis` client is a dependency).
 _cache = env_str("ACCORD_CACHE", "file")
 if _cache == "file":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -58,3 +58,32 @@ def audit_key_is_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
         "ACCORD_AUDIT_KEY=ID:KEY, or put it in the file named by ACCORD_AUDIT_KEY_FILE (docs/audit.md).",
         id="accord.E001",
     )]
+
+
+@register(Tags.caches, deploy=True)
+def cache_is_shared(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The API's rate limits and the simulations' single flight and per-organisation quota count in the
+    cache (ACCORD_CACHE): a per-process cache lets every worker count alone, and a Redis that does not
+    answer fails every API request."""
+    from django.core.cache import caches
+
+    target = caches["default"]
+    backend = type(target).__name__
+    if backend == "LocMemCache":
+        return [CheckWarning(
+            "ACCORD_CACHE=locmem keeps rate limits, simulation leases and quotas per process: each worker "
+            "counts alone and may start its own copy of a simulation.",
+            hint="Set ACCORD_CACHE=file for one machine, or ACCORD_CACHE=redis://HOST:6379/0 shared by every "
+            "machine that serves Accord (docs/deployment.md).",
+            id="accord.W004",
+        )]
+    if backend == "RedisCache":
+        try:
+            target.get("accord:check")
+        except Exception as exc:  # any client error: the check reports it rather than crashing
+            return [CheckError(
+                f"ACCORD_CACHE names a Redis that does not answer: {type(exc).__name__}: {str(exc)[:200]}",
+                hint="Start Redis or correct the redis:// URL in ACCORD_CACHE; every API request counts there.",
+                id="accord.E002",
+            )]
+    return []
