@@ -44,3 +44,15 @@ def test_the_state_counts_required_slots_only_and_names_who_can_still_sign():
     assert state.awaiting_people == ("viewer 3",)
     assert state.can_sign(board) and not state.can_sign(cio)
     assert signature_state(["cio"], [], is_open=False).awaiting == ()
+
+
+def test_unfillable_names_the_slots_no_member_fits_in_order():
+    from types import SimpleNamespace
+
+    from accord.core.approvals.rules import unfillable
+
+    ciso = SimpleNamespace(pk=1, role="ciso", board_representative=False)
+    board = SimpleNamespace(pk=2, role="viewer", board_representative=True)
+    assert unfillable(["ciso", "cio", "board", "dpo"], [ciso, board]) == ["cio", "dpo"]
+    assert unfillable(["owner"], [ciso], owner_id=1) == []
+    assert unfillable(["owner"], [ciso], owner_id=None) == ["owner"]

@@ -80,7 +80,7 @@ def test_the_profile_can_leave_the_dpo_out_on_every_front(client, org_a, admin, 
     assert core_services.do_update_governance(None, org_a).dpo_signs_privacy_acceptances is True
 
 
-def test_any_category_can_be_marked_privacy_and_the_api_says_which(client, org_a, admin, ciso):
+def test_any_category_can_be_marked_privacy_and_the_api_says_which(client, org_a, admin, ciso, dpo):
     category = services.do_create_category(admin.user, org_a, key="health_data", name="Health data", is_privacy=True)
     risk = services.do_create_risk(ciso.user, org_a, {"title": "R", "category": "health_data", "likelihood": 1,
                                                       "impact": 1, "owner": ciso.user.email})
@@ -97,3 +97,13 @@ def test_moving_an_accepted_risk_into_a_privacy_category_takes_its_cover(org_a, 
     assert _request(org_a, ciso, risk).status == "in_force"
     services.do_update_risk(ciso.user, org_a, risk, {"category": "privacy"})
     assert not selectors.access_risk(org_a, risk.pk).accepted
+
+
+def test_a_privacy_acceptance_is_refused_when_no_member_can_sign_as_the_dpo(org_a, ciso):
+    owner = make_member(org_a, "contributor")
+    risk = _privacy_risk(org_a, ciso, owner=owner.user.email)
+    with pytest.raises(ValidationError, match=r"needs the signature of the DPO, and no member of .* can sign as "
+                                              r"that.*turn off \"the DPO signs privacy acceptances\""):
+        _request(org_a, owner, risk)
+    core_services.do_update_governance(None, org_a, dpo_signs_privacy_acceptances=False)
+    assert _request(org_a, owner, risk).status == "in_force"  # the owner alone, who signed on request

@@ -49,6 +49,13 @@ def fits(slot: str, membership: Membership, *, owner_id: int | None = None) -> b
     return False
 
 
+def unfillable(required: Sequence[str], members: Iterable[Membership], *, owner_id: int | None = None) -> list[str]:
+    """The required slots that no member can fill today, in order: an object needing them could never
+    be fully signed, so it is refused when it is created rather than left waiting for nobody."""
+    people = list(members)
+    return [slot for slot in required if not any(fits(slot, m, owner_id=owner_id) for m in people)]
+
+
 def pick_slot(membership: Membership, required: Sequence[str], signers: Mapping[str, int], *,
               owner_id: int | None = None, what: str) -> str:
     """The first required, unsigned slot `membership` can fill, or a refusal naming why.

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accord.core import audit
 from accord.core.approvals import services as approvals
+from accord.core.approvals.rules import labels, unfillable
 from accord.core.choices import AuditAction, Role
 from accord.core.clock import org_today
 from accord.core.models import GovernanceProfile, Membership, Organization, User
@@ -52,12 +53,19 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
     if errors:
         raise ValidationError(errors)
     profile = GovernanceProfile.objects.for_org(org).get()
+    required = required_acceptance_slots(profile, above_tolerance=above, privacy=risk.category.is_privacy,
+                                         owner_is_dpo=risk.owner is not None and risk.owner.role == Role.DPO)
+    missing = unfillable(required, Membership.objects.for_org(org), owner_id=risk.owner_id)
+    if missing:
+        hint = (" or turn off \"the DPO signs privacy acceptances\" in the governance settings"
+                if Signatory.DPO in missing else "")
+        raise ValidationError({"risk": (
+            f"The acceptance of {risk.ref} needs the signature of the {' and the '.join(labels(missing))}, and no "
+            f"member of {org.name} can sign as that; invite one or give a member that role{hint} first.")})
     acceptance = RiskAcceptance.objects.for_org(org).create(
         organization=org, risk=risk, justification=justification.strip(),
         compensating_measures=(compensating_measures or "").strip(), expires_on=expires_on,
-        required_signatories=required_acceptance_slots(
-            profile, above_tolerance=above, privacy=risk.category.is_privacy,
-            owner_is_dpo=risk.owner is not None and risk.owner.role == Role.DPO),
+        required_signatories=required,
         category_id=risk.category_id, residual_likelihood=risk.residual_likelihood,
         residual_impact=risk.residual_impact, residual_level=risk.residual_level, residual_rank=risk.residual_rank,
         above_tolerance_when_requested=above, created_by=actor,
