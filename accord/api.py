@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accord.core.api import router as core_router
-from accord.core.apikit import TokenAuth, TokenRefused
+from accord.core.apikit import TokenAuth, TokenRefused, UnknownQuery, refuse_undeclared_query
 from accord.core.limits import TryLater, try_later_response
 from accord.risks.api import router as risks_router
 
@@ -24,10 +24,13 @@ api = NinjaAPI(
     version="1",
     description="IT and security governance for the CIO, the CISO and the DPO. Every path under "
     "`/orgs/{org}/` is scoped to one organisation; send `Authorization: Bearer <token>` "
-    "(tokens: `accord token create`, or the API tokens page).",
+    "(tokens: `accord token create`, or the API tokens page). A query parameter an operation does not "
+    "list is refused (422, naming it) rather than ignored.",
     auth=TokenAuth(),
     urls_namespace="api",
 )
+# Every operation: a query parameter it does not declare answers 422 (ninja would ignore it).
+api.add_decorator(refuse_undeclared_query, mode="view")
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> HttpResponse:
@@ -52,6 +55,17 @@ def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         {"field": _field_path(e.get("loc", ())), "message": e.get("msg", "Invalid value.")} for e in exc.errors
     ]
     return _error(request, 422, "The request has invalid fields.", errors)
+
+
+@api.exception_handler(UnknownQuery)
+def on_unknown_query(request: HttpRequest, exc: UnknownQuery) -> HttpResponse:
+    takes = f"this operation takes {', '.join(sorted(exc.declared))}" if exc.declared else \
+        "this operation takes no query parameters"
+    errors: list[dict[str, Any]] = [
+        {"field": name, "message": f"{'A query parameter without a name' if not name else 'Unknown query parameter'}"
+                                   f"; {takes}."} for name in exc.unknown
+    ]
+    return _error(request, 422, "The request has query parameters this operation does not take.", errors)
 
 
 @api.exception_handler(ValidationError)

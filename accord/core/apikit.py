@@ -1,20 +1,23 @@
 """What every app's API router shares: bearer-token auth, organisation access, the error shape (with the
-4xx statuses every operation documents), pagination within 64-bit bounds, ids in paths, and the two
-bases of input schemas (values a database can store; request bodies that refuse unknown fields)."""
+4xx statuses every operation documents), pagination within 64-bit bounds, ids in paths, the two
+bases of input schemas (values a database can store; request bodies that refuse unknown fields), and the
+refusal of query parameters an operation does not declare."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, get_args
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 from ninja import Field, Path, Schema
 from ninja.errors import AuthenticationError
+from ninja.operation import Operation
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, ValidationInfo, field_validator
@@ -166,3 +169,56 @@ def token_org(request: HttpRequest) -> Organization:
     """The organisation the caller's token is bound to."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     return token.organization
+
+
+# --- query parameters an operation does not declare ----------------------------------------------------
+
+class UnknownQuery(Exception):
+    """A request named query parameters its operation does not declare (`unknown`, in the order sent; an
+    empty name is ""); `declared` is what the operation takes. Answered 422 in the error shape (accord/api.py)."""
+
+    def __init__(self, unknown: list[str], declared: frozenset[str]) -> None:
+        super().__init__(", ".join(repr(name) for name in unknown))
+        self.unknown = unknown
+        self.declared = declared
+
+
+def declared_query(operation: Operation) -> frozenset[str]:
+    """The query parameter names `operation` reads: the flattened fields of its query models (filters and
+    pagination included), by the names a client sends (aliases)."""
+    names: set[str] = set()
+    for model in operation.models:
+        if getattr(model, "__ninja_param_source__", None) != "query":
+            continue
+        flattened = getattr(model, "__ninja_flatten_map__", None)
+        names.update(flattened or (field.alias or name for name, field in model.model_fields.items()))
+    return frozenset(names)
+
+
+def _operation_of(run: Callable[..., Any]) -> Operation:
+    target: Any = run
+    while not isinstance(getattr(target, "__self__", None), Operation):
+        target = getattr(target, "__wrapped__", None)
+        if target is None:
+            raise TypeError("refuse_undeclared_query must wrap an Operation's run (api.add_decorator(mode='view'))")
+    operation: Operation = target.__self__
+    return operation
+
+
+def refuse_undeclared_query(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Wrap every operation's `run` (`api.add_decorator(refuse_undeclared_query, mode="view")`): a request with
+    a query parameter the operation does not declare (`?foo=1`, an empty name `?=true`) answers 422 naming
+    each, before anything else of the request is read, instead of being served as if it were not there."""
+    operation = _operation_of(run)
+    if operation.is_async:
+        raise TypeError(f"{operation.operation_id}: refuse_undeclared_query wraps synchronous operations only")
+    declared = declared_query(operation)
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        unknown = [name for name in request.GET if name not in declared]
+        if unknown:
+            return operation.api.on_exception(request, UnknownQuery(unknown, declared))
+        return run(request, *args, **kwargs)
+
+    return checked
