@@ -112,7 +112,7 @@ def describe(org: Organization, events: Iterable[AuditEvent]) -> list[EventRow]:
     """`events` as people read them. The ids their changes record are named with one query per object
     type a registered field refers to, whatever the number of events and whatever their mix (so that a
     page of the trail costs the same queries whichever events it shows); an object deleted since reads
-    as its number."""
+    as the trail last named it, marked removed (one more query), or as its number if it never did."""
     events = list(events)
     wanted: dict[str, set[str]] = {t: set() for t in _referenced_types()} if events else {}
     for event in events:
@@ -125,6 +125,8 @@ def describe(org: Organization, events: Iterable[AuditEvent]) -> list[EventRow]:
     for object_type, ids in wanted.items():
         namer = OBJECT_TYPES[object_type].name if object_type in OBJECT_TYPES else None
         names[object_type] = namer(org, ids) if namer else {}
+    if events:
+        _name_the_removed(org, wanted, names)
     rows = []
     for event in events:
         spec = OBJECT_TYPES.get(event.object_type) or ObjectType(label=event.object_type)
@@ -160,6 +162,23 @@ def csv_of(org: Organization, events: QuerySet[AuditEvent]) -> bytes:
                      json.dumps(e.changes, sort_keys=True, ensure_ascii=False), e.prev_hash, e.hash, e.key_id]
             writer.writerow([csvsafe.neutralise(cell) for cell in cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _name_the_removed(org: Organization, wanted: Mapping[str, set[str]], names: dict[str, Mapping[str, str]]) -> None:
+    """Name the referenced objects that no longer exist (a removed member) by what the trail last called
+    them, in one query that runs even when none is missing (the count never depends on the events)."""
+    missing = {t: {i for i in ids if i not in names.get(t, {})} for t, ids in wanted.items()}
+    scope = models.Q(pk__lt=0)
+    for object_type, ids in missing.items():
+        if ids:
+            scope |= models.Q(object_type=object_type, object_id__in=sorted(ids))
+    last: dict[tuple[str, str], str] = {}
+    rows = AuditEvent.objects.for_org(org).filter(scope).order_by("seq")
+    for object_type, object_id, object_repr in rows.values_list("object_type", "object_id", "object_repr"):
+        if object_repr:
+            last[(object_type, object_id)] = object_repr
+    for (object_type, object_id), label in last.items():
+        names[object_type] = {**names.get(object_type, {}), object_id: f"{label} (removed)"}
 
 
 def _referenced_types() -> list[str]:

@@ -28,8 +28,8 @@ def register_risk_types() -> None:
     register("risks.riskcategory", ObjectType("Risk category", name=selectors.category_names))
     register("risks.riskacceptance", ObjectType(
         "Risk acceptance", name=selectors.acceptance_names,
-        fields={"risk": Ref("risks.risk"), "status": AcceptanceStatus, "required_signatories": _slots,
-                "slot": _slots}, labels={"slot": "Signed as"}))
+        fields={"risk": Ref("risks.risk"), "category": Ref("risks.riskcategory"), "status": AcceptanceStatus,
+                "required_signatories": _slots, "slot": _slots}, labels={"slot": "Signed as"}))
     register("risks.riskappetite", ObjectType(
         "Risk appetite", name=selectors.appetite_names,
         fields={"status": AppetiteStatus, "required_signatories": _slots, "slot": _slots,

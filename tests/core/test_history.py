@@ -65,14 +65,24 @@ def test_an_acceptance_names_its_risk_by_reference(org_a, ciso):
     assert _changes(row)["required_signatories"] == (EMPTY, "Risk owner")
 
 
-def test_a_member_removed_since_reads_as_their_number(org_a, admin, ciso):
+def test_a_member_removed_since_reads_as_the_trail_last_named_them(org_a, admin, ciso):
     risk = _risk(org_a, ciso)
-    other = make_member(org_a, "cio", email="leaver@a.test")
+    other = make_member(org_a, "cio", email="leaver@a.test", full_name="Lee Vere")
     risk_services.do_update_risk(ciso.user, org_a, risk, {"owner": other.user.email})
-    pk = other.membership.pk
     services.do_remove_member(admin.user, org_a, other.membership, clear=True)
     rows = describe(org_a, _events(org_a, "risks.risk"))
-    assert any(_changes(r).get("owner", ("", ""))[1] == f"#{pk}" for r in rows)
+    owners = [_changes(r)["owner"] for r in rows if "owner" in _changes(r)]
+    assert owners[0][0] == "leaver@a.test as CIO (removed)"  # the hand-over: before → —
+    assert owners[0][1] == EMPTY
+    assert not any(v.startswith("#") for pair in owners for v in pair)
+
+
+def test_an_acceptance_names_the_category_it_was_signed_for(org_a, ciso):
+    risk = _risk(org_a, ciso)
+    risk_services.do_request_acceptance(ciso.user, org_a, risk, justification="x",
+                                        expires_on=org_today(org_a) + dt.timedelta(days=30))
+    created = [r for r in describe(org_a, _events(org_a, "risks.riskacceptance")) if r.event.action == "create"]
+    assert _changes(created[0])["category"] == (EMPTY, risk.category.name)
 
 
 def test_a_membership_reads_as_its_role_and_person(org_a, admin):
@@ -113,7 +123,8 @@ def test_naming_events_costs_one_query_per_referenced_type_whatever_the_events(o
         describe(org_a, mixed)
     referenced = {"core.membership", "core.user", "risks.risk", "risks.riskcategory"}
     assert referenced <= set(history._referenced_types())
-    assert len(few.captured_queries) == len(many.captured_queries) == len(history._referenced_types())
+    # One per referenced type, and one naming the objects removed since.
+    assert len(few.captured_queries) == len(many.captured_queries) == len(history._referenced_types()) + 1
 
 
 def test_the_audit_trail_page_reads_in_names_and_references(org_a, admin, ciso, cio):

@@ -218,6 +218,15 @@ def test_an_export_of_an_accepted_risk_reimports_unchanged_but_a_new_accepted_ro
     assert report.rows[0].errors[0][0] == "status"
 
 
+def test_an_import_row_cannot_make_a_risk_accepted_that_is_not(org_a, cio, ciso):
+    _appetite(org_a, cio, ciso)
+    risk = _critical(org_a, ciso)
+    report = services.do_import_risks(cio.user, org_a, [(2, {"ref": risk.ref, "status": "Accepted"})], dry_run=True)
+    assert [row.action for row in report.rows] == ["refused"]
+    assert report.rows[0].errors[0][0] == "status"
+    assert "acceptance" in report.rows[0].errors[0][1]
+
+
 def test_a_contributor_who_requested_the_acceptance_may_withdraw_it(org_a, cio, ciso, contributor):
     _appetite(org_a, cio, ciso)
     risk = _critical(org_a, contributor)

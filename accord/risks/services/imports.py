@@ -7,9 +7,9 @@ run answers what the import would do, row by row, and writes nothing (no risk, n
 * A row whose `ref` (R-001, any case) is a risk of the organisation updates that risk with the
   columns the file has; only the fields whose value changes are written, one audit event per
   changed risk. A row that changes nothing is "unchanged".
-* A status of "accepted" in a row that updates a risk is read as "no change": the register derives
+* A status of "accepted" in a row that updates an accepted risk is read as "no change": the register derives
   it from an acceptance in force (an export carries it) and never stores it; a new row that says
-  accepted is refused.
+  accepted, or a row that would make a risk accepted that is not, is refused.
 * A row whose `ref` is not a risk of the organisation, is not a reference, or names a risk another
   row already names, is refused: a reference is never taken as a new risk, because a typo would
   then duplicate a risk instead of changing it (docs/risks.md).
@@ -38,7 +38,7 @@ from accord.core.models import AuditChain, Organization, User
 from accord.risks.choices import ImportAction, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk
-from accord.risks.selectors import parse_risk_reference
+from accord.risks.selectors import annotated_risks, parse_risk_reference
 from accord.risks.services.register import (
     AUDITED_RISK_FIELDS,
     Lookups,
@@ -138,6 +138,16 @@ def _plan(org: Organization, rows: list[tuple[int, Mapping[str, Any]]], *, lock:
     seen: dict[int, int] = {}  # risk number → the row that names it
     next_number = _next_number(org)
     plan = _Plan()
+    accepted: set[int] | None = None
+
+    def accepted_now(risks: Mapping[int, Risk]) -> set[int]:
+        """The numbers of the matched risks an acceptance in force covers today (one query, when asked)."""
+        nonlocal accepted
+        if accepted is None:
+            accepted = set(annotated_risks(org, archived=None).filter(number__in=list(risks), accepted=True)
+                           .values_list("number", flat=True))
+        return accepted
+
     for n, data in rows:
         values = {k: v for k, v in data.items() if k != REF}
         text = given[n]
@@ -160,9 +170,11 @@ def _plan(org: Organization, rows: list[tuple[int, Mapping[str, Any]]], *, lock:
             plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=((REF, (
                 f"{_ref(number)} is also in row {seen[number]}; a file may change a risk once.")),)))
             continue
-        if risk is not None and str(values.get("status") or "").strip().lower() in ACCEPTED_WORDS:
+        if risk is not None and str(values.get("status") or "").strip().lower() in ACCEPTED_WORDS \
+                and risk.number in accepted_now(existing):
             # An export shows "accepted" for a risk with an acceptance in force; it is derived, never written,
-            # so re-importing the file leaves the stored status as it is (decision 0021).
+            # so re-importing the file leaves the stored status as it is (decision 0021). For a risk that is
+            # not accepted, the cell asks for what only an acceptance gives, and is refused like any input.
             values.pop("status")
         try:
             cleaned = clean_risk_input(org, values, current=risk, matrix=matrix, lookups=lookups)
