@@ -10,7 +10,9 @@ from accord.core.history import ObjectType, Ref, register
 #: Labels of the fields whose name alone reads badly.
 LABELS = {"board_representative": "Signs for the CEO/board", "ciso_reports_to": "The CISO reports to",
           "ciso_model": "CISO function", "dpo_model": "DPO function", "user": "Person",
-          "handed_over_to": "Holdings handed over to", "holdings_cleared": "Holdings cleared"}
+          "handed_over_to": "Holdings handed over to", "holdings_cleared": "Holdings cleared",
+          "dpo_consulted_on_appetite": "The DPO is consulted on the risk appetite",
+          "dpo_signs_privacy_acceptances": "The DPO signs acceptances of privacy risks"}
 
 
 def register_core_types() -> None:
