@@ -26,6 +26,9 @@ from accord.quant import Risk as EngineRisk
 DEFAULT_SECONDS = 20.0
 DEFAULT_PER_ORG = 1
 DEFAULT_WAIT_SECONDS = 10.0
+#: Requests of one organisation that may hold a server thread for a simulation at once, computing or
+#: waiting: the others are told to retry at once, so one tenant's clients cannot fill every thread.
+DEFAULT_REQUESTS_PER_ORG = 2
 
 
 def max_events() -> float:
@@ -40,15 +43,19 @@ def run_budget() -> RunBudget:
 
 @dataclass(frozen=True)
 class Quota:
-    """How many simulations of one organisation may run at once, and how long a request waits."""
+    """How many simulations of one organisation may run at once, how many of its requests may hold a server
+    thread for one (computing or waiting), and how long a request waits."""
 
     per_org: int
     wait_seconds: float
+    requests_per_org: int = DEFAULT_REQUESTS_PER_ORG
 
 
 def quota() -> Quota:
     return Quota(per_org=int(getattr(settings, "ACCORD_SIMULATIONS_PER_ORG", DEFAULT_PER_ORG)),
-                 wait_seconds=float(getattr(settings, "ACCORD_SIMULATION_WAIT_SECONDS", DEFAULT_WAIT_SECONDS)))
+                 wait_seconds=float(getattr(settings, "ACCORD_SIMULATION_WAIT_SECONDS", DEFAULT_WAIT_SECONDS)),
+                 requests_per_org=int(getattr(settings, "ACCORD_SIMULATION_REQUESTS_PER_ORG",
+                                              DEFAULT_REQUESTS_PER_ORG)))
 
 
 def _count(value: float) -> str:

@@ -38,6 +38,7 @@ from importlib import metadata
 from threading import Lock
 from typing import Any, overload
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from accord.core import singleflight
@@ -349,15 +350,22 @@ def _cached(org: Organization, key: str, compute: Callable[[], dict[str, Any]]) 
             return _LOCAL[key]
     quota = simulation_quota()
     hold = 2 * (run_budget().max_seconds or 0) + HOLD_MARGIN_SECONDS
+    value = cache.get(key)  # another process's result costs no thread
+    if value is not None:
+        return value if value.get("timed_out") else _remember(key, value)
 
     def leader() -> dict[str, Any]:
         with singleflight.slot(f"accord:quota:simulation:{org.pk}", size=quota.per_org, wait=quota.wait_seconds,
                                hold=hold, what=f"Simulations of {org.name}'s register"):
             return compute()
 
-    value = singleflight.once(key, leader, hold=hold, wait=quota.wait_seconds,
-                              timeout=lambda v: DEGRADED_SECONDS if v.get("timed_out") else CACHE_SECONDS,
-                              what="The money figures of this register")
+    # At most `requests_per_org` of the organisation's requests hold a thread for a simulation, computing
+    # or waiting for one; the next is told at once to retry (429), so waiters cannot fill the server.
+    with singleflight.slot(f"accord:quota:simulation-requests:{org.pk}", size=quota.requests_per_org, wait=0,
+                           hold=hold, what=f"Requests waiting for the money figures of {org.name}"):
+        value = singleflight.once(key, leader, hold=hold, wait=quota.wait_seconds,
+                                  timeout=lambda v: DEGRADED_SECONDS if v.get("timed_out") else CACHE_SECONDS,
+                                  what="The money figures of this register")
     return value if value.get("timed_out") else _remember(key, value)
 
 

@@ -168,9 +168,10 @@ def test_a_simulation_out_of_time_leaves_out_the_costliest_risk_and_is_kept_brie
 
 # --- computed once, whatever the number of requests --------------------------------------------------------------
 
-def test_concurrent_requests_for_one_register_simulate_it_once(org_a, few_years):
+def test_concurrent_requests_for_one_register_simulate_it_once(org_a, few_years, settings):
     """Eight threads ask for the same register while its simulation is under way: one simulates, the
     seven wait for its result (none starts its own) and all get the same value."""
+    settings.ACCORD_SIMULATION_REQUESTS_PER_ORG = 8  # all eight may wait (the cap has its own test)
     started, release = threading.Event(), threading.Event()
     calls = []
 
@@ -221,6 +222,25 @@ def test_an_organisation_over_its_quota_is_told_to_retry_while_another_is_served
         assert "already running at once" in _text(page)
         other = client.get("/api/v1/orgs/org-b/quant/portfolio/", **outsider.auth())
         assert other.status_code == 200 and [r["id"] for r in other.json()["inherent"]["risks"]] == ["R-001"]
+    assert client.get(f"{API}/quant/portfolio/", **ciso.auth()).status_code == 200
+
+
+def test_an_organisation_holds_at_most_its_share_of_threads_waiting_for_a_simulation(client, org_a, org_b, ciso,
+                                                                                       outsider, settings, few_years):
+    settings.ACCORD_SIMULATION_REQUESTS_PER_ORG = 2
+    _risk(org_a, ciso, frequency_low="1", frequency_high="3", loss_low="1000", loss_high="20000")
+    services.do_create_risk(outsider.user, org_b, {"title": "Fraud", "category": "financial", "likelihood": 2,
+                                                   "impact": 2, "frequency_low": "1", "frequency_high": "2",
+                                                   "loss_low": "100", "loss_high": "1000"})
+    name = f"accord:quota:simulation-requests:{org_a.pk}"
+    # Two of org-a's requests are busy with a simulation (one computing, one waiting for it): a third is told
+    # at once to retry, instead of holding a third thread; org-b is served meanwhile.
+    with singleflight.slot(name, size=2, wait=0, hold=60), singleflight.slot(name, size=2, wait=0, hold=60):
+        response = client.get(f"{API}/quant/portfolio/", **ciso.auth())
+        assert response.status_code == 429 and response["Retry-After"].isdigit()
+        assert "Requests waiting for the money figures of" in response.json()["detail"]
+        other = client.get("/api/v1/orgs/org-b/quant/portfolio/", **outsider.auth())
+        assert other.status_code == 200
     assert client.get(f"{API}/quant/portfolio/", **ciso.auth()).status_code == 200
 
 
