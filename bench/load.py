@@ -147,11 +147,14 @@ def main() -> None:
     parser.add_argument("--users", default="4,8,16,32", help="simulated clients per step, comma-separated")
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=0, help="accord serve --workers (default: its own)")
+    parser.add_argument("--mix", choices=("mixed", "api"), default="mixed",
+                        help="mixed: web pages and API reads; api: API reads only (both with 10%% writes)")
     parser.add_argument("--update-docs", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as var_dir:
         env = environment(var_dir)
         engine = "PostgreSQL" if env["ACCORD_DATABASE_URL"].startswith("postgres") else "SQLite"
+        engine += ", web pages and API" if args.mix == "mixed" else ", API only"
         token, session = prepare(env)
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
@@ -162,7 +165,8 @@ def main() -> None:
                                   stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             wait_up(url, server)
-            lenv = dict(os.environ, ACCORD_LOAD_ORG=ORG, ACCORD_LOAD_TOKEN=token, ACCORD_LOAD_SESSION=session)
+            lenv = dict(os.environ, ACCORD_LOAD_ORG=ORG, ACCORD_LOAD_TOKEN=token, ACCORD_LOAD_SESSION=session,
+                        ACCORD_LOAD_MIX=args.mix)
             run_locust(args.locust, url, 4, 15, lenv, var_dir)  # warm-up: workers load the engine, caches fill
             results = [run_locust(args.locust, url, int(u), args.seconds, lenv, var_dir)
                        for u in args.users.split(",")]
@@ -182,17 +186,20 @@ def update_docs(engine: str, text: str, machine: str) -> None:
     doc = DOCS.read_text()
     head, found, rest = doc.partition(SECTION)
     body, sep, tail = rest.partition("\n## ")
-    engines = dict(re.findall(r"\n### (\w+)\n(.*?)(?=\n### |\Z)", body, flags=re.S)) if found else {}
+    engines = dict(re.findall(r"\n### (.+?)\n(.*?)(?=\n### |\Z)", body, flags=re.S)) if found else {}
     engines[engine] = text.split("\n", 1)[1]
     intro = (f"Measured by `bench/load.py` ({time.strftime('%Y-%m-%d')}): a fresh install with the demo data "
              "behind `accord serve` (gunicorn, default workers), driven over HTTP by Locust headless from the "
-             "same machine: 45% web pages, 45% API reads, 10% API writes, as the demo organisation's CISO.")
+             "same machine, as the demo organisation's CISO: either 45% web pages (dashboard, register, one risk), 45% "
+             "API reads and 10% API writes, or API only (the register, one risk, the appetite, the portfolio) with "
+             "10% writes (each a new risk).")
     parts = [f"\n\n{intro}\n\n{machine}\n"] + [f"\n### {name}\n{engines[name].rstrip()}\n"
-                                                    for name in ("SQLite", "PostgreSQL") if name in engines]
+                                                    for name in sorted(engines)]
     section = SECTION + "".join(parts)
     if not found:
         head = doc.rstrip("\n") + "\n\n"
     DOCS.write_text(head + section + (("\n## " + tail) if sep else ""))
+
 
 if __name__ == "__main__":
     sys.exit(main())
