@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -59,7 +61,19 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def fuzz_world(org_a, settings) -> dict[str, Any]:
+def wsgi_keeps_the_test_connection():
+    """Schemathesis calls the WSGI application itself, whose request signals close "old" connections; inside
+    the test's transaction that closes PostgreSQL's connection (SQLite's in-memory one survives it). Django's
+    own test client stops the same handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(org_a, settings, wsgi_keeps_the_test_connection) -> dict[str, Any]:
     """Organisation A with a risk, and one member per fuzzing role; the rates are set high enough for a
     run (the limiter stays on: this is how a test sets its rates)."""
     settings.ACCORD_API_RATE_LIMITS = parse_rates("100000/m/token,100000/m/ip", "fuzz")
