@@ -82,8 +82,11 @@ _TEXTS = (Kind.TEXT, Kind.KEY, Kind.MEMBER)
 
 
 def _limits(model: ModelSpec, spec: FieldSpec) -> dict[str, Any]:
-    """What the model enforces on a text, stated in the OpenAPI document: a required text is not empty,
-    and none is longer than its column."""
+    """What the model enforces, stated in the OpenAPI document: a required text is not empty, none is
+    longer than its column, and a bounded whole number starts at 1 (its upper end is the app's to know,
+    a matrix's size)."""
+    if spec.bound and spec.kind == Kind.INTEGER:
+        return {"json_schema_extra": {"minimum": 1}}
     if spec.kind not in _TEXTS:
         return {}
     found = model.model_field_of(spec)

@@ -83,7 +83,8 @@ class RiskQuery(TextIn):
     tag: list[str] = Field(default_factory=list, description="Repeat to require several tags")
     archived: bool = Field(False, description="true: the archived risks (out of the register) instead of the register")
     sort: str = Field("ref", description="One of: " + ", ".join(selectors.SORT_KEYS) + " (`ale` and `p90`: the "
-                                         "residual figures of the simulated register; risks without them last)")
+                                         "residual figures of the simulated register; risks without them last)",
+                      json_schema_extra={"enum": list(selectors.SORT_KEYS)})
 
     @field_validator("sort")
     @classmethod
