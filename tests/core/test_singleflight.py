@@ -1,6 +1,7 @@
 """Work computed once however many threads ask (single flight on a cache key), and at most N holders of a
-quota at once, with Django's local-memory cache and with the file cache every worker process of one
-machine shares (a file lease there: the file cache's `add` is not atomic)."""
+quota at once, with Django's local-memory cache, with the file cache every worker process of one
+machine shares (a file lease there: the file cache's `add` is not atomic) and with Redis, the cache of
+several machines (skipped, saying so, where no Redis answers)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from accord.core import singleflight
 from accord.core.limits import TryLater
 
 
-@pytest.fixture(params=["locmem", "file"])
+@pytest.fixture(params=["locmem", "file", "redis"])
 def backend(request, settings, tmp_path):
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+        yield request.param
+        return
     if request.param == "file":
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                                        "LOCATION": str(tmp_path / "cache")}}
