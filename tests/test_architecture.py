@@ -54,6 +54,8 @@ def test_the_import_contracts_hold_on_the_tree(tree_copy):
     ("accord/quant/numerics.py", "import django.db", "Engines import no Django"),
     ("accord/core/permissions.py", "import accord.risks.models", "Core imports no domain app"),
     ("accord/risks/rules.py", "import accord.risks.selectors", "Rules import no selectors"),
+    ("accord/charts/heatmap.py", "import accord.risks.choices", "Charts import no Django, no core and no domain app"),
+    ("accord/charts/svg.py", "import django.utils.html", "Charts import no Django"),
 ])
 def test_a_planted_violation_breaks_its_contract(tree_copy, tmp_path, module, line, contract):
     planted = tmp_path / "planted"

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from accord.charts import Swatch
 from accord.core.choices import DocumentStatus
 from accord.core.choices import Signatory as Signatory  # the kit's slots, re-exported for the risk app
 
@@ -20,6 +21,17 @@ class Level(models.TextChoices):
 
 LEVEL_RANK = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
 RANK_LEVEL = {rank: level for level, rank in LEVEL_RANK.items()}
+
+#: (cell fill, text colour) of each level on a heat map: low green, medium yellow, high orange, critical
+#: red; every pair reads at least 4.5:1 (tests/risks/test_enumerations.py ties it to `Level`).
+LEVEL_COLOURS: dict[str, tuple[str, str]] = {
+    Level.LOW.value: ("#2e7d32", "#ffffff"),
+    Level.MEDIUM.value: ("#fdd835", "#212529"),
+    Level.HIGH.value: ("#f57c00", "#212529"),
+    Level.CRITICAL.value: ("#c62828", "#ffffff"),
+}
+#: The heat map's palette of the risk levels, in their order.
+LEVEL_PALETTE = tuple(Swatch(level.value, level.label, *LEVEL_COLOURS[level.value]) for level in Level)
 
 
 class RaisedBy(models.TextChoices):

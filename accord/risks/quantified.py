@@ -41,13 +41,13 @@ from typing import Any, overload
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
+from accord.charts import format_probability
 from accord.core import singleflight
 from accord.core.models import AuditChain, Organization
 from accord.quant import BudgetExceeded, RunBudget, Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
 from accord.risks import selectors
 from accord.risks.budget import quota as simulation_quota
 from accord.risks.budget import run_budget
-from accord.risks.charts import format_probability
 from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
 from accord.risks.selectors import MONEY_SORTS, RiskFilter, appetite_in_force

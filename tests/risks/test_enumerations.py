@@ -9,9 +9,8 @@ import argparse
 from accord.cli import build_parser
 from accord.core import cli as core_cli
 from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role
-from accord.risks import charts
 from accord.risks import cli as risk_cli
-from accord.risks.choices import LEVEL_RANK, Level
+from accord.risks.choices import LEVEL_COLOURS, LEVEL_PALETTE, LEVEL_RANK, Level
 from accord.risks.services import register as register_services
 
 
@@ -39,8 +38,8 @@ def test_the_core_cli_offers_every_role_and_governance_choice():
 
 
 def test_the_charts_label_and_colour_every_level_and_nothing_else():
-    assert {level.value: level.label for level in Level} == charts.LEVEL_LABELS
-    assert list(charts.LEVEL_COLOURS) == list(Level.values)
+    assert [(s.key, s.label) for s in LEVEL_PALETTE] == [(level.value, level.label) for level in Level]
+    assert list(LEVEL_COLOURS) == list(Level.values)
 
 
 def test_levels_rank_in_their_declared_order():

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accord.charts import LecMarker, LecSeries, LecSpec, compact_amount, format_probability, lec_svg
 from accord.core.models import Organization
 from accord.risks import quantified, services
-from accord.risks.charts import LecMarker, LecSeries, LecSpec, compact_amount, format_probability, lec_svg
 from accord.risks.models import Risk
 from tests.conftest import signed_in
 from tests.factories import make_org, sign_draft

@@ -9,8 +9,8 @@ from typing import Any
 
 from django import template
 
+from accord.charts import compact_amount, format_money, format_probability
 from accord.risks import quantified
-from accord.risks.charts import compact_amount, format_money, format_probability
 
 register = template.Library()
 

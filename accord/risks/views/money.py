@@ -11,10 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accord import charts
 from accord.core.clock import org_today
 from accord.core.models import Organization
 from accord.core.web import OrgRequest, org_view
-from accord.risks import charts, quantified, selectors
+from accord.risks import quantified, selectors
 from accord.risks.models import Risk
 
 TOP_RISKS = 10

@@ -9,9 +9,11 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accord import charts
 from accord.core.clock import org_today
 from accord.core.web import OrgRequest, org_view, push_clean_url, query_string, render_page
-from accord.risks import charts, selectors
+from accord.risks import selectors
+from accord.risks.choices import LEVEL_PALETTE
 from accord.risks.views.register.common import filter_form
 
 
@@ -37,7 +39,7 @@ def _heatmap_specs(request: OrgRequest, filters: selectors.RiskFilter, *, links:
             title=f"{kind.capitalize()} risk heat map of {org.name}",
             description=(f"{total} risk{'s' if total != 1 else ''} by {kind} likelihood and impact, risk matrix "
                          f"v{m.version}, {org_today(org):%d %B %Y}" + (f"; filters: {shown}" if shown else "") + "."),
-            likelihood_labels=m.likelihood_labels, impact_labels=m.impact_labels, levels=m.levels,
+            row_labels=m.likelihood_labels, column_labels=m.impact_labels, levels=m.levels, palette=LEVEL_PALETTE,
             counts=counts, id_prefix=f"heatmap-{kind}", above=above if kind == "residual" else None,
             link=linker(kind) if links else None,
         )
