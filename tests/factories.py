@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -61,3 +62,15 @@ def sign_draft(user: User, org: Organization) -> Any:
     draft = selectors.appetite_draft(org)
     assert draft is not None, "no appetite draft to sign"
     return risk_services.do_sign_appetite(user, org, version=draft.version)
+
+
+def xlsx_bytes(rows: list[list[Any]]) -> bytes:
+    """A workbook whose first sheet holds `rows`, as an upload would carry it."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -102,3 +102,12 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
     ACCEPTED = "accepted", "Accepted"
     REVOKED = "revoked", "Revoked"
+
+
+class ImportAction(models.TextChoices):
+    """What an import does with one row of a file."""
+
+    CREATE = "create", "Add"
+    UPDATE = "update", "Update"
+    UNCHANGED = "unchanged", "Unchanged"
+    REFUSED = "refused", "Refused"

@@ -4,6 +4,7 @@ from django.db import models
 
 from accord.charts import Swatch
 from accord.core.choices import DocumentStatus
+from accord.core.choices import ImportAction as ImportAction  # the tables kit's, re-exported for the risk app
 from accord.core.choices import Signatory as Signatory  # the kit's slots, re-exported for the risk app
 
 #: A risk appetite version's state is a co-signed document's (accord.core.approvals).
@@ -81,10 +82,3 @@ DEFAULT_CATEGORIES = (
 )
 
 
-class ImportAction(models.TextChoices):
-    """What an import does with one row of a file."""
-
-    CREATE = "create", "Add"
-    UPDATE = "update", "Update"
-    UNCHANGED = "unchanged", "Unchanged"
-    REFUSED = "refused", "Refused"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accord.core import services as core_services
 from accord.core.models import AuditEvent
@@ -17,7 +17,7 @@ from accord.risks.models import Risk
 from accord.risks.selectors import RiskFilter
 from accord.risks.services import ImportRejected
 from accord.risks.services.register import RISK_FIELDS
-from tests.factories import make_org, sign_draft
+from tests.factories import make_org, sign_draft, xlsx_bytes
 
 TRICKY_TEXTS = ["=HYPERLINK(\"http://evil.test\",\"click\")", "+41 22 000 00 00", "-5 dB margin", "@SUM(A1:A9)",
                 "'=already quoted", "'Twas ever thus", "Zürich — café, “quotes”, 😀", "two\nlines, with \"quotes\""]
@@ -239,13 +239,7 @@ def test_a_file_over_10_mb_is_refused():
 
 
 def _xlsx(rows):
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
+    return io.BytesIO(xlsx_bytes(rows))
 
 
 def test_an_xlsx_is_read_whatever_its_name_and_cells_are_normalised():

@@ -19,6 +19,7 @@ from accord.risks.io import export_register, parse_upload
 from accord.risks.models import Risk
 from accord.risks.services import ImportRejected
 from tests.conftest import signed_in
+from tests.factories import xlsx_bytes
 
 API = "/api/v1/orgs/org-a/risks/import/"
 PAGE = "/o/org-a/risks/register/import/"
@@ -56,14 +57,7 @@ def _edited_export(org, fmt="csv"):
         out = io.StringIO()
         csv.writer(out).writerows(rows)
         return out.getvalue().encode("utf-8")
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(rows)
 
 
 def _events(org):

@@ -35,6 +35,7 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.models import AuditChain, Organization, User
+from accord.core.tables import ImportRejected, ImportReport, ImportRow, refused
 from accord.risks.choices import ImportAction, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.models import Risk
@@ -49,58 +50,12 @@ from accord.risks.services.register import (
     lock_org,
 )
 
+__all__ = ["ImportRejected", "ImportReport", "ImportRow", "do_import_risks"]
+
 #: The column that names the risk a row updates.
 REF = RISK.key
 #: A status cell that says accepted (its value or label).
 ACCEPTED_WORDS = {RiskStatus.ACCEPTED.value, str(RiskStatus.ACCEPTED.label).lower()}
-
-
-@dataclass(frozen=True)
-class ImportRow:
-    """What an import does with one row: `ref` is the risk it adds (the reference it gets), updates or
-    leaves unchanged, or the reference given in a refused row; `changed` the fields an update changes,
-    `errors` (field, message) of a refused row."""
-
-    row: int
-    action: ImportAction
-    ref: str = ""
-    changed: tuple[str, ...] = ()
-    errors: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """Every row's outcome, in file order, and the risks written (none for a dry run)."""
-
-    rows: tuple[ImportRow, ...]
-    dry_run: bool
-    created: list[Risk] = field(default_factory=list)
-    updated: list[Risk] = field(default_factory=list)
-
-    def count(self, action: ImportAction) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    def summary(self) -> str:
-        """"2 added, 1 updated, 4 unchanged" (and the refused rows, when there are any)."""
-        return ", ".join(f"{self.count(action):,} {word}" for action, word in (
-            (ImportAction.CREATE, "added"), (ImportAction.UPDATE, "updated"),
-            (ImportAction.UNCHANGED, "unchanged"), (ImportAction.REFUSED, "refused"))
-            if action != ImportAction.REFUSED or self.count(action))
-
-    @property
-    def problems(self) -> list[tuple[int, str, str]]:
-        """(row, field, message) of every refused row."""
-        return [(row.row, name, message) for row in self.rows for name, message in row.errors]
-
-
-class ImportRejected(ValidationError):
-    """An import with refused rows: `rows` lists (row number, field, message), `report` every row's
-    outcome; nothing was written."""
-
-    def __init__(self, report: ImportReport) -> None:
-        self.report = report
-        self.rows = report.problems
-        super().__init__([f"row {n}, {name}: {message}" for n, name, message in self.rows])
 
 
 def _ref(number: int) -> str:
@@ -179,8 +134,7 @@ def _plan(org: Organization, rows: list[tuple[int, Mapping[str, Any]]], *, lock:
         try:
             cleaned = clean_risk_input(org, values, current=risk, matrix=matrix, lookups=lookups)
         except ValidationError as exc:
-            errors = tuple((name, " ".join(msgs)) for name, msgs in exc.message_dict.items())
-            plan.rows.append(ImportRow(n, ImportAction.REFUSED, text, errors=errors))
+            plan.rows.append(refused(n, text, exc))
             continue
         if risk is None:
             risk = Risk(organization=org, number=next_number, **cleaned)

@@ -1,0 +1,69 @@
+"""What an import does with each row, and the refusal that names every bad row and field.
+
+Imports are all or nothing: an app's import service checks every row, builds an `ImportReport`, and,
+when any row is refused, raises `ImportRejected` before writing anything. Every front shows the same
+report: the web page row by row, the API as JSON, the CLI one line per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from accord.core.choices import ImportAction
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """What an import does with one row: `ref` is the object it adds (the reference it gets), updates or
+    leaves unchanged, or the reference given in a refused row; `changed` the fields an update changes,
+    `errors` (field, message) of a refused row."""
+
+    row: int
+    action: ImportAction
+    ref: str = ""
+    changed: tuple[str, ...] = ()
+    errors: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Every row's outcome, in file order, and the objects written (none for a dry run)."""
+
+    rows: tuple[ImportRow, ...]
+    dry_run: bool
+    created: list[Any] = field(default_factory=list)
+    updated: list[Any] = field(default_factory=list)
+
+    def count(self, action: ImportAction) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    def summary(self) -> str:
+        """"2 added, 1 updated, 4 unchanged" (and the refused rows, when there are any)."""
+        return ", ".join(f"{self.count(action):,} {word}" for action, word in (
+            (ImportAction.CREATE, "added"), (ImportAction.UPDATE, "updated"),
+            (ImportAction.UNCHANGED, "unchanged"), (ImportAction.REFUSED, "refused"))
+            if action != ImportAction.REFUSED or self.count(action))
+
+    @property
+    def problems(self) -> list[tuple[int, str, str]]:
+        """(row, field, message) of every refused row."""
+        return [(row.row, name, message) for row in self.rows for name, message in row.errors]
+
+
+class ImportRejected(ValidationError):
+    """An import with refused rows: `rows` lists (row number, field, message), `report` every row's
+    outcome; nothing was written."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.rows = report.problems
+        super().__init__([f"row {n}, {name}: {message}" for n, name, message in self.rows])
+
+
+def refused(row: int, ref: str, error: ValidationError) -> ImportRow:
+    """A refused row from the service's ValidationError: every field and its messages."""
+    return ImportRow(row, ImportAction.REFUSED, ref,
+                     errors=tuple((name, " ".join(msgs)) for name, msgs in error.message_dict.items()))

@@ -1,0 +1,145 @@
+"""The tables kit (accord.core.tables): a Table declared from a field specification exports what the spec
+lists, reads back what it exported, refuses a file past its own limits before reading it, names the row,
+the column or the limit in every refusal, and never lets a cell through as a formula."""
+
+import datetime as dt
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+
+from accord.core import tables
+from accord.core.choices import ImportAction
+from accord.core.fields import FieldSpec, Kind, ModelSpec
+from accord.core.models import Organization
+from tests.factories import xlsx_bytes
+
+SPEC = ModelSpec(Organization, key="slug", fields=(
+    FieldSpec("slug", Kind.TEXT, input=False, audited=False),
+    FieldSpec("name", Kind.TEXT, required=True),
+    FieldSpec("currency", Kind.TEXT),
+    FieldSpec("created_at", Kind.DATE, input=False),
+))
+TABLE = tables.Table(SPEC, noun="organisations", whole="the list", sheet="Organisations", max_rows=3,
+                     max_blank_rows=2, max_columns=6, widths={"name": 30})
+
+
+def _org(slug, name, currency="EUR"):
+    return SimpleNamespace(slug=slug, name=name, currency=currency, created_at=dt.date(2026, 1, 2))
+
+
+def _refusal(call, *args, field="file"):
+    """The one message of the ValidationError `call(*args)` raises on `field`."""
+    try:
+        call(*args)
+    except ValidationError as exc:
+        (message,) = exc.message_dict[field]
+        return message
+    raise AssertionError("accepted")
+
+
+def test_the_columns_come_from_the_spec_key_first_and_computed_last():
+    assert TABLE.columns == ("slug", "name", "currency", "created_at")
+    assert TABLE.read_only_columns == ("created_at",)
+    assert TABLE.required_columns == ("name",)
+    assert TABLE.max_sheet_rows == 1 + 3 + 2
+
+
+def test_a_width_for_a_column_the_table_lacks_fails_at_declaration():
+    with pytest.raises(ValueError, match="unknown column"):
+        tables.Table(SPEC, noun="x", whole="x", sheet="X", widths={"nope": 3})
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_reads_back_as_the_same_rows_formulas_guarded(fmt):
+    objs = [_org("a", "=HYPERLINK(\"http://x\")"), _org("b", "Plain; with, separators", "+1")]
+    content = tables.export(TABLE, objs, fmt)
+    if fmt == "csv":
+        text = content.decode("utf-8-sig")
+        assert text.splitlines()[0] == '"slug","name","currency","created_at"'
+        assert "'=HYPERLINK" in text and "\"'+1\"" in text  # a spreadsheet shows text, runs nothing
+    else:
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert sheet.title == "Organisations"
+        assert sheet["B2"].value.startswith("'=")
+        assert sheet["D2"].value.date() == dt.date(2026, 1, 2)  # a real date cell
+        assert sheet.column_dimensions["B"].width == 30
+    rows = tables.parse(TABLE, io.BytesIO(content), f"o.{fmt}")
+    assert rows == [(2, {"slug": "a", "name": '=HYPERLINK("http://x")', "currency": "EUR"}),
+                    (3, {"slug": "b", "name": "Plain; with, separators", "currency": "+1"})]
+
+
+def test_an_unknown_format_is_refused_on_its_field():
+    assert "use one of: csv, xlsx" in _refusal(tables.export, TABLE, [], "pdf", field="format")
+
+
+def test_more_rows_than_the_table_allows_are_refused_with_its_noun():
+    csv = "name\nA\nB\nC\nD\n"
+    error = _refusal(tables.parse, TABLE, io.BytesIO(csv.encode()), "o.csv")
+    assert error == "The file has more than 3 organisations; split it into several imports."
+
+
+def test_blank_rows_count_towards_the_sheet_limit():
+    csv = "name\nA\n\n\n\n\nB\n"  # B is row 7; a header, 3 rows and 2 blank ones make 6
+    error = _refusal(tables.parse, TABLE, io.BytesIO(csv.encode()), "o.csv")
+    assert "more than 6 rows, blank rows included" in error and "below the list" in error
+
+
+def test_a_sheet_whose_used_range_passes_the_limits_is_refused_before_reading():
+    wb = Workbook()
+    wb.active.append(["name"])
+    wb.active.cell(row=500, column=1, value="far away")
+    out = io.BytesIO()
+    wb.save(out)
+    error = _refusal(tables.parse, TABLE, io.BytesIO(out.getvalue()), "o.xlsx")
+    assert error.startswith("The sheet's used range reaches row 500; an import reads at most 6 rows")
+    error = _refusal(tables.check_dimensions, TABLE, 2, 7)
+    assert "reaches column G (7); an import reads at most 6 columns" in error
+
+
+def test_a_file_larger_than_the_table_allows_is_refused_unread():
+    small = tables.Table(SPEC, noun="organisations", whole="the list", sheet="O", max_bytes=1024 * 1024)
+    error = _refusal(tables.parse, small, io.BytesIO(b"name\n" + b"x" * (1024 * 1024)), "o.csv")
+    assert error == "The file is larger than 1 MB; split it into several imports."
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "The file is empty"),
+    (b"name,colour\nA,red\n", "Unknown column(s): colour. The columns are: slug, name, currency, created_at."),
+    (b"name,name\nA,B\n", "Column(s) named more than once: name."),
+    (b"currency\nEUR\n", "The header lacks the required column(s): name (or give `slug` to update existing "
+                         "organisations)."),
+    (b"name\n", "The file has a header but no organisations below it (is the list on the first sheet?)."),
+    (b"name\nA,extra\n", "Row 2 has more cells than the header has columns."),
+    (b"\xff\xfe", "The file is not UTF-8 text"),
+])
+def test_a_bad_file_is_refused_with_one_message_on_the_file_field(content, message):
+    error = _refusal(tables.parse, TABLE, io.BytesIO(content), "o.csv")
+    assert error.startswith(message)
+
+
+def test_an_update_may_carry_only_the_key_and_what_it_changes():
+    assert tables.parse(TABLE, io.BytesIO(b"slug;currency\na;CHF\n"), "o.csv") == [
+        (2, {"slug": "a", "currency": "CHF"})]
+
+
+def test_xlsx_cells_come_back_as_the_service_reads_them():
+    content = xlsx_bytes([["name", "currency"], [" Padded ", 3.0], [dt.datetime(2026, 5, 1, 8, 0), 2.5]])  # noqa: DTZ001 - cells are naive
+    assert tables.parse(TABLE, io.BytesIO(content), "o.xlsx") == [
+        (2, {"name": "Padded", "currency": 3}), (3, {"name": "2026-05-01", "currency": "2.5"})]
+
+
+def test_a_rejected_import_names_every_refused_row_and_field():
+    bad = ValidationError({"name": "This field is required.", "currency": ["'EURO' is not a currency.",
+                                                                          "Use three letters."]})
+    report = tables.ImportReport(rows=(
+        tables.ImportRow(2, ImportAction.CREATE, "a"), tables.refused(3, "", bad),
+        tables.ImportRow(4, ImportAction.UNCHANGED, "c")), dry_run=False)
+    rejected = tables.ImportRejected(report)
+    assert rejected.rows == [(3, "name", "This field is required."),
+                             (3, "currency", "'EURO' is not a currency. Use three letters.")]
+    assert rejected.messages == ["row 3, name: This field is required.",
+                                 "row 3, currency: 'EURO' is not a currency. Use three letters."]
+    assert report.summary() == "1 added, 0 updated, 1 unchanged, 1 refused"
