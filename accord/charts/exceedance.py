@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from accord.charts.lines import LineSeries
 from accord.charts.numbers import compact_amount, format_probability
 from accord.charts.svg import FONT, GRID, INK, MUTED, attr, text, wrap
 
@@ -23,12 +24,8 @@ SERIES_STYLES = (("#1f3a5f", ""), ("#b04a00", "8 5"))
 OK_INK, BAD_INK = "#1b5e20", "#b71c1c"
 
 
-@dataclass(frozen=True)
-class LecSeries:
-    """One curve: [(loss, P(annual loss > loss)), ...] in increasing loss."""
-
-    label: str
-    points: Sequence[tuple[float, float]]
+#: One curve: [(loss, P(annual loss > loss)), ...] in increasing loss.
+LecSeries = LineSeries
 
 
 @dataclass(frozen=True)
@@ -51,6 +48,9 @@ class LecSpec:
     markers: Sequence[LecMarker] = ()
     empty_message: str = "No simulated year had a loss."
     judged_on: str = ""  # which curve the markers' verdicts are about, when there are several
+    #: The axes' titles; by default a year's loss in the currency, and the chance of a bigger one.
+    x_title: str = ""
+    y_title: str = "Probability of a bigger loss in a year (log scale)"
 
 
 def _decades(spec: LecSpec) -> tuple[int, int]:
@@ -148,11 +148,12 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
                        f"{text(compact_amount(loss))}</text>")
     out.append(f'<rect x="{LEC_LEFT}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="{MUTED}" '
                'stroke-width="1" class="lec-plot"/>')
+    x_title = spec.x_title or f"Annual loss ({spec.currency}, log scale)"
     out.append(f'<text x="{LEC_LEFT + plot_w / 2}" y="{bottom + 40}" text-anchor="middle" font-size="13" '
-               f'font-weight="600" fill="{INK}">Annual loss ({text(spec.currency)}, log scale)</text>')
+               f'font-weight="600" fill="{INK}">{text(x_title)}</text>')
     mid = top + plot_h / 2
     out.append(f'<text x="16" y="{mid}" transform="rotate(-90 16 {mid})" text-anchor="middle" font-size="13" '
-               f'font-weight="600" fill="{INK}">Probability of a bigger loss in a year (log scale)</text>')
+               f'font-weight="600" fill="{INK}">{text(spec.y_title)}</text>')
 
     # The curves; past its last simulated loss a curve drops to the bottom edge (a probability too small
     # for the simulated years to see), once, rather than running along it.

@@ -98,3 +98,12 @@ def test_the_curve_svg_is_csp_safe():
     svg = lec_svg(_lec(markers=[(5e6, 0.02)]), heading=True)
     _parse(svg)
     assert "style=" not in svg and "<script" not in svg and "javascript:" not in svg
+
+
+def test_the_axes_can_be_named_for_another_curve():
+    from accord.charts import lec_svg
+
+    root = _parse(lec_svg(_lec(x_title="Loss per incident (EUR, log scale)", y_title="Share of incidents")))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Loss per incident (EUR, log scale)" in texts and "Share of incidents" in texts
+    assert not any("Annual loss" in (t or "") for t in texts)

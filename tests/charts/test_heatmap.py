@@ -85,3 +85,21 @@ def test_long_labels_wrap_onto_two_lines_and_are_shortened_beyond():
     assert wrap("Almost certain", 22) == ["Almost certain"]
     assert wrap("Catastrophic for the whole group", 15) == ["Catastrophic", "for the whole …"]
     assert wrap("Supercalifragilistic", 10) == ["Supercali…"]
+
+
+def test_any_grid_can_be_drawn_with_its_own_axes_noun_and_palette():
+    maturity = (Swatch("weak", "Weak", "#c62828", "#ffffff"), Swatch("good", "Good", "#2e7d32", "#ffffff"))
+    spec = HeatmapSpec(title="Control maturity", description="Controls by domain and maturity.",
+                       row_labels=["Initial", "Managed"], column_labels=["Access", "Backup", "Network"],
+                       levels=[["weak", "weak", "good"], ["good", "good", "good"]], counts=[[1, 0, 2], [3, 1, 0]],
+                       palette=maturity, row_title="Maturity", column_title="Domain", noun=("control", "controls"),
+                       link=lambda r, c: f"/c/{r}/{c}")
+    root = _parse(heatmap_svg(spec))
+    labels = {a.get("href"): a.get("aria-label") for a in root.findall(f".//{SVG}a")}
+    assert len(labels) == 6
+    assert labels["/c/2/1"] == "Maturity 2 (Managed), domain 1 (Access): 3 controls, level good"
+    assert labels["/c/1/3"].endswith(": 2 controls, level good")
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Maturity" in texts and "Domain" in texts and "Likelihood" not in texts
+    legend = [t.text for t in root.iter(f"{SVG}text") if t.text in ("Weak", "Good")]
+    assert legend[-2:] == ["Weak", "Good"]  # the legend lists the palette, in its order
