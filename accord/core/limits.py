@@ -8,7 +8,8 @@ ending in `/import/` or `/import`) may send `ACCORD_MAX_UPLOAD_BYTES`, every oth
 `ACCORD_MAX_REQUEST_BYTES` (docs/configuration.md, docs/deployment.md).
 
 `ApiRateLimitMiddleware` counts every request under /api/ per client address and per bearer token
-(`ACCORD_API_RATE_LIMITS`, from ACCORD_API_RATE_LIMIT) in fixed windows in Django's cache, and answers
+(`ACCORD_API_RATE_LIMITS`, from ACCORD_API_RATE_LIMIT) in fixed windows (in the machine's shared counters,
+accord/core/counters.py, under the default file cache; in Django's cache otherwise), and answers
 429 with `Retry-After` once a count passes its rate, before the token is looked up. `RateLimited` is
 the one way any code refuses work for being over a rate or quota: raised in an API operation it
 answers 429 in the API's error shape (accord/api.py), in a web view the site's 429 page, both with
@@ -22,14 +23,17 @@ import math
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from allauth.account.adapter import get_adapter
 from allauth.core.internal.ratelimit import truncate_ip
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from accord.core.counters import SharedCounters
 from accord.envconf import Rate
 from accord.errors import bad_request, payload_too_large, try_later
 
@@ -156,16 +160,43 @@ def _bearer(request: HttpRequest) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+_COUNTERS: dict[str, SharedCounters] = {}
+
+
+def _shared_counters() -> SharedCounters | None:
+    """The machine's shared counters beside the file cache's entries; None when the cache is another kind
+    (Redis and local memory count exactly and cheaply themselves)."""
+    target = caches["default"]
+    if not isinstance(target, FileBasedCache):
+        return None
+    path = str(Path(target._dir) / "counters" / "rate-limits")  # type: ignore[attr-defined]  # its own folder
+    counters = _COUNTERS.get(path)
+    if counters is None:
+        counters = _COUNTERS.setdefault(path, SharedCounters(Path(path)))
+    return counters
+
+
+def _count(key: str, window_end: int, timeout: int, now: float) -> int:
+    """Count one more for `key`: in the shared counters under a file cache (accord/core/counters.py), else,
+    or when they find no slot for it, in Django's cache."""
+    counters = _shared_counters()
+    if counters is not None:
+        count = counters.incr(key, window_end, now)
+        if count is not None:
+            return count
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # evicted between add and incr: count this request as the window's first
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
 def _over(rate: Rate, subject: str, now: float) -> int | None:
     """Count one request of `subject` against `rate`; the seconds until its window ends when over it."""
     window = int(now // rate.seconds)
     key = f"accord:rl:api:{rate}:{subject}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this request as the window's first
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        count = 1
+    count = _count(key, (window + 1) * rate.seconds, rate.seconds + 1, now)
     if count <= rate.amount:
         return None
     return math.ceil((window + 1) * rate.seconds - now)

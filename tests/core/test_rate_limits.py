@@ -18,8 +18,15 @@ API = "/api/v1/orgs/org-a/"
 LOGIN = "/accounts/login/"
 
 
-@pytest.fixture
-def rates(settings):
+@pytest.fixture(params=["locmem", "file"])
+def rates(request, settings, tmp_path):
+    """The API's rates, set by the test; every API test runs with the test cache (local memory: counts in
+    Django's cache) and with the file cache `accord serve` uses (counts in the shared counters)."""
+    if request.param == "file":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                       "LOCATION": str(tmp_path / "cache")}}
+        assert limits._shared_counters() is not None
+
     def set_rates(text):
         settings.ACCORD_API_RATE_LIMITS = parse_rates(text, "test")
     return set_rates
