@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install dev-install demo test pytest lint typecheck docs-check browsers serve audit constraints clean
+.PHONY: install dev-install pdf-libs demo test pytest lint typecheck docs-check browsers serve audit constraints clean
 
 # `make install`: what runs in production, at the pinned versions (constraints.txt); pip and setuptools
 # upgraded to their pins first (a new venv brings an old setuptools with known advisories).
@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/accord-installed node_modules/.installed
+install: pdf-libs $(BIN)/accord-installed node_modules/.installed
 
 dev-install: install $(BIN)/accord-dev-installed
 
@@ -34,6 +34,25 @@ demo: install
 
 serve: install
 	$(BIN)/accord serve
+
+# The system libraries WeasyPrint (PDF reports) loads at run time, and a font with the report's signs
+# (✓ ✗ ±), from Debian's packages: installed when missing and root, else `make install` stops and names them.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+PDF_LIBRARIES := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+pdf-libs:
+	@if command -v ldconfig >/dev/null 2>&1 || [ -x /sbin/ldconfig ]; then \
+	  missing=""; libs="$$(PATH="$$PATH:/sbin" ldconfig -p)"; \
+	  for lib in $(PDF_LIBRARIES); do echo "$$libs" | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	  [ -e $(PDF_FONT) ] || missing="$$missing $(PDF_FONT)"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "Installing the libraries of the PDF reports:$$missing"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
+	        || { echo "the PDF report libraries could not be installed: apt-get install $(PDF_PACKAGES)"; exit 1; }; \
+	    else echo "PDF reports need$$missing: as root, apt-get install $(PDF_PACKAGES) (Debian), then make install again"; exit 1; fi; \
+	  fi; \
+	else echo "no ldconfig: cannot check for Pango; PDF reports need Pango 1.44 or later and HarfBuzz (see docs/dependencies.md)"; fi
 
 # Chromium for the browser tests comes from Debian's packages (root only); without it they skip.
 browsers:

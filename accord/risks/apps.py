@@ -21,16 +21,18 @@ class RisksConfig(AppConfig):
     verbose_name = "Risk register"
 
     def ready(self) -> None:
-        from accord.core import handover
+        from accord.core import handover, reports
         from accord.core.extensions import NavItem, Panel, add_nav, add_panel
         from accord.core.signals import organization_created
         from accord.risks import permissions  # noqa: F401 - registers the risk actions in the table
         from accord.risks.audit_types import register_risk_types
+        from accord.risks.reports import REGISTER_REPORT
         from accord.risks.selectors import member_holdings
         from accord.risks.services import do_hand_over_member_risks, on_organization_created
 
         organization_created.connect(on_organization_created, dispatch_uid="risks-defaults")
         register_risk_types()
+        reports.register(REGISTER_REPORT)
         # A leaving member's risks (owner, treatment owner) are handed over, audited, never nulled silently.
         handover.register(handover.Handover("risks", "risk", member_holdings, do_hand_over_member_risks))
         add_nav(NavItem("Risks", "risks:list", "risk.view"))

@@ -13,6 +13,9 @@ _ARCHIVERS = frozenset({Role.ADMIN, Role.CISO})
 register(
     Action("risk.view", "See the risk register, heat map, money view, risk pages and their history", READERS),
     Action("risk.export", "Export the risk register (CSV, XLSX)", READERS),
+    # Every member reads what the report prints (register, money view, acceptances), the board first.
+    Action("report.register", "Produce the risk register report (PDF: the register in money against the signed "
+                              "tolerance, the register, the acceptances)", READERS),
     Action("risk.create", "Add risks to the register", _WRITERS),
     Action("risk.change", "Edit risks", _WRITERS),
     Action("risk.archive", "Archive risks (out of the register, restorable, with a reason) and restore them",

@@ -1,0 +1,133 @@
+"""One report pipeline: an app's report is a Django template that extends `core/reports/base.html`,
+rendered to HTML and printed to PDF by WeasyPrint (decision 0029).
+
+* An app declares a report with `register(Report(name, title, action, build))` in its `ready()`;
+  `build(org)` reads through the app's selectors (never recomputing a figure a page shows) and returns a
+  `Document`: the template, its context and the sections its table of contents lists.
+* `render_pdf(org, name)` gives the PDF bytes; every front (the CLI now, a background job for the UI and
+  the API) calls it, after checking the report's `action` in the permission table.
+* The base template carries the organisation's name, the date, page numbers ("page N of M", CSS page
+  counters) and the table of contents (`target-counter`), and `print.css` its print layout. Text stays
+  text (selectable, searchable): charts go in as SVG images, whose labels WeasyPrint draws as text.
+* WeasyPrint fetches nothing: the only URLs a report may hold are `data:` URIs (`svg_image`), so a title
+  that reached a template can never make the renderer read a file or call a server.
+
+Core imports no app: the registry is how core's fronts reach a report an app declares.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.text import slugify
+
+from accord.core.clock import org_now, org_today
+
+if TYPE_CHECKING:  # the CLI imports this package before Django is set up
+    from accord.core.models import Organization
+
+BASE_TEMPLATE = "core/reports/base.html"
+STYLESHEET = "core/reports/print.css"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One entry of the table of contents: the anchor (`id` of the section's heading) and its title."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a report's `build` returns: the template (extending `BASE_TEMPLATE`), its context, and the
+    sections the table of contents lists, in order."""
+
+    template: str
+    context: Mapping[str, Any]
+    sections: Sequence[Section] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report an app offers: `name` on the command line and in URLs, `title` as people read it, the
+    permission `action` a member needs to produce it, and `build(org)` that gathers its content."""
+
+    name: str
+    title: str | Promise  # lazy: read in the language the report is rendered in
+    action: str
+    build: Callable[[Organization], Document]
+
+    def filename(self, org: Organization) -> str:
+        """`<org>-<report>-<date>.pdf`, the date in the organisation's time zone."""
+        return f"{org.slug}-{slugify(self.name)}-{org_today(org).isoformat()}.pdf"
+
+
+class UnknownReport(LookupError):
+    """No report of that name is registered."""
+
+    def __init__(self, name: str) -> None:
+        known = ", ".join(sorted(_REPORTS)) or "none"
+        super().__init__(f"no report named '{name}' (reports: {known})")
+
+
+_REPORTS: dict[str, Report] = {}
+
+
+def register(report: Report) -> None:
+    """Offer `report` on every front (from an app's `ready()`; registering the same report again is a no-op)."""
+    known = _REPORTS.get(report.name)
+    if known is not None and known != report:
+        raise ValueError(f"report {report.name} is declared twice")
+    _REPORTS[report.name] = report
+
+
+def get(name: str) -> Report:
+    """The report registered as `name`, or `UnknownReport` naming the ones there are."""
+    try:
+        return _REPORTS[name]
+    except KeyError:
+        raise UnknownReport(name) from None
+
+
+def names() -> list[str]:
+    """Every registered report's name, sorted."""
+    return sorted(_REPORTS)
+
+
+def svg_image(svg: str) -> str:
+    """An SVG document as a `data:` URI for an `<img>` of a report (the only kind of URL a report holds)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def render_html(org: Organization, report: Report, document: Document) -> str:
+    """The report as one HTML document: the base template's frame around the report's template."""
+    now = org_now(org)
+    context = {**document.context, "org": org, "report": report, "sections": list(document.sections),
+               "generated_at": now, "today": now.date()}
+    return render_to_string(document.template, context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print an HTML report to PDF with the report stylesheet, fetching nothing but `data:` URIs."""
+    # Imported here: WeasyPrint (with Pango through cffi) takes a second to import, which neither the web
+    # process nor any other `accord` verb should pay.
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=fetcher)
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    return pdf
+
+
+def render_pdf(org: Organization, name: str) -> bytes:
+    """The PDF of the report `name` for `org` (`UnknownReport` if there is none). The caller has checked
+    that whoever asked holds the report's `action`."""
+    report = get(name)
+    return html_to_pdf(render_html(org, report, report.build(org)))

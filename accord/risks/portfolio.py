@@ -1,0 +1,151 @@
+"""The register in money as the Money page, its SVG curve and the register report show it: one read of
+the cached simulation (`accord.risks.quantified`) arranged once (the largest risks, each tolerance point
+of the signed appetite with its inherent and residual verdicts, the overall verdict per curve) and the
+loss exceedance chart's specification. Every front renders this answer; none recomputes a figure."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord import charts
+from accord.core.clock import org_today
+from accord.core.models import Organization
+from accord.risks import quantified, selectors
+from accord.risks.models import RiskAppetite
+
+#: The largest risks the Money page and the register report list.
+TOP_RISKS = 10
+
+
+@dataclass(frozen=True)
+class Verdict:
+    probability: float
+    standard_error: float
+    ok: bool
+    borderline: bool
+
+
+@dataclass(frozen=True)
+class ToleranceRow:
+    loss: float
+    max_probability: float
+    inherent: Verdict
+    residual: Verdict | None
+
+
+@dataclass(frozen=True)
+class MoneyView:
+    """The register in money: `result` is `quantified.portfolio_result` (None without estimates), `excluded`
+    the risks the engine refused; the rest is only filled when there is a result."""
+
+    result: dict[str, Any] | None
+    excluded: list[dict[str, str]]
+    appetite: RiskAppetite | None
+    draft_has_tolerance: bool
+    chart: charts.LecSpec
+    estimated: int = 0
+    top: list[tuple[quantified.RiskMoney, str]] = field(default_factory=list)
+    inherent: dict[str, Any] | None = None
+    residual: dict[str, Any] | None = None
+    tolerance: list[ToleranceRow] = field(default_factory=list)
+    overall: list[tuple[str, list[float]]] = field(default_factory=list)
+    borderline: bool = False
+    treated: int = 0
+
+    @property
+    def description(self) -> str:
+        """The curve in words (the chart's text equivalent)."""
+        return self.chart.description
+
+    def context(self) -> dict[str, Any]:
+        """The names the Money page's template reads."""
+        return {"result": self.result, "appetite": self.appetite, "draft_has_tolerance": self.draft_has_tolerance,
+                "estimated": self.estimated, "excluded": self.excluded, "top": self.top, "inherent": self.inherent,
+                "residual": self.residual, "tolerance": self.tolerance, "overall": self.overall,
+                "borderline": self.borderline, "description": self.description, "treated": self.treated}
+
+
+def _verdict(point: dict[str, Any]) -> Verdict:
+    """A point of the engine's tolerance result as the fronts show it (the engine judges it borderline)."""
+    return Verdict(point["probability"], point["standard_error"], point["ok"], point["borderline"])
+
+
+def _tolerance_rows(result: dict[str, Any]) -> list[ToleranceRow]:
+    inherent = (result["inherent"]["tolerance"] or {}).get("points", [])
+    residual = ((result["residual"] or {}).get("tolerance") or {}).get("points", [])
+    return [ToleranceRow(loss=p["loss"], max_probability=p["max_probability"], inherent=_verdict(p),
+                         residual=_verdict(residual[i]) if i < len(residual) else None)
+            for i, p in enumerate(inherent)]
+
+
+def _overall(rows: list[ToleranceRow], *, residual: bool) -> list[tuple[str, list[float]]]:
+    """(curve, losses of the points outside tolerance) for the residual curve first, then the inherent."""
+    out = []
+    if residual:
+        out.append(("Residual", [r.loss for r in rows if r.residual is not None and not r.residual.ok]))
+    out.append(("Inherent", [r.loss for r in rows if not r.inherent.ok]))
+    return out
+
+
+def _markers(result: dict[str, Any]) -> list[charts.LecMarker]:
+    """Tolerance markers judged on the residual curve when there is one (what the organisation carries)."""
+    evaluation = result["residual"] or result["inherent"]
+    points = (evaluation["tolerance"] or {}).get("points", [])
+    return [charts.LecMarker(p["loss"], p["max_probability"], p["probability"], p["ok"]) for p in points]
+
+
+def portfolio_lec_spec(org: Organization, result: dict[str, Any] | None) -> charts.LecSpec:
+    """The organisation's loss exceedance curves (inherent, residual) with the signed tolerance points."""
+    currency = org.currency
+    if result is None:
+        return charts.LecSpec(
+            title=f"Loss exceedance curve of {org.name}", currency=currency, series=(),
+            description="No risk has a money estimate yet, so there is no curve to draw.",
+            empty_message="No risk has a money estimate yet.")
+    inherent = result["inherent"]["portfolio"]
+    series = [charts.LecSeries("Inherent", [tuple(p) for p in inherent["lec"]])]
+    text = (f"Annual loss of {len(result['inherent']['risks'])} risks over {result['years']:,} simulated years, "
+            f"{org_today(org):%d %B %Y}. Inherent: mean {charts.format_money(inherent['ale'], currency)}, "
+            f"1 year in 100 above {charts.format_money(inherent['p99'], currency)}")
+    if result["residual"] is not None:
+        residual = result["residual"]["portfolio"]
+        series.append(charts.LecSeries("Residual (after treatment)", [tuple(p) for p in residual["lec"]]))
+        text += (f"; residual: mean {charts.format_money(residual['ale'], currency)}, 1 year in 100 above "
+                 f"{charts.format_money(residual['p99'], currency)}")
+    markers = _markers(result)
+    if markers:
+        outside = sum(not m.ok for m in markers)
+        text += (f"; {len(markers)} tolerance point{'s' if len(markers) != 1 else ''} of the signed appetite, "
+                 + ("all within tolerance" if not outside else f"{outside} outside tolerance"))
+    return charts.LecSpec(title=f"Loss exceedance curve of {org.name}", description=text + ".", currency=currency,
+                          series=series, markers=markers,
+                          judged_on="residual curve" if result["residual"] is not None else "")
+
+
+def money_view(org: Organization, *, top: int = TOP_RISKS) -> MoneyView:
+    """The register in money from one read of the cached simulation: the `top` risks by inherent mean
+    annual loss (with their titles), the tolerance table and verdicts, and the chart's specification."""
+    result, refused = quantified.portfolio_and_refused(org)
+    draft = selectors.appetite_draft(org)
+    view = MoneyView(result=result, excluded=refused, appetite=selectors.appetite_in_force(org),
+                     draft_has_tolerance=bool(draft and draft.tolerance), chart=portfolio_lec_spec(org, result))
+    if result is None:
+        return view
+    risks = result["inherent"]["risks"]
+    largest = sorted(risks, key=lambda r: (-r["ale"], r["id"]))[:top]
+    ids = result["risk_ids"]
+    money = quantified.money_by_risk(result, only={ids[r["id"]] for r in largest})  # not all: a page's worth
+    ordered = sorted(money.values(), key=lambda m: (-m.inherent.ale, m.ref))
+    titles = selectors.risk_titles(org, money)
+    rows = _tolerance_rows(result)
+    residual_risks = (result["residual"] or {}).get("risks", [])
+    return dataclasses.replace(
+        view, estimated=len(risks), top=[(m, titles.get(m.risk_id, "")) for m in ordered],
+        inherent=result["inherent"]["portfolio"], residual=(result["residual"] or {}).get("portfolio"),
+        tolerance=rows, overall=_overall(rows, residual=result["residual"] is not None),
+        borderline=any(evaluation["tolerance"]["borderline"] for evaluation in (result["inherent"],
+                       result["residual"]) if evaluation and evaluation["tolerance"]),
+        treated=sum(r["frequency_factor"] < 1.0 or r["magnitude_factor"] < 1.0 for r in residual_risks),
+    )

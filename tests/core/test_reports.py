@@ -1,0 +1,88 @@
+"""The report pipeline (accord.core.reports): a registered report prints to a PDF whose text carries the
+organisation's name, the date, "page N of M" and a table of contents with page numbers; the renderer
+fetches nothing but data: URIs."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from accord.core import reports
+from accord.core.clock import org_today
+
+SAMPLE = "tests-sample"
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page, as a reader selecting it would copy it."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _sample(org):
+    sections = [reports.Section("first", "First section"), reports.Section("second", "Second section")]
+    return reports.Document("tests_sample_report.html", {"secret_path": "file:///etc/passwd"}, sections)
+
+
+@pytest.fixture
+def sample_report(settings, tmp_path):
+    (tmp_path / "tests_sample_report.html").write_text(
+        '{% extends "core/reports/base.html" %}{% block content %}'
+        '<section class="report-section"><h2 id="first">First section</h2><p>Alpha text.</p></section>'
+        '<section class="report-section"><h2 id="second">Second section</h2>'
+        '<img src="{{ secret_path }}" alt="">'
+        '<p>Beta text.</p></section>{% endblock %}')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    report = reports.Report(SAMPLE, "Sample report", "organization.view", _sample)
+    reports.register(report)
+    yield report
+    reports._REPORTS.pop(SAMPLE)
+
+
+def test_a_report_prints_the_organisation_date_and_page_n_of_m_on_every_page(org_a, sample_report):
+    pages = pdf_pages(reports.render_pdf(org_a, SAMPLE))
+    assert len(pages) == 3  # the cover with its contents, then one page per section
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of 3" in text
+    assert "Alpha Clinic" in pages[0] and "Sample report" in pages[0]
+    assert all("Alpha Clinic · Sample report" in text for text in pages[1:])
+    assert f"{org_today(org_a):%b}" in pages[0] and str(org_today(org_a).year) in pages[0]
+
+
+def test_the_table_of_contents_names_each_section_with_its_page(org_a, sample_report):
+    cover = pdf_pages(reports.render_pdf(org_a, SAMPLE))[0]
+    assert re.search(r"First section\s*\.+\s*2", cover), cover
+    assert re.search(r"Second section\s*\.+\s*3", cover), cover
+
+
+def test_the_renderer_fetches_no_file_a_template_names(org_a, sample_report, monkeypatch):
+    from weasyprint.urls import URLFetcher
+
+    fetched = []
+    real = URLFetcher.fetch
+
+    def spying(self, url, headers=None):
+        fetched.append(url)
+        return real(self, url, headers)
+
+    monkeypatch.setattr(URLFetcher, "fetch", spying)
+    pages = pdf_pages(reports.render_pdf(org_a, SAMPLE))
+    assert "Beta text." in pages[2]  # the refused image is left out, the report is still printed
+    assert fetched == ["file:///etc/passwd"]
+    assert "root:" not in "".join(pages)
+
+
+def test_an_unknown_report_names_the_reports_there_are(org_a):
+    with pytest.raises(reports.UnknownReport, match=r"no report named 'nope' \(reports: .*register"):
+        reports.render_pdf(org_a, "nope")
+
+
+def test_a_report_is_declared_once():
+    with pytest.raises(ValueError, match="report register is declared twice"):
+        reports.register(reports.Report("register", "Another", "organization.view", _sample))
+
+
+def test_a_reports_file_is_named_for_the_organisation_report_and_date(org_a):
+    assert reports.get("register").filename(org_a) == f"org-a-register-{org_today(org_a).isoformat()}.pdf"
