@@ -331,7 +331,8 @@ def sorted_positive(values: FloatArray) -> FloatArray:
     bit patterns (for positive finite doubles the unsigned integer order of the bits is the numeric
     order, so the result equals NumPy's sort of the positives, bit for bit). Five 13-bit digits; one
     counting pass makes all five histograms, and a digit that every key shares is skipped. Runs in time
-    linear in the number of positives: 2.5 to 4 times faster than NumPy's sort on 100,000 losses."""
+    linear in the number of positives: 2 to 3 times faster than NumPy's sort at 100,000 losses on the
+    machine of docs/benchmarks.md, whatever their shape (`bench/sort.py` measures it on yours)."""
     n = 0
     for x in values:
         if x > 0.0:
