@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ninja",
     "accord.core",
     "accord.risks",
@@ -167,6 +169,19 @@ if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
 # Re-authentication before sensitive changes asks for the password or a second factor, never an
 # e-mailed code (mail may not be configured).
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+# Single sign-on through each organisation's OpenID Connect provider (decision 0033, accord/core/sso.py):
+# the apps come from the organisations' rows, never from settings; an address alone never signs anyone in
+# to an existing account (the adapter links only members, as accord.core.ssorules.decide says); provider
+# tokens are not kept (Accord calls nothing on the person's behalf after sign-in).
+ACCOUNT_FORMS = {"login": "accord.core.sso.LoginForm"}
+SOCIALACCOUNT_ADAPTER = "accord.core.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider is reached by a POST (CSRF-protected), never by a link
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("ACCORD_SSO_TIMEOUT_SECONDS", 10)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"
 MFA_ADAPTER = "accord.core.mfa.MFAAdapter"

@@ -15,6 +15,8 @@ urlpatterns = [
     path(".well-known/security.txt", security_txt, name="security_txt"),
     # An invitation's e-mailed link: outside any organisation, the token names it.
     path("invitations/<str:token>/", core_views.invitation_accept, name="invitation_accept"),
+    # Sign-in through an organisation's identity provider, from its slug (decision 0033).
+    path("accounts/sso/", core_views.sso_start, name="sso_start"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("o/<str:org>/", include("accord.core.urls")),

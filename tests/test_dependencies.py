@@ -12,7 +12,8 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 TOOLS = {"pytest", "pytest-django", "pytest-xdist", "playwright", "ruff", "import-linter", "mypy", "django-stubs",
-         "types-openpyxl", "pip-audit", "schemathesis", "pypdf", "locust", "pyfair", "setuptools", "wheel", "coverage"}
+         "types-openpyxl", "pip-audit", "schemathesis", "pypdf", "django-oauth-toolkit", "locust", "pyfair",
+         "setuptools", "wheel", "coverage"}
 
 
 def _name(text: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -38,6 +39,31 @@ class TwoFactorPolicyOut(Schema):
 
 class TwoFactorPolicyIn(BodyIn):
     two_factor_required: bool
+
+
+class IdentityProviderOut(Schema):
+    configured: bool = Field(description="The organisation has an identity provider (single sign-on)")
+    issuer: str = ""
+    client_id: str = ""
+    client_secret_set: bool = Field(default=False, description="A client secret is stored (sealed; never shown back)")
+    allowed_domains: list[str] = Field(default_factory=list, description="E-mail domains the provider speaks for")
+    join_role: str = Field(default="", description="viewer or contributor: the role of someone it signs in for "
+                           "the first time; empty: only existing members sign in through it")
+    sso_required: bool = Field(description="Members open the organisation only from a session signed in "
+                               "through it")
+    redirect_uri: str = Field(description="The redirect URI to register at the provider")
+
+
+class IdentityProviderIn(BodyIn):
+    issuer: str = Field(max_length=500, description="The issuer URL (https://; where "
+                        "/.well-known/openid-configuration is found)")
+    client_id: str = Field(max_length=255)
+    client_secret: str | None = Field(None, max_length=1000, description="Omitted: keep the stored one "
+                                      "(required the first time)")
+    allowed_domains: list[str] = Field(max_length=20, description="E-mail domains the provider speaks for")
+    join_role: str = Field("", max_length=20, description="viewer, contributor, or empty (nobody joins by signing "
+                           "in)")
+    sso_required: bool | None = Field(None, description="Require members to sign in through it; omitted: unchanged")
 
 
 class GovernanceOut(Schema):
@@ -215,6 +241,47 @@ def put_security_policy(request: HttpRequest, org: str, payload: TwoFactorPolicy
     m = org_access(request, org, "security_policy.change")
     updated = services.do_set_two_factor_policy(m.user, m.organization, required=payload.two_factor_required)
     return TwoFactorPolicyOut(two_factor_required=updated.two_factor_required)
+
+
+def _idp_out(request: HttpRequest, org: Organization) -> IdentityProviderOut:
+    idp = selectors.identity_provider(org)
+    redirect_uri = site_url(request).rstrip("/") + reverse("openid_connect_callback", kwargs={"provider_id": org.slug})
+    if idp is None:
+        return IdentityProviderOut(configured=False, sso_required=org.sso_required, redirect_uri=redirect_uri)
+    return IdentityProviderOut(configured=True, issuer=idp.issuer, client_id=idp.client_id,
+                               client_secret_set=bool(idp.client_secret_sealed), allowed_domains=idp.allowed_domains,
+                               join_role=idp.join_role, sso_required=org.sso_required, redirect_uri=redirect_uri)
+
+
+@router.get("/{org}/identity-provider/", response={200: IdentityProviderOut, **ERRORS},
+            summary="The identity provider (single sign-on)", operation_id="accord_core_api_get_identity_provider")
+def get_identity_provider(request: HttpRequest, org: str) -> IdentityProviderOut:
+    m = org_access(request, org, "sso.view")
+    return _idp_out(request, m.organization)
+
+
+@router.put("/{org}/identity-provider/", response={200: IdentityProviderOut, **ERRORS},
+            summary="Configure the identity provider (single sign-on)",
+            operation_id="accord_core_api_put_identity_provider")
+def put_identity_provider(request: HttpRequest, org: str, payload: IdentityProviderIn) -> IdentityProviderOut:
+    """422 naming the field for an issuer that is not https://, no allowed domain, a join role above
+    contributor, or `sso_required` asked of a caller who never signed in through the provider."""
+    m = org_access(request, org, "sso.change")
+    services.do_set_identity_provider(m.user, m.organization, issuer=payload.issuer, client_id=payload.client_id,
+                                      client_secret=payload.client_secret, allowed_domains=payload.allowed_domains,
+                                      join_role=payload.join_role)
+    if payload.sso_required is not None:
+        services.do_set_sso_policy(m.user, m.organization, required=payload.sso_required)
+    return _idp_out(request, m.organization)
+
+
+@router.post("/{org}/identity-provider/remove/", response={200: IdentityProviderOut, **ERRORS},
+             summary="Remove the identity provider", operation_id="accord_core_api_remove_identity_provider")
+def remove_identity_provider(request: HttpRequest, org: str) -> IdentityProviderOut:
+    """Nobody signs in through it any more; the requirement to do so ends with it."""
+    m = org_access(request, org, "sso.change")
+    services.do_remove_identity_provider(m.user, m.organization)
+    return _idp_out(request, m.organization)
 
 
 @router.get("/{org}/governance/", response={200: GovernanceOut, **ERRORS}, summary="Governance profile",

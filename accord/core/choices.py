@@ -15,6 +15,11 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer (board)"
 
 
+#: The roles a person may receive by signing in through an organisation's identity provider (just-in-time
+#: membership, decision 0033): the two that read or contribute, never one that governs, signs or audits.
+JOIN_ROLES = (Role.VIEWER, Role.CONTRIBUTOR)
+
+
 def unknown_role_message(value: str) -> str:
     """The refusal of a value that is not a role, listing the roles (every front and service says the same)."""
     return f"'{value}' is not a role; choose one of: {', '.join(Role.values)}."
@@ -78,6 +83,8 @@ class AuditAction(models.TextChoices):
     ROTATE_KEY = "rotate_key", "Rotated the audit key"
     ARCHIVE = "archive", "Archived"
     RESTORE = "restore", "Restored"
+    JOIN = "join", "Joined through single sign-on"
+    LINK = "link", "Linked to the identity provider"
 
 
 class TokenScope(models.TextChoices):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.cli_support import CliError
+from accord.core import sso_cli
 from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role, TokenScope
 
 # The choices the verbs offer are the TextChoices' values (importing them needs no configured Django).
@@ -52,6 +53,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--two-factor-required", action=argparse.BooleanOptionalAction, default=None,
                    help="require (or stop requiring) a second factor of every member")
     p.set_defaults(handler=_org_governance)
+    sso_cli.register(org)
 
     user = sub.add_parser("user", help="users").add_subparsers(dest="user_verb", metavar="ACTION")
     p = user.add_parser("create", help="create a user (no password: cannot sign in until one is set)")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role, TokenScope, unknown_role_message
 from accord.core.formrender import COMPACT
@@ -51,6 +52,31 @@ class TwoFactorPolicyForm(forms.Form):
         required=False, label="Require two-factor authentication of every member",
         widget=forms.CheckboxInput(attrs={"role": "switch", "id": "two-factor-required",
                                           "aria-describedby": "two-factor-help"}))
+
+
+class IdentityProviderForm(forms.Form):
+    """An organisation's OpenID Connect identity provider (decision 0033); the service checks the values."""
+
+    issuer = forms.CharField(label=_("Issuer URL"), max_length=500,
+                             help_text=_("The provider's issuer, where /.well-known/openid-configuration is found, "
+                                         "for example https://login.example.org/realms/acme."))
+    client_id = forms.CharField(label=_("Client id"), max_length=255)
+    client_secret = forms.CharField(label=_("Client secret"), required=False, strip=True,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+                                    help_text=_("Stored sealed and never shown again; leave empty to keep the "
+                                                "stored one."))
+    allowed_domains = forms.CharField(label=_("Allowed e-mail domains"), max_length=2000,
+                                      help_text=_("The domains whose addresses this provider speaks for, separated by "
+                                                  "commas or spaces, for example example.org."))
+    join_role = forms.ChoiceField(label=_("People the provider signs in for the first time"), required=False,
+                                  choices=[("", _("are refused unless already members")),
+                                           ("viewer", _("join as viewers")),
+                                           ("contributor", _("join as contributors"))])
+    sso_required = forms.BooleanField(label=_("Members must sign in through this provider"), required=False,
+                                      widget=forms.CheckboxInput(attrs={"role": "switch"}))
+
+    def domains(self) -> list[str]:
+        return self.cleaned_data["allowed_domains"].replace(",", " ").split()
 
 
 class MemberChangeForm(forms.Form):

@@ -102,6 +102,11 @@ class Organization(models.Model):
         default=False,
         help_text="Every member needs a second factor (authenticator app) to open the organisation's pages or API.",
     )
+    # Beside the two-factor policy (decision 0009): loaded with every membership, so the check costs no query.
+    sso_required = models.BooleanField(
+        default=False,
+        help_text="Members open the organisation's pages only from a session signed in through its identity provider.",
+    )
     created_at = models.DateTimeField(default=now)
 
     class Meta:
@@ -211,6 +216,41 @@ class Invitation(TenantModel):
         if status == InvitationStatus.ACCEPTED:
             return f"This invitation to {org} has already been used. Sign in to open {org}."
         return ""
+
+
+class IdentityProvider(TenantModel):
+    """The organisation's OpenID Connect identity provider (decision 0033), which allauth's `openid_connect`
+    provider reaches under the id `provider_id` (the organisation's slug).
+
+    The client secret is stored sealed (`accord.core.secrets`, a key derived from SECRET_KEY) and no front
+    shows it back. Someone the provider signs in joins the organisation (and no other) with `join_role`, a
+    low role or none, only for a verified address in `allowed_domains`.
+    """
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="identity_provider")
+    issuer = models.URLField(max_length=500)
+    client_id = models.CharField(max_length=255)
+    client_secret_sealed = models.TextField()
+    allowed_domains = models.JSONField(default=list, blank=True)
+    join_role = models.CharField(max_length=20, blank=True, default="")
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("organization",)
+        constraints = [
+            models.CheckConstraint(condition=models.Q(join_role__in=["", "viewer", "contributor"]),
+                                   name="identityprovider_join_role_low"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Identity provider {self.issuer}"
+
+    @property
+    def provider_id(self) -> str:
+        return self.organization.slug
 
 
 class GovernanceProfile(TenantModel):

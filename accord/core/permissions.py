@@ -39,6 +39,10 @@ ACTIONS: tuple[Action, ...] = (
            frozenset({Role.ADMIN})),
     Action("security_policy.change", "Require two-factor authentication of every member, or stop requiring it",
            frozenset({Role.ADMIN})),
+    Action("sso.view", "See whether the organisation signs in through an identity provider, and which one",
+           READERS),
+    Action("sso.change", "Configure the organisation's identity provider (single sign-on) and whether members "
+           "must sign in through it", frozenset({Role.ADMIN})),
     Action("audit.view", "Read the audit trail", OVERSIGHT),
     Action("token.manage_own", "Create and revoke one's own API tokens for this organisation", ALL_ROLES),
 )

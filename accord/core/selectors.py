@@ -20,7 +20,16 @@ from accord.core.audit import object_type_of
 from accord.core.auth import SECOND_FACTORS, second_factor_exists
 from accord.core.choices import InvitationStatus
 from accord.core.clock import org_today
-from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
+from accord.core.models import (
+    ApiToken,
+    AuditEvent,
+    GovernanceProfile,
+    IdentityProvider,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+)
 from accord.core.tokens import hash_token
 
 #: The events a page shows of one object's history, newest first (the audit trail has them all).
@@ -145,6 +154,29 @@ def invitation_by_token(token: str) -> Invitation | None:
         Invitation.unscoped.select_related("organization", "invited_by")
         .filter(token_hash=hash_token(token)).first()
     )
+
+
+def identity_provider(org: Organization) -> IdentityProvider | None:
+    """The organisation's identity provider, or None (decision 0033)."""
+    return IdentityProvider.objects.for_org(org).select_related("organization").first()
+
+
+def identity_provider_for(provider_id: str) -> IdentityProvider | None:
+    """The identity provider that allauth names `provider_id` (an organisation's slug), or None."""
+    org = organization_by_slug(provider_id)
+    return identity_provider(org) if org is not None else None
+
+
+def membership_in(org: Organization, user: User) -> Membership | None:
+    """`user`'s membership of `org`, or None."""
+    return Membership.objects.for_org(org).filter(user=user).first()
+
+
+def sso_only_organizations(user: User) -> list[str]:
+    """The names of the user's organisations if every one of them requires single sign-on (a password then
+    opens none of them), else an empty list."""
+    names = [(m.organization.name, m.organization.sso_required) for m in memberships_of(user)]
+    return [name for name, _ in names] if names and all(required for _, required in names) else []
 
 
 def governance(org: Organization) -> GovernanceProfile:

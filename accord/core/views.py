@@ -15,6 +15,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core import selectors, services
@@ -23,6 +25,7 @@ from accord.core.extensions import PANELS
 from accord.core.forms import (
     AuditFilterForm,
     GovernanceForm,
+    IdentityProviderForm,
     InvitationAcceptForm,
     InvitationForm,
     MemberChangeForm,
@@ -272,6 +275,75 @@ def two_factor_policy(request: OrgRequest) -> HttpResponse:
                          ("required of every member." if org.two_factor_required else "optional."))
         return redirect("core:governance", org=org.slug)
     return _governance_page(request, policy_form=form)
+
+
+def _sso_urls(request: HttpRequest, slug: str) -> dict[str, str]:
+    """What an admin gives the identity provider (where it sends people back) and the members (a link that
+    starts the sign-in), under ACCORD_BASE_URL when it is set."""
+    base = site_url(request).rstrip("/")
+    callback = reverse("openid_connect_callback", kwargs={"provider_id": slug})
+    return {"redirect_uri": base + callback,
+            "sign_in_url": f"{base}{reverse('sso_start')}?{urlencode({'organisation': slug})}"}
+
+
+@org_view("sso.view")
+@require_http_methods(["GET", "POST"])
+def sso(request: OrgRequest) -> HttpResponse:
+    """The organisation's identity provider: what it is, and for an admin, the form that sets it."""
+    org = request.org
+    idp = selectors.identity_provider(org)
+    initial: dict[str, Any] = {"sso_required": org.sso_required}
+    if idp is not None:
+        initial |= {"issuer": idp.issuer, "client_id": idp.client_id, "join_role": idp.join_role,
+                    "allowed_domains": ", ".join(idp.allowed_domains)}
+    form = IdentityProviderForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require(request.membership.role, "sso.change")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.do_set_identity_provider(
+                    request.user, org, issuer=data["issuer"], client_id=data["client_id"],
+                    client_secret=data["client_secret"] or None, allowed_domains=form.domains(),
+                    join_role=data["join_role"])
+                services.do_set_sso_policy(request.user, org, required=data["sso_required"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Single sign-on settings saved."))
+                return redirect("core:sso", org=org.slug)
+    context = {"idp": idp, "form": form, **_sso_urls(request, org.slug)}
+    return render(request, "core/sso.html", context)
+
+
+@org_view("sso.change")
+@require_POST
+def sso_remove(request: OrgRequest) -> HttpResponse:
+    org = request.org
+    try:
+        services.do_remove_identity_provider(request.user, org)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(org)s no longer signs in through an identity provider.") % {"org": org.name})
+    return redirect("core:sso", org=org.slug)
+
+
+@require_GET
+def sso_start(request: HttpRequest) -> HttpResponse:
+    """Outside any organisation: from an organisation's slug (the sign-in page's field, or the link its admin
+    shares) to allauth's sign-in through that organisation's provider, then back to `next` or its dashboard."""
+    slug = request.GET.get("organisation", "").strip().lower()
+    if not slug or selectors.identity_provider_for(slug) is None:
+        messages.error(request, _("No organisation named '%(slug)s' signs in through an identity provider. Check "
+                                  "the name (as in its web address, /o/name/) or sign in with your password.")
+                       % {"slug": slug[:60]})
+        return redirect("account_login")
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
+        back = reverse("core:dashboard", kwargs={"org": slug})
+    login_url = reverse("openid_connect_login", kwargs={"provider_id": slug})
+    return redirect(f"{login_url}?{urlencode({'process': 'login', 'next': back})}")
 
 
 def _audit_filters(request: OrgRequest) -> tuple[AuditFilterForm, selectors.AuditFilter]:

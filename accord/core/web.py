@@ -17,8 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
-from accord.core.auth import has_second_factor, session_used_second_factor
+from accord.core import ssorules
+from accord.core.auth import get_authentication_records, has_second_factor, session_used_second_factor
 from accord.core.models import Membership, Organization, User
 from accord.core.permissions import require
 from accord.core.selectors import access_membership
@@ -57,16 +59,47 @@ def two_factor_redirect(request: HttpRequest, org: Organization) -> HttpResponse
     else:
         messages.warning(request, f"{org.name} requires two-factor authentication: confirm with a code from "
                                   "your authenticator app.")
-        back = request.get_full_path()
-        if is_htmx(request):  # come back to the page, not to the fragment it asked for
-            back = urlsplit(request.headers.get("HX-Current-URL", "")).path or reverse("core:dashboard",
-                                                                                        kwargs={"org": org.slug})
-        url = f"{reverse('mfa_reauthenticate')}?{urlencode({'next': back})}"
+        url = f"{reverse('mfa_reauthenticate')}?{urlencode({'next': _back(request, org)})}"
+    return _page_redirect(request, url)
+
+
+def _page_redirect(request: HttpRequest, url: str) -> HttpResponse:
     if is_htmx(request):  # a partial update would swap the page into a fragment: load it as a page
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def _back(request: HttpRequest, org: Organization) -> str:
+    """The page to come back to after signing in again: this one (the page, not an htmx fragment)."""
+    if is_htmx(request):
+        return urlsplit(request.headers.get("HX-Current-URL", "")).path or reverse("core:dashboard",
+                                                                                    kwargs={"org": org.slug})
+    return request.get_full_path()
+
+
+def sign_in_redirect(request: AuthenticatedRequest, org: Organization) -> HttpResponse | None:
+    """None if this session's sign-in opens `org` (decision 0033, `ssorules.door`). Otherwise a redirect with
+    a message naming the organisation: through its identity provider when it requires single sign-on, or to
+    confirm the password when the session came through another organisation's provider."""
+    door = ssorules.door(org.slug, sso_required=org.sso_required,
+                         records=get_authentication_records(request, request.user))
+    if door == ssorules.Door.OPEN:
+        return None
+    if door == ssorules.Door.SSO:
+        messages.warning(request, _("%(org)s requires signing in through its identity provider.") % {"org": org.name})
+        url = f"{reverse('sso_start')}?{urlencode({'organisation': org.slug, 'next': _back(request, org)})}"
+    elif request.user.has_usable_password():
+        messages.warning(request, _("You signed in through an organisation's identity provider, which opens that "
+                                    "organisation only: confirm your password to open %(org)s.") % {"org": org.name})
+        url = f"{reverse('account_reauthenticate')}?{urlencode({'next': _back(request, org)})}"
+    else:
+        messages.error(request, _("You signed in through an organisation's identity provider, which opens that "
+                                  "organisation only, and your account has no password: %(org)s stays closed to "
+                                  "this session.") % {"org": org.name})
+        url = reverse("org_list")
+    return _page_redirect(request, url)
 
 
 def org_view(action: str) -> Callable[[View], View]:
@@ -82,7 +115,8 @@ def org_view(action: str) -> Callable[[View], View]:
             if not isinstance(user, User):  # login_required lets only signed-in users through
                 raise PermissionDenied
             membership = access_membership(user, org)
-            if (refused := two_factor_redirect(request, membership.organization)) is not None:
+            if (refused := sign_in_redirect(cast(AuthenticatedRequest, request), membership.organization)
+                    or two_factor_redirect(request, membership.organization)) is not None:
                 return refused
             req = cast(OrgRequest, request)
             req.membership = membership  # before the check: a 403 page names the organisation it is in

@@ -25,7 +25,15 @@ def seed_invitations(org: Organization) -> Seed:
     return {"invitation": invitation}
 
 
-SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_invitations]
+def seed_identity_provider(org: Organization) -> Seed:
+    """An identity provider for `org`, its client id carrying the organisation's name."""
+    idp = services.do_set_identity_provider(None, org, issuer=f"https://login.{org.slug}.test/realms/main",
+                                            client_id=f"{org.name} client", client_secret="seeded-secret",
+                                            allowed_domains=[f"{org.slug}.test"], join_role="viewer")
+    return {"identity_provider": idp}
+
+
+SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_invitations, seed_identity_provider]
 
 
 def grow_core(seed: Seed, n: int) -> None:
@@ -68,6 +76,10 @@ def _second_factor_then_require(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"two_factor_required": "on"}
 
 
+_SSO = {"issuer": "https://login.probe.test", "client_id": "probe-client", "allowed_domains": "probe.test",
+        "join_role": "contributor"}
+_SSO_API = {**_SSO, "allowed_domains": ["probe.test"]}
+
 _GOVERNANCE = {"ciso_reports_to": "ceo", "ciso_model": "external", "dpo_model": "external"}
 
 ROUTES: list[Route] = [
@@ -85,6 +97,9 @@ ROUTES: list[Route] = [
     Route("core:governance", "GET", "governance.view"),
     Route("core:governance", "POST", "governance.change", body=lambda s, p: dict(_GOVERNANCE)),
     Route("core:two_factor_policy", "POST", "security_policy.change", body=_second_factor_then_require),
+    Route("core:sso", "GET", "sso.view"),
+    Route("core:sso", "POST", "sso.change", body=lambda s, p: dict(_SSO)),
+    Route("core:sso_remove", "POST", "sso.change"),
     Route("core:audit_trail", "GET", "audit.view", lists_data=True),
     Route("core:audit_export", "GET", "audit.view", lists_data=True),
     Route("core:tokens", "GET", "token.manage_own", lists_data=True),
@@ -100,6 +115,9 @@ ROUTES: list[Route] = [
     Route("GET /api/v1/orgs/{org}/security-policy/", "GET", "organization.view"),
     Route("PUT /api/v1/orgs/{org}/security-policy/", "PUT", "security_policy.change",
           body=lambda s, p: {"two_factor_required": bool(_second_factor_then_require(s, p))}),
+    Route("GET /api/v1/orgs/{org}/identity-provider/", "GET", "sso.view"),
+    Route("PUT /api/v1/orgs/{org}/identity-provider/", "PUT", "sso.change", body=lambda s, p: dict(_SSO_API)),
+    Route("POST /api/v1/orgs/{org}/identity-provider/remove/", "POST", "sso.change"),
     Route("GET /api/v1/orgs/{org}/invitations/", "GET", "member.manage", lists_data=True),
     Route("POST /api/v1/orgs/{org}/invitations/", "POST", "member.manage",
           body=lambda s, p: {"email": "probe-invitee@x.test", "role": "viewer"}),

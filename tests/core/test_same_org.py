@@ -34,7 +34,9 @@ def _foreign(org_b):
     invitation = services.do_invite_member(b_admin.user, org_b, "invitee@b.test", "viewer",
                                            site_url="http://testserver")
     token, _ = services.do_create_token(None, org_b, b_ciso.user, name="B's token")
-    return {"risk": risk, "acceptance": acceptance, "appetite": appetite, "invitation": invitation,
+    idp = services.do_set_identity_provider(None, org_b, issuer="https://login.b.test", client_id="b",
+                                            client_secret="b-secret", allowed_domains=["b.test"], join_role="viewer")
+    return {"idp": idp, "risk": risk, "acceptance": acceptance, "appetite": appetite, "invitation": invitation,
             "token": token, "membership": b_ciso.membership,
             "category": RiskCategory.objects.for_org(org_b).get(key="cyber_security")}
 
@@ -66,6 +68,9 @@ CASES = {
         a, org, Membership.objects.for_org(org).get(user=a), o["membership"]),
     ("do_archive_risk", "risk"): lambda a, org, o: risk_services.do_archive_risk(a, org, o["risk"], reason="Mine"),
     ("do_restore_risk", "risk"): lambda a, org, o: risk_services.do_restore_risk(a, org, o["risk"]),
+    ("do_join_through_sso", "idp"): lambda a, org, o: services.do_join_through_sso(a, org, o["idp"]),
+    ("do_link_to_identity_provider", "membership"): lambda a, org, o: services.do_link_to_identity_provider(
+        a, org, o["membership"], subject="b-sub", attach=lambda: None),
 }
 
 

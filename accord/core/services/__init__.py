@@ -19,6 +19,13 @@ from accord.core.services.organizations import (
     do_update_governance,
     do_update_organization,
 )
+from accord.core.services.sso import (
+    do_join_through_sso,
+    do_link_to_identity_provider,
+    do_remove_identity_provider,
+    do_set_identity_provider,
+    do_set_sso_policy,
+)
 from accord.core.services.tokens import do_create_token, do_revoke_token, touch_token
 
 __all__ = [
@@ -31,10 +38,15 @@ __all__ = [
     "do_create_token",
     "do_create_user",
     "do_invite_member",
+    "do_join_through_sso",
+    "do_link_to_identity_provider",
+    "do_remove_identity_provider",
     "do_remove_member",
     "do_resend_invitation",
     "do_revoke_invitation",
     "do_revoke_token",
+    "do_set_identity_provider",
+    "do_set_sso_policy",
     "do_set_two_factor_policy",
     "do_update_governance",
     "do_update_organization",

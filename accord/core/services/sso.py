@@ -1,0 +1,204 @@
+"""Writes of single sign-on (decision 0033): an organisation's identity provider, whether its members must
+sign in through it, and what a sign-in through it does (a person joins, an account is linked)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from allauth.socialaccount.models import SocialAccount
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accord.core import audit, secrets, ssorules
+from accord.core.choices import JOIN_ROLES, AuditAction
+from accord.core.models import IdentityProvider, Membership, Organization, User
+from accord.core.services.members import MEMBERSHIP_FIELDS
+from accord.core.tenancy import check_same_org
+
+IDP_FIELDS = ("issuer", "client_id", "allowed_domains", "join_role")
+MAX_DOMAINS = 20
+
+
+def _issuer(value: str) -> str:
+    issuer = value.strip().rstrip("/")
+    try:
+        parts = urlsplit(issuer)
+        host = parts.hostname or ""
+    except ValueError:  # an unbalanced [IPv6] host
+        parts, host = urlsplit(""), ""
+    secure = parts.scheme == "https" or (parts.scheme == "http" and ssorules.is_loopback_http(host))
+    if host and secure and not any(c.isspace() for c in issuer):
+        return issuer
+    raise ValidationError({"issuer": _(
+        "'%(value)s' is not an https:// address; give the issuer URL of the identity provider, for example "
+        "https://login.example.org/realms/acme (plain http only on this machine).") % {"value": value}})
+
+
+def _domains(values: Iterable[str]) -> list[str]:
+    domains = sorted({ssorules.normalise_domain(v) for v in values if v.strip()})
+    bad = [d for d in domains if not ssorules.is_domain(d)]
+    if bad:
+        raise ValidationError({"allowed_domains": _(
+            "%(values)s: not a domain name; give domains such as example.org.") % {"values": ", ".join(bad)}})
+    if not domains:
+        raise ValidationError({"allowed_domains": _(
+            "Give at least one e-mail domain (such as example.org) whose addresses this provider speaks for.")})
+    if len(domains) > MAX_DOMAINS:
+        raise ValidationError({"allowed_domains": _("At most %(n)d domains.") % {"n": MAX_DOMAINS}})
+    return domains
+
+
+def _join_role(value: str | None) -> str:
+    role = (value or "").strip().lower()
+    if role in ("", "none"):
+        return ""
+    if role not in JOIN_ROLES:
+        raise ValidationError({"join_role": _(
+            "'%(value)s' cannot be given by signing in; choose viewer, contributor or none.") % {"value": value}})
+    return role
+
+
+def _unlink_all(org: Organization) -> int:
+    """Forget which provider accounts are linked to which Accord accounts: another provider (or another
+    client) may reuse the same subject identifiers for other people."""
+    _total, per_model = SocialAccount.objects.filter(provider=org.slug).delete()
+    return per_model.get(SocialAccount._meta.label, 0)
+
+
+def _same_secret(idp: IdentityProvider, secret: str) -> bool:
+    try:
+        return secrets.unseal(idp.client_secret_sealed) == secret
+    except secrets.UnsealError:
+        return False
+
+
+@transaction.atomic
+def do_set_identity_provider(
+    actor: User | None, org: Organization, *, issuer: str, client_id: str, client_secret: str | None,
+    allowed_domains: Iterable[str], join_role: str | None,
+) -> IdentityProvider:
+    """Configure (or change) the organisation's OpenID Connect identity provider.
+
+    `client_secret` None keeps the stored one (required the first time); it is stored sealed and never
+    written to the audit trail. Changing the issuer or the client forgets every link between the old
+    provider's accounts and Accord accounts, so that a new provider's subject cannot sign in as someone an
+    old one knew."""
+    idp = IdentityProvider.objects.for_org(org).select_for_update().first()
+    errors: dict[str, str] = {}
+
+    def checked(check: Callable[[], object]) -> object:
+        try:
+            return check()
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+            return None
+
+    clean_issuer = checked(lambda: _issuer(issuer))
+    clean_domains = checked(lambda: _domains(allowed_domains))
+    clean_role = checked(lambda: _join_role(join_role))
+    client_id = client_id.strip()
+    if not client_id or len(client_id) > 255:
+        errors["client_id"] = _("Give the client id the identity provider issued to Accord (1 to 255 characters).")
+    secret = (client_secret or "").strip()
+    if client_secret is not None and not secret:
+        errors["client_secret"] = _("The client secret is empty; give the one the identity provider issued.")
+    if idp is None and client_secret is None:
+        errors["client_secret"] = _("Give the client secret the identity provider issued to Accord.")
+    if errors:
+        raise ValidationError(errors)
+    creating = idp is None
+    if idp is None:
+        idp = IdentityProvider(organization=org)
+        before = {}
+    else:
+        before = audit.snapshot(idp, IDP_FIELDS)
+    idp.issuer, idp.client_id = str(clean_issuer), client_id
+    idp.allowed_domains, idp.join_role = clean_domains, str(clean_role)
+    changes = audit.diff(before, audit.snapshot(idp, IDP_FIELDS))
+    if secret and (creating or not _same_secret(idp, secret)):
+        idp.client_secret_sealed = secrets.seal(secret)
+        changes["client_secret"] = [None if creating else "set", "set" if creating else "replaced"]
+    if not changes:
+        return idp
+    if not creating and ("issuer" in changes or "client_id" in changes):
+        changes["linked_accounts_forgotten"] = [None, _unlink_all(org)]
+    idp.updated_at = timezone.now()
+    if creating:
+        idp.save(force_insert=True)
+    else:
+        idp.save(update_fields=[*IDP_FIELDS, "client_secret_sealed", "updated_at"])
+    audit.record(org, actor, AuditAction.CREATE if creating else AuditAction.UPDATE, idp, changes=changes)
+    return idp
+
+
+@transaction.atomic
+def do_remove_identity_provider(actor: User | None, org: Organization) -> None:
+    """Remove the organisation's identity provider: nobody signs in through it any more, the requirement to
+    do so ends with it, and the links between its accounts and Accord accounts are forgotten."""
+    idp = IdentityProvider.objects.for_org(org).select_for_update().first()
+    if idp is None:
+        raise ValidationError({"identity_provider": _("%(org)s has no identity provider.") % {"org": org.name}})
+    if org.sso_required:
+        org.sso_required = False
+        org.save(update_fields=["sso_required"])
+        audit.record(org, actor, AuditAction.UPDATE, org, changes={"sso_required": [True, False]})
+    forgotten = _unlink_all(org)
+    changes = {**audit.diff(audit.snapshot(idp, IDP_FIELDS), {}), "linked_accounts_forgotten": [None, forgotten]}
+    audit.record(org, actor, AuditAction.DELETE, idp, changes=changes)
+    idp.delete()
+
+
+def is_linked(user: User, org: Organization) -> bool:
+    """True if `user`'s account is linked to an account of `org`'s identity provider (has signed in through it)."""
+    return SocialAccount.objects.filter(user=user, provider=org.slug).exists()
+
+
+@transaction.atomic
+def do_set_sso_policy(actor: User | None, org: Organization, *, required: bool) -> Organization:
+    """Require (or stop requiring) that members open `org` only from a session signed in through its identity
+    provider. Requiring it needs a provider, and an admin who has signed in through it (else the setting
+    would shut them out of the organisation they are changing). Operators (no actor) can always change it."""
+    if required and not IdentityProvider.objects.for_org(org).exists():
+        raise ValidationError({"sso_required": _("Configure %(org)s's identity provider first.") % {"org": org.name}})
+    if required and actor is not None and not is_linked(actor, org):
+        raise ValidationError({"sso_required": _(
+            "Sign in through %(org)s's identity provider once first: requiring it now could lock you out of "
+            "%(org)s.") % {"org": org.name}})
+    if org.sso_required != required:
+        org.sso_required = required
+        org.save(update_fields=["sso_required"])
+        audit.record(org, actor, AuditAction.UPDATE, org, changes={"sso_required": [not required, required]})
+    return org
+
+
+@transaction.atomic
+def do_join_through_sso(actor: User, org: Organization, idp: IdentityProvider) -> Membership:
+    """`actor`, signed in through `idp`, joins its organisation `org` (and no other) with the provider's join
+    role, never a higher one; the person is the actor of the event."""
+    user = actor
+    check_same_org(org, idp=idp)
+    if idp.join_role not in JOIN_ROLES:
+        raise ValidationError({"join_role": _("%(org)s lets nobody join by signing in.") % {"org": org.name}})
+    membership = Membership.objects.for_org(org).create(organization=org, user=user, role=idp.join_role)
+    audit.record(org, user, AuditAction.JOIN, membership,
+                 changes=audit.diff({}, audit.snapshot(membership, MEMBERSHIP_FIELDS)),
+                 object_repr=f"{user.email} as {membership.get_role_display()}")
+    return membership
+
+
+@transaction.atomic
+def do_link_to_identity_provider(actor: User, org: Organization, membership: Membership, *, subject: str,
+                                 attach: Callable[[], None]) -> Membership:
+    """Link the member `actor`'s account to their account at the organisation's identity provider (`subject`, the
+    provider's `sub`); `attach` stores the link (allauth's `SocialLogin.connect`), inside this transaction."""
+    check_same_org(org, membership=membership)
+    if membership.user_id != actor.pk:
+        raise ValidationError({"membership": _("Only one's own membership is linked to the identity provider.")})
+    attach()
+    audit.record(org, actor, AuditAction.LINK, membership,
+                 changes={"identity_provider_subject": [None, subject]},
+                 object_repr=f"{membership.user.email} as {membership.get_role_display()}")
+    return membership

@@ -1,0 +1,151 @@
+"""Single sign-on through an organisation's OpenID Connect identity provider, on allauth's
+`openid_connect` provider (decision 0033).
+
+- Each organisation's provider is an allauth app built from its `IdentityProvider` row (never listed all at
+  once: the sign-in page names no organisation), with the organisation's slug as provider id.
+- What a sign-in through it does (sign in, link, join, refuse) is `ssorules.decide`; the joins and links
+  are services with their audit event.
+- A password sign-in is refused to an account all of whose organisations require single sign-on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp, SocialLogin
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from accord.core import secrets, selectors, services, ssorules
+from accord.core.models import IdentityProvider, User
+
+log = logging.getLogger(__name__)
+
+PROVIDER = "openid_connect"
+
+
+def social_app(idp: IdentityProvider) -> SocialApp:
+    """The allauth app (never saved) that reaches `idp`: discovery at the issuer, PKCE on, the user's claims
+    read from the provider's userinfo endpoint."""
+    return SocialApp(provider=PROVIDER, provider_id=idp.provider_id, name=idp.organization.name,
+                     client_id=idp.client_id, secret=secrets.unseal(idp.client_secret_sealed),
+                     settings={"server_url": idp.issuer, "oauth_pkce_enabled": True, "fetch_userinfo": True})
+
+
+def claims_of(sociallogin: SocialLogin) -> dict[str, Any]:
+    """What the provider asserted: its ID token's claims, overlaid by what its userinfo endpoint answered."""
+    data = sociallogin.account.extra_data or {}
+    return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+
+
+def is_verified(value: Any) -> bool:
+    """`email_verified` is a JSON boolean; some providers send the string "true"."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _refuse(request: HttpRequest, message: str) -> ImmediateHttpResponse:
+    messages.error(request, message)
+    return ImmediateHttpResponse(redirect("account_login"))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """allauth's social sign-in under Accord's rules: one provider per organisation, joins and links only as
+    `ssorules.decide` says, no sign-up otherwise."""
+
+    def list_apps(self, request: HttpRequest | None, provider: str | None = None,
+                  client_id: str | None = None) -> list[SocialApp]:
+        if not provider or provider == PROVIDER:
+            return []  # never every organisation's provider at once: the sign-in page would list them
+        idp = selectors.identity_provider_for(provider)
+        if idp is None or (client_id and idp.client_id != client_id):
+            return []
+        try:
+            return [social_app(idp)]
+        except secrets.UnsealError:
+            log.error("The client secret of %s's identity provider was sealed with another SECRET_KEY; an admin "
+                      "must enter it again.", idp.organization.slug)
+            return []
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        if sociallogin.state.get("process") != "login":
+            raise _refuse(request, _("An account is linked to an organisation's identity provider when you first "
+                                     "sign in through it, not from the account pages."))
+        idp = selectors.identity_provider_for(sociallogin.account.provider)
+        if idp is None:
+            raise _refuse(request, _("This organisation no longer signs in through an identity provider."))
+        org = idp.organization
+        claims = claims_of(sociallogin)
+        email = str(claims.get("email") or "").strip().lower()
+        linked_user = sociallogin.user if sociallogin.is_existing else None
+        account = linked_user or (selectors.user_by_email(email) if email else None)
+        membership = selectors.membership_in(org, account) if account is not None else None
+        outcome = ssorules.decide(
+            linked=linked_user is not None, account_exists=account is not None, is_member=membership is not None,
+            external=bool(membership and membership.external), email=email,
+            email_verified=is_verified(claims.get("email_verified")), allowed_domains=idp.allowed_domains,
+            join_role=idp.join_role)
+        if outcome == ssorules.Outcome.UNVERIFIED:
+            raise _refuse(request, _("%(org)s's identity provider did not confirm that your e-mail address is "
+                                     "verified, so Accord cannot sign you in through it. Ask the provider's "
+                                     "administrator to verify it.") % {"org": org.name})
+        if outcome == ssorules.Outcome.REFUSE:
+            raise _refuse(request, _("%(org)s's identity provider cannot sign this account in to Accord. If you "
+                                     "already use Accord, sign in with your password and ask an administrator of "
+                                     "%(org)s for an invitation.") % {"org": org.name})
+        if outcome == ssorules.Outcome.JOIN and isinstance(account, User):
+            services.do_join_through_sso(account, org, idp)
+        elif outcome == ssorules.Outcome.LINK and isinstance(account, User) and membership is not None:
+            user = account
+            services.do_link_to_identity_provider(user, org, membership, subject=sociallogin.account.uid,
+                                                  attach=lambda: sociallogin.connect(request, user))
+        elif outcome == ssorules.Outcome.CREATE:
+            sociallogin.state["accord_join"] = org.slug
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        """Only a person `ssorules.decide` lets join (a new address, in the allowed domains, with a join role)."""
+        return sociallogin.state.get("accord_join") == sociallogin.account.provider
+
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return True  # allauth's sign-up form would let the person type another address than the one asserted
+
+    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: dict[str, Any]) -> Any:
+        user = super().populate_user(request, sociallogin, data)
+        user.email = (data.get("email") or "").strip().lower()
+        user.full_name = str(data.get("name") or "")[:150]
+        return user
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
+        """The new account (no password: it signs in through the provider) joins the provider's organisation."""
+        idp = selectors.identity_provider_for(sociallogin.account.provider)
+        if idp is None or form is not None or not self.is_open_for_signup(request, sociallogin):
+            raise _refuse(request, _("Signing up through an identity provider is closed."))
+        user = super().save_user(request, sociallogin, form)
+        services.do_join_through_sso(user, idp.organization, idp)
+        return user
+
+
+def password_refused_message(organizations: list[str]) -> str:
+    names = ", ".join(organizations)
+    return _("%(names)s requires signing in through its identity provider, not with a password: use "
+             "\"Sign in through your organisation\" below.") % {"names": names}
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, refusing a password (once it is right) to an account all of whose organisations
+    require single sign-on; accounts with any other organisation sign in, and the SSO-only ones stay shut to
+    that session (`ssorules.door`)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        user = getattr(self, "user", None)
+        if isinstance(user, User) and (organizations := selectors.sso_only_organizations(user)):
+            raise forms.ValidationError(password_refused_message(organizations), code="sso_required")
+        return cleaned
+

@@ -1,0 +1,104 @@
+"""`accord org sso show|set|remove ORG`: an organisation's identity provider (decision 0033), for operators.
+
+The client secret is read from standard input (never from the command line, where `ps` and the shell's
+history would keep it)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from accord.cli_support import CliError
+
+
+def register(org: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sso = org.add_parser("sso", help="an organisation's identity provider (single sign-on)").add_subparsers(
+        dest="sso_verb", metavar="ACTION")
+    p = sso.add_parser("show", help="show the identity provider and whether members must sign in through it")
+    p.add_argument("slug")
+    p.set_defaults(handler=_show)
+    p = sso.add_parser("set", help="configure (or change) the organisation's OpenID Connect identity provider")
+    p.add_argument("slug")
+    p.add_argument("--issuer", help="the issuer URL (https://), where /.well-known/openid-configuration is found")
+    p.add_argument("--client-id", help="the client id the provider issued to Accord")
+    p.add_argument("--client-secret-stdin", action="store_true",
+                   help="read the client secret from standard input (required the first time)")
+    p.add_argument("--allowed-domains", metavar="DOMAINS",
+                   help="comma-separated e-mail domains the provider speaks for, e.g. example.org,example.com")
+    p.add_argument("--join-role", choices=["viewer", "contributor", "none"],
+                   help="the role of someone it signs in for the first time (none: only existing members)")
+    p.add_argument("--required", action=argparse.BooleanOptionalAction, default=None,
+                   help="members must (or need not) sign in through it")
+    p.set_defaults(handler=_set)
+    p = sso.add_parser("remove", help="remove the identity provider (members sign in with their password)")
+    p.add_argument("slug")
+    p.set_defaults(handler=_remove)
+
+
+def _print(org: object) -> None:
+    from accord.core.selectors import identity_provider
+
+    idp = identity_provider(org)  # type: ignore[arg-type]
+    required = "yes" if getattr(org, "sso_required", False) else "no"
+    if idp is None:
+        print(f"identity_provider=none sso_required={required}")
+        return
+    print(f"issuer={idp.issuer} client_id={idp.client_id} client_secret=set "
+          f"allowed_domains={','.join(idp.allowed_domains)} join_role={idp.join_role or 'none'} "
+          f"sso_required={required}")
+
+
+def _show(args: argparse.Namespace) -> int:
+    from accord.core.cli import org_or_fail, setup
+
+    setup()
+    _print(org_or_fail(args.slug))
+    return 0
+
+
+def _read_secret() -> str:
+    secret = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Client secret: ")
+    if not secret.strip():
+        raise CliError("the client secret read from standard input is empty")
+    return secret
+
+
+def _set(args: argparse.Namespace) -> int:
+    from accord.core.cli import org_or_fail, setup
+
+    setup()
+    from accord.core.selectors import identity_provider
+    from accord.core.services import do_set_identity_provider, do_set_sso_policy
+
+    org = org_or_fail(args.slug)
+    current = identity_provider(org)
+    changing = any(v is not None for v in (args.issuer, args.client_id, args.allowed_domains, args.join_role)) \
+        or args.client_secret_stdin
+    if changing:
+        if current is None and not (args.issuer and args.client_id and args.allowed_domains):
+            raise CliError("a new identity provider needs --issuer, --client-id, --allowed-domains and "
+                           "--client-secret-stdin")
+        domains = args.allowed_domains.split(",") if args.allowed_domains is not None else (
+            current.allowed_domains if current else [])
+        do_set_identity_provider(
+            None, org, issuer=args.issuer or (current.issuer if current else ""),
+            client_id=args.client_id or (current.client_id if current else ""),
+            client_secret=_read_secret() if args.client_secret_stdin else None, allowed_domains=domains,
+            join_role=args.join_role if args.join_role is not None else (current.join_role if current else ""))
+    if args.required is not None:
+        do_set_sso_policy(None, org, required=args.required)
+    _print(org)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from accord.core.cli import org_or_fail, setup
+
+    setup()
+    from accord.core.services import do_remove_identity_provider
+
+    org = org_or_fail(args.slug)
+    do_remove_identity_provider(None, org)
+    print(f"{org.slug} no longer signs in through an identity provider")
+    return 0
