@@ -1,7 +1,8 @@
 """The register report (PDF, `accord.core.reports`): the register in money (the Money page's figures, its
-loss exceedance curve against the signed tolerance, the verdicts), the largest risks, the whole register
-and the acceptances. Everything is read through the selectors the pages use (`portfolio.money_view`,
-`selectors.risks`, `quantified.money_and_left_out`, `selectors.acceptances`); nothing is computed here."""
+loss exceedance curve against the signed tolerance, the verdicts), the largest risks, the heat maps, the
+whole register and the acceptances. Everything is read through the selectors the pages use
+(`portfolio.money_view`, `heatmaps.heatmap_specs`, `selectors.risks`, `quantified.money_and_left_out`,
+`selectors.acceptances`); nothing is computed here."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from accord.core import reports
 from accord.core.models import Organization
 from accord.risks import portfolio, quantified, selectors
 from accord.risks.choices import AcceptanceStatus
+from accord.risks.heatmaps import heatmap_specs
 
 REGISTER = "register"
 
@@ -46,12 +48,15 @@ def build_register(org: Organization) -> reports.Document:
         reports.Section("money", _("The register in money")),
         reports.Section("tolerance", _("Against the signed appetite")),
         reports.Section("top", _("The risks that cost the most")),
+        reports.Section("heatmaps", _("Heat maps")),
         reports.Section("register", _("The risk register")),
         reports.Section("acceptances", _("Risk acceptances")),
     ]
     context = {
         **money.context(),
         "lec_src": reports.svg_image(charts.lec_svg(money.chart)) if money.result is not None else "",
+        "heatmaps": [(spec, reports.svg_image(charts.heatmap_svg(spec, standalone=True)))
+                     for spec in heatmap_specs(org).values()],
         "risks": _register_rows(org),
         "acceptances": _acceptance_rows(org),
     }

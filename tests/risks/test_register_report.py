@@ -146,3 +146,9 @@ def test_the_command_refuses_in_one_line(org_a, capsys, args, message):
     err = capsys.readouterr().err
     assert message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_report_draws_the_heat_maps_the_heat_map_page_draws(register):
+    text = _flat(_text(register))
+    assert "Inherent risk heat map of Alpha Clinic" in text and "Residual risk heat map of Alpha Clinic" in text
+    assert "3 risks by inherent likelihood and impact" in text

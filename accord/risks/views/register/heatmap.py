@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -13,37 +12,19 @@ from accord import charts
 from accord.core.clock import org_today
 from accord.core.web import OrgRequest, org_view, push_clean_url, query_string, render_page
 from accord.risks import selectors
-from accord.risks.choices import LEVEL_PALETTE
+from accord.risks.heatmaps import heatmap_specs
 from accord.risks.views.register.common import filter_form
 
 
 def _heatmap_specs(request: OrgRequest, filters: selectors.RiskFilter, *, links: bool) -> dict[str, charts.HeatmapSpec]:
-    org = request.org
-    data = selectors.heatmap(org, filters)
-    above = None
-    if filters.above_tolerance is not False and selectors.appetite_in_force(org) is not None:
-        grid = selectors.heatmap(org, dataclasses.replace(filters, above_tolerance=True), residual_only=True).residual
-        above = grid if any(any(row) for row in grid) else None
-    list_url = reverse("risks:list", kwargs={"org": org.slug})
+    list_url = reverse("risks:list", kwargs={"org": request.org.slug})
     base = query_string(request, drop=("page", "inherent_cell", "residual_cell", "kind"))
-    m = data.matrix
     shown = ", ".join(f"{k} {v}" for k, v in request.GET.items() if v and k not in ("page", "kind", "sort"))
 
     def linker(kind: str) -> Callable[[int, int], str]:
         return lambda li, im: f"{list_url}?{base}{'&' if base else ''}{kind}_cell={li}-{im}"
 
-    specs = {}
-    for kind, counts in (("inherent", data.inherent), ("residual", data.residual)):
-        total = sum(map(sum, counts))
-        specs[kind] = charts.HeatmapSpec(
-            title=f"{kind.capitalize()} risk heat map of {org.name}",
-            description=(f"{total} risk{'s' if total != 1 else ''} by {kind} likelihood and impact, risk matrix "
-                         f"v{m.version}, {org_today(org):%d %B %Y}" + (f"; filters: {shown}" if shown else "") + "."),
-            row_labels=m.likelihood_labels, column_labels=m.impact_labels, levels=m.levels, palette=LEVEL_PALETTE,
-            counts=counts, id_prefix=f"heatmap-{kind}", above=above if kind == "residual" else None,
-            link=linker(kind) if links else None,
-        )
-    return specs
+    return heatmap_specs(request.org, filters, shown=shown, linker=linker if links else None)
 
 
 @org_view("risk.view")
