@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install dev-install pdf-libs demo test pytest lint typecheck docs-check browsers serve audit constraints clean
+.PHONY: install dev-install pdf-libs demo test pytest lint typecheck docs-check browsers messages serve audit constraints clean
 
 # `make install`: what runs in production, at the pinned versions (constraints.txt); pip and setuptools
 # upgraded to their pins first (a new venv brings an old setuptools with known advisories).
@@ -25,7 +25,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: pdf-libs $(BIN)/accord-installed node_modules/.installed
+install: pdf-libs $(BIN)/accord-installed node_modules/.installed messages
+
+# The translations: each accord/locale/*/LC_MESSAGES/django.po compiled into the .mo Django reads (not
+# committed; decision 0034), with GNU gettext's msgfmt, from Debian's gettext when missing (root only).
+messages: $(BIN)/accord-installed
+	@if ! command -v msgfmt >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing gettext for the translations"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else echo "msgfmt (GNU gettext) is missing and this is not root: install gettext"; exit 1; fi; \
+	fi
+	$(BIN)/python -m accord.core.catalogues
 
 dev-install: install $(BIN)/accord-dev-installed
 

@@ -8,6 +8,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from accord.core.languages import LANGUAGE_NAMES, LOCALE_DIR
 from accord.envconf import audit_keys, env_bool, env_int, env_list, env_str, parse_rates, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accord.core.i18n.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -292,7 +294,16 @@ if ACCORD_SECURITY_CONTACT and not ACCORD_SECURITY_CONTACT.startswith(("mailto:"
     )
 
 # --- i18n, time, static ---------------------------------------------------------------------------
+# English is the default and the language of the source; French is complete (decision 0034). A page's
+# language: the person's choice, else the organisation's default, else the browser's (Accept-Language),
+# else English (accord/core/i18n.py). Dates and numbers follow the active language's formats.
 LANGUAGE_CODE = "en"
+LANGUAGES = list(LANGUAGE_NAMES)
+# The catalogue (accord/locale/fr/LC_MESSAGES/django.po); its .mo is compiled by `make install` and by the
+# test run, never committed.
+LOCALE_PATHS = [LOCALE_DIR]
+# English dates as Accord shows them (accord/formats/en); French ones are Django's.
+FORMAT_MODULE_PATH = ["accord.formats"]
 TIME_ZONE = env_str("ACCORD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -17,6 +17,8 @@ urlpatterns = [
     path("invitations/<str:token>/", core_views.invitation_accept, name="invitation_accept"),
     # Sign-in through an organisation's identity provider, from its slug (decision 0033).
     path("accounts/sso/", core_views.sso_start, name="sso_start"),
+    # The person's own settings (their language), among allauth's account pages.
+    path("accounts/preferences/", core_views.account_preferences, name="account_preferences"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("o/<str:org>/", include("accord.core.urls")),

@@ -15,6 +15,14 @@ from tests.factories import Persona, make_member, make_org
 from tests.route_suite import World, build_world, fresh, seeded_once
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The catalogues' .mo files are compiled, not committed (decision 0034): compile what is missing or older
+    than its .po before any test renders a page (each xdist worker checks; the write is atomic)."""
+    from accord.core.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture
 def org_a(db: None) -> Organization:
     return make_org("org-a", name="Alpha Clinic")

@@ -22,6 +22,8 @@ CONVENTION_EXCEPTIONS = {
     "accord.core.services.organizations.do_create_organization",
     # Users are global (no organisation) and are created by operators or by an accepted invitation.
     "accord.core.services.members.do_create_user",
+    # A person's own preference (their language): global, as the user is.
+    "accord.core.services.members.do_set_user_language",
     # The invitee acts, signed in or not yet a user; the invitation names the organisation.
     "accord.core.services.invitations.do_accept_invitation",
 }

@@ -23,6 +23,7 @@ from ninja.security import HttpBearer
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
 from accord.core.auth import has_second_factor
+from accord.core.i18n import activate_for
 from accord.core.inputs import INT64_MAX, value_problem
 from accord.core.models import ApiToken, Membership, Organization
 from accord.core.permissions import require
@@ -131,6 +132,7 @@ class TokenAuth(HttpBearer):
         api_token = token_by_plaintext(token)
         if api_token is None:
             return None
+        activate_for(request, person=api_token.user.language, organisation=api_token.organization.language)
         if is_expired(api_token.expires_at, timezone.now()):
             raise TokenRefused(f"This token expired on {api_token.expires_at:%Y-%m-%d %H:%M} UTC; create a new one "
                                "(API tokens page, or accord token create).")

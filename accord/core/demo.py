@@ -131,6 +131,6 @@ def load_demo(*, scale: int = 0, log: Callable[[str], None] = print,
         for email, _name, role, external, board in spec.members:
             extra = " (external)" if external else ""
             extra += " (signs for the CEO/board)" if board else ""
-            lines.append(f"    {Role(role).label:<16} {email}{extra}")
+            lines.append(f"    {Role(role).label!s:<16} {email}{extra}")
     lines.append("")
     return "\n".join(lines)

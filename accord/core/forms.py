@@ -6,50 +6,56 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role, TokenScope, unknown_role_message
 from accord.core.formrender import COMPACT
+from accord.core.languages import LANGUAGE_NAMES
 from accord.core.models import Membership
 from accord.core.tokens import MAX_TOKEN_DAYS
+
+#: A date picker: its value is always ISO (what <input type="date"> reads), whatever the page's language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def role_field() -> forms.ChoiceField:
     """A role, refused with the list of roles when it is none of them."""
     return forms.ChoiceField(choices=Role.choices,
-                             error_messages={"invalid_choice": unknown_role_message("%(value)s")})
+                             error_messages={"invalid_choice": lazy(unknown_role_message, str)("%(value)s")})
 
 
 class InvitationForm(forms.Form):
     """Adding someone by e-mail: always an invitation they accept, whether the address has an account or not."""
 
-    email = forms.EmailField(label="E-mail address")
+    email = forms.EmailField(label=_("E-mail address"))
     role = role_field()
-    external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
-    board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
+    external = forms.BooleanField(required=False, label=_("External (virtual CISO/DPO)"))
+    board_representative = forms.BooleanField(required=False, label=_("Signs for the CEO/board"))
 
 
 class InvitationAcceptForm(forms.Form):
     """A new account for the invited address: the person's name and a password, typed twice."""
 
-    full_name = forms.CharField(max_length=150, label="Your name",
+    full_name = forms.CharField(max_length=150, label=_("Your name"),
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    password = forms.CharField(label="Choose a password", strip=False,
+    password = forms.CharField(label=_("Choose a password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text="At least 12 characters; not a common or all-numeric one.")
-    password_again = forms.CharField(label="The same password again", strip=False,
+                               help_text=_("At least 12 characters; not a common or all-numeric one."))
+    password_again = forms.CharField(label=_("The same password again"), strip=False,
                                      widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
-            self.add_error("password_again", "The two passwords differ; type the same password twice.")
+            self.add_error("password_again", _("The two passwords differ; type the same password twice."))
         return data
 
 
 class TwoFactorPolicyForm(forms.Form):
     two_factor_required = forms.BooleanField(
-        required=False, label="Require two-factor authentication of every member",
+        required=False, label=_("Require two-factor authentication of every member"),
         widget=forms.CheckboxInput(attrs={"role": "switch", "id": "two-factor-required",
                                           "aria-describedby": "two-factor-help"}))
 
@@ -81,8 +87,8 @@ class IdentityProviderForm(forms.Form):
 
 class MemberChangeForm(forms.Form):
     role = role_field()
-    external = forms.BooleanField(required=False, label="External (virtual CISO/DPO)")
-    board_representative = forms.BooleanField(required=False, label="Signs for the CEO/board")
+    external = forms.BooleanField(required=False, label=_("External (virtual CISO/DPO)"))
+    board_representative = forms.BooleanField(required=False, label=_("Signs for the CEO/board"))
 
 
 CLEAR = "clear"  # the removal form's choice "nobody": clear what the member holds
@@ -91,16 +97,16 @@ CLEAR = "clear"  # the removal form's choice "nobody": clear what the member hol
 class MemberRemoveForm(forms.Form):
     """Whom a leaving member's holdings (risks they own or treat, ...) go to, or nobody."""
 
-    reassign_to = forms.ChoiceField(required=False, label="Hand what they hold over to",
-                                    help_text="Each object handed over (or cleared) records it in its history.")
+    reassign_to = forms.ChoiceField(required=False, label=_("Hand what they hold over to"),
+                                    help_text=_("Each object handed over (or cleared) records it in its history."))
 
     def __init__(self, data: Any = None, *, leaving: Membership, members: Iterable[Membership]) -> None:
         super().__init__(data)
         field = self.fields["reassign_to"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
-        field.choices = [("", "Choose a member…"), *((str(m.pk), f"{m.user.display_name} ({m.get_role_display()})")
+        field.choices = [("", _("Choose a member…")), *((str(m.pk), f"{m.user.display_name} ({m.get_role_display()})")
                                                    for m in members if m.pk != leaving.pk),
-                         (CLEAR, "Nobody: clear them")]
+                         (CLEAR, _("Nobody: clear them"))]
 
     def choice(self, members: Iterable[Membership]) -> tuple[Membership | None, bool]:
         """(the member chosen, or None; whether to clear)."""
@@ -111,42 +117,62 @@ class MemberRemoveForm(forms.Form):
 
 
 class GovernanceForm(forms.Form):
-    ciso_reports_to = forms.ChoiceField(choices=CisoReportsTo.choices, label="The CISO reports to")
-    ciso_model = forms.ChoiceField(choices=CisoModel.choices, label="CISO function")
-    dpo_model = forms.ChoiceField(choices=DpoModel.choices, label="DPO function")
+    ciso_reports_to = forms.ChoiceField(choices=CisoReportsTo.choices, label=_("The CISO reports to"))
+    ciso_model = forms.ChoiceField(choices=CisoModel.choices, label=_("CISO function"))
+    dpo_model = forms.ChoiceField(choices=DpoModel.choices, label=_("DPO function"))
     dpo_consulted_on_appetite = forms.BooleanField(
-        required=False, label="Consult the DPO on the risk appetite",
-        help_text="The DPO sees each draft and records an opinion the signatories read (not a signature).")
+        required=False, label=_("Consult the DPO on the risk appetite"),
+        help_text=_("The DPO sees each draft and records an opinion the signatories read (not a signature)."))
     dpo_signs_privacy_acceptances = forms.BooleanField(
-        required=False, label="The DPO signs acceptances of privacy risks",
-        help_text="Every acceptance of a risk in a privacy category then needs the DPO's signature too.")
+        required=False, label=_("The DPO signs acceptances of privacy risks"),
+        help_text=_("Every acceptance of a risk in a privacy category then needs the DPO's signature too."))
+
+
+class PersonLanguageForm(forms.Form):
+    """A person's own language, or none (their organisation's default, else their browser's)."""
+
+    language = forms.ChoiceField(
+        required=False, label=_("Language"),
+        choices=[("", _("No preference: my organisation's default, else my browser's")), *LANGUAGE_NAMES],
+        help_text=_("The language of Accord's pages, messages and e-mails to you."))
+
+
+class OrganizationLanguageForm(forms.Form):
+    """The language of an organisation's members who chose none."""
+
+    language = forms.ChoiceField(
+        required=False, label=_("Default language of the members"),
+        choices=[("", _("None: each member's browser decides")), *LANGUAGE_NAMES],
+        help_text=_("A member who chose a language on their account page keeps it."))
 
 
 class AuditFilterForm(forms.Form):
     control_size = "sm"
     field_template_name = COMPACT
 
-    actor = forms.CharField(required=False, label="Actor e-mail")
-    object_type = forms.ChoiceField(required=False, label="Object type")
-    object_id = forms.CharField(required=False, label="Object id", max_length=64)
-    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.CharField(required=False, label=_("Actor e-mail"))
+    object_type = forms.ChoiceField(required=False, label=_("Object type"))
+    object_id = forms.CharField(required=False, label=_("Object id"), max_length=64)
+    action = forms.ChoiceField(required=False, choices=[("", _("Any action")), *AuditAction.choices])
+    since = forms.DateField(required=False, label=_("From"), widget=DATE)
+    until = forms.DateField(required=False, label=_("To"), widget=DATE)
 
     def __init__(self, *args: object, object_types: list[tuple[str, str]], **kwargs: object) -> None:
         """`object_types`: (object type, what people call it) of the types in the trail."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["object_type"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
-        field.choices = [("", "Any type"), *object_types]
+        field.choices = [("", _("Any type")), *object_types]
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Token name", help_text="What will use it, e.g. 'SIEM export'.")
-    scope = forms.ChoiceField(choices=TokenScope.choices, initial=TokenScope.READ_WRITE, label="Scope", required=False,
-                              help_text="Read only: the token may read but never change anything.")
+    name = forms.CharField(max_length=100, label=_("Token name"),
+                           help_text=_("What will use it, e.g. 'SIEM export'."))
+    scope = forms.ChoiceField(choices=TokenScope.choices, initial=TokenScope.READ_WRITE, label=_("Scope"),
+                              required=False,
+                              help_text=_("Read only: the token may read but never change anything."))
     # The service checks the range, with the message every front gives.
-    expires_in_days = forms.IntegerField(required=False, label="Expires after (days)",
+    expires_in_days = forms.IntegerField(required=False, label=_("Expires after (days)"),
                                          widget=forms.NumberInput(attrs={"min": 1, "max": MAX_TOKEN_DAYS}),
-                                         help_text=f"1 to {MAX_TOKEN_DAYS}; leave empty for a token that "
-                                                   "does not expire.")
+                                         help_text=format_lazy(_("1 to {days}; leave empty for a token that "
+                                                                 "does not expire."), days=MAX_TOKEN_DAYS))

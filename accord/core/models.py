@@ -11,7 +11,10 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.timezone import localtime, now
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accord.core.choices import (
     AuditAction,
@@ -23,25 +26,28 @@ from accord.core.choices import (
     TokenScope,
     TokenState,
 )
+from accord.core.languages import LANGUAGE_NAMES
 from accord.core.tenancy import TenantManager, TenantModel
 from accord.core.tokens import is_expired
 
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
-    "Use 1 to 50 lower-case letters, digits and inner hyphens, for example 'acme-health'.",
+    _("Use 1 to 50 lower-case letters, digits and inner hyphens, for example 'acme-health'."),
 )
 
 
 def validate_timezone(value: str) -> None:
     """Accept only IANA time-zone names such as 'Europe/Paris'."""
     if value not in available_timezones():
-        raise ValidationError(f"'{value}' is not a time zone name; use an IANA name such as 'Europe/Paris'.")
+        raise ValidationError(gettext("'%(value)s' is not a time zone name; use an IANA name such as "
+                                      "'Europe/Paris'.") % {"value": value})
 
 
 def validate_currency(value: str) -> None:
     """Accept three upper-case letters (ISO 4217)."""
     if len(value) != 3 or not value.isalpha() or not value.isupper():
-        raise ValidationError(f"'{value}' is not an ISO 4217 currency code such as 'EUR'.")
+        raise ValidationError(gettext("'%(value)s' is not an ISO 4217 currency code such as 'EUR'.")
+                              % {"value": value})
 
 
 class UserManager(BaseUserManager["User"]):
@@ -73,6 +79,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=now)
+    # The person's own choice of language (accord/core/i18n.py); empty: their organisation's default, else
+    # their browser's. A preference of the person, not tenant data: not audited.
+    language = models.CharField(max_length=10, blank=True, default="", choices=LANGUAGE_NAMES)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -107,6 +116,8 @@ class Organization(models.Model):
         default=False,
         help_text="Members open the organisation's pages only from a session signed in through its identity provider.",
     )
+    # The language of members who chose none (accord/core/i18n.py); empty: each member's browser decides.
+    language = models.CharField(max_length=10, blank=True, default="", choices=LANGUAGE_NAMES)
     created_at = models.DateTimeField(default=now)
 
     class Meta:
@@ -209,12 +220,12 @@ class Invitation(TenantModel):
         status = self.status
         if status == InvitationStatus.EXPIRED:
             expired = localtime(self.expires_at, ZoneInfo(self.organization.timezone))
-            return (f"This invitation to {org} expired on {expired:%Y-%m-%d}. Ask an administrator of "
-                    f"{org} to send it again.")
+            return gettext("This invitation to %(org)s expired on %(date)s. Ask an administrator of %(org)s to "
+                           "send it again.") % {"org": org, "date": date_format(expired, "SHORT_DATE_FORMAT")}
         if status == InvitationStatus.REVOKED:
-            return f"This invitation to {org} was withdrawn by an administrator of {org}."
+            return gettext("This invitation to %(org)s was withdrawn by an administrator of %(org)s.") % {"org": org}
         if status == InvitationStatus.ACCEPTED:
-            return f"This invitation to {org} has already been used. Sign in to open {org}."
+            return gettext("This invitation to %(org)s has already been used. Sign in to open %(org)s.") % {"org": org}
         return ""
 
 

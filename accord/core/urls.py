@@ -16,6 +16,7 @@ urlpatterns = [
     path("governance/two-factor/", views.two_factor_policy, name="two_factor_policy"),
     path("sso/", views.sso, name="sso"),
     path("sso/remove/", views.sso_remove, name="sso_remove"),
+    path("governance/language/", views.organization_language, name="organization_language"),
     path("audit/", views.audit_trail, name="audit_trail"),
     path("audit/export/", views.audit_export, name="audit_export"),
     path("tokens/", views.tokens, name="tokens"),

@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core import selectors, services
@@ -30,10 +32,14 @@ from accord.core.forms import (
     InvitationForm,
     MemberChangeForm,
     MemberRemoveForm,
+    OrganizationLanguageForm,
+    PersonLanguageForm,
     TokenCreateForm,
     TwoFactorPolicyForm,
 )
 from accord.core.history import CSV_CONTENT_TYPE
+from accord.core.i18n import activate_for
+from accord.core.languages import LANGUAGE_NAMES
 from accord.core.permissions import allows, require
 from accord.core.web import (
     AuthenticatedRequest,
@@ -138,8 +144,10 @@ def invitation_create(request: OrgRequest) -> HttpResponse:
             messages.warning(request, str(exc))
             return redirect("core:members", org=org.slug)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}; its link works for "
-                                      f"{services.INVITATION_VALIDITY.days} days.")
+            days = services.INVITATION_VALIDITY.days
+            messages.success(request, ngettext("Invitation sent to %(email)s; its link works for %(days)d day.",
+                                               "Invitation sent to %(email)s; its link works for %(days)d days.",
+                                               days) % {"email": invitation.email, "days": days})
             return redirect("core:members", org=org.slug)
     return _members_page(request, invite_form=form)
 
@@ -156,8 +164,8 @@ def invitation_resend(request: OrgRequest, invitation_id: int) -> HttpResponse:
     except services.InvitationNotSent as exc:
         messages.warning(request, str(exc))
     else:
-        messages.success(request, f"Invitation sent again to {invitation.email}, with a new link; the previous "
-                                  "link no longer works.")
+        messages.success(request, _("Invitation sent again to %(email)s, with a new link; the previous link no "
+                                    "longer works.") % {"email": invitation.email})
     return redirect("core:members", org=org.slug)
 
 
@@ -171,7 +179,8 @@ def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"The invitation of {invitation.email} is revoked; its link no longer works.")
+        messages.success(request, _("The invitation of %(email)s is revoked; its link no longer works.")
+                         % {"email": invitation.email})
     return redirect("core:members", org=org.slug)
 
 
@@ -191,7 +200,8 @@ def member_edit(request: OrgRequest, member_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"{membership.user.email} now holds the role {membership.get_role_display()}.")
+            messages.success(request, _("%(email)s now holds the role %(role)s.")
+                             % {"email": membership.user.email, "role": membership.get_role_display()})
             return redirect("core:members", org=org.slug)
     return render_page(request, "core/member_edit.html", "core/_member_edit.html", {"member": membership, "form": form})
 
@@ -211,16 +221,26 @@ def member_remove(request: OrgRequest, member_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            handed = (f"; {changed} object(s) they held went to {reassign_to.user.display_name}" if reassign_to
-                      else f"; {changed} object(s) they held now have nobody" if changed else "")
-            messages.success(request, f"{membership.user.email} no longer belongs to {org.name}{handed}.")
+            said = {"email": membership.user.email, "org": org.name, "count": changed}
+            if reassign_to:
+                message = ngettext("%(email)s no longer belongs to %(org)s; %(count)d object they held went to "
+                                   "%(name)s.", "%(email)s no longer belongs to %(org)s; %(count)d objects they held "
+                                   "went to %(name)s.", changed) % {**said, "name": reassign_to.user.display_name}
+            elif changed:
+                message = ngettext("%(email)s no longer belongs to %(org)s; %(count)d object they held now has "
+                                   "nobody.", "%(email)s no longer belongs to %(org)s; %(count)d objects they held "
+                                   "now have nobody.", changed) % said
+            else:
+                message = _("%(email)s no longer belongs to %(org)s.") % said
+            messages.success(request, message)
             return redirect("core:members", org=org.slug)
     context = {"member": membership, "form": form, "holdings": selectors.member_holdings(org, membership)}
     return render(request, "core/member_remove.html", context)
 
 
 def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,
-                     policy_form: TwoFactorPolicyForm | None = None) -> HttpResponse:
+                     policy_form: TwoFactorPolicyForm | None = None,
+                     language_form: OrganizationLanguageForm | None = None) -> HttpResponse:
     org = request.org
     profile = selectors.governance(org)
     initial = {"ciso_reports_to": profile.ciso_reports_to, "ciso_model": profile.ciso_model,
@@ -230,6 +250,8 @@ def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,
         "profile": profile,
         "form": form or GovernanceForm(initial=initial),
         "policy_form": policy_form or TwoFactorPolicyForm(initial={"two_factor_required": org.two_factor_required}),
+        "language_form": language_form or OrganizationLanguageForm(initial={"language": org.language}),
+        "org_language": dict(LANGUAGE_NAMES).get(org.language, ""),
     }
     return render(request, "core/governance.html", context)
 
@@ -248,7 +270,7 @@ def governance(request: OrgRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Governance profile saved.")
+            messages.success(request, _("Governance profile saved."))
             return redirect("core:governance", org=org.slug)
     return _governance_page(request, form=form)
 
@@ -271,8 +293,8 @@ def two_factor_policy(request: OrgRequest) -> HttpResponse:
     if wants_partial(request):
         return vary_on_htmx(render(request, "core/_two_factor_policy.html", {"policy_form": form, "saved": saved}))
     if saved:
-        messages.success(request, "Two-factor authentication is now " +
-                         ("required of every member." if org.two_factor_required else "optional."))
+        messages.success(request, _("Two-factor authentication is now required of every member.")
+                         if org.two_factor_required else _("Two-factor authentication is now optional."))
         return redirect("core:governance", org=org.slug)
     return _governance_page(request, policy_form=form)
 
@@ -344,6 +366,39 @@ def sso_start(request: HttpRequest) -> HttpResponse:
         back = reverse("core:dashboard", kwargs={"org": slug})
     login_url = reverse("openid_connect_login", kwargs={"provider_id": slug})
     return redirect(f"{login_url}?{urlencode({'process': 'login', 'next': back})}")
+@org_view("organization.change")
+@require_POST
+def organization_language(request: OrgRequest) -> HttpResponse:
+    """The organisation's default language, on the governance page."""
+    org = request.org
+    form = OrganizationLanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_set_organization_language(request.user, org, language=form.cleaned_data["language"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            activate_for(request, organisation=org.language)  # the confirmation in the language it set
+            messages.success(request, _("The organisation's default language is saved."))
+            return redirect("core:governance", org=org.slug)
+    return _governance_page(request, language_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_preferences(request: AuthenticatedRequest) -> HttpResponse:
+    """The person's own settings: their language."""
+    form = PersonLanguageForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_set_user_language(request.user, language=form.cleaned_data["language"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            activate_for(request)  # the confirmation in the language just chosen
+            messages.success(request, _("Your language is saved."))
+            return redirect("account_preferences")
+    return render(request, "core/account_preferences.html", {"form": form})
 
 
 def _audit_filters(request: OrgRequest) -> tuple[AuditFilterForm, selectors.AuditFilter]:
@@ -403,12 +458,12 @@ def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
     org = request.org
     token = selectors.access_token(org, request.user, token_id)
     services.do_revoke_token(request.user, org, token)
-    messages.success(request, f"Token {token.name} revoked.")
+    messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
     return redirect("core:tokens", org=org.slug)
 
 
-INVALID_LINK = ("This invitation link is not valid. Check that you opened the whole link from the e-mail, or ask "
-                "the organisation's administrator for a new invitation.")
+INVALID_LINK = gettext_lazy("This invitation link is not valid. Check that you opened the whole link from the "
+                            "e-mail, or ask the organisation's administrator for a new invitation.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -439,7 +494,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             if user is None:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             org = membership.organization
-            messages.success(request, f"Welcome to {org.name}: you joined as {membership.get_role_display()}.")
+            messages.success(request, _("Welcome to %(org)s: you joined as %(role)s.")
+                             % {"org": org.name, "role": membership.get_role_display()})
             return redirect("core:dashboard", org=org.slug)
     context = {
         "invitation": invitation,

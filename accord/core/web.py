@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accord.core import ssorules
 from accord.core.auth import get_authentication_records, has_second_factor, session_used_second_factor
+from accord.core.i18n import activate_for
 from accord.core.models import Membership, Organization, User
 from accord.core.permissions import require
 from accord.core.selectors import access_membership
@@ -51,14 +52,14 @@ def two_factor_redirect(request: HttpRequest, org: Organization) -> HttpResponse
     # The account is checked on every request, before the session: a session that proved a factor keeps
     # no access once the account has none left (removed elsewhere, or by an operator).
     if not has_second_factor(request.user):
-        messages.warning(request, f"{org.name} requires two-factor authentication. Set up an authenticator app "
-                                  f"for your account, then open {org.name} again.")
+        messages.warning(request, _("%(org)s requires two-factor authentication. Set up an authenticator app for "
+                                    "your account, then open %(org)s again.") % {"org": org.name})
         url = reverse("mfa_activate_totp")
     elif session_used_second_factor(request):
         return None
     else:
-        messages.warning(request, f"{org.name} requires two-factor authentication: confirm with a code from "
-                                  "your authenticator app.")
+        messages.warning(request, _("%(org)s requires two-factor authentication: confirm with a code from your "
+                                    "authenticator app.") % {"org": org.name})
         url = f"{reverse('mfa_reauthenticate')}?{urlencode({'next': _back(request, org)})}"
     return _page_redirect(request, url)
 
@@ -115,6 +116,7 @@ def org_view(action: str) -> Callable[[View], View]:
             if not isinstance(user, User):  # login_required lets only signed-in users through
                 raise PermissionDenied
             membership = access_membership(user, org)
+            activate_for(request, organisation=membership.organization.language)
             if (refused := sign_in_redirect(cast(AuthenticatedRequest, request), membership.organization)
                     or two_factor_redirect(request, membership.organization)) is not None:
                 return refused
@@ -208,7 +210,7 @@ def apply_errors(form: forms.Form, exc: ValidationError, rename: Mapping[str, st
             elif field == NON_FIELD_ERRORS:
                 form.add_error(None, message)
             else:
-                form.add_error(None, f"{field.replace('_', ' ').capitalize()}: {message}")
+                form.add_error(None, f"{field.replace('_', ' ').capitalize()}: {message}")  # the field's API name
 
 
 def site_url(request: HttpRequest) -> str:

@@ -100,6 +100,7 @@ ROUTES: list[Route] = [
     Route("core:sso", "GET", "sso.view"),
     Route("core:sso", "POST", "sso.change", body=lambda s, p: dict(_SSO)),
     Route("core:sso_remove", "POST", "sso.change"),
+    Route("core:organization_language", "POST", "organization.change", body=lambda s, p: {"language": "en"}),
     Route("core:audit_trail", "GET", "audit.view", lists_data=True),
     Route("core:audit_export", "GET", "audit.view", lists_data=True),
     Route("core:tokens", "GET", "token.manage_own", lists_data=True),

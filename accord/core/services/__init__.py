@@ -12,9 +12,16 @@ from accord.core.services.invitations import (
     do_revoke_invitation,
     invitation_link,
 )
-from accord.core.services.members import do_add_member, do_change_member, do_create_user, do_remove_member
+from accord.core.services.members import (
+    do_add_member,
+    do_change_member,
+    do_create_user,
+    do_remove_member,
+    do_set_user_language,
+)
 from accord.core.services.organizations import (
     do_create_organization,
+    do_set_organization_language,
     do_set_two_factor_policy,
     do_update_governance,
     do_update_organization,
@@ -47,7 +54,9 @@ __all__ = [
     "do_revoke_token",
     "do_set_identity_provider",
     "do_set_sso_policy",
+    "do_set_organization_language",
     "do_set_two_factor_policy",
+    "do_set_user_language",
     "do_update_governance",
     "do_update_organization",
     "invitation_link",

@@ -12,10 +12,13 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.choices import AuditAction, Role, unknown_role_message
+from accord.core.i18n import recipient_language
 from accord.core.models import Invitation, Membership, Organization, User
 from accord.core.permissions import allows
 from accord.core.services._common import full_clean as _full_clean
@@ -44,27 +47,30 @@ def _mail_invitation(inv: Invitation, token: str, site_url: str, *, renewed: boo
     `renewed`: the link replaces an earlier one, which no longer works."""
     org = inv.organization
     expires = timezone.localtime(inv.expires_at, ZoneInfo(org.timezone))
-    context = {
-        "organization": org.name,
-        "inviter": inv.invited_by.display_name if inv.invited_by else "",
-        "role": inv.get_role_display(),
-        "link": invitation_link(site_url, token),
-        "expires": f"{expires:%Y-%m-%d %H:%M} ({org.timezone})",
-        "days": INVITATION_VALIDITY.days,
-    }
-    subject = " ".join(render_to_string("core/email/invitation_subject.txt", context).split())
-    body = render_to_string("core/email/invitation_message.txt", context)
+    # In the invitee's language: theirs if they have an account, else the organisation's default.
+    invitee = User.objects.filter(email__iexact=inv.email).only("language").first()
+    with translation.override(recipient_language(invitee, org)):
+        context = {
+            "organization": org.name,
+            "inviter": inv.invited_by.display_name if inv.invited_by else "",
+            "role": inv.get_role_display(),
+            "link": invitation_link(site_url, token),
+            "expires": f"{date_format(expires, 'SHORT_DATETIME_FORMAT')} ({org.timezone})",
+            "days": INVITATION_VALIDITY.days,
+        }
+        subject = " ".join(render_to_string("core/email/invitation_subject.txt", context).split())
+        body = render_to_string("core/email/invitation_message.txt", context)
     email = inv.email
 
     def send() -> None:
         try:
             send_mail(subject, body, None, [email])
         except OSError as exc:  # smtplib's errors are OSErrors too
-            earlier = " The earlier link no longer works." if renewed else ""
-            raise InvitationNotSent(
-                f"The invitation of {email} is saved, but its e-mail could not be sent ({exc}).{earlier} "
-                "Send it again once mail works."
-            ) from exc
+            message = (_("The invitation of %(email)s is saved, but its e-mail could not be sent (%(error)s). The "
+                         "earlier link no longer works. Send it again once mail works.") if renewed else
+                       _("The invitation of %(email)s is saved, but its e-mail could not be sent (%(error)s). Send "
+                         "it again once mail works."))
+            raise InvitationNotSent(message % {"email": email, "error": exc}) from exc
 
     transaction.on_commit(send)
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from accord.core import audit, handover
 from accord.core.choices import AuditAction, Role, unknown_role_message
+from accord.core.i18n import SUPPORTED, unknown_language_message
 from accord.core.models import ApiToken, Membership, Organization, User
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.services.tokens import do_revoke_token
@@ -35,6 +36,17 @@ def do_create_user(email: str, *, password: str | None = None, full_name: str = 
     with transaction.atomic():
         user = User.objects.create_user(email, password, full_name=full_name.strip())
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    return user
+
+
+def do_set_user_language(user: User, *, language: str) -> User:
+    """The person's own choice of language ("": none, their organisation's default applies). A preference
+    of the person, as their name is, not tenant data: no audit event (decision 0034)."""
+    if language not in ("", *SUPPORTED):
+        raise ValidationError({"language": unknown_language_message(language)})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 

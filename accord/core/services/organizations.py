@@ -11,6 +11,7 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.auth import has_second_factor
 from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel
+from accord.core.i18n import SUPPORTED, unknown_language_message
 from accord.core.models import GovernanceProfile, Organization, User
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.signals import organization_created
@@ -78,6 +79,19 @@ def do_set_two_factor_policy(actor: User | None, org: Organization, *, required:
         audit.record(org, actor, AuditAction.UPDATE, org, changes=changes)
     return org
 
+
+@transaction.atomic
+def do_set_organization_language(actor: User | None, org: Organization, *, language: str) -> Organization:
+    """The language of `org`'s members who chose none ("": each member's browser decides); audited."""
+    if language not in ("", *SUPPORTED):
+        raise ValidationError({"language": unknown_language_message(language)})
+    before = audit.snapshot(org, ("language",))
+    org.language = language
+    changes = audit.diff(before, audit.snapshot(org, ("language",)))
+    if changes:
+        org.save(update_fields=["language"])
+        audit.record(org, actor, AuditAction.UPDATE, org, changes=changes)
+    return org
 
 
 @transaction.atomic

@@ -89,7 +89,7 @@ def _appetite_state(org: Organization) -> dict[str, Any]:
     people: list[str] = []
     if draft is not None:
         state = selectors.signature_state(org, draft, people=True, profile=profile)
-        awaiting = [SlotOut(slot=Signatory(s), label=Signatory(s).label) for s in state.awaiting]
+        awaiting = [SlotOut(slot=Signatory(s), label=str(Signatory(s).label)) for s in state.awaiting]
         people = list(state.awaiting_people)
     return {"in_force": _version(org, versions.get(AppetiteStatus.IN_FORCE), profile),
             "draft": _version(org, draft, profile), "awaiting": awaiting, "awaiting_people": people,

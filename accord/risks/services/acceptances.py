@@ -161,7 +161,7 @@ def do_withdraw_acceptance(actor: User | None, org: Organization, acceptance: Ri
                                                   required=acceptance.required_signatories,
                                                   owner_id=acceptance.risk.owner_id):
             raise PermissionDenied("Only the requester, a required signatory (the "
-                                   + " or the ".join(Signatory(s).label for s in acceptance.required_signatories)
+                                   + " or the ".join(str(Signatory(s).label) for s in acceptance.required_signatories)
                                    + ") or an admin may withdraw this acceptance.")
     if acceptance.status not in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE):
         raise ValidationError({"acceptance": "Only a pending or in-force acceptance can be withdrawn."})

@@ -98,7 +98,7 @@ def appetite_draft(request: OrgRequest) -> HttpResponse:
             apply_errors(form, exc, {f: form.error_field(f) or f for f in getattr(exc, "error_dict", {})})
         else:
             messages.success(request, f"Draft v{draft.version} saved; it comes into force once "
-                                      f"{' and '.join(Signatory(s).label for s in draft.required_signatories)} "
+                                      f"{' and '.join(str(Signatory(s).label) for s in draft.required_signatories)} "
                                       "have signed it.")
             return redirect("risks:appetite", org=org.slug)
     return render(request, "risks/appetite.html", _appetite_context(request, form))
