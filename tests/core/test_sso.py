@@ -190,3 +190,26 @@ def test_the_sign_in_page_offers_the_organisations_sign_in_without_listing_any(p
     unknown = Client().get("/accounts/sso/", {"organisation": "nobody-here"})
     assert unknown["Location"] == reverse("account_login")
     assert "No organisation named 'nobody-here' signs in through an identity provider" in texts(unknown)
+
+
+def test_a_member_with_a_second_factor_still_gives_its_code_after_the_provider(provider, acme):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    alice = make_member(acme, Role.CISO, email="alice@acme.test")
+    TOTP.activate(alice.user, generate_totp_secret())
+    trust(acme, provider)
+    client = Client()
+    answer = sign_in_through(client, "acme", "alice")
+    assert answer.status_code == 302 and answer["Location"] == reverse("mfa_authenticate")
+    assert signed_in_user(client) is None  # not until the code is given
+
+
+def test_an_account_without_a_password_reaches_its_other_organisations_only_with_one(provider, acme, beta):
+    trust(acme, provider, join_role="contributor")
+    client = Client()
+    sign_in_through(client, "acme", "newbie")
+    newbie = User.objects.get(email="newbie@acme.test")
+    services.do_add_member(None, beta, newbie, Role.VIEWER)
+    refused = client.get("/o/beta/")
+    assert refused.status_code == 302 and refused["Location"] == reverse("org_list")
+    assert "your account has no password: Beta Bank stays closed to this session" in texts(refused)
