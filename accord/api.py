@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused, UnknownQuery, refuse_undeclared_query
+from accord.core.jobs.api import router as jobs_router
 from accord.core.limits import TryLater, try_later_response
 from accord.risks.api import router as risks_router
 
@@ -122,4 +123,5 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/orgs/", core_router)
+api.add_router("/orgs/", jobs_router)
 api.add_router("/orgs/", risks_router)

@@ -127,6 +127,26 @@ elif _cache.startswith(("redis://", "rediss://", "unix://")):
 else:
     raise ImproperlyConfigured(f"ACCORD_CACHE={_cache!r} is not file, locmem or a redis:// URL.")
 
+# --- background jobs (accord/core/jobs, decision 0027, docs/deployment.md "Workers") -------------------
+# Huey: a SQLite file under var/ on one machine (the default), Redis when ACCORD_REDIS_URL is set (several
+# machines: every web server and worker names the same Redis). Immediate mode runs a job inside the
+# process that queues it (the tests, a one-off script), with no worker.
+ACCORD_REDIS_URL = env_str("ACCORD_REDIS_URL", "").strip()
+if ACCORD_REDIS_URL and not ACCORD_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"ACCORD_REDIS_URL={ACCORD_REDIS_URL!r} is not a redis://, rediss:// or unix:// URL.")
+ACCORD_JOBS_FILE = VAR_DIR / "jobs.sqlite3"
+ACCORD_JOBS_IMMEDIATE = env_bool("ACCORD_JOBS_IMMEDIATE", default=False)
+ACCORD_WORKER_THREADS = env_int("ACCORD_WORKER_THREADS", 2)
+# A job marked running for this long by a worker on another machine (which this one cannot ask) is taken
+# as lost with its worker and queued again; on the worker's own machine a dead process is seen at once.
+ACCORD_JOB_STALE_MINUTES = env_int("ACCORD_JOB_STALE_MINUTES", 60)
+for _name in ("ACCORD_WORKER_THREADS", "ACCORD_JOB_STALE_MINUTES"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must be at least 1.")
+# Where the worker's scheduler appends the audit chains' signed heads every hour (`accord audit
+# checkpoint`); empty: no periodic checkpoint.
+ACCORD_AUDIT_CHECKPOINT_FILE = env_str("ACCORD_AUDIT_CHECKPOINT_FILE", "").strip()
+
 # --- authentication -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

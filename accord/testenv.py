@@ -15,6 +15,8 @@ for _name, _value in {
     "ACCORD_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
     "ACCORD_HTTPS": "0",
     "ACCORD_CACHE": "locmem",
+    # Jobs run inside the test's process when queued; the tests of the worker start real ones.
+    "ACCORD_JOBS_IMMEDIATE": "1",
     "ACCORD_STATIC_MANIFEST": "0",
     "DJANGO_SETTINGS_MODULE": "accord.settings",
     # A var/ of its own, so that files a developer's demo left (collected static files, the

@@ -28,6 +28,7 @@ def register_core_types() -> None:
                                                    "handed_over_to": Ref("core.membership")}, labels=LABELS))
     register("core.invitation", ObjectType("Invitation", fields={"role": Role, "membership": Ref("core.membership")},
                                            labels=LABELS))
+    register("core.job", ObjectType("Background job", labels=LABELS))
     register("core.apitoken", ObjectType("API token", fields={"user": Ref("core.user")}, labels=LABELS))
     register("core.identityprovider", ObjectType("Identity provider", labels=LABELS))
     register("core.governanceprofile", ObjectType(

@@ -88,6 +88,7 @@ class AuditAction(models.TextChoices):
     RESTORE = "restore", _("Restored")
     JOIN = "join", _("Joined through single sign-on")
     LINK = "link", _("Linked to the identity provider")
+    ENQUEUE = "enqueue", _("Queued a job")
 
 
 class TokenScope(models.TextChoices):
@@ -121,3 +122,12 @@ class ImportAction(models.TextChoices):
     UPDATE = "update", _("Update")
     UNCHANGED = "unchanged", _("Unchanged")
     REFUSED = "refused", _("Refused")
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job stands (accord/core/jobs)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -24,12 +24,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="also fill organisation 'scale' with N risks (once the risk register exists)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-worker", action="store_true", help="start no background-job worker beside the server")
     p.set_defaults(handler=_demo)
 
     p = sub.add_parser("serve", help="serve Accord with gunicorn (static files included)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=0, help="worker processes (default: 2 x cores + 1)")
+    p.add_argument("--no-worker", action="store_true",
+                   help="start no background-job worker (`accord worker`) beside the server: workers run elsewhere")
     p.set_defaults(handler=_serve)
 
     org = sub.add_parser("org", help="organisations (tenants)").add_subparsers(dest="org_verb", metavar="ACTION")
@@ -492,18 +495,19 @@ def _demo(args: argparse.Namespace) -> int:
     print(summary)
     if args.no_serve:
         return 0
-    return _serve(argparse.Namespace(host=args.host, port=args.port, workers=0))
+    return _serve(argparse.Namespace(host=args.host, port=args.port, workers=0, no_worker=args.no_worker))
 
 
 def _serve(args: argparse.Namespace) -> int:
     setup()
     from django.core.management import call_command
 
-    from accord.core.server import run_server, site_url
+    from accord.core.server import job_worker, run_server, site_url
 
     call_command("collectstatic", interactive=False, verbosity=0)
     workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
     print(f"Accord is serving on {site_url(args.host, args.port)} (listening on {args.host}:{args.port}, "
           f"{workers} workers); Ctrl-C stops it.", file=sys.stderr)
-    run_server(args.host, args.port, workers)
+    with job_worker(start=not getattr(args, "no_worker", False)):
+        run_server(args.host, args.port, workers)
     return 0

@@ -387,3 +387,10 @@ class AuditEvent(TenantModel):
     def action_label(self) -> str:
         """The action as a person reads it ('Created'), or its code if an app defined its own."""
         return str(AuditAction(self.action).label) if self.action in AuditAction.values else self.action
+
+
+# The kit packages keep their models beside their code; importing them here registers them with Django.
+from accord.core.jobs.models import Job  # noqa: E402
+
+__all__ = ["ApiToken", "AuditChain", "AuditEvent", "GovernanceProfile", "Invitation", "Job", "Membership",
+           "Organization", "User"]

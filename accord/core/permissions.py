@@ -46,6 +46,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("sso.change", "Configure the organisation's identity provider (single sign-on) and whether members "
            "must sign in through it", frozenset({Role.ADMIN})),
     Action("audit.view", "Read the audit trail", OVERSIGHT),
+    Action("job.view", "Follow the background jobs one asked for, and those of kinds one's role may run "
+           "(status, progress, result)", ALL_ROLES),
     Action("token.manage_own", "Create and revoke one's own API tokens for this organisation", ALL_ROLES),
 )
 

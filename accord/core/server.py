@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -59,3 +63,24 @@ def run_server(host: str, port: int, workers: int) -> None:
         "forwarded_allow_ips": "127.0.0.1",
         "post_worker_init": _warm_engine,
     }).run()
+
+
+@contextmanager
+def job_worker(*, start: bool) -> Iterator[subprocess.Popen[bytes] | None]:
+    """One background-job worker (`accord worker`) beside the web server on this machine, stopped with it;
+    none when `start` is false (`--no-worker`: workers run elsewhere) or when jobs run where they are
+    queued (ACCORD_JOBS_IMMEDIATE). The worker also stops by itself if this process dies."""
+    from django.conf import settings
+
+    if not start or settings.ACCORD_JOBS_IMMEDIATE:
+        yield None
+        return
+    process = subprocess.Popen([sys.executable, "-m", "accord.cli", "worker", "--exit-with-parent"])
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accord.core import views
+from accord.core.jobs import views as jobs
 
 app_name = "core"
 
@@ -19,6 +20,9 @@ urlpatterns = [
     path("governance/language/", views.organization_language, name="organization_language"),
     path("audit/", views.audit_trail, name="audit_trail"),
     path("audit/export/", views.audit_export, name="audit_export"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<id:job_id>/", jobs.job_detail, name="job"),
+    path("jobs/<id:job_id>/file/", jobs.job_file, name="job_file"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<id:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

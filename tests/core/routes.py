@@ -25,6 +25,22 @@ def seed_invitations(org: Organization) -> Seed:
     return {"invitation": invitation}
 
 
+def seed_jobs(org: Organization) -> Seed:
+    """A done job of `org` that every role may follow (its kind needs member.view), with a result file."""
+    from django.core.files.base import ContentFile
+
+    from accord.core.choices import JobStatus
+    from accord.core.jobs.models import Job
+    from tests.core import jobkinds
+
+    asker = make_member(org, "contributor", full_name=f"{org.name} job asker")
+    job = Job(organization=org, kind=jobkinds.FLAKY, user=asker.user, status=JobStatus.DONE,
+              parameters={"note": org.name}, result={"note": org.name})
+    job.result_file.save("result.txt", ContentFile(f"{org.name}\n".encode()), save=False)
+    job.save(force_insert=True)
+    return {"job": job}
+
+
 def seed_identity_provider(org: Organization) -> Seed:
     """An identity provider for `org`, its client id carrying the organisation's name."""
     idp = services.do_set_identity_provider(None, org, issuer=f"https://login.{org.slug}.test/realms/main",
@@ -33,7 +49,7 @@ def seed_identity_provider(org: Organization) -> Seed:
     return {"identity_provider": idp}
 
 
-SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_invitations, seed_identity_provider]
+SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_invitations, seed_identity_provider, seed_jobs]
 
 
 def grow_core(seed: Seed, n: int) -> None:
@@ -43,6 +59,11 @@ def grow_core(seed: Seed, n: int) -> None:
         make_member(org, "contributor")
         services.do_invite_member(None, org, f"grown-{k}-{org.slug}@x.test", "viewer", site_url="http://testserver")
         services.do_create_token(None, org, persona.user, name=f"grown {k}")
+    from accord.core.jobs.models import Job
+    from tests.core import jobkinds
+
+    for k in range(n):
+        Job(organization=org, kind=jobkinds.FLAKY, user=persona.user, parameters={"k": k}).save(force_insert=True)
     for reports_to in ["board", "ceo"] * (n // 2):
         services.do_update_governance(None, org, ciso_reports_to=reports_to)
 
@@ -56,6 +77,10 @@ def _member(seed: Seed, persona: Persona) -> dict[str, Any]:
 
 def _invitation(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"invitation_id": seed["invitation"].pk}
+
+
+def _job(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"job_id": seed["job"].pk}
 
 
 def _own_token(seed: Seed, persona: Persona) -> dict[str, Any]:
@@ -103,6 +128,9 @@ ROUTES: list[Route] = [
     Route("core:organization_language", "POST", "organization.change", body=lambda s, p: {"language": "en"}),
     Route("core:audit_trail", "GET", "audit.view", lists_data=True),
     Route("core:audit_export", "GET", "audit.view", lists_data=True),
+    Route("core:jobs", "GET", "job.view", lists_data=True),
+    Route("core:job", "GET", "job.view", kwargs=_job),
+    Route("core:job_file", "GET", "job.view", kwargs=_job),
     Route("core:tokens", "GET", "token.manage_own", lists_data=True),
     Route("core:tokens", "POST", "token.manage_own", body=lambda s, p: {"name": "probe"}),
     Route("core:token_revoke", "POST", "token.manage_own", kwargs=_own_token),
@@ -126,6 +154,9 @@ ROUTES: list[Route] = [
           kwargs=_invitation),
     Route("POST /api/v1/orgs/{org}/invitations/{invitation_id}/revoke/", "POST", "member.manage",
           kwargs=_invitation),
+    Route("GET /api/v1/orgs/{org}/jobs/", "GET", "job.view", lists_data=True),
+    Route("GET /api/v1/orgs/{org}/jobs/{job_id}/", "GET", "job.view", kwargs=_job),
+    Route("GET /api/v1/orgs/{org}/jobs/{job_id}/file/", "GET", "job.view", kwargs=_job),
     Route("GET /api/v1/orgs/{org}/tokens/", "GET", "token.manage_own", lists_data=True),
     Route("POST /api/v1/orgs/{org}/tokens/", "POST", "token.manage_own", body=lambda s, p: {"name": "probe"}),
     Route("POST /api/v1/orgs/{org}/tokens/{token_id}/revoke/", "POST", "token.manage_own", kwargs=_own_token),

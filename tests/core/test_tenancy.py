@@ -266,6 +266,9 @@ UNSCOPED_ALLOWED = {
     ("accord/core/selectors.py", "memberships_of"): "a user's organisations, for sign-in and the switcher",
     ("accord/core/selectors.py", "invitation_by_token"): "an invitation link's token is its only key",
     ("accord/core/selectors.py", "token_by_plaintext"): "an API call's bearer token is its only key",
+    ("accord/core/jobs/runner.py", "_claim"): "a worker receives only a job's id from the queue",
+    ("accord/core/jobs/runner.py", "run_job"): "a worker receives only a job's id from the queue",
+    ("accord/core/jobs/runner.py", "recover_lost"): "a worker takes back every organisation's lost jobs",
 }
 GUARD_BYPASSES = {"unscoped", "_default_manager", "_base_manager"}
 
