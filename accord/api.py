@@ -8,19 +8,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused, UnknownQuery, refuse_undeclared_query
+from accord.core.conflict import Conflict
 from accord.core.jobs.api import router as jobs_router
 from accord.core.limits import TryLater, try_later_response
+from accord.core.openapi import AccordAPI
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+api = AccordAPI(
     title="Accord API",
     version="1",
     description="IT and security governance for the CIO, the CISO and the DPO. Every path under "
@@ -69,14 +70,22 @@ def on_unknown_query(request: HttpRequest, exc: UnknownQuery) -> HttpResponse:
     return _error(request, 422, "The request has query parameters this operation does not take.", errors)
 
 
+def _service_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    if hasattr(exc, "error_dict"):
+        return [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
+    return [{"field": None, "message": m} for m in exc.messages]
+
+
 @api.exception_handler(ValidationError)
 def on_service_rejection(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors: list[dict[str, Any]]
-    if hasattr(exc, "error_dict"):
-        errors = [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
-    else:
-        errors = [{"field": None, "message": m} for m in exc.messages]
-    return _error(request, 422, "The request was rejected.", errors)
+    return _error(request, 422, "The request was rejected.", _service_errors(exc))
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    """A valid request the object's current state refuses (decision 0026): 409, so a client reloads rather
+    than corrects its input. Found before the `ValidationError` handler: ninja looks along the class's MRO."""
+    return _error(request, 409, "The request conflicts with the current state.", _service_errors(exc))
 
 
 @api.exception_handler(Http404)

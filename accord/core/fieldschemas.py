@@ -87,6 +87,12 @@ def _limits(model: ModelSpec, spec: FieldSpec) -> dict[str, Any]:
     a matrix's size)."""
     if spec.bound and spec.kind == Kind.INTEGER:
         return {"json_schema_extra": {"minimum": 1}}
+    if spec.kind == Kind.DECIMAL:
+        column = model.model_field_of(spec)
+        whole_digits = column.max_digits - column.decimal_places if column is not None else None
+        return {"json_schema_extra": _positive_amount(whole_digits)}
+    if spec.kind == Kind.SHARE:
+        return {"json_schema_extra": _share}
     if spec.kind not in _TEXTS:
         return {}
     found = model.model_field_of(spec)
@@ -94,6 +100,41 @@ def _limits(model: ModelSpec, spec: FieldSpec) -> dict[str, Any]:
     if found is not None and getattr(found, "max_length", None):
         limits["max_length"] = found.max_length
     return limits
+
+
+def _branches(schema: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The alternatives of `schema` (pydantic writes a Decimal as a number or its text) of JSON type `kind`."""
+    return [b for b in schema.get("anyOf", [schema]) if b.get("type") == kind]
+
+
+def _positive_amount(whole_digits: int | None) -> Callable[[dict[str, Any]], None]:
+    """An amount (Kind.DECIMAL) is positive and fits its column: as a number, above 0 and below 10 to the
+    power of the column's whole digits; as a text, a plain decimal number that says the same (pydantic
+    reads an empty text as no number: "" is refused)."""
+    digits = f"{{0,{whole_digits - 1}}}" if whole_digits else "*"
+    text = rf"^\s*\+?(0*[1-9]\d{digits}(\.\d*)?|0*\.0*[1-9]\d*)\s*$"
+
+    def state(schema: dict[str, Any]) -> None:
+        for number in _branches(schema, "number"):
+            number["exclusiveMinimum"] = 0
+            if whole_digits:
+                number["exclusiveMaximum"] = 10**whole_digits
+        for string in _branches(schema, "string"):
+            string["pattern"] = text
+
+    return state
+
+
+#: A share (Kind.SHARE) from 0 to 1, or as a text that number or a percentage from 0% to 100% (an empty
+#: text is no share).
+_SHARE_TEXT = r"^\s*(0*(0(\.\d*)?|\.\d+|1(\.0*)?)|0*(\d{1,2}(\.\d*)?|\.\d+|100(\.0*)?)\s*%)?\s*$"
+
+
+def _share(schema: dict[str, Any]) -> None:
+    for number in _branches(schema, "number"):
+        number["minimum"], number["maximum"] = 0, 1
+    for string in _branches(schema, "string"):
+        string["pattern"] = _SHARE_TEXT
 
 
 def input_fields(model: ModelSpec, *, partial: bool = False) -> Callable[[type[S]], type[S]]:

@@ -288,7 +288,7 @@ def test_the_api_reads_and_changes_the_policy(client, org_a, admin):
 def test_the_api_refuses_the_lock_out_naming_the_field(client, org_a, admin):
     response = client.put("/api/v1/orgs/org-a/security-policy/", {"two_factor_required": True},
                           content_type="application/json", **admin.auth())
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "two_factor_required"
     assert "lock you out" in response.json()["errors"][0]["message"]
 

@@ -89,7 +89,7 @@ def test_a_signature_is_refused_when_the_residual_changed_since_the_request(clie
                        match=r"requested for a residual of 5×5 \(Critical\), above tolerance; it is now 4×5"):
         services.do_sign_acceptance(cio.user, org_a, acceptance)
     response = _api(client, cio, "post", f"/risks/{risk.pk}/acceptances/{acceptance.pk}/sign/", {})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "acceptance"
 
 

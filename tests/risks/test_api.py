@@ -30,8 +30,9 @@ def _get(client, persona, path):
     return client.get(f"{BASE}{path}", **persona.auth())
 
 
-def _fields(response):
-    assert response.status_code == 422, response.content
+def _fields(response, status=422):
+    """The fields a refusal names: 422 for a request to correct, 409 for one the current state refuses."""
+    assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"detail", "errors"}
     return {e["field"] for e in body["errors"]}
@@ -420,14 +421,14 @@ def test_the_version_in_force_stays_while_a_new_draft_awaits(client, cio, ciso):
 
 def test_signing_names_the_version_signed(client, cio, ciso):
     services.do_draft_appetite(ciso.user, ciso.org, statement="v1", category_levels={})
-    assert _fields(_post(client, cio, "/risk-appetite/sign/", {"version": 7})) == {"version"}
+    assert _fields(_post(client, cio, "/risk-appetite/sign/", {"version": 7}), 409) == {"version"}
     assert _fields(_post(client, cio, "/risk-appetite/sign/", {})) == {"version"}  # a signature names its version
     signed = _post(client, cio, "/risk-appetite/sign/", {"version": 1})
     assert signed.status_code == 200
     assert signed.json()["draft"]["version"] == 1
     services.do_draft_appetite(ciso.user, ciso.org, statement="v2", category_levels={})
     # Version 1 was withdrawn by the newer draft: signing it is refused, not silently redirected.
-    assert _fields(_post(client, ciso, "/risk-appetite/sign/", {"version": 1})) == {"version"}
+    assert _fields(_post(client, ciso, "/risk-appetite/sign/", {"version": 1}), 409) == {"version"}
 
 
 def test_a_member_the_governance_profile_does_not_name_cannot_sign(client, admin, ciso):
@@ -443,9 +444,10 @@ def test_a_member_the_governance_profile_does_not_name_cannot_sign(client, admin
         ({"statement": "", "category_levels": {}}, "statement"),
         ({"statement": "x", "category_levels": {"weather": "low"}}, "category_levels.weather"),
         ({"statement": "x", "category_levels": {"privacy": "tiny"}}, "category_levels.privacy"),
-        ({"statement": "x", "tolerance": [[-1, 0.5]]}, "tolerance[0]"),
-        ({"statement": "x", "tolerance": [[1000, 1.5]]}, "tolerance[0]"),
-        ({"statement": "x", "tolerance": [[1000]]}, "tolerance.0"),  # the schema states pairs
+        # The schema states a point: a positive loss, then a probability strictly between 0 and 1.
+        ({"statement": "x", "tolerance": [[-1, 0.5]]}, "tolerance.0.0"),
+        ({"statement": "x", "tolerance": [[1000, 1.5]]}, "tolerance.0.1"),
+        ({"statement": "x", "tolerance": [[1000]]}, "tolerance.0.1"),
         ({"statement": "x", "tolerance": [["a", 0.1]]}, "tolerance.0.0"),
         ({"statement": "x", "tolerance": "high"}, "tolerance"),
         ({"category_levels": {}}, "statement"),
@@ -511,8 +513,8 @@ def test_a_pending_acceptance_can_be_withdrawn_once(client, ciso):
                                                 expires_on=org_today(ciso.org) + dt.timedelta(days=30))
     body = _post(client, ciso, _accept_path(risk, acceptance.pk, "withdraw"), {"reason": "Treated instead"}).json()
     assert (body["status"], body["withdrawal_reason"]) == ("withdrawn", "Treated instead")
-    assert _fields(_post(client, ciso, _accept_path(risk, acceptance.pk, "withdraw"), {"reason": "Again"})) == {
-        "acceptance"}
+    again = _post(client, ciso, _accept_path(risk, acceptance.pk, "withdraw"), {"reason": "Again"})
+    assert _fields(again, 409) == {"acceptance"}
 
 
 def test_an_acceptance_of_another_risk_is_404_under_this_risk(client, ciso):

@@ -209,7 +209,7 @@ def test_the_api_archives_and_restores_with_a_reason(client, org_a, ciso):
     assert [r["ref"] for r in archived["items"]] == [risk.ref]
     again = client.post(f"{API}/risks/{risk.ref}/archive/", {"reason": "x"}, content_type="application/json",
                         **ciso.auth())
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert again.json()["errors"][0]["field"] == "risk"
     restored = client.post(f"{API}/risks/{risk.ref}/restore/", {}, content_type="application/json", **ciso.auth())
     assert restored.status_code == 200
@@ -230,7 +230,7 @@ def test_the_api_refuses_to_change_an_archived_risk(client, org_a, ciso):
     services.do_archive_risk(ciso.user, org_a, risk, reason="Gone")
     response = client.patch(f"{API}/risks/{risk.pk}/", {"title": "x"}, content_type="application/json",
                             **ciso.auth())
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "risk"
 
 

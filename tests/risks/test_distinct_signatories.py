@@ -69,7 +69,7 @@ def test_a_ciso_made_cio_cannot_sign_the_same_appetite_version_again(front, org_
 
     assert REFUSAL.search(refusal), refusal
     if front == "api":
-        assert refusal.startswith("422")
+        assert refusal.startswith("409")
     assert list(AppetiteSignature.objects.for_org(org_a).values_list("slot", flat=True)) == ["ciso"]
     assert selectors.appetite_in_force(org_a) is None
     assert list(selectors.signature_state(org_a, draft).awaiting) == ["cio"]

@@ -64,7 +64,7 @@ def test_the_api_records_and_shows_the_opinion_and_refuses_others(client, org_a,
     assert client.post(url, {"version": 1, "text": "x"}, content_type="application/json",
                        **ciso.auth()).status_code == 403
     stale = client.post(url, {"version": 9, "text": "x"}, content_type="application/json", **dpo.auth())
-    assert stale.status_code == 422 and stale.json()["errors"][0]["field"] == "version"
+    assert stale.status_code == 409 and stale.json()["errors"][0]["field"] == "version"
 
 
 def test_the_cli_records_the_opinion_and_show_prints_it(capsys, org_a, draft, dpo):

@@ -55,7 +55,7 @@ def test_the_api_requires_the_version_and_refuses_another_than_the_draft(client,
     assert missing.status_code == 422
     assert [e["field"] for e in missing.json()["errors"]] == ["version"]
     stale = client.post(url, {"version": 1}, content_type="application/json", **cio.auth())
-    assert stale.status_code == 422
+    assert stale.status_code == 409  # a conflict with the current draft, not a malformed request
     assert stale.json()["errors"] == [{"field": "version", "message": f"{STALE}. Read v2 before signing it."}]
     _nothing_signed(org_a)
     assert client.post(url, {"version": 2}, content_type="application/json", **cio.auth()).status_code == 200

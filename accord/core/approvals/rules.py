@@ -10,6 +10,7 @@ from typing import Protocol
 from django.core.exceptions import ValidationError
 
 from accord.core.choices import Role, Signatory
+from accord.core.conflict import Conflict
 from accord.core.models import Membership, User
 
 
@@ -67,7 +68,7 @@ def pick_slot(membership: Membership, required: Sequence[str], signers: Mapping[
     counted = {slot: user_id for slot, user_id in signers.items() if slot in required}
     mine_signed = [slot for slot, user_id in counted.items() if user_id == membership.user_id]
     if mine_signed:
-        raise ValidationError({"signature": (
+        raise Conflict({"signature": (
             f"You have already signed {what} as {label(mine_signed[0])}; its signatories must be different "
             "people, so another person gives the remaining signature.")})
     mine = [slot for slot in required if fits(slot, membership, owner_id=owner_id)]
@@ -76,7 +77,7 @@ def pick_slot(membership: Membership, required: Sequence[str], signers: Mapping[
         raise ValidationError({"signature": f"{what} must be signed by the {names}; you are not one of them."})
     open_slots = [slot for slot in mine if slot not in counted]
     if not open_slots:
-        raise ValidationError({"signature": f"{what} is already signed as {label(mine[0])}; "
+        raise Conflict({"signature": f"{what} is already signed as {label(mine[0])}; "
                                             "nothing is left for you to sign."})
     return open_slots[0]
 

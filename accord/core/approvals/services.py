@@ -18,6 +18,7 @@ from accord.core import audit
 from accord.core.approvals.models import Signature, VersionedDocument
 from accord.core.approvals.rules import pick_slot
 from accord.core.choices import AuditAction, DocumentStatus
+from accord.core.conflict import Conflict
 from accord.core.models import Membership, Organization, User
 
 D = TypeVar("D", bound=VersionedDocument)
@@ -56,11 +57,11 @@ def current_draft(org: Organization, model: type[D], version: int | None, *, wha
     signatures). Call it under the organisation's lock."""
     draft = model.objects.for_org(org).filter(status=DocumentStatus.DRAFT).first()
     if draft is None:
-        raise ValidationError({"version": f"There is no draft {what} awaiting signatures."})
+        raise Conflict({"version": f"There is no draft {what} awaiting signatures."})
     if version is None:
         raise ValidationError({"version": f"Name the version you sign: the current draft is v{draft.version}."})
     if version != draft.version:
-        raise ValidationError({"version": (
+        raise Conflict({"version": (
             f"Version {version} is not the current draft of the {what}; the draft awaiting signatures is "
             f"v{draft.version}. Read v{draft.version} before signing it.")})
     return draft

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.choices import AuditAction, Role, unknown_role_message
+from accord.core.conflict import Conflict
 from accord.core.i18n import recipient_language
 from accord.core.models import Invitation, Membership, Organization, User
 from accord.core.permissions import allows
@@ -100,8 +101,8 @@ def do_invite_member(
     if role not in Role.values:
         raise ValidationError({"role": unknown_role_message(role)})
     if _already_member(org, email):
-        raise ValidationError({"email": f"{email} is already a member of {org.name}."})
-    already = ValidationError({"email": f"{email} already has an open invitation to {org.name}; send it again or "
+        raise Conflict({"email": f"{email} is already a member of {org.name}."})
+    already = Conflict({"email": f"{email} already has an open invitation to {org.name}; send it again or "
                                         "revoke it instead."})
     if Invitation.objects.for_org(org).filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).exists():
         raise already
@@ -132,10 +133,10 @@ def do_resend_invitation(actor: User | None, org: Organization, invitation: Invi
     inv = Invitation.objects.for_org(org).select_for_update().get(pk=invitation.pk)
     inv.organization = org
     if not inv.is_open:
-        raise ValidationError({"invitation": f"The invitation of {inv.email} was {inv.status.label.lower()}; "
+        raise Conflict({"invitation": f"The invitation of {inv.email} was {inv.status.label.lower()}; "
                                              "it cannot be sent again."})
     if _already_member(org, inv.email):
-        raise ValidationError({"invitation": f"{inv.email} is already a member of {org.name}; revoke the "
+        raise Conflict({"invitation": f"{inv.email} is already a member of {org.name}; revoke the "
                                              "invitation instead."})
     before = audit.snapshot(inv, ("expires_at",))
     token, inv.token_hash = _new_invitation_token()
@@ -154,7 +155,7 @@ def do_revoke_invitation(actor: User | None, org: Organization, invitation: Invi
     check_same_org(org, invitation=invitation)
     inv = Invitation.objects.for_org(org).select_for_update().get(pk=invitation.pk)
     if inv.accepted_at is not None:
-        raise ValidationError({"invitation": f"{inv.email} has already accepted this invitation; remove the member "
+        raise Conflict({"invitation": f"{inv.email} has already accepted this invitation; remove the member "
                                              "instead."})
     if inv.revoked_at is None:
         inv.revoked_at = timezone.now()

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from accord.core import audit, handover
 from accord.core.choices import AuditAction, Role, unknown_role_message
+from accord.core.conflict import Conflict
 from accord.core.i18n import SUPPORTED, unknown_language_message
 from accord.core.models import ApiToken, Membership, Organization, User
 from accord.core.services._common import full_clean as _full_clean
@@ -26,7 +27,7 @@ def do_create_user(email: str, *, password: str | None = None, full_name: str = 
     except ValidationError:
         raise ValidationError({"email": f"'{email}' is not an e-mail address."}) from None
     if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": f"A user with the e-mail address {email} already exists."})
+        raise Conflict({"email": f"A user with the e-mail address {email} already exists."})
     user = User(email=email, full_name=full_name.strip())
     if password is not None:
         try:
@@ -66,7 +67,7 @@ def do_add_member(
 ) -> Membership:
     """Give `user` one role in `org`."""
     if Membership.objects.for_org(org).filter(user=user).exists():
-        raise ValidationError({"user": f"{user.email} is already a member of {org.name}."})
+        raise Conflict({"user": f"{user.email} is already a member of {org.name}."})
     m = Membership(organization=org, user=user, role=role, external=external,
                    board_representative=board_representative)
     _validate_membership(m)
@@ -74,7 +75,7 @@ def do_add_member(
         with transaction.atomic():
             m.save()
     except IntegrityError:
-        raise ValidationError({"user": f"{user.email} is already a member of {org.name}."}) from None
+        raise Conflict({"user": f"{user.email} is already a member of {org.name}."}) from None
     audit.record(org, actor, AuditAction.CREATE, m, changes=audit.diff({}, audit.snapshot(m, MEMBERSHIP_FIELDS)),
                  object_repr=f"{user.email} as {m.get_role_display()}")
     return m
@@ -95,7 +96,7 @@ def do_change_member(
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     if role is not None:
         if membership.role == Role.ADMIN and role != Role.ADMIN and _admins_left(org, membership) == 0:
-            raise ValidationError({"role": "The organisation's last admin cannot lose the admin role."})
+            raise Conflict({"role": "The organisation's last admin cannot lose the admin role."})
         membership.role = role
     if external is not None:
         membership.external = external
@@ -132,7 +133,7 @@ def do_remove_member(actor: User | None, org: Organization, membership: Membersh
     check_same_org(org, membership=membership, reassign_to=reassign_to)
     membership = Membership.objects.for_org(org).select_for_update().get(pk=membership.pk)
     if membership.role == Role.ADMIN and _admins_left(org, membership) == 0:
-        raise ValidationError({"user": "The organisation's last admin cannot be removed."})
+        raise Conflict({"user": "The organisation's last admin cannot be removed."})
     if reassign_to is not None and clear:
         raise ValidationError({"reassign_to": "Hand their holdings to a member or clear them, not both."})
     if reassign_to is not None and reassign_to.pk == membership.pk:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accord.core import audit
 from accord.core.auth import has_second_factor
 from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel
+from accord.core.conflict import Conflict
 from accord.core.i18n import SUPPORTED, unknown_language_message
 from accord.core.models import GovernanceProfile, Organization, User
 from accord.core.services._common import full_clean as _full_clean
@@ -31,7 +32,7 @@ def do_create_organization(
                        currency=currency.strip().upper())
     _full_clean(org)
     if Organization.objects.filter(slug=org.slug).exists():
-        raise ValidationError({"slug": f"An organisation with the slug '{org.slug}' already exists."})
+        raise Conflict({"slug": f"An organisation with the slug '{org.slug}' already exists."})
     org.save()
     audit.start_chain(org)
     GovernanceProfile.objects.for_org(org).create(organization=org)
@@ -67,7 +68,7 @@ def do_set_two_factor_policy(actor: User | None, org: Organization, *, required:
     is also the way back in for an organisation whose admins all lost their second factor.
     """
     if required and actor is not None and not has_second_factor(actor):
-        raise ValidationError({"two_factor_required": (
+        raise Conflict({"two_factor_required": (
             f"Set up two-factor authentication for your own account first: requiring it now would lock you "
             f"out of {org.name}."
         )})

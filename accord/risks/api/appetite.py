@@ -16,6 +16,7 @@ from accord.risks.api.schemas import SignatureOut
 from accord.risks.choices import AppetiteStatus, Level, Signatory
 from accord.risks.models import RiskAppetite
 from accord.risks.preview import appetite_preview
+from accord.risks.services.appetite import MAX_TOLERANCE_POINTS
 
 router = Router()
 
@@ -55,11 +56,18 @@ class AppetiteStateOut(Schema):
     dpo_consulted: bool = Field(description="The governance profile consults the DPO on the appetite")
 
 
+#: A tolerance point as the service takes it (accord.risks.services.appetite): a positive loss and the highest
+#: acceptable annual probability of exceeding it, strictly between 0 and 1.
+TolerancePoint = tuple[Annotated[float, Field(gt=0, description="A loss, in the organisation's currency")],
+                       Annotated[float, Field(gt=0, lt=1, description="The highest acceptable annual probability "
+                                                                      "of a loss above it")]]
+
+
 class AppetiteIn(BodyIn):
     statement: str = Field(min_length=1)
-    category_levels: dict[str, str] = Field(default_factory=dict, description="{category key: highest level}")
-    tolerance: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
-        default_factory=list, description="[[loss, probability], ...]")
+    category_levels: dict[str, Level] = Field(default_factory=dict, description="{category key: highest level}")
+    tolerance: list[TolerancePoint] = Field(default_factory=list, max_length=MAX_TOLERANCE_POINTS,
+                                            description="[[loss, probability], ...]")
 
 
 class AppetiteSignIn(BodyIn):

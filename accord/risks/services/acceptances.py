@@ -18,6 +18,7 @@ from accord.core.approvals import services as approvals
 from accord.core.approvals.rules import labels, unfillable
 from accord.core.choices import AuditAction, Role
 from accord.core.clock import org_today
+from accord.core.conflict import Conflict
 from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.core.tenancy import check_same_org
 from accord.risks.choices import AcceptanceStatus, Level, Signatory
@@ -59,7 +60,7 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
     if missing:
         hint = (" or turn off \"the DPO signs privacy acceptances\" in the governance settings"
                 if Signatory.DPO in missing else "")
-        raise ValidationError({"risk": (
+        raise Conflict({"risk": (
             f"The acceptance of {risk.ref} needs the signature of the {' and the '.join(labels(missing))}, and no "
             f"member of {org.name} can sign as that; invite one or give a member that role{hint} first.")})
     acceptance = RiskAcceptance.objects.for_org(org).create(
@@ -99,7 +100,7 @@ def refuse_if_changed(org: Organization, acceptance: RiskAcceptance, risk: Risk)
     if recorded == (risk.residual_likelihood, risk.residual_impact, risk.residual_level, risk.category_id, above):
         return
     verdict = {True: "above tolerance", False: "within tolerance"}
-    raise ValidationError({"acceptance": (
+    raise Conflict({"acceptance": (
         f"This acceptance of {risk.ref} was requested for a residual of {acceptance.residual_likelihood}×"
         f"{acceptance.residual_impact} ({Level(acceptance.residual_level).label}), "
         f"{verdict[acceptance.above_tolerance_when_requested]}; it is now {risk.residual_likelihood}×"
@@ -117,10 +118,10 @@ def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptanc
     lock_org(org)
     acceptance = RiskAcceptance.objects.for_org(org).select_related("risk").get(pk=acceptance.pk)
     if acceptance.status != AcceptanceStatus.PENDING:
-        raise ValidationError({"acceptance": f"This acceptance is {acceptance.get_status_display().lower()}; "
+        raise Conflict({"acceptance": f"This acceptance is {acceptance.get_status_display().lower()}; "
                                              "only one awaiting signatures can be signed."})
     if acceptance.expires_on <= org_today(org):
-        raise ValidationError({"acceptance": "This acceptance has expired before it was fully signed."})
+        raise Conflict({"acceptance": "This acceptance has expired before it was fully signed."})
     risk = acceptance.risk
     refuse_if_changed(org, acceptance, risk)
     required = list(signature_state(org, acceptance).required)
@@ -164,7 +165,7 @@ def do_withdraw_acceptance(actor: User | None, org: Organization, acceptance: Ri
                                    + " or the ".join(str(Signatory(s).label) for s in acceptance.required_signatories)
                                    + ") or an admin may withdraw this acceptance.")
     if acceptance.status not in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE):
-        raise ValidationError({"acceptance": "Only a pending or in-force acceptance can be withdrawn."})
+        raise Conflict({"acceptance": "Only a pending or in-force acceptance can be withdrawn."})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the acceptance is withdrawn; the audit trail keeps it."})

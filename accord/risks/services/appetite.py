@@ -12,6 +12,7 @@ from django.db import transaction
 from accord.core import audit
 from accord.core.approvals import services as approvals
 from accord.core.choices import AuditAction
+from accord.core.conflict import Conflict
 from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.risks.choices import Level
 from accord.risks.models import AppetiteOpinion, AppetiteSignature, RiskAppetite, RiskCategory
@@ -111,7 +112,7 @@ def do_record_appetite_opinion(actor: User, org: Organization, *, version: int, 
     membership = Membership.objects.for_org(org).filter(user=actor).first()
     profile = GovernanceProfile.objects.for_org(org).get()
     if not consults_dpo_on_appetite(profile):
-        raise ValidationError({"opinion": "The governance profile does not consult the DPO on the risk appetite."})
+        raise Conflict({"opinion": "The governance profile does not consult the DPO on the risk appetite."})
     if membership is None or not may_give_appetite_opinion(profile, membership):
         raise ValidationError({"opinion": "Only the DPO (or an admin) records an opinion on the risk appetite."})
     text = (text or "").strip()

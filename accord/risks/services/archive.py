@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accord.core import audit
 from accord.core.choices import AuditAction
+from accord.core.conflict import Conflict
 from accord.core.models import Organization, User
 from accord.core.tenancy import check_same_org
 from accord.risks.choices import AcceptanceStatus
@@ -40,7 +41,7 @@ def do_archive_risk(actor: User | None, org: Organization, risk: Risk, *, reason
     lock_org(org)
     risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
     if risk.archived_at is not None:
-        raise ValidationError({"risk": f"{risk.ref} is already archived."})
+        raise Conflict({"risk": f"{risk.ref} is already archived."})
     before = audit.snapshot(risk, ARCHIVE_FIELDS)
     now = timezone.now()
     risk.archived_at, risk.archived_by, risk.archive_reason, risk.updated_at = now, actor, text, now
@@ -69,7 +70,7 @@ def do_restore_risk(actor: User | None, org: Organization, risk: Risk, *, reason
     lock_org(org)
     risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
     if risk.archived_at is None:
-        raise ValidationError({"risk": f"{risk.ref} is not archived."})
+        raise Conflict({"risk": f"{risk.ref} is not archived."})
     before = audit.snapshot(risk, ARCHIVE_FIELDS)
     risk.archived_at, risk.archived_by, risk.archive_reason, risk.updated_at = None, None, "", timezone.now()
     risk.save(update_fields=[*ARCHIVE_FIELDS, "updated_at"])

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accord.core import audit
 from accord.core.choices import AuditAction
+from accord.core.conflict import Conflict
 from accord.core.fields import FieldSpec, Kind
 from accord.core.models import AuditChain, Membership, Organization, User
 from accord.core.tenancy import check_same_org
@@ -62,7 +63,7 @@ def refuse_if_archived(risk: Risk, what: str) -> None:
     """Raise a `risk` field error when `risk` is archived: an archived risk is read-only until restored
     (services/archive.py)."""
     if risk.archived_at is not None:
-        raise ValidationError({"risk": f"{risk.ref} is archived; restore it before you {what}."})
+        raise Conflict({"risk": f"{risk.ref} is archived; restore it before you {what}."})
 
 
 # --- organisation defaults ------------------------------------------------------------------------
@@ -88,7 +89,7 @@ def do_create_category(
                             is_privacy=is_privacy)
     category.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
     if RiskCategory.objects.for_org(org).filter(key=category.key).exists():
-        raise ValidationError({"key": f"A category with the key '{category.key}' already exists."})
+        raise Conflict({"key": f"A category with the key '{category.key}' already exists."})
     category.save()
     audit.record(org, actor, AuditAction.CREATE, category,
                  changes=audit.diff({}, audit.snapshot(category, ("key", "name", "position", "active", "is_privacy"))))
@@ -155,7 +156,7 @@ def do_change_matrix(actor: User | None, org: Organization, *, likelihood_labels
         i2=Max("residual_impact"),
     )
     if max(used["l1"] or 0, used["l2"] or 0) > n_l or max(used["i1"] or 0, used["i2"] or 0) > n_i:
-        raise ValidationError({"levels": "Some risks use a likelihood or impact beyond the new matrix; "
+        raise Conflict({"levels": "Some risks use a likelihood or impact beyond the new matrix; "
                                          "re-score them first (archived risks count too: restore one to "
                                          "re-score it)."})
     previous = RiskMatrix.objects.for_org(org).filter(is_current=True).first()

@@ -1,0 +1,96 @@
+"""The OpenAPI document states what the server enforces on every operation, added in one place rather
+than on each schema (issue 10, §4 and §6): a write may answer 409 when the object's current state refuses
+it (decision 0026), and a text the caller sends may not hold a NUL character (accord.core.inputs refuses
+it on every front; the document says so as a pattern, so a client generating valid input never sends one).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from ninja import NinjaAPI
+
+#: A text without a NUL character, as a JSON Schema (ECMA-262) pattern.
+NO_NUL = "^[^\\x00]*$"
+_WRITES = ("post", "put", "patch", "delete")
+_REF = "#/components/schemas/"
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_REF):
+            yield ref[len(_REF):]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _input_schemas(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every schema a caller fills in: query and path parameters, request bodies, and the components
+    they name, followed through their references (each once)."""
+    components = doc.get("components", {}).get("schemas", {})
+    roots: list[Any] = []
+    for operations in doc.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            roots += [p["schema"] for p in operation.get("parameters", []) if p.get("in") == "query" and "schema" in p]
+            body = operation.get("requestBody")
+            if body:
+                roots.append(body)
+    seen: set[str] = set()
+    pending = [name for root in roots for name in _refs(root)]
+    yield from roots
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in components:
+            continue
+        seen.add(name)
+        yield components[name]
+        pending += list(_refs(components[name]))
+
+
+def _free_texts(node: Any) -> Iterator[dict[str, Any]]:
+    """String schemas that say nothing of their content (no format, pattern, enumeration or constant)."""
+    if isinstance(node, dict):
+        if (node.get("type") == "string"
+                and not {"format", "pattern", "enum", "const", "contentMediaType"} & node.keys()):
+            yield node
+        for value in node.values():
+            yield from _free_texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _free_texts(value)
+
+
+def state_what_is_enforced(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with a 409 answer on every write and the NUL rule on every text a caller sends (a copy: the
+    schema ninja built is left as it was)."""
+    doc = copy.deepcopy(doc)
+    for operations in doc.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.get("responses") if method in _WRITES else None
+            # ninja keys the answers by number; the serialised document by text.
+            invalid = next((key for key in (422, "422") if key in (responses or {})), None)
+            if responses is not None and invalid is not None and not {409, "409"} & responses.keys():
+                responses[409 if invalid == 422 else "409"] = {
+                    "description": "Conflict: the object's current state refuses the request (reload it and "
+                                   "decide again)",
+                    "content": copy.deepcopy(responses[invalid]["content"])}
+    for schema in _input_schemas(doc):
+        for text in _free_texts(schema):
+            text["pattern"] = NO_NUL
+    return doc
+
+
+class AccordAPI(NinjaAPI):
+    """The NinjaAPI whose document carries `state_what_is_enforced`."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        return state_what_is_enforced(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))

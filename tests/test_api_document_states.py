@@ -1,0 +1,150 @@
+"""The OpenAPI document states what the server enforces, so that a client (or a fuzzer) generating input
+from it is not refused for something the document allows (issue 10, §4 and §6; decision 0026): every
+write may answer 409 when the object's current state refuses it, a text never holds a NUL character, an
+amount is positive and fits its column, a share is 0 to 1 or a percentage, a tolerance point is a
+positive loss and a probability strictly between 0 and 1. The patterns are checked against the server."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from accord.api import api
+from accord.core.openapi import NO_NUL, state_what_is_enforced
+from accord.risks import services
+from accord.risks.models import Risk
+
+API = "/api/v1/orgs/org-a"
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return api.get_openapi_schema()
+
+
+def _operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path, method, op) for path, ops in doc["paths"].items() for method, op in ops.items()]
+
+
+def _statuses(op: dict[str, Any]) -> set[str]:
+    return {str(code) for code in op["responses"]}
+
+
+def test_every_write_documents_a_conflict_and_no_read_does(document):
+    writes = [(p, m, op) for p, m, op in _operations(document) if m in ("post", "put", "patch", "delete")]
+    assert writes, "the document has no write operations"
+    assert [(p, m) for p, m, op in writes if "409" not in _statuses(op)] == []
+    assert [(p, m) for p, m, op in _operations(document) if m == "get" and "409" in _statuses(op)] == []
+
+
+def test_the_document_is_stated_on_a_copy_and_keeps_its_own_409s():
+    raw = {"paths": {"/x": {"post": {"responses": {422: {"content": {"a": 1}}, 409: {"description": "mine"}}},
+                            "get": {"responses": {422: {"content": {}}}}}}}
+    stated = state_what_is_enforced(raw)
+    assert stated["paths"]["/x"]["post"]["responses"][409] == {"description": "mine"}
+    assert 409 not in stated["paths"]["/x"]["get"]["responses"]
+    assert raw["paths"]["/x"]["post"]["responses"][409] == {"description": "mine"}  # the original is untouched
+
+
+def _free_strings(node: Any) -> list[dict[str, Any]]:
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"format", "enum", "const"} & node.keys():
+            found.append(node)
+        for value in node.values():
+            found += _free_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _free_strings(value)
+    return found
+
+
+def test_every_text_a_caller_sends_has_a_pattern(document):
+    components = document["components"]["schemas"]
+    bodies = ["RiskCreate", "RiskPatch", "ArchiveIn", "AppetiteIn", "AcceptanceIn", "WithdrawIn", "InvitationIn",
+              "TokenIn", "MemberRemoveIn"]
+    texts = [s for name in bodies for s in _free_strings(components[name])]
+    queries = [p["schema"] for _, _, op in _operations(document) for p in op.get("parameters", [])
+               if p["in"] == "query"]
+    texts += [s for schema in queries for s in _free_strings(schema)]
+    assert len(texts) > 30
+    assert [t for t in texts if "pattern" not in t] == []
+    assert sum(t["pattern"] == NO_NUL for t in texts) > 25
+    assert re.fullmatch(NO_NUL, "Backup gap") and not re.fullmatch(NO_NUL, "Backup\x00gap")
+
+
+def _branch(document: dict[str, Any], field: str, kind: str) -> dict[str, Any]:
+    schema = document["components"]["schemas"]["RiskPatch"]["properties"][field]
+    return next(b for b in schema["anyOf"] if b.get("type") == kind)
+
+
+AMOUNTS = ["1", "0.5", " 7 ", "+3", "12.", ".25", "0012.5", "250000", "0", "00.00", "", " ", "-1", "abc", "1,5",
+           "0.0", "100000000000000"]
+
+
+@pytest.mark.parametrize("text", AMOUNTS)
+def test_the_amount_pattern_says_what_the_server_accepts(client, org_a, ciso, document, text):
+    risk = services.do_create_risk(ciso.user, org_a, {"title": "Outage", "category": "strategic", "likelihood": 2,
+                                                      "impact": 3, "frequency_low": "0.1", "frequency_high": "2"})
+    pattern = _branch(document, "loss_low", "string")["pattern"]
+    response = client.patch(f"{API}/risks/{risk.ref}/", {"loss_low": text, "loss_high": "999999999"},
+                            content_type="application/json", **ciso.auth())
+    documented = re.search(pattern, text) is not None
+    assert (response.status_code == 200) is documented, (text, response.content)
+    stored = Risk.objects.for_org(org_a).get(pk=risk.pk).loss_low
+    assert (stored is not None) is documented
+
+
+def test_an_amount_as_a_number_is_documented_positive_and_within_its_column(document):
+    number = _branch(document, "loss_low", "number")
+    assert (number["exclusiveMinimum"], number["exclusiveMaximum"]) == (0, 10**14)  # 16 digits, 2 of them decimals
+    assert _branch(document, "frequency_low", "number")["exclusiveMaximum"] == 10**8  # 12 digits, 4 decimals
+
+
+SHARES = ["0", "1", "0.25", ".5", "40%", " 40 % ", "100%", "0%", "", "1.5", "101%", "-0.1", "half", "50%%"]
+
+
+@pytest.mark.parametrize("text", SHARES)
+def test_the_share_pattern_says_what_the_server_accepts(client, org_a, ciso, document, text):
+    risk = services.do_create_risk(ciso.user, org_a, {"title": "Outage", "category": "strategic", "likelihood": 2,
+                                                      "impact": 3})
+    pattern = _branch(document, "treatment_loss_reduction", "string")["pattern"]
+    response = client.patch(f"{API}/risks/{risk.ref}/", {"treatment_loss_reduction": text},
+                            content_type="application/json", **ciso.auth())
+    assert (response.status_code == 200) is (re.search(pattern, text) is not None), (text, response.content)
+
+
+@pytest.mark.parametrize(("point", "field"), [([0, 0.5], "tolerance.0.0"), ([-5, 0.5], "tolerance.0.0"),
+                                              ([1000, 0], "tolerance.0.1"), ([1000, 1], "tolerance.0.1")])
+def test_a_tolerance_point_outside_its_documented_bounds_is_refused_at_its_place(client, ciso, document, point,
+                                                                                 field):
+    pair = document["components"]["schemas"]["AppetiteIn"]["properties"]["tolerance"]["items"]["prefixItems"]
+    assert (pair[0]["exclusiveMinimum"], pair[1]["exclusiveMinimum"], pair[1]["exclusiveMaximum"]) == (0, 0, 1)
+    response = client.put(f"{API}/risk-appetite/", {"statement": "x", "tolerance": [point]},
+                          content_type="application/json", **ciso.auth())
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_a_category_level_is_one_of_the_documented_levels(client, ciso, document):
+    levels = document["components"]["schemas"]["Level"]["enum"]
+    ok = client.put(f"{API}/risk-appetite/", {"statement": "x", "category_levels": {"strategic": levels[0]}},
+                    content_type="application/json", **ciso.auth())
+    assert ok.status_code == 200, ok.content
+    bad = client.put(f"{API}/risk-appetite/", {"statement": "x", "category_levels": {"strategic": "severe"}},
+                     content_type="application/json", **ciso.auth())
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["category_levels.strategic"]
+
+
+def test_a_conflict_answers_409_in_the_error_shape_naming_the_field(client, org_a, ciso):
+    risk = services.do_create_risk(ciso.user, org_a, {"title": "Old", "category": "strategic", "likelihood": 2,
+                                                      "impact": 3})
+    services.do_archive_risk(ciso.user, org_a, risk, reason="Duplicate")
+    response = client.post(f"{API}/risks/{risk.ref}/archive/", {"reason": "Again"}, content_type="application/json",
+                           **ciso.auth())
+    assert response.status_code == 409
+    assert response.json() == {"detail": "The request conflicts with the current state.",
+                               "errors": [{"field": "risk", "message": f"{risk.ref} is already archived."}]}
