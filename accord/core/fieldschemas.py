@@ -22,6 +22,7 @@ import enum
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.db import models
 from ninja import Field, Schema
 
 from accord.core.fields import FieldSpec, Kind, ModelSpec
@@ -89,7 +90,8 @@ def _limits(model: ModelSpec, spec: FieldSpec) -> dict[str, Any]:
         return {"json_schema_extra": {"minimum": 1}}
     if spec.kind == Kind.DECIMAL:
         column = model.model_field_of(spec)
-        whole_digits = column.max_digits - column.decimal_places if column is not None else None
+        whole_digits = (column.max_digits - column.decimal_places
+                        if isinstance(column, models.DecimalField) and column.max_digits is not None else None)
         return {"json_schema_extra": _positive_amount(whole_digits)}
     if spec.kind == Kind.SHARE:
         return {"json_schema_extra": _share}
