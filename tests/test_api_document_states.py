@@ -148,3 +148,24 @@ def test_a_conflict_answers_409_in_the_error_shape_naming_the_field(client, org_
     assert response.status_code == 409
     assert response.json() == {"detail": "The request conflicts with the current state.",
                                "errors": [{"field": "risk", "message": f"{risk.ref} is already archived."}]}
+
+
+def test_a_required_text_is_documented_not_blank_as_the_services_strip_it(client, ciso, document):
+    title = document["components"]["schemas"]["RiskCreate"]["properties"]["title"]["pattern"]
+    blanks = ["".join(c for c in map(chr, range(0x3001)) if c.isspace()), " ", "\t\n", "\x1c\x85"]
+    assert [b for b in blanks if re.search(title, b)] == []
+    assert re.search(title, " Outage ") and re.search(title, "\ufeff")  # Python does not strip U+FEFF
+    for blank in blanks:
+        response = client.post(f"{API}/risks/", {"title": blank, "category": "strategic", "likelihood": 1,
+                                                 "impact": 1}, content_type="application/json", **ciso.auth())
+        assert response.status_code == 422, blank
+
+
+def test_whole_numbers_are_documented_within_64_bits_or_their_own_bounds(document):
+    create = document["components"]["schemas"]["RiskCreate"]["properties"]
+    assert (create["likelihood"]["minimum"], create["likelihood"]["maximum"]) == (1, 7)  # the largest matrix
+    version = document["components"]["schemas"]["AppetiteOpinionIn"]["properties"]["version"]
+    assert (version["minimum"], version["maximum"]) == (1, 2**63 - 1)
+    limits = [p["schema"] for _, _, op in _operations(document) for p in op.get("parameters", [])
+              if p["name"] == "offset"]
+    assert limits and all(s["maximum"] <= 2**63 - 1 for s in limits)

@@ -62,7 +62,8 @@ class FieldSpec:
     Texts: `label` for people (forms, docs), `hint` a form's help text, `help` the API output
     description, `input_help` the API input description (each empty for none).
     `required`: must be given when creating. `bound` names a limit only the app's validation knows
-    (e.g. the risk matrix's likelihood axis). `section`: the form section that edits it.
+    (e.g. the risk matrix's likelihood axis); `bound_max` the largest that limit can be (the document
+    states it as the field's maximum). `section`: the form section that edits it.
     """
 
     name: str
@@ -80,6 +81,7 @@ class FieldSpec:
     input_help: str = ""
     hint: str = ""
     bound: str = ""
+    bound_max: int | None = None
     section: str = ""
     #: Computes the value instead of reading `source` (a figure computed outside SQL, set by the caller).
     compute: Callable[[Any], Any] | None = None

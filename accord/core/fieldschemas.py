@@ -84,10 +84,10 @@ _TEXTS = (Kind.TEXT, Kind.KEY, Kind.MEMBER)
 
 def _limits(model: ModelSpec, spec: FieldSpec) -> dict[str, Any]:
     """What the model enforces, stated in the OpenAPI document: a required text is not empty, none is
-    longer than its column, and a bounded whole number starts at 1 (its upper end is the app's to know,
-    a matrix's size)."""
+    longer than its column, and a bounded whole number starts at 1 and ends at most at `bound_max` (its
+    own upper end is the app's to know, a matrix's size)."""
     if spec.bound and spec.kind == Kind.INTEGER:
-        return {"json_schema_extra": {"minimum": 1}}
+        return {"json_schema_extra": {"minimum": 1, **({"maximum": spec.bound_max} if spec.bound_max else {})}}
     if spec.kind == Kind.DECIMAL:
         column = model.model_field_of(spec)
         whole_digits = (column.max_digits - column.decimal_places

@@ -1,7 +1,8 @@
 """The OpenAPI document states what the server enforces on every operation, added in one place rather
 than on each schema (issue 10, §4 and §6): a write may answer 409 when the object's current state refuses
 it (decision 0026), and a text the caller sends may not hold a NUL character (accord.core.inputs refuses
-it on every front; the document says so as a pattern, so a client generating valid input never sends one).
+it on every front; the document says so as a pattern, so a client generating valid input never sends one),
+a required text is not blank, and a whole number fits 64 bits.
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ from typing import Any
 
 from ninja import NinjaAPI
 
+from accord.core.inputs import INT64_MAX, INT64_MIN
+
 #: A text without a NUL character, as a JSON Schema (ECMA-262) pattern.
 NO_NUL = "^[^\\x00]*$"
+#: What Python's `str.strip()` removes (`str.isspace`), spelled out: ECMA-262's `\\s` is another set.
+_SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+#: A required text: no NUL, and something left once stripped (services strip what they are given).
+NOT_BLANK = f"^[^\\x00]*[^\\x00{_SPACE}][^\\x00]*$"
 _WRITES = ("post", "put", "patch", "delete")
 _REF = "#/components/schemas/"
 
@@ -68,6 +75,17 @@ def _free_texts(node: Any) -> Iterator[dict[str, Any]]:
             yield from _free_texts(value)
 
 
+def _whole_numbers(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            yield node
+        for value in node.values():
+            yield from _whole_numbers(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _whole_numbers(value)
+
+
 def state_what_is_enforced(doc: dict[str, Any]) -> dict[str, Any]:
     """`doc` with a 409 answer on every write and the NUL rule on every text a caller sends (a copy: the
     schema ninja built is left as it was)."""
@@ -84,7 +102,10 @@ def state_what_is_enforced(doc: dict[str, Any]) -> dict[str, Any]:
                     "content": copy.deepcopy(responses[invalid]["content"])}
     for schema in _input_schemas(doc):
         for text in _free_texts(schema):
-            text["pattern"] = NO_NUL
+            text["pattern"] = NOT_BLANK if text.get("minLength", 0) >= 1 else NO_NUL
+        for number in _whole_numbers(schema):  # what a database's 64-bit integer column holds
+            number.setdefault("minimum", INT64_MIN)
+            number.setdefault("maximum", INT64_MAX)
     return doc
 
 

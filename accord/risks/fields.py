@@ -14,9 +14,10 @@ from typing import Any
 
 from accord.core.fields import FieldSpec, Kind, ModelSpec
 from accord.risks.choices import Level, RaisedBy, RiskStatus, Treatment
-from accord.risks.models import Risk
+from accord.risks.models import MATRIX_SIZES, Risk
 
 CENT = decimal.Decimal("0.01")
+LARGEST_AXIS = MATRIX_SIZES[-1]
 FAIR_EXAMPLE = ('{"tef": {"pert": [1, 4, 12]}, "vulnerability": {"uniform": [0.1, 0.3]}, '
                 '"primary_loss": {"lognormal_ci90": [20000, 400000]}}')
 
@@ -51,14 +52,15 @@ RISK = ModelSpec(Risk, key="ref", fields=(
     FieldSpec("causes", Kind.TEXT, label="Causes", section="assessment"),
     FieldSpec("consequences", Kind.TEXT, label="Consequences", section="assessment"),
     FieldSpec("likelihood", Kind.INTEGER, label="Inherent likelihood", model_field="inherent_likelihood",
-              required=True, bound="likelihood", section="assessment",
+              required=True, bound="likelihood", bound_max=LARGEST_AXIS, section="assessment",
               help="Inherent likelihood, 1 to the matrix's size"),
     FieldSpec("impact", Kind.INTEGER, label="Inherent impact", model_field="inherent_impact", required=True,
-              bound="impact", section="assessment", help="Inherent impact, 1 to the matrix's size"),
+              bound="impact", bound_max=LARGEST_AXIS, section="assessment",
+              help="Inherent impact, 1 to the matrix's size"),
     FieldSpec("residual_likelihood", Kind.INTEGER, label="Residual likelihood", bound="likelihood",
-              section="assessment", input_help="Empty or null: the inherent likelihood"),
-    FieldSpec("residual_impact", Kind.INTEGER, label="Residual impact", bound="impact", section="assessment",
-              input_help="Empty or null: the inherent impact"),
+              bound_max=LARGEST_AXIS, section="assessment", input_help="Empty or null: the inherent likelihood"),
+    FieldSpec("residual_impact", Kind.INTEGER, label="Residual impact", bound="impact", bound_max=LARGEST_AXIS,
+              section="assessment", input_help="Empty or null: the inherent impact"),
     FieldSpec("inherent_level", Kind.CHOICE, label="Inherent level", choices=Level, input=False),
     FieldSpec("residual_level", Kind.CHOICE, label="Residual level", choices=Level, input=False),
     FieldSpec("above_tolerance", Kind.BOOLEAN, label="Above tolerance", input=False, audited=False,

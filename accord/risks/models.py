@@ -34,6 +34,10 @@ class RiskCategory(TenantModel):
         return self.name
 
 
+#: How many rows (likelihoods) and columns (impacts) a risk matrix may have.
+MATRIX_SIZES = range(3, 8)
+
+
 class RiskMatrix(TenantModel):
     """One version of the organisation's likelihood × impact matrix.
 

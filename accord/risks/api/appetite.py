@@ -16,7 +16,7 @@ from accord.risks.api.schemas import SignatureOut
 from accord.risks.choices import AppetiteStatus, Level, Signatory
 from accord.risks.models import RiskAppetite
 from accord.risks.preview import appetite_preview
-from accord.risks.services.appetite import MAX_TOLERANCE_POINTS
+from accord.risks.services.appetite import MAX_OPINION_CHARS, MAX_TOLERANCE_POINTS
 
 router = Router()
 
@@ -137,8 +137,9 @@ def sign_appetite(request: HttpRequest, org: str, payload: AppetiteSignIn) -> di
 
 
 class AppetiteOpinionIn(BodyIn):
-    version: int = Field(description="The draft version the opinion is about: the one the consultee read")
-    text: str = Field(description="The opinion, shown to the signatories")
+    version: int = Field(ge=1, le=INT64_MAX,
+                         description="The draft version the opinion is about: the one the consultee read")
+    text: str = Field(min_length=1, max_length=MAX_OPINION_CHARS, description="The opinion, shown to the signatories")
 
 
 @router.post("/{org}/risk-appetite/opinions/", response={201: AppetiteStateOut, **ERRORS},

@@ -30,7 +30,7 @@ from accord.risks import quantified
 from accord.risks.budget import estimate_problem
 from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, PRIVACY_CATEGORY, Level, RiskStatus
 from accord.risks.fields import RISK
-from accord.risks.models import Risk, RiskCategory, RiskMatrix
+from accord.risks.models import MATRIX_SIZES, Risk, RiskCategory, RiskMatrix
 
 #: The names of a risk's input (API, forms, imports) and the model fields the audit trail records,
 #: both from the risk's field specification.
@@ -126,8 +126,8 @@ def _validate_matrix(likelihood_labels: Sequence[str], impact_labels: Sequence[s
                      levels: Sequence[Sequence[str]]) -> None:
     errors: dict[str, str] = {}
     for name, labels in (("likelihood_labels", likelihood_labels), ("impact_labels", impact_labels)):
-        if not 3 <= len(labels) <= 7 or not all(isinstance(x, str) and x.strip() for x in labels):
-            errors[name] = "Give 3 to 7 non-empty labels, lowest first."
+        if len(labels) not in MATRIX_SIZES or not all(isinstance(x, str) and x.strip() for x in labels):
+            errors[name] = f"Give {MATRIX_SIZES[0]} to {MATRIX_SIZES[-1]} non-empty labels, lowest first."
     if not errors:
         allowed = set(Level.values)
         shape_ok = len(levels) == len(likelihood_labels) and all(len(row) == len(impact_labels) for row in levels)
