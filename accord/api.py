@@ -16,6 +16,7 @@ from accord.core.apikit import TokenAuth, TokenRefused, UnknownQuery, refuse_und
 from accord.core.conflict import Conflict
 from accord.core.jobs.api import router as jobs_router
 from accord.core.limits import TryLater, try_later_response
+from accord.core.notifications.api import router as notifications_router
 from accord.core.openapi import AccordAPI
 from accord.risks.api import router as risks_router
 
@@ -133,4 +134,5 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/orgs/", core_router)
 api.add_router("/orgs/", jobs_router)
+api.add_router("/orgs/", notifications_router)
 api.add_router("/orgs/", risks_router)

@@ -17,8 +17,8 @@ from typing import NoReturn
 from accord.cli_support import CliError
 
 # Apps whose cli.py adds verbs; pure engines first, they need no database.
-CLI_MODULES = ("accord.core.cli", "accord.quant.cli", "accord.core.jobs.cli", "accord.risks.cli",
-               "accord.core.reports.cli")
+CLI_MODULES = ("accord.core.cli", "accord.core.notifications.cli", "accord.quant.cli", "accord.core.jobs.cli",
+               "accord.risks.cli", "accord.core.reports.cli")
 
 
 class _Parser(argparse.ArgumentParser):

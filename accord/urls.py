@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from accord.api import api
 from accord.core import views as core_views
 from accord.core.converters import IdConverter
+from accord.core.notifications import views as notification_views
 from accord.core.wellknown import security_txt
 
 # `<id:…>`: ids in the apps' paths, within what a database column holds (accord/core/converters.py).
@@ -19,6 +20,8 @@ urlpatterns = [
     path("accounts/sso/", core_views.sso_start, name="sso_start"),
     # The person's own settings (their language), among allauth's account pages.
     path("accounts/preferences/", core_views.account_preferences, name="account_preferences"),
+    # A notification e-mail's one-click unsubscribe link: no sign-in, the signed token names member and kind.
+    path("notifications/unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("o/<str:org>/", include("accord.core.urls")),

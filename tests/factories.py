@@ -74,3 +74,14 @@ def xlsx_bytes(rows: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def make_notification(membership: Membership, *, title: str = "", kind: str = "core.two_factor_required") -> Any:
+    """An unread notification of `membership` (a kind every role may read, by default), written directly: the
+    suites need one without the event behind it."""
+    from accord.core.models import Notification
+
+    org = membership.organization
+    return Notification.objects.for_org(org).create(
+        organization=org, recipient=membership, kind=kind, title=title or f"{org.name} notice",
+        link=f"/o/{org.slug}/", object_type="core.organization", object_id=str(org.pk))

@@ -84,8 +84,9 @@ def own(seed: Seed, persona: Persona) -> bool:
 
 
 # Routes outside any organisation: sign-in pages, the chooser, health, security.txt, API docs, and an invitation's
-# e-mailed link (its token names the invitation; tests/core/test_invitations.py covers it).
+# e-mailed link (its token names the invitation; tests/core/test_invitations.py covers it), and a notification
+# e-mail's unsubscribe link (its signed token names member and kind; tests/core/test_notifications.py covers it).
 UNSCOPED_UI = {"home", "healthz", "org_list", "security_txt", "api:api-root", "api:openapi-json", "api:openapi-view",
-               "invitation_accept"}
+               "invitation_accept", "notification_unsubscribe"}
 UNSCOPED_UI_PREFIXES = ("accounts/",)  # django-allauth: sign-in, MFA, password
 UNSCOPED_API = {"GET /api/v1/orgs/"}  # lists the caller's own organisations; covered by its own tests

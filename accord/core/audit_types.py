@@ -6,6 +6,7 @@ from __future__ import annotations
 from accord.core import selectors
 from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, Role
 from accord.core.history import ObjectType, Ref, register
+from accord.core.notifications.choices import Delivery
 
 #: Labels of the fields whose name alone reads badly.
 LABELS = {"board_representative": "Signs for the CEO/board", "ciso_reports_to": "The CISO reports to",
@@ -17,7 +18,9 @@ LABELS = {"board_representative": "Signs for the CEO/board", "ciso_reports_to": 
           "client_id": "Client id", "client_secret": "Client secret", "allowed_domains": "Allowed e-mail domains",
           "join_role": "Role of people who join by signing in",
           "linked_accounts_forgotten": "Links to provider accounts forgotten",
-          "identity_provider_subject": "Account at the identity provider"}
+          "identity_provider_subject": "Account at the identity provider",
+          "notifications_read": "Notifications marked read", "notifications_deleted": "Notifications deleted",
+          "read_at": "Read", "delivery": "E-mail"}
 
 
 def register_core_types() -> None:
@@ -34,3 +37,6 @@ def register_core_types() -> None:
     register("core.governanceprofile", ObjectType(
         "Governance profile", fields={"ciso_reports_to": CisoReportsTo, "ciso_model": CisoModel,
                                       "dpo_model": DpoModel}, labels=LABELS))
+    register("core.notification", ObjectType("Notification", labels=LABELS))
+    register("core.notificationpreference", ObjectType("Notification preference", fields={"delivery": Delivery},
+                                                       labels=LABELS))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accord.core.extensions import NAV_ITEMS
 from accord.core.permissions import actions_for
-from accord.core.selectors import memberships_of
+from accord.core.selectors import access_membership_or_none, memberships_of
 
 
 def workspace(request: HttpRequest) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
 
     if membership is None and (last := request.session.get("last_org")):
         # Account pages (2FA, password) live outside any organisation: keep the last one in the navigation.
-        membership = memberships_of(user).filter(organization__slug=last).first()
+        membership = access_membership_or_none(user, last)
 
     def my_memberships() -> list[Any]:
         return list(memberships_of(user))

@@ -391,6 +391,7 @@ class AuditEvent(TenantModel):
 
 # The kit packages keep their models beside their code; importing them here registers them with Django.
 from accord.core.jobs.models import Job  # noqa: E402
+from accord.core.notifications.models import Notification, NotificationPreference  # noqa: E402
 
 __all__ = ["ApiToken", "AuditChain", "AuditEvent", "GovernanceProfile", "Invitation", "Job", "Membership",
-           "Organization", "User"]
+           "Notification", "NotificationPreference", "Organization", "User"]

@@ -49,6 +49,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("job.view", "Follow the background jobs one asked for, and those of kinds one's role may run "
            "(status, progress, result)", ALL_ROLES),
     Action("token.manage_own", "Create and revoke one's own API tokens for this organisation", ALL_ROLES),
+    Action("notification.manage_own", "Read one's own notifications, mark them read and choose how each kind is "
+           "e-mailed", ALL_ROLES),
 )
 
 _BY_NAME = {action.name: action for action in ACTIONS}

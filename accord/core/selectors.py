@@ -30,6 +30,7 @@ from accord.core.models import (
     Organization,
     User,
 )
+from accord.core.notifications.selectors import UNREAD
 from accord.core.tokens import hash_token
 
 #: The events a page shows of one object's history, newest first (the audit trail has them all).
@@ -58,13 +59,22 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 
 
 def access_membership(user: User, org_slug: str) -> Membership:
-    """The user's membership in the organisation named by `org_slug`, or 404."""
+    """The user's membership in the organisation named by `org_slug`, or 404; with `unread_notifications`,
+    the navigation's count, in the same query."""
     if not user.is_authenticated:
         raise Http404("No such organisation.")
-    membership = memberships_of(user).filter(organization__slug=org_slug).first()
+    membership = memberships_of(user).filter(organization__slug=org_slug).annotate(unread_notifications=UNREAD).first()
     if membership is None:
         raise Http404("No such organisation.")
     return membership
+
+
+def access_membership_or_none(user: User, org_slug: str) -> Membership | None:
+    """`access_membership`, None instead of 404 (the navigation of pages outside an organisation)."""
+    try:
+        return access_membership(user, org_slug)
+    except Http404:
+        return None
 
 
 def last_factor_required_by(authenticator: Authenticator) -> list[str]:

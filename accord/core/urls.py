@@ -2,6 +2,7 @@ from django.urls import path
 
 from accord.core import views
 from accord.core.jobs import views as jobs
+from accord.core.notifications import views as notifications
 
 app_name = "core"
 
@@ -25,4 +26,8 @@ urlpatterns = [
     path("jobs/<id:job_id>/file/", jobs.job_file, name="job_file"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<id:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/read-all/", notifications.mark_all_read, name="notifications_read_all"),
+    path("notifications/<id:notification_id>/read/", notifications.mark_read, name="notification_read"),
+    path("notifications/e-mails/", notifications.preferences, name="notification_preferences"),
 ]

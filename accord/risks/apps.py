@@ -26,6 +26,7 @@ class RisksConfig(AppConfig):
         from accord.core.signals import organization_created
         from accord.risks import permissions  # noqa: F401 - registers the risk actions in the table
         from accord.risks.audit_types import register_risk_types
+        from accord.risks.notifications import register_risk_kinds
         from accord.risks.reports import REGISTER_REPORT
         from accord.risks.selectors import member_holdings
         from accord.risks.services import do_hand_over_member_risks, on_organization_created
@@ -33,6 +34,7 @@ class RisksConfig(AppConfig):
         organization_created.connect(on_organization_created, dispatch_uid="risks-defaults")
         register_risk_types()
         reports.register(REGISTER_REPORT)
+        register_risk_kinds()
         # A leaving member's risks (owner, treatment owner) are handed over, audited, never nulled silently.
         handover.register(handover.Handover("risks", "risk", member_holdings, do_hand_over_member_risks))
         add_nav(NavItem("Risks", "risks:list", "risk.view"))

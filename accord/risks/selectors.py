@@ -377,6 +377,17 @@ def acceptances(org: Organization, risk: Risk | None = None) -> QuerySet[RiskAcc
     )).order_by("-created_at")
 
 
+#: How long before its end an acceptance in force is said to be expiring (its people are told once).
+EXPIRING_WITHIN_DAYS = 30
+
+
+def acceptances_expiring(org: Organization, *, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[RiskAcceptance]:
+    """Acceptances in force (covering their risk) whose last day is within `within_days` from today."""
+    today = org_today(org)
+    return acceptances(org).filter(state=AcceptanceStatus.IN_FORCE, expires_on__gte=today,
+                                   expires_on__lte=today + dt.timedelta(days=within_days))
+
+
 def access_acceptance(org: Organization, risk: Risk, acceptance_id: int) -> RiskAcceptance:
     acceptance = acceptances(org, risk).filter(pk=acceptance_id).first()
     if acceptance is None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from accord.core import services
 from accord.core.models import Organization
-from tests.factories import Persona, make_member
+from tests.factories import Persona, make_member, make_notification
 from tests.routes import Route, Seed, own
 
 
@@ -49,7 +49,14 @@ def seed_identity_provider(org: Organization) -> Seed:
     return {"identity_provider": idp}
 
 
-SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_invitations, seed_identity_provider, seed_jobs]
+def seed_notifications(org: Organization) -> Seed:
+    """A notification of a member of `org`, its title naming the organisation (B's carries the canary)."""
+    member = make_member(org, "contributor", full_name=f"{org.name} notified")
+    return {"notification": make_notification(member.membership, title=f"{org.name} requires a second factor")}
+
+
+SEEDERS: list[Callable[[Organization], Seed]] = [seed_core, seed_invitations, seed_identity_provider,
+                                                     seed_jobs, seed_notifications]
 
 
 def grow_core(seed: Seed, n: int) -> None:
@@ -59,6 +66,7 @@ def grow_core(seed: Seed, n: int) -> None:
         make_member(org, "contributor")
         services.do_invite_member(None, org, f"grown-{k}-{org.slug}@x.test", "viewer", site_url="http://testserver")
         services.do_create_token(None, org, persona.user, name=f"grown {k}")
+        make_notification(persona.membership, title=f"grown notice {k}")
     from accord.core.jobs.models import Job
     from tests.core import jobkinds
 
@@ -89,6 +97,26 @@ def _own_token(seed: Seed, persona: Persona) -> dict[str, Any]:
     owner = persona.user if own(seed, persona) else seed["member"].user
     token, _ = services.do_create_token(None, seed["org"], owner, name="probe")
     return {"token_id": token.pk}
+
+
+def _own_notification(seed: Seed, persona: Persona) -> dict[str, Any]:
+    # Notifications are per member: a new unread one of the persona's in its own organisation, otherwise
+    # the seeded one of another member (which the persona must not reach).
+    if own(seed, persona):
+        return {"notification_id": make_notification(persona.membership).pk}
+    return {"notification_id": seed["notification"].pk}
+
+
+def _unread_notification(seed: Seed, persona: Persona) -> dict[str, Any]:
+    if own(seed, persona):
+        make_notification(persona.membership)
+    return {}
+
+
+def _notification_choices(seed: Seed, persona: Persona) -> dict[str, Any]:
+    from accord.core.notifications.registry import KINDS
+
+    return dict.fromkeys(KINDS, "off")
 
 
 def _second_factor_then_require(seed: Seed, persona: Persona) -> dict[str, Any]:
@@ -134,6 +162,11 @@ ROUTES: list[Route] = [
     Route("core:tokens", "GET", "token.manage_own", lists_data=True),
     Route("core:tokens", "POST", "token.manage_own", body=lambda s, p: {"name": "probe"}),
     Route("core:token_revoke", "POST", "token.manage_own", kwargs=_own_token),
+    Route("core:notifications", "GET", "notification.manage_own", lists_data=True),
+    Route("core:notification_read", "POST", "notification.manage_own", kwargs=_own_notification),
+    Route("core:notifications_read_all", "POST", "notification.manage_own", body=_unread_notification),
+    Route("core:notification_preferences", "GET", "notification.manage_own"),
+    Route("core:notification_preferences", "POST", "notification.manage_own", body=_notification_choices),
     # --- API ---
     Route("GET /api/v1/orgs/{org}/", "GET", "organization.view"),
     Route("GET /api/v1/orgs/{org}/governance/", "GET", "governance.view"),
@@ -160,6 +193,14 @@ ROUTES: list[Route] = [
     Route("GET /api/v1/orgs/{org}/tokens/", "GET", "token.manage_own", lists_data=True),
     Route("POST /api/v1/orgs/{org}/tokens/", "POST", "token.manage_own", body=lambda s, p: {"name": "probe"}),
     Route("POST /api/v1/orgs/{org}/tokens/{token_id}/revoke/", "POST", "token.manage_own", kwargs=_own_token),
+    Route("GET /api/v1/orgs/{org}/notifications/", "GET", "notification.manage_own", lists_data=True),
+    Route("POST /api/v1/orgs/{org}/notifications/{notification_id}/read/", "POST", "notification.manage_own",
+          kwargs=_own_notification),
+    Route("POST /api/v1/orgs/{org}/notifications/read-all/", "POST", "notification.manage_own",
+          body=_unread_notification),
+    Route("GET /api/v1/orgs/{org}/notification-preferences/", "GET", "notification.manage_own"),
+    Route("PUT /api/v1/orgs/{org}/notification-preferences/", "PUT", "notification.manage_own",
+          body=lambda s, p: {"deliveries": _notification_choices(s, p)}),
     Route("GET /api/v1/orgs/{org}/audit-events/", "GET", "audit.view", lists_data=True),
     Route("GET /api/v1/orgs/{org}/audit-events/export/", "GET", "audit.view", lists_data=True),
 ]

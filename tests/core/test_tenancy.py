@@ -269,6 +269,8 @@ UNSCOPED_ALLOWED = {
     ("accord/core/jobs/runner.py", "_claim"): "a worker receives only a job's id from the queue",
     ("accord/core/jobs/runner.py", "run_job"): "a worker receives only a job's id from the queue",
     ("accord/core/jobs/runner.py", "recover_lost"): "a worker takes back every organisation's lost jobs",
+    ("accord/core/notifications/selectors.py", "unsubscribe_target"): "an unsubscribe link's signed token is its "
+                                                                      "only key",
 }
 GUARD_BYPASSES = {"unscoped", "_default_manager", "_base_manager"}
 

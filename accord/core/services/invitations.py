@@ -21,6 +21,8 @@ from accord.core.choices import AuditAction, Role, unknown_role_message
 from accord.core.conflict import Conflict
 from accord.core.i18n import recipient_language
 from accord.core.models import Invitation, Membership, Organization, User
+from accord.core.notifications.kinds import INVITATION_ACCEPTED
+from accord.core.notifications.services import notify
 from accord.core.permissions import allows
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.services.members import do_add_member, do_create_user
@@ -206,6 +208,7 @@ def do_accept_invitation(
     audit.record(org, user, AuditAction.ACCEPT, inv, object_repr=_invitation_repr(inv),
                  changes={"accepted_at": [None, audit.to_audit_value(inv.accepted_at)],
                           "membership": [None, membership.pk]})
+    notify(org, INVITATION_ACCEPTED, inv, actor=user)
     return membership
 
 

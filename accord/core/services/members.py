@@ -13,6 +13,7 @@ from accord.core.choices import AuditAction, Role, unknown_role_message
 from accord.core.conflict import Conflict
 from accord.core.i18n import SUPPORTED, unknown_language_message
 from accord.core.models import ApiToken, Membership, Organization, User
+from accord.core.notifications.services import forget_member, forget_unseeable
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.services.tokens import do_revoke_token
 from accord.core.tenancy import check_same_org
@@ -108,6 +109,8 @@ def do_change_member(
         membership.save(update_fields=list(changes))
         audit.record(org, actor, AuditAction.UPDATE, membership, changes=changes,
                      object_repr=f"{membership.user.email} as {membership.get_role_display()}")
+        if "role" in changes:  # what the new role may not read leaves the member's inbox
+            forget_unseeable(org, membership)
     return membership
 
 
@@ -148,8 +151,11 @@ def do_remove_member(actor: User | None, org: Organization, membership: Membersh
     pk = membership.pk
     for token in ApiToken.objects.for_org(org).filter(user_id=membership.user_id, revoked_at__isnull=True):
         do_revoke_token(actor, org, token)
+    forgotten = forget_member(org, membership)  # their inbox and e-mail choices leave with them
     membership.delete()
     changes = audit.diff(before, dict.fromkeys(before))
+    if forgotten:
+        changes["notifications_deleted"] = [None, forgotten]
     if reassign_to is not None and held:
         changes["handed_over_to"] = [None, reassign_to.pk]
     elif held:

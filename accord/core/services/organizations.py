@@ -14,6 +14,8 @@ from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel
 from accord.core.conflict import Conflict
 from accord.core.i18n import SUPPORTED, unknown_language_message
 from accord.core.models import GovernanceProfile, Organization, User
+from accord.core.notifications.kinds import TWO_FACTOR_REQUIRED
+from accord.core.notifications.services import notify
 from accord.core.services._common import full_clean as _full_clean
 from accord.core.signals import organization_created
 
@@ -78,6 +80,8 @@ def do_set_two_factor_policy(actor: User | None, org: Organization, *, required:
     if changes:
         org.save(update_fields=["two_factor_required"])
         audit.record(org, actor, AuditAction.UPDATE, org, changes=changes)
+        if required:  # every member is told, each time the policy starts (key "": no earlier time counts)
+            notify(org, TWO_FACTOR_REQUIRED, org, actor=actor, key="")
     return org
 
 

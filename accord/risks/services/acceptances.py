@@ -20,9 +20,11 @@ from accord.core.choices import AuditAction, Role
 from accord.core.clock import org_today
 from accord.core.conflict import Conflict
 from accord.core.models import GovernanceProfile, Membership, Organization, User
+from accord.core.notifications.services import notify
 from accord.core.tenancy import check_same_org
 from accord.risks.choices import AcceptanceStatus, Level, Signatory
 from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
+from accord.risks.notifications import ACCEPTANCE_SIGNATURE
 from accord.risks.rules import may_withdraw, required_acceptance_slots
 from accord.risks.selectors import is_above_tolerance, signature_state
 from accord.risks.services.register import lock_org, refuse_if_archived
@@ -83,6 +85,8 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
         membership = Membership.objects.for_org(org).filter(user=actor).first()
         if membership is not None and signature_state(org, acceptance).can_sign(membership):
             acceptance = do_sign_acceptance(actor, org, acceptance)
+    if acceptance.status == AcceptanceStatus.PENDING:  # the signatures still awaited: their people are told
+        notify(org, ACCEPTANCE_SIGNATURE, acceptance, actor=actor)
     return acceptance
 
 

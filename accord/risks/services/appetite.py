@@ -14,8 +14,10 @@ from accord.core.approvals import services as approvals
 from accord.core.choices import AuditAction
 from accord.core.conflict import Conflict
 from accord.core.models import GovernanceProfile, Membership, Organization, User
+from accord.core.notifications.services import notify
 from accord.risks.choices import Level
 from accord.risks.models import AppetiteOpinion, AppetiteSignature, RiskAppetite, RiskCategory
+from accord.risks.notifications import APPETITE_SIGNATURE
 from accord.risks.rules import consults_dpo_on_appetite, may_give_appetite_opinion, required_appetite_slots
 from accord.risks.selectors import signature_state
 from accord.risks.services.register import lock_org
@@ -77,6 +79,7 @@ def do_draft_appetite(actor: User | None, org: Organization, *, statement: str,
     audit.record(org, actor, AuditAction.CREATE, appetite, changes={
         "version": [None, version], "statement": [None, statement], "category_levels": [None, levels],
         "tolerance": [None, points]})
+    notify(org, APPETITE_SIGNATURE, appetite, actor=actor)
     return appetite
 
 
