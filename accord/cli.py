@@ -16,9 +16,15 @@ from typing import NoReturn
 
 from accord.cli_support import CliError
 
+# Pure engines' verbs need no database: a command line naming one is parsed by the engines' modules
+# alone, so `accord quant simulate` imports neither Django nor any app (decision 0031). Their modules
+# import nothing of Django's (import contract "engines-pure"; accord.cli_support is Django-free too).
+PURE_CLI_MODULES = ("accord.quant.cli",)
 # Apps whose cli.py adds verbs; pure engines first, they need no database.
-CLI_MODULES = ("accord.core.cli", "accord.core.notifications.cli", "accord.quant.cli", "accord.core.jobs.cli",
-               "accord.risks.cli", "accord.core.reports.cli")
+CLI_MODULES = (
+    "accord.core.cli", "accord.core.notifications.cli", *PURE_CLI_MODULES, "accord.core.jobs.cli", "accord.risks.cli",
+    "accord.core.reports.cli", "accord.core.backup.cli",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,14 +35,15 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{self.prog}: {message} (see: {self.prog} --help)", 2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = CLI_MODULES) -> argparse.ArgumentParser:
+    """The `accord` parser with the verbs of `modules` (every app's by default)."""
     parser = _Parser(
         prog="accord",
         description="Accord: IT and security governance. Django management commands (migrate, check, "
         "createcachetable, ...) also run under this command.",
     )
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    for name in CLI_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -54,12 +61,20 @@ def _own_verbs(parser: argparse.ArgumentParser) -> set[str]:
     return set()
 
 
+def _pure_parser(args_list: Sequence[str]) -> argparse.ArgumentParser | None:
+    """The pure engines' parser when the command line names one of their verbs, else None."""
+    if not args_list or args_list[0].startswith("-"):
+        return None
+    parser = build_parser(PURE_CLI_MODULES)
+    return parser if args_list[0] in _own_verbs(parser) else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
     debug = os.environ.get("ACCORD_DEBUG", "").lower() in ("1", "true", "yes", "on")
     try:
-        parser = build_parser()
+        parser = _pure_parser(args_list) or build_parser()
         if args_list and not args_list[0].startswith("-") and args_list[0] not in _own_verbs(parser):
             return _django_command(args_list)
         args = parser.parse_args(args_list)
@@ -82,9 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _describe(exc: Exception) -> str:
-    from django.core.exceptions import ValidationError
-
-    if isinstance(exc, ValidationError):
+    # Only code that imported Django can raise its ValidationError: a pure verb's error imports nothing.
+    exceptions = sys.modules.get("django.core.exceptions")
+    if exceptions is not None and isinstance(exc, exceptions.ValidationError):
         if hasattr(exc, "error_dict"):
             return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
         return " ".join(exc.messages)

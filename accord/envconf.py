@@ -179,3 +179,36 @@ def audit_keys(var_dir: Path, *, debug: bool) -> tuple[tuple[tuple[str, str], ..
         path.write_text(f"dev:{secrets.token_urlsafe(32)}\n")
         path.chmod(0o600)
     return parse_audit_keys(path.read_text(encoding="utf-8"), str(path)), "development"
+
+
+def file_storage(url: str, media_root: Path) -> dict[str, object]:
+    """The `STORAGES["default"]` entry for stored files (evidence, reports): the local folder
+    `media_root` when `url` is empty, or an S3-compatible bucket for `s3://BUCKET[/PREFIX]` through
+    django-storages, whose endpoint, region and credentials come from ACCORD_S3_ENDPOINT_URL,
+    ACCORD_S3_REGION, ACCORD_S3_ACCESS_KEY_ID and ACCORD_S3_SECRET_ACCESS_KEY (without the last two,
+    boto3's own chain: its environment variables, a profile, an instance role). Objects are private
+    and reached through signed URLs; a name already taken gets a new one instead of overwriting."""
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(media_root), "file_permissions_mode": 0o640,
+                            "directory_permissions_mode": 0o750}}
+    scheme, _, rest = url.partition("://")
+    bucket, _, prefix = rest.partition("/")
+    if scheme != "s3" or not bucket:
+        raise ImproperlyConfigured(f"ACCORD_STORAGE_URL={url!r} is not s3://BUCKET or s3://BUCKET/PREFIX "
+                                   "(leave it empty for files under ACCORD_VAR_DIR/media).")
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "location": prefix.strip("/"),
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    for option, name in (("endpoint_url", "ACCORD_S3_ENDPOINT_URL"), ("region_name", "ACCORD_S3_REGION"),
+                         ("access_key", "ACCORD_S3_ACCESS_KEY_ID"), ("secret_key", "ACCORD_S3_SECRET_ACCESS_KEY")):
+        value = os.environ.get(name, "").strip()
+        if value:
+            options[option] = value
+    if ("access_key" in options) != ("secret_key" in options):
+        raise ImproperlyConfigured("Set both ACCORD_S3_ACCESS_KEY_ID and ACCORD_S3_SECRET_ACCESS_KEY, or neither.")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

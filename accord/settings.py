@@ -9,7 +9,16 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from accord.core.languages import LANGUAGE_NAMES, LOCALE_DIR
-from accord.envconf import audit_keys, env_bool, env_int, env_list, env_str, parse_rates, secret_key
+from accord.envconf import (
+    audit_keys,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    file_storage,
+    parse_rates,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ACCORD_VAR_DIR", str(BASE_DIR / "var")))
@@ -341,8 +350,13 @@ _STATIC_BACKEND = (
     if env_bool("ACCORD_STATIC_MANIFEST", default=True)
     else "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+# Stored files (evidence, reports): under var/media by default, or an S3-compatible bucket when
+# ACCORD_STORAGE_URL=s3://BUCKET[/PREFIX] (django-storages; docs/deployment.md). Never served as static
+# files: a view that checks the reader's permissions hands them out.
+MEDIA_ROOT = VAR_DIR / "media"
+ACCORD_STORAGE_URL = env_str("ACCORD_STORAGE_URL", "").strip()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(ACCORD_STORAGE_URL, MEDIA_ROOT),
     "staticfiles": {"BACKEND": _STATIC_BACKEND},
 }
 WHITENOISE_MANIFEST_STRICT = False

@@ -3,12 +3,18 @@
     .venv/bin/python bench/quant.py                   # 100 risks x 100,000 years, prints a Markdown report
     .venv/bin/python bench/quant.py --update-docs     # ... and rewrites the section in docs/benchmarks.md
     .venv/bin/python bench/quant.py --risks 20 --years 20000 --repeat 1   # a quick smoke run
+    .venv/bin/python bench/quant.py --whole-only      # only the whole-process comparison (quick)
 
 Every measurement runs in its own subprocess (`--measure NAME`), so peak memory is not polluted by
 other measurements, in `--repeat` interleaved rounds: wall time (best and median), CPU time, the growth of
 the peak resident set size (ru_maxrss after the run minus after imports and setup), and, in a
 separate run, the peak of the memory traced by tracemalloc (NumPy reports its buffers to it).
 The machine is shared, so the best-of-N wall time is the figure compared with the targets.
+
+Whole processes are measured too, the way a user runs them: `accord quant simulate FILE --out RESULT`
+for a tiny scenario and the portfolio, against a process that runs the same portfolio through pyfair
+(`--pyfair-file FILE`, imports included): wall time from start to exit, CPU time and the maximum
+resident set size of the process (wait4), in the same interleaved rounds.
 
 pyfair needs the optional `bench` extra: pip install pyfair==0.1a13.
 """
@@ -25,6 +31,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -55,28 +62,36 @@ def _pert_kwargs(spec: dict[str, Any]) -> dict[str, float]:
     return {"low": low, "mode": mode, "high": high}
 
 
-def setup_pyfair_fair(risks: int, years: int, threads: int) -> Runner:
+def _pyfair_portfolio(scenario: dict[str, Any]) -> dict[str, float]:
+    """The Open FAIR portfolio through pyfair: one FairModel per risk, summed by a FairMetaModel."""
     import pyfair
+
+    years = int(scenario["years"])
+    models = []
+    for i, risk in enumerate(scenario["risks"]):
+        fair = risk["fair"]
+        model = pyfair.FairModel(name=risk["id"], n_simulations=years, random_seed=1000 + i)
+        model.input_data("Threat Event Frequency", **_pert_kwargs(fair["tef"]))
+        model.input_data("Threat Capability", **_pert_kwargs(fair["tcap"]))
+        model.input_data("Control Strength", **_pert_kwargs(fair["rs"]))
+        model.input_data("Primary Loss", **_pert_kwargs(fair["primary_loss"]))
+        model.input_data("Secondary Loss Event Frequency", **_pert_kwargs(fair["secondary_probability"]))
+        model.input_data("Secondary Loss Event Magnitude", **_pert_kwargs(fair["secondary_loss"]))
+        models.append(model)
+    meta = pyfair.FairMetaModel(name="portfolio", models=models)
+    meta.calculate_all()
+    total = meta.export_results()["Risk"].to_numpy()
+    p50, p90, p95, p99 = np.percentile(total, [50, 90, 95, 99])
+    return {"ale": float(total.mean()), "p50": p50, "p90": p90, "p95": p95, "p99": p99}
+
+
+def setup_pyfair_fair(risks: int, years: int, threads: int) -> Runner:
+    import pyfair  # noqa: F401 - imported before the clock starts, like every setup's imports
 
     scenario = fair_portfolio(risks, years)
 
     def run() -> dict[str, float]:
-        models = []
-        for i, risk in enumerate(scenario["risks"]):
-            fair = risk["fair"]
-            model = pyfair.FairModel(name=risk["id"], n_simulations=years, random_seed=1000 + i)
-            model.input_data("Threat Event Frequency", **_pert_kwargs(fair["tef"]))
-            model.input_data("Threat Capability", **_pert_kwargs(fair["tcap"]))
-            model.input_data("Control Strength", **_pert_kwargs(fair["rs"]))
-            model.input_data("Primary Loss", **_pert_kwargs(fair["primary_loss"]))
-            model.input_data("Secondary Loss Event Frequency", **_pert_kwargs(fair["secondary_probability"]))
-            model.input_data("Secondary Loss Event Magnitude", **_pert_kwargs(fair["secondary_loss"]))
-            models.append(model)
-        meta = pyfair.FairMetaModel(name="portfolio", models=models)
-        meta.calculate_all()
-        total = meta.export_results()["Risk"].to_numpy()
-        p50, p90, p95, p99 = np.percentile(total, [50, 90, 95, 99])
-        return {"ale": float(total.mean()), "p50": p50, "p90": p90, "p95": p95, "p99": p99}
+        return _pyfair_portfolio(scenario)
 
     return run
 
@@ -358,6 +373,80 @@ def _subprocess(name: str, args: argparse.Namespace, threads: int, *, traced: bo
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# --------------------------------------------------------------------------------------------------
+# Whole processes (the way a user runs the command)
+# --------------------------------------------------------------------------------------------------
+
+TINY = (1, 1_000)  # risks, years: a scenario whose run is nearly all start-up
+
+
+def _accord_command() -> list[str]:
+    """The `accord` command of this interpreter's environment (its console script, else `-m accord.cli`)."""
+    script = Path(sys.executable).with_name("accord")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "accord.cli"]
+
+
+def _whole_process(command: list[str]) -> dict[str, float]:
+    """Run `command` to its end: wall time from start to exit, CPU time (user + system) and max RSS (MiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{errors}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "max_rss_mib": usage.ru_maxrss / 1024.0}
+
+
+def whole_process_plan(args: argparse.Namespace, folder: Path) -> list[tuple[str, str, list[str]]]:
+    """(label, key, command) of each whole-process measurement, with its scenario files written to `folder`."""
+    files = {}
+    for key, (risks, years) in {"tiny": TINY, "portfolio": (args.risks, args.years)}.items():
+        files[key] = folder / f"{key}.json"
+        files[key].write_text(json.dumps(fair_portfolio(risks, years)), encoding="utf-8")
+    accord, out = _accord_command(), str(folder / "result.json")
+    pyfair = [args.pyfair_python or sys.executable, str(Path(__file__).resolve()), "--pyfair-file"]
+    tiny = f"{TINY[0]} risk x {TINY[1]:,} years"
+    plan = [
+        ("Python, NumPy and Numba imported (the floor of any engine process)", "floor",
+         [sys.executable, "-c", "import accord.quant.kernels"]),
+        (f"`accord quant simulate`, tiny scenario ({tiny})", "accord-tiny",
+         [*accord, "quant", "simulate", str(files["tiny"]), "--out", out]),
+        ("`accord quant simulate`, Open FAIR portfolio", "accord-portfolio",
+         [*accord, "quant", "simulate", str(files["portfolio"]), "--out", out]),
+    ]
+    if not args.skip_pyfair:
+        plan += [
+            (f"pyfair, tiny scenario ({tiny})", "pyfair-tiny", [*pyfair, str(files["tiny"])]),
+            ("pyfair, Open FAIR portfolio", "pyfair-portfolio", [*pyfair, str(files["portfolio"])]),
+        ]
+    return plan
+
+
+def run_whole(args: argparse.Namespace) -> dict[str, Any]:
+    """Best and median of `--repeat` interleaved rounds of every whole-process measurement."""
+    with tempfile.TemporaryDirectory(prefix="accord-bench-") as name:
+        plan = whole_process_plan(args, Path(name))
+        runs: dict[str, list[dict[str, float]]] = {key: [] for _, key, _ in plan}
+        for round_number in range(args.repeat):
+            for label, key, command in plan:
+                runs[key].append(_whole_process(command))
+                print(f"  round {round_number + 1}: {label}: {runs[key][-1]['wall']:.3f} s", file=sys.stderr)
+    rows = {}
+    for label, key, _ in plan:
+        walls = [r["wall"] for r in runs[key]]
+        best = runs[key][int(np.argmin(walls))]
+        rows[key] = {
+            "label": label,
+            "best": best["wall"],
+            "median": statistics.median(walls),
+            "cpu": best["cpu"],
+            "max_rss_mib": max(r["max_rss_mib"] for r in runs[key]),
+        }
+    return rows
+
+
 def run_all(args: argparse.Namespace) -> dict[str, Any]:
     plan: list[tuple[str, str, int, bool]] = [  # (label, setup, threads, measure memory)
         ("pyfair, Open FAIR portfolio", "pyfair-fair", 1, True),
@@ -400,6 +489,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         rows[f"{name}/{threads}"] = row
     if not args.skip_pyfair:
         rows["comparison"] = _subprocess("model-comparison", args, 2, traced=False)["output"]
+    rows["whole"] = run_whole(args)
     rows["load_after"] = os.getloadavg()[0]
     return rows
 
@@ -440,6 +530,56 @@ def _pyfair_version() -> str:
     from importlib.metadata import version
 
     return version("pyfair")
+
+
+def whole_table(whole: dict[str, Any]) -> list[str]:
+    """The whole-process table (empty without measurements)."""
+    if not whole:
+        return []
+    lines = [
+        "",
+        "Whole processes, the way a user runs them: `accord quant simulate FILE --out RESULT.json` (2 threads, "
+        "the CPUs available), and a Python process that runs the same portfolio through pyfair from the same "
+        "file (imports included). Wall time from start to exit; CPU time (user + system) of the best run; the "
+        "maximum resident set size (max RSS, from wait4) over the runs:",
+        "",
+        "| process | best (s) | median (s) | CPU (s) | max RSS (MiB) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for value in whole.values():
+        lines.append(
+            f"| {value['label']} | {value['best']:.3f} | {value['median']:.3f} | {value['cpu']:.2f} | "
+            f"{value['max_rss_mib']:,.0f} |"
+        )
+    return lines
+
+
+def whole_targets(
+    whole: dict[str, Any], pyfair: dict[str, Any] | None = None, fair2: dict[str, Any] | None = None
+) -> list[str]:
+    """The whole-process target lines: the ratio against pyfair, as processes, beside the in-process one."""
+    ours, theirs = whole.get("accord-portfolio"), whole.get("pyfair-portfolio")
+    if not ours or not theirs:
+        return []
+    speed = theirs["best"] / ours["best"]
+    memory = ours["max_rss_mib"] / theirs["max_rss_mib"]
+    inside = ""
+    if pyfair and fair2:
+        inside = f"; inside warm processes the same run is {pyfair['best'] / fair2['best']:.1f}x"
+    lines = [
+        f"- As whole processes, `accord quant simulate` of the Open FAIR portfolio at least 10x faster than "
+        f"pyfair's: **{speed:.1f}x** ({theirs['best']:.2f} s against {ours['best']:.2f} s; "
+        f"{'met' if speed >= 10 else 'missed'}{inside}); at most a third of its memory: **{memory:.2f}x** max RSS "
+        f"({ours['max_rss_mib']:,.0f} MiB against {theirs['max_rss_mib']:,.0f} MiB; "
+        f"{'met' if memory <= 1 / 3 else 'missed'})."
+    ]
+    tiny, floor = whole.get("accord-tiny"), whole.get("floor")
+    if tiny and floor:
+        lines.append(
+            f"  A tiny scenario costs {tiny['best']:.2f} s as a whole process, of which {floor['best']:.2f} s is "
+            "starting Python and importing NumPy and Numba."
+        )
+    return lines
 
 
 def report(rows: dict[str, Any], args: argparse.Namespace, info: dict[str, str]) -> str:
@@ -492,6 +632,7 @@ def report(rows: dict[str, Any], args: argparse.Namespace, info: dict[str, str])
             f"| {value['label']} | {value['threads']} | {value['best']:.3f} | {value['median']:.3f} | "
             f"{value['cpu']:.2f} | {mib(value.get('traced_peak_mib'))} | {mib(value['rss_growth_mib'])} |"
         )
+    lines += whole_table(rows.get("whole") or {})
     lines += ["", "Evaluating a new control set against the prepared portfolio (common random numbers):", ""]
     lines += [
         "| portfolio | prepare (s) | evaluate: portfolio + tolerance, best / median (ms) "
@@ -533,6 +674,7 @@ def report(rows: dict[str, Any], args: argparse.Namespace, info: dict[str, str])
                 f"  Counting the once-per-process load of the compiled kernels ({load['best']:.2f} s) in the run, "
                 f"as a one-off `accord quant simulate` pays it: **{cold:.1f}x**."
             )
+    lines += whole_targets(rows.get("whole") or {}, pyfair, fair2)
     compound2, compound1, floor = row("accord-compound/2"), row("accord-compound/1"), row("numpy-floor-compound/1")
     if compound2 and floor and compound1:
         ratio = compound2["best"] / floor["best"]
@@ -600,10 +742,23 @@ def main() -> None:
     parser.add_argument("--measure", choices=sorted(SETUPS), help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-pyfair", action="store_true", help="leave pyfair out (not installed)")
+    parser.add_argument("--pyfair-python", metavar="PYTHON", help="the interpreter with pyfair (default: this one)")
+    parser.add_argument("--pyfair-file", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--whole-only", action="store_true", help="measure only the whole processes")
     parser.add_argument("--update-docs", action="store_true", help=f"rewrite '{SECTION}' in docs/benchmarks.md")
     parser.add_argument("--json", metavar="FILE", help="also write the raw measurements as JSON")
     parser.add_argument("--from-json", metavar="FILE", help="render the report of a saved --json run")
     args = parser.parse_args()
+    if args.pyfair_file:  # one whole pyfair process: the portfolio of a scenario file
+        print(json.dumps(_pyfair_portfolio(json.loads(Path(args.pyfair_file).read_text(encoding="utf-8"))),
+                         default=float))
+        return
+    if args.whole_only:
+        if args.update_docs:
+            raise SystemExit("--update-docs needs the full run (it rewrites the whole section)")
+        whole = run_whole(args)
+        print("\n".join([*whole_table(whole), "", *whole_targets(whole)]))
+        return
     if args.measure:
         print(
             json.dumps(measure(args.measure, args.risks, args.years, args.threads, traced=args.traced), default=float)

@@ -18,16 +18,42 @@ only (`beta_envelope`):
 * BETA: a + b X, X ~ Beta(alpha, beta) by NumPy's own algorithm (should a PERT envelope be too coarse).
 
 Compiled code is cached on disk (Numba's cache, beside this file or in NUMBA_CACHE_DIR), so a new
-process loads it in a fraction of a second instead of compiling it again.
+process loads it in a fraction of a second instead of compiling it again. Each kernel is loaded by its
+first call, so a process loads only the kernels its scenario uses (decision 0031).
 """
 
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
+
+
+@contextmanager
+def _hidden(module: str) -> Iterator[None]:
+    """`import module` fails inside the block (as if it were not installed), unless it is imported already."""
+    if module in sys.modules:
+        yield
+        return
+    sys.modules[module] = None  # type: ignore[assignment]  # None in sys.modules: the import raises ImportError
+    try:
+        yield
+    finally:
+        if sys.modules.get(module, np) is None:
+            del sys.modules[module]
+
+
+# Numba imports SciPy when it is installed, for linear algebra no kernel uses: a version check when Numba
+# is imported and a BLAS probe when numba.np.arraymath is (on the first kernel load), a third of a
+# second and 20 MiB of a process's start (decision 0031). Both run here with SciPy hidden; SciPy stays
+# importable afterwards for anyone else (Numba's np.dot and the like then stay unavailable in this process).
+with _hidden("scipy"):
+    from numba import njit
+    from numba.np import arraymath  # noqa: F401 - imported now for its BLAS probe, which finds no SciPy
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
