@@ -7,7 +7,8 @@ Members, in this order:
   chain head (events, last hash), which a restore compares with what it restored;
 * the database: `database.sqlite3` (SQLite, a consistent copy by SQLite's online backup API, taken
   while the server keeps running), `database.pgdump` (PostgreSQL, `pg_dump --format=custom` when
-  pg_dump is on PATH) or `database.json` (any engine: Django's dumpdata of every table, pks kept);
+  pg_dump is on PATH) or `database.xml` (any engine: Django's dumpdata of every table, primary keys kept, in XML: its
+  JSON encoder cuts datetimes to milliseconds, and the audit chain's hashes cover the microseconds);
 * `files/NAME` for each file of the default storage (local under var/media, or the S3 bucket).
 
 A restore reads only these members (never extracts a path the archive names) and replaces the whole
@@ -49,7 +50,7 @@ VERSION = 1
 MANIFEST = "accord-backup.json"
 FILES = "files/"
 METHODS = ("sqlite", "pg_dump", "django")
-_MEMBERS = {"sqlite": "database.sqlite3", "pg_dump": "database.pgdump", "django": "database.json"}
+_MEMBERS = {"sqlite": "database.sqlite3", "pg_dump": "database.pgdump", "django": "database.xml"}
 
 
 class BackupError(Exception):
@@ -125,7 +126,7 @@ def _choose_method(method: str | None) -> str:
 
 
 def _pg_command(tool: str) -> tuple[list[str], dict[str, str]]:
-    db = settings.DATABASES["default"]
+    db: dict[str, Any] = dict(settings.DATABASES["default"])
     command = [tool, "--no-owner", "--no-privileges", "--dbname", str(db["NAME"])]
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if db.get(key):
@@ -158,7 +159,7 @@ def _dump_database(method: str, target: Path) -> None:
     else:
         # Every table of every app, content types and permissions included, with their primary keys (the
         # audit chain's hashes cover the ids it names), through the base managers.
-        call_command("dumpdata", use_base_manager=True, output=str(target), format="json", verbosity=0)
+        call_command("dumpdata", use_base_manager=True, output=str(target), format="xml", verbosity=0)
 
 
 def create_backup(out: Path, *, method: str | None = None, include_files: bool = True) -> Summary:
