@@ -26,7 +26,6 @@ CLI_MODULES = (
     "accord.core.reports.cli", "accord.core.backup.cli",
 )
 )
-)
 
 
 class _Parser(argparse.ArgumentParser):
