@@ -25,7 +25,6 @@ CLI_MODULES = (
     "accord.core.cli", "accord.core.notifications.cli", *PURE_CLI_MODULES, "accord.core.jobs.cli", "accord.risks.cli",
     "accord.core.reports.cli", "accord.core.backup.cli",
 )
-)
 
 
 class _Parser(argparse.ArgumentParser):
