@@ -14,9 +14,11 @@ class CoreConfig(AppConfig):
         from accord.core.auth import note_second_factor_set_up
         from accord.core.jobs.periodic import register_core_periodic
         from accord.core.notifications.kinds import register_core_kinds
+        from accord.core.notifications.periodic import register_notification_work
 
         register_core_types()
         register_core_periodic()
         register_core_kinds()
+        register_notification_work()
 
         authenticator_added.connect(note_second_factor_set_up, dispatch_uid="accord-second-factor-set-up")

@@ -85,6 +85,7 @@ def test_an_acceptance_above_tolerance_tells_the_signatories_still_awaited(org_a
     sign_draft(cio.user, org_a)
     sign_draft(ciso.user, org_a)
     Notification.objects.for_org(org_a).delete()
+    mail.outbox.clear()
     acceptance = mail(risk_services.do_request_acceptance, contributor.user, org_a, risky,
                       justification="Legacy system", expires_on=org_today(org_a) + dt.timedelta(days=90))
     told = {n.recipient.user.email for n in Notification.objects.for_org(org_a).filter(kind=ACCEPTANCE_SIGNATURE)}
@@ -373,3 +374,23 @@ def test_a_removed_member_takes_their_notifications_with_them_and_the_removal_sa
     assert not NotificationPreference.objects.for_org(org_a).exists()
     removal = AuditEvent.objects.for_org(org_a).filter(action="delete", object_type="core.membership").get()
     assert removal.changes["notifications_deleted"] == [None, 1]
+
+
+def test_the_daily_work_and_the_retry_are_on_the_job_queue_s_timetable(org_a, cio, ciso, risky, mailoutbox):
+    from accord.core.jobs import registry as jobs
+    from accord.core.notifications import periodic
+
+    timetable = {p.name: (p.minute, p.hour) for p in jobs.periodic_tasks()}
+    assert timetable["accord.notifications.daily"] == ("0", "6")
+    assert timetable["accord.notifications.retry"] == ("*/15", "*")
+    assert jobs.task(notifications.SEND_TASK) is notifications.send_immediate_task
+    _draft(org_a, ciso.user)
+    sign_draft(cio.user, org_a)
+    sign_draft(ciso.user, org_a)
+    acceptance = risk_services.do_request_acceptance(ciso.user, org_a, risky, justification="Legacy system",
+                                                     expires_on=org_today(org_a) + dt.timedelta(days=10))
+    risk_services.do_sign_acceptance(cio.user, org_a, acceptance)
+    mailoutbox.clear()
+    periodic.daily()  # the check, then the digests
+    assert sorted(m.to[0] for m in mailoutbox) == ["cio@a.test", "ciso@a.test"]
+    assert all("Your daily digest: 1 notification" in m.subject for m in mailoutbox)

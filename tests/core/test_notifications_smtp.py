@@ -1,7 +1,8 @@
 """A notification's e-mail travels over real SMTP from `accord serve`: the test starts an SMTP server
 (aiosmtpd) and `accord serve` (its own port, its own var directory and SQLite file) pointed at it with
 ACCORD_EMAIL_HOST, drafts a risk appetite through the API as the CISO, and reads the CIO's e-mail off the
-SMTP server."""
+SMTP server. With ACCORD_BASE_URL set, the e-mail leaves from the job queue's worker that `accord serve`
+starts beside the web server, so this proves that path too."""
 
 from __future__ import annotations
 

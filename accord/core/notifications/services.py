@@ -12,12 +12,14 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from accord.core import audit
 from accord.core.choices import AuditAction
+from accord.core.jobs import queue
 from accord.core.models import Membership, Notification, NotificationPreference, Organization, User
 from accord.core.notifications import mail, registry
 from accord.core.notifications.choices import Delivery
@@ -58,9 +60,21 @@ def notify(org: Organization, kind_key: str, obj: models.Model, *, actor: User |
                      delivery=delivery(kind, {kind.key: chosen[m.pk]} if m.pk in chosen else {}), created_at=now)
         for m in people.values()])
     immediate = [n.pk for n in created if n.delivery == Delivery.IMMEDIATE]
-    if immediate:
+    if immediate and settings.ACCORD_BASE_URL:
+        queue.send(SEND_TASK, org.pk, immediate)  # a worker e-mails them once the caller commits
+    elif immediate:  # the links need the address of the request being served: send from this process
         transaction.on_commit(lambda: send_immediate(org, immediate))
     return created
+
+
+#: The queue's task that e-mails immediate notifications (registered by `periodic.register_notification_work`).
+SEND_TASK = "accord.notifications.send_immediate"
+
+
+def send_immediate_task(org_id: int, ids: list[int]) -> int:
+    """The worker's side of `SEND_TASK`: the organisation by id (a queue message carries plain values)."""
+    org = Organization.objects.filter(pk=org_id).first()
+    return 0 if org is None else send_immediate(org, ids)
 
 
 class _Currency:
