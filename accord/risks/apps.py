@@ -23,8 +23,12 @@ class RisksConfig(AppConfig):
     def ready(self) -> None:
         from accord.core import handover, reports
         from accord.core.extensions import NavItem, Panel, add_nav, add_panel
+        from accord.core.jobs import registry as jobs
         from accord.core.signals import organization_created
-        from accord.risks import permissions  # noqa: F401 - registers the risk actions in the table
+        from accord.risks import (
+            permissions,  # noqa: F401 - registers the risk actions in the table
+            quantified,
+        )
         from accord.risks.audit_types import register_risk_types
         from accord.risks.notifications import register_risk_kinds
         from accord.risks.reports import REGISTER_REPORT
@@ -33,6 +37,8 @@ class RisksConfig(AppConfig):
 
         organization_created.connect(on_organization_created, dispatch_uid="risks-defaults")
         register_risk_types()
+        # The register's simulation runs on a worker, never in the request that needs it (decision 0027).
+        jobs.register_task(quantified.SIMULATE_TASK, quantified.simulate_on_worker)
         reports.register(REGISTER_REPORT)
         register_risk_kinds()
         # A leaving member's risks (owner, treatment owner) are handed over, audited, never nulled silently.

@@ -53,6 +53,8 @@ class MoneyView:
     overall: list[tuple[str, list[float]]] = field(default_factory=list)
     borderline: bool = False
     treated: int = 0
+    #: quantified.FRESH, STALE (the last figures, a worker simulates the new ones) or PENDING (none yet).
+    figures: str = "fresh"
 
     @property
     def description(self) -> str:
@@ -64,7 +66,8 @@ class MoneyView:
         return {"result": self.result, "appetite": self.appetite, "draft_has_tolerance": self.draft_has_tolerance,
                 "estimated": self.estimated, "excluded": self.excluded, "top": self.top, "inherent": self.inherent,
                 "residual": self.residual, "tolerance": self.tolerance, "overall": self.overall,
-                "borderline": self.borderline, "description": self.description, "treated": self.treated}
+                "borderline": self.borderline, "description": self.description, "treated": self.treated,
+                "figures": self.figures}
 
 
 def _verdict(point: dict[str, Any]) -> Verdict:
@@ -127,10 +130,11 @@ def portfolio_lec_spec(org: Organization, result: dict[str, Any] | None) -> char
 def money_view(org: Organization, *, top: int = TOP_RISKS) -> MoneyView:
     """The register in money from one read of the cached simulation: the `top` risks by inherent mean
     annual loss (with their titles), the tolerance table and verdicts, and the chart's specification."""
-    result, refused = quantified.portfolio_and_refused(org)
+    result, refused, figures = quantified.portfolio_state(org)
     draft = selectors.appetite_draft(org)
     view = MoneyView(result=result, excluded=refused, appetite=selectors.appetite_in_force(org),
-                     draft_has_tolerance=bool(draft and draft.tolerance), chart=portfolio_lec_spec(org, result))
+                     draft_has_tolerance=bool(draft and draft.tolerance), chart=portfolio_lec_spec(org, result),
+                     figures=figures)
     if result is None:
         return view
     risks = result["inherent"]["risks"]

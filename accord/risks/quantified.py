@@ -17,6 +17,11 @@
 * `portfolio_and_refused(org)`, `left_out(org)`, `money_and_left_out(org)`: the risks left out
   ([{ref, problem}], {risk pk: problem}), also when none is left to simulate.
 
+Never in a request (decision 0027): a value not in the cache is simulated by a worker
+(`simulate_on_worker`, the queue's task `SIMULATE_TASK`, once per key), and meanwhile every front answers
+at once with the organisation's last figures marked stale, or none marked pending
+(`portfolio_state`: FRESH, STALE, PENDING); the Money page polls until they are fresh.
+
 Simulated years: `YEARS` for up to `FULL_YEARS_RISKS` risks; above that the years shrink so that
 risks × years stays at `FULL_YEARS_RISKS × YEARS` (never below `MIN_YEARS`), which bounds the time
 and memory of a cold page (docs/risks.md, "The register in money").
@@ -31,7 +36,7 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -43,6 +48,8 @@ from django.db.models import Q, QuerySet
 
 from accord.charts import format_probability
 from accord.core import singleflight
+from accord.core.jobs import queue as jobs_queue
+from accord.core.limits import TryLater
 from accord.core.models import AuditChain, Organization
 from accord.quant import BudgetExceeded, RunBudget, Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
 from accord.risks import selectors
@@ -338,35 +345,96 @@ def _remember(key: str, value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def _cached(org: Organization, key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The value under `key`: this process's memory, then the shared cache, else computed once however
-    many threads and processes ask (`singleflight.once`: the others wait for it, never start their own),
-    within the organisation's quota of simulations at once (`singleflight.slot`). A waiter or a request
-    over the quota gives up after `ACCORD_SIMULATION_WAIT_SECONDS` with `TryLater` (503 or 429, with
-    Retry-After), which the fronts answer."""
+#: How fresh the figures a front shows are (the API's `figures`): computed for the register as it is now,
+#: the last ones computed before its latest change (a worker is computing the new ones), or none yet.
+FRESH, STALE, PENDING = "fresh", "stale", "pending"
+#: The simulation task on the queue (registered by RisksConfig.ready()).
+SIMULATE_TASK = "risks.simulate_portfolio"
+LAST_PREFIX = "accord:quant:last:"
+QUEUED_PREFIX = "accord:quant:queued:"
+#: How long a worker waits for a place in the organisation's quota before it tries again later.
+RETRY_SECONDS = 5
+
+
+def _hold() -> float:
+    return 2 * (run_budget().max_seconds or 0) + HOLD_MARGIN_SECONDS
+
+
+def _stored(org: Organization, key: str, scenario: dict[str, Any], names: _Names | None = None,
+            ) -> tuple[dict[str, Any] | None, str, _Names | None]:
+    """The value under `key` and how fresh it is, never waiting for a simulation (decision 0027): this
+    process's memory, then the shared cache (fresh); else a worker is asked to simulate it (once per key
+    however many requests ask, `_request`) and the answer is the last value computed for the
+    organisation's register (stale, with the refs and names it was computed with) when `names` are given
+    (the register, not a what-if), or none (pending). In immediate mode (tests) the worker's run happens
+    inside `_request`, so the value is fresh at once."""
     with _LOCAL_LOCK:
         if key in _LOCAL:
             _LOCAL.move_to_end(key)
-            return _LOCAL[key]
-    quota = simulation_quota()
-    hold = 2 * (run_budget().max_seconds or 0) + HOLD_MARGIN_SECONDS
-    value = cache.get(key)  # another process's result costs no thread
+            return _LOCAL[key], FRESH, names
+    value = cache.get(key)
+    if value is None:
+        _request(org, key, scenario, names)
+        value = cache.get(key)
     if value is not None:
-        return value if value.get("timed_out") else _remember(key, value)
+        return (value if value.get("timed_out") else _remember(key, value)), FRESH, names
+    if names is not None:
+        last = cache.get(LAST_PREFIX + str(org.pk))
+        if last is not None:
+            return last["value"], STALE, _Names(last["risk_ids"], last["names"])
+    return None, PENDING, names
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Each ref's risk pk and title at the time a value was computed."""
+
+    risk_ids: dict[str, int]
+    names: dict[str, str]
+
+
+def _request(org: Organization, key: str, scenario: dict[str, Any], names: _Names | None) -> None:
+    """Ask a worker to simulate `scenario`, unless it was asked within the lease's hold already."""
+    if cache.add(QUEUED_PREFIX + key, 1, timeout=math.ceil(_hold())):
+        extra = None if names is None else {"risk_ids": names.risk_ids, "names": names.names}
+        jobs_queue.send(SIMULATE_TASK, org.pk, key, scenario, extra)
+
+
+def simulate_on_worker(org_pk: int, key: str, scenario: dict[str, Any], extra: dict[str, Any] | None) -> None:
+    """The queue's simulation task: `scenario` simulated once however many workers are asked
+    (`singleflight.once`), within the organisation's quota of simulations at once (`singleflight.slot`) and
+    the run budget (decision 0020); its value stored under `key`, and as the organisation's last known
+    figures when `extra` names the register's risks. A worker that finds the quota full tries again in
+    `RETRY_SECONDS`."""
+    org = Organization.objects.filter(pk=org_pk).first()
+    if org is not None:
+        simulate_for(org, key, scenario, extra)
+
+
+def simulate_for(org: Organization, key: str, scenario: dict[str, Any], extra: dict[str, Any] | None) -> None:
+    """`simulate_on_worker` for an organisation at hand."""
+    org_pk = org.pk
+    quota = simulation_quota()
+    hold = _hold()
 
     def leader() -> dict[str, Any]:
         with singleflight.slot(f"accord:quota:simulation:{org.pk}", size=quota.per_org, wait=quota.wait_seconds,
                                hold=hold, what=f"Simulations of {org.name}'s register"):
-            return compute()
+            return _simulate(scenario)
 
-    # At most `requests_per_org` of the organisation's requests hold a thread for a simulation, computing
-    # or waiting for one; the next is told at once to retry (429), so waiters cannot fill the server.
-    with singleflight.slot(f"accord:quota:simulation-requests:{org.pk}", size=quota.requests_per_org, wait=0,
-                           hold=hold, what=f"Requests waiting for the money figures of {org.name}"):
-        value = singleflight.once(key, leader, hold=hold, wait=quota.wait_seconds,
+    try:
+        value = singleflight.once(key, leader, hold=hold, wait=hold,
                                   timeout=lambda v: DEGRADED_SECONDS if v.get("timed_out") else CACHE_SECONDS,
                                   what="The money figures of this register")
-    return value if value.get("timed_out") else _remember(key, value)
+    except TryLater:
+        logger.info("quant: %s's simulation waits for a place in its quota; tried again in %d s", org.slug,
+                    RETRY_SECONDS)
+        cache.delete(QUEUED_PREFIX + key)  # the next answer may ask again; a repeat finds the value and stops
+        jobs_queue.send(SIMULATE_TASK, org_pk, key, scenario, extra, delay=RETRY_SECONDS)
+        return
+    if extra is not None and not value.get("timed_out"):
+        cache.set(LAST_PREFIX + str(org.pk), {"key": key, "value": value, **extra}, timeout=CACHE_SECONDS)
+    cache.delete(QUEUED_PREFIX + key)
 
 
 def forget_local() -> None:
@@ -425,16 +493,30 @@ def _inputs(org: Organization) -> _Inputs:
     return inputs
 
 
-def _portfolio(org: Organization) -> tuple[dict[str, Any] | None, _Inputs, list[dict[str, str]]]:
+def _portfolio(org: Organization) -> tuple[dict[str, Any] | None, _Inputs, list[dict[str, str]], str]:
+    """(the result, the inputs it names risks by, the risks left out, how fresh it is: FRESH, STALE or
+    PENDING). A stale result comes with the refs and titles it was computed with."""
     inputs = _inputs(org)
     scenario = inputs.scenario
     if scenario is None:
-        return None, inputs, []
-    stored = _cached(org, inputs.key, lambda: _simulate(scenario))
+        return None, inputs, [], FRESH
+    stored, freshness, names = _stored(org, inputs.key, scenario, _Names(inputs.risk_ids, inputs.names))
+    if stored is None:
+        return None, inputs, [], freshness
+    if names is not None and freshness == STALE:
+        inputs = dataclasses.replace(inputs, risk_ids=names.risk_ids, names=names.names)
     if stored["result"] is None:
-        return None, inputs, stored["excluded"]
+        return None, inputs, stored["excluded"], freshness
     return ({**stored["result"], "risk_ids": inputs.risk_ids, "excluded": stored["excluded"]}, inputs,
-            stored["excluded"])
+            stored["excluded"], freshness)
+
+
+def portfolio_state(org: Organization) -> tuple[dict[str, Any] | None, list[dict[str, str]], str]:
+    """`portfolio_and_refused` and how fresh the figures are: FRESH (the register as it is), STALE (the
+    last figures, before its latest change; a worker computes the new ones) or PENDING (none yet: a
+    worker computes them). The Money page and the API say which."""
+    result, _, refused, freshness = _portfolio(org)
+    return result, refused, freshness
 
 
 def portfolio_result(org: Organization) -> dict[str, Any] | None:
@@ -447,7 +529,7 @@ def portfolio_result(org: Organization) -> dict[str, Any] | None:
 def portfolio_and_refused(org: Organization) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
     """`portfolio_result`, and the risks the engine left out ([{id: ref, problem}], in the order it refused
     them) also when none is left to simulate."""
-    result, _, refused = _portfolio(org)
+    result, _, refused, _ = _portfolio(org)
     return result, refused
 
 
@@ -457,7 +539,7 @@ def _left_out(inputs: _Inputs, refused: list[dict[str, str]]) -> dict[int, str]:
 
 def left_out(org: Organization) -> dict[int, str]:
     """Risk pk → why the engine left it out of the money view (empty when it simulated every estimate)."""
-    _, inputs, refused = _portfolio(org)
+    _, inputs, refused, _ = _portfolio(org)
     return _left_out(inputs, refused)
 
 
@@ -472,7 +554,8 @@ def tolerance_under(org: Organization, tolerance: Sequence[Sequence[float]]) -> 
     if not tolerance or inputs.scenario is None:
         return None
     scenario = {**inputs.scenario, "tolerance": [[float(loss), float(p)] for loss, p in tolerance]}
-    result = _cached(org, cache_key(scenario), lambda: _simulate(scenario))["result"]
+    stored = _stored(org, cache_key(scenario), scenario)[0]
+    result = stored["result"] if stored is not None else None
     if result is None:
         return None
     curve = "residual" if result["residual"] is not None else "inherent"
@@ -489,17 +572,18 @@ _JSON: OrderedDict[str, bytes] = OrderedDict()
 
 def portfolio_json(org: Organization) -> bytes:
     """`portfolio_result` (or `empty_result`) as the API sends it: the result file's keys, encoded once."""
-    result, inputs, refused = _portfolio(org)
+    result, inputs, refused, freshness = _portfolio(org)
     if result is None:
-        return json.dumps({**empty_result(org), "excluded": refused}, allow_nan=False).encode()
+        return json.dumps({**empty_result(org), "excluded": refused, "figures": freshness}, allow_nan=False).encode()
+    cached = f"{inputs.key}:{freshness}"
     with _LOCAL_LOCK:
-        if inputs.key in _JSON:
-            _JSON.move_to_end(inputs.key)
-            return _JSON[inputs.key]
-    body = json.dumps({**{key: result[key] for key in RESULT_KEYS}, "excluded": refused}, allow_nan=False,
-                      separators=(",", ":")).encode()
+        if cached in _JSON:
+            _JSON.move_to_end(cached)
+            return _JSON[cached]
+    body = json.dumps({**{key: result[key] for key in RESULT_KEYS}, "excluded": refused, "figures": freshness},
+                      allow_nan=False, separators=(",", ":")).encode()
     with _LOCAL_LOCK:
-        _JSON[inputs.key] = body
+        _JSON[cached] = body
         while len(_JSON) > _LOCAL_SIZE:
             _JSON.popitem(last=False)
     return body
@@ -638,7 +722,7 @@ def risk_money(org: Organization, only: Collection[int] | None = None) -> dict[i
 def money_and_left_out(org: Organization, only: Collection[int] | None = None,
                        ) -> tuple[dict[int, RiskMoney], dict[int, str]]:
     """`risk_money` and `left_out` from one read of the cached result (what a page of the register shows)."""
-    result, inputs, refused = _portfolio(org)
+    result, inputs, refused, _ = _portfolio(org)
     money = money_by_risk(result, inputs.names, only=only) if result is not None else {}
     return money, _left_out(inputs, refused)
 
@@ -674,7 +758,7 @@ class RegisterFigures:
 def register_figures(org: Organization) -> dict[int, RegisterFigures]:
     """Risk pk → its residual ALE and P90, for every simulated risk, from the cached result (the same
     figures `risk_money` gives, without building a risk's curve); empty when no risk has an estimate."""
-    result, _, _ = _portfolio(org)
+    result, _, _, _ = _portfolio(org)
     if result is None:
         return {}
     ids: Mapping[str, int] = result["risk_ids"]

@@ -272,7 +272,8 @@ def test_the_api_answers_the_result_shape_and_the_ale_matches_the_closed_form(cl
               **_ranges(*values))
     _sign(org_a, cio, ciso, [[100_000, 0.2], [1_000_000, 0.05]])
     body = client.get("/api/v1/orgs/org-a/quant/portfolio/", **ciso.auth()).json()
-    assert set(body) == {"years", "seed", "currency", "inherent", "residual", "excluded"}
+    assert set(body) == {"years", "seed", "currency", "inherent", "residual", "excluded", "figures"}
+    assert body["figures"] == "fresh"  # tests run the simulation where it is asked (immediate mode)
     assert body["years"] == TEST_YEARS and body["currency"] == "EUR" and body["excluded"] == []
     for evaluation in (body["inherent"], body["residual"]):
         assert set(evaluation) == {"risks", "portfolio", "tolerance"}

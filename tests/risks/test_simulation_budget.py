@@ -168,28 +168,28 @@ def test_a_simulation_out_of_time_leaves_out_the_costliest_risk_and_is_kept_brie
 
 # --- computed once, whatever the number of requests --------------------------------------------------------------
 
-def test_concurrent_requests_for_one_register_simulate_it_once(org_a, few_years, settings):
-    """Eight threads ask for the same register while its simulation is under way: one simulates, the
-    seven wait for its result (none starts its own) and all get the same value."""
-    settings.ACCORD_SIMULATION_REQUESTS_PER_ORG = 8  # all eight may wait (the cap has its own test)
+def test_concurrent_workers_asked_for_one_register_simulate_it_once(org_a, few_years, monkeypatch):
+    """Eight workers are asked for the same register while its simulation is under way: one simulates, the
+    seven wait for its result (none starts its own) and all store the same value."""
     started, release = threading.Event(), threading.Event()
     calls = []
 
-    def compute():
+    def compute(scenario):
         calls.append(1)
         started.set()
         release.wait(30)
         return {"result": None, "excluded": [], "seconds": 0.0, "timed_out": False, "n": len(calls)}
 
-    results, errors = [], []
+    monkeypatch.setattr(quantified, "_simulate", compute)
+    errors = []
 
-    def ask():
+    def work():
         try:
-            results.append(quantified._cached(org_a, "accord:test:register", compute))
+            quantified.simulate_for(org_a, "accord:test:register", {"risks": []}, None)
         except Exception as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=ask) for _ in range(8)]
+    threads = [threading.Thread(target=work) for _ in range(8)]
     threads[0].start()
     assert started.wait(30)
     for thread in threads[1:]:
@@ -198,56 +198,78 @@ def test_concurrent_requests_for_one_register_simulate_it_once(org_a, few_years,
     for thread in threads:
         thread.join(30)
     assert errors == [] and calls == [1]
-    assert [r["n"] for r in results] == [1] * 8
+    assert cache.get("accord:test:register")["n"] == 1
 
 
-# --- per-organisation quota --------------------------------------------------------------------------------------
+# --- per-organisation quota, and answers that never wait ---------------------------------------------------------
 
-def test_an_organisation_over_its_quota_is_told_to_retry_while_another_is_served(client, org_a, org_b, ciso,
-                                                                                  outsider, settings, few_years):
-    settings.ACCORD_SIMULATION_WAIT_SECONDS = 0
+def _two_registers(org_a, org_b, ciso, outsider):
     _risk(org_a, ciso, frequency_low="1", frequency_high="3", loss_low="1000", loss_high="20000")
     services.do_create_risk(outsider.user, org_b, {"title": "Fraud", "category": "financial", "likelihood": 2,
                                                    "impact": 2, "frequency_low": "1", "frequency_high": "2",
                                                    "loss_low": "100", "loss_high": "1000"})
-    # org-a's one simulation at a time is taken (another worker simulating an edit of its register).
+
+
+def test_an_organisation_over_its_quota_gets_pending_figures_at_once_while_another_is_served(
+        client, org_a, org_b, ciso, outsider, settings, few_years):
+    settings.ACCORD_SIMULATION_WAIT_SECONDS = 0
+    _two_registers(org_a, org_b, ciso, outsider)
+    # org-a's one simulation at a time is taken (another worker simulating an edit of its register): its
+    # worker tries again later, and every answer meanwhile comes at once, saying the figures are pending.
     with singleflight.slot(f"accord:quota:simulation:{org_a.pk}", size=1, wait=0, hold=60):
         response = client.get(f"{API}/quant/portfolio/", **ciso.auth())
-        assert response.status_code == 429
-        assert response["Retry-After"].isdigit()
-        body = response.json()
-        assert set(body) == {"detail", "errors"} and "already running at once" in body["detail"]
+        assert response.status_code == 200
+        assert response.json()["figures"] == "pending" and response.json()["years"] == 0
         page = signed_in(ciso).get(f"{PAGES}/money/")
-        assert page.status_code == 429 and page["Retry-After"].isdigit()
-        assert "already running at once" in _text(page)
+        assert page.status_code == 200 and "being simulated" in _text(page)
+        assert 'hx-trigger="every 2s"' in page.content.decode()
         other = client.get("/api/v1/orgs/org-b/quant/portfolio/", **outsider.auth())
-        assert other.status_code == 200 and [r["id"] for r in other.json()["inherent"]["risks"]] == ["R-001"]
-    assert client.get(f"{API}/quant/portfolio/", **ciso.auth()).status_code == 200
+        assert other.status_code == 200 and other.json()["figures"] == "fresh"
+        assert [r["id"] for r in other.json()["inherent"]["risks"]] == ["R-001"]
+    filled = client.get(f"{API}/quant/portfolio/", **ciso.auth()).json()
+    assert filled["figures"] == "fresh" and [r["id"] for r in filled["inherent"]["risks"]] == ["R-001"]
 
 
-def test_an_organisation_holds_at_most_its_share_of_threads_waiting_for_a_simulation(client, org_a, org_b, ciso,
-                                                                                       outsider, settings, few_years):
-    settings.ACCORD_SIMULATION_REQUESTS_PER_ORG = 2
-    _risk(org_a, ciso, frequency_low="1", frequency_high="3", loss_low="1000", loss_high="20000")
-    services.do_create_risk(outsider.user, org_b, {"title": "Fraud", "category": "financial", "likelihood": 2,
-                                                   "impact": 2, "frequency_low": "1", "frequency_high": "2",
-                                                   "loss_low": "100", "loss_high": "1000"})
-    name = f"accord:quota:simulation-requests:{org_a.pk}"
-    # Two of org-a's requests are busy with a simulation (one computing, one waiting for it): a third is told
-    # at once to retry, instead of holding a third thread; org-b is served meanwhile.
-    with singleflight.slot(name, size=2, wait=0, hold=60), singleflight.slot(name, size=2, wait=0, hold=60):
-        response = client.get(f"{API}/quant/portfolio/", **ciso.auth())
-        assert response.status_code == 429 and response["Retry-After"].isdigit()
-        assert "Requests waiting for the money figures of" in response.json()["detail"]
-        other = client.get("/api/v1/orgs/org-b/quant/portfolio/", **outsider.auth())
-        assert other.status_code == 200
-    assert client.get(f"{API}/quant/portfolio/", **ciso.auth()).status_code == 200
+@pytest.fixture
+def stopped_worker(settings, tmp_path):
+    """A queue with no worker running (as when the worker is stopped): the test runs what it holds."""
+    from accord.core.jobs import queue
+
+    settings.ACCORD_JOBS_IMMEDIATE = False
+    settings.ACCORD_JOBS_FILE = tmp_path / "jobs.sqlite3"
+    queue.reset()
+
+    def run_queued() -> int:
+        huey, done = queue.huey(), 0
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+            done += 1
+        return done
+
+    yield run_queued
+    queue.reset()
 
 
-def test_a_waiter_gives_up_with_503_rather_than_simulating_itself(org_a, settings):
-    settings.ACCORD_SIMULATION_WAIT_SECONDS = 0
-    with singleflight.lease("accord:test:busy:lock", hold=60) as held:
-        assert held
-        with pytest.raises(singleflight.TryLater, match="is being computed for another request") as caught:
-            quantified._cached(org_a, "accord:test:busy", lambda: pytest.fail("a waiter simulated"))
-    assert caught.value.status == 503 and caught.value.retry_after >= 1
+def test_with_the_worker_stopped_the_money_page_answers_at_once_and_fills_in_when_it_runs(
+        client, org_a, ciso, few_years, stopped_worker):
+    risk = _risk(org_a, ciso, frequency_low="1", frequency_high="3", loss_low="1000", loss_high="20000")
+    page = signed_in(ciso).get(f"{PAGES}/money/")
+    assert page.status_code == 200 and "are being simulated; they appear here" in _text(page)
+    assert "No risk has a money estimate yet" not in _text(page)
+    pending = client.get(f"{API}/quant/portfolio/", **ciso.auth()).json()
+    assert pending["figures"] == "pending" and pending["inherent"]["risks"] == []
+    assert stopped_worker() == 1  # asked once, however many answers were given meanwhile
+
+    fresh = client.get(f"{API}/quant/portfolio/", **ciso.auth()).json()
+    assert fresh["figures"] == "fresh" and [r["id"] for r in fresh["inherent"]["risks"]] == ["R-001"]
+    page = signed_in(ciso).get(f"{PAGES}/money/")
+    assert "being simulated" not in _text(page) and "every 2s" not in page.content.decode()
+
+    # A changed estimate: the last figures, marked stale, until the worker has simulated the new register.
+    services.do_update_risk(ciso.user, org_a, risk, {"loss_high": "900000"})
+    stale = client.get(f"{API}/quant/portfolio/", **ciso.auth()).json()
+    assert stale["figures"] == "stale" and stale["inherent"] == fresh["inherent"]
+    assert "the last figures" in _text(signed_in(ciso).get(f"{PAGES}/money/"))
+    assert stopped_worker() == 1
+    new = client.get(f"{API}/quant/portfolio/", **ciso.auth()).json()
+    assert new["figures"] == "fresh" and new["inherent"]["portfolio"]["ale"] > fresh["inherent"]["portfolio"]["ale"]

@@ -139,15 +139,23 @@ def send_job(job_id: int, *, delay: float | None = None) -> None:
         _after_commit(lambda: task(job_id))
 
 
-def send(name: str, *args: Any, delay: float | None = None) -> None:
-    """Queue the registered task `name` with `args` (see the registry), after the caller's commit."""
+def send(name: str, *args: Any, delay: float | None = None, after_commit: bool = False) -> None:
+    """Queue the registered task `name` with `args` (see the registry): at once, or with `after_commit`
+    once the caller's transaction commits (a task that reads what the caller is writing)."""
     if registry.task(name) is None:
         raise KeyError(f"no background task {name!r} is registered")
     task = _task("task")
-    if delay:
-        _after_commit(lambda: task.schedule((name, args), delay=delay))
+
+    def go() -> None:
+        if delay:
+            task.schedule((name, args), delay=delay)
+        else:
+            task(name, args)
+
+    if after_commit:
+        _after_commit(go)
     else:
-        _after_commit(lambda: task(name, args))
+        go()
 
 
 def pending() -> int:

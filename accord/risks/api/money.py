@@ -74,6 +74,10 @@ class PortfolioOut(Schema):
     excluded: list[ExcludedOut] = Field(
         description="Risks left out because the engine cannot simulate their stored estimate; the others are "
                     "simulated without them")
+    figures: Literal["fresh", "stale", "pending"] = Field(
+        description="fresh: simulated from the register as it is; stale: the last figures, simulated before its "
+                    "latest change, while a worker simulates the new ones; pending: none yet (`years` 0), a worker "
+                    "is simulating them. Ask again in a few seconds for stale or pending figures")
 
 
 @router.get("/{org}/quant/portfolio", response={200: PortfolioOut, **SIMULATION_ERRORS}, exclude_unset=True,
@@ -84,7 +88,8 @@ class PortfolioOut(Schema):
 def get_portfolio(request: HttpRequest, org: str) -> HttpResponse:
     """The open risks with an estimate, simulated as one portfolio by the engine: the result file of
     docs/quant.md (the figures the Money page shows). Without any estimate: 200 with `years` 0, no
-    risks and a portfolio of zeros."""
+    risks and a portfolio of zeros. Never waits for a simulation: `figures` says whether the answer is
+    fresh, stale (the last figures) or pending (a worker is simulating them)."""
     m = org_access(request, org, "risk.view")
     # Encoded once per result by the engine's own code (tests check it against PortfolioOut): a large
     # register's answer would otherwise be validated and encoded again on every request.
