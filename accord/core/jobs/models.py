@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import Storage, default_storage
 from django.db import models
 from django.utils.timezone import now
 
@@ -15,8 +14,9 @@ OPEN = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 def result_storage() -> Storage:
-    """Where a job's result file (a report, an export) is kept: `var/files/` by default."""
-    return FileSystemStorage(location=settings.VAR_DIR / "files")
+    """Where a job's result file (a report, an export) is kept: the project's file storage (`var/media/`,
+    or S3 with ACCORD_STORAGE_URL), under `jobs/`."""
+    return default_storage
 
 
 class Job(TenantModel):
