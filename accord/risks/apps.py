@@ -39,6 +39,10 @@ class RisksConfig(AppConfig):
         register_risk_types()
         # The register's simulation runs on a worker, never in the request that needs it (decision 0027).
         jobs.register_task(quantified.SIMULATE_TASK, quantified.simulate_on_worker)
+        from accord.risks.jobs import KINDS
+
+        for kind in KINDS:
+            jobs.register_kind(kind)
         reports.register(REGISTER_REPORT)
         register_risk_kinds()
         # A leaving member's risks (owner, treatment owner) are handed over, audited, never nulled silently.

@@ -46,6 +46,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--dry-run", action="store_true",
                    help="say what each row would do (add, update and which fields, unchanged, refused and why); "
                         "write nothing")
+    p.add_argument("--job", metavar="EMAIL", help="queue the import as a background job run by a worker as this "
+                   "member (for a large file; follow it with `accord job show`)")
     p.set_defaults(handler=_import)
 
     p = risk.add_parser("archive", help="take a risk out of the register (restorable; its pending acceptances "
@@ -131,6 +133,8 @@ def _import(args: argparse.Namespace) -> int:
     from accord.risks.services import ImportRejected, do_import_risks
 
     org = org_or_fail(args.org)
+    if args.job:
+        return _import_as_job(args, org)
     try:
         with open(args.file, "rb") as fileobj:
             rows = parse_upload(fileobj, args.file)
@@ -158,6 +162,26 @@ def _import(args: argparse.Namespace) -> int:
     print(f"imported {args.file} into {org.slug}: {report.summary()}"
           + (f" (added {created[0].ref} to {created[-1].ref})" if created else ""))
     return 0
+
+
+def _import_as_job(args: argparse.Namespace, org: Any) -> int:
+    from accord.core.selectors import user_by_email
+    from accord.risks.jobs import do_queue_risk_import
+
+    if args.dry_run:
+        raise CliError("--dry-run and --job do not go together: a dry run answers at once")
+    user = user_by_email(args.job)
+    if user is None:
+        raise CliError(f"no user with the e-mail address '{args.job}'")
+    try:
+        with open(args.file, "rb") as fileobj:
+            content = fileobj.read()
+    except OSError as exc:
+        raise CliError(f"cannot read '{args.file}': {exc.strerror or exc}") from None
+    job = do_queue_risk_import(user, org, content, os.path.basename(args.file))
+    print(f"job {job.pk}: {job.status}" + (f": {job.error}" if job.error else "")
+          + f" (see: accord job show {org.slug} {job.pk})")
+    return 1 if job.status == "failed" else 0
 
 
 def _risk_or_fail(org: Any, key: str) -> Any:

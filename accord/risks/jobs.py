@@ -1,0 +1,49 @@
+"""The register's background work (decision 0027), registered by RisksConfig.ready(): an import of a
+large file as a job, all or nothing like the import in a request, run by a worker as the member who
+asked (with their permission checked again when it runs)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from accord.core.jobs.models import Job
+from accord.core.jobs.registry import JobFailed, JobKind
+from accord.core.jobs.runner import JobContext
+from accord.core.jobs.services import do_enqueue_job
+from accord.core.models import Organization, User
+
+IMPORT = "risks.import"
+
+
+def run_import(context: JobContext) -> dict[str, Any]:
+    """The import of the stored file the parameters name (`file`, shown as `filename`): every row added
+    or updated, or, with any row refused, nothing written and the job failed naming each refused row."""
+    from accord.risks.io import parse_upload
+    from accord.risks.services import do_import_risks
+
+    name, shown = str(context.parameters["file"]), str(context.parameters.get("filename") or "the file")
+    if not default_storage.exists(name):
+        raise JobFailed(f"The uploaded file {shown} is no longer stored; upload it again.")
+    context.progress(5, f"reading {shown}")
+    with default_storage.open(name, "rb") as handle:
+        rows = parse_upload(handle, shown)
+    context.progress(20, f"importing {len(rows):,} rows")
+    report = do_import_risks(context.user, context.organization, rows)
+    created = report.created
+    return {"summary": report.summary(), "rows": len(rows), "added": len(created), "updated": len(report.updated),
+            "refs": [created[0].ref, created[-1].ref] if created else []}
+
+
+def do_queue_risk_import(actor: User, org: Organization, content: bytes, filename: str) -> Job:
+    """Keep an uploaded CSV or XLSX file and queue its import as a job (the same file twice while its
+    import is queued or running is one job)."""
+    digest = hashlib.sha256(content).hexdigest()
+    stored = default_storage.save(f"imports/{org.pk}/{digest}-{filename.rsplit('/', 1)[-1]}", ContentFile(content))
+    return do_enqueue_job(actor, org, IMPORT, {"file": stored, "filename": filename}, key=f"import:{digest}")
+
+
+KINDS = (JobKind(IMPORT, "Import risks from a file", "risk.import", run_import, max_attempts=2),)
