@@ -573,6 +573,10 @@ def whole_targets(
         f"({ours['max_rss_mib']:,.0f} MiB against {theirs['max_rss_mib']:,.0f} MiB; "
         f"{'met' if memory <= 1 / 3 else 'missed'})."
     ]
+    lines.append(
+        f"  In CPU time (user + system, every thread) the two processes take {theirs['cpu']:.2f} s and "
+        f"{ours['cpu']:.2f} s: {theirs['cpu'] / ours['cpu']:.1f}x."
+    )
     tiny, floor = whole.get("accord-tiny"), whole.get("floor")
     if tiny and floor:
         lines.append(
