@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accord.core.approvals.rules import label
 from accord.core.choices import DocumentStatus
@@ -61,8 +63,9 @@ def _concerned_by_expiry(org: Organization, acceptance: RiskAcceptance) -> list[
 
 
 def _appetite_title(appetite: RiskAppetite, membership: Membership) -> str:
-    slots = " and the ".join(label(s) for s in appetite.required_signatories)
-    return f"Risk appetite v{appetite.version} awaits your signature (it needs the {slots})"
+    slots = _(" and the ").join(label(s) for s in appetite.required_signatories)
+    return _("Risk appetite v%(version)s awaits your signature (it needs the %(slots)s)") % {
+        "version": appetite.version, "slots": slots}
 
 
 def _acceptance_link(org: Organization, acceptance: RiskAcceptance) -> str:
@@ -80,22 +83,24 @@ def notify_expiring_acceptances(org: Organization) -> int:
 
 def register_risk_kinds() -> None:
     register(Kind(
-        APPETITE_SIGNATURE, "A risk appetite awaits your signature", "appetite.sign",
+        APPETITE_SIGNATURE, gettext_lazy("A risk appetite awaits your signature"), "appetite.sign",
         recipients=_who_can_sign, title=_appetite_title,
         link=lambda org, appetite: reverse("risks:appetite", kwargs={"org": org.slug}), load=_appetite,
-        description="A new draft of the risk appetite needs your signature under the governance profile."))
+        description=gettext_lazy("A new draft of the risk appetite needs your signature under the governance "
+                                 "profile.")))
     register(Kind(
-        ACCEPTANCE_SIGNATURE, "A risk acceptance awaits your signature", "acceptance.sign",
+        ACCEPTANCE_SIGNATURE, gettext_lazy("A risk acceptance awaits your signature"), "acceptance.sign",
         recipients=_who_can_sign,
-        title=lambda a, m: (f"The acceptance of {a.risk.ref} {a.risk.title} until {a.expires_on:%Y-%m-%d} awaits "
-                            "your signature"),
+        title=lambda a, m: _("The acceptance of %(risk)s until %(date)s awaits your signature") % {
+            "risk": f"{a.risk.ref} {a.risk.title}", "date": f"{a.expires_on:%Y-%m-%d}"},
         link=_acceptance_link, load=_pending_acceptance,
-        description="Someone asked for a risk to be accepted, and you are one of its required signatories."))
+        description=gettext_lazy("Someone asked for a risk to be accepted, and you are one of its required "
+                                 "signatories.")))
     register(Kind(
-        ACCEPTANCE_EXPIRING, "A risk acceptance expires within 30 days", "acceptance.view",
+        ACCEPTANCE_EXPIRING, gettext_lazy("A risk acceptance expires within 30 days"), "acceptance.view",
         recipients=_concerned_by_expiry,
-        title=lambda a, m: (f"The acceptance of {a.risk.ref} {a.risk.title} expires on {a.expires_on:%Y-%m-%d}: "
-                            "renew it or treat the risk"),
+        title=lambda a, m: _("The acceptance of %(risk)s expires on %(date)s: renew it or treat the risk") % {
+            "risk": f"{a.risk.ref} {a.risk.title}", "date": f"{a.expires_on:%Y-%m-%d}"},
         link=_acceptance_link, load=_expiring_acceptance, default=Delivery.DIGEST,
-        description="An acceptance you own, signed or asked for ends soon."))
+        description=gettext_lazy("An acceptance you own, signed or asked for ends soon.")))
     register_scan("risks.acceptances_expiring", notify_expiring_acceptances)

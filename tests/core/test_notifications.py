@@ -394,3 +394,14 @@ def test_the_daily_work_and_the_retry_are_on_the_job_queue_s_timetable(org_a, ci
     periodic.daily()  # the check, then the digests
     assert sorted(m.to[0] for m in mailoutbox) == ["cio@a.test", "ciso@a.test"]
     assert all("Your daily digest: 1 notification" in m.subject for m in mailoutbox)
+
+
+def test_a_french_speaking_member_is_told_in_french(org_a, cio, ciso, mail):
+    core_services.do_set_user_language(cio.user, language="fr")
+    mail(_draft, org_a, ciso.user)
+    (note,) = _notes(cio)
+    assert note.title == "L'appétit pour le risque v1 attend votre signature (il faut celle du DSI et du RSSI)"
+    (message,) = mail.outbox
+    assert "Arrêter les e-mails de ce type (en un clic)" in message.body
+    page = _client(cio).get(reverse("core:notifications", kwargs={"org": org_a.slug})).content.decode()
+    assert "Tout marquer comme lu" in page and "Mark all read" not in page

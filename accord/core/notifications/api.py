@@ -78,7 +78,7 @@ def read_all_notifications(request: HttpRequest, org: str, payload: ReadAllIn) -
 
 def _preferences_out(request: HttpRequest, org: str) -> list[PreferenceOut]:
     m = org_access(request, org, "notification.manage_own")
-    return [PreferenceOut(kind=p.kind.key, label=p.kind.label, delivery=p.delivery)
+    return [PreferenceOut(kind=p.kind.key, label=str(p.kind.label), delivery=p.delivery)
             for p in selectors.preferences(m.organization, m)]
 
 

@@ -16,5 +16,5 @@ class PreferencesForm(forms.Form):
         kwargs.setdefault("initial", {p.kind.key: p.delivery.value for p in preferences})
         super().__init__(*args, **kwargs)
         for p in preferences:
-            self.fields[p.kind.key] = forms.ChoiceField(choices=Delivery.choices, label=p.kind.label,
-                                                        help_text=p.kind.description)
+            self.fields[p.kind.key] = forms.ChoiceField(choices=Delivery.choices, label=str(p.kind.label),
+                                                        help_text=str(p.kind.description))

@@ -4,6 +4,8 @@ organisation that starts requiring a second factor (told to every member). Regis
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accord.core.models import Invitation, Membership, Organization
 from accord.core.notifications.choices import Delivery
@@ -27,7 +29,8 @@ def _invitation(org: Organization, object_id: str) -> Invitation | None:
 
 def _accepted_title(invitation: Invitation, membership: Membership) -> str:
     who = invitation.accepted_by.display_name if invitation.accepted_by else invitation.email
-    return f"{who} ({invitation.email}) accepted the invitation and joined as {invitation.get_role_display()}"
+    return _("%(who)s (%(email)s) accepted the invitation and joined as %(role)s") % {
+        "who": who, "email": invitation.email, "role": invitation.get_role_display()}
 
 
 def _every_member(org: Organization, obj: Organization) -> list[Membership]:
@@ -41,14 +44,16 @@ def _organization(org: Organization, object_id: str) -> Organization | None:
 
 def register_core_kinds() -> None:
     register(Kind(
-        INVITATION_ACCEPTED, "An invitation was accepted", "member.manage",
+        INVITATION_ACCEPTED, gettext_lazy("An invitation was accepted"), "member.manage",
         recipients=_managers, title=_accepted_title,
         link=lambda org, inv: reverse("core:members", kwargs={"org": org.slug}), load=_invitation,
-        default=Delivery.DIGEST, description="Someone you or another admin invited joined the organisation."))
+        default=Delivery.DIGEST,
+        description=gettext_lazy("Someone you or another admin invited joined the organisation.")))
     register(Kind(
-        TWO_FACTOR_REQUIRED, "Two-factor authentication becomes required", "organization.view",
+        TWO_FACTOR_REQUIRED, gettext_lazy("Two-factor authentication becomes required"), "organization.view",
         recipients=_every_member,
-        title=lambda org, m: f"{org.name} now requires two-factor authentication of every member: set up an "
-                             "authenticator app before you next open it",
+        title=lambda org, m: _("%(org)s now requires two-factor authentication of every member: set up an "
+                               "authenticator app before you next open it") % {"org": org.name},
         link=lambda org, obj: reverse("mfa_index"), load=_organization,
-        description="An administrator made a second factor (authenticator app) required in the organisation."))
+        description=gettext_lazy("An administrator made a second factor (authenticator app) required in the "
+                                 "organisation.")))

@@ -16,7 +16,9 @@ from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
+from accord.core.i18n import recipient_language
 from accord.core.models import Membership, Notification, Organization, User
 from accord.core.notifications.registry import kind as kind_of
 
@@ -66,7 +68,12 @@ def _subject(template: str, context: Mapping[str, object]) -> str:
 
 
 def immediate_message(base: str, notification: Notification) -> EmailMessage:
-    """The e-mail of one notification, to its recipient."""
+    """The e-mail of one notification, to its recipient, in their language."""
+    with translation.override(recipient_language(notification.recipient.user, notification.organization)):
+        return _immediate_message(base, notification)
+
+
+def _immediate_message(base: str, notification: Notification) -> EmailMessage:
     membership = notification.recipient
     kind = kind_of(notification.kind)
     unsubscribe = unsubscribe_link(base, membership, kind.key)
@@ -96,7 +103,12 @@ class DigestSection:
 
 def digest_message(base: str, user: User, sections: Sequence[DigestSection]) -> EmailMessage:
     """One e-mail to `user` listing their pending digest notifications, organisation by organisation, with an
-    unsubscribe link for each kind it holds."""
+    unsubscribe link for each kind it holds; in their language (else the first organisation's)."""
+    with translation.override(recipient_language(user, sections[0].organization)):
+        return _digest_message(base, user, sections)
+
+
+def _digest_message(base: str, user: User, sections: Sequence[DigestSection]) -> EmailMessage:
     parts = []
     first_unsubscribe = ""
     for section in sections:

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
 from accord.core.models import Membership, Organization
 from accord.core.notifications.choices import Delivery
 
@@ -38,14 +40,14 @@ class Kind:
     names the kind in preferences, unsubscribe links and the API."""
 
     key: str
-    label: str
+    label: str | Promise
     action: str
     recipients: Recipients
     title: Title
     link: Link
     load: Load
     default: Delivery = Delivery.IMMEDIATE
-    description: str = ""
+    description: str | Promise = ""
 
 
 KINDS: dict[str, Kind] = {}
@@ -72,4 +74,4 @@ def kind(key: str) -> Kind:
 
 def kinds() -> list[Kind]:
     """Every kind, by label (the preferences page and `accord notify kinds`)."""
-    return sorted(KINDS.values(), key=lambda k: k.label)
+    return sorted(KINDS.values(), key=lambda k: str(k.label))

@@ -15,10 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accord.core import audit
 from accord.core.choices import AuditAction
+from accord.core.i18n import recipient_language
 from accord.core.jobs import queue
 from accord.core.models import Membership, Notification, NotificationPreference, Organization, User
 from accord.core.notifications import mail, registry
@@ -55,7 +56,7 @@ def notify(org: Organization, kind_key: str, obj: models.Model, *, actor: User |
     link = kind.link(org, obj)
     now = timezone.now()
     created = Notification.objects.for_org(org).bulk_create([
-        Notification(organization=org, recipient=m, kind=kind.key, title=kind.title(obj, m)[:300], link=link,
+        Notification(organization=org, recipient=m, kind=kind.key, title=_title(kind, obj, m), link=link,
                      object_type=obj._meta.label_lower, object_id=str(obj.pk), key=occasion,
                      delivery=delivery(kind, {kind.key: chosen[m.pk]} if m.pk in chosen else {}), created_at=now)
         for m in people.values()])
@@ -75,6 +76,12 @@ def send_immediate_task(org_id: int, ids: list[int]) -> int:
     """The worker's side of `SEND_TASK`: the organisation by id (a queue message carries plain values)."""
     org = Organization.objects.filter(pk=org_id).first()
     return 0 if org is None else send_immediate(org, ids)
+
+
+def _title(kind: registry.Kind, obj: models.Model, membership: Membership) -> str:
+    """The title in the recipient's language (theirs, else the organisation's), as it is stored and shown."""
+    with translation.override(recipient_language(membership.user, membership.organization)):
+        return str(kind.title(obj, membership))[:300]
 
 
 class _Currency:
@@ -257,7 +264,7 @@ def do_mark_all_notifications_read(actor: User, org: Organization, *, up_to: Any
 
 def _label(kind_key: str) -> str:
     kind = registry.KINDS.get(kind_key)
-    return kind.label if kind else kind_key
+    return str(kind.label) if kind else kind_key
 
 
 @transaction.atomic

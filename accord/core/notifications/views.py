@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -44,7 +46,8 @@ def mark_read(request: OrgRequest, notification_id: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: OrgRequest) -> HttpResponse:
     count = services.do_mark_all_notifications_read(request.user, request.org)
-    messages.success(request, f"{count} notification{'' if count == 1 else 's'} marked read.")
+    messages.success(request, ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.",
+                                       count) % {"count": count})
     return redirect("core:notifications", org=request.org.slug)
 
 
@@ -59,7 +62,7 @@ def preferences(request: OrgRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Your notification e-mails are saved.")
+            messages.success(request, _("Your notification e-mails are saved."))
             return redirect("core:notification_preferences", org=request.org.slug)
     return render(request, "core/notifications/preferences.html", {"form": form})
 
