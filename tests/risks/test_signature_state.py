@@ -42,7 +42,7 @@ def _plain(response) -> str:
 
 
 def _labels(slots) -> list[str]:
-    return [Signatory(s).label for s in slots]
+    return [str(Signatory(s).label) for s in slots]
 
 
 def _cli(capsys, *args) -> dict[str, str]:
