@@ -198,3 +198,41 @@ def test_the_hourly_checkpoint_appends_every_chains_head_when_a_file_is_set(org_
     settings.ACCORD_AUDIT_CHECKPOINT_FILE = str(tmp_path / "heads.jsonl")
     audit_checkpoint()
     assert '"slug":"org-a"' in (tmp_path / "heads.jsonl").read_text()
+
+
+class _FakeProcess:
+    def __init__(self, argv, started):
+        self.argv, self.stopped = argv, False
+        started.append(self)
+
+    def terminate(self):
+        self.stopped = True
+
+    def wait(self, timeout=None):
+        return 0
+
+    def kill(self):
+        self.stopped = True
+
+
+@pytest.mark.parametrize(("flags", "workers"), [([], 1), (["--no-worker"], 0)])
+def test_serve_starts_one_worker_beside_the_server_unless_told_not_to(db, monkeypatch, settings, flags, workers):
+    from accord.cli import main
+
+    settings.ACCORD_JOBS_IMMEDIATE = False
+    started, during = [], []
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    monkeypatch.setattr("accord.core.server.subprocess.Popen", lambda argv: _FakeProcess(argv, started))
+    monkeypatch.setattr("accord.core.server.run_server",
+                        lambda host, port, n: during.append([p.stopped for p in started]))
+    assert main(["serve", "--workers", "1", *flags]) == 0
+    assert len(started) == workers and during == [[False] * workers]  # running while the server runs
+    if workers:
+        assert started[0].argv[1:] == ["-m", "accord.cli", "worker", "--exit-with-parent"] and started[0].stopped
+
+
+def test_a_worker_refuses_to_start_when_jobs_run_where_they_are_queued(capsys):
+    from accord.cli import main
+
+    assert main(["worker"]) == 1
+    assert "ACCORD_JOBS_IMMEDIATE is on" in capsys.readouterr().err
