@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accord.core import services as core_services
 from accord.core.clock import org_today
@@ -405,3 +406,16 @@ def test_a_french_speaking_member_is_told_in_french(org_a, cio, ciso, mail):
     assert "Arrêter les e-mails de ce type (en un clic)" in message.body
     page = _client(cio).get(reverse("core:notifications", kwargs={"org": org_a.slug})).content.decode()
     assert "Tout marquer comme lu" in page and "Mark all read" not in page
+
+
+def test_mark_all_read_leaves_what_arrived_after_the_list_was_shown(org_a, cio):
+    first = make_notification(cio.membership, title="Shown")
+    client = _client(cio)
+    page = client.get(reverse("core:notifications", kwargs={"org": org_a.slug})).content.decode()
+    listed_at = re.search(r'name="up_to" value="([^"]+)"', page).group(1)
+    later = make_notification(cio.membership, title="Arrived later")
+    Notification.objects.for_org(org_a).filter(pk=later.pk).update(created_at=timezone.now() + dt.timedelta(seconds=5))
+    client.post(reverse("core:notifications_read_all", kwargs={"org": org_a.slug}), {"up_to": listed_at})
+    first.refresh_from_db()
+    later.refresh_from_db()
+    assert first.read_at is not None and later.read_at is None

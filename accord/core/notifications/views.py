@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,7 +30,7 @@ def inbox(request: OrgRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.org, request.membership, unread=unread), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render_page(request, "core/notifications/inbox.html", "core/notifications/_inbox.html",
-                       {"page": page, "unread": unread})
+                       {"page": page, "unread": unread, "listed_at": timezone.now().isoformat()})
 
 
 @org_view("notification.manage_own")
@@ -45,7 +47,9 @@ def mark_read(request: OrgRequest, notification_id: int) -> HttpResponse:
 @org_view("notification.manage_own")
 @require_POST
 def mark_all_read(request: OrgRequest) -> HttpResponse:
-    count = services.do_mark_all_notifications_read(request.user, request.org)
+    # Up to when the list was shown: a notification that arrived since stays unread.
+    count = services.do_mark_all_notifications_read(request.user, request.org,
+                                                     up_to=parse_datetime(request.POST.get("up_to", "")))
     messages.success(request, ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.",
                                        count) % {"count": count})
     return redirect("core:notifications", org=request.org.slug)
