@@ -77,7 +77,10 @@ def get_job(request: HttpRequest, org: str, job_id: Id) -> Job:
     return selectors.access_job(m.organization, m, job_id)
 
 
-@router.get("/{org}/jobs/{job_id}/file/", response={200: None, **ERRORS}, summary="A job's result file",
+@router.get("/{org}/jobs/{job_id}/file/", response=ERRORS, summary="A job's result file",
+            openapi_extra={"responses": {"200": {"description": "The file, as the job left it (a PDF, a CSV, ...)",
+                                                 "content": {"*/*": {"schema": {"type": "string",
+                                                                                "format": "binary"}}}}}},
             operation_id="accord_core_api_get_job_file")
 def get_job_file(request: HttpRequest, org: str, job_id: Id) -> HttpResponse:
     """The file a done job left (a report, an export); 404 when it left none."""
