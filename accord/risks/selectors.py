@@ -384,7 +384,8 @@ EXPIRING_WITHIN_DAYS = 30
 def acceptances_expiring(org: Organization, *, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[RiskAcceptance]:
     """Acceptances in force (covering their risk) whose last day is within `within_days` from today."""
     today = org_today(org)
-    return acceptances(org).filter(state=AcceptanceStatus.IN_FORCE, expires_on__gte=today,
+    # `state` is acceptances()'s annotation, which django-stubs cannot see.
+    return acceptances(org).filter(state=AcceptanceStatus.IN_FORCE, expires_on__gte=today,  # type: ignore[misc]
                                    expires_on__lte=today + dt.timedelta(days=within_days))
 
 
