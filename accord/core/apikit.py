@@ -115,6 +115,19 @@ class Pagination(LimitOffsetPagination):
                            description="How many items to answer")
         offset: int = Field(0, ge=0, le=INT64_MAX, description="How many items to skip")
 
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        """The page and the count of all items. A page that is not full ends the list, so it gives the count
+        itself (the items before it and on it): the count query, as costly to build as the page's own, runs
+        only when more items may follow (or when an offset past the end leaves the page empty)."""
+        offset = pagination.offset
+        limit: int = min(pagination.limit, self.max_limit)
+        items = list(queryset[offset:offset + limit])
+        if len(items) < limit and (items or offset == 0):
+            count = offset + len(items)
+        else:
+            count = self._items_count(queryset)
+        return {self.items_attribute: items, "count": count}
+
 
 class TokenRefused(AuthenticationError):
     """A token that exists but no longer works (401), with the reason its holder can act on."""

@@ -550,3 +550,18 @@ def test_the_openapi_document_lists_the_risk_operations(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/orgs/{org}/risks/", "/api/v1/orgs/{org}/risks/{risk_id}/", "/api/v1/orgs/{org}/risk-appetite/",
             "/api/v1/orgs/{org}/risks/import/", "/api/v1/orgs/{org}/risks/export/"} <= set(paths)
+
+
+@pytest.mark.parametrize(("query", "refs", "count"), [
+    ("limit=2", ["R-001", "R-002"], 5),  # a full page: more may follow, so the count is counted
+    ("limit=2&offset=4", ["R-005"], 5),  # the last page, not full
+    ("limit=10", ["R-001", "R-002", "R-003", "R-004", "R-005"], 5),
+    ("limit=2&offset=9", [], 5),  # past the end
+    ("limit=10&q=nothing-matches", [], 0),
+    ("limit=3&q=Risk 4", ["R-004"], 1),
+])
+def test_every_page_of_the_register_gives_the_count_of_all_matching_risks(client, org_a, ciso, query, refs, count):
+    for n in range(5):
+        _risk(org_a, ciso, title=f"Risk {n + 1}")
+    body = _get(client, ciso, f"/risks/?{query}").json()
+    assert ([r["ref"] for r in body["items"]], body["count"]) == (refs, count)
