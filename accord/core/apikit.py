@@ -122,10 +122,8 @@ class Pagination(LimitOffsetPagination):
         offset = pagination.offset
         limit: int = min(pagination.limit, self.max_limit)
         items = list(queryset[offset:offset + limit])
-        if len(items) < limit and (items or offset == 0):
-            count = offset + len(items)
-        else:
-            count = self._items_count(queryset)
+        ends_here = len(items) < limit and (items or offset == 0)
+        count = offset + len(items) if ends_here else self._items_count(queryset)
         return {self.items_attribute: items, "count": count}
 
 

@@ -114,7 +114,11 @@ def access_appetite(org: Organization, version: int) -> RiskAppetite:
 
 def _tolerance_ranks(org: Organization, appetite: RiskAppetite | None = None) -> dict[int, int]:
     """category id → highest acceptable residual rank, under `appetite` (default: the appetite in force)."""
-    appetite = appetite or appetite_in_force(org)
+    return _ranks_under(org, appetite or appetite_in_force(org))
+
+
+def _ranks_under(org: Organization, appetite: RiskAppetite | None) -> dict[int, int]:
+    """category id → highest acceptable residual rank under `appetite` (none: no tolerance set)."""
     if appetite is None:
         return {}
     # Unordered: the model's ordering would join the organisation for a dict that does not need it.
@@ -199,14 +203,16 @@ def register_risks(org: Organization, *, archived: bool | None = False) -> Query
     return qs.filter(archived_at__isnull=not archived)
 
 
-def annotated_risks(org: Organization, *, archived: bool | None = False) -> QuerySet[Any]:
+def annotated_risks(org: Organization, *, archived: bool | None = False,
+                    ranks: dict[int, int] | None = None) -> QuerySet[Any]:
     """The risks of `org` (see `register_risks`) with `above_tolerance`, `accepted`, `effective_status`,
-    `review_overdue` and `treatment_overdue`, owner and category joined: the one place these flags are computed."""
+    `review_overdue` and `treatment_overdue`, owner and category joined: the one place these flags are computed.
+    `ranks`: the tolerance of the appetite in force (`_tolerance_ranks`), when the caller has read it already."""
     today = org_today(org)
     return (
         register_risks(org, archived=archived)
         .select_related("category", "owner__user", "treatment_owner__user", "archived_by")
-        .annotate(above_tolerance=_above_expression(_tolerance_ranks(org)))
+        .annotate(above_tolerance=_above_expression(_tolerance_ranks(org) if ranks is None else ranks))
         .annotate(accepted=_accepted_expression(org, today), effective_status=_effective_status_expression())
         .annotate(review_overdue=_flag(review_overdue_q(today)),
                   treatment_overdue=_flag(treatment_overdue_q(today)))
@@ -360,16 +366,19 @@ def heatmap(org: Organization, filters: RiskFilter | None = None, *, residual_on
     return Heatmap(matrix=matrix, inherent=grids[0], residual=grids[1])
 
 
-def acceptances(org: Organization, risk: Risk | None = None) -> QuerySet[RiskAcceptance]:
+def acceptances(org: Organization, risk: Risk | None = None, *,
+                ranks: dict[int, int] | None = None) -> QuerySet[RiskAcceptance]:
     """Acceptances with `state`: their stored status; `expired` once past their date; `exceeded` once an
-    acceptance in force no longer covers its risk (`in_force_q`: the risk changed since the signatures)."""
+    acceptance in force no longer covers its risk (`in_force_q`: the risk changed since the signatures).
+    `ranks`: as for `annotated_risks`."""
     today = org_today(org)
     qs = RiskAcceptance.objects.for_org(org).select_related("risk", "withdrawn_by", "category").prefetch_related(
         "signatures__user")
     if risk is not None:
         qs = qs.filter(risk=risk)
     qs = _with_risk_facts(qs, rank=F("risk__residual_rank"), category=F("risk__category_id"),
-                          above=_above_expression(_tolerance_ranks(org), prefix="risk__"))
+                          above=_above_expression(_tolerance_ranks(org) if ranks is None else ranks,
+                                                  prefix="risk__"))
     return qs.annotate(state=Case(
         When(status=AcceptanceStatus.IN_FORCE, expires_on__lt=today, then=Value(AcceptanceStatus.EXPIRED.value)),
         When(Q(status=AcceptanceStatus.IN_FORCE) & ~in_force_q(today), then=Value(AcceptanceStatus.EXCEEDED.value)),
@@ -449,7 +458,11 @@ class AppetiteStatusSummary:
 
 
 def appetite_status(org: Organization) -> AppetiteStatusSummary:
-    in_force, draft = appetite_in_force(org), appetite_draft(org)
+    return _appetite_status(org, appetite_in_force(org))
+
+
+def _appetite_status(org: Organization, in_force: RiskAppetite | None) -> AppetiteStatusSummary:
+    draft = appetite_draft(org)
     if draft is None:
         return AppetiteStatusSummary(in_force, None, [], [])
     state = signature_state(org, draft, people=True)
@@ -473,15 +486,19 @@ DASHBOARD_LIST_LIMIT = 10
 
 
 def dashboard(org: Organization) -> Dashboard:
-    """The register's dashboard panels, in a fixed number of queries."""
+    """The register's dashboard panels, in a fixed number of queries; the appetite in force and its
+    tolerance are read once for all of them."""
     today = org_today(org)
-    open_risks = annotated_risks(org).exclude(status=RiskStatus.CLOSED)
+    in_force = appetite_in_force(org)
+    ranks = _ranks_under(org, in_force)
+    open_risks = annotated_risks(org, ranks=ranks).exclude(status=RiskStatus.CLOSED)
     # Every count in one grouped query: a query over the annotated register costs more to compile than to
     # run. (An aggregate() over it would wrap the whole annotated query in a subquery and cost more.)
     rows = open_risks.order_by().values_list("residual_level").annotate(
         n=Count("id"), accepted_above=Count("id", filter=Q(above_tolerance=True, accepted=True)),
     ).values_list("residual_level", "n", "accepted_above")
-    register_acceptances = acceptances(org).filter(risk__archived_at__isnull=True)  # built once, for both lists
+    # Built once, for both lists.
+    register_acceptances = acceptances(org, ranks=ranks).filter(risk__archived_at__isnull=True)
     counts: dict[str, int] = {}
     accepted_above = 0
     for level, n, above in rows:
@@ -502,7 +519,7 @@ def dashboard(org: Organization) -> Dashboard:
         lapsed_acceptances=list(register_acceptances.filter(
             Q(state__in=(AcceptanceStatus.EXPIRED, AcceptanceStatus.EXCEEDED)),
         ).order_by("-expires_on")[:DASHBOARD_LIST_LIMIT]),
-        appetite=appetite_status(org),
+        appetite=_appetite_status(org, in_force),
     )
 
 
