@@ -162,12 +162,12 @@ def org_access(request: HttpRequest, org: str, action: str) -> Membership:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     if token.organization.slug != org:
         raise Http404("No such organisation.")
-    membership = (
-        Membership.objects.for_org(token.organization).select_related("organization", "user")
-        .filter(user=token.user).first()
-    )
+    # One row by (organisation, user): no order, and no join for the organisation and the user, which the
+    # token's own look-up read in this request.
+    membership = Membership.objects.for_org(token.organization).filter(user_id=token.user_id).order_by().first()
     if membership is None:
         raise Http404("No such organisation.")
+    membership.organization, membership.user = token.organization, token.user
     organization = membership.organization
     if organization.two_factor_required and not has_second_factor(membership.user):
         raise PermissionDenied(

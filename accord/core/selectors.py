@@ -63,7 +63,8 @@ def access_membership(user: User, org_slug: str) -> Membership:
     the navigation's count, in the same query."""
     if not user.is_authenticated:
         raise Http404("No such organisation.")
-    membership = memberships_of(user).filter(organization__slug=org_slug).annotate(unread_notifications=UNREAD).first()
+    membership = (memberships_of(user).filter(organization__slug=org_slug).annotate(unread_notifications=UNREAD)
+                  .order_by().first())  # one at most: no order to compile
     if membership is None:
         raise Http404("No such organisation.")
     return membership
@@ -218,7 +219,7 @@ def token_by_plaintext(plaintext: str) -> ApiToken | None:
     token = (
         ApiToken.unscoped.select_related("user", "organization")
         .filter(token_hash=hash_token(plaintext), revoked_at__isnull=True)
-        .first()
+        .order_by().first()  # one row at most (the hash is unique): no order to compile
     )
     if token is None or not token.user.is_active:
         return None
