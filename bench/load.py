@@ -120,9 +120,11 @@ def run_locust(locust: str, url: str, users: int, seconds: int, env: dict[str, s
                           if name != "Aggregated"}}
 
 
-def report(engine: str, results: list[dict], seconds: int) -> str:
+def report(engine: str, results: list[dict], seconds: int, load: tuple[float, float], server: str) -> str:
     lines = [f"### {engine}", "",
-             f"{seconds} s per step after the ramp; all requests together (Locust on the same machine).", "",
+             f"{seconds} s per step after the ramp; all requests together (Locust on the same machine); {server}. "
+             f"The machine's other work: 1-minute load average {load[0]:.1f} before the run, {load[1]:.1f} after "
+             "(2 cores; the run itself adds about 2).", "",
              "| clients | requests/s | p50 | p95 | p99 | failures |", "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         lines.append(f"| {r['users']} | {r['rps']:.0f} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | {r['p99']:.0f} ms "
@@ -156,6 +158,7 @@ def main() -> None:
         engine = "PostgreSQL" if env["ACCORD_DATABASE_URL"].startswith("postgres") else "SQLite"
         engine += ", web pages and API" if args.mix == "mixed" else ", API only"
         token, session = prepare(env)
+        load_before = os.getloadavg()[0]
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
         cmd = [str(ACCORD), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -175,7 +178,9 @@ def main() -> None:
             server.wait(timeout=30)
     machine = (f"- {platform.processor() or platform.machine()}, {os.cpu_count()} logical cores; "
                f"Python {platform.python_version()}; {platform.system()} {platform.release()}")
-    text = report(engine, results, args.seconds)
+    server = (f"accord serve --workers {args.workers}" if args.workers else
+              f"accord serve's default {2 * (os.cpu_count() or 1) + 1} worker processes of 2 threads")
+    text = report(engine, results, args.seconds, (load_before, os.getloadavg()[0]), server)
     print(text)
     if args.update_docs:
         update_docs(engine, text, machine)
@@ -189,7 +194,7 @@ def update_docs(engine: str, text: str, machine: str) -> None:
     engines = dict(re.findall(r"\n### (.+?)\n(.*?)(?=\n### |\Z)", body, flags=re.S)) if found else {}
     engines[engine] = text.split("\n", 1)[1]
     intro = (f"Measured by `bench/load.py` ({time.strftime('%Y-%m-%d')}): a fresh install with the demo data "
-             "behind `accord serve` (gunicorn, default workers), driven over HTTP by Locust headless from the "
+             "behind `accord serve` (gunicorn), driven over HTTP by Locust headless from the "
              "same machine, as the demo organisation's CISO: either 45% web pages (dashboard, register, one risk), 45% "
              "API reads and 10% API writes, or API only (the register, one risk, the appetite, the portfolio) with "
              "10% writes (each a new risk).")
