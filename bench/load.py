@@ -89,7 +89,7 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
     return token, session
 
 
-def wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
