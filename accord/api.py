@@ -18,6 +18,7 @@ from accord.core.jobs.api import router as jobs_router
 from accord.core.limits import TryLater, try_later_response
 from accord.core.notifications.api import router as notifications_router
 from accord.core.openapi import AccordAPI
+from accord.core.reports.api import router as reports_router
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -135,4 +136,5 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/orgs/", core_router)
 api.add_router("/orgs/", jobs_router)
 api.add_router("/orgs/", notifications_router)
+api.add_router("/orgs/", reports_router)
 api.add_router("/orgs/", risks_router)

@@ -48,6 +48,9 @@ class Route:
     writes: bool = True  # non-GET routes only: False needs `no_write_reason`
     no_write_reason: str = ""
     htmx: bool = False  # sent with `HX-Request: true` (a variant the suites derive for every UI route)
+    #: False when `kwargs` name no object of an organisation (a report's name): the isolation suite then has
+    #: no other organisation's object to put in this organisation's path.
+    names_objects: bool = True
 
     def __post_init__(self) -> None:
         if self.method not in API_METHODS:

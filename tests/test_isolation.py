@@ -22,7 +22,7 @@ def test_a_member_of_a_gets_404_on_organisation_b(world, route):
     assert audit_head(world.org_b) == before, "a refused call wrote to B's audit trail"
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.kwargs], ids=str)
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.kwargs and r.names_objects], ids=str)
 def test_a_member_of_a_gets_404_for_bs_objects_under_as_own_path(world, route):
     a_admin = world.personas[Role.ADMIN]
     request = prepare(route, a_admin, world.org_a.slug, world.seed_b)

@@ -8,7 +8,7 @@ from accord.core.choices import Role
 from accord.core.permissions import allows
 from tests.route_suite import audit_head, prepare, suite_routes
 
-OK = (200, 201, 204, 302)
+OK = (200, 201, 202, 204, 302)  # 202: work queued as a job (a report)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=str)

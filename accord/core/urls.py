@@ -3,6 +3,7 @@ from django.urls import path
 from accord.core import views
 from accord.core.jobs import views as jobs
 from accord.core.notifications import views as notifications
+from accord.core.reports import views as reports
 
 app_name = "core"
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<id:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<id:job_id>/file/", jobs.job_file, name="job_file"),
+    path("reports/<str:name>/", reports.report_request, name="report"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<id:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("notifications/", notifications.inbox, name="notifications"),

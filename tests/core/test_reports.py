@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from accord.core import reports
 from accord.core.clock import org_today
+from accord.core.jobs import registry
+from accord.core.reports.jobs import kind_name
 
 SAMPLE = "tests-sample"
 
@@ -39,6 +41,7 @@ def sample_report(settings, tmp_path):
     reports.register(report)
     yield report
     reports._REPORTS.pop(SAMPLE)
+    registry._REGISTRY.kinds.pop(kind_name(SAMPLE))
 
 
 def test_a_report_prints_the_organisation_date_and_page_n_of_m_on_every_page(org_a, sample_report):

@@ -11,9 +11,14 @@ from django.core.cache import cache
 
 from accord.charts import format_money, format_probability
 from accord.cli import main
-from accord.core import reports
+from accord.core import audit, reports
+from accord.core.choices import JobStatus
 from accord.core.clock import org_today
+from accord.core.jobs.models import Job
+from accord.core.models import AuditEvent
+from accord.core.reports.services import do_request_report
 from accord.risks import portfolio, quantified, services
+from tests.conftest import signed_in
 from tests.core.test_reports import pdf_pages
 from tests.factories import sign_draft
 
@@ -152,3 +157,49 @@ def test_the_report_draws_the_heat_maps_the_heat_map_page_draws(register):
     text = _flat(_text(register))
     assert "Inherent risk heat map of Alpha Clinic" in text and "Residual risk heat map of Alpha Clinic" in text
     assert "3 risks by inherent likelihood and impact" in text
+
+
+# --- as a background job, from the UI and the API ----------------------------------------------------------
+
+def test_a_member_asks_for_the_report_on_the_web_and_downloads_the_pdf_from_its_job(register, viewer):
+    browser = signed_in(viewer)
+    money = browser.get(f"/o/{register.slug}/risks/money/")
+    assert b'action="/o/org-a/reports/register/"' in money.content
+    response = browser.post(f"/o/{register.slug}/reports/register/")
+    job = Job.objects.for_org(register).get()
+    assert response.status_code == 302 and response["Location"] == f"/o/{register.slug}/jobs/{job.pk}/"
+    assert job.kind == "reports.register" and job.status == JobStatus.DONE and job.user == viewer.user
+    page = browser.get(response["Location"])
+    assert f"/o/{register.slug}/jobs/{job.pk}/file/".encode() in page.content
+    pdf = browser.get(f"/o/{register.slug}/jobs/{job.pk}/file/")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert f"org-a-register-{org_today(register).isoformat()}.pdf" in pdf["Content-Disposition"]
+    text = _flat("\n".join(pdf_pages(pdf.content)))
+    assert "Ransomware encrypts the file servers" in text and "Risk appetite version 1" in text
+
+
+def test_asking_for_the_report_is_one_audited_job(register, ciso):
+    before = AuditEvent.objects.for_org(register).count()
+    job = do_request_report(ciso.user, register, "register")
+    events = AuditEvent.objects.for_org(register).order_by("-id")
+    assert events.count() == before + 1
+    assert (events[0].action, events[0].object_type, events[0].object_id) == ("enqueue", "core.job", str(job.pk))
+    assert audit.verify_chain(register).ok
+
+
+def test_the_api_answers_the_job_and_its_file_is_the_pdf(client, register, auditor):
+    response = client.post(f"/api/v1/orgs/{register.slug}/reports/register/", **auditor.auth())
+    assert response.status_code == 202
+    body = response.json()
+    assert body["kind"] == "reports.register" and body["status"] == "done" and body["has_file"]
+    pdf = client.get(f"/api/v1/orgs/{register.slug}/jobs/{body['id']}/file/", **auditor.auth())
+    assert pdf.status_code == 200
+    assert "R-002" in _flat("\n".join(pdf_pages(pdf.content)))
+
+
+def test_an_unknown_report_answers_404_on_the_web_and_the_api(client, register, ciso):
+    assert signed_in(ciso).post(f"/o/{register.slug}/reports/budget/").status_code == 404
+    response = client.post(f"/api/v1/orgs/{register.slug}/reports/budget/", **ciso.auth())
+    assert response.status_code == 404
+    assert not Job.objects.for_org(register).exists()
+

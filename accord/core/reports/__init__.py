@@ -4,8 +4,10 @@ rendered to HTML and printed to PDF by WeasyPrint (decision 0029).
 * An app declares a report with `register(Report(name, title, action, build))` in its `ready()`;
   `build(org)` reads through the app's selectors (never recomputing a figure a page shows) and returns a
   `Document`: the template, its context and the sections its table of contents lists.
-* `render_pdf(org, name)` gives the PDF bytes; every front (the CLI now, a background job for the UI and
-  the API) calls it, after checking the report's `action` in the permission table.
+* `render_pdf(org, name)` gives the PDF bytes, what `accord report NAME ORG --out FILE.pdf` writes. The
+  UI and the API queue the report as a background job instead (`services.do_request_report`; every
+  report is a job kind `reports.<name>`, `reports/jobs.py`) whose result file is the PDF. Each checks the
+  report's `action` in the permission table (the job again when it runs).
 * The base template carries the organisation's name, the date, page numbers ("page N of M", CSS page
   counters) and the table of contents (`target-counter`), and `print.css` its print layout. Text stays
   text (selectable, searchable): charts go in as SVG images, whose labels WeasyPrint draws as text.
@@ -84,6 +86,10 @@ def register(report: Report) -> None:
     known = _REPORTS.get(report.name)
     if known is not None and known != report:
         raise ValueError(f"report {report.name} is declared twice")
+    if known is None:
+        from accord.core.reports.jobs import register_job
+
+        register_job(report)
     _REPORTS[report.name] = report
 
 

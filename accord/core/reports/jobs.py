@@ -1,0 +1,44 @@
+"""Every registered report is also a kind of background job (`accord.core.jobs`): `reports.<name>`, run
+with the asking member's permission checked again on the worker, its PDF the job's result file. The UI
+and the API queue it (`do_request_report`); the CLI prints synchronously instead."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from accord.core.jobs.registry import JobKind, register_kind
+
+if TYPE_CHECKING:
+    from accord.core.jobs.runner import JobContext
+    from accord.core.reports import Report
+
+PREFIX = "reports."
+
+
+def kind_name(report_name: str) -> str:
+    """The job kind of the report `report_name`."""
+    return PREFIX + report_name
+
+
+def _runner(name: str) -> Any:
+    def run(context: JobContext) -> Mapping[str, Any]:
+        from accord.core import reports
+
+        report = reports.get(name)
+        org = context.organization
+        context.progress(5, "Gathering the report's content")
+        document = report.build(org)
+        context.progress(25, "Printing the PDF")
+        pdf = reports.html_to_pdf(reports.render_html(org, report, document))
+        context.save_file(report.filename(org), pdf)
+        return {"report": name, "bytes": len(pdf)}
+
+    return run
+
+
+def register_job(report: Report) -> None:
+    """Declare the job kind of `report` (from `reports.register`): it only reads, so it runs outside a
+    transaction and its file is stored with its `done` status."""
+    register_kind(JobKind(name=kind_name(report.name), label=f"{report.title} (PDF)", action=report.action,
+                          run=_runner(report.name), writes=False, max_attempts=2, backoff_seconds=30.0))
