@@ -437,6 +437,18 @@ def simulate_for(org: Organization, key: str, scenario: dict[str, Any], extra: d
     cache.delete(QUEUED_PREFIX + key)
 
 
+def simulate_here(org: Organization) -> str:
+    """For work outside any request that may take seconds (a report printed by a worker or by `accord
+    report`): simulate the register in this process when its figures are not in the cache, within the same
+    single flight, quota and run budget as the worker's task (`simulate_for`), so the figures read next are
+    the register's as it is. Returns how fresh they are then: FRESH, or STALE/PENDING when the quota stayed
+    full (the task is then queued again, as a worker's would be)."""
+    inputs = _inputs(org)
+    if inputs.scenario is not None and cache.get(inputs.key) is None:
+        simulate_for(org, inputs.key, inputs.scenario, {"risk_ids": inputs.risk_ids, "names": inputs.names})
+    return _portfolio(org)[3]
+
+
 def forget_local() -> None:
     """Drop this process's copies (the shared cache keeps its own): what a new worker process starts with."""
     with _LOCAL_LOCK:

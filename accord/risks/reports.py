@@ -43,6 +43,7 @@ def _acceptance_rows(org: Organization) -> list[dict[str, Any]]:
 
 def build_register(org: Organization) -> reports.Document:
     """The register report's content for `org`."""
+    quantified.simulate_here(org)  # a report waits for fresh figures (it runs on a worker or the CLI)
     money = portfolio.money_view(org)
     sections = [
         reports.Section("money", _("The register in money")),

@@ -14,6 +14,7 @@ from accord.cli import main
 from accord.core import audit, reports
 from accord.core.choices import JobStatus
 from accord.core.clock import org_today
+from accord.core.jobs import queue
 from accord.core.jobs.models import Job
 from accord.core.models import AuditEvent
 from accord.core.reports.services import do_request_report
@@ -203,3 +204,22 @@ def test_an_unknown_report_answers_404_on_the_web_and_the_api(client, register, 
     assert response.status_code == 404
     assert not Job.objects.for_org(register).exists()
 
+
+
+def test_a_report_printed_without_a_worker_simulates_the_register_itself(register, settings):
+    """Outside a request (the CLI, a worker), a report waits for the register's fresh figures: it does not
+    print a register in money as "pending" because no worker has simulated it yet."""
+    settings.ACCORD_JOBS_IMMEDIATE = False
+    settings.ACCORD_JOBS_FILE = settings.VAR_DIR / "test-report-simulation.sqlite3"
+    queue.reset()
+    cache.clear()
+    quantified.forget_local()
+    try:
+        assert quantified.portfolio_state(register)[2] == quantified.PENDING  # a page would say so
+        text = _flat(_text(register))
+    finally:
+        queue.huey().storage.flush_all()
+        queue.reset()
+    assert "not simulated yet" not in text
+    assert "2 open risks with a money estimate" in text
+    assert format_money(portfolio.money_view(register).inherent["ale"], "EUR") in text
