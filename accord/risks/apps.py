@@ -21,6 +21,8 @@ class RisksConfig(AppConfig):
     verbose_name = "Risk register"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from accord.core import handover, reports
         from accord.core.extensions import NavItem, Panel, add_nav, add_panel
         from accord.core.jobs import registry as jobs
@@ -47,9 +49,9 @@ class RisksConfig(AppConfig):
         register_risk_kinds()
         # A leaving member's risks (owner, treatment owner) are handed over, audited, never nulled silently.
         handover.register(handover.Handover("risks", "risk", member_holdings, do_hand_over_member_risks))
-        add_nav(NavItem("Risks", "risks:list", "risk.view"))
-        add_nav(NavItem("Heat map", "risks:heatmap", "risk.view"))
-        add_nav(NavItem("Money", "risks:portfolio", "risk.view"))
-        add_nav(NavItem("Appetite", "risks:appetite", "appetite.view"))
+        add_nav(NavItem(_("Risks"), "risks:list", "risk.view"))
+        add_nav(NavItem(_("Heat map"), "risks:heatmap", "risk.view"))
+        add_nav(NavItem(_("Money"), "risks:portfolio", "risk.view"))
+        add_nav(NavItem(_("Appetite"), "risks:appetite", "appetite.view"))
         add_panel(Panel(template="risks/_dashboard_panel.html", action="risk.view", context=dashboard_context,
                         order=10))

@@ -1,6 +1,7 @@
 """Enumerations of the risk register."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accord.charts import Swatch
 from accord.core.choices import DocumentStatus
@@ -14,10 +15,10 @@ AppetiteStatus = DocumentStatus
 class Level(models.TextChoices):
     """Risk levels, in increasing order of severity (see LEVEL_RANK)."""
 
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
 
 
 LEVEL_RANK = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
@@ -38,34 +39,34 @@ LEVEL_PALETTE = tuple(Swatch(level.value, level.label, *LEVEL_COLOURS[level.valu
 class RaisedBy(models.TextChoices):
     """Which side of the house raised the risk."""
 
-    CIO = "cio", "CIO side"
-    CISO = "ciso", "CISO side"
-    DPO = "dpo", "DPO side"
+    CIO = "cio", _("CIO side")
+    CISO = "ciso", _("CISO side")
+    DPO = "dpo", _("DPO side")
 
 
 class Treatment(models.TextChoices):
-    MITIGATE = "mitigate", "Mitigate"
-    TRANSFER = "transfer", "Transfer"
-    AVOID = "avoid", "Avoid"
-    ACCEPT = "accept", "Accept"
+    MITIGATE = "mitigate", _("Mitigate")
+    TRANSFER = "transfer", _("Transfer")
+    AVOID = "avoid", _("Avoid")
+    ACCEPT = "accept", _("Accept")
 
 
 class RiskStatus(models.TextChoices):
-    IDENTIFIED = "identified", "Identified"
-    ASSESSED = "assessed", "Assessed"
-    IN_TREATMENT = "in_treatment", "In treatment"
-    ACCEPTED = "accepted", "Accepted"
-    CLOSED = "closed", "Closed"
+    IDENTIFIED = "identified", _("Identified")
+    ASSESSED = "assessed", _("Assessed")
+    IN_TREATMENT = "in_treatment", _("In treatment")
+    ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed")
 
 
 class AcceptanceStatus(models.TextChoices):
-    PENDING = "pending", "Awaiting signatures"
-    IN_FORCE = "in_force", "In force"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING = "pending", _("Awaiting signatures")
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
     #: Never stored: an acceptance in force that no longer covers its risk (it rose above the level signed,
     #: or left the tolerance it was judged within, or its category); see `selectors.in_force_q`.
-    EXCEEDED = "exceeded", "No longer covers the risk (it changed since the signatures)"
+    EXCEEDED = "exceeded", _("No longer covers the risk (it changed since the signatures)")
 
 
 #: The seeded category whose risks are about personal data (`RiskCategory.is_privacy`).

@@ -15,6 +15,8 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accord.core.fields import FieldSpec, Kind
 from accord.core.formrender import CELL, COMPACT
@@ -48,18 +50,18 @@ class RiskFilterForm(forms.Form):
     control_size = "sm"
     field_template_name = COMPACT
 
-    q = forms.CharField(required=False, label="Search", max_length=200,
+    q = forms.CharField(required=False, label=_("Search"), max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, description or R-001"}))
-    category = forms.ChoiceField(required=False, label="Category")
-    owner = forms.TypedChoiceField(required=False, label="Owner", coerce=int, empty_value=None)
-    level = forms.ChoiceField(required=False, label="Residual level", choices=[("", "Any level"), *Level.choices])
-    status = forms.ChoiceField(required=False, label="Status", choices=[("", "Any status"), *RiskStatus.choices])
-    above_tolerance = forms.ChoiceField(required=False, label="Above tolerance",
-                                        choices=[("", "Either"), ("yes", "Yes"), ("no", "No")])
-    overdue_review = forms.BooleanField(required=False, label="Review overdue")
-    tag = forms.CharField(required=False, label="Tag", max_length=100)
-    archived = forms.BooleanField(required=False, label="Archived risks",
-                                  help_text="The risks taken out of the register, instead of the register")
+    category = forms.ChoiceField(required=False, label=_("Category"))
+    owner = forms.TypedChoiceField(required=False, label=_("Owner"), coerce=int, empty_value=None)
+    level = forms.ChoiceField(required=False, label=_("Residual level"), choices=[("", _("Any level")), *Level.choices])
+    status = forms.ChoiceField(required=False, label=_("Status"), choices=[("", _("Any status")), *RiskStatus.choices])
+    above_tolerance = forms.ChoiceField(required=False, label=_("Above tolerance"),
+                                        choices=[("", _("Either")), ("yes", _("Yes")), ("no", _("No"))])
+    overdue_review = forms.BooleanField(required=False, label=_("Review overdue"))
+    tag = forms.CharField(required=False, label=_("Tag"), max_length=100)
+    archived = forms.BooleanField(required=False, label=_("Archived risks"),
+                                  help_text=_("The risks taken out of the register, instead of the register"))
     inherent_cell = forms.RegexField(required=False, regex=_CELL, widget=forms.HiddenInput)
     residual_cell = forms.RegexField(required=False, regex=_CELL, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORT_KEYS], widget=forms.HiddenInput)
@@ -108,7 +110,8 @@ TYPED_STATUSES: list[tuple[Any, str]] = [(v, str(label)) for v, label in RiskSta
 
 # The risk page's inline-editable sections and the fields each one edits (the spec's `section`).
 SECTIONS: dict[str, tuple[str, ...]] = {name: RISK.section(name) for name in RISK.sections()}
-SECTION_TITLES = {"overview": "Overview", "assessment": "Assessment", "treatment": "Treatment", "money": "Money"}
+SECTION_TITLES = {"overview": _("Overview"), "assessment": _("Assessment"), "treatment": _("Treatment"),
+                  "money": _("Money")}
 # The longest list (tags, assets) a form takes as text; each item is checked by the service.
 _LIST_CHARS = 2000
 
@@ -159,7 +162,8 @@ class RiskForm(forms.Form):
                 if name not in only:
                     del self.fields[name]
         current = (initial or {}).get("category")
-        cats = [(c.key, c.name if c.active else f"{c.name} (retired)") for c in choices.categories
+        cats = [(c.key, c.name if c.active else gettext("%(name)s (retired)") % {"name": c.name})
+                for c in choices.categories
                 if c.active or c.key == current]
         people = [("", "Nobody yet"), *((m.user.email, m.user.display_name) for m in choices.members)]
         likelihoods: list[tuple[Any, str]] = [(n, f"{n} · {label}")
@@ -180,8 +184,8 @@ class RiskForm(forms.Form):
         if "status" in self.fields:
             # "Accepted" follows from a signed acceptance (the Acceptances panel); it is not offered here.
             _set_choices(self, "status", TYPED_STATUSES)
-            self.fields["status"].help_text = ("A risk reads Accepted while a signed acceptance is in force; "
-                                               "request one under Acceptances.")
+            self.fields["status"].help_text = _("A risk reads Accepted while a signed acceptance is in force; "
+                                                "request one under Acceptances.")
         if currency:
             for name in ("loss_low", "loss_high"):
                 if name in self.fields:
@@ -232,22 +236,23 @@ def _share(value: decimal.Decimal | None) -> str:
 # --- acceptances, import --------------------------------------------------------------------------------
 
 class AcceptanceRequestForm(forms.Form):
-    justification = forms.CharField(widget=TEXT, help_text="Why the organisation lives with this risk.")
-    compensating_measures = forms.CharField(required=False, widget=TEXT, label="Compensating measures")
-    expires_on = forms.DateField(label="Expires on", widget=DATE,
-                                 help_text="At most three years from today; the acceptance lapses on this date.")
+    justification = forms.CharField(widget=TEXT, help_text=_("Why the organisation lives with this risk."))
+    compensating_measures = forms.CharField(required=False, widget=TEXT, label=_("Compensating measures"))
+    expires_on = forms.DateField(label=_("Expires on"), widget=DATE,
+                                 help_text=_("At most three years from today; the acceptance lapses on this date."))
 
 
 class ArchiveForm(forms.Form):
     """Why a risk leaves the register (required by the service) or comes back (optional)."""
 
-    reason = forms.CharField(required=False, widget=TEXT, label="Reason",
-                             help_text="Kept in the risk's history: a duplicate, out of scope, the asset retired, ...")
+    reason = forms.CharField(required=False, widget=TEXT, label=_("Reason"),
+                             help_text=_("Kept in the risk's history: a duplicate, out of scope, the asset retired, "
+                                         "..."))
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV or XLSX file",
-                           help_text="One risk per row; the first row names the columns.",
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("One risk per row; the first row names the columns."),
                            widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
 
 
@@ -257,15 +262,15 @@ class AppetiteOpinionForm(forms.Form):
     """The DPO's opinion on the draft shown (its version travels hidden, like a signature's)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    text = forms.CharField(label="Your opinion as DPO", max_length=5000,
+    text = forms.CharField(label=_("Your opinion as DPO"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Shown to the signatories beside the draft; it is not a signature.")
+                           help_text=_("Shown to the signatories beside the draft; it is not a signature."))
 
 
 class AppetiteDraftForm(forms.Form):
     """A new appetite version: statement, a level per category, up to five tolerance points."""
 
-    statement = forms.CharField(widget=TEXT, label="Appetite statement")
+    statement = forms.CharField(widget=TEXT, label=_("Appetite statement"))
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, categories: Iterable[RiskCategory],
                  basis: RiskAppetite | None = None) -> None:
@@ -277,7 +282,7 @@ class AppetiteDraftForm(forms.Form):
         for c in self.categories:
             name = f"level_{c.key}"
             self.fields[name] = forms.ChoiceField(
-                required=False, label=c.name, choices=[("", "No limit"), *Level.choices],
+                required=False, label=c.name, choices=[("", _("No limit")), *Level.choices],
                 initial=levels.get(c.key, ""), widget=forms.Select(attrs={"data-level": ""}))
             self.level_names.append(name)
             self.field_templates[name] = COMPACT
@@ -285,10 +290,12 @@ class AppetiteDraftForm(forms.Form):
         self.tolerance_rows: list[tuple[str, str]] = []
         for i in range(MAX_TOLERANCE_ROWS):
             loss, prob = (points[i] if i < len(points) else (None, None))
-            self.fields[f"loss_{i}"] = forms.DecimalField(required=False, min_value=0, label=f"Loss {i + 1}",
+            self.fields[f"loss_{i}"] = forms.DecimalField(required=False, min_value=0,
+                                                          label=gettext("Loss %(n)d") % {"n": i + 1},
                                                           initial=_plain(loss))
             self.fields[f"probability_{i}"] = forms.DecimalField(
-                required=False, min_value=0, max_value=1, label=f"Highest annual probability {i + 1}",
+                required=False, min_value=0, max_value=1,
+                label=gettext("Highest annual probability %(n)d") % {"n": i + 1},
                 initial=_plain(prob))
             self.tolerance_rows.append((f"loss_{i}", f"probability_{i}"))
             self.field_templates.update({f"loss_{i}": CELL, f"probability_{i}": CELL})
@@ -365,16 +372,19 @@ class MatrixForm(forms.Form):
         old_l, old_i = basis.size
         for n in range(1, n_l + 1):
             self.fields[f"likelihood_{n}"] = forms.CharField(
-                max_length=60, label=f"Likelihood {n}",
+                max_length=60, label=gettext("Likelihood %(n)d") % {"n": n},
                 initial=basis.likelihood_labels[n - 1] if n <= old_l else "")
         for n in range(1, n_i + 1):
             self.fields[f"impact_{n}"] = forms.CharField(
-                max_length=60, label=f"Impact {n}", initial=basis.impact_labels[n - 1] if n <= old_i else "")
+                max_length=60, label=gettext("Impact %(n)d") % {"n": n},
+                initial=basis.impact_labels[n - 1] if n <= old_i else "")
         for li in range(1, n_l + 1):
             for im in range(1, n_i + 1):
                 known = li <= old_l and im <= old_i
                 self.fields[f"level_{li}_{im}"] = forms.ChoiceField(
-                    choices=Level.choices, label=f"Level at likelihood {li}, impact {im}",
+                    choices=Level.choices,
+                    label=gettext("Level at likelihood %(likelihood)d, impact %(impact)d") % {"likelihood": li,
+                                                                                               "impact": im},
                     initial=basis.level_of(li, im) if known else _guess_level(li, im, n_l, n_i),
                     widget=forms.Select(attrs={"data-level": ""}))  # coloured by its value (accord.css)
                 self.field_templates[f"level_{li}_{im}"] = CELL
@@ -420,23 +430,23 @@ def matrix_size(params: Mapping[str, Any], default: tuple[int, int]) -> tuple[in
     return read("likelihoods", default[0]), read("impacts", default[1])
 
 
-PRIVACY_HINT = "Acceptances of its risks need the DPO when the governance profile says so."
+PRIVACY_HINT = _("Acceptances of its risks need the DPO when the governance profile says so.")
 
 
 class CategoryCreateForm(forms.Form):
     field_template_name = COMPACT
 
     name = forms.CharField(max_length=100)
-    key = forms.SlugField(max_length=40, help_text="Lower-case letters, digits and underscores; imports, exports "
-                                                   "and the API use it, e.g. 'supply_chain'.")
-    position = forms.IntegerField(min_value=0, max_value=1000, initial=100, label="Position in lists")
-    is_privacy = forms.BooleanField(required=False, label="Privacy (personal data)", help_text=PRIVACY_HINT)
+    key = forms.SlugField(max_length=40, help_text=_("Lower-case letters, digits and underscores; imports, exports "
+                                                   "and the API use it, e.g. 'supply_chain'."))
+    position = forms.IntegerField(min_value=0, max_value=1000, initial=100, label=_("Position in lists"))
+    is_privacy = forms.BooleanField(required=False, label=_("Privacy (personal data)"), help_text=PRIVACY_HINT)
 
 
 class CategoryChangeForm(forms.Form):
     """Stacked on its own page; the settings page's row includes core/forms/field_compact.html."""
 
     name = forms.CharField(max_length=100)
-    position = forms.IntegerField(min_value=0, max_value=1000, label="Position in lists")
-    active = forms.BooleanField(required=False, label="In use (untick to retire: its risks keep it)")
-    is_privacy = forms.BooleanField(required=False, label="Privacy (personal data)", help_text=PRIVACY_HINT)
+    position = forms.IntegerField(min_value=0, max_value=1000, label=_("Position in lists"))
+    active = forms.BooleanField(required=False, label=_("In use (untick to retire: its risks keep it)"))
+    is_privacy = forms.BooleanField(required=False, label=_("Privacy (personal data)"), help_text=PRIVACY_HINT)

@@ -7,6 +7,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+
 from accord import charts
 from accord.core.clock import org_today
 from accord.core.models import Organization
@@ -32,9 +35,15 @@ def heatmap_specs(org: Organization, filters: selectors.RiskFilter | None = None
     for kind, counts in (("inherent", data.inherent), ("residual", data.residual)):
         total = sum(map(sum, counts))
         specs[kind] = charts.HeatmapSpec(
-            title=f"{kind.capitalize()} risk heat map of {org.name}",
-            description=(f"{total} risk{'s' if total != 1 else ''} by {kind} likelihood and impact, risk matrix "
-                         f"v{m.version}, {org_today(org):%d %B %Y}" + (f"; filters: {shown}" if shown else "") + "."),
+            title=(gettext("Inherent risk heat map of %(org)s") if kind == "inherent"
+                   else gettext("Residual risk heat map of %(org)s")) % {"org": org.name},
+            description=(ngettext("%(count)d risk by %(kind)s likelihood and impact, risk matrix v%(version)s, "
+                                  "%(date)s", "%(count)d risks by %(kind)s likelihood and impact, risk matrix "
+                                  "v%(version)s, %(date)s", total)
+                         % {"count": total, "version": m.version, "date": date_format(org_today(org), "DATE_FORMAT"),
+                            "kind": gettext("inherent") if kind == "inherent" else gettext("residual")}
+                         + (gettext("; filters: %(shown)s") % {"shown": shown} if shown else "") + "."),
+            row_title=gettext("Likelihood"), column_title=gettext("Impact"),
             row_labels=m.likelihood_labels, column_labels=m.impact_labels, levels=m.levels, palette=LEVEL_PALETTE,
             counts=counts, id_prefix=f"heatmap-{kind}", above=above if kind == "residual" else None,
             link=linker(kind) if linker is not None else None,

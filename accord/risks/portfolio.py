@@ -9,6 +9,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from accord import charts
 from accord.core.clock import org_today
 from accord.core.models import Organization
@@ -87,8 +89,8 @@ def _overall(rows: list[ToleranceRow], *, residual: bool) -> list[tuple[str, lis
     """(curve, losses of the points outside tolerance) for the residual curve first, then the inherent."""
     out = []
     if residual:
-        out.append(("Residual", [r.loss for r in rows if r.residual is not None and not r.residual.ok]))
-    out.append(("Inherent", [r.loss for r in rows if not r.inherent.ok]))
+        out.append((gettext("Residual"), [r.loss for r in rows if r.residual is not None and not r.residual.ok]))
+    out.append((gettext("Inherent"), [r.loss for r in rows if not r.inherent.ok]))
     return out
 
 
@@ -108,13 +110,13 @@ def portfolio_lec_spec(org: Organization, result: dict[str, Any] | None) -> char
             description="No risk has a money estimate yet, so there is no curve to draw.",
             empty_message="No risk has a money estimate yet.")
     inherent = result["inherent"]["portfolio"]
-    series = [charts.LecSeries("Inherent", [tuple(p) for p in inherent["lec"]])]
+    series = [charts.LecSeries(gettext("Inherent"), [tuple(p) for p in inherent["lec"]])]
     text = (f"Annual loss of {len(result['inherent']['risks'])} risks over {result['years']:,} simulated years, "
             f"{org_today(org):%d %B %Y}. Inherent: mean {charts.format_money(inherent['ale'], currency)}, "
             f"1 year in 100 above {charts.format_money(inherent['p99'], currency)}")
     if result["residual"] is not None:
         residual = result["residual"]["portfolio"]
-        series.append(charts.LecSeries("Residual (after treatment)", [tuple(p) for p in residual["lec"]]))
+        series.append(charts.LecSeries(gettext("Residual (after treatment)"), [tuple(p) for p in residual["lec"]]))
         text += (f"; residual: mean {charts.format_money(residual['ale'], currency)}, 1 year in 100 above "
                  f"{charts.format_money(residual['p99'], currency)}")
     markers = _markers(result)

@@ -8,27 +8,46 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from accord.charts import compact_amount, format_money, format_probability
+from accord.charts import compact_amount, format_probability
 from accord.risks import quantified
 
 register = template.Library()
 
+#: The units of compact amounts, as each language abbreviates them (French: k, M, Md).
+_UNITS = {"k": pgettext_lazy("amount unit, thousand", "k"), "M": pgettext_lazy("amount unit, million", "M"),
+          "bn": pgettext_lazy("amount unit, billion", "bn")}
+
+
+def localized(text: str) -> str:
+    """A figure the charts module writes in English ("1,250.5", "1.25 M", "2.5 %") in the active language's
+    separators and units ("1 250,5", "1,25 M", "2,5 %"): the charts keep one format, pages read the reader's."""
+    decimal, thousands = str(get_format("DECIMAL_SEPARATOR")), str(get_format("THOUSAND_SEPARATOR"))
+    if (decimal, thousands) != (".", ","):
+        text = text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    number, _sep, unit = text.rpartition(" ")
+    return f"{number} {_UNITS[unit]}" if number and unit in _UNITS else text
+
 
 @register.filter
 def money(amount: float | None, currency: str) -> str:
-    return format_money(amount, currency)
+    if amount is None:
+        return ""
+    return f"{localized(compact_amount(float(amount)))} {currency}"
 
 
 @register.filter
 def amount(value: float | None) -> str:
     """An amount without its currency, for tables whose header names it: "1.25 M"."""
-    return "" if value is None else compact_amount(float(value))
+    return "" if value is None else localized(compact_amount(float(value)))
 
 
 @register.filter
 def percent(probability: float | None) -> str:
-    return "" if probability is None else format_probability(float(probability))
+    return "" if probability is None else localized(format_probability(float(probability)))
 
 
 @register.filter
@@ -59,13 +78,14 @@ def any_p90_note(rows: Any) -> bool:
 
 
 _FAIR_LABELS = (
-    ("tef", "Threat events per year", "rate"),
-    ("vulnerability", "Vulnerability (share of threat events that cause a loss)", "probability"),
-    ("tcap", "Threat capability", "scale"),
-    ("rs", "Resistance strength", "scale"),
-    ("primary_loss", "Primary loss per event", "loss"),
-    ("secondary_probability", "Probability of a secondary loss", "probability"),
-    ("secondary_loss", "Secondary loss per event", "loss"),
+    ("tef", _("Threat events per year"), "rate"),
+    ("vulnerability", _("Vulnerability (share of threat events that cause a loss)"),
+     "probability"),
+    ("tcap", _("Threat capability"), "scale"),
+    ("rs", _("Resistance strength"), "scale"),
+    ("primary_loss", _("Primary loss per event"), "loss"),
+    ("secondary_probability", _("Probability of a secondary loss"), "probability"),
+    ("secondary_loss", _("Secondary loss per event"), "loss"),
 )
 
 
@@ -73,10 +93,10 @@ def _number(value: Any, role: str, currency: str) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return str(value)
     if role == "loss":
-        return format_money(float(value), currency)
+        return money(float(value), currency)
     if role == "probability":
-        return format_probability(float(value))
-    return f"{value:,g}"
+        return percent(float(value))
+    return localized(f"{value:,g}")
 
 
 def _distribution(spec: Any, role: str, currency: str) -> str:
@@ -91,14 +111,15 @@ def _distribution(spec: Any, role: str, currency: str) -> str:
         return n(spec["constant"])
     if "uniform" in spec:
         low, high = spec["uniform"]
-        return f"anywhere from {n(low)} to {n(high)}"
+        return _("anywhere from %(low)s to %(high)s") % {"low": n(low), "high": n(high)}
     if "lognormal_ci90" in spec:
         low, high = spec["lognormal_ci90"]
-        return f"{n(low)} to {n(high)} (90% range)"
+        return _("%(low)s to %(high)s (90%% range)") % {"low": n(low), "high": n(high)}
     if "pert" in spec:
         low, mode, high = spec["pert"]
         shape = f", PERT γ {spec['gamma']:g}" if isinstance(spec.get("gamma"), int | float) else ""
-        return f"{n(low)} to {n(high)}, most likely {n(mode)}{shape}"
+        said = _("%(low)s to %(high)s, most likely %(mode)s") % {"low": n(low), "high": n(high), "mode": n(mode)}
+        return said + shape
     return str(spec)
 
 
@@ -107,4 +128,4 @@ def fair_rows(fair: Mapping[str, Any] | None, currency: str) -> list[tuple[str, 
     """An Open FAIR breakdown as (label, value) rows a person reads, in the model's order."""
     if not fair:
         return []
-    return [(label, _distribution(fair[key], role, currency)) for key, label, role in _FAIR_LABELS if key in fair]
+    return [(str(label), _distribution(fair[key], role, currency)) for key, label, role in _FAIR_LABELS if key in fair]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accord import charts
@@ -47,12 +48,12 @@ def risk_lec_spec(org: Organization, risk: Risk, money: quantified.RiskMoney | N
                               description="This risk has no money estimate, so there is no curve to draw.",
                               empty_message="No money estimate for this risk.")
     currency = org.currency
-    series = [charts.LecSeries("Inherent", money.inherent.lec)]
+    series = [charts.LecSeries(gettext("Inherent"), money.inherent.lec)]
     text = (f"{money.years:,} simulated years. Inherent: mean annual loss "
             f"{charts.format_money(money.inherent.ale, currency)}, 1 year in 10 above "
             f"{charts.format_money(money.inherent.p90, currency)}")
     if money.treated:
-        series.append(charts.LecSeries("Residual (after treatment)", money.residual.lec))
+        series.append(charts.LecSeries(gettext("Residual (after treatment)"), money.residual.lec))
         text += (f"; residual: mean {charts.format_money(money.residual.ale, currency)}, 1 year in 10 above "
                  f"{charts.format_money(money.residual.p90, currency)}")
     return charts.LecSpec(title=title, description=text + ".", currency=currency, series=series)

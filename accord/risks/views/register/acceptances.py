@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accord.core.web import OrgRequest, apply_errors, go, org_view, render_page, wants_partial
@@ -30,12 +32,12 @@ def acceptance_request(request: OrgRequest, risk_id: str) -> HttpResponse:
         else:
             awaiting = selectors.signature_state(org, acceptance).awaiting_labels
             if acceptance.status == AcceptanceStatus.IN_FORCE:
-                text = f"Acceptance of {risk.ref} requested and signed by you: it is in force."
+                text = _("Acceptance of %(ref)s requested and signed by you: it is in force.") % {"ref": risk.ref}
             elif acceptance.signatures.filter(user=request.user).exists():
-                text = (f"Acceptance of {risk.ref} requested and signed by you; it awaits the "
-                        f"{' and the '.join(awaiting)}.")
+                text = (_("Acceptance of %(ref)s requested and signed by you; it awaits the %(awaiting)s.")
+                        % {"ref": risk.ref, "awaiting": _(" and the ").join(str(a) for a in awaiting)})
             else:
-                text = f"Acceptance of {risk.ref} requested; it is in force once signed."
+                text = _("Acceptance of %(ref)s requested; it is in force once signed.") % {"ref": risk.ref}
             messages.success(request, text)
             if not wants_partial(request):
                 return redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk})
@@ -59,12 +61,13 @@ def _acceptance_action(request: OrgRequest, risk_id: str, acceptance_id: int, *,
         messages.error(request, " ".join(exc.messages))
     else:
         if not sign:
-            messages.success(request, f"The acceptance of {risk.ref} is withdrawn.")
+            messages.success(request, _("The acceptance of %(ref)s is withdrawn.") % {"ref": risk.ref})
         elif acceptance.status == AcceptanceStatus.IN_FORCE:
-            messages.success(request, f"Signed: the acceptance of {risk.ref} is now in force until "
-                                      f"{acceptance.expires_on:%d %B %Y}.")
+            messages.success(request, _("Signed: the acceptance of %(ref)s is now in force until %(date)s.")
+                             % {"ref": risk.ref, "date": date_format(acceptance.expires_on, "DATE_FORMAT")})
         else:
-            messages.success(request, f"Signed; the acceptance of {risk.ref} still awaits other signatures.")
+            messages.success(request, _("Signed; the acceptance of %(ref)s still awaits other signatures.")
+                                      % {"ref": risk.ref})
     return go(request, reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk}) + "#acceptances")
 
 

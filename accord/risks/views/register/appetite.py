@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.core import selectors as core_selectors
@@ -97,9 +98,11 @@ def appetite_draft(request: OrgRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc, {f: form.error_field(f) or f for f in getattr(exc, "error_dict", {})})
         else:
-            messages.success(request, f"Draft v{draft.version} saved; it comes into force once "
-                                      f"{' and '.join(str(Signatory(s).label) for s in draft.required_signatories)} "
-                                      "have signed it.")
+            messages.success(request, _("Draft v%(version)s saved; it comes into force once %(signatories)s have "
+                                        "signed it.")
+                             % {"version": draft.version,
+                                "signatories": _(" and ").join(str(Signatory(s).label)
+                                                               for s in draft.required_signatories)})
             return redirect("risks:appetite", org=org.slug)
     return render(request, "risks/appetite.html", _appetite_context(request, form))
 
@@ -119,9 +122,11 @@ def appetite_sign(request: OrgRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         if signed.status == "in_force":
-            messages.success(request, f"Signed: risk appetite v{signed.version} is now in force.")
+            messages.success(request, _("Signed: risk appetite v%(version)s is now in force.")
+                                      % {"version": signed.version})
         else:
-            messages.success(request, f"Signed: risk appetite v{signed.version} still awaits a signature.")
+            messages.success(request, _("Signed: risk appetite v%(version)s still awaits a signature.")
+                                      % {"version": signed.version})
     return go(request, reverse("risks:appetite", kwargs={"org": org.slug}))
 
 
@@ -138,6 +143,6 @@ def appetite_opinion(request: OrgRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc, {"version": "-"})  # the hidden version: said form-wide
         else:
-            messages.success(request, "Opinion recorded; the signatories see it beside the draft.")
+            messages.success(request, _("Opinion recorded; the signatories see it beside the draft."))
             return go(request, reverse("risks:appetite", kwargs={"org": org.slug}))
     return render(request, "risks/appetite.html", _appetite_context(request, opinion_form=form))

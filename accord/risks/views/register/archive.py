@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.core.web import OrgRequest, apply_errors, go, org_view
@@ -28,8 +29,8 @@ def risk_archive(request: OrgRequest, risk_id: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"{risk.ref} {risk.title} archived: it left the register and can be restored "
-                                      "from the archived risks.")
+            messages.success(request, _("%(ref)s %(title)s archived: it left the register and can be restored from the "
+                                        "archived risks.") % {"ref": risk.ref, "title": risk.title})
             return go(request, reverse("risks:list", kwargs={"org": org.slug}))
     pending = selectors.acceptances(org, risk).filter(status="pending").count()
     return render(request, "risks/archive.html", {"risk": risk, "form": form, "pending": pending})
@@ -48,5 +49,6 @@ def risk_restore(request: OrgRequest, risk_id: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{risk.ref} {risk.title} is back in the register.")
+        messages.success(request, _("%(ref)s %(title)s is back in the register.")
+                                  % {"ref": risk.ref, "title": risk.title})
     return go(request, reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk}))

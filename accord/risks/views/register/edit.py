@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accord.core import selectors as core_selectors
@@ -47,7 +48,7 @@ def risk_create(request: OrgRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"{risk.ref} added to the register.")
+            messages.success(request, _("%(ref)s added to the register.") % {"ref": risk.ref})
             return redirect("risks:detail", org=org.slug, risk_id=risk.pk)
     return render(request, "risks/risk_form.html", {"form": form, "groups": _groups(form), "risk": None})
 
@@ -64,7 +65,7 @@ def risk_edit(request: OrgRequest, risk_id: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"{risk.ref} saved.")
+            messages.success(request, _("%(ref)s saved.") % {"ref": risk.ref})
             return redirect("risks:detail", org=org.slug, risk_id=risk.pk)
     return render(request, "risks/risk_form.html", {"form": form, "groups": _groups(form), "risk": risk})
 
@@ -87,7 +88,7 @@ def risk_section_edit(request: OrgRequest, risk_id: str, section: str) -> HttpRe
             apply_errors(form, exc)
         else:
             if not wants_partial(request):
-                messages.success(request, f"{risk.ref} saved.")
+                messages.success(request, _("%(ref)s saved.") % {"ref": risk.ref})
                 return redirect(reverse("risks:detail", kwargs={"org": org.slug, "risk_id": risk.pk})
                                 + f"#section-{section}")
             risk = selectors.access_risk(org, risk.pk)  # fresh levels and flags for the page's header

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.core.web import OrgRequest, apply_errors, org_view
@@ -53,7 +54,8 @@ def import_risks(request: OrgRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             if not preview:
-                messages.success(request, f"Imported {upload.name}: {report.summary()}.")
+                messages.success(request, _("Imported %(name)s: %(summary)s.")
+                                          % {"name": upload.name, "summary": report.summary()})
                 return redirect("risks:list", org=org.slug)
     optional = [c for c in risk_files.COLUMNS if c not in risk_files.REQUIRED_COLUMNS
                 and c not in risk_files.READ_ONLY_COLUMNS and c != risk_files.KEY_COLUMN]

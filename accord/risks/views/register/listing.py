@@ -7,6 +7,7 @@ import dataclasses
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accord.core.web import OrgRequest, org_view, push_clean_url, query_string, render_page
@@ -14,10 +15,10 @@ from accord.risks import quantified, selectors
 from accord.risks.views.register.common import filter_form
 
 PAGE_SIZE = 25
-SORTABLE = (("ref", "Ref"), ("title", "Title"), ("category", "Category"), ("level", "Residual"), ("ale", "ALE"),
-            ("p90", "P90"), ("status", "Status"), ("review", "Next review"))
+SORTABLE = (("ref", _("Ref")), ("title", _("Title")), ("category", _("Category")), ("level", _("Residual")),
+            ("ale", _("ALE")), ("p90", _("P90")), ("status", _("Status")), ("review", _("Next review")))
 # The money columns (residual figures in the organisation's currency) and what their abbreviation means.
-MONEY_COLUMNS = {"ale": "Annual loss expectancy, residual", "p90": "A 1-in-10 bad year, residual"}
+MONEY_COLUMNS = {"ale": _("Annual loss expectancy, residual"), "p90": _("A 1-in-10 bad year, residual")}
 
 
 @org_view("risk.view")

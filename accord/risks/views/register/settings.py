@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.permissions import allows
@@ -52,8 +53,8 @@ def matrix_change(request: OrgRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Risk matrix v{matrix.version} is now current; every risk's levels were "
-                                      "derived again from it.")
+            messages.success(request, _("Risk matrix v%(version)s is now current; every risk's levels were derived "
+                                        "again from it.") % {"version": matrix.version})
             return redirect("risks:settings", org=org.slug)
     return render(request, "risks/settings.html", _settings_context(request, matrix_form=form))
 
@@ -69,7 +70,7 @@ def category_create(request: OrgRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Category {category.name} added.")
+            messages.success(request, _("Category %(name)s added.") % {"name": category.name})
             return redirect(reverse("risks:settings", kwargs={"org": org.slug}) + "#categories")
     return render(request, "risks/settings.html", _settings_context(request, category_form=form))
 
@@ -91,7 +92,7 @@ def category_edit(request: OrgRequest, category_id: int) -> HttpResponse:
             if wants_partial(request):
                 return render_page(request, "risks/category_edit.html", "risks/_category_row.html",
                                    {"category": category})
-            messages.success(request, f"Category {category.name} saved.")
+            messages.success(request, _("Category %(name)s saved.") % {"name": category.name})
             return redirect(reverse("risks:settings", kwargs={"org": org.slug}) + "#categories")
     return render_page(request, "risks/category_edit.html", "risks/_category_edit.html",
                        {"category": category, "form": form})
