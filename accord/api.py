@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -53,23 +54,30 @@ def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _api_message(error: dict[str, Any]) -> str:
+    """A validation error's message: pydantic's own (English) for its types and bounds, kept as pydantic
+    wrote it since it names the constraint exactly; Accord's validators' messages are translated where raised."""
+    return str(error.get("msg") or _("Invalid value."))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: list[dict[str, Any]] = [
-        {"field": _field_path(e.get("loc", ())), "message": e.get("msg", "Invalid value.")} for e in exc.errors
+        {"field": _field_path(e.get("loc", ())), "message": _api_message(e)} for e in exc.errors
     ]
-    return _error(request, 422, "The request has invalid fields.", errors)
+    return _error(request, 422, _("The request has invalid fields."), errors)
 
 
 @api.exception_handler(UnknownQuery)
 def on_unknown_query(request: HttpRequest, exc: UnknownQuery) -> HttpResponse:
-    takes = f"this operation takes {', '.join(sorted(exc.declared))}" if exc.declared else \
-        "this operation takes no query parameters"
+    takes = (_("this operation takes %(names)s") % {"names": ", ".join(sorted(exc.declared))} if exc.declared
+             else _("this operation takes no query parameters"))
     errors: list[dict[str, Any]] = [
-        {"field": name, "message": f"{'A query parameter without a name' if not name else 'Unknown query parameter'}"
-                                   f"; {takes}."} for name in exc.unknown
+        {"field": name, "message": (_("Unknown query parameter; %(takes)s.") if name
+                                    else _("A query parameter without a name; %(takes)s.")) % {"takes": takes}}
+        for name in exc.unknown
     ]
-    return _error(request, 422, "The request has query parameters this operation does not take.", errors)
+    return _error(request, 422, _("The request has query parameters this operation does not take."), errors)
 
 
 def _service_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -80,29 +88,29 @@ def _service_errors(exc: ValidationError) -> list[dict[str, Any]]:
 
 @api.exception_handler(ValidationError)
 def on_service_rejection(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, "The request was rejected.", _service_errors(exc))
+    return _error(request, 422, _("The request was rejected."), _service_errors(exc))
 
 
 @api.exception_handler(Conflict)
 def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     """A valid request the object's current state refuses (decision 0026): 409, so a client reloads rather
     than corrects its input. Found before the `ValidationError` handler: ninja looks along the class's MRO."""
-    return _error(request, 409, "The request conflicts with the current state.", _service_errors(exc))
+    return _error(request, 409, _("The request conflicts with the current state."), _service_errors(exc))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "Not found.")
+    return _error(request, 404, _("Not found."))
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, str(exc) or "Your role does not allow this.")
+    return _error(request, 403, str(exc) or _("Your role does not allow this."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    detail = str(exc) if isinstance(exc, TokenRefused) else "A valid bearer token is required."
+    detail = str(exc) if isinstance(exc, TokenRefused) else _("A valid bearer token is required.")
     response = _error(request, 401, detail)
     response["WWW-Authenticate"] = "Bearer"
     return response
@@ -117,8 +125,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def on_unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     """A multipart body Django cannot split (no boundary, a malformed one): the client's error, as the web
     pages answer it (400)."""
-    return _error(request, 400, f"The multipart body cannot be read ({exc}); send multipart/form-data with a "
-                                "boundary, as an HTTP client does for a file upload.")
+    return _error(request, 400, _("The multipart body cannot be read (%(error)s); send multipart/form-data with a "
+                                  "boundary, as an HTTP client does for a file upload.") % {"error": exc})
 
 
 @api.exception_handler(TryLater)
@@ -130,7 +138,7 @@ def on_try_later(request: HttpRequest, exc: TryLater) -> HttpResponse:
 @api.exception_handler(Exception)
 def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path)
-    return _error(request, 500, "Internal error; it has been logged.")
+    return _error(request, 500, _("Internal error; it has been logged."))
 
 
 api.add_router("/orgs/", core_router)

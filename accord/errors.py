@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 #: What a 403 page says when the refusal carries no message of its own.
-FORBIDDEN = "Your role does not allow this."
-CSRF_REFUSED = ("The form was refused because its security check failed: the page was open too long, you "
-                "signed in or out in another tab, or your browser blocks cookies for this site.")
+FORBIDDEN = gettext_lazy("Your role does not allow this.")
+CSRF_REFUSED = gettext_lazy("The form was refused because its security check failed: the page was open too long, "
+                            "you signed in or out in another tab, or your browser blocks cookies for this site.")
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -28,7 +31,7 @@ def _page(request: HttpRequest | None, template: str, status: int, context: dict
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return _api_error(400, "Bad request.")
+        return _api_error(400, _("Bad request."))
     # Rendered without the request: a 400 may come from a host name Django refuses to trust.
     return _page(None, "400.html", 400, {})
 
@@ -36,7 +39,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """`PermissionDenied`'s message names the caller's role and the refused action (permissions.require),
     both the caller's own to know."""
-    reason = str(exception) or FORBIDDEN
+    reason = str(exception) or str(FORBIDDEN)
     if _is_api(request):
         return _api_error(403, reason)
     return _page(request, "403.html", 403, {"reason": reason})
@@ -45,14 +48,14 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: Django's reason is for developers; the person gets what to do."""
     if _is_api(request):
-        return _api_error(403, "CSRF check failed.")
-    return _page(request, "403.html", 403, {"reason": CSRF_REFUSED, "csrf": True})
+        return _api_error(403, _("CSRF check failed."))
+    return _page(request, "403.html", 403, {"reason": str(CSRF_REFUSED), "csrf": True})
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """One answer for a missing page and another organisation's object: the exception is not shown."""
     if _is_api(request):
-        return _api_error(404, "Not found.")
+        return _api_error(404, _("Not found."))
     return _page(request, "404.html", 404, {})
 
 
@@ -60,13 +63,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request's context: whatever failed (the database, a context processor) is
     not asked again to render the apology."""
     if _is_api(request):
-        return _api_error(500, "Internal error; it has been logged.")
+        return _api_error(500, _("Internal error; it has been logged."))
     return _page(None, "500.html", 500, {})
 
 
 def payload_too_large(request: HttpRequest, limit: int) -> HttpResponse:
     """413 for a body over `limit` bytes, refused before it was read (accord/core/limits.py)."""
-    detail = f"The request body is larger than this address accepts ({limit:,} bytes at most); nothing was read."
+    detail = _("The request body is larger than this address accepts (%(limit)s bytes at most); nothing was "
+               "read.") % {"limit": number_format(limit, force_grouping=True)}
     if _is_api(request):
         return _api_error(413, detail)
     # Rendered without the request, as a 400: the refusal comes before sessions and sign-in.

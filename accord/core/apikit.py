@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from ninja.errors import AuthenticationError
 from ninja.operation import Operation
@@ -88,7 +89,7 @@ class TextIn(Schema):
         documents dates as `YYYY-MM-DD` (or ISO 8601 date-times) and takes nothing else."""
         if (isinstance(value, int | float | str) and not isinstance(value, bool) and info.field_name
                 and _NUMBER.fullmatch(str(value).strip()) and _takes_dates(cls, info.field_name)):
-            raise ValueError(f"{value!r} is not a date; write a date as YYYY-MM-DD")
+            raise ValueError(_("%(value)s is not a date; write a date as YYYY-MM-DD") % {"value": repr(value)})
         return value
 
     @field_validator("*")
@@ -145,13 +146,14 @@ class TokenAuth(HttpBearer):
             return None
         activate_for(request, person=api_token.user.language, organisation=api_token.organization.language)
         if is_expired(api_token.expires_at, timezone.now()):
-            raise TokenRefused(f"This token expired on {api_token.expires_at:%Y-%m-%d %H:%M} UTC; create a new one "
-                               "(API tokens page, or accord token create).")
+            raise TokenRefused(_("This token expired on %(date)s UTC; create a new one (API tokens page, or accord "
+                                 "token create).") % {"date": f"{api_token.expires_at:%Y-%m-%d %H:%M}"})
         touch_token(api_token)
         request.user = api_token.user
         if not scope_allows(api_token.scope, request.method or ""):
-            raise PermissionDenied(f"This token is read-only: it may read ({', '.join(sorted(READ_METHODS))}) but "
-                                   f"not {request.method}. Use a token with the scope read_write to make changes.")
+            raise PermissionDenied(_("This token is read-only: it may read (%(methods)s) but not %(method)s. Use a "
+                                     "token with the scope read_write to make changes.")
+                                   % {"methods": ", ".join(sorted(READ_METHODS)), "method": request.method})
         return api_token
 
 
@@ -171,8 +173,9 @@ def org_access(request: HttpRequest, org: str, action: str) -> Membership:
     organization = membership.organization
     if organization.two_factor_required and not has_second_factor(membership.user):
         raise PermissionDenied(
-            f"{organization.name} requires two-factor authentication, and {membership.user.email} has none. "
-            "Set up an authenticator app in Accord (account menu, Two-factor authentication), then retry."
+            _("%(org)s requires two-factor authentication, and %(email)s has none. Set up an authenticator app in "
+              "Accord (account menu, Two-factor authentication), then retry.")
+            % {"org": organization.name, "email": membership.user.email}
         )
     require(membership.role, action)
     return membership

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.core.models import Membership
+
+if TYPE_CHECKING:
+    from accord.core.languages import Text
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: Text
     url_name: str  # reversed with the organisation slug as `org`
     action: str  # the permission a member needs to see it
 

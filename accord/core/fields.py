@@ -18,10 +18,13 @@ import enum
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+
+if TYPE_CHECKING:
+    from accord.core.languages import Text
 
 #: How lists are joined in one cell of a file.
 LIST_SEPARATOR = "; "
@@ -68,7 +71,7 @@ class FieldSpec:
 
     name: str
     kind: Kind
-    label: str = ""
+    label: Text = ""
     model_field: str = ""
     source: str = ""
     choices: type[models.TextChoices] | None = None
@@ -79,7 +82,7 @@ class FieldSpec:
     audited: bool = True
     help: str = ""
     input_help: str = ""
-    hint: str = ""
+    hint: Text = ""
     bound: str = ""
     bound_max: int | None = None
     section: str = ""

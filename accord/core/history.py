@@ -77,7 +77,7 @@ def spec_fields(spec: ModelSpec, *, shows: Mapping[Kind, Callable[[Any], str]] |
     for field_spec in spec.fields:
         if not field_spec.audited:
             continue
-        labels[field_spec.attr] = field_spec.label or field_spec.attr.replace("_", " ").capitalize()
+        labels[field_spec.attr] = field_spec.label or field_spec.attr.replace("_", " ").capitalize()  # type: ignore[assignment]  # lazy: read in the language of the page
         model_field = spec.model_field_of(field_spec)
         if isinstance(model_field, models.ForeignKey):
             related = model_field.related_model._meta  # type: ignore[union-attr]

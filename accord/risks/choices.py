@@ -33,7 +33,9 @@ LEVEL_COLOURS: dict[str, tuple[str, str]] = {
     Level.CRITICAL.value: ("#c62828", "#ffffff"),
 }
 #: The heat map's palette of the risk levels, in their order.
-LEVEL_PALETTE = tuple(Swatch(level.value, level.label, *LEVEL_COLOURS[level.value]) for level in Level)
+# The labels stay lazy translations: a chart drawn for a page or a report names the levels in its language.
+LEVEL_PALETTE = tuple(Swatch(level.value, level.label, *LEVEL_COLOURS[level.value])  # type: ignore[arg-type]
+                      for level in Level)
 
 
 class RaisedBy(models.TextChoices):

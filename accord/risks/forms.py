@@ -105,7 +105,7 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) ->
 # --- risks ------------------------------------------------------------------------------------------------
 
 #: The statuses a person sets; "accepted" follows from an acceptance in force (decision 0021).
-TYPED_STATUSES: list[tuple[Any, str]] = [(v, str(label)) for v, label in RiskStatus.choices
+TYPED_STATUSES: list[tuple[Any, Any]] = [(v, label) for v, label in RiskStatus.choices
                                          if v != RiskStatus.ACCEPTED]
 
 # The risk page's inline-editable sections and the fields each one edits (the spec's `section`).

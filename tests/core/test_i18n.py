@@ -182,9 +182,18 @@ def test_an_api_error_speaks_the_client_s_language_and_keeps_its_field_names(adm
     assert response.status_code == 422
     assert response["Content-Language"] == "fr"
     assert [e["field"] for e in body["errors"]] == ["ciso_reports_to"]
+    assert body["detail"] == "La requête a été refusée."
     english = client.put("/api/v1/orgs/org-a/governance/", hybrid_under_the_cio,
                          content_type="application/json", **admin.auth())
     assert english["Content-Language"] == "en"
+    assert english.json()["detail"] == "The request was rejected."
+
+
+def test_an_api_token_owner_s_choice_answers_a_client_that_sends_no_language(admin):
+    services.do_set_user_language(admin.user, language="fr")
+    response = Client().get("/api/v1/orgs/org-b/", **admin.auth())
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Introuvable."
 
 
 def test_a_french_page_keeps_no_english_of_the_core_pages(org_a, admin):

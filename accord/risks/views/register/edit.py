@@ -27,7 +27,7 @@ def _choices(org: Any) -> RiskChoices:
                        matrix=selectors.current_matrix(org))
 
 
-def _groups(form: RiskForm) -> list[tuple[str, list[forms.BoundField]]]:
+def _groups(form: RiskForm) -> list[tuple[Any, list[forms.BoundField]]]:
     """The form's fields in the risk page's sections, for the full create and edit pages."""
     return [(SECTION_TITLES[name], [form[f] for f in fields if f in form.fields]) for name, fields in SECTIONS.items()]
 
