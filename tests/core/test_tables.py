@@ -4,6 +4,7 @@ the column or the limit in every refusal, and never lets a cell through as a for
 
 import datetime as dt
 import io
+import zipfile
 from types import SimpleNamespace
 
 import pytest
@@ -143,3 +144,97 @@ def test_a_rejected_import_names_every_refused_row_and_field():
     assert rejected.messages == ["row 3, name: This field is required.",
                                  "row 3, currency: 'EURO' is not a currency. Use three letters."]
     assert report.summary() == "1 added, 0 updated, 1 unchanged, 1 refused"
+
+
+# --- a workbook's parts are scanned as they inflate, before openpyxl reads them (review 10) ----------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def _hand_made(rows, *, dimension="A1:A2", strings=None):
+    """A small XLSX written as XML text (as a hostile file is): `rows` is the sheetData's inner XML, the
+    header row `name` first; `dimension` None leaves the <dimension> element out; `strings` is the inner
+    XML of a sharedStrings part."""
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    header = '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+            + (f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_TYPE}.sharedStrings+xml"/>'
+               if strings is not None else "") + "</Types>"),
+        "_rels/.rels": f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC}/officeDocument" '
+                       'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC}"><sheets>'
+                           '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>'
+            + (f'<Relationship Id="rId2" Type="{_DOC}/sharedStrings" Target="sharedStrings.xml"/>'
+               if strings is not None else "") + "</Relationships>"),
+        "xl/worksheets/sheet1.xml": (f'<worksheet xmlns="{_MAIN}">{dim}<sheetData>{header}{rows}</sheetData>'
+                                     "</worksheet>"),
+    }
+    if strings is not None:
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{_MAIN}">{strings}</sst>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+@pytest.fixture
+def unread(monkeypatch):
+    """Fail the test if openpyxl is asked to load the workbook: the refusal must come from the scan."""
+    def loading(*args, **kwargs):
+        raise AssertionError("openpyxl loaded a workbook the scan should have refused")
+    monkeypatch.setattr("accord.core.tables.reading.load_workbook", loading)
+
+
+def test_a_hand_made_workbook_within_the_limits_is_read():
+    content = _hand_made('<row r="2"><c r="A2" t="s"><v>0</v></c></row>', strings="<si><t>Acme</t></si>")
+    assert tables.parse(TABLE, io.BytesIO(content), "o.xlsx") == [(2, {"name": "Acme"})]
+
+
+def test_a_row_with_more_cells_than_the_column_limit_is_refused_unread(unread):
+    # h_widecells: a true-looking dimension, then a row of millions of cells; openpyxl parsed them all.
+    content = _hand_made("<row>" + "<c><v>1</v></c>" * (TABLE.max_columns + 1) + "</row>")
+    error = _refusal(tables.parse, TABLE, io.BytesIO(content), "o.xlsx")
+    assert error.startswith("Row 2 of the sheet has more than 6 cells or a cell past column F; an import reads "
+                            "at most 6 columns: delete the columns right of the list")
+
+
+def test_a_cell_past_the_column_limit_is_refused_unread(unread):
+    content = _hand_made('<row r="2"><c r="XFD2"><v>1</v></c></row>')
+    assert _refusal(tables.parse, TABLE, io.BytesIO(content), "o.xlsx").startswith("Row 2 of the sheet has more")
+
+
+@pytest.mark.parametrize("row", ["<row/>", '<row><c t="inlineStr"><is><t>x</t></is></c></row>'],
+                         ids=["empty rows", "rows without numbers"])
+def test_a_sheet_without_dimension_and_more_rows_than_the_limit_is_refused_unread(unread, row):
+    # h_nodim: openpyxl reads a sheet without <dimension> to its end to size it.
+    content = _hand_made(row * TABLE.max_sheet_rows, dimension=None)
+    error = _refusal(tables.parse, TABLE, io.BytesIO(content), "o.xlsx")
+    assert error.startswith("The file has more than 6 rows, blank rows included")
+
+
+def test_a_shared_strings_part_over_its_cap_is_refused_unread(unread):
+    # h_zip190: one unused string of 190 MB, loaded whole by openpyxl.
+    small = tables.Table(SPEC, noun="organisations", whole="the list", sheet="O", max_shared_strings_bytes=1024)
+    content = _hand_made("", strings="<si><t>" + "A" * 2048 + "</t></si>")
+    error = _refusal(tables.parse, small, io.BytesIO(content), "o.xlsx")
+    assert error.startswith("The workbook's shared strings inflate to more than 1,024 bytes; an import of 20,000 "
+                            "organisations needs less")
+
+
+def test_more_shared_strings_than_the_sheet_may_have_cells_is_refused_unread(unread):
+    content = _hand_made("", strings="<si><t>x</t></si>" * (TABLE.max_cells + 1))
+    error = _refusal(tables.parse, TABLE, io.BytesIO(content), "o.xlsx")
+    assert error.startswith("The workbook holds more than 36 shared strings, more than its sheet may have cells")

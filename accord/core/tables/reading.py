@@ -1,9 +1,11 @@
 """Imports: a CSV or XLSX upload to rows of {column: cell} for the app's import service, bounded before
 anything is read, or one ValidationError on the `file` field that says what to change.
 
-The limits hold whatever the file claims: the bytes read are capped, an XLSX's inflated size and its
-sheet's declared used range are checked before its rows are read, and no row past `max_sheet_rows` or
-column past `max_columns` is handed out even when the declared range is missing or lies.
+The limits hold whatever the file claims: the bytes read are capped, an XLSX's inflated size, its shared
+strings and its sheet's declared used range are checked before openpyxl reads anything, then the sheet's XML
+is scanned as it inflates (expat, 64 KB at a time, no cell kept) and refused at the first row past
+`max_sheet_rows` (every <row> counted, empty ones too), row with more than `max_columns` cells, or cell past
+rows x columns, whatever the declared range says; only then does openpyxl read the rows.
 Cells come back as the service's parser expects them: texts stripped and without the formula guard
 (`csvsafe.restore`), whole numbers as int, dates as ISO 8601 text. Whether each row is valid is the
 service's to say (every refused row and field named; see `accord.core.tables.report`).
@@ -15,13 +17,16 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import IO, Any, Protocol
+from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from accord.core.csvsafe import restore
 from accord.core.tables.table import MB, Table
@@ -158,25 +163,123 @@ def check_dimensions(table: Table, max_row: int | None, max_column: int | None) 
                      f"{table.whole} or copy it into a new workbook.")
 
 
+_SCAN_CHUNK = 64 * 1024
+
+
+def _size(limit: int) -> str:
+    return f"{limit // MB} MB" if limit >= MB else f"{limit:,} bytes"
+
+
+def _scan(stream: IO[bytes], start: Callable[[str, dict[str, str]], None]) -> None:
+    """Feed `stream` to expat 64 KB at a time, calling `start(local name, attributes)` for each element;
+    a refusal raised by `start` stops the read at once. Texts are never collected."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = lambda name, attrs: start(name.rpartition(" ")[2], attrs)
+    try:
+        while chunk := stream.read(_SCAN_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise reject("The workbook cannot be read; save it again as .xlsx or CSV.") from None
+
+
+def _scan_shared_strings(table: Table, archive: zipfile.ZipFile, path: str | None) -> None:
+    """Refuse a shared-strings part larger than `max_shared_strings_bytes` (from its declared size, which
+    is all zipfile will inflate) or holding more strings than the sheet may have cells, before openpyxl
+    loads it whole."""
+    if path is None:
+        return
+    info = archive.getinfo(path)
+    if info.file_size > table.max_shared_strings_bytes:
+        raise reject(f"The workbook's shared strings inflate to more than {_size(table.max_shared_strings_bytes)}"
+                     f"; an import of {table.max_rows:,} {table.noun} needs less: copy {table.whole} into a "
+                     "new workbook.")
+    count = [0]
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag == "si":
+            count[0] += 1
+            if count[0] > table.max_cells:
+                raise reject(f"The workbook holds more than {table.max_cells:,} shared strings, more than its "
+                             f"sheet may have cells; copy {table.whole} into a new workbook.")
+
+    with archive.open(info) as stream:
+        _scan(stream, start)
+
+
+def _scan_sheet(table: Table, archive: zipfile.ZipFile, path: str) -> None:
+    """Refuse the sheet at the first breach of the limits, counting its rows and cells as it inflates (the
+    declared used range may be missing or lie; openpyxl would parse every cell of a row even past the
+    columns it hands out)."""
+    state = {"rows": 0, "number": 0, "row_cells": 0, "cells": 0}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag == "dimension":  # before the rows: a true range names the limit it passes
+            try:
+                _, _, max_column, max_row = range_boundaries(attrs.get("ref", "").split(":")[-1])
+            except (ValueError, TypeError):
+                return
+            check_dimensions(table, max_row, max_column)
+        elif tag == "row":
+            state["rows"] += 1
+            given = attrs.get("r", "")
+            state["number"] = int(given) if given.isdigit() else state["number"] + 1
+            state["row_cells"] = 0
+            if state["rows"] > table.max_sheet_rows or state["number"] > table.max_sheet_rows:
+                raise _too_many_rows(table)
+        elif tag == "c":
+            state["row_cells"] += 1
+            state["cells"] += 1
+            letters = attrs.get("r", "").rstrip("0123456789")
+            if state["row_cells"] > table.max_columns or (
+                    letters and (len(letters) > 3 or column_index_from_string(letters) > table.max_columns)):
+                raise reject(f"Row {max(state['number'], 1):,} of the sheet has more than {table.max_columns} "
+                             f"cells or a cell past column {get_column_letter(table.max_columns)}; an import reads "
+                             f"at most {table.max_columns} columns: delete the columns right of {table.whole} or "
+                             "copy it into a new workbook.")
+            if state["cells"] > table.max_cells:
+                raise reject(f"The sheet has more than {table.max_cells:,} cells ({table.max_sheet_rows:,} rows "
+                             f"of {table.max_columns} columns); copy {table.whole} into a new workbook.")
+
+    with archive.open(path) as stream:
+        _scan(stream, start)
+
+
+def _parts(data: bytes) -> tuple[str | None, list[str]]:
+    """The shared-strings part and the worksheet parts, as openpyxl finds them: it loads the first whole
+    and reads each sheet up to its <dimension> element (or whole without one) before handing out a row."""
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read_manifest()
+    strings = reader.package.find(SHARED_STRINGS)
+    reader.read_workbook()
+    sheets = [rel.target for _, rel in reader.parser.find_sheets()
+              if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+    return (strings.PartName[1:] if strings is not None else None), sheets
+
+
 def _xlsx_rows(table: Table, data: bytes) -> Iterator[list[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
-        if inflated > table.max_inflated_bytes:
-            raise reject(f"The workbook inflates to more than {table.max_inflated_bytes // MB} MB; it cannot hold "
-                         f"{table.max_rows:,} {table.noun}.")
+            if inflated > table.max_inflated_bytes:
+                raise reject(f"The workbook inflates to more than {_size(table.max_inflated_bytes)}; it cannot "
+                             f"hold {table.max_rows:,} {table.noun}.")
+            strings, sheets = _parts(data)
+            _scan_shared_strings(table, archive, strings)
+            # The declared used range, then every row and cell of each sheet, before openpyxl reads one.
+            for path in sheets:
+                _scan_sheet(table, archive, path)
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, SyntaxError,
+            AttributeError):
         raise reject("The file cannot be read as an XLSX workbook; save it again as .xlsx or CSV.") from None
     try:
         if not wb.worksheets:
             raise reject("The workbook has no sheet.")
         sheet = wb.worksheets[0]
-        check_dimensions(table, sheet.max_row, sheet.max_column)
         # The first sheet holds the table; formulas are read as their last computed value, never run.
-        # Whatever the dimensions say (they may be missing or lie), openpyxl hands out no row past
-        # max_sheet_rows + 1 (which `_records` refuses) and no column past max_columns + 1 (whose cells,
-        # right of any header, `_records` refuses too).
+        # The scan above refused any row past max_sheet_rows and any cell past max_columns; openpyxl is
+        # still asked for no more than max_sheet_rows + 1 rows and max_columns + 1 columns.
         rows = sheet.iter_rows(max_row=table.max_sheet_rows + 1, max_col=table.max_columns + 1, values_only=True)
         while True:
             try:

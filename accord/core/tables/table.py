@@ -32,7 +32,12 @@ class Table:
     `sheet` the XLSX sheet an export writes (an import reads the first sheet). Limits: `max_rows` rows
     besides the header, `max_bytes` of file, `max_columns`, `max_blank_rows` (blank rows cost a read each:
     a sheet whose used range passes `max_sheet_rows` is refused from its dimensions before any row is
-    read), `max_inflated_bytes` that an XLSX (a zip) may inflate to. `widths` sets XLSX column widths by
+    read), `max_inflated_bytes` that an XLSX (a zip) may inflate to, `max_shared_strings_bytes` that its
+    shared strings (loaded whole by openpyxl) may inflate to. The inflated cap is what the row and column
+    limits can need: 21,001 rows x 200 columns = 4.2 M cells at most, an empty styled cell
+    (`<c r="GR21001" s="999"/>`) is 24 bytes, so a sheet full to the limits is about 96 MB of markup, plus
+    32 MB of shared strings (20,000 rows of 1.6 KB of text each), 128 MB in all; the sheet's rows and
+    cells are counted as it inflates besides (`accord.core.tables.reading`). `widths` sets XLSX column widths by
     column name; `freeze` the cell above and left of which the XLSX panes stay in view.
     """
 
@@ -44,7 +49,8 @@ class Table:
     max_bytes: int = 10 * MB
     max_columns: int = 200
     max_blank_rows: int = 1_000
-    max_inflated_bytes: int = 200 * MB
+    max_inflated_bytes: int = 128 * MB
+    max_shared_strings_bytes: int = 32 * MB
     widths: Mapping[str, int] = field(default_factory=dict)
     freeze: str = "B2"
 
@@ -77,6 +83,11 @@ class Table:
     def max_sheet_rows(self) -> int:
         """The most rows an import reads: the header, `max_rows` and `max_blank_rows`."""
         return 1 + self.max_rows + self.max_blank_rows
+
+    @property
+    def max_cells(self) -> int:
+        """The most cells a sheet may hold: `max_sheet_rows` rows of `max_columns`."""
+        return self.max_sheet_rows * self.max_columns
 
     def cells(self, obj: Any) -> dict[str, Any]:
         """One object as typed cell values by column (dates as dates, numbers as numbers, lists as text)."""
