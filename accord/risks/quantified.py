@@ -36,15 +36,15 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from threading import Lock
-from typing import Any, overload
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from accord.charts import format_probability
 from accord.core import singleflight
@@ -57,7 +57,7 @@ from accord.risks.budget import quota as simulation_quota
 from accord.risks.budget import run_budget
 from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
-from accord.risks.selectors import MONEY_SORTS, RiskFilter, appetite_in_force
+from accord.risks.selectors import appetite_in_force
 
 logger = logging.getLogger(__name__)
 
@@ -776,61 +776,3 @@ def register_figures(org: Organization) -> dict[int, RegisterFigures]:
     ids: Mapping[str, int] = result["risk_ids"]
     return {ids[ref]: RegisterFigures(ale=item["ale"], p90=item["p90"])
             for ref, item in _residual_items(result).items()}
-
-
-class MoneyOrdered(Sequence[Any]):
-    """The filtered register in an order the simulation gives: the risks' ids sorted in Python, and a
-    slice (a page) read in one query. Paginators count it with `len` and slice it like a queryset."""
-
-    #: Risks read per query when the whole register is iterated (an export).
-    CHUNK = 1000
-
-    def __init__(self, queryset: QuerySet[Any], ids: list[int]) -> None:
-        self._queryset = queryset
-        self._ids = ids
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            ids = self._ids[index]
-            found = {risk.pk: risk for risk in self._queryset.filter(pk__in=ids)} if ids else {}
-            return [found[pk] for pk in ids if pk in found]
-        risks = self[index:index + 1] if index != -1 else self[-1:]
-        if not risks:
-            raise IndexError(index)
-        return risks[0]
-
-    def __iter__(self) -> Iterator[Any]:
-        for start in range(0, len(self._ids), self.CHUNK):
-            yield from self[start:start + self.CHUNK]
-
-
-def ordered_risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any] | MoneyOrdered:
-    """The register filtered and sorted (`selectors.risks`), also by a figure of the simulation
-    (`MONEY_SORTS`: the residual ALE or P90). A money order sorts the filtered ids by the cached figures,
-    ties and risks without figures (no estimate, closed, left out) after the others in reference order,
-    whichever the direction; the queries stay the same however many risks there are."""
-    f = filters or RiskFilter()
-    queryset = selectors.risks(org, f)
-    if f.sort not in MONEY_SORTS:
-        return queryset
-    figure, descending = f.sort.lstrip("-"), f.sort.startswith("-")
-    figures = register_figures(org)
-
-    def rank(pk: int) -> tuple[bool, float]:
-        found = figures.get(pk)
-        if found is None:
-            return True, 0.0
-        value: float = getattr(found, figure)
-        return False, -value if descending else value
-
-    ids = sorted(queryset.order_by("number").values_list("pk", flat=True), key=rank)  # stable: ties by ref
-    return MoneyOrdered(queryset, ids)

@@ -49,7 +49,7 @@ SORTS = {
     "-category": "-category__position", "status": "effective_status", "-status": "-effective_status",
 }
 #: Orders by a figure of the simulated register (the residual ALE, P90), applied by
-#: `quantified.ordered_risks`; `risks()` alone leaves such a register in reference order.
+#: `money_order.ordered_risks`; `risks()` alone leaves such a register in reference order.
 MONEY_SORTS = ("ale", "-ale", "p90", "-p90")
 #: Every order the register, the API and exports accept.
 SORT_KEYS = (*SORTS, *MONEY_SORTS)

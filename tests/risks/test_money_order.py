@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from accord.risks import quantified, services
+from accord.risks import money_order, quantified, services
 from accord.risks.io import export_register, parse_upload
 from accord.risks.selectors import RiskFilter
 from tests.conftest import signed_in
@@ -57,7 +57,7 @@ def _refs(risks):
     ("-p90", ["R-003", "R-002", "R-004", "R-001", "R-005"]),
 ])
 def test_money_orders_follow_the_cached_figures_and_put_risks_without_them_last(register, sort, refs):
-    ordered = quantified.ordered_risks(register, RiskFilter(sort=sort))
+    ordered = money_order.ordered_risks(register, RiskFilter(sort=sort))
     assert _refs(ordered) == refs
     figures = quantified.register_figures(register)
     money = quantified.risk_money(register)
@@ -65,7 +65,7 @@ def test_money_orders_follow_the_cached_figures_and_put_risks_without_them_last(
 
 
 def test_a_money_order_keeps_the_filters_and_slices_like_a_page(register):
-    ordered = quantified.ordered_risks(register, RiskFilter(sort="-ale", q="l"))
+    ordered = money_order.ordered_risks(register, RiskFilter(sort="-ale", q="l"))
     assert _refs(ordered) == ["R-003", "R-002", "R-004", "R-005"]  # "Unknown" has no "l"
     assert len(ordered) == 4 and _refs(ordered[1:3]) == ["R-002", "R-004"] and ordered[-1].ref == "R-005"
     assert ordered[0].above_tolerance is False  # the register's annotations come along
@@ -124,7 +124,7 @@ def test_exports_carry_the_residual_ale_and_p90_to_the_cent_blank_without_figure
         values = list(sheet.iter_rows(values_only=True))
         rows = [{k: ("" if v is None else str(v)) for k, v in zip(values[0], row, strict=True)} for row in values[1:]]
     assert [r["ref"] for r in rows] == ["R-003", "R-002", "R-004", "R-001", "R-005"]
-    figures = {r.ref: r for r in quantified.ordered_risks(register)}
+    figures = {r.ref: r for r in money_order.ordered_risks(register)}
     money = quantified.register_figures(register)
     for row in rows[:3]:
         expected = money[figures[row["ref"]].pk]

@@ -18,7 +18,7 @@ from accord.core.apikit import ERRORS, BodyIn, ErrorOut, FieldError, Pagination,
 from accord.core.fieldschemas import input_data, input_fields, output_fields
 from accord.core.inputs import INT64_MAX
 from accord.core.models import Organization
-from accord.risks import io, quantified, selectors, services
+from accord.risks import io, money_order, quantified, selectors, services
 from accord.risks.api.money import SIMULATION_ERRORS
 from accord.risks.api.schemas import RiskKey
 from accord.risks.choices import ImportAction, Level, RiskStatus
@@ -144,7 +144,7 @@ def _import_out(report: ImportReport) -> ImportOut:
 def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> Any:
     """Filtered and sorted like the register page; paginated (`limit` up to 500, `offset`)."""
     m = org_access(request, org, "risk.view")
-    return quantified.ordered_risks(m.organization, filters.to_filter())
+    return money_order.ordered_risks(m.organization, filters.to_filter())
 
 
 @router.post("/{org}/risks/", response={201: RiskOut, **ERRORS}, summary="Add a risk",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accord.core.web import OrgRequest, org_view, push_clean_url, query_string, render_page
-from accord.risks import quantified, selectors
+from accord.risks import money_order, quantified, selectors
 from accord.risks.views.register.common import filter_form
 
 PAGE_SIZE = 25
@@ -33,7 +33,7 @@ def risk_list(request: OrgRequest) -> HttpResponse:
     org = request.org
     form = filter_form(request)
     filters = form.to_filter()
-    page = Paginator(quantified.ordered_risks(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(money_order.ordered_risks(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # One cached result for the whole register (O(1) queries); figures built for this page's risks only.
     money, left_out = quantified.money_and_left_out(org, only={risk.pk for risk in page.object_list})
