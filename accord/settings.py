@@ -213,6 +213,11 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider is reached by a POST (CSRF-protected), never by a link
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("ACCORD_SSO_TIMEOUT_SECONDS", 10)
+if not 1 <= SOCIALACCOUNT_REQUESTS_TIMEOUT <= 60:
+    raise ImproperlyConfigured(f"ACCORD_SSO_TIMEOUT_SECONDS={SOCIALACCOUNT_REQUESTS_TIMEOUT} must be 1 to 60.")
+# An issuer (and what its discovery names) on a loopback, private, link-local or other non-public address, or
+# plain http on this machine, is refused unless the operator allows it (accord/core/ssonet.py).
+ACCORD_SSO_ALLOW_PRIVATE_ISSUERS = env_bool("ACCORD_SSO_ALLOW_PRIVATE_ISSUERS", default=False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"
 MFA_ADAPTER = "accord.core.mfa.MFAAdapter"

@@ -18,6 +18,8 @@ urlpatterns = [
     path("invitations/<str:token>/", core_views.invitation_accept, name="invitation_accept"),
     # Sign-in through an organisation's identity provider, from its slug (decision 0033).
     path("accounts/sso/", core_views.sso_start, name="sso_start"),
+    # allauth's step to the provider, answering a provider that does not answer with a page, not a 500.
+    path("accounts/oidc/<str:provider_id>/login/", core_views.sso_login, name="sso_login"),
     # The person's own settings (their language), among allauth's account pages.
     path("accounts/preferences/", core_views.account_preferences, name="account_preferences"),
     # A notification e-mail's one-click unsubscribe link: no sign-in, the signed token names member and kind.

@@ -290,3 +290,16 @@ def user_names(org: Organization, ids: set[str]) -> dict[str, str]:
     """Users by id (as text) → their name, for those who are members of `org` (for the audit trail)."""
     members = User.objects.filter(pk__in=Membership.objects.for_org(org).values("user_id"))
     return history.names_by_id(members, ids, lambda u: u.display_name)
+
+
+def domains_claimed_elsewhere(org: Organization, domains: Iterable[str]) -> list[str]:
+    """Which of `domains` another organisation's identity provider already speaks for (decision 0033)."""
+    wanted = set(domains)
+    others = IdentityProvider.unscoped.exclude(organization=org).values_list("allowed_domains", flat=True)
+    return sorted(wanted & {d for row in others for d in (row or [])})
+
+
+def member_domains(org: Organization) -> set[str]:
+    """The e-mail domains of the organisation's own (not external) members."""
+    emails = Membership.objects.for_org(org).filter(external=False).values_list("user__email", flat=True)
+    return {e.rpartition("@")[2].lower() for e in emails}

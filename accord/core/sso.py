@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from accord.core import secrets, selectors, services, ssorules
+from accord.core import secrets, selectors, services, ssonet, ssorules
 from accord.core.models import IdentityProvider, User
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             log.error("The client secret of %s's identity provider was sealed with another SECRET_KEY; an admin "
                       "must enter it again.", idp.organization.slug)
             return []
+
+    def get_requests_session(self) -> ssonet.GuardedSession:
+        """Every request to a provider (discovery, token, userinfo, keys) checked where it goes (accord.core.ssonet)."""
+        return ssonet.GuardedSession()
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         if sociallogin.state.get("process") != "login":
@@ -129,6 +133,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form)
         services.do_join_through_sso(user, idp.organization, idp)
         return user
+
+
+def unavailable_message(org_name: str) -> str:
+    return _("The identity provider of %(org)s did not answer; try again later, or sign in with your password if "
+             "%(org)s allows it.") % {"org": org_name}
 
 
 def password_refused_message(organizations: list[str]) -> str:

@@ -8,6 +8,7 @@ A session's sign-ins are allauth's authentication records: `{"method": "password
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -102,6 +103,44 @@ def decide(*, linked: bool, account_exists: bool, is_member: bool, external: boo
     return Outcome.CREATE if may_join else Outcome.REFUSE
 
 
-def is_loopback_http(host: str) -> bool:
-    """Plain HTTP is accepted for an issuer only on this machine (development and tests)."""
-    return host in {"localhost", "127.0.0.1", "::1", "[::1]"} or host.startswith("127.")
+def is_loopback_host(host: str) -> bool:
+    """This machine: plain HTTP is accepted for an issuer only here, and only where private issuers are allowed."""
+    literal = ip_literal(host)
+    return host == "localhost" or (literal is not None and ipaddress.ip_address(literal).is_loopback)
+
+
+#: Public mail providers: anyone can have an address there, so no organisation's provider speaks for them.
+#: An entry ending in "." stands for every top-level domain (gmx.de, gmx.net, ...).
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.", "ymail.com",
+    "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "pm.me", "gmx.", "web.de",
+    "mail.com", "yandex.", "zoho.com", "tutanota.com", "tuta.io", "fastmail.com", "orange.fr", "free.fr",
+    "laposte.net", "qq.com", "163.com",
+})
+
+
+def is_public_mail_domain(domain: str) -> bool:
+    """True for a public mail provider's domain (`PUBLIC_MAIL_DOMAINS`), such as gmail.com or gmx.net."""
+    return domain in PUBLIC_MAIL_DOMAINS or any(
+        entry.endswith(".") and domain.startswith(entry) and domain.count(".") == 1 for entry in PUBLIC_MAIL_DOMAINS)
+
+
+def ip_literal(host: str) -> str | None:
+    """The address if `host` is an IP literal (v4, or v6 with or without brackets), else None."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]").partition("%")[0]))
+    except ValueError:
+        return None
+
+
+def is_public_address(address: str) -> bool:
+    """True for a globally routable unicast address: not loopback, private, link-local, shared, multicast,
+    reserved or unspecified (an IPv4-mapped IPv6 address is judged as its IPv4 address)."""
+    try:
+        ip = ipaddress.ip_address(address.partition("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_private or ip.is_loopback
+                                 or ip.is_link_local or ip.is_unspecified)

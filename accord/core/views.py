@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -19,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from requests import RequestException
 
 from accord.core import selectors, services
 from accord.core.choices import Role, TokenScope
@@ -40,6 +43,7 @@ from accord.core.history import CSV_CONTENT_TYPE
 from accord.core.i18n import activate_for
 from accord.core.languages import LANGUAGE_NAMES
 from accord.core.permissions import allows, require
+from accord.core.sso import unavailable_message
 from accord.core.web import (
     AuthenticatedRequest,
     OrgRequest,
@@ -53,6 +57,7 @@ from accord.core.web import (
     wants_partial,
 )
 
+log = logging.getLogger(__name__)
 AUDIT_PAGE_SIZE = 50
 
 
@@ -365,6 +370,21 @@ def sso_start(request: HttpRequest) -> HttpResponse:
         back = reverse("core:dashboard", kwargs={"org": slug})
     login_url = reverse("openid_connect_login", kwargs={"provider_id": slug})
     return redirect(f"{login_url}?{urlencode({'process': 'login', 'next': back})}")
+@require_http_methods(["GET", "POST"])
+def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """allauth's step to the organisation's provider (it reads the provider's discovery document first); a
+    provider that is unreachable, too slow, refused (accord.core.ssonet) or answers garbage gets the visitor
+    a 502 page saying so, not a server error."""
+    try:
+        return openid_connect_views.login(request, provider_id)
+    except RequestException as exc:
+        idp = selectors.identity_provider_for(provider_id)
+        name = idp.organization.name if idp is not None else provider_id[:60]
+        log.warning("Single sign-on of %s: the identity provider did not answer: %s", provider_id[:60], exc)
+        return render(request, "core/sso_unavailable.html", {"message": unavailable_message(name)},
+                      status=502)
+
+
 @org_view("organization.change")
 @require_POST
 def organization_language(request: OrgRequest) -> HttpResponse:

@@ -129,9 +129,16 @@ def _second_factor_then_require(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"two_factor_required": "on"}
 
 
-_SSO = {"issuer": "https://login.probe.test", "client_id": "probe-client", "allowed_domains": "probe.test",
-        "join_role": "contributor"}
-_SSO_API = {**_SSO, "allowed_domains": ["probe.test"]}
+_SSO = {"issuer": "https://login.probe.test", "client_id": "probe-client", "join_role": "contributor"}
+
+
+def _sso(seed: Seed, persona: object) -> dict[str, object]:
+    """The provider's form: for the domain of the organisation's own members (the only kind it may name)."""
+    return {**_SSO, "allowed_domains": f"{seed['org'].slug}.test"}
+
+
+def _sso_api(seed: Seed, persona: object) -> dict[str, object]:
+    return {**_SSO, "allowed_domains": [f"{seed['org'].slug}.test"]}
 
 _GOVERNANCE = {"ciso_reports_to": "ceo", "ciso_model": "external", "dpo_model": "external"}
 
@@ -151,7 +158,7 @@ ROUTES: list[Route] = [
     Route("core:governance", "POST", "governance.change", body=lambda s, p: dict(_GOVERNANCE)),
     Route("core:two_factor_policy", "POST", "security_policy.change", body=_second_factor_then_require),
     Route("core:sso", "GET", "sso.view"),
-    Route("core:sso", "POST", "sso.change", body=lambda s, p: dict(_SSO)),
+    Route("core:sso", "POST", "sso.change", body=_sso),
     Route("core:sso_remove", "POST", "sso.change"),
     Route("core:organization_language", "POST", "organization.change", body=lambda s, p: {"language": "en"}),
     Route("core:audit_trail", "GET", "audit.view", lists_data=True),
@@ -178,7 +185,7 @@ ROUTES: list[Route] = [
     Route("PUT /api/v1/orgs/{org}/security-policy/", "PUT", "security_policy.change",
           body=lambda s, p: {"two_factor_required": bool(_second_factor_then_require(s, p))}),
     Route("GET /api/v1/orgs/{org}/identity-provider/", "GET", "sso.view"),
-    Route("PUT /api/v1/orgs/{org}/identity-provider/", "PUT", "sso.change", body=lambda s, p: dict(_SSO_API)),
+    Route("PUT /api/v1/orgs/{org}/identity-provider/", "PUT", "sso.change", body=_sso_api),
     Route("POST /api/v1/orgs/{org}/identity-provider/remove/", "POST", "sso.change"),
     Route("GET /api/v1/orgs/{org}/invitations/", "GET", "member.manage", lists_data=True),
     Route("POST /api/v1/orgs/{org}/invitations/", "POST", "member.manage",

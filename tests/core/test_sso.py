@@ -28,6 +28,12 @@ def provider(tmp_path_factory: pytest.TempPathFactory):
         yield running
 
 
+@pytest.fixture(autouse=True)
+def private_issuers_allowed(settings) -> None:
+    """The test provider listens on plain http at 127.0.0.1, which only this operator setting lets an issuer be."""
+    settings.ACCORD_SSO_ALLOW_PRIVATE_ISSUERS = True
+
+
 @pytest.fixture
 def acme(db: None) -> Organization:
     return make_org("acme", name="Acme Health")
@@ -39,6 +45,10 @@ def beta(db: None) -> Organization:
 
 
 def trust(org: Organization, provider: Provider, *, join_role: str = "", required: bool = False) -> None:
+    """`org` trusts the provider for acme.test, which a member of its own (its IT admin, if nobody else) has an
+    address at, as the service requires."""
+    if not Membership.objects.for_org(org).filter(user__email__endswith="@acme.test", external=False).exists():
+        make_member(org, Role.ADMIN, email="it-admin@acme.test")
     services.do_set_identity_provider(None, org, issuer=provider.issuer, client_id=provider.client_id,
                                       client_secret=provider.client_secret, allowed_domains=["acme.test"],
                                       join_role=join_role)
@@ -213,3 +223,80 @@ def test_an_account_without_a_password_reaches_its_other_organisations_only_with
     refused = client.get("/o/beta/")
     assert refused.status_code == 302 and refused["Location"] == reverse("org_list")
     assert "your account has no password: Beta Bank stays closed to this session" in texts(refused)
+
+
+# --- a provider that does not answer -------------------------------------------------------------------------
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])  # closed again when this returns: nothing listens there
+
+
+@pytest.fixture
+def garbage_server():
+    """A server on 127.0.0.1 that answers every request with 200 and a page that is not a discovery document."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Garbage(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"hello": "not a discovery document"}')
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/o"
+    server.shutdown()
+    server.server_close()
+
+
+def _set_issuer(org: Organization, issuer: str) -> None:
+    make_member(org, Role.ADMIN, email="it-admin@acme.test")
+    services.do_set_identity_provider(None, org, issuer=issuer, client_id="accord", client_secret="s3cret",
+                                      allowed_domains=["acme.test"], join_role="viewer")
+
+
+def _login_page(client: Client):
+    assert client.get("/accounts/sso/", {"organisation": "acme"}).status_code == 302
+    return client.post("/accounts/oidc/acme/login/", {"process": "login"})
+
+
+def test_a_provider_that_refuses_connections_gets_the_visitor_a_clear_page_not_a_server_error(acme):
+    _set_issuer(acme, f"http://127.0.0.1:{_closed_port()}/internal")
+    answer = _login_page(Client())
+    assert answer.status_code == 502
+    page = answer.content.decode()
+    assert ("The identity provider of Acme Health did not answer; try again later, or sign in with your password "
+            "if Acme Health allows it.") in page
+    assert 'href="/accounts/login/"' in page
+
+
+def test_a_provider_that_answers_garbage_gets_the_visitor_the_same_page(acme, garbage_server):
+    _set_issuer(acme, garbage_server)
+    answer = _login_page(Client())
+    assert answer.status_code == 502
+    assert "The identity provider of Acme Health did not answer" in answer.content.decode()
+
+
+def test_a_provider_whose_discovery_is_missing_gets_the_visitor_the_same_page(provider, acme):
+    _set_issuer(acme, provider.issuer + "/nowhere")
+    answer = _login_page(Client())
+    assert answer.status_code == 502
+    assert "The identity provider of Acme Health did not answer" in answer.content.decode()
+
+
+def test_without_the_operator_setting_a_loopback_issuer_saved_earlier_is_not_reached(provider, acme, settings):
+    trust(acme, provider)
+    settings.ACCORD_SSO_ALLOW_PRIVATE_ISSUERS = False  # the operator withdrew it: sign-in checks again
+    answer = _login_page(Client())
+    assert answer.status_code == 502
+    assert "The identity provider of Acme Health did not answer" in answer.content.decode()

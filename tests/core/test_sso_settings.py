@@ -19,8 +19,19 @@ from accord.core.choices import Role
 from accord.core.models import AuditEvent, IdentityProvider
 from accord.core.ssorules import Door, Outcome
 from tests.conftest import signed_in
+from tests.factories import make_member, make_org
 
 SECRET = "a-client-secret-nobody-may-read"
+
+
+@pytest.fixture(autouse=True)
+def org_a_staff(request):
+    """Alpha Clinic has members of its own at example.org and example.com, the domains its provider speaks for
+    (the service accepts only domains the organisation's own members have addresses at)."""
+    if "org_a" in request.fixturenames:
+        org_a = request.getfixturevalue("org_a")
+        make_member(org_a, Role.CONTRIBUTOR, email="staff@example.org")
+        make_member(org_a, Role.VIEWER, email="staff@example.com")
 
 
 def configure(org, **overrides):
@@ -121,8 +132,14 @@ def test_a_provider_the_service_refuses_names_the_field(org_a, field, overrides,
     assert not IdentityProvider.objects.for_org(org_a).exists()
 
 
-def test_a_loopback_http_issuer_is_accepted_for_development(org_a):
+def test_a_loopback_http_issuer_is_accepted_only_where_the_operator_allows_private_issuers(org_a, settings):
+    with pytest.raises(ValidationError, match="is not an https:// address") as refused:
+        configure(org_a, issuer="http://127.0.0.1:8001/o/")
+    assert list(refused.value.message_dict) == ["issuer"]
+    settings.ACCORD_SSO_ALLOW_PRIVATE_ISSUERS = True
     assert configure(org_a, issuer="http://127.0.0.1:8001/o/").issuer == "http://127.0.0.1:8001/o"
+    with pytest.raises(ValidationError, match="is not an https:// address"):
+        configure(org_a, issuer="http://10.0.0.1/o")  # plain http only on this machine, even then
 
 
 def test_changing_the_issuer_forgets_every_link_to_the_old_providers_accounts(org_a, org_b, admin, outsider):
@@ -232,3 +249,128 @@ def test_only_an_admin_holds_the_change(org_a):
     from accord.core.permissions import allows
     assert [r for r in Role if allows(r, "sso.change")] == [Role.ADMIN]
     assert all(allows(r, "sso.view") for r in Role)
+
+
+# --- where Accord may send a request (SSRF), and whose domains a provider may speak for ---------------------
+
+@pytest.mark.parametrize("issuer", [
+    "http://127.0.0.1:9977/internal", "https://127.0.0.1:9977/internal", "https://10.0.0.1:1",
+    "https://192.168.1.10/o", "https://172.16.0.1/o", "https://169.254.169.254/latest", "https://[::1]/o",
+    "https://[fe80::1]/o", "https://[::ffff:127.0.0.1]/o", "https://0.0.0.0/o", "https://224.0.0.1/o",
+    "https://100.64.0.1/o", "https://240.0.0.1/o", "https://localhost/o",
+])
+def test_an_issuer_on_a_loopback_private_or_reserved_address_is_refused(org_a, issuer):
+    with pytest.raises(ValidationError, match=r"not an https:// address|non-public address") as refused:
+        configure(org_a, issuer=issuer)
+    assert list(refused.value.message_dict) == ["issuer"]
+    assert not IdentityProvider.objects.for_org(org_a).exists()
+
+
+def test_an_issuer_whose_name_resolves_to_a_private_address_is_refused(org_a, monkeypatch):
+    monkeypatch.setattr("accord.core.ssonet.resolve", lambda host, port: ["10.1.2.3"])
+    with pytest.raises(ValidationError, match="non-public address") as refused:
+        configure(org_a, issuer="https://idp.internal.example.org/o")
+    assert list(refused.value.message_dict) == ["issuer"]
+    monkeypatch.setattr("accord.core.ssonet.resolve", lambda host, port: ["93.184.215.14", "fd00::1"])
+    with pytest.raises(ValidationError, match="non-public address"):  # one private address is enough
+        configure(org_a, issuer="https://idp.example.org/o")
+    monkeypatch.setattr("accord.core.ssonet.resolve", lambda host, port: ["93.184.215.14"])
+    assert configure(org_a, issuer="https://idp.example.org/o").issuer == "https://idp.example.org/o"
+
+
+def test_the_operator_setting_allows_a_provider_inside_the_company_network(org_a, settings, monkeypatch):
+    settings.ACCORD_SSO_ALLOW_PRIVATE_ISSUERS = True
+    monkeypatch.setattr("accord.core.ssonet.resolve", lambda host, port: ["10.1.2.3"])
+    assert configure(org_a, issuer="https://idp.corp.example.org/o").issuer == "https://idp.corp.example.org/o"
+    assert configure(org_a, issuer="https://10.0.0.1:8443/o").issuer == "https://10.0.0.1:8443/o"
+
+
+def test_the_api_answers_a_private_issuer_with_422_naming_it(org_a, admin):
+    body = {"issuer": "http://127.0.0.1:9977/internal", "client_id": "accord-api", "client_secret": SECRET,
+            "allowed_domains": ["example.org"], "join_role": "viewer"}
+    answer = Client().put(f"/api/v1/orgs/{org_a.slug}/identity-provider/", body, content_type="application/json",
+                          **admin.auth())
+    assert answer.status_code == 422 and [e["field"] for e in answer.json()["errors"]] == ["issuer"]
+
+
+def test_sign_in_checks_the_issuer_again_before_any_request(org_a, monkeypatch):
+    """The name resolved to a public address when it was saved, and to a private one now: nothing is sent."""
+    monkeypatch.setattr("accord.core.ssonet.resolve", lambda host, port: ["93.184.215.14"])
+    configure(org_a, issuer="https://idp.example.org/o")
+    monkeypatch.setattr("accord.core.ssonet.resolve", lambda host, port: ["127.0.0.1"])
+    sent = []
+    monkeypatch.setattr("requests.Session.send", lambda self, *a, **k: sent.append(a) or None)
+    answer = Client().post(f"/accounts/oidc/{org_a.slug}/login/", {"process": "login"})
+    assert answer.status_code == 502 and not sent
+    assert "The identity provider of Alpha Clinic did not answer; try again later" in answer.content.decode()
+
+
+@pytest.mark.parametrize(("url", "allowed", "problem"), [
+    ("https://93.184.215.14/o", False, None),
+    ("https://10.0.0.1/o", False, "private"),
+    ("https://10.0.0.1/o", True, None),
+    ("http://93.184.215.14/o", False, "not_https"),
+    ("http://93.184.215.14/o", True, "not_https"),
+    ("http://[::1]:8000/o", True, None),
+    ("ftp://93.184.215.14/o", True, "not_https"),
+    ("https://[::1/o", True, "not_https"),
+])
+def test_where_a_request_for_sign_in_may_go(settings, url, allowed, problem):
+    from accord.core import ssonet
+    settings.ACCORD_SSO_ALLOW_PRIVATE_ISSUERS = allowed
+    assert ssonet.problem(url, unresolved_ok=False) == problem
+
+
+@pytest.mark.parametrize("domain", ["gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "yahoo.fr",
+                                    "icloud.com", "proton.me", "gmx.de", "gmx.net"])
+def test_a_public_mail_providers_domain_is_refused(org_a, domain):
+    make_member(org_a, Role.VIEWER, email=f"someone@{domain}")  # even with a member there
+    with pytest.raises(ValidationError, match="public mail provider") as refused:
+        configure(org_a, allowed_domains=[domain])
+    assert list(refused.value.message_dict) == ["allowed_domains"]
+
+
+def test_public_mail_domains_do_not_catch_a_companys_own():
+    assert not ssorules.is_public_mail_domain("gmx-consulting.de")
+    assert not ssorules.is_public_mail_domain("mail.gmx.example.org")
+    assert not ssorules.is_public_mail_domain("example.org")
+
+
+def test_a_domain_another_organisations_provider_speaks_for_is_a_conflict(org_a, org_b):
+    from accord.core.conflict import Conflict
+    make_member(org_b, Role.ADMIN, email="it@example.org")
+    configure(org_b, allowed_domains=["example.org"])
+    with pytest.raises(Conflict, match="another organisation's identity provider") as refused:
+        configure(org_a, allowed_domains=["example.org", "example.com"])
+    message = refused.value.message_dict["allowed_domains"][0]
+    assert "example.org" in message and org_b.name not in message and org_b.slug not in message
+    assert "example.com" not in message
+    assert configure(org_a, allowed_domains=["example.com"]).allowed_domains == ["example.com"]
+
+
+def test_the_api_answers_a_claimed_domain_with_409(org_a, org_b, admin):
+    make_member(org_b, Role.ADMIN, email="it@example.org")
+    configure(org_b, allowed_domains=["example.org"])
+    body = {"issuer": "https://login.example.org", "client_id": "accord-api", "client_secret": SECRET,
+            "allowed_domains": ["example.org"], "join_role": "viewer"}
+    answer = Client().put(f"/api/v1/orgs/{org_a.slug}/identity-provider/", body, content_type="application/json",
+                          **admin.auth())
+    assert answer.status_code == 409 and org_b.name not in answer.content.decode()
+
+
+def test_a_domain_none_of_the_organisations_own_members_use_is_refused_alike_whoever_else_uses_it(org_a):
+    """A consultant's domain, another tenant's members' domain, or one nobody uses: the same refusal, from the
+    organisation's own members alone, so it tells nothing about other organisations."""
+    make_member(org_a, Role.CISO, email="vic@vciso.example", external=True)  # an external member does not count
+    other = make_org("nordpay", name="Nordpay")
+    make_member(other, Role.ADMIN, email="cfo@nordpay.example")
+    messages = []
+    for domain in ("nordpay.example", "vciso.example", "nobody-uses-this.example"):
+        with pytest.raises(ValidationError, match="no member of") as refused:
+            configure(org_a, allowed_domains=[domain])
+        messages.append(refused.value.message_dict["allowed_domains"][0].replace(domain, "DOMAIN"))
+    assert len(set(messages)) == 1 and "no member of Alpha Clinic has an address there" in messages[0]
+    assert "Nordpay" not in messages[0]
+    # Once the organisation has a member of its own there, the domain is its to name.
+    make_member(org_a, Role.VIEWER, email="ann@nordpay.example")
+    assert configure(org_a, allowed_domains=["nordpay.example"]).allowed_domains == ["nordpay.example"]

@@ -264,6 +264,8 @@ def test_serializers_and_migration_history_work_on_tenant_models(org_a, org_b, c
 UNSCOPED_ALLOWED = {
     ("accord/core/selectors.py", "member_counts"): "operators' CLI counts the members of every organisation",
     ("accord/core/selectors.py", "memberships_of"): "a user's organisations, for sign-in and the switcher",
+    ("accord/core/selectors.py", "domains_claimed_elsewhere"): "one e-mail domain, one organisation's identity "
+                                                                "provider (decision 0033)",
     ("accord/core/selectors.py", "invitation_by_token"): "an invitation link's token is its only key",
     ("accord/core/selectors.py", "token_by_plaintext"): "an API call's bearer token is its only key",
     ("accord/core/jobs/runner.py", "_claim"): "a worker receives only a job's id from the queue",

@@ -4,7 +4,6 @@ sign in through it, and what a sign-in through it does (a person joins, an accou
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
 
 from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
@@ -12,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accord.core import audit, secrets, ssorules
+from accord.core import audit, secrets, selectors, ssonet, ssorules
 from accord.core.choices import JOIN_ROLES, AuditAction
+from accord.core.conflict import Conflict
 from accord.core.models import IdentityProvider, Membership, Organization, User
 from accord.core.services.members import MEMBERSHIP_FIELDS
 from accord.core.tenancy import check_same_org
@@ -22,22 +22,30 @@ IDP_FIELDS = ("issuer", "client_id", "allowed_domains", "join_role")
 MAX_DOMAINS = 20
 
 
+ISSUER_EXAMPLE = "https://login.example.org/realms/acme"
+
+
 def _issuer(value: str) -> str:
+    """An issuer Accord may reach (accord.core.ssonet): https, at a host name or public address; a name is checked
+    against what it resolves to now, and again before every request at sign-in."""
     issuer = value.strip().rstrip("/")
-    try:
-        parts = urlsplit(issuer)
-        host = parts.hostname or ""
-    except ValueError:  # an unbalanced [IPv6] host
-        parts, host = urlsplit(""), ""
-    secure = parts.scheme == "https" or (parts.scheme == "http" and ssorules.is_loopback_http(host))
-    if host and secure and not any(c.isspace() for c in issuer):
+    found = ssonet.problem(issuer, unresolved_ok=True)
+    if found is None:
         return issuer
-    raise ValidationError({"issuer": _(
-        "'%(value)s' is not an https:// address; give the issuer URL of the identity provider, for example "
-        "https://login.example.org/realms/acme (plain http only on this machine).") % {"value": value}})
+    if found == ssonet.Problem.PRIVATE:
+        message = _("'%(value)s' is a loopback, private, link-local or otherwise non-public address; give the "
+                    "identity provider's public https:// address (an operator can allow a provider inside the "
+                    "company network with ACCORD_SSO_ALLOW_PRIVATE_ISSUERS=1).")
+    else:
+        message = _("'%(value)s' is not an https:// address; give the issuer URL of the identity provider, for "
+                    "example %(example)s.")
+    raise ValidationError({"issuer": message % {"value": value, "example": ISSUER_EXAMPLE}})
 
 
-def _domains(values: Iterable[str]) -> list[str]:
+def _domains(org: Organization, values: Iterable[str]) -> list[str]:
+    """The e-mail domains the provider speaks for: well-formed, no public mail provider's (anyone has an address
+    there), and each one the domain of at least one of the organisation's own members. That last rule reads
+    only the organisation's own members, so the refusal says nothing about other organisations."""
     domains = sorted({ssorules.normalise_domain(v) for v in values if v.strip()})
     bad = [d for d in domains if not ssorules.is_domain(d)]
     if bad:
@@ -48,6 +56,16 @@ def _domains(values: Iterable[str]) -> list[str]:
             "Give at least one e-mail domain (such as example.org) whose addresses this provider speaks for.")})
     if len(domains) > MAX_DOMAINS:
         raise ValidationError({"allowed_domains": _("At most %(n)d domains.") % {"n": MAX_DOMAINS}})
+    public = [d for d in domains if ssorules.is_public_mail_domain(d)]
+    if public:
+        raise ValidationError({"allowed_domains": _(
+            "%(values)s: a public mail provider's domain, where anyone can have an address; give your "
+            "organisation's own domains.") % {"values": ", ".join(public)}})
+    unheld = sorted(set(domains) - selectors.member_domains(org))
+    if unheld:
+        raise ValidationError({"allowed_domains": _(
+            "%(values)s: no member of %(org)s has an address there; invite a member with an address at that "
+            "domain first (external members do not count).") % {"values": ", ".join(unheld), "org": org.name}})
     return domains
 
 
@@ -97,7 +115,7 @@ def do_set_identity_provider(
             return None
 
     clean_issuer = checked(lambda: _issuer(issuer))
-    clean_domains = checked(lambda: _domains(allowed_domains))
+    clean_domains = checked(lambda: _domains(org, allowed_domains))
     clean_role = checked(lambda: _join_role(join_role))
     client_id = client_id.strip()
     if not client_id or len(client_id) > 255:
@@ -109,6 +127,10 @@ def do_set_identity_provider(
         errors["client_secret"] = _("Give the client secret the identity provider issued to Accord.")
     if errors:
         raise ValidationError(errors)
+    if claimed := selectors.domains_claimed_elsewhere(org, clean_domains or []):  # type: ignore[arg-type]
+        raise Conflict({"allowed_domains": _(
+            "%(values)s: another organisation's identity provider already speaks for this domain; one domain has "
+            "one provider.") % {"values": ", ".join(claimed)}})
     creating = idp is None
     if idp is None:
         idp = IdentityProvider(organization=org)
