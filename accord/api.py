@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -127,6 +127,13 @@ def on_unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> 
     pages answer it (400)."""
     return _error(request, 400, _("The multipart body cannot be read (%(error)s); send multipart/form-data with a "
                                   "boundary, as an HTTP client does for a file upload.") % {"error": exc})
+
+
+@api.exception_handler(BadRequest)
+def on_bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    """A request Django refuses as malformed, such as a body that breaks off while it is read
+    (accord.core.limits.UnreadableBody): 400, as the web pages answer it."""
+    return _error(request, 400, _("Bad request."))
 
 
 @api.exception_handler(TryLater)

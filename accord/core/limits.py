@@ -5,7 +5,9 @@ requests over a rate are refused before they are served.
 the views): a declared `Content-Length` over the limit answers 413 at once, and a body sent without
 one (`Transfer-Encoding: chunked`) is read only up to the limit, then refused. Import routes (a path
 ending in `/import/` or `/import`) may send `ACCORD_MAX_UPLOAD_BYTES`, every other route
-`ACCORD_MAX_REQUEST_BYTES` (docs/configuration.md, docs/deployment.md).
+`ACCORD_MAX_REQUEST_BYTES` (docs/configuration.md, docs/deployment.md). A body that cannot be read (a
+malformed chunked encoding: gunicorn's parser raises its own exceptions, not OSError, from whatever reads
+it) answers 400, the API's error shape under /api/ and the 400 page elsewhere, not 500.
 
 `ApiRateLimitMiddleware` counts every request under /api/ per client address and per bearer token
 (`ACCORD_API_RATE_LIMITS`, from ACCORD_API_RATE_LIMIT) in fixed windows (in the machine's shared counters,
@@ -24,14 +26,16 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from allauth.account.adapter import get_adapter
 from allauth.core.internal.ratelimit import truncate_ip
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from gunicorn.http.errors import ParseException
 
 from accord.core.counters import SharedCounters
 from accord.envconf import Rate
@@ -43,6 +47,35 @@ __all__ = ["ApiRateLimitMiddleware", "Rate", "RateLimited", "RequestSizeLimitMid
 #: Routes that receive files (risk imports, web and API); they get the larger upload limit.
 UPLOAD_PATH = re.compile(r"/import/?$")
 _CHUNK = 64 * 1024
+#: What reading a body raises when the client sent it malformed (gunicorn's parser; a broken connection).
+UNREADABLE = (ParseException, OSError, ValueError)
+
+
+class UnreadableBody(BadRequest):
+    """The request's body cannot be read as the client sent it; Django answers 400 (handler400)."""
+
+
+class _GuardedStream:
+    """The body stream Django reads (`request._stream`), whose read errors become `UnreadableBody`:
+    raised inside `request.body` or the multipart parser, in any middleware or view, they answer 400."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, *args: Any) -> bytes:
+        try:
+            return bytes(self._stream.read(*args))
+        except UNREADABLE as exc:
+            raise UnreadableBody(f"The request body cannot be read: {type(exc).__name__}.") from exc
+
+    def readline(self, *args: Any) -> bytes:
+        try:
+            return bytes(self._stream.readline(*args))
+        except UNREADABLE as exc:
+            raise UnreadableBody(f"The request body cannot be read: {type(exc).__name__}.") from exc
+
+    def __getattr__(self, name: str) -> Any:  # close() and the rest, as the stream has them
+        return getattr(self._stream, name)
 
 
 def body_limit(path: str) -> int:
@@ -75,12 +108,18 @@ class RequestSizeLimitMiddleware:
             if length > limit:
                 return payload_too_large(request, limit)
         elif _is_chunked(request):
-            body = self._read_capped(request, limit)
+            try:
+                body = self._read_capped(request, limit)
+            except UNREADABLE as exc:
+                return bad_request(request, exc)
             if body is None:
                 return payload_too_large(request, limit)
             # Django reads exactly CONTENT_LENGTH bytes: hand it the body that was read, with its length.
             request._stream = io.BytesIO(body)
             request.META["CONTENT_LENGTH"] = str(len(body))
+            return self.get_response(request)
+        if hasattr(request, "_stream"):
+            request._stream = _GuardedStream(request._stream)  # type: ignore[assignment]  # reads alike
         return self.get_response(request)
 
     @staticmethod

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from gunicorn.http.errors import ChunkMissingTerminator
 
 from accord.core.limits import body_limit
 from tests.conftest import signed_in
@@ -133,3 +134,49 @@ def test_django_and_the_server_limit_what_they_read():
     assert captured["limit_request_line"] == 4094
     assert captured["limit_request_fields"] == 100
     assert captured["limit_request_field_size"] == 8190
+
+
+class MalformedChunkedInput:
+    """A wsgi.input as gunicorn hands one whose chunked body breaks off (`10\\r\\n0123456789abcdefXXXX`):
+    the first read gives some bytes, the next raises gunicorn's own exception (not an OSError)."""
+
+    def __init__(self, good_reads: int = 1) -> None:
+        self.reads, self.good_reads = 0, good_reads
+
+    def read(self, *args: object) -> bytes:
+        self.reads += 1
+        if self.reads <= self.good_reads:
+            return b"0123456789abcdef"
+        raise ChunkMissingTerminator(b"XXXX")
+
+    readline = read
+
+
+@pytest.mark.django_db
+def test_a_malformed_chunked_body_to_the_sign_in_page_is_the_400_page():
+    response = Client().generic("POST", reverse("account_login"), b"", HTTP_TRANSFER_ENCODING="chunked",
+                                **{"wsgi.input": MalformedChunkedInput(),
+                                   "CONTENT_TYPE": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_malformed_chunked_body_to_the_api_import_is_a_400_in_the_error_shape(org_a, admin):
+    response = signed_in(admin).generic("POST", f"/api/v1/orgs/{org_a.slug}/risks/import/", b"",
+                                        HTTP_TRANSFER_ENCODING="chunked",
+                                        **{"wsgi.input": MalformedChunkedInput(),
+                                           "CONTENT_TYPE": "multipart/form-data; boundary=x"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request.", "errors": []}
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["sign-in page", "API import"])
+def test_a_body_that_breaks_off_while_django_reads_it_is_a_400(org_a, admin, api):
+    # With a Content-Length the body is read later, inside request.body or the multipart parser.
+    path = f"/api/v1/orgs/{org_a.slug}/risks/import/" if api else "/accounts/login/"
+    environ = {"wsgi.input": MalformedChunkedInput(0), "CONTENT_LENGTH": "40", **(admin.auth() if api else {}),
+               "CONTENT_TYPE": "multipart/form-data; boundary=x" if api else "application/x-www-form-urlencoded"}
+    response = Client().generic("POST", path, b"", **environ)
+    assert response.status_code == 400
+    if api:
+        assert response.json() == {"detail": "Bad request.", "errors": []}
