@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from accord.api import api
-from accord.core.openapi import NO_NUL, state_what_is_enforced
+from accord.core.openapi import FREE_OBJECT_RULE, NO_NUL, state_what_is_enforced
 from accord.risks import services
 from accord.risks.models import Risk
 
@@ -169,3 +169,21 @@ def test_whole_numbers_are_documented_within_64_bits_or_their_own_bounds(documen
     limits = [p["schema"] for _, _, op in _operations(document) for p in op.get("parameters", [])
               if p["name"] == "offset"]
     assert limits and all(s["maximum"] <= 2**63 - 1 for s in limits)
+
+
+def test_a_free_form_object_states_the_nul_rule_for_its_member_names(document):
+    components = document["components"]["schemas"]
+    for name in ("RiskCreate", "RiskPatch"):
+        (free,) = [b for b in components[name]["properties"]["fair"]["anyOf"] if b.get("type") == "object"]
+        assert free["propertyNames"] == {"pattern": NO_NUL}
+        assert FREE_OBJECT_RULE in free["description"]
+    # What the server answers (outputs are not input schemas: left as they are).
+    (out,) = [b for b in components["RiskOut"]["properties"]["fair"]["anyOf"] if b.get("type") == "object"]
+    assert "propertyNames" not in out
+
+
+def test_a_nul_inside_fair_is_refused_as_the_document_says(client, org_a, ciso):
+    response = client.post(f"{API}/risks/", {"title": "Outage", "category": "strategic", "likelihood": 2,
+                                             "impact": 2, "fair": {"tef\x00": 1}},
+                           content_type="application/json", **ciso.auth())
+    assert response.status_code in (400, 422), response.content

@@ -1,7 +1,8 @@
 """The OpenAPI document states what the server enforces on every operation, added in one place rather
 than on each schema (issue 10, §4 and §6): a write may answer 409 when the object's current state refuses
 it (decision 0026), and a text the caller sends may not hold a NUL character (accord.core.inputs refuses
-it on every front; the document says so as a pattern, so a client generating valid input never sends one),
+it on every front; the document says so as a pattern, so a client generating valid input never sends one;
+a free-form object such as a risk's `fair` gets it as `propertyNames` and in its description),
 a required text is not blank, and a whole number fits 64 bits.
 """
 
@@ -75,6 +76,22 @@ def _free_texts(node: Any) -> Iterator[dict[str, Any]]:
             yield from _free_texts(value)
 
 
+def _free_objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Object schemas that take any member (`additionalProperties: true`), such as a risk's `fair`."""
+    if isinstance(node, dict):
+        if node.get("type") == "object" and node.get("additionalProperties") is True:
+            yield node
+        for value in node.values():
+            yield from _free_objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _free_objects(value)
+
+
+#: What a free-form object's description adds: the rule its members' names and texts keep.
+FREE_OBJECT_RULE = "No name or text inside it (at any depth) may hold a NUL character."
+
+
 def _whole_numbers(node: Any) -> Iterator[dict[str, Any]]:
     if isinstance(node, dict):
         if node.get("type") == "integer":
@@ -103,6 +120,10 @@ def state_what_is_enforced(doc: dict[str, Any]) -> dict[str, Any]:
     for schema in _input_schemas(doc):
         for text in _free_texts(schema):
             text["pattern"] = NOT_BLANK if text.get("minLength", 0) >= 1 else NO_NUL
+        for free in _free_objects(schema):  # its member names as a pattern, the rest in words
+            free["propertyNames"] = {"pattern": NO_NUL}
+            if FREE_OBJECT_RULE not in free.get("description", ""):
+                free["description"] = f"{free.get('description', '')} {FREE_OBJECT_RULE}".strip()
         for number in _whole_numbers(schema):  # what a database's 64-bit integer column holds
             number.setdefault("minimum", INT64_MIN)
             number.setdefault("maximum", INT64_MAX)
