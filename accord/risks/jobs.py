@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy
 
 from accord.core.jobs.models import Job
 from accord.core.jobs.registry import JobFailed, JobKind
@@ -46,4 +47,4 @@ def do_queue_risk_import(actor: User, org: Organization, content: bytes, filenam
     return do_enqueue_job(actor, org, IMPORT, {"file": stored, "filename": filename}, key=f"import:{digest}")
 
 
-KINDS = (JobKind(IMPORT, "Import risks from a file", "risk.import", run_import, max_attempts=2),)
+KINDS = (JobKind(IMPORT, gettext_lazy("Import risks from a file"), "risk.import", run_import, max_attempts=2),)

@@ -5,6 +5,8 @@ another organisation; `accord report register ORG --out FILE.pdf`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zoneinfo
 
 import pytest
 from django.core.cache import cache
@@ -223,3 +225,49 @@ def test_a_report_printed_without_a_worker_simulates_the_register_itself(registe
     assert "not simulated yet" not in text
     assert "2 open risks with a money estimate" in text
     assert format_money(portfolio.money_view(register).inherent["ale"], "EUR") in text
+
+
+#: English the French report must not hold (its title, frame and section headings).
+ENGLISH = ("Risk register report", "Contents", "The register in money", "As of", "produced at",
+           "The risks that cost the most")
+
+
+def test_the_report_is_printed_in_the_organisations_language(register):
+    register.language = "fr"
+    register.save(update_fields=["language"])
+    text = _flat(_text(register))
+    assert "Rapport du registre des risques" in text and "Sommaire" in text
+    assert [phrase for phrase in ENGLISH if phrase in text] == []
+    assert "sur" in text  # "Page N sur M"
+
+
+def test_the_cli_prints_the_language_it_is_asked_for_and_refuses_one_it_does_not_speak(register, tmp_path, capsys):
+    out = tmp_path / "fr.pdf"
+    assert main(["report", "register", register.slug, "--out", str(out), "--language", "fr"]) == 0
+    text = _flat("\n".join(pdf_pages(out.read_bytes())))
+    assert "Rapport du registre des risques" in text and "Risk register report" not in text
+    assert main(["report", "register", register.slug, "--out", str(out), "--language", "tlh"]) != 0
+    assert "tlh" in capsys.readouterr().err
+
+
+def test_a_report_asked_for_by_a_french_member_is_french_whatever_the_organisation_speaks(register, ciso):
+    ciso.user.language = "fr"
+    ciso.user.save(update_fields=["language"])
+    job = do_request_report(ciso.user, register, "register")
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    with job.result_file.open("rb") as handle:
+        text = _flat("\n".join(pdf_pages(handle.read())))
+    assert "Rapport du registre des risques" in text and "Risk register report" not in text
+
+
+def test_the_cover_gives_the_time_in_the_organisations_zone(register):
+    register.timezone = "Pacific/Auckland"  # 11 to 13 hours from UTC: a UTC time cannot pass for it
+    register.save(update_fields=["timezone"])
+    zone = zoneinfo.ZoneInfo("Pacific/Auckland")
+    before = dt.datetime.now(zone)
+    text = _flat(_text(register))
+    after = dt.datetime.now(zone)
+    printed = re.search(r"produced at (\d\d:\d\d) \(Pacific/Auckland\)", text)
+    assert printed is not None, text[:400]
+    assert printed.group(1) in {before.strftime("%H:%M"), after.strftime("%H:%M")}

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
+
 if TYPE_CHECKING:
     from accord.core.jobs.runner import JobContext
 
@@ -39,7 +41,7 @@ class JobKind:
     parameters to store, or raises `ValidationError` naming the field."""
 
     name: str
-    label: str
+    label: str | Promise  # lazy: read in the language of whoever reads it
     action: str
     run: Callable[[JobContext], Mapping[str, Any] | None]
     max_attempts: int = 3

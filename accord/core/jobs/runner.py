@@ -97,7 +97,7 @@ def _refusal(job: Job, kind: registry.JobKind) -> tuple[str, Membership | None]:
                 None)
     if not allows(membership.role, kind.action):
         return (f"{job.user.email}'s role in {org.name} is now {Role(membership.role).label}, which may not "
-                f"{kind.label.lower()}; the job was not run.", membership)
+                f"{str(kind.label).lower()}; the job was not run.", membership)
     return "", membership
 
 

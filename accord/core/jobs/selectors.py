@@ -45,4 +45,4 @@ def access_job(org: Organization, membership: Membership, job_id: int | str) -> 
 def label_of(job: Job) -> str:
     """What people read for the job's kind (its code when this process does not know it)."""
     found = registry.kind(job.kind)
-    return found.label if found is not None else job.kind
+    return str(found.label) if found is not None else job.kind

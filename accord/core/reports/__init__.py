@@ -20,11 +20,14 @@ Core imports no app: the registry is how core's fronts reach a report an app dec
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+import zoneinfo
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import slugify
 
@@ -132,8 +135,21 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
-def render_pdf(org: Organization, name: str) -> bytes:
-    """The PDF of the report `name` for `org` (`UnknownReport` if there is none). The caller has checked
-    that whoever asked holds the report's `action`."""
+@contextlib.contextmanager
+def printing_for(org: Organization, language: str = "") -> Iterator[str]:
+    """Where a report is built and rendered: in `language` (else the organisation's default, else English)
+    and in the organisation's time zone, whatever the process had active (a worker, the CLI run in UTC).
+    Yields the language used."""
+    from accord.core.i18n import choose_language
+
+    chosen = choose_language(person=language, organisation=org.language or "")
+    with translation.override(chosen), timezone.override(zoneinfo.ZoneInfo(org.timezone)):
+        yield chosen
+
+
+def render_pdf(org: Organization, name: str, *, language: str = "") -> bytes:
+    """The PDF of the report `name` for `org` (`UnknownReport` if there is none), in `language` (see
+    `printing_for`). The caller has checked that whoever asked holds the report's `action`."""
     report = get(name)
-    return html_to_pdf(render_html(org, report, report.build(org)))
+    with printing_for(org, language):
+        return html_to_pdf(render_html(org, report, report.build(org)))

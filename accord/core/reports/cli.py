@@ -17,6 +17,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("name", metavar="REPORT", help="which report: register (the risk register and its money view)")
     p.add_argument("org", help="organisation slug")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF file to write ('-' for standard output)")
+    p.add_argument("--language", default="", metavar="CODE",
+                   help="the report's language, e.g. fr (default: the organisation's, else English)")
     p.set_defaults(handler=_report)
 
 
@@ -32,8 +34,12 @@ def _report(args: argparse.Namespace) -> int:
     out = None if args.out == "-" else Path(args.out)
     if out is not None and not out.parent.is_dir():
         raise CliError(f"cannot write '{args.out}': no directory '{out.parent}'")
+    from accord.core.i18n import SUPPORTED, unknown_language_message
+
+    if args.language and args.language not in SUPPORTED:
+        raise CliError(str(unknown_language_message(args.language)))
     started = time.monotonic()
-    pdf = reports.render_pdf(org, report.name)
+    pdf = reports.render_pdf(org, report.name, language=args.language)
     if out is None:
         sys.stdout.buffer.write(pdf)
         sys.stdout.flush()

@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+
 from accord.core.jobs.registry import JobKind, register_kind
 
 if TYPE_CHECKING:
@@ -27,10 +30,12 @@ def _runner(name: str) -> Any:
 
         report = reports.get(name)
         org = context.organization
-        context.progress(5, "Gathering the report's content")
-        document = report.build(org)
-        context.progress(25, "Printing the PDF")
-        pdf = reports.html_to_pdf(reports.render_html(org, report, document))
+        # In the asker's language (else the organisation's): the one they read the job's page in.
+        with reports.printing_for(org, context.user.language or ""):
+            context.progress(5, gettext("Gathering the report's content"))
+            document = report.build(org)
+            context.progress(25, gettext("Printing the PDF"))
+            pdf = reports.html_to_pdf(reports.render_html(org, report, document))
         context.save_file(report.filename(org), pdf)
         return {"report": name, "bytes": len(pdf)}
 
@@ -40,5 +45,6 @@ def _runner(name: str) -> Any:
 def register_job(report: Report) -> None:
     """Declare the job kind of `report` (from `reports.register`): it only reads, so it runs outside a
     transaction and its file is stored with its `done` status."""
-    register_kind(JobKind(name=kind_name(report.name), label=f"{report.title} (PDF)", action=report.action,
-                          run=_runner(report.name), writes=False, max_attempts=2, backoff_seconds=30.0))
+    register_kind(JobKind(name=kind_name(report.name), label=format_lazy("{} (PDF)", report.title),
+                          action=report.action, run=_runner(report.name), writes=False, max_attempts=2,
+                          backoff_seconds=30.0))
