@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
@@ -135,7 +136,7 @@ def test_a_viewer_cannot_set_the_organisation_default(org_a, viewer):
 
 
 def test_a_language_accord_does_not_speak_is_refused_naming_the_field(org_a, admin):
-    with pytest.raises(Exception, match="'de' is not a language Accord speaks") as caught:
+    with pytest.raises(ValidationError, match="'de' is not a language Accord speaks") as caught:
         services.do_set_organization_language(admin.user, org_a, language="de")
     assert "language" in caught.value.message_dict  # type: ignore[attr-defined]
 

@@ -401,7 +401,7 @@ def test_a_french_speaking_member_is_told_in_french(org_a, cio, ciso, mail):
     core_services.do_set_user_language(cio.user, language="fr")
     mail(_draft, org_a, ciso.user)
     (note,) = _notes(cio)
-    assert note.title == "L'appétit pour le risque v1 attend votre signature (il faut celle du DSI et du RSSI)"
+    assert note.title == "L'appétence au risque v1 attend votre signature (il faut celle du DSI et RSSI)"
     (message,) = mail.outbox
     assert "Arrêter les e-mails de ce type (en un clic)" in message.body
     page = _client(cio).get(reverse("core:notifications", kwargs={"org": org_a.slug})).content.decode()
