@@ -271,12 +271,12 @@ def test_the_register_filters_in_place_and_the_money_pages_draw_their_curves(pag
     rows.first.get_by_role("link", name="Vendor outage").click()
     curve = page.locator("img[src$='lec.svg']")
     expect(curve).to_be_visible()
-    assert curve.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert curve.evaluate("image => image.decode().then(() => image.naturalWidth > 0, () => false)")
 
     page.goto(f"/o/{org.slug}/risks/money/")
     portfolio_curve = page.locator("img[src*='money/lec.svg']")
     expect(portfolio_curve).to_be_visible()
-    assert portfolio_curve.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert portfolio_curve.evaluate("image => image.decode().then(() => image.naturalWidth > 0, () => false)")
     expect(page.locator("main")).to_contain_text("Vendor outage")
     assert [m.text for m in messages if "content security policy" in m.text.lower()] == []
 

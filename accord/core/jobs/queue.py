@@ -40,13 +40,19 @@ def _with_fresh_connections(function: Callable[..., Any], *, immediate: bool) ->
     if immediate:
         return function
 
+    def close_idle() -> None:
+        # Never a connection inside a transaction: a task run by hand within one (a test's, on PostgreSQL,
+        # where closing it would end the test's transaction) keeps it.
+        if not connection.in_atomic_block:
+            close_old_connections()
+
     @wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
-        close_old_connections()
+        close_idle()
         try:
             return function(*args, **kwargs)
         finally:
-            close_old_connections()
+            close_idle()
 
     return run
 
