@@ -26,16 +26,23 @@ _WRITES = ("post", "put", "patch", "delete")
 _REF = "#/components/schemas/"
 
 
-def _refs(node: Any) -> Iterator[str]:
+def _schemas(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object in `node`, itself included, at any depth (the document's schemas are nested objects
+    and lists)."""
     if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_REF):
-            yield ref[len(_REF):]
+        yield node
         for value in node.values():
-            yield from _refs(value)
+            yield from _schemas(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _refs(value)
+            yield from _schemas(value)
+
+
+def _refs(node: Any) -> Iterator[str]:
+    for schema in _schemas(node):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_REF):
+            yield ref[len(_REF):]
 
 
 def _input_schemas(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -65,27 +72,14 @@ def _input_schemas(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _free_texts(node: Any) -> Iterator[dict[str, Any]]:
     """String schemas that say nothing of their content (no format, pattern, enumeration or constant)."""
-    if isinstance(node, dict):
-        if (node.get("type") == "string"
-                and not {"format", "pattern", "enum", "const", "contentMediaType"} & node.keys()):
-            yield node
-        for value in node.values():
-            yield from _free_texts(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _free_texts(value)
+    return (schema for schema in _schemas(node) if schema.get("type") == "string"
+            and not {"format", "pattern", "enum", "const", "contentMediaType"} & schema.keys())
 
 
 def _free_objects(node: Any) -> Iterator[dict[str, Any]]:
     """Object schemas that take any member (`additionalProperties: true`), such as a risk's `fair`."""
-    if isinstance(node, dict):
-        if node.get("type") == "object" and node.get("additionalProperties") is True:
-            yield node
-        for value in node.values():
-            yield from _free_objects(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _free_objects(value)
+    return (schema for schema in _schemas(node)
+            if schema.get("type") == "object" and schema.get("additionalProperties") is True)
 
 
 #: What a free-form object's description adds: the rule its members' names and texts keep.
@@ -93,14 +87,7 @@ FREE_OBJECT_RULE = "No name or text inside it (at any depth) may hold a NUL char
 
 
 def _whole_numbers(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        if node.get("type") == "integer":
-            yield node
-        for value in node.values():
-            yield from _whole_numbers(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _whole_numbers(value)
+    return (schema for schema in _schemas(node) if schema.get("type") == "integer")
 
 
 def state_what_is_enforced(doc: dict[str, Any]) -> dict[str, Any]:
