@@ -11,7 +11,6 @@ import accord
 
 BUILTIN = Path(accord.__file__).resolve().parent / "compliance" / "builtin"
 KEY = re.compile(r"^[a-z0-9.-]+$")
-RELATIONSHIPS = {"equivalent", "subset", "superset", "intersects"}
 
 
 def _load(name):
