@@ -137,6 +137,15 @@ def test_a_job_leaves_a_file_its_asker_downloads(client, org_a, auditor):
     assert api.status_code == 200 and api.content == b"Report of Alpha Clinic\n"
 
 
+def test_two_files_of_the_same_name_download_under_that_name(org_a, auditor):
+    first, second = (do_enqueue_job(auditor.user, org_a, jobkinds.REPORT) for _ in range(2))
+    assert first.pk != second.pk and first.result_file.name != second.result_file.name
+    browser = signed_in(auditor)
+    for job in (first, second):
+        response = browser.get(f"/o/{org_a.slug}/jobs/{job.pk}/file/")
+        assert response["Content-Disposition"] == 'attachment; filename="register.txt"'
+
+
 def test_the_api_answers_a_jobs_status_with_and_without_the_slash(client, org_a, admin):
     job = do_enqueue_job(admin.user, org_a, jobkinds.TOKENS, {"count": 1})
     for path in (f"/api/v1/orgs/{org_a.slug}/jobs/{job.pk}/", f"/api/v1/orgs/{org_a.slug}/jobs/{job.pk}"):

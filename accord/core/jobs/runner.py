@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -126,7 +127,9 @@ def _finish(job: Job, worker: str, result: Mapping[str, Any] | None, context: Jo
                               "result": dict(result) if result is not None else None, "error": ""}
     if context.file is not None:
         name, content = context.file
-        job.result_file.save(name, ContentFile(content), save=False)
+        # A folder of its own per result keeps the name the member downloads as the job gave it: two
+        # reports of one day would otherwise share a folder and the storage would add a random suffix.
+        job.result_file.save(f"{secrets.token_hex(8)}/{name}", ContentFile(content), save=False)
         fields["result_file"] = job.result_file.name
     if not _ours(job, worker).update(**fields):
         raise _Superseded
