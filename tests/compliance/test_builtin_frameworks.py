@@ -40,7 +40,7 @@ def _ids(node):
     return [requirement["id"] for requirement in _requirements(node)]
 
 
-FRAMEWORKS = ["iso27001-2022.json"]
+FRAMEWORKS = ["iso27001-2022.json", "nist-csf-2.0.json"]
 
 
 @pytest.mark.parametrize("name", FRAMEWORKS)
@@ -89,3 +89,46 @@ def test_iso27001_has_clauses_4_to_10_with_their_sub_clauses():
         "7.1", "7.2", "7.3", "7.4", "7.5", "7.5.1", "7.5.2", "7.5.3",
         "8.1", "8.2", "8.3", "9.1", "9.2", "9.2.1", "9.2.2", "9.3", "9.3.1", "9.3.2", "9.3.3",
         "10.1", "10.2"]
+
+
+def _numbered(prefix, numbers):
+    return [f"{prefix}-{n:02d}" for n in numbers]
+
+
+CSF_SUBCATEGORIES = {
+    "GV": {
+        "GV.OC": _numbered("GV.OC", range(1, 6)), "GV.RM": _numbered("GV.RM", range(1, 8)),
+        "GV.RR": _numbered("GV.RR", range(1, 5)), "GV.PO": _numbered("GV.PO", range(1, 3)),
+        "GV.OV": _numbered("GV.OV", range(1, 4)), "GV.SC": _numbered("GV.SC", range(1, 11))},
+    "ID": {
+        "ID.AM": _numbered("ID.AM", [1, 2, 3, 4, 5, 7, 8]), "ID.RA": _numbered("ID.RA", range(1, 11)),
+        "ID.IM": _numbered("ID.IM", range(1, 5))},
+    "PR": {
+        "PR.AA": _numbered("PR.AA", range(1, 7)), "PR.AT": _numbered("PR.AT", range(1, 3)),
+        "PR.DS": _numbered("PR.DS", [1, 2, 10, 11]), "PR.PS": _numbered("PR.PS", range(1, 7)),
+        "PR.IR": _numbered("PR.IR", range(1, 5))},
+    "DE": {"DE.CM": _numbered("DE.CM", [1, 2, 3, 6, 9]), "DE.AE": _numbered("DE.AE", [2, 3, 4, 6, 7, 8])},
+    "RS": {
+        "RS.MA": _numbered("RS.MA", range(1, 6)), "RS.AN": _numbered("RS.AN", [3, 6, 7, 8]),
+        "RS.CO": _numbered("RS.CO", [2, 3]), "RS.MI": _numbered("RS.MI", [1, 2])},
+    "RC": {"RC.RP": _numbered("RC.RP", range(1, 7)), "RC.CO": _numbered("RC.CO", [3, 4])},
+}
+
+
+def test_nist_csf_has_its_six_functions_and_22_categories_in_order():
+    doc = _load("nist-csf-2.0.json")
+    assert [function["id"] for function in doc["groups"]] == list(CSF_SUBCATEGORIES)
+    for function in doc["groups"]:
+        assert [category["id"] for category in function["groups"]] == list(CSF_SUBCATEGORIES[function["id"]])
+    assert sum(len(categories) for categories in CSF_SUBCATEGORIES.values()) == 22
+
+
+def test_nist_csf_has_the_106_subcategories_each_in_its_category():
+    doc = _load("nist-csf-2.0.json")
+    for categories in CSF_SUBCATEGORIES.values():
+        for category_id, subcategory_ids in categories.items():
+            assert _ids(_group(doc, category_id)) == subcategory_ids
+    counts = {function["id"]: len(_ids(function)) for function in doc["groups"]}
+    assert counts == {"GV": 31, "ID": 21, "PR": 22, "DE": 11, "RS": 13, "RC": 8}
+    assert len(_ids(doc)) == 106
+    assert all(requirement.get("assessable", True) for requirement in _requirements(doc))
