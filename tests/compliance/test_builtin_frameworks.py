@@ -40,7 +40,7 @@ def _ids(node):
     return [requirement["id"] for requirement in _requirements(node)]
 
 
-FRAMEWORKS = ["iso27001-2022.json", "nist-csf-2.0.json"]
+FRAMEWORKS = ["iso27001-2022.json", "nist-csf-2.0.json", "gdpr.json"]
 
 
 @pytest.mark.parametrize("name", FRAMEWORKS)
@@ -69,6 +69,12 @@ def test_every_assessable_requirement_says_what_it_asks_and_what_shows_it(name):
         if requirement.get("assessable", True):
             assert requirement.get("description"), requirement["id"]
             assert requirement.get("evidence"), requirement["id"]
+
+
+@pytest.mark.parametrize("name", FRAMEWORKS)
+def test_a_requirement_is_assessed_itself_or_through_its_sub_requirements_never_both(name):
+    for requirement in _requirements(_load(name)):
+        assert requirement.get("assessable", True) == (not requirement.get("requirements")), requirement["id"]
 
 
 def test_iso27001_has_the_93_annex_a_controls_in_their_four_themes():
@@ -132,3 +138,41 @@ def test_nist_csf_has_the_106_subcategories_each_in_its_category():
     assert counts == {"GV": 31, "ID": 21, "PR": 22, "DE": 11, "RS": 13, "RC": 8}
     assert len(_ids(doc)) == 106
     assert all(requirement.get("assessable", True) for requirement in _requirements(doc))
+
+
+def _article(number, *paragraphs):
+    if not paragraphs:
+        return [f"Art.{number}"]
+    return [f"Art.{number}", *(f"Art.{number}({paragraph})" for paragraph in paragraphs)]
+
+
+GDPR_CHAPTERS = {
+    "II": [*_article(5, 1, 2), *_article(6, 1, 4), *_article(7, 1, 2, 3, 4), *_article(8, 1, 2),
+           *_article(9), *_article(10), *_article(11)],
+    "III": [*_article(12, 1, 2, 3, 4, 5, 6), *(i for n in range(13, 23) for i in _article(n))],
+    "IV": [*_article(24), *_article(25, 1, 2), *_article(26), *_article(27), *_article(28, 1, 2, 3, 4, 9),
+           *_article(29), *_article(30, 1, 2, 3, 4), *_article(31), *_article(32, 1, 2, 4),
+           *_article(33, 1, 2, 3, 4, 5), *_article(34, 1, 2, 3), *_article(35, 1, 2, 3, 7, 9, 11),
+           *(i for n in range(36, 40) for i in _article(n))],
+    "V": [i for n in range(44, 50) for i in _article(n)],
+}
+
+
+def test_gdpr_has_the_binding_articles_and_paragraphs_of_chapters_2_to_5():
+    doc = _load("gdpr.json")
+    assert [group["id"] for group in doc["groups"]] == list(GDPR_CHAPTERS)
+    for group in doc["groups"]:
+        assert _ids(group) == GDPR_CHAPTERS[group["id"]]
+
+
+def test_gdpr_splits_an_article_into_its_paragraphs_only_under_a_non_assessable_parent():
+    requirements = list(_requirements(_load("gdpr.json")))
+    parents = [r["id"] for r in requirements if not r.get("assessable", True)]
+    assert parents == ["Art.5", "Art.6", "Art.7", "Art.8", "Art.12", "Art.25", "Art.28", "Art.30",
+                       "Art.32", "Art.33", "Art.34", "Art.35"]
+    for requirement in requirements:
+        for paragraph in requirement.get("requirements", []):
+            assert re.fullmatch(re.escape(requirement["id"]) + r"\(\d+\)", paragraph["id"]), paragraph["id"]
+    assessed = [r["id"] for r in requirements if r.get("assessable", True)]
+    assert len(assessed) == 72
+    assert all(re.fullmatch(r"Art\.\d+(\(\d+\))?", i) for i in assessed)
