@@ -40,7 +40,7 @@ def _ids(node):
     return [requirement["id"] for requirement in _requirements(node)]
 
 
-FRAMEWORKS = ["iso27001-2022.json", "nist-csf-2.0.json", "gdpr.json"]
+FRAMEWORKS = ["iso27001-2022.json", "nist-csf-2.0.json", "gdpr.json", "nis2.json"]
 
 
 @pytest.mark.parametrize("name", FRAMEWORKS)
@@ -176,3 +176,15 @@ def test_gdpr_splits_an_article_into_its_paragraphs_only_under_a_non_assessable_
     assessed = [r["id"] for r in requirements if r.get("assessable", True)]
     assert len(assessed) == 72
     assert all(re.fullmatch(r"Art\.\d+(\(\d+\))?", i) for i in assessed)
+
+
+def test_nis2_has_the_ten_measures_of_article_21_and_the_reporting_stages_of_article_23():
+    doc = _load("nis2.json")
+    assert [group["id"] for group in doc["groups"]] == ["IV"]
+    assert _ids(doc) == [
+        "Art.21", "Art.21(1)", "Art.21(2)", *(f"Art.21(2)({point})" for point in "abcdefghij"),
+        "Art.21(3)", "Art.21(4)",
+        "Art.23", "Art.23(1)", "Art.23(2)", "Art.23(3)", "Art.23(4)", *(f"Art.23(4)({point})" for point in "abcde")]
+    parents = [r["id"] for r in _requirements(doc) if not r.get("assessable", True)]
+    assert parents == ["Art.21", "Art.21(2)", "Art.23", "Art.23(4)"]
+    assert sum(r.get("assessable", True) for r in _requirements(doc)) == 21
