@@ -1,5 +1,6 @@
 """The built-in framework files keep the exact structure of the texts they summarise: the counts, the
-id schemes and the shared file format (read here with the standard library until the loader lands)."""
+id schemes and the shared file format; the built-in mapping sets relate only ids that exist (all read
+here with the standard library until the loader lands)."""
 
 import json
 import re
@@ -188,3 +189,42 @@ def test_nis2_has_the_ten_measures_of_article_21_and_the_reporting_stages_of_art
     parents = [r["id"] for r in _requirements(doc) if not r.get("assessable", True)]
     assert parents == ["Art.21", "Art.21(2)", "Art.23", "Art.23(4)"]
     assert sum(r.get("assessable", True) for r in _requirements(doc)) == 21
+
+
+MAPPINGS = sorted(path.name for path in (BUILTIN / "mappings").glob("*.json"))
+RELATIONSHIPS = {"equivalent", "subset", "superset", "intersects"}
+
+
+def test_the_iso27001_to_nist_csf_mapping_set_is_built_in():
+    assert "iso27001-2022--nist-csf-2.0.json" in MAPPINGS
+
+
+@pytest.mark.parametrize("name", MAPPINGS)
+def test_a_builtin_mapping_set_relates_requirements_that_exist(name):
+    doc = _load(f"mappings/{name}")
+    assert doc["accord_mapping"] == 1
+    assert name == f"{doc['key']}.json"
+    assert doc["key"] == f"{doc['source_framework']}--{doc['target_framework']}"
+    assert isinstance(doc["name"], str) and doc["name"]
+    sources = set(_ids(_load(f"{doc['source_framework']}.json")))
+    targets = set(_ids(_load(f"{doc['target_framework']}.json")))
+    pairs = [(mapping["source"], mapping["target"]) for mapping in doc["mappings"]]
+    assert len(pairs) == len(set(pairs)), sorted({pair for pair in pairs if pairs.count(pair) > 1})
+    for mapping in doc["mappings"]:
+        assert set(mapping) == {"source", "target", "relationship", "strength"}, mapping
+        assert mapping["source"] in sources, mapping
+        assert mapping["target"] in targets, mapping
+        assert mapping["relationship"] in RELATIONSHIPS, mapping
+        strength = mapping["strength"]
+        assert isinstance(strength, int | float) and not isinstance(strength, bool), mapping
+        assert 0 < strength <= 1, mapping
+
+
+def test_every_annex_a_control_maps_to_a_nist_csf_subcategory():
+    doc = _load("mappings/iso27001-2022--nist-csf-2.0.json")
+    annex_a = _ids(_group(_load("iso27001-2022.json"), "A"))
+    csf = {r["id"]: r for r in _requirements(_load("nist-csf-2.0.json"))}
+    mapped = {mapping["source"] for mapping in doc["mappings"]}
+    assert mapped == set(annex_a)
+    assert all(csf[mapping["target"]].get("assessable", True) for mapping in doc["mappings"])
+    assert 120 <= len(doc["mappings"]) <= 200
