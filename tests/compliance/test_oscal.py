@@ -287,6 +287,10 @@ def test_a_framework_read_back_as_a_catalog_converts_to_itself():
     ({"catalog": {"metadata": {"oscal-version": "1.1.2"}}}, None, "catalog.metadata.title: missing"),
     ({"profile": {"metadata": {"title": "P", "oscal-version": "1.1.2"}, "imports": []}}, None,
      "against: a profile selects controls from a catalog"),
+    ({"profile": {"metadata": {"title": "P", "oscal-version": "1.1.2"}}}, authored_catalog(),
+     "profile.imports: missing"),
+    ({"profile": {"metadata": {"title": "P", "oscal-version": "1.1.2"}, "imports": [{"href": "#x"}]}},
+     {"accord_framework": 2}, "against: neither an OSCAL catalog nor an Accord framework"),
     ({"catalog": {"metadata": {"title": "T", "oscal-version": "1.1.2"}}}, {"catalog": {}},
      "against: only a profile is resolved"),
     ({"catalog": {"metadata": {"title": "T", "oscal-version": "1.1.2"},
@@ -357,7 +361,7 @@ def test_the_privacy_profile_against_the_high_catalog_names_every_control_high_l
     profile = nist("NIST_SP-800-53_rev5_PRIVACY-baseline_profile-min.json")
     high = nist(HIGH)
     named = profile["profile"]["imports"][0]["include-controls"][0]["with-ids"]
-    in_high = {c["id"] for c in oscal._controls(high["catalog"])}
+    in_high = {c["id"] for c in oscal.all_controls(high["catalog"])}
     with pytest.raises(oscal.MissingControls, match=r"has no control ac-3\.14, ") as raised:
         oscal.to_framework(profile, against=high)
     assert raised.value.control_ids == [i for i in named if i not in in_high]
@@ -370,7 +374,7 @@ def test_the_privacy_profile_resolves_against_a_catalog_that_has_its_controls():
     named = profile["profile"]["imports"][0]["include-controls"][0]["with-ids"]
     # Add a stand-in for each control HIGH lacks: enhancements under their parent, controls in their family.
     groups = {g["id"]: g for g in catalog["catalog"]["groups"]}
-    by_id = {c["id"]: c for c in oscal._controls(catalog["catalog"])}
+    by_id = {c["id"]: c for c in oscal.all_controls(catalog["catalog"])}
     for control_id in named:
         if control_id in by_id:
             continue
