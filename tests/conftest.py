@@ -110,3 +110,23 @@ def route_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World
 def world(route_world: World, db: None) -> World:
     """The seeded world for one test: its database changes are rolled back after the test."""
     return fresh(route_world)
+
+
+@pytest.fixture
+def stopped_worker(settings, tmp_path):
+    """A queue with no worker running (as when the worker is stopped): the test runs what it holds."""
+    from accord.core.jobs import queue
+
+    settings.ACCORD_JOBS_IMMEDIATE = False
+    settings.ACCORD_JOBS_FILE = tmp_path / "jobs.sqlite3"
+    queue.reset()
+
+    def run_queued() -> int:
+        huey, done = queue.huey(), 0
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+            done += 1
+        return done
+
+    yield run_queued
+    queue.reset()

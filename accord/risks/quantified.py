@@ -586,7 +586,8 @@ def portfolio_json(org: Organization) -> bytes:
     """`portfolio_result` (or `empty_result`) as the API sends it: the result file's keys, encoded once."""
     result, inputs, refused, freshness = _portfolio(org)
     if result is None:
-        return json.dumps({**empty_result(org), "excluded": refused, "figures": freshness}, allow_nan=False).encode()
+        empty = empty_result(org, pending=freshness == PENDING)
+        return json.dumps({**empty, "excluded": refused, "figures": freshness}, allow_nan=False).encode()
     cached = f"{inputs.key}:{freshness}"
     with _LOCAL_LOCK:
         if cached in _JSON:
@@ -601,17 +602,22 @@ def portfolio_json(org: Organization) -> bytes:
     return body
 
 
-def empty_result(org: Organization) -> dict[str, Any]:
-    """The answer for a register without estimates: the result shape with no risks, zero figures, no
-    simulated years, and each tolerance point of the appetite in force trivially met."""
+def empty_result(org: Organization, *, pending: bool = False) -> dict[str, Any]:
+    """The answer for a register without figures: the result shape with no risks, zero figures and no
+    simulated years. Without estimates each tolerance point of the appetite in force is trivially met;
+    while the figures are `pending` (a worker has not simulated them yet) nothing is known of them, so
+    each point keeps its loss and limit, and its probability, standard error and verdicts are null, as
+    is the overall verdict: a client never reads "within tolerance" that nobody computed."""
     zeros: dict[str, Any] = dict.fromkeys(("ale", "ale_standard_error", "p50", "p90", "p95", "p99", "var_99",
                                            "es_99", "prob_any_loss"), 0.0)
     appetite = appetite_in_force(org)
     tolerance = None
     if appetite is not None and appetite.tolerance:
-        tolerance = {"within": True, "borderline": False, "points": [
-            {"loss": float(loss), "max_probability": float(p), "probability": 0.0, "standard_error": 0.0,
-             "ok": True, "borderline": False} for loss, p in appetite.tolerance]}
+        known = not pending
+        tolerance = {"within": True if known else None, "borderline": False if known else None, "points": [
+            {"loss": float(loss), "max_probability": float(p), "probability": 0.0 if known else None,
+             "standard_error": 0.0 if known else None, "ok": True if known else None,
+             "borderline": False if known else None} for loss, p in appetite.tolerance]}
     return {"years": 0, "seed": portfolio_seed(org), "currency": org.currency,
             "inherent": {"risks": [], "portfolio": {**zeros, "lec": []}, "tolerance": tolerance},
             "residual": None}

@@ -20,6 +20,7 @@ from accord.quant import BudgetExceeded
 from accord.risks import quantified, services
 from accord.risks.models import Risk
 from tests.conftest import signed_in
+from tests.factories import sign_draft
 
 API = "/api/v1/orgs/org-a"
 PAGES = "/o/org-a/risks"
@@ -230,26 +231,6 @@ def test_an_organisation_over_its_quota_gets_pending_figures_at_once_while_anoth
     assert filled["figures"] == "fresh" and [r["id"] for r in filled["inherent"]["risks"]] == ["R-001"]
 
 
-@pytest.fixture
-def stopped_worker(settings, tmp_path):
-    """A queue with no worker running (as when the worker is stopped): the test runs what it holds."""
-    from accord.core.jobs import queue
-
-    settings.ACCORD_JOBS_IMMEDIATE = False
-    settings.ACCORD_JOBS_FILE = tmp_path / "jobs.sqlite3"
-    queue.reset()
-
-    def run_queued() -> int:
-        huey, done = queue.huey(), 0
-        while (task := huey.dequeue()) is not None:
-            huey.execute(task)
-            done += 1
-        return done
-
-    yield run_queued
-    queue.reset()
-
-
 def test_with_the_worker_stopped_the_money_page_answers_at_once_and_fills_in_when_it_runs(
         client, org_a, ciso, few_years, stopped_worker):
     risk = _risk(org_a, ciso, frequency_low="1", frequency_high="3", loss_low="1000", loss_high="20000")
@@ -273,3 +254,28 @@ def test_with_the_worker_stopped_the_money_page_answers_at_once_and_fills_in_whe
     assert stopped_worker() == 1
     new = client.get(f"{API}/quant/portfolio/", **ciso.auth()).json()
     assert new["figures"] == "fresh" and new["inherent"]["portfolio"]["ale"] > fresh["inherent"]["portfolio"]["ale"]
+
+
+def test_pending_figures_answer_every_tolerance_verdict_null_never_an_invented_one(
+        client, org_a, cio, ciso, few_years, stopped_worker):
+    from accord.risks.api.money import PortfolioOut
+
+    services.do_draft_appetite(ciso.user, org_a, statement="Appetite", category_levels={},
+                               tolerance=[[100_000, 0.2], [1_000_000, 0.05]])
+    sign_draft(cio.user, org_a)
+    sign_draft(ciso.user, org_a)
+    _risk(org_a, ciso, frequency_low="1", frequency_high="3", loss_low="1000", loss_high="20000")
+    body = client.get(f"{API}/quant/portfolio/", **ciso.auth()).json()
+    assert body["figures"] == "pending" and body["years"] == 0
+    tolerance = body["inherent"]["tolerance"]
+    assert tolerance["within"] is None and tolerance["borderline"] is None
+    assert tolerance["points"] == [
+        {"loss": 100_000.0, "max_probability": 0.2, "probability": None, "standard_error": None, "ok": None,
+         "borderline": None},
+        {"loss": 1_000_000.0, "max_probability": 0.05, "probability": None, "standard_error": None, "ok": None,
+         "borderline": None}]
+    assert PortfolioOut.model_validate(body).model_dump(mode="json", exclude_unset=True) == body
+
+    assert stopped_worker() == 1
+    fresh = client.get(f"{API}/quant/portfolio/", **ciso.auth()).json()["inherent"]["tolerance"]
+    assert isinstance(fresh["within"], bool) and all(isinstance(p["ok"], bool) for p in fresh["points"])

@@ -38,19 +38,23 @@ class RiskLossOut(LossStatsOut):
     susceptibility: float | None = Field(None, description="Open FAIR risks given tcap and rs only: P(TCap > RS)")
 
 
+#: What a tolerance field is while the figures are pending (`figures`): nothing has been simulated yet.
+PENDING_NULL = "null while the figures are pending (nothing simulated yet)"
+
+
 class ToleranceVerdictOut(Schema):
     loss: float
     max_probability: float
-    probability: float = Field(description="Simulated P(annual loss > loss)")
-    standard_error: float
-    ok: bool
-    borderline: bool = Field(description="The probability is within two standard errors of the limit: more "
-                                         "simulated years could turn the verdict")
+    probability: float | None = Field(description=f"Simulated P(annual loss > loss); {PENDING_NULL}")
+    standard_error: float | None = Field(description=f"Of `probability`; {PENDING_NULL}")
+    ok: bool | None = Field(description=f"`probability` is at most `max_probability`; {PENDING_NULL}")
+    borderline: bool | None = Field(description="The probability is within two standard errors of the limit: "
+                                                "more simulated years could turn the verdict; " + PENDING_NULL)
 
 
 class ToleranceOut(Schema):
-    within: bool
-    borderline: bool = Field(description="At least one point's verdict is borderline")
+    within: bool | None = Field(description=f"Every point is ok; {PENDING_NULL}")
+    borderline: bool | None = Field(description=f"At least one point's verdict is borderline; {PENDING_NULL}")
     points: list[ToleranceVerdictOut]
 
 
@@ -76,8 +80,9 @@ class PortfolioOut(Schema):
                     "simulated without them")
     figures: Literal["fresh", "stale", "pending"] = Field(
         description="fresh: simulated from the register as it is; stale: the last figures, simulated before its "
-                    "latest change, while a worker simulates the new ones; pending: none yet (`years` 0), a worker "
-                    "is simulating them. Ask again in a few seconds for stale or pending figures")
+                    "latest change, while a worker simulates the new ones; pending: none yet (`years` 0, no risks, "
+                    "each tolerance verdict null), a worker is simulating them. Ask again in a few seconds for stale "
+                    "or pending figures")
 
 
 @router.get("/{org}/quant/portfolio", response={200: PortfolioOut, **SIMULATION_ERRORS}, exclude_unset=True,
