@@ -10,9 +10,10 @@ if TYPE_CHECKING:
 
 def dashboard_context(membership: Membership) -> dict[str, Any]:
     """The risk panel of the organisation's dashboard (a module function: registering twice is a no-op)."""
-    from accord.risks import selectors
+    from accord.risks import portfolio, selectors
 
-    return {"risk_dashboard": selectors.dashboard(membership.organization)}
+    org = membership.organization
+    return {"risk_dashboard": selectors.dashboard(org), "risk_money": portfolio.money_summary(org)}
 
 
 class RisksConfig(AppConfig):

@@ -43,7 +43,7 @@ FORMATS = tables.FORMATS
 
 
 def _risks(org: Organization, filters: RiskFilter | None) -> Iterator[Any]:
-    figures = quantified.register_figures(org)
+    figures = quantified.register_figures(org).by_risk
     risks = money_order.ordered_risks(org, filters)
     for risk in risks.iterator(chunk_size=1000) if isinstance(risks, QuerySet) else risks:
         risk.money = figures.get(risk.pk)  # the computed columns (ale, p90) read it

@@ -59,7 +59,7 @@ def ordered_risks(org: Organization, filters: RiskFilter | None = None) -> Query
     if f.sort not in MONEY_SORTS:
         return queryset
     figure, descending = f.sort.lstrip("-"), f.sort.startswith("-")
-    figures = register_figures(org)
+    figures = register_figures(org).by_risk
 
     def rank(pk: int) -> tuple[bool, float]:
         found = figures.get(pk)

@@ -155,3 +155,35 @@ def money_view(org: Organization, *, top: int = TOP_RISKS) -> MoneyView:
                        result["residual"]) if evaluation and evaluation["tolerance"]),
         treated=sum(r["frequency_factor"] < 1.0 or r["magnitude_factor"] < 1.0 for r in residual_risks),
     )
+
+
+@dataclass(frozen=True)
+class MoneySummary:
+    """The register in money in a few figures (the dashboard's card): the residual portfolio's mean annual
+    loss and 1-in-100 year (inherent when no treatment effect is recorded), the verdict against the signed
+    tolerance on that curve (None without tolerance points or figures), the risks simulated and left out,
+    and how fresh the figures are (`quantified.FRESH`, `STALE`, `PENDING`)."""
+
+    figures: str
+    estimated: int = 0
+    left_out: int = 0
+    ale: float | None = None
+    p99: float | None = None
+    within: bool | None = None
+
+    @property
+    def has_estimates(self) -> bool:
+        """Something to show or to wait for: figures, a risk left out, or a simulation under way."""
+        return self.ale is not None or self.left_out > 0 or self.figures != quantified.FRESH
+
+
+def money_summary(org: Organization) -> MoneySummary:
+    """The register in money for the dashboard, from one read of the cached simulation (never waiting)."""
+    result, refused, figures = quantified.portfolio_state(org)
+    if result is None:
+        return MoneySummary(figures=figures, left_out=len(refused))
+    evaluation = result["residual"] or result["inherent"]
+    tolerance = evaluation["tolerance"]
+    return MoneySummary(figures=figures, estimated=len(result["inherent"]["risks"]), left_out=len(refused),
+                        ale=evaluation["portfolio"]["ale"], p99=evaluation["portfolio"]["p99"],
+                        within=tolerance["within"] if tolerance else None)

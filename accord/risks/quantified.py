@@ -14,8 +14,9 @@
   tolerance is a new key, so it is computed again. Nothing has to invalidate anything.
 * `risk_money(org)`: the figures of each risk, by primary key, from the same result; `money_of(org, risk)`:
   one risk's figures and why it was left out, what the risk page and the API's risk answer.
-* `portfolio_and_refused(org)`, `left_out(org)`, `money_and_left_out(org)`: the risks left out
-  ([{ref, problem}], {risk pk: problem}), also when none is left to simulate.
+* `portfolio_and_refused(org)`, `left_out(org)`: the risks left out ([{ref, problem}], {risk pk: problem}),
+  also when none is left to simulate; `register_money(org)`: the figures, the risks left out and how fresh
+  they are, from one read (`RegisterMoney.of(risk)`: a risk's answer, the one rule every front reads).
 
 Never in a request (decision 0027): a value not in the cache is simulated by a worker
 (`simulate_on_worker`, the queue's task `SIMULATE_TASK`, once per key), and meanwhile every front answers
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from threading import Lock
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -734,33 +735,62 @@ def money_by_risk(result: Mapping[str, Any], names: Mapping[str, str] | None = N
 def risk_money(org: Organization, only: Collection[int] | None = None) -> dict[int, RiskMoney]:
     """Risk pk → its figures, from the cached portfolio result (empty when no risk has an estimate);
     `only` limits the figures built to some risks (a page of the register), not what is simulated."""
-    return money_and_left_out(org, only)[0]
-
-
-def money_and_left_out(org: Organization, only: Collection[int] | None = None,
-                       ) -> tuple[dict[int, RiskMoney], dict[int, str]]:
-    """`risk_money` and `left_out` from one read of the cached result (what a page of the register shows)."""
-    result, inputs, refused, _ = _portfolio(org)
-    money = money_by_risk(result, inputs.names, only=only) if result is not None else {}
-    return money, _left_out(inputs, refused)
+    return register_money(org, only).money
 
 
 @dataclass(frozen=True)
 class RiskMoneyState:
-    """A risk in money as every front shows it: its figures (None without an estimate, for a closed risk,
-    or when the engine left it out) and why the engine left it out (None when it did not)."""
+    """A risk in money as every front shows it: its figures (None without an estimate, for a closed or
+    archived risk, when the engine left it out, or while they are being computed), why the engine left it
+    out (None when it did not), and how fresh that answer is (`figures`): FRESH, STALE (the last figures,
+    before the register's latest change; a worker computes the new ones) or PENDING (none yet). A risk
+    that is not simulated at all waits for nothing, so its answer is FRESH."""
 
     money: RiskMoney | None
     problem: str | None
+    figures: str = FRESH
+
+    @property
+    def computing(self) -> bool:
+        """Nothing to show yet: a worker is computing this risk's first figures (pending, or a risk added or
+        estimated after the stale figures were computed)."""
+        return self.money is None and self.problem is None and self.figures != FRESH
+
+
+@dataclass(frozen=True)
+class RegisterMoney:
+    """The register in money from one read of the cached result: the figures of the risks asked for (by
+    pk), the risks the engine left out (pk → why), and how fresh they are (FRESH, STALE, PENDING: the
+    freshness `portfolio_state` gives). `of(risk)` is the one answer a risk's row, its page and the API
+    read."""
+
+    money: dict[int, RiskMoney]
+    left_out: dict[int, str]
+    figures: str
+
+    def of(self, risk: Risk) -> RiskMoneyState:
+        """`risk`'s figures, why it was left out, and how fresh that is; a risk the register does not
+        simulate (no estimate, closed, archived) has neither and waits for nothing."""
+        if not risk.has_money_estimate or risk.status == RiskStatus.CLOSED or risk.archived_at is not None:
+            return RiskMoneyState(money=None, problem=None)
+        return RiskMoneyState(money=self.money.get(risk.pk), problem=self.left_out.get(risk.pk),
+                              figures=self.figures)
+
+
+def register_money(org: Organization, only: Collection[int] | None = None) -> RegisterMoney:
+    """`risk_money`, `left_out` and the figures' freshness from one read of the cached result (what a page of
+    the register shows); `only` limits the figures built to some risks."""
+    result, inputs, refused, freshness = _portfolio(org)
+    money = money_by_risk(result, inputs.names, only=only) if result is not None else {}
+    return RegisterMoney(money=money, left_out=_left_out(inputs, refused), figures=freshness)
 
 
 def money_of(org: Organization, risk: Risk) -> RiskMoneyState:
     """One risk's money, the one answer the risk page and the API's risk read: its figures from the cached
-    portfolio result and, when the engine refused its estimate, the reason."""
+    portfolio result, the reason when the engine refused its estimate, and how fresh they are."""
     if not risk.has_money_estimate:
         return RiskMoneyState(money=None, problem=None)
-    figures, left_out = money_and_left_out(org, only={risk.pk})
-    return RiskMoneyState(money=figures.get(risk.pk), problem=left_out.get(risk.pk))
+    return register_money(org, only={risk.pk}).of(risk)
 
 
 # --- the register in money order ---------------------------------------------------------------------
@@ -773,12 +803,20 @@ class RegisterFigures:
     p90: float
 
 
-def register_figures(org: Organization) -> dict[int, RegisterFigures]:
+class FiguresState(NamedTuple):
+    """Risk pk → its residual ALE and P90, and how fresh they are (FRESH, STALE, PENDING)."""
+
+    by_risk: dict[int, RegisterFigures]
+    figures: str
+
+
+def register_figures(org: Organization) -> FiguresState:
     """Risk pk → its residual ALE and P90, for every simulated risk, from the cached result (the same
-    figures `risk_money` gives, without building a risk's curve); empty when no risk has an estimate."""
-    result, _, _, _ = _portfolio(org)
+    figures `risk_money` gives, without building a risk's curve; none when no risk has an estimate or
+    none is computed yet), with their freshness."""
+    result, _, _, freshness = _portfolio(org)
     if result is None:
-        return {}
+        return FiguresState({}, freshness)
     ids: Mapping[str, int] = result["risk_ids"]
-    return {ids[ref]: RegisterFigures(ale=item["ale"], p90=item["p90"])
-            for ref, item in _residual_items(result).items()}
+    return FiguresState({ids[ref]: RegisterFigures(ale=item["ale"], p90=item["p90"])
+                         for ref, item in _residual_items(result).items()}, freshness)

@@ -1,7 +1,7 @@
 """The register report (PDF, `accord.core.reports`): the register in money (the Money page's figures, its
 loss exceedance curve against the signed tolerance, the verdicts), the largest risks, the heat maps, the
 whole register and the acceptances. Everything is read through the selectors the pages use
-(`portfolio.money_view`, `heatmaps.heatmap_specs`, `selectors.risks`, `quantified.money_and_left_out`,
+(`portfolio.money_view`, `heatmaps.heatmap_specs`, `selectors.risks`, `quantified.register_money`,
 `selectors.acceptances`); nothing is computed here."""
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ REGISTER = "register"
 def _register_rows(org: Organization) -> list[Any]:
     """The register's risks by reference with their flags (the list page's query) and residual money."""
     risks = list(selectors.risks(org))
-    money, left_out = quantified.money_and_left_out(org)
+    money = quantified.register_money(org)
     for risk in risks:
-        risk.money = money.get(risk.pk)
-        risk.money_problem = left_out.get(risk.pk)
+        state = money.of(risk)
+        risk.money, risk.money_problem = state.money, state.problem
     return risks
 
 

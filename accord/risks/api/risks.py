@@ -70,6 +70,11 @@ class RiskDetailOut(RiskOut):
     money_problem: str | None = Field(
         None, description="Why the engine left this risk out of the money view (its estimate cannot be "
                           "simulated); null when it is in it or has no estimate")
+    money_figures: Literal["fresh", "stale", "pending"] = Field(
+        "fresh", description="How fresh `money` is, as the portfolio's `figures`: fresh; stale (the last figures, "
+                             "simulated before the register's latest change, while a worker simulates the new "
+                             "ones); pending (none yet: `money` null, a worker is simulating them). fresh for a "
+                             "risk that is not simulated (no estimate, closed)")
 
 
 class RiskQuery(TextIn):
@@ -205,6 +210,7 @@ def get_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Risk:
     state = quantified.money_of(m.organization, risk)
     risk.money = _money_out(m.organization, state.money)  # type: ignore[attr-defined]  # read by RiskDetailOut
     risk.money_problem = state.problem  # type: ignore[attr-defined]
+    risk.money_figures = state.figures  # type: ignore[attr-defined]
     return risk
 
 

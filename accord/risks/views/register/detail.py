@@ -24,7 +24,8 @@ def _money_context(org: Any, risk: Risk) -> dict[str, Any]:
     """The risk in money for its page (None without an estimate, or when it is closed), why the engine
     left it out (if it did), and the text equivalent of its loss exceedance curve for the image's `alt`."""
     state = quantified.money_of(org, risk)
-    return {"money": state.money, "money_problem": state.problem,
+    return {"money": state.money, "money_problem": state.problem, "money_figures": state.figures,
+            "money_computing": state.computing,
             "money_chart": risk_lec_spec(org, risk, state.money).description if state.money else ""}
 
 

@@ -36,10 +36,10 @@ def risk_list(request: OrgRequest) -> HttpResponse:
     page = Paginator(money_order.ordered_risks(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # One cached result for the whole register (O(1) queries); figures built for this page's risks only.
-    money, left_out = quantified.money_and_left_out(org, only={risk.pk for risk in page.object_list})
+    money = quantified.register_money(org, only={risk.pk for risk in page.object_list})
     for risk in page.object_list:
-        risk.money = money.get(risk.pk)  # read by the template's money columns
-        risk.money_problem = left_out.get(risk.pk)
+        shown = money.of(risk)  # read by the template's money columns
+        risk.money, risk.money_problem, risk.money_computing = shown.money, shown.problem, shown.computing
     columns = []
     for key, label in SORTABLE:
         state = "ascending" if filters.sort == key else "descending" if filters.sort == f"-{key}" else ""
@@ -51,7 +51,9 @@ def risk_list(request: OrgRequest) -> HttpResponse:
         "query": query_string(request),
         "cell_label": _cell_label(filters),
         "query_without_cell": query_string(request, drop=("page", "inherent_cell", "residual_cell")),
-        "has_money": any(risk.money or risk.money_problem for risk in page.object_list),
+        "has_money": any(risk.money or risk.money_problem or risk.money_computing for risk in page.object_list),
+        # How fresh the money columns are: a stale or pending register says so and polls until fresh.
+        "money_figures": money.figures, "poll_url": request.get_full_path(),
     }
     return push_clean_url(request, render_page(request, "risks/list.html", "risks/_list_results.html", context))
 
