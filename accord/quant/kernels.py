@@ -19,12 +19,14 @@ only (`beta_envelope`):
 
 Compiled code is cached on disk (Numba's cache, beside this file or in NUMBA_CACHE_DIR), so a new
 process loads it in a fraction of a second instead of compiling it again. Each kernel is loaded by its
-first call, so a process loads only the kernels its scenario uses (decision 0031).
+first call, so a process loads only the kernels its scenario uses (decision 0031); the loops that only fill
+the arrays they are given are compiled without Numba's runtime (decision 0036).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,29 +36,52 @@ import numpy.typing as npt
 
 
 @contextmanager
-def _hidden(module: str) -> Iterator[None]:
-    """`import module` fails inside the block (as if it were not installed), unless it is imported already."""
-    if module in sys.modules:
-        yield
-        return
-    sys.modules[module] = None  # type: ignore[assignment]  # None in sys.modules: the import raises ImportError
+def _hidden(*modules: str) -> Iterator[None]:
+    """`import module` fails inside the block (as if it were not installed) for each of `modules` not
+    imported already; outside the block they import as usual."""
+    hidden = [name for name in modules if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # None in sys.modules: the import raises ImportError
     try:
         yield
     finally:
-        if sys.modules.get(module, np) is None:
-            del sys.modules[module]
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
 
 
-# Numba imports SciPy when it is installed, for linear algebra no kernel uses: a version check when Numba
-# is imported and a BLAS probe when numba.np.arraymath is (on the first kernel load), a third of a
-# second and 20 MiB of a process's start (decision 0031). Both run here with SciPy hidden; SciPy stays
-# importable afterwards for anyone else (Numba's np.dot and the like then stay unavailable in this process).
-with _hidden("scipy"):
+def _unused_by_numba_here() -> tuple[str, ...]:
+    """The optional packages Numba imports at start-up for features no kernel uses (decisions 0031, 0036):
+    SciPy (a version check on `import numba`, a BLAS probe in `numba.np.arraymath`: linear algebra), cffi
+    (`numba.core.typing.cffi_utils`: calling cffi functions from compiled code) and PyYAML
+    (`numba.core.config`: reading a `.numba_config.yaml` file). PyYAML stays visible when that file exists
+    in the working directory, so the configuration it holds still applies; NUMBA_* variables always do."""
+    optional = ["scipy", "cffi"]
+    if not os.path.isfile(".numba_config.yaml"):  # the file name and place Numba's config module reads
+        optional.append("yaml")
+    return tuple(optional)
+
+
+# Imported with the optional packages above hidden: a quarter of a second and 20 MiB of a process's start
+# for SciPy, 15 ms for cffi (and pycparser), 20 ms for PyYAML. The modules that probe for them are imported
+# now, inside the block (not on the first kernel load), so each probe finds nothing once and for all. The
+# packages stay importable afterwards for anyone else in the process; in it Numba's np.dot, linear algebra
+# and cffi calls stay unavailable, which no kernel uses. A package imported before this module (a web
+# process that imported SciPy or cffi first) is not hidden, and Numba then uses it as usual.
+with _hidden(*_unused_by_numba_here()):
     from numba import njit
+    from numba.core.typing import cffi_utils  # noqa: F401 - imported now for its cffi probe
     from numba.np import arraymath  # noqa: F401 - imported now for its BLAS probe, which finds no SciPy
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+#: The decorator of the loops that only read and write the arrays they are given (`fill`, `alias_counts`,
+#: `year_losses`): compiled without Numba's reference-counting runtime (NRT), which they do not need, so
+#: their code carries no reference counting of the arrays it touches (decision 0036). A kernel that creates
+#: an array (np.empty, a copy, a returned array) needs the runtime and keeps the plain decorator. `_nrt` is
+#: an option of Numba's that its stubs do not list.
+event_loop = njit(nogil=True, cache=True, _nrt=False)  # type: ignore[call-overload]
 
 CONSTANT = 0
 UNIFORM = 1
@@ -157,14 +182,14 @@ def beta_envelope(par: FloatArray, mass: float, limit: int) -> FloatArray:
     return table[:count].copy()
 
 
-@njit(nogil=True, cache=True)
+@event_loop
 def fill(rng: np.random.Generator, par: FloatArray, tab: FloatArray, out: FloatArray) -> None:
     """out[i] = a draw of (par, tab), in index order."""
     for i in range(out.size):
         out[i] = draw(rng, par, tab)
 
 
-@njit(nogil=True, cache=True)
+@event_loop
 def alias_counts(rng: np.random.Generator, prob: FloatArray, alias: IntArray, out: IntArray) -> None:
     """out[i] = a draw from Walker's alias table (prob, alias) of a power-of-two size: one uniform gives
     the column and, exactly, an independent uniform fraction for the alias choice."""
@@ -220,7 +245,7 @@ def poisson(rng: np.random.Generator, mean: float) -> int:
     return k
 
 
-@njit(nogil=True, cache=True)
+@event_loop
 def year_losses(
     rng: np.random.Generator,
     counts: IntArray,
