@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 from pathlib import Path
 
 import pytest
 
-from accord.quant.cli import register
+from accord.quant.cli import register, result_text
 from tests.quant.conftest import CliRunner
 
 
@@ -363,3 +365,39 @@ def test_very_narrow_ranges_simulate_like_the_values_they_pin_down(run_cli: CliR
     for name, mean in (("rate", 5.000001), ("tef", 1.0000005), ("tcap-rs", 2 * 0.24221046443)):
         assert abs(risks[name]["ale"] - mean) < 4 * risks[name]["ale_standard_error"]
     assert risks["tcap-rs"]["susceptibility"] == pytest.approx(0.24221046443, abs=1e-9)
+
+
+def _indented_with_pairs_joined(data: object) -> str:
+    """The result file's layout as first written: json.dumps(indent=2), each two-number array's lines joined."""
+    pair = re.compile(r"\[\s*([-0-9.eE+]+),\s*([-0-9.eE+]+)\s*\]")
+    return pair.sub(r"[\1, \2]", json.dumps(data, indent=2, allow_nan=False)) + "\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"lec": [[1000.0, 0.845], [1151.395399326447, 0.5], [2e16, 1e-05]], "ale": 12.5, "seed": 42},
+        {"id": "a], [b", "risks": [{"lec": [[1, 0.5]], "susceptibility": None, "ok": True}], "residual": None},
+        {"empty": [], "none": {}, "pair": [1, 2], "triple": [1, 2, 3], "flags": [True, False], "nested": [[[1, 2]]]},
+        {"mixed": [[1, 2], [3, "x"], [], {}], "text": "é\u0000\n\"", "negative": [[-0.0, -1.5e-300]]},
+        [[1.5, 2], [3, 4]],
+    ],
+)
+def test_the_result_text_is_indented_json_with_each_curve_point_on_one_line(data: object) -> None:
+    assert result_text(data) == _indented_with_pairs_joined(data)
+    assert json.loads(result_text(data)) == data
+
+
+def test_the_result_file_of_a_simulation_has_that_layout(run_cli: CliRunner, example: dict[str, object]) -> None:
+    code, out = run_cli("quant", "simulate", "{file}", scenario=example)
+    assert code == 0
+    assert out == _indented_with_pairs_joined(json.loads(out))
+    first_point = json.loads(out)["inherent"]["portfolio"]["lec"][0]
+    assert f'      "lec": [\n        [{first_point[0]!r}, {first_point[1]!r}],\n' in out
+
+
+def test_the_result_text_refuses_non_finite_numbers_as_json_dumps_does() -> None:
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        result_text({"ale": math.inf})
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        result_text({"lec": [[1.0, math.nan], [2.0, 0.5]]})
