@@ -386,10 +386,12 @@ def _accord_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "accord.cli"]
 
 
-def _whole_process(command: list[str]) -> dict[str, float]:
+def _whole_process(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
     """Run `command` to its end: wall time from start to exit, CPU time (user + system) and max RSS (MiB)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -399,8 +401,13 @@ def _whole_process(command: list[str]) -> dict[str, float]:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "max_rss_mib": usage.ru_maxrss / 1024.0}
 
 
-def whole_process_plan(args: argparse.Namespace, folder: Path) -> list[tuple[str, str, list[str]]]:
-    """(label, key, command) of each whole-process measurement, with its scenario files written to `folder`."""
+WholePlan = list[tuple[str, str, list[str], dict[str, str] | None]]
+
+
+def whole_process_plan(args: argparse.Namespace, folder: Path) -> WholePlan:
+    """(label, key, command, environment) of each whole-process measurement, with its scenario files written
+    to `folder`. With `--baseline TREE`, Accord's three processes also run from the source tree TREE (through
+    PYTHONPATH, same interpreter and environment) in the same rounds: a before/after under the same load."""
     files = {}
     for key, (risks, years) in {"tiny": TINY, "portfolio": (args.risks, args.years)}.items():
         files[key] = folder / f"{key}.json"
@@ -416,25 +423,32 @@ def whole_process_plan(args: argparse.Namespace, folder: Path) -> list[tuple[str
         ("`accord quant simulate`, Open FAIR portfolio", "accord-portfolio",
          [*accord, "quant", "simulate", str(files["portfolio"]), "--out", out]),
     ]
+    runs: WholePlan = []
+    for label, key, command in plan:
+        runs.append((label, key, command, None))
+        if args.baseline:  # right after the same process from this tree, so both meet the same load
+            tree = Path(args.baseline).resolve()
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            runs.append((f"{label}, before (the tree {tree.name})", f"before-{key}", command, env))
     if not args.skip_pyfair:
-        plan += [
-            (f"pyfair, tiny scenario ({tiny})", "pyfair-tiny", [*pyfair, str(files["tiny"])]),
-            ("pyfair, Open FAIR portfolio", "pyfair-portfolio", [*pyfair, str(files["portfolio"])]),
+        runs += [
+            (f"pyfair, tiny scenario ({tiny})", "pyfair-tiny", [*pyfair, str(files["tiny"])], None),
+            ("pyfair, Open FAIR portfolio", "pyfair-portfolio", [*pyfair, str(files["portfolio"])], None),
         ]
-    return plan
+    return runs
 
 
 def run_whole(args: argparse.Namespace) -> dict[str, Any]:
     """Best and median of `--repeat` interleaved rounds of every whole-process measurement."""
     with tempfile.TemporaryDirectory(prefix="accord-bench-") as name:
         plan = whole_process_plan(args, Path(name))
-        runs: dict[str, list[dict[str, float]]] = {key: [] for _, key, _ in plan}
+        runs: dict[str, list[dict[str, float]]] = {key: [] for _, key, _, _ in plan}
         for round_number in range(args.repeat):
-            for label, key, command in plan:
-                runs[key].append(_whole_process(command))
+            for label, key, command, env in plan:
+                runs[key].append(_whole_process(command, env))
                 print(f"  round {round_number + 1}: {label}: {runs[key][-1]['wall']:.3f} s", file=sys.stderr)
     rows = {}
-    for label, key, _ in plan:
+    for label, key, _, _ in plan:
         walls = [r["wall"] for r in runs[key]]
         best = runs[key][int(np.argmin(walls))]
         rows[key] = {
@@ -442,6 +456,7 @@ def run_whole(args: argparse.Namespace) -> dict[str, Any]:
             "best": best["wall"],
             "median": statistics.median(walls),
             "cpu": best["cpu"],
+            "cpu_median": statistics.median(r["cpu"] for r in runs[key]),
             "max_rss_mib": max(r["max_rss_mib"] for r in runs[key]),
         }
     return rows
@@ -540,16 +555,16 @@ def whole_table(whole: dict[str, Any]) -> list[str]:
         "",
         "Whole processes, the way a user runs them: `accord quant simulate FILE --out RESULT.json` (2 threads, "
         "the CPUs available), and a Python process that runs the same portfolio through pyfair from the same "
-        "file (imports included). Wall time from start to exit; CPU time (user + system) of the best run; the "
-        "maximum resident set size (max RSS, from wait4) over the runs:",
+        "file (imports included). Wall time from start to exit; CPU time (user + system) of the best run and "
+        "the median CPU time; the maximum resident set size (max RSS, from wait4) over the runs:",
         "",
-        "| process | best (s) | median (s) | CPU (s) | max RSS (MiB) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| process | best (s) | median (s) | CPU (s) | median CPU (s) | max RSS (MiB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for value in whole.values():
         lines.append(
             f"| {value['label']} | {value['best']:.3f} | {value['median']:.3f} | {value['cpu']:.2f} | "
-            f"{value['max_rss_mib']:,.0f} |"
+            f"{value.get('cpu_median', value['cpu']):.2f} | {value['max_rss_mib']:,.0f} |"
         )
     return lines
 
@@ -574,9 +589,20 @@ def whole_targets(
         f"{'met' if memory <= 1 / 3 else 'missed'})."
     ]
     lines.append(
+        f"  Of the medians: {theirs['median'] / ours['median']:.1f}x ({theirs['median']:.2f} s against "
+        f"{ours['median']:.2f} s)."
+    )
+    lines.append(
         f"  In CPU time (user + system, every thread) the two processes take {theirs['cpu']:.2f} s and "
         f"{ours['cpu']:.2f} s: {theirs['cpu'] / ours['cpu']:.1f}x."
     )
+    before = whole.get("before-accord-portfolio")
+    if before:
+        lines.append(
+            f"  The baseline tree's command took {before['best']:.2f} s best, {before['median']:.2f} s median "
+            f"({before.get('cpu_median', before['cpu']):.2f} s median CPU) in the same rounds: "
+            f"{theirs['best'] / before['best']:.1f}x pyfair's best."
+        )
     tiny, floor = whole.get("accord-tiny"), whole.get("floor")
     if tiny and floor:
         lines.append(
@@ -749,6 +775,8 @@ def main() -> None:
     parser.add_argument("--pyfair-python", metavar="PYTHON", help="the interpreter with pyfair (default: this one)")
     parser.add_argument("--pyfair-file", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--whole-only", action="store_true", help="measure only the whole processes")
+    parser.add_argument("--baseline", metavar="TREE", help="also run the accord command from this source tree "
+                        "(a checkout of an earlier commit) in the same whole-process rounds")
     parser.add_argument("--update-docs", action="store_true", help=f"rewrite '{SECTION}' in docs/benchmarks.md")
     parser.add_argument("--json", metavar="FILE", help="also write the raw measurements as JSON")
     parser.add_argument("--from-json", metavar="FILE", help="render the report of a saved --json run")
@@ -760,8 +788,14 @@ def main() -> None:
     if args.whole_only:
         if args.update_docs:
             raise SystemExit("--update-docs needs the full run (it rewrites the whole section)")
+        load_before = os.getloadavg()[0]
         whole = run_whole(args)
-        print("\n".join([*whole_table(whole), "", *whole_targets(whole)]))
+        print("\n".join([*whole_table(whole), "", *whole_targets(whole), "",
+                         f"1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after."]))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"machine": machine(), "whole": whole,
+                                                   "load": [load_before, os.getloadavg()[0]]}, indent=2),
+                                       encoding="utf-8")
         return
     if args.measure:
         print(
