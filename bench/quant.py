@@ -386,11 +386,11 @@ def _accord_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "accord.cli"]
 
 
-def _whole_process(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+def _whole_process(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict[str, float]:
     """Run `command` to its end: wall time from start to exit, CPU time (user + system) and max RSS (MiB)."""
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
     )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
@@ -401,13 +401,14 @@ def _whole_process(command: list[str], env: dict[str, str] | None = None) -> dic
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "max_rss_mib": usage.ru_maxrss / 1024.0}
 
 
-WholePlan = list[tuple[str, str, list[str], dict[str, str] | None]]
+WholePlan = list[tuple[str, str, list[str], dict[str, str] | None, Path]]
 
 
 def whole_process_plan(args: argparse.Namespace, folder: Path) -> WholePlan:
     """(label, key, command, environment) of each whole-process measurement, with its scenario files written
-    to `folder`. With `--baseline TREE`, Accord's three processes also run from the source tree TREE (through
-    PYTHONPATH, same interpreter and environment) in the same rounds: a before/after under the same load."""
+    to `folder`, and the folder it runs in. With `--baseline TREE`, Accord's three processes also run from
+    the source tree TREE (through PYTHONPATH, and in TREE, which `python -c` puts first on its path; same
+    interpreter and environment) in the same rounds: a before/after under the same load."""
     files = {}
     for key, (risks, years) in {"tiny": TINY, "portfolio": (args.risks, args.years)}.items():
         files[key] = folder / f"{key}.json"
@@ -425,15 +426,15 @@ def whole_process_plan(args: argparse.Namespace, folder: Path) -> WholePlan:
     ]
     runs: WholePlan = []
     for label, key, command in plan:
-        runs.append((label, key, command, None))
+        runs.append((label, key, command, None, ROOT))
         if args.baseline:  # right after the same process from this tree, so both meet the same load
             tree = Path(args.baseline).resolve()
             env = {**os.environ, "PYTHONPATH": str(tree)}
-            runs.append((f"{label}, before (the tree {tree.name})", f"before-{key}", command, env))
+            runs.append((f"{label}, before (the tree {tree.name})", f"before-{key}", command, env, tree))
     if not args.skip_pyfair:
         runs += [
-            (f"pyfair, tiny scenario ({tiny})", "pyfair-tiny", [*pyfair, str(files["tiny"])], None),
-            ("pyfair, Open FAIR portfolio", "pyfair-portfolio", [*pyfair, str(files["portfolio"])], None),
+            (f"pyfair, tiny scenario ({tiny})", "pyfair-tiny", [*pyfair, str(files["tiny"])], None, ROOT),
+            ("pyfair, Open FAIR portfolio", "pyfair-portfolio", [*pyfair, str(files["portfolio"])], None, ROOT),
         ]
     return runs
 
@@ -442,13 +443,13 @@ def run_whole(args: argparse.Namespace) -> dict[str, Any]:
     """Best and median of `--repeat` interleaved rounds of every whole-process measurement."""
     with tempfile.TemporaryDirectory(prefix="accord-bench-") as name:
         plan = whole_process_plan(args, Path(name))
-        runs: dict[str, list[dict[str, float]]] = {key: [] for _, key, _, _ in plan}
+        runs: dict[str, list[dict[str, float]]] = {key: [] for _, key, _, _, _ in plan}
         for round_number in range(args.repeat):
-            for label, key, command, env in plan:
-                runs[key].append(_whole_process(command, env))
+            for label, key, command, env, cwd in plan:
+                runs[key].append(_whole_process(command, env, cwd))
                 print(f"  round {round_number + 1}: {label}: {runs[key][-1]['wall']:.3f} s", file=sys.stderr)
     rows = {}
-    for label, key, _, _ in plan:
+    for label, key, _, _, _ in plan:
         walls = [r["wall"] for r in runs[key]]
         best = runs[key][int(np.argmin(walls))]
         rows[key] = {
