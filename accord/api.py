@@ -20,6 +20,7 @@ from accord.core.limits import TryLater, try_later_response
 from accord.core.notifications.api import router as notifications_router
 from accord.core.openapi import AccordAPI
 from accord.core.reports.api import router as reports_router
+from accord.portfolio.api import router as portfolio_router
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -153,3 +154,4 @@ api.add_router("/orgs/", jobs_router)
 api.add_router("/orgs/", notifications_router)
 api.add_router("/orgs/", reports_router)
 api.add_router("/orgs/", risks_router)
+api.add_router("/orgs/", portfolio_router)

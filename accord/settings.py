@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ninja",
     "accord.core",
     "accord.risks",
+    "accord.portfolio",
 ]
 
 # The middlewares before RequestSizeLimitMiddleware only add response headers: none reads a body, and

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PortfolioConfig(AppConfig):
+    name = "accord.portfolio"
+    label = "portfolio"
+    verbose_name = "IT portfolio"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from accord.core import handover
+        from accord.core.extensions import NavItem, add_nav
+        from accord.portfolio import (
+            permissions,  # noqa: F401 - registers the portfolio actions in the table
+        )
+        from accord.portfolio.audit_types import register_portfolio_types
+        from accord.portfolio.selectors import member_holdings
+        from accord.portfolio.services import do_hand_over_member_initiatives
+
+        register_portfolio_types()
+        handover.register(handover.Handover("portfolio", "initiative role", member_holdings,
+                                            do_hand_over_member_initiatives))
+        add_nav(NavItem(_("Initiatives"), "portfolio:list", "initiative.view"))

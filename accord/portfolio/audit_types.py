@@ -1,0 +1,27 @@
+"""How the portfolio's object types read in the audit trail (accord.core.history): initiatives by
+reference and title, members and risks by name, codes by label. Registered by PortfolioConfig.ready()."""
+
+from __future__ import annotations
+
+from accord.core.history import ObjectType, Ref, register
+from accord.portfolio import selectors
+from accord.portfolio.choices import ConditionStatus, ExceptionStatus, Gate, Health, InitiativeKind, Outcome, Phase
+
+_PEOPLE = {"sponsor": Ref("core.membership"), "owner": Ref("core.membership"), "reviewer": Ref("core.membership")}
+
+
+def register_portfolio_types() -> None:
+    register("portfolio.initiative", ObjectType("Initiative", name=selectors.initiative_names, fields={
+        **_PEOPLE, "kind": InitiativeKind, "phase": Phase, "health": Health},
+        labels={"benefit_low": "Yearly benefit, 5th percentile", "benefit_high": "Yearly benefit, 95th percentile"}))
+    register("portfolio.initiativebudget", ObjectType("Initiative budget", fields={
+        "initiative": Ref("portfolio.initiative")}))
+    register("portfolio.securityreview", ObjectType("Security review", fields={
+        **_PEOPLE, "initiative": Ref("portfolio.initiative"), "gate": Gate, "outcome": Outcome}))
+    register("portfolio.reviewcondition", ObjectType("Review condition", fields={
+        **_PEOPLE, "status": ConditionStatus}))
+    register("portfolio.gateexception", ObjectType("Gate exception", fields={
+        "initiative": Ref("portfolio.initiative"), "gate": Gate, "status": ExceptionStatus},
+        labels={"slot": "Signed as"}))
+    register("portfolio.portfoliosettings", ObjectType("Portfolio settings", labels={
+        "review_target_days": "Review target (working days)", "discount_rate": "Discount rate"}))

@@ -1,0 +1,28 @@
+"""The IT portfolio's rows of the permission table."""
+
+from accord.core.choices import Role
+from accord.core.permissions import READERS, Action, register
+
+_WRITERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})
+_PORTFOLIO_LEADS = frozenset({Role.ADMIN, Role.CIO})
+
+register(
+    Action("initiative.view", "See the IT initiatives, their budgets, financials, security reviews and history",
+           READERS),
+    Action("initiative.create", "Add IT initiatives", _WRITERS),
+    Action("initiative.change", "Edit IT initiatives and their yearly budgets", _WRITERS),
+    Action("initiative.advance", "Move an initiative to its next phase (a gated move needs its security review "
+                                 "approved, or a co-signed gate exception in force)", _PORTFOLIO_LEADS),
+    Action("review.open", "Open the security review of an initiative's current gate", _WRITERS),
+    # The governance profile narrows it: the CISO (internal or external), or the hybrid CIO-CISO.
+    Action("review.complete", "Complete a security review with its outcome and conditions (the CISO, or the "
+                              "hybrid CIO-CISO when the governance profile names one)",
+           frozenset({Role.CIO, Role.CISO})),
+    Action("condition.close", "Mark a condition of a security review done", _WRITERS),
+    Action("gateexception.request", "Ask to move an initiative past a gate without a completed review, with "
+                                    "reasons (co-signed as a risk acceptance above tolerance)", _PORTFOLIO_LEADS),
+    Action("gateexception.sign", "Sign a gate exception (when the governance profile names you)",
+           frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.VIEWER})),
+    Action("portfolio.settings", "Change the portfolio settings: review target, discount rate, gated kinds, "
+                                 "review checklist", frozenset({Role.ADMIN, Role.CIO, Role.CISO})),
+)

@@ -1,0 +1,159 @@
+"""Pure rules of the portfolio: the phase rule (which moves are allowed, which need a security gate and
+what opens it), the review clock in working days, who completes a review and who signs a gate exception.
+
+One place for each: services, selectors and every front ask these functions; none reads the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from accord.core.approvals.rules import fits, label
+from accord.core.choices import Signatory
+from accord.core.models import GovernanceProfile, Membership
+from accord.portfolio.choices import PASSING_OUTCOMES, Gate, Phase
+from accord.risks.rules import is_hybrid, required_acceptance_slots
+
+#: Where each phase may go next. Cancelling is possible until the initiative is live.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Phase.IDEA: frozenset({Phase.PROPOSED, Phase.CANCELLED}),
+    Phase.PROPOSED: frozenset({Phase.APPROVED, Phase.IDEA, Phase.CANCELLED}),
+    Phase.APPROVED: frozenset({Phase.IN_DELIVERY, Phase.CANCELLED}),
+    Phase.IN_DELIVERY: frozenset({Phase.LIVE, Phase.CANCELLED}),
+    Phase.LIVE: frozenset({Phase.CLOSED}),
+    Phase.CLOSED: frozenset(),
+    Phase.CANCELLED: frozenset(),
+}
+
+#: The move each gate guards.
+GATED_MOVES: dict[tuple[str, str], str] = {
+    (Phase.PROPOSED, Phase.APPROVED): Gate.APPROVAL,
+    (Phase.IN_DELIVERY, Phase.LIVE): Gate.GO_LIVE,
+}
+#: The phase in which each gate's review is held.
+GATE_PHASE: dict[str, str] = {gate: src for (src, _dst), gate in GATED_MOVES.items()}
+
+
+def gate_of(phase: str, to: str) -> str | None:
+    """The gate guarding the move `phase` → `to`, or None."""
+    return GATED_MOVES.get((phase, to))
+
+
+def current_gate(phase: str, kind: str, gated_kinds: Iterable[str]) -> str | None:
+    """The gate whose review an initiative of `kind` in `phase` holds now (None: no gate ahead, or its kind
+    is not gated)."""
+    if kind not in set(gated_kinds):
+        return None
+    return next((gate for gate, held_in in GATE_PHASE.items() if held_in == phase), None)
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What the phase rule reads of one review: its gate, whether it is complete and its outcome."""
+
+    gate: str
+    complete: bool
+    outcome: str
+
+
+def gate_open(gate: str, reviews: Iterable[ReviewFacts], *, exception_in_force: bool) -> bool:
+    """A gate is open once a review of it is complete with a passing outcome (approved, or approved with
+    conditions), or a co-signed exception for it is in force."""
+    return exception_in_force or any(r.gate == gate and r.complete and r.outcome in PASSING_OUTCOMES
+                                     for r in reviews)
+
+
+def refusal(phase: str, to: str, kind: str, gated_kinds: Iterable[str], reviews: Sequence[ReviewFacts], *,
+            exception_in_force: bool = False) -> str | None:
+    """Why `phase` → `to` is refused, naming the missing gate review, or None when the move is allowed."""
+    if to not in Phase.values:
+        return f"'{to}' is not a phase; use one of: {', '.join(Phase.values)}."
+    if to not in TRANSITIONS[phase]:
+        allowed = ", ".join(sorted(TRANSITIONS[phase])) or "nowhere (it is final)"
+        return (f"An initiative {Phase(phase).label.lower()} cannot move to {Phase(to).label.lower()}; "
+                f"it may go to {allowed}.")
+    gate = gate_of(phase, to)
+    if gate is None or kind not in set(gated_kinds):
+        return None
+    if gate_open(gate, reviews, exception_in_force=exception_in_force):
+        return None
+    name = Gate(gate).label
+    mine = [r for r in reviews if r.gate == gate]
+    if any(r.complete and r.outcome not in PASSING_OUTCOMES for r in mine) and not any(not r.complete for r in mine):
+        return (f"The {name.lower()} security review ({gate}) rejected this initiative; open a new {gate} review "
+                f"and have it approved before moving to {Phase(to).label.lower()}.")
+    if any(not r.complete for r in mine):
+        return (f"The {name.lower()} security review ({gate}) is open and not complete; it must be completed "
+                f"as approved (or approved with conditions) before moving to {Phase(to).label.lower()}.")
+    return (f"Moving to {Phase(to).label.lower()} needs a completed {name.lower()} security review ({gate}); none "
+            f"is open: open the {gate} review first.")
+
+
+# --- the review clock (working days: Monday to Friday) -----------------------------------------------
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days (Monday to Friday) after `start` (`start` itself not counted)."""
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    day, left = start, days
+    while left:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
+    if end < start:
+        return -working_days_between(end, start)
+    weeks, rest = divmod((end - start).days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + dt.timedelta(days=offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where an open review stands against its target: due on, working days left (negative: late)."""
+
+    due_on: dt.date
+    working_days_left: int
+    overdue: bool
+
+    @property
+    def late_by(self) -> int:
+        """Working days past the due date (0 while on time)."""
+        return max(0, -self.working_days_left)
+
+
+def review_clock(due_on: dt.date, today: dt.date) -> Clock:
+    """The clock of a review due on `due_on`, read on `today` (overdue the day after its due date)."""
+    return Clock(due_on=due_on, working_days_left=working_days_between(today, due_on), overdue=today > due_on)
+
+
+# --- who decides -------------------------------------------------------------------------------------
+
+def reviewer_slot(profile: GovernanceProfile) -> str:
+    """Who completes a security review: the CISO (internal or an external vCISO), or, where one person
+    holds the hybrid CIO-CISO role, that person."""
+    return Signatory.CIO_CISO.value if is_hybrid(profile) else Signatory.CISO.value
+
+
+def may_complete_review(profile: GovernanceProfile, membership: Membership) -> bool:
+    """`membership` may complete a security review under `profile`."""
+    return fits(reviewer_slot(profile), membership)
+
+
+def reviewer_label(profile: GovernanceProfile) -> str:
+    return label(reviewer_slot(profile))
+
+
+def exception_slots(profile: GovernanceProfile) -> list[str]:
+    """Who signs a gate exception: those the governance profile requires for a risk acceptance above
+    tolerance (the CISO and the person the CISO reports to, or the hybrid CIO-CISO and the board)."""
+    return required_acceptance_slots(profile, above_tolerance=True)
