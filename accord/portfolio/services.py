@@ -341,10 +341,11 @@ def _default_reviewer(org: Organization, profile: GovernanceProfile) -> Membersh
 
 @transaction.atomic
 def do_open_review(actor: User | None, org: Organization, initiative: Initiative, *,
-                   reviewer: str | None = None) -> SecurityReview:
+                   reviewer: str | None = None, opened_on: dt.date | None = None) -> SecurityReview:
     """Open the security review of the gate ahead of `initiative` (approval while proposed, go-live while in
-    delivery), due the organisation's target in working days from today; the reviewer is the member named
-    (by e-mail) or the first who may complete reviews under the governance profile."""
+    delivery), due the organisation's target in working days from today (or from `opened_on`, a past date:
+    a review recorded late, as the demo's overdue one); the reviewer is the member named (by e-mail) or the
+    first who may complete reviews under the governance profile."""
     check_same_org(org, initiative=initiative)
     lock_org(org)
     initiative = Initiative.objects.for_org(org).get(pk=initiative.pk)
@@ -369,9 +370,13 @@ def do_open_review(actor: User | None, org: Organization, initiative: Initiative
             raise ValidationError({"reviewer": f"{reviewer} cannot complete security reviews; the "
                                                f"{rules.reviewer_label(profile)} does."})
     member = member or _default_reviewer(org, profile)
-    due_on = rules.add_working_days(org_today(org), settings.review_target_days)
+    today = org_today(org)
+    if opened_on is not None and opened_on > today:
+        raise ValidationError({"opened_on": f"A review cannot be opened in the future ({opened_on} is after {today})."})
+    due_on = rules.add_working_days(opened_on or today, settings.review_target_days)
     review = SecurityReview.objects.for_org(org).create(
         organization=org, initiative=initiative, gate=gate, opened_by=actor, due_on=due_on, reviewer=member,
+        opened_at=timezone.now() if opened_on is None else dt.datetime.combine(opened_on, dt.time(9), dt.UTC),
         checklist=[list(item) for item in settings.checklist])
     audit.record(org, actor, AuditAction.CREATE, review, object_repr=f"{Gate(gate).label} review of {initiative.ref}",
                  changes={"initiative": [None, initiative.pk], "gate": [None, gate],
