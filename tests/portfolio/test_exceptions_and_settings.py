@@ -57,7 +57,7 @@ def test_one_person_cannot_sign_an_exception_twice(org_a, cio, ciso):
 
 
 def test_an_exception_needs_reasons(org_a, cio, ciso):
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(ValidationError, match="Say why") as info:
         services.do_request_gate_exception(cio.user, org_a, proposed(org_a, cio), reasons="  ")
     assert "reasons" in info.value.message_dict
 
@@ -96,14 +96,14 @@ def test_a_phase_cannot_skip_ahead(org_a, cio):
 
 def test_the_phase_is_not_changed_by_an_edit(org_a, cio):
     item = proposed(org_a, cio)
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(ValidationError, match="only through advance") as info:
         services.do_update_initiative(cio.user, org_a, item, {"phase": "approved"})
     assert "advance" in info.value.message_dict["phase"][0]
 
 
 def test_another_organisations_initiative_cannot_be_a_dependency(org_a, org_b, cio, outsider):
     foreign = services.do_create_initiative(outsider.user, org_b, {"title": "B's", "kind": "other"})
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(ValidationError, match="No initiative of") as info:
         services.do_create_initiative(cio.user, org_a, {"title": "A's", "kind": "other",
                                                         "dependencies": [foreign.pk]})
     assert "dependencies" in info.value.message_dict
