@@ -14,10 +14,12 @@ register(
     Action("initiative.advance", "Move an initiative to its next phase (a gated move needs its security review "
                                  "approved, or a co-signed gate exception in force)", _PORTFOLIO_LEADS),
     Action("review.open", "Open the security review of an initiative's current gate", _WRITERS),
-    # The governance profile narrows it: the CISO (internal or external), or the hybrid CIO-CISO.
+    # The governance profile narrows it (rules.may_complete_review): the CISO (internal or external), or the
+    # hybrid CIO-CISO; an admin only records the decision of an external CISO.
     Action("review.complete", "Complete a security review with its outcome and conditions (the CISO, or the "
-                              "hybrid CIO-CISO when the governance profile names one)",
-           frozenset({Role.CIO, Role.CISO})),
+                              "hybrid CIO-CISO when the governance profile names one; an admin records an "
+                              "external CISO's decision)",
+           frozenset({Role.ADMIN, Role.CIO, Role.CISO})),
     Action("condition.close", "Mark a condition of a security review done", _WRITERS),
     Action("gateexception.request", "Ask to move an initiative past a gate without a completed review, with "
                                     "reasons (co-signed as a risk acceptance above tolerance)", _PORTFOLIO_LEADS),

@@ -75,9 +75,11 @@ def _review(seed: Seed, persona: Persona) -> dict[str, Any]:
 
 
 def _reviewer(seed: Seed, persona: Persona) -> dict[str, Any]:
-    # The CISO completes reviews; the CIO only as the hybrid CIO-CISO (set up in the persona's own organisation).
-    if own(seed, persona) and persona.role == "cio":
-        core_services.do_update_governance(None, seed["org"], ciso_model="hybrid", ciso_reports_to="ceo")
+    # The CISO completes reviews; the CIO only as the hybrid CIO-CISO, an admin only for an external CISO (set up
+    # in the persona's own organisation).
+    if own(seed, persona) and persona.role in ("cio", "admin"):
+        model = "hybrid" if persona.role == "cio" else "external"
+        core_services.do_update_governance(None, seed["org"], ciso_model=model, ciso_reports_to="ceo")
     return _review(seed, persona)
 
 

@@ -119,3 +119,13 @@ def test_a_leaving_members_initiatives_and_reviews_are_handed_over(org_a, cio, c
     item.refresh_from_db()
     review.refresh_from_db()
     assert item.owner_id == other.membership.pk and review.reviewer_id == other.membership.pk
+
+
+def test_an_admin_records_a_review_only_for_an_external_ciso(org_a, cio, ciso, admin):
+    from django.core.exceptions import PermissionDenied
+
+    review = services.do_open_review(cio.user, org_a, proposed(org_a, cio))
+    with pytest.raises(PermissionDenied, match="Only the CISO"):
+        services.do_complete_review(admin.user, org_a, review, outcome="approved")
+    core_services.do_update_governance(None, org_a, ciso_model="external", ciso_reports_to="ceo")
+    assert services.do_complete_review(admin.user, org_a, review, outcome="approved").is_complete
