@@ -14,6 +14,7 @@ from django.http import Http404
 from accord.core.approvals import rules as approvals
 from accord.core.approvals.rules import SignatureState
 from accord.core.clock import org_today
+from accord.core.history import names_by_id
 from accord.core.inputs import INT64_MAX
 from accord.core.models import GovernanceProfile, Membership, Organization
 from accord.portfolio import financials, rules
@@ -269,6 +270,6 @@ def member_holdings(org: Organization, membership: Membership) -> list[str]:
 
 
 def initiative_names(org: Organization, ids: set[str]) -> dict[str, str]:
-    """References and titles of some initiatives, by id as text (how the audit trail names them)."""
-    wanted = [int(i) for i in ids if i.isdigit()]
-    return {str(i.pk): str(i) for i in Initiative.objects.for_org(org).filter(pk__in=wanted).only("number", "title")}
+    """References and titles of some initiatives, by id as text (how the audit trail names them; one query
+    even for no ids)."""
+    return names_by_id(Initiative.objects.for_org(org).only("number", "title"), ids, str)

@@ -15,6 +15,7 @@ from accord.core import services
 from accord.core.clock import org_today
 from accord.core.models import AuditChain, Membership
 from accord.core.tenancy import TenantModel, check_same_org
+from accord.portfolio import services as portfolio_services
 from accord.risks import services as risk_services
 from accord.risks.models import RiskCategory
 from tests.factories import make_member
@@ -36,7 +37,18 @@ def _foreign(org_b):
     token, _ = services.do_create_token(None, org_b, b_ciso.user, name="B's token")
     idp = services.do_set_identity_provider(None, org_b, issuer="https://login.b.test", client_id="b",
                                             client_secret="b-secret", allowed_domains=["b.test"], join_role="viewer")
-    return {"idp": idp, "risk": risk, "acceptance": acceptance, "appetite": appetite, "invitation": invitation,
+    b_cio = make_member(org_b, "cio", email="cio-b@b.test")
+    initiative = portfolio_services.do_create_initiative(b_cio.user, org_b, {
+        "title": "B's initiative", "kind": "security", "phase": "proposed"})
+    review = portfolio_services.do_open_review(b_cio.user, org_b, initiative)
+    passed = portfolio_services.do_create_initiative(b_cio.user, org_b, {
+        "title": "B's approved one", "kind": "security", "phase": "proposed"})
+    done = portfolio_services.do_open_review(b_cio.user, org_b, passed)
+    portfolio_services.do_complete_review(b_ciso.user, org_b, done, outcome="approved_with_conditions",
+                                          conditions=[{"title": "B's condition"}])
+    exception = portfolio_services.do_request_gate_exception(None, org_b, initiative, reasons="B's reasons")
+    return {"initiative": initiative, "review": review, "condition": done.conditions.get(), "exception": exception,
+            "idp": idp, "risk": risk, "acceptance": acceptance, "appetite": appetite, "invitation": invitation,
             "token": token, "membership": b_ciso.membership,
             "category": RiskCategory.objects.for_org(org_b).get(key="cyber_security")}
 
@@ -71,6 +83,26 @@ CASES = {
     ("do_join_through_sso", "idp"): lambda a, org, o: services.do_join_through_sso(a, org, o["idp"]),
     ("do_link_to_identity_provider", "membership"): lambda a, org, o: services.do_link_to_identity_provider(
         a, org, o["membership"], subject="b-sub", attach=lambda: None),
+    ("do_update_initiative", "initiative"): lambda a, org, o: portfolio_services.do_update_initiative(
+        a, org, o["initiative"], {"title": "Mine"}),
+    ("do_advance_initiative", "initiative"): lambda a, org, o: portfolio_services.do_advance_initiative(
+        a, org, o["initiative"], to="idea"),
+    ("do_set_initiative_budget", "initiative"): lambda a, org, o: portfolio_services.do_set_initiative_budget(
+        a, org, o["initiative"], year=2027, capex=1, opex=1),
+    ("do_open_review", "initiative"): lambda a, org, o: portfolio_services.do_open_review(a, org, o["initiative"]),
+    ("do_complete_review", "review"): lambda a, org, o: portfolio_services.do_complete_review(
+        a, org, o["review"], outcome="approved"),
+    ("do_close_condition", "condition"): lambda a, org, o: portfolio_services.do_close_condition(
+        a, org, o["condition"]),
+    ("do_request_gate_exception", "initiative"): lambda a, org, o: portfolio_services.do_request_gate_exception(
+        a, org, o["initiative"], reasons="Mine"),
+    ("do_sign_gate_exception", "exception"): lambda a, org, o: portfolio_services.do_sign_gate_exception(
+        a, org, o["exception"]),
+    ("do_hand_over_member_initiatives", "membership"): lambda a, org, o: (
+        portfolio_services.do_hand_over_member_initiatives(a, org, o["membership"], None)),
+    ("do_hand_over_member_initiatives", "reassign_to"): lambda a, org, o: (
+        portfolio_services.do_hand_over_member_initiatives(a, org, Membership.objects.for_org(org).get(user=a),
+                                                           o["membership"])),
 }
 
 
