@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictInt
 
 from accord.core.apikit import ERRORS, BodyIn, Id, Pagination, TextIn, org_access
 from accord.core.inputs import INT64_MAX
@@ -27,7 +28,8 @@ from accord.risks.api.schemas import SignatureOut
 
 router = Router(tags=["portfolio"])
 
-_MONEY = Field(None, ge=0, le=services.MAX_MONEY, description="Minor units of the organisation's currency")
+_MONEY = Field(None, ge=0, le=services.MAX_MONEY, strict=True,
+               description="Minor units of the organisation's currency")
 
 
 def _email(member: Any) -> str | None:
@@ -139,9 +141,9 @@ class InitiativePatch(BodyIn):
     health_reason: str | None = None
     benefit_low: int | None = _MONEY
     benefit_high: int | None = _MONEY
-    horizon_years: int | None = Field(None, ge=1, le=30)
-    dependencies: list[int] | None = Field(None, description="Ids of initiatives of the organisation")
-    risks: list[int] | None = Field(None, description="Ids of register risks of the organisation")
+    horizon_years: int | None = Field(None, ge=1, le=30, strict=True)
+    dependencies: list[StrictInt] | None = Field(None, description="Ids of initiatives of the organisation")
+    risks: list[StrictInt] | None = Field(None, description="Ids of register risks of the organisation")
 
 
 class InitiativeCreate(InitiativePatch):
@@ -228,8 +230,8 @@ def advance_initiative(request: HttpRequest, org: str, initiative_id: Id, payloa
 
 
 class BudgetIn(BodyIn):
-    capex: int = Field(0, ge=0, le=services.MAX_MONEY, description="Minor units")
-    opex: int = Field(0, ge=0, le=services.MAX_MONEY, description="Minor units")
+    capex: int = Field(0, ge=0, le=services.MAX_MONEY, strict=True, description="Minor units")
+    opex: int = Field(0, ge=0, le=services.MAX_MONEY, strict=True, description="Minor units")
 
 
 @router.put("/{org}/initiatives/{initiative_id}/budgets/{year}/", response={200: BudgetOut, **ERRORS},
@@ -467,7 +469,7 @@ class SettingsOut(Schema):
 
 
 class SettingsIn(BodyIn):
-    review_target_days: int | None = Field(None, ge=1, le=120)
+    review_target_days: int | None = Field(None, ge=1, le=120, strict=True)
     discount_rate: decimal.Decimal | None = Field(None, ge=0, le=1, max_digits=5, decimal_places=4)
     gated_kinds: list[InitiativeKind] | None = None
     checklist: list[list[str]] | None = None
