@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from accord.compliance.api import router as compliance_router
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused, UnknownQuery, refuse_undeclared_query
 from accord.core.conflict import Conflict
@@ -155,3 +156,4 @@ api.add_router("/orgs/", notifications_router)
 api.add_router("/orgs/", reports_router)
 api.add_router("/orgs/", risks_router)
 api.add_router("/orgs/", portfolio_router)
+api.add_router("/orgs/", compliance_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accord.core",
     "accord.risks",
     "accord.portfolio",
+    "accord.compliance",
 ]
 
 # The middlewares before RequestSizeLimitMiddleware only add response headers: none reads a body, and

@@ -1,0 +1,187 @@
+"""The organisation's frameworks over the API: the list (with counts), an import (a document in Accord's
+framework format, docs/frameworks.md, or `{"builtin": KEY}`), one framework with its groups, and its
+requirements filtered by text or id and by group, paginated."""
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from accord.compliance import frameworkfile, selectors, services
+from accord.compliance.models import Framework, Requirement
+from accord.core.apikit import ERRORS, ErrorOut, Pagination, TextIn, org_access
+
+router = Router(tags=["compliance"])
+
+MAX_PAGE = 1000
+
+FrameworkKey = Annotated[str, Path(
+    description="The framework's key (`iso27001-2022`: the newest version imported of that key) or "
+                "`key@version` (`iso27001-2022@2022`)", examples=["iso27001-2022", "iso27001-2022@2022"])]
+
+
+class FrameworkOut(Schema):
+    ref: str = Field(description="`key@version`: names this version in paths")
+    key: str
+    version: str
+    name: str
+    publisher: str
+    description: str
+    licence_note: str
+    source: str
+    builtin: str | None = Field(description="The built-in framework it was installed from; null when imported "
+                                            "from a document")
+    imported_at: dt.datetime
+    imported_by: str | None = Field(description="Who imported it (e-mail address); null for the system")
+    group_count: int
+    requirement_count: int = Field(description="Requirements, nested ones included")
+    assessable_count: int = Field(description="Requirements an audit assesses (a parent split into "
+                                              "sub-requirements is not)")
+
+    @staticmethod
+    def resolve_builtin(obj: Framework) -> str | None:
+        return obj.builtin or None
+
+    @staticmethod
+    def resolve_imported_by(obj: Framework) -> str | None:
+        return obj.imported_by.email if obj.imported_by else None
+
+
+class GroupOut(Schema):
+    id: str
+    title: str
+    description: str
+    parent: str | None = Field(description="The id of the group it sits in; null at the top")
+    depth: int = Field(description="0 at the top")
+
+    @staticmethod
+    def resolve_id(obj: Any) -> str:
+        return str(obj.ref)
+
+    @staticmethod
+    def resolve_parent(obj: Any) -> str | None:
+        return obj.parent.ref if obj.parent is not None else None
+
+
+class FrameworkDetailOut(FrameworkOut):
+    groups: list[GroupOut] = Field(description="Every group, depth first in the framework's order")
+
+    @staticmethod
+    def resolve_groups(obj: Any) -> list[Any]:
+        return list(obj.groups_out)
+
+
+class ParameterOut(Schema):
+    id: str
+    label: str
+    values: list[str]
+    choices: list[str]
+    how_many: str | None = Field(None, description="With choices: `one` or `one-or-more`")
+
+
+class RequirementOut(Schema):
+    id: str = Field(description="The framework's own id (`A.8.24`, `PR.AA-01`)")
+    title: str
+    description: str
+    guidance: str
+    oscal_id: str = Field(description="Its OSCAL id when imported from OSCAL (`ac-2.1`), else empty")
+    evidence: list[str] = Field(description="Typical evidence")
+    objectives: list[str] = Field(description="What an assessor checks")
+    assessable: bool
+    parameters: list[ParameterOut]
+    group: str = Field(description="The id of the group it sits in")
+    parent: str | None = Field(description="The id of the requirement it is part of; null for a top one")
+    depth: int
+
+    @staticmethod
+    def resolve_id(obj: Requirement) -> str:
+        return obj.ref
+
+    @staticmethod
+    def resolve_group(obj: Requirement) -> str:
+        return obj.group.ref
+
+    @staticmethod
+    def resolve_parent(obj: Requirement) -> str | None:
+        return obj.parent.ref if obj.parent is not None else None
+
+
+class FrameworkIn(TextIn):
+    """A framework document in Accord's format (docs/frameworks.md), checked whole: every problem is named by
+    its path in the document (`groups[2].requirements[0].id`). Or `{"builtin": KEY}` alone, to install a
+    built-in framework."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False,
+                              json_schema_extra={"additionalProperties": True})
+
+    builtin: str | None = Field(None, min_length=1, max_length=300, description="The key of a built-in "
+                                "framework to install (" + ", ".join(frameworkfile.builtin_keys()) + "); "
+                                "nothing else may be sent with it")
+
+
+class RequirementQuery(TextIn):
+    q: str = Field("", max_length=300, description="Text in the id, title, description or guidance")
+    group: str = Field("", max_length=100, description="A group's id: only the requirements under it (its "
+                                                       "sub-groups included)")
+
+
+@router.get("/{org}/frameworks/", response={200: list[FrameworkOut], **ERRORS}, summary="Frameworks",
+            operation_id="accord_compliance_api_list_frameworks")
+@paginate(Pagination)
+def list_frameworks(request: HttpRequest, org: str) -> QuerySet[Framework]:
+    """The organisation's frameworks by key (the newest version of a key first), with their counts."""
+    m = org_access(request, org, "framework.view")
+    return selectors.frameworks(m.organization)
+
+
+@router.post("/{org}/frameworks/", response={201: FrameworkOut, 409: ErrorOut, **ERRORS},
+             summary="Import a framework", operation_id="accord_compliance_api_import_framework")
+def import_framework(request: HttpRequest, org: str, payload: FrameworkIn) -> Status[Framework]:
+    """All or nothing. A (key, version) the organisation already has answers 409: an imported framework is
+    never overwritten."""
+    m = org_access(request, org, "framework.import")
+    # ninja's schemas keep no undeclared member, and the document is checked whole by the framework loader (every
+    # problem named by its path), so it is read from the body ninja has already parsed.
+    document = json.loads(request.body or b"null")
+    if not isinstance(document, dict):
+        raise ValidationError({"body": "Send a JSON object: a framework document (docs/frameworks.md) or "
+                                       "{\"builtin\": KEY}."})
+    if "builtin" in document:
+        beside = "Unknown field beside builtin: send {\"builtin\": KEY} alone, or a framework document without it."
+        others = sorted(name for name in document if name != "builtin")
+        if others:
+            raise ValidationError(dict.fromkeys(others, beside))
+        if payload.builtin is None:
+            raise ValidationError({"builtin": "Give the key of a built-in framework."})
+        framework = services.do_install_builtin_framework(m.user, m.organization, payload.builtin)
+    else:
+        framework = services.do_import_framework(m.user, m.organization, document)
+    return Status(201, selectors.access_framework(m.organization, framework.ref))
+
+
+@router.get("/{org}/frameworks/{key}/", response={200: FrameworkDetailOut, **ERRORS}, summary="One framework",
+            operation_id="accord_compliance_api_get_framework")
+def get_framework(request: HttpRequest, org: str, key: FrameworkKey) -> Framework:
+    """The framework, its counts and its groups (its requirements: `requirements/`)."""
+    m = org_access(request, org, "framework.view")
+    framework = selectors.access_framework(m.organization, key)
+    framework.groups_out = list(selectors.groups(m.organization, framework))  # type: ignore[attr-defined]
+    return framework
+
+
+@router.get("/{org}/frameworks/{key}/requirements/", response={200: list[RequirementOut], **ERRORS},
+            summary="A framework's requirements", operation_id="accord_compliance_api_list_requirements")
+@paginate(Pagination, max_limit=MAX_PAGE)
+def list_requirements(request: HttpRequest, org: str, key: FrameworkKey,
+                      filters: Query[RequirementQuery]) -> QuerySet[Requirement]:
+    """In the framework's order, nested ones included; paginated (`limit`, `offset`)."""
+    m = org_access(request, org, "framework.view")
+    framework = selectors.access_framework(m.organization, key)
+    return selectors.requirements(m.organization, framework,
+                                  selectors.RequirementFilter(q=filters.q, group=filters.group))

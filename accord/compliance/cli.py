@@ -1,0 +1,115 @@
+"""Framework verbs of the `accord` command: `accord framework import|list|builtin`.
+
+Operators act as the system: imports carry no actor and the audit trail labels them "system".
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Any
+
+from accord.cli_support import CliError
+from accord.core.cli import org_or_fail, setup
+
+#: Top-level names of an OSCAL document that `import` hands to the OSCAL converter.
+OSCAL_ROOTS = ("catalog", "profile")
+OSCAL_MODULE = "accord.compliance.oscal"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    framework = sub.add_parser("framework", help="frameworks an organisation assesses itself against").add_subparsers(
+        dest="framework_verb", metavar="ACTION")
+
+    p = framework.add_parser("import", help="import a framework file (Accord's JSON format, docs/frameworks.md, "
+                                            "or an OSCAL catalog or profile); all or nothing")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("file", help="the JSON file")
+    p.set_defaults(handler=_import)
+
+    p = framework.add_parser("list", help="list an organisation's frameworks: key@version, requirements, name "
+                                          "(tab-separated)")
+    p.add_argument("org", help="organisation slug")
+    p.set_defaults(handler=_list)
+
+    p = framework.add_parser("builtin", help="install a built-in framework (iso27001-2022, ...)")
+    p.add_argument("org", help="organisation slug")
+    p.add_argument("key", help="the built-in framework's key")
+    p.set_defaults(handler=_builtin)
+
+
+def _read(path: str) -> Any:
+    from accord.compliance import frameworkfile
+
+    try:
+        with open(path, "rb") as fileobj:
+            content = fileobj.read(frameworkfile.MAX_BYTES + 1)
+    except OSError as exc:
+        raise CliError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    try:
+        return frameworkfile.read_json(content)
+    except frameworkfile.FileInvalid as exc:
+        raise CliError(f"{path}: {exc}") from None
+
+
+def _from_oscal(path: str, data: dict[str, Any]) -> Any:
+    """The OSCAL document converted to Accord's format by `accord.compliance.oscal.to_framework`."""
+    root = next(name for name in OSCAL_ROOTS if name in data)
+    try:
+        oscal = importlib.import_module(OSCAL_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != OSCAL_MODULE:
+            raise
+        raise CliError(f"{path} is an OSCAL {root}, and this Accord cannot import OSCAL yet; convert it to "
+                       "Accord's framework format (docs/frameworks.md)") from None
+    print(f"converting the OSCAL {root} of {path}…", file=sys.stderr)
+    try:
+        return oscal.to_framework(data)
+    except ValueError as exc:  # the converter's OscalError lists every problem
+        raise CliError(f"{path}: not an OSCAL {root} Accord can read: {exc}") from None
+
+
+def _import(args: argparse.Namespace) -> int:
+    setup()
+    from accord.compliance import frameworkfile
+    from accord.compliance.services import do_import_framework
+
+    org = org_or_fail(args.org)
+    print(f"reading {args.file}…", file=sys.stderr)
+    data = _read(args.file)
+    if isinstance(data, dict) and any(name in data for name in OSCAL_ROOTS):
+        data = _from_oscal(args.file, data)
+    try:
+        framework_file = frameworkfile.parse(data)
+    except frameworkfile.FileInvalid as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        raise CliError(f"{args.file}: {len(exc.errors)} problem(s); nothing was imported") from None
+    counts = frameworkfile.count(framework_file)
+    print(f"importing {counts.groups:,} groups and {counts.requirements:,} requirements…", file=sys.stderr)
+    framework = do_import_framework(None, org, framework_file)
+    print(f"imported {framework.ref} ({framework.name}) into {org.slug}: {counts.requirements:,} requirements, "
+          f"{counts.assessable:,} assessable")
+    return 0
+
+
+def _builtin(args: argparse.Namespace) -> int:
+    setup()
+    from accord.compliance.services import do_install_builtin_framework
+
+    org = org_or_fail(args.org)
+    framework = do_install_builtin_framework(None, org, args.key)
+    print(f"installed {framework.ref} ({framework.name}) into {org.slug}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    setup()
+    from accord.compliance import selectors
+
+    org = org_or_fail(args.org)
+    for framework in selectors.frameworks(org):
+        count = framework.requirement_count  # type: ignore[attr-defined]  # an annotation of selectors.frameworks
+        print(f"{framework.ref}\t{count}\t{' '.join(framework.name.split())}")
+    return 0
