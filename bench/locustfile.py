@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 
 from locust import FastHttpUser, between
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench/ is not a package
+from mixes import MIXES
 
 ORG = os.environ.get("ACCORD_LOAD_ORG", "nordpay")
 TOKEN = os.environ.get("ACCORD_LOAD_TOKEN", "")
@@ -63,13 +67,10 @@ class Ciso(FastHttpUser):
                                "likelihood": 1 + n % 5, "impact": 1 + (n // 5) % 5})
 
 
-#: Weights per mix, out of 100.
-MIXES = {
-    "mixed": {Ciso.dashboard: 15, Ciso.register: 20, Ciso.risk_page: 10, Ciso.api_register: 20, Ciso.api_risk: 10,
-              Ciso.api_appetite: 10, Ciso.api_portfolio: 5, Ciso.api_create: 10},
-    "api": {Ciso.api_register: 35, Ciso.api_risk: 25, Ciso.api_appetite: 20, Ciso.api_portfolio: 10,
-            Ciso.api_create: 10},
-}
+_TASKS = {"web: dashboard": Ciso.dashboard, "web: register": Ciso.register, "web: one risk": Ciso.risk_page,
+          "api: risks": Ciso.api_register, "api: one risk": Ciso.api_risk, "api: appetite": Ciso.api_appetite,
+          "api: portfolio": Ciso.api_portfolio, "api: add a risk": Ciso.api_create}
 # Locust turns `@task` weights into repeated entries when it builds the class; a list set afterwards must
 # carry them the same way (a dict set here would be drawn from uniformly).
-Ciso.tasks = [fn for fn, weight in MIXES[os.environ.get("ACCORD_LOAD_MIX", "mixed")].items() for _ in range(weight)]
+Ciso.tasks = [_TASKS[name] for name, weight in MIXES[os.environ.get("ACCORD_LOAD_MIX", "mixed")].items()
+              for _ in range(weight)]

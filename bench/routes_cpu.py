@@ -19,8 +19,10 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
 import os
 import pstats
+import random
 import statistics
 import sys
 import tempfile
@@ -32,6 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.mixes import MIXES  # noqa: E402 - after the path is set
 
 ORG = "nordpay"
 CISO = "consultant@vciso.example"
@@ -58,6 +62,7 @@ def setup(var_dir: str, cache: str, *, reuse: bool = False) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if Organization.objects.filter(slug=ORG).exists():
             call_command("collectstatic", interactive=False, verbosity=0)
+            simulated()
             return
     if os.environ["ACCORD_DATABASE_URL"].startswith("postgres"):
         call_command("migrate", interactive=False, verbosity=0)
@@ -67,6 +72,16 @@ def setup(var_dir: str, cache: str, *, reuse: bool = False) -> None:
     from accord.core.demo import load_demo
 
     load_demo(scale=0, log=lambda line: None, site_url="http://testserver/")
+    simulated()
+
+
+def simulated() -> None:
+    """The organisation's figures simulated, as the worker of `accord serve` keeps them: without a worker they
+    stay pending, and the pages and answers that show money would measure that instead."""
+    from accord.core.models import Organization
+    from accord.risks import quantified
+
+    quantified.simulate_here(Organization.objects.get(slug=ORG))
 
 
 def clients() -> tuple[Any, Any, dict[str, Callable[[], Any]]]:
@@ -83,7 +98,9 @@ def clients() -> tuple[Any, Any, dict[str, Callable[[], Any]]]:
     web = Client()
     web.force_login(user)
     api = Client(headers={"Authorization": f"Bearer {token}"})
-    rid = api.get(f"/api/v1/orgs/{ORG}/risks/?limit=1").json()["items"][0]["id"]
+    rids = [r["id"] for r in api.get(f"/api/v1/orgs/{ORG}/risks/?limit=20").json()["items"]]
+    rid = rids[0]
+    turn = itertools.cycle(rids)  # the mixes read one risk after another, as Locust does
     category = api.get(f"/api/v1/orgs/{ORG}/risk-categories/").json()["items"][0]["key"]
     counter = iter(range(10**9))
 
@@ -104,7 +121,9 @@ def clients() -> tuple[Any, Any, dict[str, Callable[[], Any]]]:
         "api: portfolio": lambda: api.get(f"/api/v1/orgs/{ORG}/quant/portfolio/"),
         "api: add a risk": create,
     }
-    return web, api, routes
+    mix_routes = {**routes, "web: one risk": lambda: web.get(f"/o/{ORG}/risks/register/{next(turn)}/"),
+                  "api: one risk": lambda: api.get(f"/api/v1/orgs/{ORG}/risks/{next(turn)}/")}
+    return web, api, routes, mix_routes
 
 
 def measure(fn: Callable[[], Any], runs: int) -> tuple[float, int]:
@@ -116,6 +135,19 @@ def measure(fn: Callable[[], Any], runs: int) -> tuple[float, int]:
         fn()
         times.append(time.process_time() - start)
     return statistics.median(times) * 1000, status
+
+
+def measure_mix(routes: dict[str, Callable[[], Any]], weights: dict[str, int], requests: int) -> float:
+    """Mean CPU per request of `requests` requests drawn in the mix's proportions, in a fixed shuffled order:
+    with stored read answers on, the writes among them make later reads miss, as under load."""
+    order = [name for name, weight in weights.items() for _ in range(weight)]
+    random.Random(10).shuffle(order)
+    for name in order:  # warm-up: one round of the mix
+        routes[name]()
+    start = time.process_time()
+    for i in range(requests):
+        routes[order[i % len(order)]]()
+    return (time.process_time() - start) / requests * 1000
 
 
 def profile(name: str, fn: Callable[[], Any], args: argparse.Namespace) -> None:
@@ -140,12 +172,14 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="a route name: print its cProfile instead")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--mix", default="", help="comma-separated mixes (api, mixed): also the mean CPU per "
+                        "request of the mix in its order, writes included")
     parser.add_argument("--keep", default="", help="a folder to keep the prepared database in and reuse")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         var_dir = args.keep or scratch
         setup(var_dir, args.cache, reuse=bool(args.keep))
-        _, _, routes = clients()
+        _, _, routes, mix_routes = clients()
         if args.profile:
             for name in args.profile.split(","):
                 profile(name.strip(), routes[name.strip()], args)
@@ -154,9 +188,17 @@ def main() -> None:
         from django.db import connection
 
         print(f"{connection.vendor}, cache {args.cache}, median CPU per request over {args.runs} runs")
+        medians = {}
         for name in names:
-            ms, status = measure(routes[name], args.runs)
-            print(f"{name:18} {ms:7.2f} ms  ({status})")
+            medians[name], status = measure(routes[name], args.runs)
+            print(f"{name:18} {medians[name]:7.2f} ms  ({status})")
+        for mix, weights in MIXES.items():
+            if set(weights) <= set(medians):
+                mean = sum(medians[n] * w for n, w in weights.items()) / sum(weights.values())
+                print(f"mix {mix:14} {mean:7.2f} ms  (weighted medians)")
+        for mix in [m.strip() for m in args.mix.split(",") if m.strip()]:
+            print(f"mix {mix:14} {measure_mix(mix_routes, MIXES[mix], args.runs * 10):7.2f} ms  "
+                  f"(mean of {args.runs * 10} requests in the mix's order, 10% writes)")
 
 
 if __name__ == "__main__":
