@@ -177,10 +177,23 @@ class Risk(TenantModel):
         return self.archived_at is not None
 
     @property
+    def effective_status(self) -> str:
+        """The status the register shows: accepted while an acceptance is in force (the register query's
+        `accepted`) and the risk is not closed, as the query's `register_status` alias says in SQL (where it
+        filters and sorts); else the stored one (which is never "accepted")."""
+        if getattr(self, "accepted", False) and self.status != RiskStatus.CLOSED:
+            return str(RiskStatus.ACCEPTED)
+        return str(self.status)
+
+    @property
     def shown_status(self) -> str:
-        """The status the register shows: the register query's `effective_status` (accepted while an
-        acceptance is in force), else the stored one (which is never "accepted")."""
-        return str(getattr(self, "effective_status", self.status))
+        return self.effective_status
+
+    @property
+    def treatment_overdue(self) -> bool:
+        """An open, not accepted risk whose treatment was due before today: the register query's
+        `treatment_late` and `accepted` (selectors.treatment_overdue_q is the same rule in SQL)."""
+        return bool(getattr(self, "treatment_late", False)) and not getattr(self, "accepted", False)
 
     @property
     def shown_status_label(self) -> str:

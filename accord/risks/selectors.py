@@ -5,7 +5,8 @@ register's query (`annotated_risks`), and every front reads them from there:
 zone), `effective_status` (the status the register shows: "accepted" while an acceptance is in force
 and the risk is not closed, the stored status otherwise; "accepted" is never stored,
 docs/decisions/0021-accepted-is-derived.md), `review_overdue` (an open risk whose next review is
-before today) and `treatment_overdue` (an open, not accepted risk whose treatment was due before today).
+before today) and `treatment_overdue` (an open, not accepted risk whose treatment was due before today;
+derived on the risk from `accepted` and `treatment_late`, so the query computes `accepted` once).
 
 Archived risks (decision 0015) are out of every read unless it asks for them: `register_risks` is the one
 place that says which risks a read starts from."""
@@ -46,7 +47,7 @@ SORTS = {
     "ref": "number", "-ref": "-number", "title": "title", "-title": "-title",
     "level": "residual_rank", "-level": "-residual_rank", "review": "next_review", "-review": "-next_review",
     "updated": "updated_at", "-updated": "-updated_at", "category": "category__position",
-    "-category": "-category__position", "status": "effective_status", "-status": "-effective_status",
+    "-category": "-category__position", "status": "register_status", "-status": "-register_status",
 }
 #: Orders by a figure of the simulated register (the residual ALE, P90), applied by
 #: `money_order.ordered_risks`; `risks()` alone leaves such a register in reference order.
@@ -188,10 +189,15 @@ def review_overdue_q(today: dt.date) -> Q:
     return Q(next_review__lt=today) & ~Q(status__in=NO_REVIEW_DUE)
 
 
+def treatment_late_q(today: dt.date) -> Q:
+    """An open risk whose treatment was due before `today`: overdue unless an acceptance is in force."""
+    return Q(treatment_due__lt=today) & ~Q(status__in=NO_TREATMENT_DUE)
+
+
 def treatment_overdue_q(today: dt.date) -> Q:
     """An open, not accepted risk whose treatment was due before `today` (on the register's query: it
-    reads the `accepted` annotation)."""
-    return Q(treatment_due__lt=today, accepted=False) & ~Q(status__in=NO_TREATMENT_DUE)
+    reads the `accepted` annotation). `Risk.treatment_overdue` is the same rule on a risk the query read."""
+    return treatment_late_q(today) & Q(accepted=False)
 
 
 def register_risks(org: Organization, *, archived: bool | None = False) -> QuerySet[Risk]:
@@ -205,17 +211,22 @@ def register_risks(org: Organization, *, archived: bool | None = False) -> Query
 
 def annotated_risks(org: Organization, *, archived: bool | None = False,
                     ranks: dict[int, int] | None = None) -> QuerySet[Any]:
-    """The risks of `org` (see `register_risks`) with `above_tolerance`, `accepted`, `effective_status`,
-    `review_overdue` and `treatment_overdue`, owner and category joined: the one place these flags are computed.
+    """The risks of `org` (see `register_risks`) with `above_tolerance`, `accepted`, `review_overdue` and
+    `treatment_late`, owner and category joined: the one place these flags are computed. `register_status`
+    (the effective status) is an alias that filters and sorts; on each risk read, `Risk.effective_status` and
+    `Risk.treatment_overdue` derive the same answers from `accepted`. Only `accepted` is selected: SQL
+    repeats an expression wherever an annotation is used, and the EXISTS of `accepted` (with the tolerance
+    CASE inside it) was written three times in each register query (`accepted`, the effective status and
+    `treatment_overdue`).
     `ranks`: the tolerance of the appetite in force (`_tolerance_ranks`), when the caller has read it already."""
     today = org_today(org)
     return (
         register_risks(org, archived=archived)
         .select_related("category", "owner__user", "treatment_owner__user", "archived_by")
         .annotate(above_tolerance=_above_expression(_tolerance_ranks(org) if ranks is None else ranks))
-        .annotate(accepted=_accepted_expression(org, today), effective_status=_effective_status_expression())
-        .annotate(review_overdue=_flag(review_overdue_q(today)),
-                  treatment_overdue=_flag(treatment_overdue_q(today)))
+        .annotate(accepted=_accepted_expression(org, today))
+        .alias(register_status=_effective_status_expression())
+        .annotate(review_overdue=_flag(review_overdue_q(today)), treatment_late=_flag(treatment_late_q(today)))
     )
 
 
@@ -238,7 +249,7 @@ def risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any]
         # The rank carries the level and leads an index; filtering on the text column does not.
         qs = qs.filter(residual_rank=LEVEL_RANK.get(Level(f.level), 0) if f.level in Level.values else 0)
     if f.status:
-        qs = qs.filter(effective_status=f.status)
+        qs = qs.filter(register_status=f.status)
     if f.above_tolerance is not None:
         qs = qs.filter(above_tolerance=f.above_tolerance)
     if f.overdue_review:
