@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -119,7 +120,16 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Each server thread keeps its connection (ACCORD_DB_CONN_MAX_AGE, as for PostgreSQL): opening one
     # (the file, the pragmas above, Django's SQL functions) cost about 1 ms of CPU on every request, and a
     # kept connection keeps its page cache. Autocommit still gives each statement the newest snapshot.
-elif _db["ENGINE"] not in ("django.db.backends.postgresql",):
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # ACCORD_DB_PREPARE_THRESHOLD=N (decision 0035): bind parameters on the server and let psycopg prepare a
+    # statement after its Nth run on a connection, so PostgreSQL stops planning the register's query on every
+    # request. Off by default: a transaction-pooling proxy (PgBouncer before 1.21) loses prepared statements.
+    _prepare = env_int("ACCORD_DB_PREPARE_THRESHOLD", 0)
+    if _prepare < 0:
+        raise ImproperlyConfigured(f"ACCORD_DB_PREPARE_THRESHOLD={_prepare} must be 0 (off) or more.")
+    if _prepare:
+        _db["OPTIONS"] = {**_db.get("OPTIONS", {}), "server_side_binding": True, "prepare_threshold": _prepare}
+else:
     raise ImproperlyConfigured("ACCORD_DATABASE_URL must be a sqlite:// or postgres:// URL.")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -145,6 +155,20 @@ else:
 ACCORD_REDIS_URL = env_str("ACCORD_REDIS_URL", "").strip()
 if ACCORD_REDIS_URL and not ACCORD_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"ACCORD_REDIS_URL={ACCORD_REDIS_URL!r} is not a redis://, rediss:// or unix:// URL.")
+# Read answers (accord/core/answers.py, decision 0035): stored under the organisation's data version, in
+# this process's memory, or in Redis shared by every process and machine when ACCORD_REDIS_URL is set. The
+# version itself is read from the database on every read, so a per-process store never serves an answer
+# older than the last write of any process. ACCORD_ANSWER_SECONDS bounds how long an answer lives (what the
+# version does not cover: a name changed on a person's profile).
+ACCORD_ANSWER_CACHE = env_bool("ACCORD_ANSWER_CACHE", default=True)
+ACCORD_ANSWER_SECONDS = env_int("ACCORD_ANSWER_SECONDS", 300)
+if ACCORD_ANSWER_SECONDS < 1:
+    raise ImproperlyConfigured(f"ACCORD_ANSWER_SECONDS={ACCORD_ANSWER_SECONDS} must be at least 1.")
+_answers: dict[str, Any] = ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ACCORD_REDIS_URL,
+                      "KEY_PREFIX": "accord"} if ACCORD_REDIS_URL else
+                     {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "accord-answers",
+                      "OPTIONS": {"MAX_ENTRIES": 2000}})
+CACHES["answers"] = _answers
 ACCORD_JOBS_FILE = VAR_DIR / "jobs.sqlite3"
 ACCORD_JOBS_IMMEDIATE = env_bool("ACCORD_JOBS_IMMEDIATE", default=False)
 ACCORD_WORKER_THREADS = env_int("ACCORD_WORKER_THREADS", 2)

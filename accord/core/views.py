@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from requests import RequestException
 
 from accord.core import selectors, services
+from accord.core.answers import fragment
 from accord.core.choices import Role, TokenScope
 from accord.core.extensions import PANELS
 from accord.core.forms import (
@@ -90,21 +91,25 @@ def org_list(request: AuthenticatedRequest) -> HttpResponse:
 @org_view("organization.view")
 @require_GET
 def dashboard(request: OrgRequest) -> HttpResponse:
-    org = request.org
-    by_role = dict(
-        selectors.members(org).order_by().values_list("role").annotate(n=Count("id")).values_list("role", "n")
-    )
-    recent = list(selectors.audit_events(org)[:8]) if allows(request.membership.role, "audit.view") else []
+    role = request.membership.role
+
+    def cards() -> dict[str, Any]:
+        org = request.org
+        by_role = dict(
+            selectors.members(org).order_by().values_list("role").annotate(n=Count("id")).values_list("role", "n")
+        )
+        return {
+            "governance": selectors.governance(org),
+            "role_counts": [(Role(r).label, n) for r in Role if (n := by_role.get(r))],
+            "member_total": sum(by_role.values()),
+            "recent_events": list(selectors.audit_events(org)[:8]) if allows(role, "audit.view") else [],
+            "panels": [{"template": p.template, **p.context(request.membership)}
+                       for p in PANELS if allows(role, p.action)],
+        }
+
     context = {
-        "governance": selectors.governance(org),
-        "role_counts": [(Role(r).label, n) for r in Role if (n := by_role.get(r))],
-        "member_total": sum(by_role.values()),
-        "recent_events": recent,
         "user_has_mfa": is_mfa_enabled(request.user),
-        "panels": [
-            {"template": p.template, **p.context(request.membership)}
-            for p in PANELS if allows(request.membership.role, p.action)
-        ],
+        "body": fragment(request, "dashboard", "core/_dashboard_body.html", cards),
     }
     return render(request, "core/dashboard.html", context)
 

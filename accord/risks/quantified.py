@@ -49,9 +49,10 @@ from django.db.models import Q
 
 from accord.charts import format_probability
 from accord.core import singleflight
+from accord.core.answers import data_version, not_storable
 from accord.core.jobs import queue as jobs_queue
 from accord.core.limits import TryLater
-from accord.core.models import AuditChain, Organization
+from accord.core.models import Organization
 from accord.quant import BudgetExceeded, RunBudget, Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
 from accord.risks import selectors
 from accord.risks.budget import quota as simulation_quota
@@ -378,7 +379,13 @@ def _stored(org: Organization, key: str, scenario: dict[str, Any], names: _Names
         _request(org, key, scenario, names)
         value = cache.get(key)
     if value is not None:
-        return (value if value.get("timed_out") else _remember(key, value)), FRESH, names
+        if value.get("timed_out"):
+            not_storable()
+            return value, FRESH, names
+        return _remember(key, value), FRESH, names
+    # A worker will store the fresh figures without any write to the organisation's data: an answer built
+    # from stale or pending figures is not kept (accord.core.answers).
+    not_storable()
     if names is not None:
         last = cache.get(LAST_PREFIX + str(org.pk))
         if last is not None:
@@ -463,7 +470,7 @@ class _Inputs:
     """What the register gave at one version of the organisation's data: the scenario, its cache key, and
     each ref's risk pk and title."""
 
-    version: tuple[int, str, int]
+    version: tuple[str, int]
     scenario: dict[str, Any] | None
     key: str
     risk_ids: dict[str, int]
@@ -478,17 +485,15 @@ _INPUTS_SIZE = 32
 def _inputs(org: Organization) -> _Inputs:
     """The scenario and its key, rebuilt only when the organisation's data changed.
 
-    Every write to tenant data appends one event to the organisation's audit chain (DESIGN.md), so the
-    chain's head (sequence number and hash) is a version of everything the scenario is made of:
+    The organisation's data version (`accord.core.answers.data_version`, its audit chain's head) is a
+    version of everything the scenario is made of:
     estimates, treatment effects, titles, statuses, the appetite, the currency. One small query
     instead of reading every estimated risk and hashing the scenario on each page (45 ms at 3,000
     estimated risks). The head is read before the risks, so a write landing in between makes the next
     request rebuild, never keeps stale inputs. The content key stays the authority for what is
     simulated.
     """
-    seq, last_hash = AuditChain.objects.for_org(org).values_list("last_seq", "last_hash").first() or (0, "")
-    # The hash too: a sequence number given back by a rolled-back transaction is reused by another event.
-    version = (seq, last_hash, YEARS)
+    version = (data_version(org), YEARS)
     with _LOCAL_LOCK:
         known = _INPUTS.get(org.pk)
     if known is not None and known.version == version:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from accord.core.answers import api_read
 from accord.core.apikit import ERRORS, BodyIn, org_access
 from accord.core.inputs import INT64_MAX
 from accord.core.models import GovernanceProfile, Organization
@@ -106,6 +107,7 @@ def _appetite_state(org: Organization) -> dict[str, Any]:
 
 @router.get("/{org}/risk-appetite/", response={200: AppetiteStateOut, **ERRORS}, summary="The risk appetite",
             operation_id="accord_risks_api_get_appetite")
+@api_read("appetite.view")
 def get_appetite(request: HttpRequest, org: str) -> dict[str, Any]:
     """The version in force and the draft awaiting signatures, with who must still sign."""
     m = org_access(request, org, "appetite.view")

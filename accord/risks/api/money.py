@@ -6,6 +6,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
+from accord.core.answers import api_read
 from accord.core.apikit import ERRORS, ErrorOut, org_access
 from accord.risks import quantified
 
@@ -90,6 +91,7 @@ class PortfolioOut(Schema):
 @router.get("/{org}/quant/portfolio/", response={200: PortfolioOut, **SIMULATION_ERRORS}, exclude_unset=True,
             summary="The register in money", tags=["quant"],
             operation_id="accord_risks_api_get_portfolio")
+@api_read("risk.view")
 def get_portfolio(request: HttpRequest, org: str) -> HttpResponse:
     """The open risks with an estimate, simulated as one portfolio by the engine: the result file of
     docs/quant.md (the figures the Money page shows). Without any estimate: 200 with `years` 0, no

@@ -14,6 +14,7 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import field_validator
 
+from accord.core.answers import api_read
 from accord.core.apikit import ERRORS, BodyIn, ErrorOut, FieldError, Pagination, TextIn, org_access
 from accord.core.fieldschemas import input_data, input_fields, output_fields
 from accord.core.inputs import INT64_MAX
@@ -145,6 +146,7 @@ def _import_out(report: ImportReport) -> ImportOut:
 
 @router.get("/{org}/risks/", response={200: list[RiskOut], **SIMULATION_ERRORS}, summary="The risk register",
             operation_id="accord_risks_api_list_risks")
+@api_read("risk.view")
 @paginate(Pagination, max_limit=MAX_PAGE)
 def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> Any:
     """Filtered and sorted like the register page; paginated (`limit` up to 500, `offset`)."""
@@ -203,6 +205,7 @@ def import_risks(request: HttpRequest, org: str, options: Query[ImportQuery],
 
 @router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **SIMULATION_ERRORS}, summary="One risk",
             operation_id="accord_risks_api_get_risk")
+@api_read("risk.view")
 def get_risk(request: HttpRequest, org: str, risk_id: RiskKey) -> Risk:
     """The risk, and `money`: its figures from the organisation's simulated portfolio."""
     m = org_access(request, org, "risk.view")
