@@ -137,6 +137,19 @@ def measure(fn: Callable[[], Any], runs: int) -> tuple[float, int]:
     return statistics.median(times) * 1000, status
 
 
+def server_cpu() -> float | None:
+    """The CPU milliseconds this process's PostgreSQL backend has used (user + system, from /proc: the server
+    on the same machine), or None on SQLite, whose work is in this process's own CPU time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def measure_mix(routes: dict[str, Callable[[], Any]], weights: dict[str, int], requests: int) -> float:
     """Mean CPU per request of `requests` requests drawn in the mix's proportions, in a fixed shuffled order:
     with stored read answers on, the writes among them make later reads miss, as under load."""
@@ -190,8 +203,12 @@ def main() -> None:
         print(f"{connection.vendor}, cache {args.cache}, median CPU per request over {args.runs} runs")
         medians = {}
         for name in names:
+            server = server_cpu()
             medians[name], status = measure(routes[name], args.runs)
-            print(f"{name:18} {medians[name]:7.2f} ms  ({status})")
+            after = server_cpu()
+            used = "" if server is None or after is None else \
+                f", database server {(after - server) / (args.runs + 5):.2f} ms mean"
+            print(f"{name:18} {medians[name]:7.2f} ms  ({status}{used})")
         for mix, weights in MIXES.items():
             if set(weights) <= set(medians):
                 mean = sum(medians[n] * w for n, w in weights.items()) / sum(weights.values())

@@ -133,7 +133,9 @@ def fragment(request: HttpRequest, name: str, template: str, context: Callable[[
     if store is None:
         return mark_safe(render())  # noqa: S308 - our own template, autoescaped
     org = membership.organization
-    version = data_version(org)
+    # Read once per request however many fragments a page has (a GET view writes no tenant data).
+    version = getattr(request, _VERSION, None) or data_version(org)
+    setattr(request, _VERSION, version)
     key = _key(f"web:{name}", membership, request, version)
     html = store.get(key)
     if html is None:
@@ -147,6 +149,7 @@ def fragment(request: HttpRequest, name: str, template: str, context: Callable[[
 # --- the API ---------------------------------------------------------------------------------------------
 
 _PENDING = "_accord_answer_key"
+_VERSION = "_accord_data_version"
 
 
 def api_read(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -60,11 +61,14 @@ def risk_list(request: OrgRequest) -> HttpResponse:
             "money_figures": money.figures, "poll_url": request.get_full_path(),
         }
 
+    def filter_card() -> dict[str, Any]:
+        return {"form": form, "action": reverse("risks:list", kwargs={"org": org.slug}), "target": "#risk-results",
+                "cell_label": _cell_label(filters),
+                "query_without_cell": query_string(request, drop=("page", "inherent_cell", "residual_cell"))}
+
+    # The filters and the results carry nothing of the viewer: stored per role and query (accord/core/answers.py).
     context = {
-        "form": form, "filters": filters,
-        "cell_label": _cell_label(filters),
-        "query_without_cell": query_string(request, drop=("page", "inherent_cell", "residual_cell")),
-        # The results carry nothing of the viewer: stored per role and query (accord/core/answers.py).
+        "filter_card": "" if partial else fragment(request, "register:filters", "risks/_filters.html", filter_card),
         "results": fragment(request, "register:partial" if partial else "register", "risks/_list_results.html",
                             results),
     }
