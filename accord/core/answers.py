@@ -1,10 +1,7 @@
 """Read answers computed once per version of an organisation's data (decision 0035).
 
-* `data_version(org)`: the version of everything an organisation's pages and API answers are made of.
-  Every write to tenant data goes through a service that appends one event to the organisation's audit
-  chain in the same transaction (DESIGN.md, checked by tests/test_audit_coverage.py), so the chain's head
-  (sequence number and hash) is that version. It lives in the database: a write by another worker
-  process, another machine or a background job changes it for every reader at once. One small query.
+* The key holds `accord.core.dataversion.data_version(org)`, the audit chain's head: a row, so a write by
+  another worker process, another machine or a background job changes it for every reader at once.
 * `api_read(action)`: a django-ninja operation whose JSON answer is stored under a key of the
   organisation, its data version, the member's role, the language, the time zone, the organisation's
   date, the path and every query parameter; the next identical read with the same key is the stored bytes.
@@ -13,9 +10,9 @@
 
 What an answer depends on besides the data is in the key: the role (permissions are the role's), the
 language and time zone (labels, numbers, dates), the organisation's local date (overdue, expired,
-accepted). Code that reads something the version does not cover calls `not_storable()` while the answer
-is computed (the register's simulation that a worker has not finished: its figures are stale or pending),
-and that answer is not stored. A name changed on a person's profile is not tenant data: stored answers
+accepted). Code that reads something the version does not cover calls `dataversion.not_storable()` while
+the answer is computed (the register's simulation that a worker has not finished: its figures are stale or
+pending), and that answer is not stored. A name changed on a person's profile is not tenant data: stored answers
 live at most `ACCORD_ANSWER_SECONDS`, which bounds how long an owner's old name can show.
 
 Stored in Django's cache alias `answers`: this process's memory by default, Redis when ACCORD_REDIS_URL is
@@ -27,9 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -43,56 +38,14 @@ from ninja.decorators import decorate_view
 
 from accord.core.apikit import org_access
 from accord.core.clock import org_today
-from accord.core.models import AuditChain
+from accord.core.dataversion import computing, data_version, version_known
 from accord.core.permissions import actions_for
 
 if TYPE_CHECKING:
-    from accord.core.models import Membership, Organization
+    from accord.core.models import Membership
 
 ALIAS = "answers"
 _PREFIX = "answer:"
-
-# (organisation pk, version) read by the request computing an answer, so the code it calls (the register's
-# simulation inputs) reads the same version instead of a second query.
-_KNOWN: ContextVar[tuple[int, str] | None] = ContextVar("accord_known_version", default=None)
-# Set while an answer is computed: False once something it read is not covered by its key.
-_STORABLE: ContextVar[list[bool] | None] = ContextVar("accord_answer_storable", default=None)
-
-
-def data_version(org: Organization) -> str:
-    """The organisation's data version: its audit chain's head, `"<seq>:<hash>"`. The hash too: a sequence
-    number given back by a rolled-back transaction is used again by the next event."""
-    known = _KNOWN.get()
-    if known is not None and known[0] == org.pk:
-        return known[1]
-    seq, last_hash = AuditChain.objects.for_org(org).values_list("last_seq", "last_hash").first() or (0, "")
-    return f"{seq}:{last_hash}"
-
-
-@contextmanager
-def _version_known(org: Organization, version: str) -> Iterator[None]:
-    token = _KNOWN.set((org.pk, version))
-    try:
-        yield
-    finally:
-        _KNOWN.reset(token)
-
-
-def not_storable() -> None:
-    """Say that the answer being computed read something its key does not version: it is served, not stored."""
-    flags = _STORABLE.get()
-    if flags is not None:
-        flags[0] = False
-
-
-@contextmanager
-def _computing() -> Iterator[list[bool]]:
-    flags = [True]
-    token = _STORABLE.set(flags)
-    try:
-        yield flags
-    finally:
-        _STORABLE.reset(token)
 
 
 def _store() -> BaseCache | None:
@@ -139,7 +92,7 @@ def fragment(request: HttpRequest, name: str, template: str, context: Callable[[
     key = _key(f"web:{name}", membership, request, version)
     html = store.get(key)
     if html is None:
-        with _version_known(org, version), _computing() as flags:
+        with version_known(org, version), computing() as flags:
             html = render()
         if flags[0]:
             store.set(key, html, timeout=settings.ACCORD_ANSWER_SECONDS)
@@ -172,7 +125,7 @@ def api_read(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             if hit is not None:
                 content, content_type = hit
                 return HttpResponse(content, content_type=content_type)
-            with _version_known(org, version), _computing() as flags:
+            with version_known(org, version), computing() as flags:
                 result = view(request, *args, **kwargs)
             if flags[0]:
                 setattr(request, _PENDING, key)  # stored by `_store_encoded` once encoded

@@ -49,7 +49,7 @@ from django.db.models import Q
 
 from accord.charts import format_probability
 from accord.core import singleflight
-from accord.core.answers import data_version, not_storable
+from accord.core.dataversion import data_version, not_storable
 from accord.core.jobs import queue as jobs_queue
 from accord.core.limits import TryLater
 from accord.core.models import Organization
@@ -485,7 +485,7 @@ _INPUTS_SIZE = 32
 def _inputs(org: Organization) -> _Inputs:
     """The scenario and its key, rebuilt only when the organisation's data changed.
 
-    The organisation's data version (`accord.core.answers.data_version`, its audit chain's head) is a
+    The organisation's data version (`accord.core.dataversion.data_version`, its audit chain's head) is a
     version of everything the scenario is made of:
     estimates, treatment effects, titles, statuses, the appetite, the currency. One small query
     instead of reading every estimated risk and hashing the scenario on each page (45 ms at 3,000

@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accord.core import answers
+from accord.core import answers, dataversion
 from accord.core.choices import Role
 from accord.core.models import AuditChain
 from accord.risks import services
@@ -166,7 +166,7 @@ def test_an_answer_that_read_unversioned_figures_is_served_but_not_stored(ciso, 
 
     def context():
         calls.append(1)
-        answers.not_storable()
+        dataversion.not_storable()
         return {}
 
     for _ in range(2):
