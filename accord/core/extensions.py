@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from accord.core.models import Membership
+from accord.core.models import Organization
 
 if TYPE_CHECKING:
     from accord.core.languages import Text
@@ -27,7 +27,10 @@ class NavItem:
 class Panel:
     template: str
     action: str
-    context: Callable[[Membership], dict[str, Any]]  # a selector call: reads only
+    # A selector call that reads only, given the organisation and never the member: the dashboard's body
+    # is a stored answer shared by every member of one role (decision 0035), so nothing of the viewer may
+    # reach a panel.
+    context: Callable[[Organization], dict[str, Any]]
     order: int = 100
 
 

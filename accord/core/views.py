@@ -103,7 +103,7 @@ def dashboard(request: OrgRequest) -> HttpResponse:
             "role_counts": [(Role(r).label, n) for r in Role if (n := by_role.get(r))],
             "member_total": sum(by_role.values()),
             "recent_events": list(selectors.audit_events(org)[:8]) if allows(role, "audit.view") else [],
-            "panels": [{"template": p.template, **p.context(request.membership)}
+            "panels": [{"template": p.template, **p.context(org)}
                        for p in PANELS if allows(role, p.action)],
         }
 

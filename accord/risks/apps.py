@@ -5,14 +5,13 @@ from typing import TYPE_CHECKING, Any
 from django.apps import AppConfig
 
 if TYPE_CHECKING:
-    from accord.core.models import Membership
+    from accord.core.models import Organization
 
 
-def dashboard_context(membership: Membership) -> dict[str, Any]:
+def dashboard_context(org: Organization) -> dict[str, Any]:
     """The risk panel of the organisation's dashboard (a module function: registering twice is a no-op)."""
     from accord.risks import portfolio, selectors
 
-    org = membership.organization
     return {"risk_dashboard": selectors.dashboard(org), "risk_money": portfolio.money_summary(org)}
 
 
