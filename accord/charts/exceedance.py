@@ -9,7 +9,7 @@ the only cue.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from accord.charts.lines import LineSeries
@@ -51,6 +51,18 @@ class LecSpec:
     #: The axes' titles; by default a year's loss in the currency, and the chance of a bigger one.
     x_title: str = ""
     y_title: str = "Probability of a bigger loss in a year (log scale)"
+    #: How the reader writes an amount (ticks, tolerance points) and a probability; English by default.
+    amount: Callable[[float], str] = compact_amount
+    probability: Callable[[float], str] = format_probability
+    #: The words the chart writes itself, for the caller to give in the reader's language. Placeholders:
+    #: loss, most (the highest acceptable probability), simulated, currency, on (", " + judged_on or "").
+    tolerance_label: str = ("Tolerance: P(loss > %(loss)s %(currency)s) at most %(most)s; simulated %(simulated)s, "
+                            "%(verdict)s")
+    within: str = "within tolerance"
+    outside: str = "outside tolerance"
+    marker_text: str = "%(loss)s: at most %(most)s"
+    marker_legend: str = "Tolerance point (✓ within, ✗ outside%(on)s)"
+    default_x_title: str = "Annual loss (%(currency)s, log scale)"
 
 
 def _decades(spec: LecSpec) -> tuple[int, int]:
@@ -130,7 +142,7 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
         y = y_of(10.0 ** -k)
         out.append(f'<line x1="{LEC_LEFT}" y1="{y:.1f}" x2="{LEC_LEFT + plot_w}" y2="{y:.1f}" stroke="{GRID}" '
                    f'stroke-width="1"/><text x="{LEC_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-                   f'fill="{INK}">{text(format_probability(10.0 ** -k))}</text>')
+                   f'fill="{INK}">{text(spec.probability(10.0 ** -k))}</text>')
         if k < p_decades:
             for factor in (2, 5):
                 y = y_of(factor * 10.0 ** -(k + 1))
@@ -145,10 +157,10 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
                    f'stroke="{MUTED}" stroke-width="1"/>')
         if labelled:
             out.append(f'<text x="{x:.1f}" y="{bottom + 19}" text-anchor="middle" font-size="12" fill="{INK}">'
-                       f"{text(compact_amount(loss))}</text>")
+                       f"{text(spec.amount(loss))}</text>")
     out.append(f'<rect x="{LEC_LEFT}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="{MUTED}" '
                'stroke-width="1" class="lec-plot"/>')
-    x_title = spec.x_title or f"Annual loss ({spec.currency}, log scale)"
+    x_title = spec.x_title or spec.default_x_title % {"currency": spec.currency}
     out.append(f'<text x="{LEC_LEFT + plot_w / 2}" y="{bottom + 40}" text-anchor="middle" font-size="13" '
                f'font-weight="600" fill="{INK}">{text(x_title)}</text>')
     mid = top + plot_h / 2
@@ -173,10 +185,9 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
     for m in spec.markers:
         x, y = x_of(m.loss), y_of(m.max_probability)
         ink = OK_INK if m.ok else BAD_INK
-        verdict = "within" if m.ok else "outside"
-        label = (f"Tolerance: P(loss > {compact_amount(m.loss)} {spec.currency}) at most "
-                 f"{format_probability(m.max_probability)}; simulated {format_probability(m.probability)}, "
-                 f"{verdict} tolerance")
+        label = spec.tolerance_label % {
+            "loss": spec.amount(m.loss), "currency": spec.currency, "most": spec.probability(m.max_probability),
+            "simulated": spec.probability(m.probability), "verdict": spec.within if m.ok else spec.outside}
         anchor, dx = ("end", -10) if x > LEC_LEFT + plot_w * 0.8 else ("start", 10)
         label_y = y - 8 if y - 8 >= top + 12 else y + 20  # under the diamond at the top edge
         out.append(f'<g class="lec-tolerance"><title>{text(label)}</title>'
@@ -185,7 +196,8 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
                    # A white outline under the letters keeps the label readable where it crosses a curve.
                    f'<text x="{x + dx:.1f}" y="{label_y:.1f}" text-anchor="{anchor}" font-size="12" font-weight="600" '
                    f'fill="{ink}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{"✓" if m.ok else "✗"} '
-                   f"{text(compact_amount(m.loss))}: at most {text(format_probability(m.max_probability))}</text></g>")
+                   + text(spec.marker_text % {"loss": spec.amount(m.loss), "most": spec.probability(m.max_probability)})
+                   + "</text></g>")
 
     # Legend.
     y = height - 14
@@ -198,7 +210,6 @@ def lec_svg(spec: LecSpec, *, heading: bool = False) -> str:
     if spec.markers:
         out.append(f'<path d="M{x + 7},{y - 11} L{x + 14},{y - 4} L{x + 7},{y + 3} L{x},{y - 4} Z" fill="#ffffff" '
                    f'stroke="{INK}" stroke-width="2"/><text x="{x + 20}" y="{y}" font-size="12" fill="{INK}">'
-                   f"Tolerance point (✓ within, ✗ outside{text(', ' + spec.judged_on if spec.judged_on else '')})"
-                   "</text>")
+                   + text(spec.marker_legend % {"on": ", " + spec.judged_on if spec.judged_on else ""}) + "</text>")
     out.append("</svg>")
     return "".join(out)

@@ -35,7 +35,11 @@ class HeatmapSpec:
 
     `palette` colours and names the levels, in the legend's order. `above[r-1][c-1]` counts the cell's
     items past a limit (outlined, explained by `above_legend`); `link(r, c)` gives a cell's URL.
-    `noun` is the item counted, singular and plural.
+    `noun` is the item counted, singular and plural (`items`, when given, writes a count with its noun
+    instead, for languages whose plural rules differ). The words the chart writes itself are fields too, so
+    that the caller gives them in the reader's language: `cell_label` (named placeholders: row_title, row,
+    row_label, column_title, column, column_label, items, level), `above_label` and `above_legend` (the
+    legend's whole line).
     """
 
     title: str
@@ -51,8 +55,11 @@ class HeatmapSpec:
     id_prefix: str = "heatmap"
     above: Sequence[Sequence[int]] | None = None
     above_label: str = "above tolerance"
-    above_legend: str = "the cell holds n risks above the signed risk appetite"
+    above_legend: str = "▲ n: the cell holds n risks above the signed risk appetite"
     link: Callable[[int, int], str] | None = None
+    items: Callable[[int], str] | None = None
+    cell_label: str = ("%(row_title)s %(row)d (%(row_label)s), %(column_title)s %(column)d (%(column_label)s): "
+                       "%(items)s, level %(level)s")
 
 
 def heatmap_svg(spec: HeatmapSpec, *, standalone: bool = False) -> str:
@@ -120,7 +127,7 @@ def heatmap_svg(spec: HeatmapSpec, *, standalone: bool = False) -> str:
         y = legend_y + 22
         out.append(f'<rect x="{LEFT + 1}" y="{y + 1}" width="12" height="12" fill="none" stroke="#111111" '
                    f'stroke-width="2" stroke-dasharray="4 2"/><text x="{LEFT + 19}" y="{y + 12}" font-size="12" '
-                   f'fill="#212529">▲ n: {text(spec.above_legend)}</text>')
+                   f'fill="#212529">{text(spec.above_legend)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -135,9 +142,11 @@ def _cell(spec: HeatmapSpec, swatches: dict[str, Swatch], r: int, c: int,
     count = spec.counts[r - 1][c - 1]
     above = spec.above[r - 1][c - 1] if spec.above is not None else 0
     x, y = LEFT + (c - 1) * CELL_W, top + (n_r - r) * CELL_H
-    items = f"{count} {spec.noun[0] if count == 1 else spec.noun[1]}"
-    label = (f"{spec.row_title} {r} ({spec.row_labels[r - 1]}), {spec.column_title.lower()} {c} "
-             f"({spec.column_labels[c - 1]}): {items}, level {level_label.lower()}")
+    items = spec.items(count) if spec.items else f"{count} {spec.noun[0] if count == 1 else spec.noun[1]}"
+    label = spec.cell_label % {"row_title": spec.row_title, "row": r, "row_label": spec.row_labels[r - 1],
+                               "column_title": spec.column_title.lower(), "column": c,
+                               "column_label": spec.column_labels[c - 1], "items": items,
+                               "level": level_label.lower()}
     if above:
         label += f", {above} {spec.above_label}"
     parts = [

@@ -1,7 +1,7 @@
 """Enumerations of the core app."""
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,7 +82,7 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Imported")
     INVITE = "invite", _("Invited")
     RESEND = "resend", _("Re-sent")
-    ACCEPT = "accept", _("Accepted")
+    ACCEPT = "accept", pgettext_lazy("audit action", "Accepted")
     ROTATE_KEY = "rotate_key", _("Rotated the audit key")
     ARCHIVE = "archive", _("Archived")
     RESTORE = "restore", _("Restored")
@@ -103,16 +103,16 @@ class TokenState(models.TextChoices):
 
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", pgettext_lazy("token state", "Revoked")
 
 
 class InvitationStatus(models.TextChoices):
     """Where an invitation stands; computed from its dates, never stored."""
 
     PENDING = "pending", _("Pending")
-    EXPIRED = "expired", _("Expired")
-    ACCEPTED = "accepted", _("Accepted")
-    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", pgettext_lazy("invitation status", "Expired")
+    ACCEPTED = "accepted", pgettext_lazy("invitation status", "Accepted")
+    REVOKED = "revoked", pgettext_lazy("invitation status", "Revoked")
 
 
 class ImportAction(models.TextChoices):

@@ -23,12 +23,14 @@ HandOver = Callable[[User | None, Organization, Membership, Membership | None], 
 
 @dataclass(frozen=True)
 class Handover:
-    """One app's part in a member's removal: `noun` counts what `holdings` lists ("risk")."""
+    """One app's part in a member's removal: `noun` counts what `holdings` lists ("risk"); `counted`, when
+    given, writes a count with its noun in the reader's language (ngettext: "3 risks", "3 risques")."""
 
     name: str
     noun: str
     holdings: Holdings
     hand_over: HandOver
+    counted: Callable[[int], str] | None = None
 
 
 HANDOVERS: dict[str, Handover] = {}
@@ -45,9 +47,12 @@ class Held:
 
     noun: str
     items: list[str]
+    counted: Callable[[int], str] | None = None
 
     @property
     def summary(self) -> str:
+        if self.counted is not None:
+            return self.counted(len(self.items))
         return f"{len(self.items)} {self.noun}{'' if len(self.items) == 1 else 's'}"
 
 
@@ -57,7 +62,7 @@ def holdings(org: Organization, membership: Membership) -> list[Held]:
     for handover in HANDOVERS.values():
         items = handover.holdings(org, membership)
         if items:
-            found.append(Held(handover.noun, items))
+            found.append(Held(handover.noun, items, handover.counted))
     return found
 
 

@@ -21,6 +21,10 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accord.core import csvsafe
 from accord.core.fields import Kind, ModelSpec
@@ -45,13 +49,25 @@ Show = Ref | type[models.Choices] | Callable[[Any], str]
 class ObjectType:
     """How the events of one object type read."""
 
-    label: str
+    label: str | Promise  # lazy: read in the language of the page
     name: Namer | None = None
     fields: Mapping[str, Show] = field(default_factory=dict)
-    labels: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str | Promise] = field(default_factory=dict)
 
     def field_label(self, name: str) -> str:
-        return self.labels.get(name) or name.replace("_", " ").capitalize()
+        return str(self.labels.get(name) or COMMON_LABELS.get(name) or name.replace("_", " ").capitalize())
+
+
+#: Labels of fields many object types share, so that no type needs to name them again.
+COMMON_LABELS: dict[str, str | Promise] = {
+    "name": _("Name"), "key": _("Key"), "slug": _("Slug"), "status": _("Status"), "version": _("Version"),
+    "description": _("Description"), "role": _("Role"), "external": _("External"), "active": _("Active"),
+    "position": _("Position"), "currency": _("Currency"), "timezone": _("Time zone"), "language": _("Language"),
+    "email": _("E-mail"), "scope": _("Scope"), "expires_at": _("Expires at"), "revoked_at": _("Revoked at"),
+    "reason": _("Reason"), "text": _("Text"), "title": _("Title"), "category": _("Category"), "user": _("Person"),
+    "membership": _("Member"), "kind": _("Kind"), "label": _("Label"), "prefix": _("Prefix"),
+    "full_name": _("Name"), "two_factor_required": _("Two-factor authentication required"),
+}
 
 
 OBJECT_TYPES: dict[str, ObjectType] = {}
@@ -65,7 +81,7 @@ def register(object_type: str, spec: ObjectType) -> None:
 def object_type_label(object_type: str) -> str:
     """'Risk' for 'risks.risk'; the type itself when no app registered it."""
     spec = OBJECT_TYPES.get(object_type)
-    return spec.label if spec else object_type
+    return str(spec.label) if spec else object_type
 
 
 def spec_fields(spec: ModelSpec, *, shows: Mapping[Kind, Callable[[Any], str]] | None = None,
@@ -134,7 +150,7 @@ def describe(org: Organization, events: Iterable[AuditEvent]) -> list[EventRow]:
                    for name, pair in _pairs(event)]
         if event.action == "create":  # a new object's empty fields say nothing
             changes = [c for c in changes if c.after != EMPTY]
-        rows.append(EventRow(event=event, type_label=spec.label, changes=changes))
+        rows.append(EventRow(event=event, type_label=str(spec.label), changes=changes))
     return rows
 
 
@@ -178,7 +194,8 @@ def _name_the_removed(org: Organization, wanted: Mapping[str, set[str]], names: 
         if object_repr:
             last[(object_type, object_id)] = object_repr
     for (object_type, object_id), label in last.items():
-        names[object_type] = {**names.get(object_type, {}), object_id: f"{label} (removed)"}
+        names[object_type] = {**names.get(object_type, {}),
+                              object_id: gettext("%(name)s (removed)") % {"name": label}}
 
 
 def _referenced_types() -> list[str]:
@@ -220,7 +237,7 @@ def _show(show: Show | None, value: Any, names: Mapping[str, Mapping[str, str]])
 def plain(value: Any) -> str:
     """A stored value with nothing registered for its field: lists joined, objects as compact JSON."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
         return "; ".join(plain(v) for v in value)
     if isinstance(value, dict):
@@ -231,7 +248,7 @@ def plain(value: Any) -> str:
 def number(value: Any) -> str:
     """A stored decimal as a person reads it: "1500000.00" → 1,500,000."""
     try:
-        return f"{decimal.Decimal(str(value)).normalize():,f}"
+        return number_format(decimal.Decimal(str(value)).normalize(), force_grouping=True)
     except decimal.InvalidOperation:
         return str(value)
 

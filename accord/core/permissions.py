@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from accord.core.choices import Role
 
@@ -77,7 +78,9 @@ def allows(role: str, action: str) -> bool:
 def require(role: str, action: str) -> None:
     """Raise PermissionDenied (403) unless `role` may perform `action`."""
     if not allows(role, action):
-        raise PermissionDenied(f"Your role ({Role(role).label}) may not {_BY_NAME[action].description.lower()}.")
+        # The action's description is the permission table's, in English (decision 0034); the sentence is not.
+        raise PermissionDenied(gettext("Your role (%(role)s) may not %(action)s.")
+                               % {"role": Role(role).label, "action": _BY_NAME[action].description.lower()})
 
 
 def actions_for(role: str) -> frozenset[str]:

@@ -48,10 +48,17 @@ class RisksConfig(AppConfig):
         reports.register(REGISTER_REPORT)
         register_risk_kinds()
         # A leaving member's risks (owner, treatment owner) are handed over, audited, never nulled silently.
-        handover.register(handover.Handover("risks", "risk", member_holdings, do_hand_over_member_risks))
+        handover.register(handover.Handover("risks", "risk", member_holdings, do_hand_over_member_risks,
+                                            counted=_risks_counted))
         add_nav(NavItem(_("Risks"), "risks:list", "risk.view"))
         add_nav(NavItem(_("Heat map"), "risks:heatmap", "risk.view"))
         add_nav(NavItem(_("Money"), "risks:portfolio", "risk.view"))
         add_nav(NavItem(_("Appetite"), "risks:appetite", "appetite.view"))
         add_panel(Panel(template="risks/_dashboard_panel.html", action="risk.view", context=dashboard_context,
                         order=10))
+
+
+def _risks_counted(count: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(count)d risk", "%(count)d risks", count) % {"count": count}

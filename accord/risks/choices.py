@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accord.charts import Swatch
 from accord.core.choices import DocumentStatus
@@ -57,7 +58,7 @@ class RiskStatus(models.TextChoices):
     IDENTIFIED = "identified", _("Identified")
     ASSESSED = "assessed", _("Assessed")
     IN_TREATMENT = "in_treatment", _("In treatment")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("risk status", "Accepted")
     CLOSED = "closed", _("Closed")
 
 

@@ -51,7 +51,8 @@ class RiskFilterForm(forms.Form):
     field_template_name = COMPACT
 
     q = forms.CharField(required=False, label=_("Search"), max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, description or R-001"}))
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Title, description or R-001")}))
     category = forms.ChoiceField(required=False, label=_("Category"))
     owner = forms.TypedChoiceField(required=False, label=_("Owner"), coerce=int, empty_value=None)
     level = forms.ChoiceField(required=False, label=_("Residual level"), choices=[("", _("Any level")), *Level.choices])
@@ -69,8 +70,8 @@ class RiskFilterForm(forms.Form):
     def __init__(self, data: Mapping[str, Any] | None, *, categories: Iterable[RiskCategory],
                  members: Iterable[Membership]) -> None:
         super().__init__(data)
-        _set_choices(self, "category", [("", "Any category"), *((c.key, c.name) for c in categories)])
-        _set_choices(self, "owner", [("", "Anyone"), *((m.pk, m.user.display_name) for m in members)])
+        _set_choices(self, "category", [("", gettext("Any category")), *((c.key, c.name) for c in categories)])
+        _set_choices(self, "owner", [("", gettext("Anyone")), *((m.pk, m.user.display_name) for m in members)])
 
     def to_filter(self) -> RiskFilter:
         """The filters the valid parameters describe; an invalid parameter is ignored, not an error."""
@@ -165,17 +166,17 @@ class RiskForm(forms.Form):
         cats = [(c.key, c.name if c.active else gettext("%(name)s (retired)") % {"name": c.name})
                 for c in choices.categories
                 if c.active or c.key == current]
-        people = [("", "Nobody yet"), *((m.user.email, m.user.display_name) for m in choices.members)]
+        people = [("", gettext("Nobody yet")), *((m.user.email, m.user.display_name) for m in choices.members)]
         likelihoods: list[tuple[Any, str]] = [(n, f"{n} · {label}")
                                               for n, label in enumerate(choices.matrix.likelihood_labels, 1)]
         impacts: list[tuple[Any, str]] = [(n, f"{n} · {label}")
                                           for n, label in enumerate(choices.matrix.impact_labels, 1)]
-        residual_l = [("", "Same as inherent"), *likelihoods]
-        residual_i = [("", "Same as inherent"), *impacts]
+        residual_l = [("", gettext("Same as inherent")), *likelihoods]
+        residual_i = [("", gettext("Same as inherent")), *impacts]
         if not (initial or {}).get("likelihood"):  # a new risk: make the person choose, not take the first
-            likelihoods, impacts = [("", "Choose…"), *likelihoods], [("", "Choose…"), *impacts]
+            likelihoods, impacts = [("", gettext("Choose…")), *likelihoods], [("", gettext("Choose…")), *impacts]
         if not current:
-            cats = [("", "Choose…"), *cats]
+            cats = [("", gettext("Choose…")), *cats]
         for name, options in (("category", cats), ("owner", people), ("treatment_owner", people),
                               ("likelihood", likelihoods), ("impact", impacts),
                               ("residual_likelihood", residual_l), ("residual_impact", residual_i)):

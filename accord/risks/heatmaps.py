@@ -20,6 +20,10 @@ from accord.risks.choices import LEVEL_PALETTE
 Linker = Callable[[str], Callable[[int, int], str]]
 
 
+def _risks(count: int) -> str:
+    return ngettext("%(count)d risk", "%(count)d risks", count) % {"count": count}
+
+
 def heatmap_specs(org: Organization, filters: selectors.RiskFilter | None = None, *, shown: str = "",
                   linker: Linker | None = None) -> dict[str, charts.HeatmapSpec]:
     """{"inherent": spec, "residual": spec} of the register filtered by `filters` (`shown` says which
@@ -47,5 +51,9 @@ def heatmap_specs(org: Organization, filters: selectors.RiskFilter | None = None
             row_labels=m.likelihood_labels, column_labels=m.impact_labels, levels=m.levels, palette=LEVEL_PALETTE,
             counts=counts, id_prefix=f"heatmap-{kind}", above=above if kind == "residual" else None,
             link=linker(kind) if linker is not None else None,
+            items=_risks, cell_label=gettext("%(row_title)s %(row)d (%(row_label)s), %(column_title)s %(column)d "
+                                             "(%(column_label)s): %(items)s, level %(level)s"),
+            above_label=gettext("above tolerance"),
+            above_legend=gettext("▲ n: the cell holds n risks above the signed risk appetite"),
         )
     return specs

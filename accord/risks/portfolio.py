@@ -9,13 +9,15 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
 
 from accord import charts
 from accord.core.clock import org_today
 from accord.core.models import Organization
 from accord.risks import quantified, selectors
 from accord.risks.models import RiskAppetite
+from accord.risks.templatetags.risk_money import amount, money, percent
 
 #: The largest risks the Money page and the register report list.
 TOP_RISKS = 10
@@ -101,32 +103,54 @@ def _markers(result: dict[str, Any]) -> list[charts.LecMarker]:
     return [charts.LecMarker(p["loss"], p["max_probability"], p["probability"], p["ok"]) for p in points]
 
 
+def chart_words() -> dict[str, Any]:
+    """The words and number formats of a loss exceedance chart in the active language (the chart module is
+    pure and writes English unless told): `charts.LecSpec(..., **chart_words())`."""
+    return {"amount": amount, "probability": percent,
+            "y_title": gettext("Probability of a bigger loss in a year (log scale)"),
+            "default_x_title": gettext("Annual loss (%(currency)s, log scale)"),
+            "tolerance_label": gettext("Tolerance: P(loss > %(loss)s %(currency)s) at most %(most)s; simulated "
+                                       "%(simulated)s, %(verdict)s"),
+            "within": gettext("within tolerance"), "outside": gettext("outside tolerance"),
+            "marker_text": gettext("%(loss)s: at most %(most)s"),
+            "marker_legend": gettext("Tolerance point (✓ within, ✗ outside%(on)s)")}
+
+
 def portfolio_lec_spec(org: Organization, result: dict[str, Any] | None) -> charts.LecSpec:
     """The organisation's loss exceedance curves (inherent, residual) with the signed tolerance points."""
     currency = org.currency
+    title = gettext("Loss exceedance curve of %(name)s") % {"name": org.name}
     if result is None:
         return charts.LecSpec(
-            title=f"Loss exceedance curve of {org.name}", currency=currency, series=(),
-            description="No risk has a money estimate yet, so there is no curve to draw.",
-            empty_message="No risk has a money estimate yet.")
+            title=title, currency=currency, series=(),
+            description=gettext("No risk has a money estimate yet, so there is no curve to draw."),
+            empty_message=gettext("No risk has a money estimate yet."), **chart_words())
     inherent = result["inherent"]["portfolio"]
     series = [charts.LecSeries(gettext("Inherent"), [tuple(p) for p in inherent["lec"]])]
-    text = (f"Annual loss of {len(result['inherent']['risks'])} risks over {result['years']:,} simulated years, "
-            f"{org_today(org):%d %B %Y}. Inherent: mean {charts.format_money(inherent['ale'], currency)}, "
-            f"1 year in 100 above {charts.format_money(inherent['p99'], currency)}")
+    count = len(result["inherent"]["risks"])
+    text = ngettext("Annual loss of %(count)d risk over %(years)s simulated years, %(date)s. Inherent: mean "
+                    "%(mean)s, 1 year in 100 above %(p99)s",
+                    "Annual loss of %(count)d risks over %(years)s simulated years, %(date)s. Inherent: mean "
+                    "%(mean)s, 1 year in 100 above %(p99)s", count) % {
+        "count": count, "years": number_format(result["years"], force_grouping=True),
+        "date": date_format(org_today(org), "DATE_FORMAT"), "mean": money(inherent["ale"], currency),
+        "p99": money(inherent["p99"], currency)}
     if result["residual"] is not None:
         residual = result["residual"]["portfolio"]
         series.append(charts.LecSeries(gettext("Residual (after treatment)"), [tuple(p) for p in residual["lec"]]))
-        text += (f"; residual: mean {charts.format_money(residual['ale'], currency)}, 1 year in 100 above "
-                 f"{charts.format_money(residual['p99'], currency)}")
+        text += gettext("; residual: mean %(mean)s, 1 year in 100 above %(p99)s") % {
+            "mean": money(residual["ale"], currency), "p99": money(residual["p99"], currency)}
     markers = _markers(result)
     if markers:
         outside = sum(not m.ok for m in markers)
-        text += (f"; {len(markers)} tolerance point{'s' if len(markers) != 1 else ''} of the signed appetite, "
-                 + ("all within tolerance" if not outside else f"{outside} outside tolerance"))
-    return charts.LecSpec(title=f"Loss exceedance curve of {org.name}", description=text + ".", currency=currency,
-                          series=series, markers=markers,
-                          judged_on="residual curve" if result["residual"] is not None else "")
+        points = len(markers)
+        text += ngettext("; %(count)d tolerance point of the signed appetite, ",
+                         "; %(count)d tolerance points of the signed appetite, ", points) % {"count": points}
+        text += (gettext("all within tolerance") if not outside
+                 else gettext("%(count)d outside tolerance") % {"count": outside})
+    return charts.LecSpec(title=title, description=text + ".", currency=currency, series=series, markers=markers,
+                          judged_on=gettext("residual curve") if result["residual"] is not None else "",
+                          **chart_words())
 
 
 def money_view(org: Organization, *, top: int = TOP_RISKS) -> MoneyView:

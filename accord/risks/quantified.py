@@ -46,6 +46,8 @@ from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils.formats import get_format
+from django.utils.translation import gettext, gettext_lazy
 
 from accord.charts import format_probability
 from accord.core import singleflight
@@ -632,8 +634,9 @@ def empty_result(org: Organization, *, pending: bool = False) -> dict[str, Any]:
 # --- figures per risk -------------------------------------------------------------------------------------
 
 #: The explanation in general, beside a table whose cells carry `p90_note` (a tooltip) each.
-P90_ZERO = ("A P90 of 0 beside a positive ALE: a rare risk, with a loss in at most one year in ten, so its "
-            "1-in-10 bad year has none; the ALE spreads the rarer losses over every year.")
+#: Lazy: pages read it in their language; the API's field descriptions, written at import, stay English.
+P90_ZERO = gettext_lazy("A P90 of 0 beside a positive ALE: a rare risk, with a loss in at most one year in ten, so "
+                        "its 1-in-10 bad year has none; the ALE spreads the rarer losses over every year.")
 
 
 def p90_note(ale: float, p90: float, prob_any_loss: float) -> str:
@@ -642,8 +645,9 @@ def p90_note(ale: float, p90: float, prob_any_loss: float) -> str:
     the rarer losses over every year: both figures are right, and the P90 alone reads as "no risk"."""
     if p90 > 0 or ale <= 0:
         return ""
-    return (f"P90 is 0 because a loss comes in only {format_probability(prob_any_loss)} of simulated years (at "
-            "most one in ten), so a 1-in-10 bad year has no loss; the ALE spreads the rarer losses over every year.")
+    share = format_probability(prob_any_loss).replace(".", str(get_format("DECIMAL_SEPARATOR")))
+    return gettext("P90 is 0 because a loss comes in only %(share)s of simulated years (at most one in ten), so a "
+                   "1-in-10 bad year has no loss; the ALE spreads the rarer losses over every year.") % {"share": share}
 
 
 @dataclass(frozen=True)

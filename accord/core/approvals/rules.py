@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accord.core.choices import Role, Signatory
 from accord.core.conflict import Conflict
 from accord.core.models import Membership, User
+from accord.core.wording import and_join
 
 
 class SignatureLike(Protocol):
@@ -68,17 +70,17 @@ def pick_slot(membership: Membership, required: Sequence[str], signers: Mapping[
     counted = {slot: user_id for slot, user_id in signers.items() if slot in required}
     mine_signed = [slot for slot, user_id in counted.items() if user_id == membership.user_id]
     if mine_signed:
-        raise Conflict({"signature": (
-            f"You have already signed {what} as {label(mine_signed[0])}; its signatories must be different "
-            "people, so another person gives the remaining signature.")})
+        raise Conflict({"signature": _(
+            "You have already signed %(what)s as %(slot)s; its signatories must be different people, so another "
+            "person gives the remaining signature.") % {"what": what, "slot": label(mine_signed[0])}})
     mine = [slot for slot in required if fits(slot, membership, owner_id=owner_id)]
     if not mine:
-        names = " and ".join(labels(required))
-        raise ValidationError({"signature": f"{what} must be signed by the {names}; you are not one of them."})
+        raise ValidationError({"signature": _("%(what)s must be signed by the %(names)s; you are not one of them.")
+                               % {"what": what, "names": and_join(labels(required))}})
     open_slots = [slot for slot in mine if slot not in counted]
     if not open_slots:
-        raise Conflict({"signature": f"{what} is already signed as {label(mine[0])}; "
-                                            "nothing is left for you to sign."})
+        raise Conflict({"signature": _("%(what)s is already signed as %(slot)s; nothing is left for you to sign.")
+                        % {"what": what, "slot": label(mine[0])}})
     return open_slots[0]
 
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.approvals.models import Signature, VersionedDocument
@@ -32,7 +33,7 @@ def add_signature(actor: User, org: Organization, signed: Model, signature_model
     slot is taken, or the actor already signed this object in another slot (signatories are distinct)."""
     membership = Membership.objects.for_org(org).filter(user=actor).first()
     if membership is None:
-        raise ValidationError({"signature": "Only members of the organisation can sign."})
+        raise ValidationError({"signature": _("Only members of the organisation can sign.")})
     signers = dict(signature_model.objects.for_org(org).filter(**{to: signed}).values_list("slot", "user_id"))
     slot = pick_slot(membership, required, signers, owner_id=owner_id, what=what)
     return signature_model.objects.for_org(org).create(organization=org, slot=slot, user=actor, **{to: signed})
@@ -57,13 +58,15 @@ def current_draft(org: Organization, model: type[D], version: int | None, *, wha
     signatures). Call it under the organisation's lock."""
     draft = model.objects.for_org(org).filter(status=DocumentStatus.DRAFT).first()
     if draft is None:
-        raise Conflict({"version": f"There is no draft {what} awaiting signatures."})
+        raise Conflict({"version": _("There is no draft %(what)s awaiting signatures.") % {"what": what}})
     if version is None:
-        raise ValidationError({"version": f"Name the version you sign: the current draft is v{draft.version}."})
+        raise ValidationError({"version": _("Name the version you sign: the current draft is v%(version)s.")
+                               % {"version": draft.version}})
     if version != draft.version:
-        raise Conflict({"version": (
-            f"Version {version} is not the current draft of the {what}; the draft awaiting signatures is "
-            f"v{draft.version}. Read v{draft.version} before signing it.")})
+        raise Conflict({"version": _(
+            "Version %(version)s is not the current draft of the %(what)s; the draft awaiting signatures is "
+            "v%(draft)s. Read v%(draft)s before signing it.") % {"version": version, "what": what,
+                                                                  "draft": draft.version}})
     return draft
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.choices import AuditAction
@@ -38,22 +39,24 @@ def do_enqueue_job(actor: User, org: Organization, kind: str, parameters: Mappin
     immediate mode) once this transaction commits."""
     found = registry.kind(kind)
     if found is None:
-        known = ", ".join(sorted(k.name for k in registry.kinds())) or "none"
-        raise ValidationError({"kind": f"There is no job kind {kind!r}; the kinds are: {known}."})
+        known = ", ".join(sorted(k.name for k in registry.kinds())) or _("none")
+        raise ValidationError({"kind": _("There is no job kind %(kind)s; the kinds are: %(known)s.")
+                               % {"kind": repr(kind), "known": known}})
     membership = Membership.objects.for_org(org).filter(user=actor).first()
     if membership is None:
-        raise PermissionDenied(f"{actor.email} is not a member of {org.name}.")
+        raise PermissionDenied(_("%(email)s is not a member of %(org)s.") % {"email": actor.email, "org": org.name})
     require(membership.role, found.action)
     asked = dict(parameters or {})
     stored = found.parameters(asked) if found.parameters is not None else asked
     try:
         json.dumps(stored, allow_nan=False)
     except (TypeError, ValueError):
-        raise ValidationError({"parameters": "A job's parameters must be JSON data (text, numbers, lists, "
-                                             "objects)."}) from None
+        raise ValidationError({"parameters": _("A job's parameters must be JSON data (text, numbers, lists, "
+                                               "objects).")}) from None
     key = default_key(kind, stored) if key is None else key
     if len(key) > MAX_KEY:
-        raise ValidationError({"key": f"An idempotency key has at most {MAX_KEY} characters; this one has {len(key)}."})
+        raise ValidationError({"key": _("An idempotency key has at most %(most)d characters; this one has %(length)d.")
+                               % {"most": MAX_KEY, "length": len(key)}})
     with transaction.atomic():
         if key and (existing := _open_job(org, kind, key)) is not None:
             return existing

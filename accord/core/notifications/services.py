@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.choices import AuditAction
@@ -161,8 +162,8 @@ def send_digests(organizations: Iterable[Organization]) -> int:
     digests sent (people). Without ACCORD_BASE_URL nothing is sent (ValidationError)."""
     base = mail.base_url()
     if base is None:
-        raise ValidationError({"ACCORD_BASE_URL": "Set ACCORD_BASE_URL (e.g. https://accord.example.org): the "
-                                                  "digests' links need Accord's address."})
+        raise ValidationError({"ACCORD_BASE_URL": _("Set ACCORD_BASE_URL (e.g. https://accord.example.org): the "
+                                                    "digests' links need Accord's address.")})
     by_user: dict[int, tuple[User, list[mail.DigestSection]]] = {}
     for org in organizations:
         batch = list(Notification.objects.for_org(org).filter(delivery=Delivery.DIGEST, emailed_at__isnull=True)
@@ -210,7 +211,7 @@ def forget_unseeable(org: Organization, membership: Membership) -> int:
     hidden = [k.key for k in registry.KINDS.values() if not may_receive(membership, k)]
     if not hidden:
         return 0
-    deleted, _ = Notification.objects.for_org(org).filter(recipient=membership, kind__in=hidden).delete()
+    deleted, _by_model = Notification.objects.for_org(org).filter(recipient=membership, kind__in=hidden).delete()
     return int(deleted)
 
 
@@ -218,7 +219,7 @@ def forget_member(org: Organization, membership: Membership) -> int:
     """Delete a leaving member's notifications and e-mail choices (called by `do_remove_member`, whose audit
     event says how many notifications went: the links are RESTRICT, so nothing goes by itself)."""
     NotificationPreference.objects.for_org(org).filter(membership=membership).delete()
-    deleted, _ = Notification.objects.for_org(org).filter(recipient=membership).delete()
+    deleted, _by_model = Notification.objects.for_org(org).filter(recipient=membership).delete()
     return int(deleted)
 
 
@@ -227,7 +228,8 @@ def forget_member(org: Organization, membership: Membership) -> int:
 def _membership(org: Organization, actor: User) -> Membership:
     membership = Membership.objects.for_org(org).filter(user=actor).first()
     if membership is None:
-        raise ValidationError({"member": f"{actor.email} is not a member of {org.name}."})
+        raise ValidationError({"member": _("%(email)s is not a member of %(org)s.")
+                                         % {"email": actor.email, "org": org.name}})
     return membership
 
 
@@ -237,7 +239,7 @@ def do_mark_notification_read(actor: User, org: Organization, notification: Noti
     check_same_org(org, notification=notification)
     n = Notification.objects.for_org(org).select_for_update().get(pk=notification.pk)
     if n.recipient_id != _membership(org, actor).pk:
-        raise ValidationError({"notification": "This notification is someone else's."})
+        raise ValidationError({"notification": _("This notification is someone else's.")})
     if n.read_at is None:
         n.read_at = timezone.now()
         n.save(update_fields=["read_at"])
@@ -275,9 +277,11 @@ def do_set_notification_preferences(actor: User, org: Organization, choices: Map
     errors = {}
     for key, value in choices.items():
         if key not in registry.KINDS:
-            errors[key] = f"'{key}' is not a kind of notification; use one of: {', '.join(sorted(registry.KINDS))}."
+            errors[key] = _("'%(kind)s' is not a kind of notification; use one of: %(kinds)s.") % {
+                "kind": key, "kinds": ", ".join(sorted(registry.KINDS))}
         elif value not in Delivery.values:
-            errors[key] = f"'{value}' is not a delivery; use one of: {', '.join(Delivery.values)}."
+            errors[key] = _("'%(value)s' is not a delivery; use one of: %(deliveries)s.") % {
+                "value": value, "deliveries": ", ".join(Delivery.values)}
     if errors:
         raise ValidationError(errors)
     now = current_preferences(org, membership)
@@ -305,6 +309,6 @@ def do_unsubscribe(actor: User, org: Organization, kind: str) -> str:
     """Stop e-mailing the actor notifications of `kind` (the inbox still has them): what an e-mail's one-click
     link does, acting as the member its signed token names. Returns the kind's label."""
     if kind not in registry.KINDS:
-        raise ValidationError({"kind": "This link names a kind of notification Accord no longer has."})
+        raise ValidationError({"kind": _("This link names a kind of notification Accord no longer has.")})
     do_set_notification_preferences(actor, org, {kind: Delivery.OFF.value})
     return _label(kind)

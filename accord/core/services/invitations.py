@@ -99,13 +99,13 @@ def do_invite_member(
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": f"'{email}' is not an e-mail address."}) from None
+        raise ValidationError({"email": _("'%(email)s' is not an e-mail address.") % {"email": email}}) from None
     if role not in Role.values:
         raise ValidationError({"role": unknown_role_message(role)})
     if _already_member(org, email):
-        raise Conflict({"email": f"{email} is already a member of {org.name}."})
-    already = Conflict({"email": f"{email} already has an open invitation to {org.name}; send it again or "
-                                        "revoke it instead."})
+        raise Conflict({"email": _("%(email)s is already a member of %(org)s.") % {"email": email, "org": org.name}})
+    already = Conflict({"email": _("%(email)s already has an open invitation to %(org)s; send it again or "
+                                  "revoke it instead.") % {"email": email, "org": org.name}})
     if Invitation.objects.for_org(org).filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).exists():
         raise already
     token, token_hash = _new_invitation_token()
@@ -115,8 +115,8 @@ def do_invite_member(
                      created_at=now, sent_at=now, expires_at=now + INVITATION_VALIDITY)
     _full_clean(inv, exclude=["organization", "invited_by", "accepted_by"])
     if inv.board_representative and inv.role not in (Role.ADMIN, Role.VIEWER):
-        raise ValidationError({"board_representative": "Only an admin or a viewer (board) member can represent "
-                                                        "the CEO/board."})
+        raise ValidationError({"board_representative": _("Only an admin or a viewer (board) member can represent "
+                                                          "the CEO/board.")})
     try:
         with transaction.atomic():
             inv.save(force_insert=True)
@@ -135,11 +135,11 @@ def do_resend_invitation(actor: User | None, org: Organization, invitation: Invi
     inv = Invitation.objects.for_org(org).select_for_update().get(pk=invitation.pk)
     inv.organization = org
     if not inv.is_open:
-        raise Conflict({"invitation": f"The invitation of {inv.email} was {inv.status.label.lower()}; "
-                                             "it cannot be sent again."})
+        raise Conflict({"invitation": _("The invitation of %(email)s was %(status)s; it cannot be sent again.")
+                        % {"email": inv.email, "status": inv.status.label.lower()}})
     if _already_member(org, inv.email):
-        raise Conflict({"invitation": f"{inv.email} is already a member of {org.name}; revoke the "
-                                             "invitation instead."})
+        raise Conflict({"invitation": _("%(email)s is already a member of %(org)s; revoke the invitation instead.")
+                        % {"email": inv.email, "org": org.name}})
     before = audit.snapshot(inv, ("expires_at",))
     token, inv.token_hash = _new_invitation_token()
     inv.sent_at = timezone.now()
@@ -157,8 +157,8 @@ def do_revoke_invitation(actor: User | None, org: Organization, invitation: Invi
     check_same_org(org, invitation=invitation)
     inv = Invitation.objects.for_org(org).select_for_update().get(pk=invitation.pk)
     if inv.accepted_at is not None:
-        raise Conflict({"invitation": f"{inv.email} has already accepted this invitation; remove the member "
-                                             "instead."})
+        raise Conflict({"invitation": _("%(email)s has already accepted this invitation; remove the member instead.")
+                        % {"email": inv.email}})
     if inv.revoked_at is None:
         inv.revoked_at = timezone.now()
         inv.save(update_fields=["revoked_at"])
@@ -183,23 +183,24 @@ def do_accept_invitation(
     if closed := inv.closed_message():
         raise ValidationError(closed)
     if inv.invited_by is not None and not _manages_members(org, inv.invited_by):
-        raise ValidationError(f"{inv.invited_by.display_name} no longer manages the members of {org.name}, so "
-                              f"this invitation no longer holds. Ask an admin of {org.name} to invite you again.")
+        raise ValidationError(_("%(name)s no longer manages the members of %(org)s, so this invitation no longer "
+                                "holds. Ask an admin of %(org)s to invite you again.")
+                              % {"name": inv.invited_by.display_name, "org": org.name})
     if user is None:
         errors = {}
         if not full_name.strip():
-            errors["full_name"] = "Enter your name."
+            errors["full_name"] = _("Enter your name.")
         if not password:
-            errors["password"] = "Choose a password."  # noqa: S105 - an error message, not a secret
+            errors["password"] = _("Choose a password.")
         if errors:
             raise ValidationError(errors)
         if User.objects.filter(email__iexact=inv.email).exists():
-            raise ValidationError(f"An account with the address {inv.email} already exists: sign in with it to "
-                                  "accept the invitation.")
+            raise ValidationError(_("An account with the address %(email)s already exists: sign in with it to "
+                                    "accept the invitation.") % {"email": inv.email})
         user = do_create_user(inv.email, password=password, full_name=full_name)
     elif user.email.lower() != inv.email:
-        raise ValidationError(f"This invitation is for {inv.email}, and you are signed in as {user.email}. "
-                              "Sign out, then open the link again.")
+        raise ValidationError(_("This invitation is for %(email)s, and you are signed in as %(user)s. "
+                                "Sign out, then open the link again.") % {"email": inv.email, "user": user.email})
     membership = do_add_member(user, org, user, inv.role, external=inv.external,
                                board_representative=inv.board_representative)
     inv.accepted_at = timezone.now()

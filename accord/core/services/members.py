@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accord.core import audit, handover
 from accord.core.choices import AuditAction, Role, unknown_role_message
@@ -26,9 +27,9 @@ def do_create_user(email: str, *, password: str | None = None, full_name: str = 
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": f"'{email}' is not an e-mail address."}) from None
+        raise ValidationError({"email": _("'%(email)s' is not an e-mail address.") % {"email": email}}) from None
     if User.objects.filter(email=email).exists():
-        raise Conflict({"email": f"A user with the e-mail address {email} already exists."})
+        raise Conflict({"email": _("A user with the e-mail address %(email)s already exists.") % {"email": email}})
     user = User(email=email, full_name=full_name.strip())
     if password is not None:
         try:
@@ -57,8 +58,8 @@ def _validate_membership(m: Membership) -> None:
         raise ValidationError({"role": unknown_role_message(m.role)})
     _full_clean(m, exclude=["organization", "user"])
     if m.board_representative and m.role not in (Role.ADMIN, Role.VIEWER):
-        raise ValidationError({"board_representative": "Only an admin or a viewer (board) member can represent "
-                                                        "the CEO/board."})
+        raise ValidationError({"board_representative": _("Only an admin or a viewer (board) member can represent "
+                                                          "the CEO/board.")})
 
 
 @transaction.atomic
@@ -68,7 +69,8 @@ def do_add_member(
 ) -> Membership:
     """Give `user` one role in `org`."""
     if Membership.objects.for_org(org).filter(user=user).exists():
-        raise Conflict({"user": f"{user.email} is already a member of {org.name}."})
+        raise Conflict({"user": _("%(email)s is already a member of %(org)s.") % {"email": user.email,
+                                                                                  "org": org.name}})
     m = Membership(organization=org, user=user, role=role, external=external,
                    board_representative=board_representative)
     _validate_membership(m)
@@ -76,7 +78,8 @@ def do_add_member(
         with transaction.atomic():
             m.save()
     except IntegrityError:
-        raise Conflict({"user": f"{user.email} is already a member of {org.name}."}) from None
+        raise Conflict({"user": _("%(email)s is already a member of %(org)s.") % {"email": user.email,
+                                                                                  "org": org.name}}) from None
     audit.record(org, actor, AuditAction.CREATE, m, changes=audit.diff({}, audit.snapshot(m, MEMBERSHIP_FIELDS)),
                  object_repr=f"{user.email} as {m.get_role_display()}")
     return m
@@ -97,7 +100,7 @@ def do_change_member(
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     if role is not None:
         if membership.role == Role.ADMIN and role != Role.ADMIN and _admins_left(org, membership) == 0:
-            raise Conflict({"role": "The organisation's last admin cannot lose the admin role."})
+            raise Conflict({"role": _("The organisation's last admin cannot lose the admin role.")})
         membership.role = role
     if external is not None:
         membership.external = external
@@ -119,10 +122,12 @@ MAX_LISTED = 5  # holdings named in the question; the rest are counted
 
 def _holdings_question(membership: Membership, held: list[handover.Held]) -> str:
     items = [item for h in held for item in h.items]
-    listed = "; ".join(items[:MAX_LISTED]) + (f"; and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED
-                                              else "")
-    return (f"{membership.user.email} holds {', '.join(h.summary for h in held)} ({listed}). Choose the member "
-            "who takes them over, or clear them explicitly.")
+    listed = "; ".join(items[:MAX_LISTED])
+    if len(items) > MAX_LISTED:
+        listed += _("; and %(count)d more") % {"count": len(items) - MAX_LISTED}
+    return _("%(email)s holds %(held)s (%(listed)s). Choose the member who takes them over, or clear them "
+             "explicitly.") % {"email": membership.user.email, "held": ", ".join(h.summary for h in held),
+                               "listed": listed}
 
 
 @transaction.atomic
@@ -136,12 +141,12 @@ def do_remove_member(actor: User | None, org: Organization, membership: Membersh
     check_same_org(org, membership=membership, reassign_to=reassign_to)
     membership = Membership.objects.for_org(org).select_for_update().get(pk=membership.pk)
     if membership.role == Role.ADMIN and _admins_left(org, membership) == 0:
-        raise Conflict({"user": "The organisation's last admin cannot be removed."})
+        raise Conflict({"user": _("The organisation's last admin cannot be removed.")})
     if reassign_to is not None and clear:
-        raise ValidationError({"reassign_to": "Hand their holdings to a member or clear them, not both."})
+        raise ValidationError({"reassign_to": _("Hand their holdings to a member or clear them, not both.")})
     if reassign_to is not None and reassign_to.pk == membership.pk:
-        raise ValidationError({"reassign_to": f"{membership.user.email} is the member leaving; choose someone "
-                                              "who stays."})
+        raise ValidationError({"reassign_to": _("%(email)s is the member leaving; choose someone who stays.")
+                                              % {"email": membership.user.email}})
     held = handover.holdings(org, membership)
     if held and reassign_to is None and not clear:
         raise ValidationError({"reassign_to": _holdings_question(membership, held)})

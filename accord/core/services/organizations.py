@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.auth import has_second_factor
@@ -34,7 +35,7 @@ def do_create_organization(
                        currency=currency.strip().upper())
     _full_clean(org)
     if Organization.objects.filter(slug=org.slug).exists():
-        raise Conflict({"slug": f"An organisation with the slug '{org.slug}' already exists."})
+        raise Conflict({"slug": _("An organisation with the slug '%(slug)s' already exists.") % {"slug": org.slug}})
     org.save()
     audit.start_chain(org)
     GovernanceProfile.objects.for_org(org).create(organization=org)
@@ -49,7 +50,7 @@ def do_update_organization(actor: User, org: Organization, **fields: Any) -> Org
     allowed = {"name", "timezone", "currency"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+        raise ValidationError(dict.fromkeys(sorted(unknown), _("This field cannot be changed.")))
     before = audit.snapshot(org, ORGANIZATION_FIELDS)
     for name, value in fields.items():
         setattr(org, name, value)
@@ -70,10 +71,9 @@ def do_set_two_factor_policy(actor: User | None, org: Organization, *, required:
     is also the way back in for an organisation whose admins all lost their second factor.
     """
     if required and actor is not None and not has_second_factor(actor):
-        raise Conflict({"two_factor_required": (
-            f"Set up two-factor authentication for your own account first: requiring it now would lock you "
-            f"out of {org.name}."
-        )})
+        raise Conflict({"two_factor_required": _(
+            "Set up two-factor authentication for your own account first: requiring it now would lock you "
+            "out of %(org)s.") % {"org": org.name}})
     before = audit.snapshot(org, ("two_factor_required",))
     org.two_factor_required = required
     changes = audit.diff(before, audit.snapshot(org, ("two_factor_required",)))
@@ -105,7 +105,7 @@ def do_update_governance(actor: User | None, org: Organization, **fields: Any) -
     consulted on the risk appetite and whether the DPO signs acceptances of privacy risks."""
     unknown = set(fields) - set(GOVERNANCE_FIELDS)
     if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown governance field."))
+        raise ValidationError(dict.fromkeys(sorted(unknown), _("Unknown governance field.")))
     profile = GovernanceProfile.objects.for_org(org).select_for_update().get()
     before = audit.snapshot(profile, GOVERNANCE_FIELDS)
     choices: dict[str, type[models.TextChoices]] = {
@@ -127,8 +127,8 @@ def do_update_governance(actor: User | None, org: Organization, **fields: Any) -
     if errors:
         raise ValidationError(errors)
     if profile.ciso_model == CisoModel.HYBRID and profile.ciso_reports_to == CisoReportsTo.CIO:
-        raise ValidationError({"ciso_reports_to": "A hybrid CIO-CISO cannot report to the CIO: "
-                                                  "choose the CEO or the board."})
+        raise ValidationError({"ciso_reports_to": _("A hybrid CIO-CISO cannot report to the CIO: "
+                                                    "choose the CEO or the board.")})
     changes = audit.diff(before, audit.snapshot(profile, GOVERNANCE_FIELDS))
     if changes:
         profile.updated_at = timezone.now()

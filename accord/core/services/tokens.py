@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.choices import AuditAction, TokenScope
@@ -19,28 +20,30 @@ def _expiry(now: dt.datetime, expires_at: dt.datetime | None, expires_in_days: i
             made_by: ApiToken | None) -> dt.datetime | None:
     """The new token's expiry from either option (at most MAX_TOKEN_DAYS ahead), never after `made_by`'s."""
     if expires_at is not None and expires_in_days is not None:
-        raise ValidationError({"expires_at": "Give either expires_at or expires_in_days, not both."})
+        raise ValidationError({"expires_at": _("Give either expires_at or expires_in_days, not both.")})
     field = "expires_in_days" if expires_in_days is not None else "expires_at"
     if expires_in_days is not None:
         if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
-            raise ValidationError({"expires_in_days": f"A token lives between 1 and {MAX_TOKEN_DAYS} days; "
-                                                      f"{expires_in_days} is outside (leave it out: never expires)."})
+            raise ValidationError({"expires_in_days": _(
+                "A token lives between 1 and %(most)s days; %(days)s is outside (leave it out: never expires).")
+                % {"most": MAX_TOKEN_DAYS, "days": expires_in_days}})
         expires_at = now + dt.timedelta(days=expires_in_days)
     elif expires_at is not None:
         if timezone.is_naive(expires_at):
             expires_at = timezone.make_aware(expires_at, dt.UTC)
         if expires_at <= now:
-            raise ValidationError({"expires_at": f"The expiry must be in the future; {expires_at:%Y-%m-%d %H:%M} "
-                                                 "UTC has passed."})
+            raise ValidationError({"expires_at": _("The expiry must be in the future; %(when)s UTC has passed.")
+                                                 % {"when": f"{expires_at:%Y-%m-%d %H:%M}"}})
         if expires_at > now + dt.timedelta(days=MAX_TOKEN_DAYS):
-            raise ValidationError({"expires_at": f"A token lives at most {MAX_TOKEN_DAYS} days; choose a date before "
-                                                 f"{now + dt.timedelta(days=MAX_TOKEN_DAYS):%Y-%m-%d}."})
+            raise ValidationError({"expires_at": _("A token lives at most %(most)s days; choose a date before %(day)s.")
+                                                 % {"most": MAX_TOKEN_DAYS,
+                                                    "day": f"{now + dt.timedelta(days=MAX_TOKEN_DAYS):%Y-%m-%d}"}})
     if made_by is not None and made_by.expires_at is not None:
         if expires_at is None:
             return made_by.expires_at
         if expires_at > made_by.expires_at:
-            raise ValidationError({field: f"A token made with a token cannot outlive it: this one expires on "
-                                          f"{made_by.expires_at:%Y-%m-%d %H:%M} UTC."})
+            raise ValidationError({field: _("A token made with a token cannot outlive it: this one expires on "
+                                            "%(when)s UTC.") % {"when": f"{made_by.expires_at:%Y-%m-%d %H:%M}"}})
     return expires_at
 
 
@@ -59,13 +62,14 @@ def do_create_token(
     check_same_org(org, made_by=made_by)
     if made_by is not None and org.two_factor_required:
         # A bearer token proves no second factor: new tokens come from a session that proved one (decision 0009).
-        raise PermissionDenied(f"{org.name} requires two-factor authentication: make new tokens on the API tokens "
-                               "page, signed in with your second factor, not with a token.")
+        raise PermissionDenied(_("%(org)s requires two-factor authentication: make new tokens on the API tokens "
+                                 "page, signed in with your second factor, not with a token.") % {"org": org.name})
     if not Membership.objects.for_org(org).filter(user=user).exists():
-        raise ValidationError({"user": f"{user.email} is not a member of {org.name}."})
+        raise ValidationError({"user": _("%(email)s is not a member of %(org)s.")
+                                       % {"email": user.email, "org": org.name}})
     if scope not in TokenScope.values:
-        raise ValidationError({"scope": f"'{scope}' is not a token scope; choose one of: "
-                                        f"{', '.join(TokenScope.values)}."})
+        raise ValidationError({"scope": _("'%(scope)s' is not a token scope; choose one of: %(scopes)s.")
+                                        % {"scope": scope, "scopes": ", ".join(TokenScope.values)}})
     expires = _expiry(timezone.now(), expires_at, expires_in_days, made_by)
     name = (name or "API token").strip()[:100]
     plaintext = new_token()

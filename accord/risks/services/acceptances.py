@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.approvals import services as approvals
@@ -22,6 +23,7 @@ from accord.core.conflict import Conflict
 from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.core.notifications.services import notify
 from accord.core.tenancy import check_same_org
+from accord.core.wording import and_join, or_join
 from accord.risks.choices import AcceptanceStatus, Level, Signatory
 from accord.risks.models import AcceptanceSignature, Risk, RiskAcceptance
 from accord.risks.notifications import ACCEPTANCE_SIGNATURE
@@ -41,18 +43,18 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
     check_same_org(org, risk=risk)
     lock_org(org)
     risk = Risk.objects.for_org(org).select_related("category", "owner").get(pk=risk.pk)
-    refuse_if_archived(risk, "ask for its acceptance")
+    refuse_if_archived(risk, _("ask for its acceptance"))
     errors: dict[str, str] = {}
     if not (justification or "").strip():
-        errors["justification"] = "Explain why the risk is accepted."
+        errors["justification"] = _("Explain why the risk is accepted.")
     today = org_today(org)
     if expires_on <= today:
-        errors["expires_on"] = f"The expiry date must be after today ({today.isoformat()})."
+        errors["expires_on"] = _("The expiry date must be after today (%(today)s).") % {"today": today.isoformat()}
     elif (expires_on - today).days > MAX_ACCEPTANCE_DAYS:
-        errors["expires_on"] = "An acceptance may last at most three years; review it before then."
+        errors["expires_on"] = _("An acceptance may last at most three years; review it before then.")
     above = is_above_tolerance(org, risk)
     if not above and risk.owner_id is None:
-        errors["risk"] = "The risk has no owner to accept it; assign an owner first."
+        errors["risk"] = _("The risk has no owner to accept it; assign an owner first.")
     if errors:
         raise ValidationError(errors)
     profile = GovernanceProfile.objects.for_org(org).get()
@@ -60,11 +62,13 @@ def do_request_acceptance(actor: User | None, org: Organization, risk: Risk, *, 
                                          owner_is_dpo=risk.owner is not None and risk.owner.role == Role.DPO)
     missing = unfillable(required, Membership.objects.for_org(org), owner_id=risk.owner_id)
     if missing:
-        hint = (" or turn off \"the DPO signs privacy acceptances\" in the governance settings"
-                if Signatory.DPO in missing else "")
-        raise Conflict({"risk": (
-            f"The acceptance of {risk.ref} needs the signature of the {' and the '.join(labels(missing))}, and no "
-            f"member of {org.name} can sign as that; invite one or give a member that role{hint} first.")})
+        values = {"risk": risk.ref, "slots": and_join(labels(missing)), "org": org.name}
+        raise Conflict({"risk": (_(
+            "The acceptance of %(risk)s needs the signature of the %(slots)s, and no member of %(org)s can sign "
+            "as that; invite one or give a member that role or turn off \"the DPO signs privacy acceptances\" "
+            "in the governance settings first.") if Signatory.DPO in missing else _(
+            "The acceptance of %(risk)s needs the signature of the %(slots)s, and no member of %(org)s can sign "
+            "as that; invite one or give a member that role first.")) % values})
     acceptance = RiskAcceptance.objects.for_org(org).create(
         organization=org, risk=risk, justification=justification.strip(),
         compensating_measures=(compensating_measures or "").strip(), expires_on=expires_on,
@@ -103,14 +107,18 @@ def refuse_if_changed(org: Organization, acceptance: RiskAcceptance, risk: Risk)
                 acceptance.category_id, acceptance.above_tolerance_when_requested)
     if recorded == (risk.residual_likelihood, risk.residual_impact, risk.residual_level, risk.category_id, above):
         return
-    verdict = {True: "above tolerance", False: "within tolerance"}
-    raise Conflict({"acceptance": (
-        f"This acceptance of {risk.ref} was requested for a residual of {acceptance.residual_likelihood}×"
-        f"{acceptance.residual_impact} ({Level(acceptance.residual_level).label}), "
-        f"{verdict[acceptance.above_tolerance_when_requested]}; it is now {risk.residual_likelihood}×"
-        f"{risk.residual_impact} ({Level(risk.residual_level).label}), {verdict[above]}"
-        + ("" if acceptance.category_id == risk.category_id else ", in another category")
-        + ". Withdraw it and request a new acceptance for the risk as it is now.")})
+    verdict = {True: _("above tolerance"), False: _("within tolerance")}
+    then = verdict[acceptance.above_tolerance_when_requested]
+    values = {"risk": risk.ref,
+              "then": f"{acceptance.residual_likelihood}×{acceptance.residual_impact} "
+                      f"({Level(acceptance.residual_level).label}), {then}",
+              "now": f"{risk.residual_likelihood}×{risk.residual_impact} ({Level(risk.residual_level).label}), "
+                     f"{verdict[above]}"}
+    raise Conflict({"acceptance": (_(
+        "This acceptance of %(risk)s was requested for a residual of %(then)s; it is now %(now)s. Withdraw it and "
+        "request a new acceptance for the risk as it is now.") if acceptance.category_id == risk.category_id else _(
+        "This acceptance of %(risk)s was requested for a residual of %(then)s; it is now %(now)s, in another "
+        "category. Withdraw it and request a new acceptance for the risk as it is now.")) % values})
 
 
 @transaction.atomic
@@ -122,16 +130,16 @@ def do_sign_acceptance(actor: User, org: Organization, acceptance: RiskAcceptanc
     lock_org(org)
     acceptance = RiskAcceptance.objects.for_org(org).select_related("risk").get(pk=acceptance.pk)
     if acceptance.status != AcceptanceStatus.PENDING:
-        raise Conflict({"acceptance": f"This acceptance is {acceptance.get_status_display().lower()}; "
-                                             "only one awaiting signatures can be signed."})
+        raise Conflict({"acceptance": _("This acceptance is %(status)s; only one awaiting signatures can be "
+                                        "signed.") % {"status": acceptance.get_status_display().lower()}})
     if acceptance.expires_on <= org_today(org):
-        raise Conflict({"acceptance": "This acceptance has expired before it was fully signed."})
+        raise Conflict({"acceptance": _("This acceptance has expired before it was fully signed.")})
     risk = acceptance.risk
     refuse_if_changed(org, acceptance, risk)
     required = list(signature_state(org, acceptance).required)
     signature = approvals.add_signature(actor, org, acceptance, AcceptanceSignature, to="acceptance",
                                         required=required, owner_id=risk.owner_id,
-                                        what=f"The acceptance of {risk.ref}")
+                                        what=_("The acceptance of %(risk)s") % {"risk": risk.ref})
     slot = signature.slot
     changes: dict[str, list[object]] = {"slot": [None, slot]}
     if not signature_state(org, acceptance).awaiting:
@@ -165,14 +173,14 @@ def do_withdraw_acceptance(actor: User | None, org: Organization, acceptance: Ri
         if membership is None or not may_withdraw(membership, requested_by_id=acceptance.created_by_id,
                                                   required=acceptance.required_signatories,
                                                   owner_id=acceptance.risk.owner_id):
-            raise PermissionDenied("Only the requester, a required signatory (the "
-                                   + " or the ".join(str(Signatory(s).label) for s in acceptance.required_signatories)
-                                   + ") or an admin may withdraw this acceptance.")
+            raise PermissionDenied(_("Only the requester, a required signatory (%(slots)s) or an admin may "
+                                     "withdraw this acceptance.")
+                                   % {"slots": or_join(Signatory(s).label for s in acceptance.required_signatories)})
     if acceptance.status not in (AcceptanceStatus.PENDING, AcceptanceStatus.IN_FORCE):
-        raise Conflict({"acceptance": "Only a pending or in-force acceptance can be withdrawn."})
+        raise Conflict({"acceptance": _("Only a pending or in-force acceptance can be withdrawn.")})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the acceptance is withdrawn; the audit trail keeps it."})
+        raise ValidationError({"reason": _("Say why the acceptance is withdrawn; the audit trail keeps it.")})
     before = acceptance.status
     acceptance.status = AcceptanceStatus.WITHDRAWN
     acceptance.withdrawn_at, acceptance.withdrawn_by, acceptance.withdrawal_reason = timezone.now(), actor, reason

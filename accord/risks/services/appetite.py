@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.approvals import services as approvals
@@ -15,6 +16,7 @@ from accord.core.choices import AuditAction
 from accord.core.conflict import Conflict
 from accord.core.models import GovernanceProfile, Membership, Organization, User
 from accord.core.notifications.services import notify
+from accord.core.wording import too_long
 from accord.risks.choices import Level
 from accord.risks.models import AppetiteOpinion, AppetiteSignature, RiskAppetite, RiskCategory
 from accord.risks.notifications import APPETITE_SIGNATURE
@@ -30,31 +32,33 @@ def _clean(org: Organization, statement: str, category_levels: Mapping[str, Any]
     errors: dict[str, str] = {}
     statement = (statement or "").strip()
     if not statement:
-        errors["statement"] = "Write the appetite statement."
+        errors["statement"] = _("Write the appetite statement.")
     keys = set(RiskCategory.objects.for_org(org).values_list("key", flat=True))
     levels: dict[str, str] = {}
     for key, level in (category_levels or {}).items():
         if key not in keys:
-            errors[f"category_levels.{key}"] = f"'{key}' is not a category; use one of: {', '.join(sorted(keys))}."
+            errors[f"category_levels.{key}"] = _("'%(key)s' is not a category; use one of: %(keys)s.") % {
+                "key": key, "keys": ", ".join(sorted(keys))}
         elif level not in Level.values:
-            errors[f"category_levels.{key}"] = f"'{level}' is not a level; use one of: {', '.join(Level.values)}."
+            errors[f"category_levels.{key}"] = _("'%(level)s' is not a level; use one of: %(levels)s.") % {
+                "level": level, "levels": ", ".join(Level.values)}
         else:
             levels[key] = str(level)
     points: list[list[float]] = []
     if len(tolerance or []) > MAX_TOLERANCE_POINTS:
-        errors["tolerance"] = f"At most {MAX_TOLERANCE_POINTS} tolerance points."
+        errors["tolerance"] = _("At most %(most)d tolerance points.") % {"most": MAX_TOLERANCE_POINTS}
     for i, point in enumerate(tolerance or []):
         try:
             loss, prob = float(point[0]), float(point[1])
             if len(point) != 2:
                 raise ValueError
         except (TypeError, ValueError, IndexError):
-            errors[f"tolerance[{i}]"] = "Give [loss, highest acceptable annual probability of exceeding it]."
+            errors[f"tolerance[{i}]"] = _("Give [loss, highest acceptable annual probability of exceeding it].")
             continue
         if not loss > 0:
-            errors[f"tolerance[{i}]"] = f"The loss ({point[0]}) must be positive."
+            errors[f"tolerance[{i}]"] = _("The loss (%(loss)s) must be positive.") % {"loss": point[0]}
         elif not 0 < prob < 1:
-            errors[f"tolerance[{i}]"] = f"The probability ({point[1]}) must be between 0 and 1."
+            errors[f"tolerance[{i}]"] = _("The probability (%(p)s) must be between 0 and 1.") % {"p": point[1]}
         else:
             points.append([loss, prob])
     if errors:
@@ -90,10 +94,10 @@ def do_sign_appetite(actor: User, org: Organization, *, version: int) -> RiskApp
     that is not the current draft (a newer draft was put up meanwhile). The governance profile in force
     when signing decides who signs (`selectors.signature_state`); one person signs a version once."""
     lock_org(org)
-    draft = approvals.current_draft(org, RiskAppetite, version, what="risk appetite")
+    draft = approvals.current_draft(org, RiskAppetite, version, what=_("risk appetite"))
     required = list(signature_state(org, draft).required)
     signature = approvals.add_signature(actor, org, draft, AppetiteSignature, to="appetite", required=required,
-                                        what=f"Risk appetite v{draft.version}")
+                                        what=_("Risk appetite v%(version)s") % {"version": draft.version})
     changes: dict[str, Any] = {"slot": [None, signature.slot]}
     if not signature_state(org, draft).awaiting:
         changes.update(approvals.put_in_force(actor, org, draft, required=required))
@@ -111,18 +115,18 @@ def do_record_appetite_opinion(actor: User, org: Organization, *, version: int, 
     governance profile consults the DPO). Audited; shown to the signatories; it is not a signature and
     blocks nothing. Like a signature it names the version read, and only the current draft takes one."""
     lock_org(org)
-    draft = approvals.current_draft(org, RiskAppetite, version, what="risk appetite")
+    draft = approvals.current_draft(org, RiskAppetite, version, what=_("risk appetite"))
     membership = Membership.objects.for_org(org).filter(user=actor).first()
     profile = GovernanceProfile.objects.for_org(org).get()
     if not consults_dpo_on_appetite(profile):
-        raise Conflict({"opinion": "The governance profile does not consult the DPO on the risk appetite."})
+        raise Conflict({"opinion": _("The governance profile does not consult the DPO on the risk appetite.")})
     if membership is None or not may_give_appetite_opinion(profile, membership):
-        raise ValidationError({"opinion": "Only the DPO (or an admin) records an opinion on the risk appetite."})
+        raise ValidationError({"opinion": _("Only the DPO (or an admin) records an opinion on the risk appetite.")})
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write the opinion."})
+        raise ValidationError({"text": _("Write the opinion.")})
     if len(text) > MAX_OPINION_CHARS:
-        raise ValidationError({"text": f"At most {MAX_OPINION_CHARS:,} characters ({len(text):,} given)."})
+        raise ValidationError({"text": too_long(MAX_OPINION_CHARS, len(text))})
     opinion = AppetiteOpinion.objects.for_org(org).create(organization=org, appetite=draft, user=actor, text=text)
     audit.record(org, actor, AuditAction.CREATE, opinion, changes={"appetite": [None, draft.pk], "text": [None, text]},
                  object_repr=f"Opinion of the {membership.get_role_display()} on risk appetite v{draft.version}")

@@ -8,12 +8,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.conflict import Conflict
 from accord.core.models import Organization, User
 from accord.core.tenancy import check_same_org
+from accord.core.wording import too_long
 from accord.risks.choices import AcceptanceStatus
 from accord.risks.models import Risk, RiskAcceptance
 from accord.risks.services.register import lock_org
@@ -25,10 +27,10 @@ ARCHIVE_FIELDS = ("archived_at", "archived_by", "archive_reason")
 def _reason(reason: str | None, *, required: bool) -> str:
     text = (reason or "").strip()
     if required and not text:
-        raise ValidationError({"reason": "Say why the risk leaves the register (a duplicate, out of scope, "
-                                         "the asset retired, ...); the reason stays in its history."})
+        raise ValidationError({"reason": _("Say why the risk leaves the register (a duplicate, out of scope, "
+                                           "the asset retired, ...); the reason stays in its history.")})
     if len(text) > MAX_REASON:
-        raise ValidationError({"reason": f"At most {MAX_REASON:,} characters (got {len(text):,})."})
+        raise ValidationError({"reason": too_long(MAX_REASON, len(text))})
     return text
 
 
@@ -41,7 +43,7 @@ def do_archive_risk(actor: User | None, org: Organization, risk: Risk, *, reason
     lock_org(org)
     risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
     if risk.archived_at is not None:
-        raise Conflict({"risk": f"{risk.ref} is already archived."})
+        raise Conflict({"risk": _("%(risk)s is already archived.") % {"risk": risk.ref}})
     before = audit.snapshot(risk, ARCHIVE_FIELDS)
     now = timezone.now()
     risk.archived_at, risk.archived_by, risk.archive_reason, risk.updated_at = now, actor, text, now
@@ -70,7 +72,7 @@ def do_restore_risk(actor: User | None, org: Organization, risk: Risk, *, reason
     lock_org(org)
     risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
     if risk.archived_at is None:
-        raise Conflict({"risk": f"{risk.ref} is not archived."})
+        raise Conflict({"risk": _("%(risk)s is not archived.") % {"risk": risk.ref}})
     before = audit.snapshot(risk, ARCHIVE_FIELDS)
     risk.archived_at, risk.archived_by, risk.archive_reason, risk.updated_at = None, None, "", timezone.now()
     risk.save(update_fields=[*ARCHIVE_FIELDS, "updated_at"])

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.choices import AuditAction
@@ -25,6 +27,7 @@ from accord.core.conflict import Conflict
 from accord.core.fields import FieldSpec, Kind
 from accord.core.models import AuditChain, Membership, Organization, User
 from accord.core.tenancy import check_same_org
+from accord.core.wording import too_long
 from accord.quant import ScenarioError, parse_risk
 from accord.risks import quantified
 from accord.risks.budget import estimate_problem
@@ -63,7 +66,8 @@ def refuse_if_archived(risk: Risk, what: str) -> None:
     """Raise a `risk` field error when `risk` is archived: an archived risk is read-only until restored
     (services/archive.py)."""
     if risk.archived_at is not None:
-        raise Conflict({"risk": f"{risk.ref} is archived; restore it before you {what}."})
+        raise Conflict({"risk": _("%(risk)s is archived; restore it before you %(what)s.")
+                        % {"risk": risk.ref, "what": what}})
 
 
 # --- organisation defaults ------------------------------------------------------------------------
@@ -89,7 +93,7 @@ def do_create_category(
                             is_privacy=is_privacy)
     category.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
     if RiskCategory.objects.for_org(org).filter(key=category.key).exists():
-        raise Conflict({"key": f"A category with the key '{category.key}' already exists."})
+        raise Conflict({"key": _("A category with the key '%(key)s' already exists.") % {"key": category.key}})
     category.save()
     audit.record(org, actor, AuditAction.CREATE, category,
                  changes=audit.diff({}, audit.snapshot(category, ("key", "name", "position", "active", "is_privacy"))))
@@ -127,15 +131,17 @@ def _validate_matrix(likelihood_labels: Sequence[str], impact_labels: Sequence[s
     errors: dict[str, str] = {}
     for name, labels in (("likelihood_labels", likelihood_labels), ("impact_labels", impact_labels)):
         if len(labels) not in MATRIX_SIZES or not all(isinstance(x, str) and x.strip() for x in labels):
-            errors[name] = f"Give {MATRIX_SIZES[0]} to {MATRIX_SIZES[-1]} non-empty labels, lowest first."
+            errors[name] = _("Give %(fewest)d to %(most)d non-empty labels, lowest first.") % {
+                "fewest": MATRIX_SIZES[0], "most": MATRIX_SIZES[-1]}
     if not errors:
         allowed = set(Level.values)
         shape_ok = len(levels) == len(likelihood_labels) and all(len(row) == len(impact_labels) for row in levels)
         if not shape_ok:
-            errors["levels"] = (f"Give {len(likelihood_labels)} rows (likelihood) of {len(impact_labels)} levels "
-                                "(impact) each.")
+            errors["levels"] = _("Give %(rows)d rows (likelihood) of %(columns)d levels (impact) each.") % {
+                "rows": len(likelihood_labels), "columns": len(impact_labels)}
         elif bad := sorted({str(c) for row in levels for c in row} - allowed):
-            errors["levels"] = f"Unknown level(s) {', '.join(bad)}; use {', '.join(Level.values)}."
+            errors["levels"] = _("Unknown level(s) %(bad)s; use %(levels)s.") % {
+                "bad": ", ".join(bad), "levels": ", ".join(Level.values)}
     if errors:
         raise ValidationError(errors)
 
@@ -156,9 +162,9 @@ def do_change_matrix(actor: User | None, org: Organization, *, likelihood_labels
         i2=Max("residual_impact"),
     )
     if max(used["l1"] or 0, used["l2"] or 0) > n_l or max(used["i1"] or 0, used["i2"] or 0) > n_i:
-        raise Conflict({"levels": "Some risks use a likelihood or impact beyond the new matrix; "
-                                         "re-score them first (archived risks count too: restore one to "
-                                         "re-score it)."})
+        raise Conflict({"levels": _("Some risks use a likelihood or impact beyond the new matrix; "
+                                    "re-score them first (archived risks count too: restore one to "
+                                    "re-score it).")})
     previous = RiskMatrix.objects.for_org(org).filter(is_current=True).first()
     if previous is not None:
         previous.is_current = False
@@ -250,9 +256,9 @@ class _Parser:
     def text(self, field: str, value: Any, *, required: bool = False, limit: int | None = None) -> str:
         text = "" if value is None else str(value).strip()
         if required and not text:
-            self.fail(field, "This field is required.")
+            self.fail(field, _("This field is required."))
         if limit and len(text) > limit:
-            self.fail(field, f"At most {limit} characters (got {len(text)}).")
+            self.fail(field, too_long(limit, len(text)))
         return text
 
     def choice(self, field: str, value: Any, choices: type[Any]) -> str | None:
@@ -262,7 +268,8 @@ class _Parser:
         labels = {str(label).lower(): v for v, label in choices.choices}
         if text in labels:
             return str(labels[text])
-        self.fail(field, f"'{value}' is not one of: {', '.join(choices.values)}.")
+        self.fail(field, _("'%(value)s' is not one of: %(choices)s.") % {"value": value,
+                                                                          "choices": ", ".join(choices.values)})
         return None
 
     def scale(self, field: str, value: Any, size: int) -> int | None:
@@ -271,10 +278,12 @@ class _Parser:
             if str(value).strip() != str(number) and not isinstance(value, int):
                 raise ValueError
         except (TypeError, ValueError):
-            self.fail(field, f"'{value}' is not a whole number from 1 to {size}.")
+            self.fail(field, _("'%(value)s' is not a whole number from 1 to %(size)d.")
+                      % {"value": value, "size": size})
             return None
         if not 1 <= number <= size:
-            self.fail(field, f"{number} is outside the matrix: use 1 to {size}.")
+            self.fail(field, _("%(number)d is outside the matrix: use 1 to %(size)d.")
+                      % {"number": number, "size": size})
             return None
         return number
 
@@ -288,7 +297,7 @@ class _Parser:
         try:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(field, f"'{value}' is not a date; use YYYY-MM-DD.")
+            self.fail(field, _("'%(value)s' is not a date; use YYYY-MM-DD.") % {"value": value})
             return None
 
     def amount(self, field: str, value: Any, *, places: int, digits: int) -> decimal.Decimal | None:
@@ -298,14 +307,15 @@ class _Parser:
         try:
             number = decimal.Decimal(str(value).strip())
         except decimal.InvalidOperation:
-            self.fail(field, f"'{value}' is not a number.")
+            self.fail(field, _("'%(value)s' is not a number.") % {"value": value})
             return None
         if not number.is_finite() or number <= 0:
-            self.fail(field, f"{value} must be a positive number.")
+            self.fail(field, _("%(value)s must be a positive number.") % {"value": value})
             return None
         limit = decimal.Decimal(10) ** (digits - places)
         if number >= limit:
-            self.fail(field, f"{value} is too large; the largest accepted is {limit - 1:,}.")
+            self.fail(field, _("%(value)s is too large; the largest accepted is %(most)s.") % {
+                "value": value, "most": number_format(limit - 1, force_grouping=True)})
             return None
         return round(number, places)
 
@@ -320,12 +330,14 @@ class _Parser:
                 raise decimal.InvalidOperation
             number = decimal.Decimal(text[:-1].strip() if percent else text)
         except decimal.InvalidOperation:
-            self.fail(field, f"'{value}' is not a share; give a number from 0 to 1 or a percentage such as 40%.")
+            self.fail(field, _("'%(value)s' is not a share; give a number from 0 to 1 or a percentage such as "
+                               "40%%.") % {"value": value})
             return None
         if percent:
             number /= 100
         if not number.is_finite() or not 0 <= number <= 1:
-            self.fail(field, f"{value} is outside 0 to 1; give a number from 0 to 1 or a percentage from 0% to 100%.")
+            self.fail(field, _("%(value)s is outside 0 to 1; give a number from 0 to 1 or a percentage from 0%% "
+                               "to 100%%.") % {"value": value})
             return None
         return round(number, 4)
 
@@ -336,26 +348,29 @@ class _Parser:
         data: Any = value
         if isinstance(value, str):
             if len(value) > MAX_FAIR_CHARS:
-                self.fail(field, f"At most {MAX_FAIR_CHARS:,} characters (got {len(value):,}).")
+                self.fail(field, too_long(MAX_FAIR_CHARS, len(value)))
                 return None
             try:
                 data = json.loads(value)
             except json.JSONDecodeError as exc:
-                self.fail(field, f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.")
+                self.fail(field, _("Not valid JSON: %(problem)s at line %(line)d, column %(column)d.") % {
+                    "problem": exc.msg, "line": exc.lineno, "column": exc.colno})
                 return None
             except ValueError:  # a number of more than 4,300 digits
-                self.fail(field, "fair: a number is too large (at most about 1e308).")
+                self.fail(field, _("fair: a number is too large (at most about 1e308)."))
                 return None
         if not isinstance(data, Mapping):
-            self.fail(field, 'Give an object such as {"tef": {"pert": [1, 4, 12]}, "vulnerability": '
-                             '{"uniform": [0.1, 0.3]}, "primary_loss": {"lognormal_ci90": [20000, 400000]}}.')
+            self.fail(field, _('Give an object such as %(example)s.') % {
+                "example": '{"tef": {"pert": [1, 4, 12]}, "vulnerability": {"uniform": [0.1, 0.3]}, '
+                           '"primary_loss": {"lognormal_ci90": [20000, 400000]}}'})
             return None
         problem = fair_problem(data)
         if problem:
             self.fail(field, problem)
             return None
         if len(json.dumps(data)) > MAX_FAIR_CHARS:
-            self.fail(field, f"At most {MAX_FAIR_CHARS:,} characters of JSON.")
+            self.fail(field, _("At most %(most)s characters of JSON.") % {
+                "most": number_format(MAX_FAIR_CHARS, force_grouping=True)})
             return None
         return dict(data)
 
@@ -365,7 +380,7 @@ class _Parser:
         items = value if isinstance(value, list | tuple) else str(value).split(";")
         out = [str(x).strip() for x in items if str(x).strip()]
         if any(len(x) > 100 for x in out):
-            self.fail(field, "Each item may have at most 100 characters.")
+            self.fail(field, _("Each item may have at most 100 characters."))
         return out
 
     def category(self, field: str, value: Any) -> RiskCategory | None:
@@ -373,8 +388,8 @@ class _Parser:
         key = "" if value is None else str(value).strip().lower()
         found = known.get(key) or next((c for c in known.values() if c.name.lower() == key), None)
         if found is None:
-            self.fail(field, f"'{value}' is not a category of this organisation; use one of: "
-                             f"{', '.join(sorted(known))}.")
+            self.fail(field, _("'%(value)s' is not a category of this organisation; use one of: %(keys)s.") % {
+                "value": value, "keys": ", ".join(sorted(known))})
         return found
 
     def member(self, field: str, value: Any) -> Membership | None:
@@ -391,7 +406,7 @@ class _Parser:
         return found
 
     def _no_member(self, field: str, value: Any) -> None:
-        self.fail(field, f"'{value}' is not a member of this organisation.")
+        self.fail(field, _("'%(value)s' is not a member of this organisation.") % {"value": value})
         return None
 
 
@@ -451,7 +466,7 @@ def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Ris
     p = _Parser(org, matrix, lookups)
     unknown = sorted(set(data) - set(RISK_FIELDS))
     for name in unknown:
-        p.fail(name, f"Unknown field; the fields are: {', '.join(RISK_FIELDS)}.")
+        p.fail(name, _("Unknown field; the fields are: %(fields)s.") % {"fields": ", ".join(RISK_FIELDS)})
     bounds = dict(zip(("likelihood", "impact"), matrix.size, strict=True))
     out: dict[str, Any] = {}
     creating = current is None
@@ -459,7 +474,7 @@ def clean_risk_input(org: Organization, data: Mapping[str, Any], *, current: Ris
         if spec.name in data:
             out[spec.attr] = _parse(p, spec, data[spec.name], bounds)
         elif creating and spec.required:
-            p.fail(spec.name, "This field is required.")
+            p.fail(spec.name, _("This field is required."))
     # A residual position left empty equals the inherent one.
     for res, inh in (("residual_likelihood", "inherent_likelihood"), ("residual_impact", "inherent_impact")):
         if res in out and out[res] is None:
@@ -478,13 +493,15 @@ def _check_ranges(p: _Parser, out: dict[str, Any], current: Risk | None) -> None
     def value(name: str) -> Any:
         return out[name] if name in out else (getattr(current, name) if current else None)
 
-    for low, high, what in (("frequency_low", "frequency_high", "events per year"),
-                            ("loss_low", "loss_high", "loss per event")):
+    for low, high, what in (("frequency_low", "frequency_high", _("events per year")),
+                            ("loss_low", "loss_high", _("loss per event"))):
         lo, hi = value(low), value(high)
         if (lo is None) != (hi is None) and (low in out or high in out):
-            p.fail(high if lo is not None else low, f"Give both ends of the 90% range of {what}, or neither.")
+            p.fail(high if lo is not None else low, _("Give both ends of the 90%% range of %(what)s, or neither.")
+                   % {"what": what})
         elif lo is not None and hi is not None and lo >= hi:
-            p.fail(high, f"The 95th percentile of {what} ({hi}) must be above the 5th ({lo}).")
+            p.fail(high, _("The 95th percentile of %(what)s (%(high)s) must be above the 5th (%(low)s).")
+                   % {"what": what, "high": hi, "low": lo})
     ranges = [value(name) for name in ("frequency_low", "frequency_high", "loss_low", "loss_high")]
     if not p.errors and None not in ranges and any(name in out for name in ("frequency_low", "frequency_high",
                                                                           "loss_low", "loss_high")):
@@ -530,7 +547,7 @@ def do_update_risk(actor: User | None, org: Organization, risk: Risk, data: Mapp
     """Change some of a risk's fields; levels are re-derived."""
     check_same_org(org, risk=risk)
     risk = Risk.objects.for_org(org).select_for_update().get(pk=risk.pk)
-    refuse_if_archived(risk, "change it")
+    refuse_if_archived(risk, _("change it"))
     matrix = _current_matrix(org)
     values = clean_risk_input(org, data, current=risk, matrix=matrix)
     before = audit.snapshot(risk, AUDITED_RISK_FIELDS)

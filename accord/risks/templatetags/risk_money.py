@@ -63,7 +63,7 @@ def p90_note(figures: Any) -> str:
 
 @register.simple_tag
 def p90_zero_explained() -> str:
-    return quantified.P90_ZERO
+    return str(quantified.P90_ZERO)
 
 
 @register.filter

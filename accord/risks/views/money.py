@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,7 @@ from accord.core.web import OrgRequest, org_view
 from accord.risks import portfolio as portfolio_read
 from accord.risks import quantified, selectors
 from accord.risks.models import Risk
+from accord.risks.templatetags.risk_money import money as money_text
 
 
 def _svg_response(request: OrgRequest, svg: str, name: str) -> HttpResponse:
@@ -42,21 +44,22 @@ def portfolio_lec_svg(request: OrgRequest) -> HttpResponse:
 
 def risk_lec_spec(org: Organization, risk: Risk, money: quantified.RiskMoney | None) -> charts.LecSpec:
     """The curve of one risk: inherent, and residual when its treatment has a recorded effect."""
-    title = f"Loss exceedance curve of {risk.ref} {risk.title}"
+    title = gettext("Loss exceedance curve of %(name)s") % {"name": f"{risk.ref} {risk.title}"}
+    words = portfolio_read.chart_words()
     if money is None:
         return charts.LecSpec(title=title, currency=org.currency, series=(),
-                              description="This risk has no money estimate, so there is no curve to draw.",
-                              empty_message="No money estimate for this risk.")
+                              description=gettext("This risk has no money estimate, so there is no curve to draw."),
+                              empty_message=gettext("No money estimate for this risk."), **words)
     currency = org.currency
     series = [charts.LecSeries(gettext("Inherent"), money.inherent.lec)]
-    text = (f"{money.years:,} simulated years. Inherent: mean annual loss "
-            f"{charts.format_money(money.inherent.ale, currency)}, 1 year in 10 above "
-            f"{charts.format_money(money.inherent.p90, currency)}")
+    text = gettext("%(years)s simulated years. Inherent: mean annual loss %(mean)s, 1 year in 10 above %(p90)s") % {
+        "years": number_format(money.years, force_grouping=True), "mean": money_text(money.inherent.ale, currency),
+        "p90": money_text(money.inherent.p90, currency)}
     if money.treated:
         series.append(charts.LecSeries(gettext("Residual (after treatment)"), money.residual.lec))
-        text += (f"; residual: mean {charts.format_money(money.residual.ale, currency)}, 1 year in 10 above "
-                 f"{charts.format_money(money.residual.p90, currency)}")
-    return charts.LecSpec(title=title, description=text + ".", currency=currency, series=series)
+        text += gettext("; residual: mean %(mean)s, 1 year in 10 above %(p90)s") % {
+            "mean": money_text(money.residual.ale, currency), "p90": money_text(money.residual.p90, currency)}
+    return charts.LecSpec(title=title, description=text + ".", currency=currency, series=series, **words)
 
 
 @org_view("risk.view")

@@ -17,11 +17,13 @@ from accord.core import selectors as core_selectors
 from accord.core.approvals.rules import SignatureState
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, apply_errors, go, org_view
+from accord.core.wording import and_join
 from accord.risks import rules, selectors, services
 from accord.risks.choices import Signatory
 from accord.risks.forms import AppetiteDraftForm, AppetiteOpinionForm
 from accord.risks.models import AppetiteSignature, RiskAppetite
 from accord.risks.preview import appetite_preview
+from accord.risks.templatetags.risk_money import localized
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,7 +78,8 @@ def _appetite_context(request: OrgRequest, form: AppetiteDraftForm | None = None
 
 def _tolerance(org: Any, points: list[list[float]]) -> list[tuple[str, str]]:
     """Tolerance points as the page reads them: (loss with currency, probability in %)."""
-    return [(f"{loss:,.0f} {org.currency}", f"{prob * 100:g} %") for loss, prob in points]
+    return [(f"{localized(f'{loss:,.0f}')} {org.currency}", f"{localized(f'{prob * 100:g}')} %")
+            for loss, prob in points]
 
 
 @org_view("appetite.view")
@@ -101,8 +104,7 @@ def appetite_draft(request: OrgRequest) -> HttpResponse:
             messages.success(request, _("Draft v%(version)s saved; it comes into force once %(signatories)s have "
                                         "signed it.")
                              % {"version": draft.version,
-                                "signatories": _(" and ").join(str(Signatory(s).label)
-                                                               for s in draft.required_signatories)})
+                                "signatories": and_join(Signatory(s).label for s in draft.required_signatories)})
             return redirect("risks:appetite", org=org.slug)
     return render(request, "risks/appetite.html", _appetite_context(request, form))
 
