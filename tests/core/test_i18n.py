@@ -209,3 +209,25 @@ def test_a_french_page_keeps_no_english_of_the_core_pages(org_a, admin):
         page = re.sub(r"<[^>]+>", " ", client.get(path).content.decode())
         left = [phrase for phrase in english if re.search(rf"\b{re.escape(phrase)}\b", page)]
         assert left == [], f"{path} keeps English: {left}"
+
+
+# --- refusals, joiners and punctuation ---------------------------------------------------------------------------
+
+def test_a_service_refusal_is_written_in_the_active_language(org_a, admin):
+    with translation.override("fr"), pytest.raises(ValidationError, match="adresse e-mail") as caught:
+        services.do_invite_member(admin.user, org_a, "not-an-address", "viewer", site_url="http://testserver")
+    assert caught.value.message_dict == {"email": ["« not-an-address » n'est pas une adresse e-mail."]}  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="'not-an-address' is not an e-mail address"):
+        services.do_invite_member(admin.user, org_a, "not-an-address", "viewer", site_url="http://testserver")
+
+
+def test_lists_and_colons_follow_the_language():
+    from accord.core.wording import and_join, labelled, or_join
+
+    assert and_join(["CISO", "CEO/board representative"]) == "CISO and CEO/board representative"
+    assert or_join(["A", "B", "C"]) == "A, B or C"
+    assert labelled("Inherent") == "Inherent:"
+    with translation.override("fr"):
+        assert and_join(["RSSI", "DSI", "DPO"]) == "RSSI, DSI et DPO"
+        assert or_join(["RSSI", "DPO"]) == "RSSI ou DPO"
+        assert labelled("Inhérent") == "Inhérent :"
