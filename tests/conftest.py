@@ -79,6 +79,14 @@ def outsider(org_b: Organization) -> Persona:
     return make_member(org_b, Role.ADMIN, email="admin@canaryb.test", full_name="CANARYB Admin")
 
 
+def job_of(client: Client, persona: Persona, response: Any) -> dict[str, Any]:
+    """The job a 202 answer queued, as the API answers the address its `Location` names."""
+    assert response.status_code == 202, response.content
+    assert response["Location"] == response.json()["url"]
+    answer: dict[str, Any] = client.get(response["Location"], **persona.auth()).json()
+    return answer
+
+
 def signed_in(persona: Persona) -> Client:
     client = Client()
     client.force_login(persona.user)

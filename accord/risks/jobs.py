@@ -1,6 +1,7 @@
-"""The register's background work (decision 0027), registered by RisksConfig.ready(): an import of a
-large file as a job, all or nothing like the import in a request, run by a worker as the member who
-asked (with their permission checked again when it runs)."""
+"""The register's background work (decision 0027), registered by RisksConfig.ready(): the import of a
+file as a job (every import the web page and the API write; decision 0046), all or nothing, run by a
+worker as the member who asked (with their permission checked again when it runs). Its result is the
+import report's data (`ImportReport.as_data`), done or refused: a refused file names every bad row."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ IMPORT = "risks.import"
 
 def run_import(context: JobContext) -> dict[str, Any]:
     """The import of the stored file the parameters name (`file`, shown as `filename`): every row added
-    or updated, or, with any row refused, nothing written and the job failed naming each refused row."""
+    or updated, or, with any row refused, nothing written and the job failed naming each refused row
+    (its message, and its result in the shape of a done one); a file that cannot be read fails on `file`."""
     from accord.risks.io import parse_upload
-    from accord.risks.services import do_import_risks
+    from accord.risks.services import ImportRejected, do_import_risks
 
     name, shown = str(context.parameters["file"]), str(context.parameters.get("filename") or "the file")
     if not default_storage.exists(name):
@@ -32,11 +34,15 @@ def run_import(context: JobContext) -> dict[str, Any]:
     context.progress(5, f"reading {shown}")
     with default_storage.open(name, "rb") as handle:
         rows = parse_upload(handle, shown)
-    context.progress(20, f"importing {len(rows):,} rows")
-    report = do_import_risks(context.user, context.organization, rows)
-    created = report.created
-    return {"summary": report.summary(), "rows": len(rows), "added": len(created), "updated": len(report.updated),
-            "refs": [created[0].ref, created[-1].ref] if created else []}
+    context.progress(20, f"checking and importing {len(rows):,} rows")
+    try:
+        report = do_import_risks(context.user, context.organization, rows)
+    except ImportRejected as exc:
+        bad = len({number for number, _, _ in exc.rows})
+        raise JobFailed(f"The import was rejected: {bad:,} row(s) have errors; nothing was imported. "
+                        + "; ".join(f"row {n}, {field}: {message}" for n, field, message in exc.rows),
+                        result=exc.report.as_data()) from None
+    return report.as_data()
 
 
 def do_queue_risk_import(actor: User, org: Organization, content: bytes, filename: str) -> Job:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +14,7 @@ from accord.core.clock import org_today
 from accord.core.models import AuditEvent
 from accord.risks import services
 from accord.risks.models import Risk, RiskAcceptance
+from tests.conftest import job_of
 from tests.factories import make_member, sign_draft
 
 BASE = "/api/v1/orgs/org-a"
@@ -341,13 +343,17 @@ def _upload(client, persona, name, content):
     return client.post(f"{BASE}/risks/import/", {"file": SimpleUploadedFile(name, content)}, **persona.auth())
 
 
-def test_import_of_a_csv_answers_with_the_count(client, ciso):
+def test_an_import_answers_202_with_its_job_whose_result_has_the_counts(client, ciso):
     content = (b"title,category,likelihood,impact,tags\r\n"
                b"Phishing of finance staff,cyber_security,4,3,email; finance\r\n"
                b"Supplier data leak,third_party,2,4,\r\n")
     response = _upload(client, ciso, "risks.csv", content)
-    assert response.status_code == 200, response.content
-    body = response.json()
+    assert response.json()["kind"] == "risks.import"
+    assert re.fullmatch(r"/api/v1/orgs/org-a/jobs/\d+/", response["Location"])
+    job = job_of(client, ciso, response)
+    assert job["status"] == "done" and job["parameters"]["filename"] == "risks.csv"
+    body = job["result"]
+    assert body["summary"] == "2 added, 0 updated, 0 unchanged"
     assert (body["count"], body["created"], body["updated"], body["dry_run"]) == (2, 2, 0, False)
     assert [(r["row"], r["action"], r["ref"]) for r in body["rows"]] == [(2, "create", "R-001"), (3, "create", "R-002")]
     assert Risk.objects.for_org(ciso.org).get(number=1).tags == ["email", "finance"]
@@ -358,16 +364,23 @@ def test_a_rejected_import_names_every_bad_row_and_writes_nothing(client, ciso):
                b"Fine,cyber_security,2,2\r\n"
                b"Bad likelihood,cyber_security,9,2\r\n"
                b",weather,2,2\r\n")
-    response = _upload(client, ciso, "risks.csv", content)
-    assert response.status_code == 422
-    body = response.json()
-    assert "nothing was imported" in body["detail"]
-    assert {e["field"] for e in body["errors"]} == {"row 3: likelihood", "row 4: title", "row 4: category"}
+    job = job_of(client, ciso, _upload(client, ciso, "risks.csv", content))
+    assert job["status"] == "failed" and "2 row(s) have errors; nothing was imported" in job["error"]
+    assert {(r["row"], e["field"]) for r in job["result"]["rows"] for e in r["errors"]} == {
+        (3, "likelihood"), (4, "title"), (4, "category")}
+    assert (job["result"]["created"], job["result"]["refused"]) == (1, 2)  # what it would have done: all or nothing
     assert not Risk.objects.for_org(ciso.org).exists()
 
 
-def test_an_unreadable_upload_answers_422_on_the_file(client, ciso):
-    response = _upload(client, ciso, "risks.xlsx", b"PK\x03\x04 not really a workbook")
+def test_an_unreadable_upload_fails_its_job_naming_the_file(client, ciso):
+    job = job_of(client, ciso, _upload(client, ciso, "risks.xlsx", b"PK\x03\x04 not really a workbook"))
+    assert job["status"] == "failed" and job["error"].startswith("file: ") and "XLSX" in job["error"]
+    assert job["result"] is None
+
+
+def test_an_unreadable_upload_in_a_dry_run_answers_422_on_the_file(client, ciso):
+    response = client.post(f"{BASE}/risks/import/?dry_run=true",
+                           {"file": SimpleUploadedFile("risks.xlsx", b"PK\x03\x04 not a workbook")}, **ciso.auth())
     assert _fields(response) == {"file"}
     assert "XLSX" in response.json()["errors"][0]["message"]
 

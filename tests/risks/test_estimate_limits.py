@@ -85,7 +85,7 @@ def test_the_web_form_refuses_an_absurd_estimate_at_its_field(org_a, cio, fair, 
 @CASES
 def test_an_import_refuses_an_absurd_estimate_naming_row_field_and_reason(org_a, cio, fair, reason):
     upload = SimpleUploadedFile("risks.csv", _csv(fair), content_type="text/csv")
-    text = signed_in(cio).post(f"{BASE}/register/import/", {"file": upload}).content.decode()
+    text = signed_in(cio).post(f"{BASE}/register/import/", {"file": upload}, follow=True).content.decode()
     assert "Nothing was imported" in text
     assert "<td>2</td><td><code>fair</code></td>" in text and reason in text
     assert not Risk.objects.for_org(org_a).exists()

@@ -18,7 +18,7 @@ from accord.risks.choices import ImportAction
 from accord.risks.io import export_register, parse_upload
 from accord.risks.models import Risk
 from accord.risks.services import ImportRejected
-from tests.conftest import signed_in
+from tests.conftest import job_of, signed_in
 from tests.factories import xlsx_bytes
 
 API = "/api/v1/orgs/org-a/risks/import/"
@@ -149,7 +149,9 @@ def _post(client, persona, content, query=""):
 
 
 def test_the_api_reimport_updates_and_does_not_duplicate(client, register, ciso):
-    body = _post(client, ciso, _edited_export(register)).json()
+    job = job_of(client, ciso, _post(client, ciso, _edited_export(register)))
+    assert job["status"] == "done"
+    body = job["result"]
     assert (body["count"], body["created"], body["updated"], body["unchanged"]) == (3, 1, 2, 1)
     assert body["rows"][0] == {"row": 2, "action": "update", "ref": "R-001", "changed": ["title", "likelihood"],
                                "errors": []}
@@ -171,9 +173,9 @@ def test_the_api_dry_run_reports_refused_rows_with_their_errors_and_writes_nothi
 def test_the_api_refuses_a_bad_file_whole(client, register, ciso):
     before = _events(register)
     content = b"ref,title,category,likelihood,impact\r\nR-001,Renamed,cyber_security,4,4\r\nR-077,X,privacy,1,1\r\n"
-    response = _post(client, ciso, content)
-    assert response.status_code == 422
-    assert {e["field"] for e in response.json()["errors"]} == {"row 3: ref"}
+    job = job_of(client, ciso, _post(client, ciso, content))
+    assert job["status"] == "failed" and "nothing was imported. row 3, ref: " in job["error"]
+    assert {(r["row"], e["field"]) for r in job["result"]["rows"] for e in r["errors"]} == {(3, "ref")}
     assert Risk.objects.for_org(register).get(number=1).title == "Ransomware" and _events(register) == before
 
 
@@ -194,7 +196,7 @@ def test_the_preview_shows_what_each_row_would_do_and_writes_nothing(register, c
 
 def test_the_web_import_of_an_edited_export_updates_and_says_so(register, cio):
     body = _page_post(cio, _edited_export(register)).content.decode()
-    assert "Imported edited.csv: 1 added, 2 updated, 1 unchanged." in body
+    assert "Imported: 1 added, 2 updated, 1 unchanged." in body
     assert Risk.objects.for_org(register).count() == 4
 
 

@@ -101,7 +101,7 @@ def _csv(fair) -> bytes:
 
 def test_imports_refuse_it_naming_row_field_and_reason(org_a, cio, capsys, tmp_path):
     upload = SimpleUploadedFile("risks.csv", _csv(FLOOD), content_type="text/csv")
-    text = _text(signed_in(cio).post(f"{PAGES}/register/import/", {"file": upload}))
+    text = _text(signed_in(cio).post(f"{PAGES}/register/import/", {"file": upload}, follow=True))
     assert "Nothing was imported" in text and FLOOD_REASON in text
     path = tmp_path / "risks.csv"
     path.write_bytes(_csv(FLOOD))

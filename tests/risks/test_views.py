@@ -386,25 +386,32 @@ def test_an_import_with_bad_rows_lists_every_one_and_writes_nothing(org_a, cio):
                b",weather,9,3,\r\n"
                b"Bad owner,privacy,1,1,nobody@x.test\r\n")
     before = _events(org_a)
-    response = signed_in(cio).post(f"{BASE}/register/import/", {"file": _upload(content)})
+    response = signed_in(cio).post(f"{BASE}/register/import/", {"file": _upload(content)}, follow=True)
     text = _text(response)
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.redirect_chain[0][0].endswith("/register/import/?job=1")
     assert "Nothing was imported: 4 problems in the file" in text
     for row, field in (("3", "title"), ("3", "category"), ("3", "likelihood"), ("4", "owner")):
         assert f"<td>{row}</td><td><code>{field}</code></td>" in text
     assert not Risk.objects.for_org(org_a).exists()
-    assert _events(org_a) == before
+    assert _events(org_a) == before + 1  # who queued the import; nothing of the file
 
 
 def test_an_import_adds_the_risks(org_a, cio):
     content = b"title,category,likelihood,impact\r\nA,cyber_security,2,3\r\nB,privacy,1,1\r\n"
     response = signed_in(cio).post(f"{BASE}/register/import/", {"file": _upload(content)}, follow=True)
-    assert "Imported risks.csv: 2 added, 0 updated, 0 unchanged." in _text(response)
+    assert "Import of risks.csv" in _text(response) and "Imported: 2 added, 0 updated, 0 unchanged." in _text(response)
+    assert "<td>2</td><td>Add</td><td>R-001</td>" in _text(response)
     assert sorted(Risk.objects.for_org(org_a).values_list("title", flat=True)) == ["A", "B"]
 
 
-def test_an_unreadable_file_is_explained_at_the_field(org_a, cio):
-    response = signed_in(cio).post(f"{BASE}/register/import/", {"file": _upload(b"colour\r\nred\r\n")})
+def test_an_unreadable_file_is_explained_by_its_import(org_a, cio):
+    response = signed_in(cio).post(f"{BASE}/register/import/", {"file": _upload(b"colour\r\nred\r\n")}, follow=True)
+    assert re.search(r"Nothing was imported: file: Unknown column\(s\): colour", _text(response))
+
+
+def test_a_preview_of_an_unreadable_file_is_explained_at_the_field(org_a, cio):
+    response = signed_in(cio).post(f"{BASE}/register/import/", {"file": _upload(b"colour\r\nred\r\n"),
+                                                                "preview": "1"})
     assert re.search(r'id="id_file_error">Unknown column\(s\): colour', _text(response))
 
 

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from django.urls import reverse
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accord.core.apikit import ERRORS, Id, Pagination, org_access
@@ -19,8 +20,20 @@ from accord.core.jobs.views import file_response
 router = Router(tags=["jobs"])
 
 
+def job_url(job: Job) -> str:
+    """The API address of `job`'s status (what a 202 answer's `Location` names)."""
+    return reverse("api:get_job", kwargs={"org": job.organization.slug, "job_id": job.pk}).rstrip("/") + "/"
+
+
+def queued(response: HttpResponse, job: Job) -> Status[Job]:
+    """The answer of an operation that queued `job`: 202, the job, and its address in `Location`."""
+    response["Location"] = job_url(job)
+    return Status(202, job)
+
+
 class JobOut(Schema):
     id: int
+    url: str = Field(description="Where to follow it: /api/v1/orgs/{org}/jobs/{id}/")
     kind: str = Field(description="What the job does, e.g. risks.import")
     label: str = Field(description="The kind as people read it")
     status: Literal["queued", "running", "done", "failed"]
@@ -30,12 +43,18 @@ class JobOut(Schema):
     attempts: int = Field(description="Runs started so far")
     max_attempts: int
     parameters: dict[str, Any]
-    result: dict[str, Any] | None = Field(description="What the job gave (done); null before, or when it gives none")
+    result: dict[str, Any] | None = Field(
+        description="What the job gave (done), or what its refusal names in the same shape (failed, for kinds that "
+                    "say more than `error`: an import's refused rows); null before, or when it gives none")
     has_file: bool = Field(description="The job left a file: GET .../jobs/{id}/file/ downloads it")
     requested_by: str | None = Field(description="The e-mail address of who asked; null once they have no account")
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_url(obj: Job) -> str:
+        return job_url(obj)
 
     @staticmethod
     def resolve_label(obj: Job) -> str:

@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 
 class JobFailed(Exception):
     """A job's run refuses to go on, for a reason a person can act on: the job fails at once with this
-    message (no retry). Any other exception is taken as passing trouble and retried with backoff."""
+    message (no retry), and `result` (JSON data, optional) is kept as the failed job's result: what a
+    person needs to act, in the shape a done job of the kind gives (an import's every refused row). Any
+    other exception is taken as passing trouble and retried with backoff."""
+
+    def __init__(self, message: str, *, result: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.result = dict(result) if result is not None else None
 
 
 @dataclass(frozen=True)

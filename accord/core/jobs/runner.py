@@ -117,8 +117,9 @@ def _ours(job: Job, worker: str) -> Any:
                                                         attempts=job.attempts)
 
 
-def _fail(job: Job, worker: str, message: str) -> None:
-    _ours(job, worker).update(status=JobStatus.FAILED, error=message[:MAX_ERROR], finished_at=timezone.now())
+def _fail(job: Job, worker: str, message: str, result: Mapping[str, Any] | None = None) -> None:
+    _ours(job, worker).update(status=JobStatus.FAILED, error=message[:MAX_ERROR], finished_at=timezone.now(),
+                              result=dict(result) if result is not None else None)
     logger.warning("jobs: job %s (%s) failed: %s", job.pk, job.kind, message)
 
 
@@ -174,7 +175,7 @@ def run_job(job_id: int) -> None:
         logger.warning("jobs: job %s was taken back as lost while %s ran it; this run is rolled back", job.pk,
                        worker)
     except (JobFailed, ValidationError, PermissionDenied) as exc:
-        _fail(job, worker, _describe(exc))
+        _fail(job, worker, _describe(exc), exc.result if isinstance(exc, JobFailed) else None)
     except Exception as exc:
         _retry_or_fail(job, worker, kind, exc)
 

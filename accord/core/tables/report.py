@@ -47,6 +47,17 @@ class ImportReport:
             (ImportAction.UNCHANGED, "unchanged"), (ImportAction.REFUSED, "refused"))
             if action != ImportAction.REFUSED or self.count(action))
 
+    def as_data(self) -> dict[str, Any]:
+        """The report as JSON data, the one shape every front and an import job's result give: the counts
+        (`count` is what is added or updated), the summary line, and each row's outcome with its errors."""
+        created, updated = self.count(ImportAction.CREATE), self.count(ImportAction.UPDATE)
+        return {"count": created + updated, "created": created, "updated": updated,
+                "unchanged": self.count(ImportAction.UNCHANGED), "refused": self.count(ImportAction.REFUSED),
+                "dry_run": self.dry_run, "summary": self.summary(),
+                "rows": [{"row": r.row, "action": str(r.action), "ref": r.ref, "changed": list(r.changed),
+                          "errors": [{"field": name, "message": message} for name, message in r.errors]}
+                         for r in self.rows]}
+
     @property
     def problems(self) -> list[tuple[int, str, str]]:
         """(row, field, message) of every refused row."""

@@ -15,17 +15,19 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from accord.core.answers import api_read
-from accord.core.apikit import ERRORS, BodyIn, ErrorOut, FieldError, Pagination, TextIn, org_access
+from accord.core.apikit import ERRORS, BodyIn, FieldError, Pagination, TextIn, org_access
 from accord.core.fieldschemas import input_data, input_fields, output_fields
 from accord.core.inputs import INT64_MAX
+from accord.core.jobs.api import JobOut, queued
 from accord.core.models import Organization
 from accord.risks import io, money_order, quantified, selectors, services
 from accord.risks.api.money import SIMULATION_ERRORS
 from accord.risks.api.schemas import RiskKey
 from accord.risks.choices import ImportAction, Level, RiskStatus
 from accord.risks.fields import RISK
+from accord.risks.jobs import do_queue_risk_import
 from accord.risks.models import Risk
-from accord.risks.services import ImportRejected, ImportReport
+from accord.risks.services import ImportReport
 
 router = Router()
 
@@ -129,19 +131,14 @@ class ImportOut(Schema):
     created: int
     updated: int
     unchanged: int
-    refused: int = Field(description="Refused rows (only in a dry run: otherwise the import answers 422)")
+    refused: int = Field(description="Refused rows (in a dry run, or in the result of a failed import job)")
     dry_run: bool
+    summary: str = Field(description='The counts in words, e.g. "2 added, 1 updated, 4 unchanged"')
     rows: list[ImportRowOut] = Field(description="What the import does with each row, in file order")
 
 
 def _import_out(report: ImportReport) -> ImportOut:
-    counts = {action: report.count(action) for action in ImportAction}
-    return ImportOut(
-        count=counts[ImportAction.CREATE] + counts[ImportAction.UPDATE], created=counts[ImportAction.CREATE],
-        updated=counts[ImportAction.UPDATE], unchanged=counts[ImportAction.UNCHANGED],
-        refused=counts[ImportAction.REFUSED], dry_run=report.dry_run,
-        rows=[ImportRowOut(row=r.row, action=r.action, ref=r.ref, changed=list(r.changed),
-                           errors=[FieldError(field=f, message=msg) for f, msg in r.errors]) for r in report.rows])
+    return ImportOut(**report.as_data())
 
 
 @router.get("/{org}/risks/", response={200: list[RiskOut], **SIMULATION_ERRORS}, summary="The risk register",
@@ -178,29 +175,28 @@ def export_risks(request: HttpRequest, org: str, filters: Query[ExportQuery]) ->
     return response
 
 
-@router.post("/{org}/risks/import", response={200: ImportOut, **ERRORS}, include_in_schema=False,
+@router.post("/{org}/risks/import", response={200: ImportOut, 202: JobOut, **ERRORS}, include_in_schema=False,
              operation_id="import_risks_alias")
-@router.post("/{org}/risks/import/", response={200: ImportOut, **ERRORS}, summary="Import risks (CSV or XLSX)",
-             operation_id="accord_risks_api_import_risks")
-def import_risks(request: HttpRequest, org: str, options: Query[ImportQuery],
+@router.post("/{org}/risks/import/", response={200: ImportOut, 202: JobOut, **ERRORS},
+             summary="Import risks (CSV or XLSX), as a background job", operation_id="accord_risks_api_import_risks")
+def import_risks(request: HttpRequest, response: HttpResponse, org: str, options: Query[ImportQuery],
                  file: File[UploadedFile | None] = None) -> Any:
     """Multipart upload in the export's columns (computed columns are ignored). A row with `ref` updates that
     risk (only the fields that change), a row without adds one; a `ref` that names no risk of the organisation
-    is refused. All or nothing: any refused row rejects the file with 422, naming every bad row and field
-    (`"field": "row 3: likelihood"`). `dry_run=true`: what the import would do with each row, refused rows
+    is refused. The import runs as a background job, whatever the file's size: the answer is 202 with the job
+    (`Location`: `/api/v1/orgs/{org}/jobs/{id}/`); once `done`, its `result` is the import's report (this
+    operation's 200 shape), and all or nothing: with any refused row the job `failed`, nothing was written,
+    its `error` names every bad row and field and its `result` is the report with each row's `errors`; a file
+    that cannot be read fails naming `file`. The same file sent again while its import is queued or running
+    answers that job. `dry_run=true`: at once, 200 with what the import would do with each row, refused rows
     included, and nothing written."""
     m = org_access(request, org, "risk.import")
     if file is None:
         raise ValidationError({"file": "Attach the register as the multipart/form-data field `file` (CSV or XLSX)."})
+    if not options.dry_run:
+        return queued(response, do_queue_risk_import(m.user, m.organization, file.read(), file.name or ""))
     rows = io.parse_upload(file, file.name or "")
-    try:
-        report = services.do_import_risks(m.user, m.organization, rows, dry_run=options.dry_run)
-    except ImportRejected as exc:
-        bad_rows = len({row for row, _, _ in exc.rows})
-        return Status(422, ErrorOut(
-            detail=f"The import was rejected: {bad_rows} row(s) have errors; nothing was imported.",
-            errors=[FieldError(field=f"row {row}: {field}", message=message) for row, field, message in exc.rows]))
-    return _import_out(report)
+    return _import_out(services.do_import_risks(m.user, m.organization, rows, dry_run=True))  # never refuses
 
 
 @router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **SIMULATION_ERRORS}, summary="One risk",
