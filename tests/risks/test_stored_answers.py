@@ -124,7 +124,7 @@ def test_a_write_by_a_background_job_makes_the_next_read_fresh(client, ciso):
     _api(client, ciso)
     job = do_queue_risk_import(ciso.user, ciso.org, b"title,category,likelihood,impact\nFire,strategic,1,2\n",
                                "risks.csv")
-    assert job.result["added"] == 1
+    assert job.result["created"] == 1
     assert b"Fire" in _api(client, ciso).content
     assert b"Fire" in web.get(REGISTER.format(org="org-a")).content
 
