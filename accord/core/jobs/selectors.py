@@ -22,7 +22,8 @@ def _visible(membership: Membership) -> Q:
 
 def jobs(org: Organization, membership: Membership) -> QuerySet[Job]:
     """The organisation's jobs `membership` may follow, newest first."""
-    return Job.objects.for_org(org).filter(_visible(membership)).select_related("user", "organization").order_by("-created_at", "-id")
+    return (Job.objects.for_org(org).filter(_visible(membership)).select_related("user", "organization")
+            .order_by("-created_at", "-id"))
 
 
 def org_jobs(org: Organization) -> QuerySet[Job]:
