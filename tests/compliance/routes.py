@@ -62,6 +62,9 @@ def _framework(seed: Seed, persona: Persona) -> dict[str, Any]:
 
 
 ROUTES: list[Route] = [
+    # --- web ---
+    Route("compliance:frameworks", "GET", "framework.view", lists_data=True),
+    Route("compliance:framework", "GET", "framework.view", kwargs=_framework, lists_data=True),
     # --- API ---
     Route("GET /api/v1/orgs/{org}/frameworks/", "GET", "framework.view", lists_data=True),
     Route("POST /api/v1/orgs/{org}/frameworks/", "POST", "framework.import",
