@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accord.compliance import services
+from accord.core import services as core_services
 from tests.compliance.routes import framework_document
 
 
@@ -51,6 +52,18 @@ def test_the_search_finds_requirements_by_id_or_text_and_htmx_gets_only_the_resu
     assert "In A.8 Technological controls" in html
     html = _page(client, viewer, "frameworks/iso27001-2022/?q=cryptograph").content.decode()
     assert "<code>A.8.24</code>" in html and "<html" in html
+
+
+def test_a_french_reader_gets_the_pages_in_french_with_the_colon_s_space(client, org_a, viewer):
+    services.do_import_framework(None, org_a, framework_document("fw", "Acme", groups=1, per_group=2))
+    core_services.do_set_user_language(viewer.user, language="fr")
+    listing = _page(client, viewer, "frameworks/").content.decode()
+    assert "<th scope=\"col\">Référentiel</th>" in listing and "Évaluables" in listing
+    html = _page(client, viewer, "frameworks/fw/").content.decode()
+    assert "Rechercher dans les exigences" in html and "non évaluée elle-même" in html
+    assert "Preuves habituelles :" in html and "Frequency : yearly (parmi yearly, monthly)" in html
+    found = _page(client, viewer, "frameworks/fw/?q=nested").content.decode()
+    assert "1 exigence correspond à « nested »" in found
 
 
 def test_another_organisations_framework_is_404(client, org_b, viewer):
