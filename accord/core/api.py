@@ -2,21 +2,31 @@
 the caller's API tokens, audit events."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accord.core import selectors, services
 from accord.core.apikit import ERRORS, BodyIn, ErrorOut, Id, Pagination, TextIn, org_access
-from accord.core.choices import CisoModel, CisoReportsTo, DpoModel, InvitationStatus, Role, TokenScope, TokenState
+from accord.core.choices import (
+    CisoModel,
+    CisoReportsTo,
+    DpoModel,
+    IdpKind,
+    InvitationStatus,
+    Role,
+    TokenScope,
+    TokenState,
+)
 from accord.core.history import CSV_CONTENT_TYPE
 from accord.core.models import ApiToken, AuditEvent, GovernanceProfile, Invitation, Membership, Organization, User
 from accord.core.permissions import actions_for, allows
+from accord.core.sso import sso_urls
 from accord.core.tokens import MAX_TOKEN_DAYS
 from accord.core.web import site_url
 
@@ -43,6 +53,7 @@ class TwoFactorPolicyIn(BodyIn):
 
 class IdentityProviderOut(Schema):
     configured: bool = Field(description="The organisation has an identity provider (single sign-on)")
+    kind: IdpKind = Field(default=IdpKind.OIDC, description="oidc (OpenID Connect) or saml (SAML 2.0)")
     issuer: str = ""
     client_id: str = ""
     client_secret_set: bool = Field(default=False, description="A client secret is stored (sealed; never shown back)")
@@ -51,19 +62,35 @@ class IdentityProviderOut(Schema):
                            "the first time; empty: only existing members sign in through it")
     sso_required: bool = Field(description="Members open the organisation only from a session signed in "
                                "through it")
-    redirect_uri: str = Field(description="The redirect URI to register at the provider")
+    redirect_uri: str = Field(description="OpenID Connect: the redirect URI to register at the provider")
+    saml_entity_id: str = ""
+    saml_sso_url: str = ""
+    saml_x509_cert: str = Field(default="", description="The IdP's signing certificate (base64 DER)")
+    saml_email_attribute: str = ""
+    saml_name_attribute: str = ""
+    saml_metadata_url: str = Field(description="SAML: Accord's service-provider metadata (its address is the SP "
+                                   "entity id)")
+    saml_acs_url: str = Field(description="SAML: the assertion consumer service the IdP posts responses to")
 
 
 class IdentityProviderIn(BodyIn):
-    issuer: str = Field(max_length=500, description="The issuer URL (https://; where "
+    kind: IdpKind = Field(IdpKind.OIDC, description="oidc (the default) or saml; the other protocol's fields are "
+                          "ignored, and changing protocol forgets every linked account")
+    issuer: str = Field("", max_length=500, description="OpenID Connect: the issuer URL (https://; where "
                         "/.well-known/openid-configuration is found)")
-    client_id: str = Field(max_length=255)
+    client_id: str = Field("", max_length=255, description="OpenID Connect: the client id")
     client_secret: str | None = Field(None, max_length=1000, description="Omitted: keep the stored one "
                                       "(required the first time)")
     allowed_domains: list[str] = Field(max_length=20, description="E-mail domains the provider speaks for")
     join_role: str = Field("", max_length=20, description="viewer, contributor, or empty (nobody joins by signing "
                            "in)")
     sso_required: bool | None = Field(None, description="Require members to sign in through it; omitted: unchanged")
+    saml_entity_id: str = Field("", max_length=500, description="SAML: the IdP's entity id")
+    saml_sso_url: str = Field("", max_length=500, description="SAML: the IdP's single sign-on URL (HTTP-Redirect)")
+    saml_x509_cert: str = Field("", max_length=20000, description="SAML: the IdP's signing certificate (PEM)")
+    saml_email_attribute: str = Field("", max_length=255, description="SAML: the attribute carrying the e-mail "
+                                      "address")
+    saml_name_attribute: str = Field("", max_length=255, description="SAML: the attribute carrying the full name")
 
 
 class GovernanceOut(Schema):
@@ -245,12 +272,17 @@ def put_security_policy(request: HttpRequest, org: str, payload: TwoFactorPolicy
 
 def _idp_out(request: HttpRequest, org: Organization) -> IdentityProviderOut:
     idp = selectors.identity_provider(org)
-    redirect_uri = site_url(request).rstrip("/") + reverse("openid_connect_callback", kwargs={"provider_id": org.slug})
+    urls = sso_urls(site_url(request), org.slug)
+    common: dict[str, Any] = {"sso_required": org.sso_required, "redirect_uri": urls["redirect_uri"],
+                              "saml_metadata_url": urls["saml_metadata_url"], "saml_acs_url": urls["saml_acs_url"]}
     if idp is None:
-        return IdentityProviderOut(configured=False, sso_required=org.sso_required, redirect_uri=redirect_uri)
-    return IdentityProviderOut(configured=True, issuer=idp.issuer, client_id=idp.client_id,
-                               client_secret_set=bool(idp.client_secret_sealed), allowed_domains=idp.allowed_domains,
-                               join_role=idp.join_role, sso_required=org.sso_required, redirect_uri=redirect_uri)
+        return IdentityProviderOut(configured=False, **common)
+    return IdentityProviderOut(
+        configured=True, kind=IdpKind(idp.kind), issuer=idp.issuer, client_id=idp.client_id,
+        client_secret_set=bool(idp.client_secret_sealed), allowed_domains=idp.allowed_domains,
+        join_role=idp.join_role, saml_entity_id=idp.saml_entity_id, saml_sso_url=idp.saml_sso_url,
+        saml_x509_cert=idp.saml_x509_cert, saml_email_attribute=idp.saml_email_attribute,
+        saml_name_attribute=idp.saml_name_attribute, **common)
 
 
 @router.get("/{org}/identity-provider/", response={200: IdentityProviderOut, **ERRORS},
@@ -264,12 +296,20 @@ def get_identity_provider(request: HttpRequest, org: str) -> IdentityProviderOut
             summary="Configure the identity provider (single sign-on)",
             operation_id="accord_core_api_put_identity_provider")
 def put_identity_provider(request: HttpRequest, org: str, payload: IdentityProviderIn) -> IdentityProviderOut:
-    """422 naming the field for an issuer that is not https://, no allowed domain, a join role above
-    contributor, or `sso_required` asked of a caller who never signed in through the provider."""
+    """422 naming the field for an issuer (OIDC) or SSO URL (SAML) that is not https://, a certificate that is
+    not X.509 (SAML), no allowed domain, a join role above contributor, or `sso_required` asked of a caller who
+    never signed in through the provider."""
     m = org_access(request, org, "sso.change")
-    services.do_set_identity_provider(m.user, m.organization, issuer=payload.issuer, client_id=payload.client_id,
-                                      client_secret=payload.client_secret, allowed_domains=payload.allowed_domains,
-                                      join_role=payload.join_role)
+    if payload.kind == IdpKind.SAML:
+        services.do_set_saml_identity_provider(
+            m.user, m.organization, entity_id=payload.saml_entity_id, sso_url=payload.saml_sso_url,
+            x509_cert=payload.saml_x509_cert, email_attribute=payload.saml_email_attribute,
+            name_attribute=payload.saml_name_attribute, allowed_domains=payload.allowed_domains,
+            join_role=payload.join_role)
+    else:
+        services.do_set_identity_provider(m.user, m.organization, issuer=payload.issuer, client_id=payload.client_id,
+                                          client_secret=payload.client_secret, allowed_domains=payload.allowed_domains,
+                                          join_role=payload.join_role)
     if payload.sso_required is not None:
         services.do_set_sso_policy(m.user, m.organization, required=payload.sso_required)
     return _idp_out(request, m.organization)

@@ -22,6 +22,13 @@ class Role(models.TextChoices):
 JOIN_ROLES = (Role.VIEWER, Role.CONTRIBUTOR)
 
 
+class IdpKind(models.TextChoices):
+    """The protocol an organisation's identity provider speaks (decisions 0033 and 0037)."""
+
+    OIDC = "oidc", _("OpenID Connect")
+    SAML = "saml", _("SAML 2.0")
+
+
 def unknown_role_message(value: str) -> str:
     """The refusal of a value that is not a role, listing the roles (every front and service says the same)."""
     return gettext("'%(value)s' is not a role; choose one of: %(roles)s.") % {"value": value,

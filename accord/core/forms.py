@@ -60,17 +60,9 @@ class TwoFactorPolicyForm(forms.Form):
                                           "aria-describedby": "two-factor-help"}))
 
 
-class IdentityProviderForm(forms.Form):
-    """An organisation's OpenID Connect identity provider (decision 0033); the service checks the values."""
+class _ProviderRulesForm(forms.Form):
+    """What both protocols share: whose addresses the provider speaks for, who joins, whether it is required."""
 
-    issuer = forms.CharField(label=_("Issuer URL"), max_length=500,
-                             help_text=_("The provider's issuer, where /.well-known/openid-configuration is found, "
-                                         "for example https://login.example.org/realms/acme."))
-    client_id = forms.CharField(label=_("Client id"), max_length=255)
-    client_secret = forms.CharField(label=_("Client secret"), required=False, strip=True,
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-                                    help_text=_("Stored sealed and never shown again; leave empty to keep the "
-                                                "stored one."))
     allowed_domains = forms.CharField(label=_("Allowed e-mail domains"), max_length=2000,
                                       help_text=_("The domains whose addresses this provider speaks for, separated by "
                                                   "commas or spaces, for example example.org."))
@@ -83,6 +75,42 @@ class IdentityProviderForm(forms.Form):
 
     def domains(self) -> list[str]:
         return self.cleaned_data["allowed_domains"].replace(",", " ").split()
+
+
+class IdentityProviderForm(_ProviderRulesForm):
+    """An organisation's OpenID Connect identity provider (decision 0033); the service checks the values."""
+
+    issuer = forms.CharField(label=_("Issuer URL"), max_length=500,
+                             help_text=_("The provider's issuer, where /.well-known/openid-configuration is found, "
+                                         "for example https://login.example.org/realms/acme."))
+    client_id = forms.CharField(label=_("Client id"), max_length=255)
+    client_secret = forms.CharField(label=_("Client secret"), required=False, strip=True,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+                                    help_text=_("Stored sealed and never shown again; leave empty to keep the "
+                                                "stored one."))
+    field_order = ("issuer", "client_id", "client_secret", "allowed_domains", "join_role", "sso_required")
+
+
+class SamlIdentityProviderForm(_ProviderRulesForm):
+    """An organisation's SAML 2.0 identity provider (decision 0037); the service checks the values. Shown with
+    the prefix "saml" beside the OpenID Connect form on the same page."""
+
+    saml_entity_id = forms.CharField(label=_("IdP entity id"), max_length=500,
+                                     help_text=_("The identity provider's entity id (the Issuer of its responses)."))
+    saml_sso_url = forms.CharField(label=_("IdP single sign-on URL"), max_length=500,
+                                   help_text=_("Where Accord sends people with its request (HTTP-Redirect binding), "
+                                               "for example https://idp.example.org/saml/sso."))
+    saml_x509_cert = forms.CharField(label=_("IdP signing certificate"), max_length=20000,
+                                     widget=forms.Textarea(attrs={"rows": 4}),
+                                     help_text=_("PEM (-----BEGIN CERTIFICATE----- ...); the responses or their "
+                                                 "assertions must be signed with its key."))
+    saml_email_attribute = forms.CharField(label=_("E-mail attribute"), max_length=255, initial="email",
+                                           help_text=_("The name of the attribute carrying the address, for example "
+                                                       "email or urn:oid:0.9.2342.19200300.100.1.3."))
+    saml_name_attribute = forms.CharField(label=_("Name attribute"), max_length=255, required=False,
+                                          help_text=_("Optional: the attribute carrying the person's full name."))
+    field_order = ("saml_entity_id", "saml_sso_url", "saml_x509_cert", "saml_email_attribute",
+                   "saml_name_attribute", "allowed_domains", "join_role", "sso_required")
 
 
 class MemberChangeForm(forms.Form):

@@ -21,6 +21,7 @@ from accord.core.choices import (
     CisoModel,
     CisoReportsTo,
     DpoModel,
+    IdpKind,
     InvitationStatus,
     Role,
     TokenScope,
@@ -230,8 +231,9 @@ class Invitation(TenantModel):
 
 
 class IdentityProvider(TenantModel):
-    """The organisation's OpenID Connect identity provider (decision 0033), which allauth's `openid_connect`
-    provider reaches under the id `provider_id` (the organisation's slug).
+    """The organisation's identity provider, OpenID Connect (decision 0033) or SAML 2.0 (decision 0037), which
+    allauth's `openid_connect` or `saml` provider reaches under the id `provider_id` (the organisation's slug).
+    The OIDC fields (issuer, client) are empty for a SAML provider and the `saml_` fields for an OIDC one.
 
     The client secret is stored sealed (`accord.core.secrets`, a key derived from SECRET_KEY) and no front
     shows it back. Someone the provider signs in joins the organisation (and no other) with `join_role`, a
@@ -244,6 +246,13 @@ class IdentityProvider(TenantModel):
     client_secret_sealed = models.TextField()
     allowed_domains = models.JSONField(default=list, blank=True)
     join_role = models.CharField(max_length=20, blank=True, default="")
+    kind = models.CharField(max_length=10, choices=IdpKind.choices, default=IdpKind.OIDC)
+    saml_entity_id = models.CharField(max_length=500, blank=True, default="")
+    saml_sso_url = models.URLField(max_length=500, blank=True, default="")
+    # The IdP's signing certificate, base64 DER without PEM armour (public: shown back to the admin).
+    saml_x509_cert = models.TextField(blank=True, default="")
+    saml_email_attribute = models.CharField(max_length=255, blank=True, default="")
+    saml_name_attribute = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
 
@@ -254,10 +263,11 @@ class IdentityProvider(TenantModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(join_role__in=["", "viewer", "contributor"]),
                                    name="identityprovider_join_role_low"),
+            models.CheckConstraint(condition=models.Q(kind__in=["oidc", "saml"]), name="identityprovider_kind_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"Identity provider {self.issuer}"
+        return f"Identity provider {self.saml_entity_id if self.kind == IdpKind.SAML else self.issuer}"
 
     @property
     def provider_id(self) -> str:

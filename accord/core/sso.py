@@ -1,8 +1,9 @@
-"""Single sign-on through an organisation's OpenID Connect identity provider, on allauth's
-`openid_connect` provider (decision 0033).
+"""Single sign-on through an organisation's identity provider, on allauth's `openid_connect` provider
+(decision 0033) or its `saml` provider (decision 0037).
 
 - Each organisation's provider is an allauth app built from its `IdentityProvider` row (never listed all at
-  once: the sign-in page names no organisation), with the organisation's slug as provider id.
+  once: the sign-in page names no organisation), with the organisation's slug as provider id (and, for SAML,
+  as the app's client id, which allauth puts in the SAML paths).
 - What a sign-in through it does (sign in, link, join, refuse) is `ssorules.decide`; the joins and links
   are services with their audit event.
 - A password sign-in is refused to an account all of whose organisations require single sign-on.
@@ -12,36 +13,87 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accord.core import secrets, selectors, services, ssonet, ssorules
+from accord.core.choices import IdpKind
 from accord.core.models import IdentityProvider, User
+from accord.core.web import site_url
 
 log = logging.getLogger(__name__)
 
 PROVIDER = "openid_connect"
+SAML_PROVIDER = "saml"
+#: The SAML attribute that carries a stable subject identifier, when the IdP sends it (else allauth uses the
+#: NameID as the account's uid).
+SAML_SUBJECT_ID = "urn:oasis:names:tc:SAML:attribute:subject-id"
 
 
-def social_app(idp: IdentityProvider) -> SocialApp:
-    """The allauth app (never saved) that reaches `idp`: discovery at the issuer, PKCE on, the user's claims
-    read from the provider's userinfo endpoint."""
-    return SocialApp(provider=PROVIDER, provider_id=idp.provider_id, name=idp.organization.name,
-                     client_id=idp.client_id, secret=secrets.unseal(idp.client_secret_sealed),
-                     settings={"server_url": idp.issuer, "oauth_pkce_enabled": True, "fetch_userinfo": True})
+def sso_urls(base: str, slug: str) -> dict[str, str]:
+    """What an admin gives the identity provider, for either protocol, and the link members start from:
+    OIDC's redirect URI; SAML's service-provider metadata (whose address is also the SP entity id) and
+    assertion consumer service (ACS). `base` is the site's address (ACCORD_BASE_URL when set)."""
+    base = base.rstrip("/")
+    return {
+        "redirect_uri": base + reverse("openid_connect_callback", kwargs={"provider_id": slug}),
+        "saml_metadata_url": base + reverse("saml_metadata", kwargs={"organization_slug": slug}),
+        "saml_acs_url": base + reverse("saml_acs", kwargs={"organization_slug": slug}),
+        "sign_in_url": f"{base}{reverse('sso_start')}?{urlencode({'organisation': slug})}",
+    }
 
 
-def claims_of(sociallogin: SocialLogin) -> dict[str, Any]:
-    """What the provider asserted: its ID token's claims, overlaid by what its userinfo endpoint answered."""
+def social_app(idp: IdentityProvider, request: HttpRequest | None = None) -> SocialApp:
+    """The allauth app (never saved) that reaches `idp`.
+
+    OIDC: discovery at the issuer, PKCE on, the user's claims read from the provider's userinfo endpoint.
+    SAML: the IdP's entity id, SSO URL and signing certificate as the admin gave them (no metadata fetched,
+    so Accord calls nothing), the SP entity id fixed to the metadata address under ACCORD_BASE_URL, strict
+    validation (signature, audience, destination, time), IdP-initiated sign-in refused."""
+    if idp.kind != IdpKind.SAML:
+        return SocialApp(provider=PROVIDER, provider_id=idp.provider_id, name=idp.organization.name,
+                         client_id=idp.client_id, secret=secrets.unseal(idp.client_secret_sealed),
+                         settings={"server_url": idp.issuer, "oauth_pkce_enabled": True, "fetch_userinfo": True})
+    base = site_url(request) if request is not None else str(settings.ACCORD_BASE_URL or "")
+    mapping = {"uid": [SAML_SUBJECT_ID], "email": [idp.saml_email_attribute]}
+    if idp.saml_name_attribute:
+        mapping["name"] = [idp.saml_name_attribute]
+    return SocialApp(provider=SAML_PROVIDER, provider_id=idp.provider_id, name=idp.organization.name,
+                     client_id=idp.provider_id, settings={
+                         "idp": {"entity_id": idp.saml_entity_id, "sso_url": idp.saml_sso_url,
+                                 "x509cert": idp.saml_x509_cert},
+                         "sp": {"entity_id": sso_urls(base, idp.provider_id)["saml_metadata_url"]},
+                         "attribute_mapping": mapping,
+                         "advanced": {"strict": True, "reject_idp_initiated_sso": True,
+                                      "reject_deprecated_algorithm": True}})
+
+
+def first_value(attributes: dict[str, Any], name: str) -> str:
+    """The first value of a SAML attribute (attributes come as lists), or ''."""
+    values = attributes.get(name) if name else None
+    return str(values[0]) if isinstance(values, list) and values else ""
+
+
+def claims_of(sociallogin: SocialLogin, idp: IdentityProvider) -> dict[str, Any]:
+    """What the provider asserted, as OIDC claims. OIDC: its ID token's claims, overlaid by what its userinfo
+    endpoint answered. SAML: the mapped e-mail and name attributes of the signed assertion; SAML has no
+    "verified" claim, and the organisation's own directory signs the address, so it counts as verified (the
+    allowed-domain rule still bounds it, decision 0037)."""
     data = sociallogin.account.extra_data or {}
+    if idp.kind == IdpKind.SAML:
+        return {"email": first_value(data, idp.saml_email_attribute),
+                "name": first_value(data, idp.saml_name_attribute), "email_verified": True}
     return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
 
 
@@ -61,13 +113,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def list_apps(self, request: HttpRequest | None, provider: str | None = None,
                   client_id: str | None = None) -> list[SocialApp]:
-        if not provider or provider == PROVIDER:
+        if not provider or provider == PROVIDER or (provider == SAML_PROVIDER and not client_id):
             return []  # never every organisation's provider at once: the sign-in page would list them
-        idp = selectors.identity_provider_for(provider)
-        if idp is None or (client_id and idp.client_id != client_id):
-            return []
+        if provider == SAML_PROVIDER:  # allauth's SAML views ask by client id, which is the slug
+            idp = selectors.identity_provider_for(str(client_id))
+            if idp is None or idp.kind != IdpKind.SAML:
+                return []
+        else:
+            idp = selectors.identity_provider_for(provider)
+            if idp is None or (client_id and client_id != (idp.provider_id if idp.kind == IdpKind.SAML
+                                                           else idp.client_id)):
+                return []
         try:
-            return [social_app(idp)]
+            return [social_app(idp, request)]
         except secrets.UnsealError:
             log.error("The client secret of %s's identity provider was sealed with another SECRET_KEY; an admin "
                       "must enter it again.", idp.organization.slug)
@@ -85,7 +143,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if idp is None:
             raise _refuse(request, _("This organisation no longer signs in through an identity provider."))
         org = idp.organization
-        claims = claims_of(sociallogin)
+        claims = claims_of(sociallogin, idp)
         email = str(claims.get("email") or "").strip().lower()
         linked_user = sociallogin.user if sociallogin.is_existing else None
         account = linked_user or (selectors.user_by_email(email) if email else None)

@@ -25,7 +25,7 @@ from requests import RequestException
 
 from accord.core import selectors, services
 from accord.core.answers import fragment
-from accord.core.choices import Role, TokenScope
+from accord.core.choices import IdpKind, Role, TokenScope
 from accord.core.extensions import PANELS
 from accord.core.forms import (
     AuditFilterForm,
@@ -37,6 +37,7 @@ from accord.core.forms import (
     MemberRemoveForm,
     OrganizationLanguageForm,
     PersonLanguageForm,
+    SamlIdentityProviderForm,
     TokenCreateForm,
     TwoFactorPolicyForm,
 )
@@ -44,7 +45,7 @@ from accord.core.history import CSV_CONTENT_TYPE
 from accord.core.i18n import activate_for
 from accord.core.languages import LANGUAGE_NAMES
 from accord.core.permissions import allows, require
-from accord.core.sso import unavailable_message
+from accord.core.sso import sso_urls, unavailable_message
 from accord.core.web import (
     AuthenticatedRequest,
     OrgRequest,
@@ -308,42 +309,50 @@ def two_factor_policy(request: OrgRequest) -> HttpResponse:
     return _governance_page(request, policy_form=form)
 
 
-def _sso_urls(request: HttpRequest, slug: str) -> dict[str, str]:
-    """What an admin gives the identity provider (where it sends people back) and the members (a link that
-    starts the sign-in), under ACCORD_BASE_URL when it is set."""
-    base = site_url(request).rstrip("/")
-    callback = reverse("openid_connect_callback", kwargs={"provider_id": slug})
-    return {"redirect_uri": base + callback,
-            "sign_in_url": f"{base}{reverse('sso_start')}?{urlencode({'organisation': slug})}"}
-
-
 @org_view("sso.view")
 @require_http_methods(["GET", "POST"])
 def sso(request: OrgRequest) -> HttpResponse:
-    """The organisation's identity provider: what it is, and for an admin, the form that sets it."""
+    """The organisation's identity provider: what it is, and for an admin, the forms that set it (OpenID Connect,
+    or SAML 2.0: a POST with `kind=saml`)."""
     org = request.org
     idp = selectors.identity_provider(org)
     initial: dict[str, Any] = {"sso_required": org.sso_required}
     if idp is not None:
-        initial |= {"issuer": idp.issuer, "client_id": idp.client_id, "join_role": idp.join_role,
-                    "allowed_domains": ", ".join(idp.allowed_domains)}
-    form = IdentityProviderForm(request.POST or None, initial=initial)
+        initial |= {"join_role": idp.join_role, "allowed_domains": ", ".join(idp.allowed_domains)}
+    oidc_initial, saml_initial = dict(initial), dict(initial)
+    if idp is not None and idp.kind == IdpKind.SAML:
+        saml_initial |= {name: getattr(idp, name) for name in (
+            "saml_entity_id", "saml_sso_url", "saml_x509_cert", "saml_email_attribute", "saml_name_attribute")}
+    elif idp is not None:
+        oidc_initial |= {"issuer": idp.issuer, "client_id": idp.client_id}
+    posted_saml = request.method == "POST" and request.POST.get("kind") == IdpKind.SAML
+    form = IdentityProviderForm(None if posted_saml else request.POST or None, initial=oidc_initial)
+    saml_form = SamlIdentityProviderForm(request.POST if posted_saml else None, initial=saml_initial, prefix="saml")
     if request.method == "POST":
         require(request.membership.role, "sso.change")
-        if form.is_valid():
-            data = form.cleaned_data
+        bound = saml_form if posted_saml else form
+        if bound.is_valid():
+            data = bound.cleaned_data
             try:
-                services.do_set_identity_provider(
-                    request.user, org, issuer=data["issuer"], client_id=data["client_id"],
-                    client_secret=data["client_secret"] or None, allowed_domains=form.domains(),
-                    join_role=data["join_role"])
+                if posted_saml:
+                    services.do_set_saml_identity_provider(
+                        request.user, org, entity_id=data["saml_entity_id"], sso_url=data["saml_sso_url"],
+                        x509_cert=data["saml_x509_cert"], email_attribute=data["saml_email_attribute"],
+                        name_attribute=data["saml_name_attribute"], allowed_domains=bound.domains(),
+                        join_role=data["join_role"])
+                else:
+                    services.do_set_identity_provider(
+                        request.user, org, issuer=data["issuer"], client_id=data["client_id"],
+                        client_secret=data["client_secret"] or None, allowed_domains=bound.domains(),
+                        join_role=data["join_role"])
                 services.do_set_sso_policy(request.user, org, required=data["sso_required"])
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_errors(bound, exc)
             else:
                 messages.success(request, _("Single sign-on settings saved."))
                 return redirect("core:sso", org=org.slug)
-    context = {"idp": idp, "form": form, **_sso_urls(request, org.slug)}
+    context = {"idp": idp, "form": form, "saml_form": saml_form, "saml_posted": posted_saml,
+               **sso_urls(site_url(request), org.slug)}
     return render(request, "core/sso.html", context)
 
 
@@ -373,7 +382,10 @@ def sso_start(request: HttpRequest) -> HttpResponse:
     back = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
         back = reverse("core:dashboard", kwargs={"org": slug})
-    login_url = reverse("openid_connect_login", kwargs={"provider_id": slug})
+    idp = selectors.identity_provider_for(slug)
+    login_url = (reverse("saml_login", kwargs={"organization_slug": slug})
+                 if idp is not None and idp.kind == IdpKind.SAML
+                 else reverse("openid_connect_login", kwargs={"provider_id": slug}))
     return redirect(f"{login_url}?{urlencode({'process': 'login', 'next': back})}")
 @require_http_methods(["GET", "POST"])
 def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:

@@ -10,6 +10,9 @@ import uuid
 import pytest
 from django.core.cache import caches
 
+from accord.core.models import Organization
+from tests.factories import make_org
+
 LINK = re.compile(r"http://testserver/invitations/([A-Za-z0-9_-]+)/")
 
 
@@ -63,3 +66,15 @@ def redis_cache(settings):
     keys = list(client.scan_iter(match=f"{prefix}:*"))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture
+def acme(db: None) -> Organization:
+    """The organisation whose identity provider the single sign-on tests trust."""
+    return make_org("acme", name="Acme Health")
+
+
+@pytest.fixture
+def beta(db: None) -> Organization:
+    """Another organisation, which that provider must never open."""
+    return make_org("beta", name="Beta Bank")

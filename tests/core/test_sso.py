@@ -17,7 +17,7 @@ from accord.core.choices import AuditAction, Role
 from accord.core.models import AuditEvent, Membership, Organization, User
 from tests.conftest import signed_in
 from tests.core.sso_provider import Provider, running_provider, sign_in_through
-from tests.factories import PASSWORD, make_member, make_org
+from tests.factories import PASSWORD, make_member
 
 CALLBACK = "http://testserver/accounts/oidc/acme/login/callback/"
 
@@ -32,16 +32,6 @@ def provider(tmp_path_factory: pytest.TempPathFactory):
 def private_issuers_allowed(settings) -> None:
     """The test provider listens on plain http at 127.0.0.1, which only this operator setting lets an issuer be."""
     settings.ACCORD_SSO_ALLOW_PRIVATE_ISSUERS = True
-
-
-@pytest.fixture
-def acme(db: None) -> Organization:
-    return make_org("acme", name="Acme Health")
-
-
-@pytest.fixture
-def beta(db: None) -> Organization:
-    return make_org("beta", name="Beta Bank")
 
 
 def trust(org: Organization, provider: Provider, *, join_role: str = "", required: bool = False) -> None:

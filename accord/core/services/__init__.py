@@ -31,6 +31,7 @@ from accord.core.services.sso import (
     do_link_to_identity_provider,
     do_remove_identity_provider,
     do_set_identity_provider,
+    do_set_saml_identity_provider,
     do_set_sso_policy,
 )
 from accord.core.services.tokens import do_create_token, do_revoke_token, touch_token
@@ -54,6 +55,7 @@ __all__ = [
     "do_revoke_token",
     "do_set_identity_provider",
     "do_set_organization_language",
+    "do_set_saml_identity_provider",
     "do_set_sso_policy",
     "do_set_two_factor_policy",
     "do_set_user_language",

@@ -3,22 +3,31 @@ sign in through it, and what a sign-in through it does (a person joins, an accou
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.socialaccount.models import SocialAccount
+from cryptography import x509
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.core import audit, secrets, selectors, ssonet, ssorules
-from accord.core.choices import JOIN_ROLES, AuditAction
+from accord.core.choices import JOIN_ROLES, AuditAction, IdpKind
 from accord.core.conflict import Conflict
 from accord.core.models import IdentityProvider, Membership, Organization, User
 from accord.core.services.members import MEMBERSHIP_FIELDS
 from accord.core.tenancy import check_same_org
 
-IDP_FIELDS = ("issuer", "client_id", "allowed_domains", "join_role")
+IDP_FIELDS = ("kind", "issuer", "client_id", "allowed_domains", "join_role")
+SAML_FIELDS = ("kind", "saml_entity_id", "saml_sso_url", "saml_x509_cert", "saml_email_attribute",
+               "saml_name_attribute", "allowed_domains", "join_role")
+#: Every field a change of protocol may touch (the other protocol's fields are emptied).
+ALL_FIELDS = tuple(dict.fromkeys((*IDP_FIELDS, *SAML_FIELDS, "client_secret_sealed")))
 MAX_DOMAINS = 20
 
 
@@ -93,6 +102,41 @@ def _same_secret(idp: IdentityProvider, secret: str) -> bool:
         return False
 
 
+class _Errors(dict[str, str]):
+    """The errors of a provider's fields, gathered so one answer names them all."""
+
+    def check(self, check: Callable[[], object]) -> object:
+        try:
+            return check()
+        except ValidationError as exc:
+            self.update({k: v[0] for k, v in exc.message_dict.items()})
+            return None
+
+
+def _shared_rules(org: Organization, errors: _Errors, allowed_domains: Iterable[str],
+                  join_role: str | None) -> tuple[list[str], str]:
+    """The rules both protocols share (allowed domains, join role); raises every field's error at once, then a
+    conflict for a domain another organisation's provider speaks for."""
+    domains = errors.check(lambda: _domains(org, allowed_domains))
+    role = errors.check(lambda: _join_role(join_role))
+    if errors:
+        raise ValidationError(dict(errors))
+    clean_domains = list(domains) if isinstance(domains, list) else []
+    if claimed := selectors.domains_claimed_elsewhere(org, clean_domains):
+        raise Conflict({"allowed_domains": _(
+            "%(values)s: another organisation's identity provider already speaks for this domain; one domain has "
+            "one provider.") % {"values": ", ".join(claimed)}})
+    return clean_domains, str(role)
+
+
+def _started(org: Organization, idp: IdentityProvider | None,
+             fields: tuple[str, ...]) -> tuple[IdentityProvider, bool, dict[str, Any]]:
+    """The provider to change (a new one if none), whether it is new, and its audited fields before."""
+    if idp is None:
+        return IdentityProvider(organization=org), True, {}
+    return idp, False, audit.snapshot(idp, fields)
+
+
 @transaction.atomic
 def do_set_identity_provider(
     actor: User | None, org: Organization, *, issuer: str, client_id: str, client_secret: str | None,
@@ -105,18 +149,10 @@ def do_set_identity_provider(
     provider's accounts and Accord accounts, so that a new provider's subject cannot sign in as someone an
     old one knew."""
     idp = IdentityProvider.objects.for_org(org).select_for_update().first()
-    errors: dict[str, str] = {}
-
-    def checked(check: Callable[[], object]) -> object:
-        try:
-            return check()
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
-            return None
+    errors = _Errors()
+    checked = errors.check
 
     clean_issuer = checked(lambda: _issuer(issuer))
-    clean_domains = checked(lambda: _domains(org, allowed_domains))
-    clean_role = checked(lambda: _join_role(join_role))
     client_id = client_id.strip()
     if not client_id or len(client_id) > 255:
         errors["client_id"] = _("Give the client id the identity provider issued to Accord (1 to 255 characters).")
@@ -125,35 +161,103 @@ def do_set_identity_provider(
         errors["client_secret"] = _("The client secret is empty; give the one the identity provider issued.")
     if idp is None and client_secret is None:
         errors["client_secret"] = _("Give the client secret the identity provider issued to Accord.")
-    if errors:
-        raise ValidationError(errors)
-    if claimed := selectors.domains_claimed_elsewhere(org, clean_domains or []):  # type: ignore[arg-type]
-        raise Conflict({"allowed_domains": _(
-            "%(values)s: another organisation's identity provider already speaks for this domain; one domain has "
-            "one provider.") % {"values": ", ".join(claimed)}})
-    creating = idp is None
-    if idp is None:
-        idp = IdentityProvider(organization=org)
-        before = {}
-    else:
-        before = audit.snapshot(idp, IDP_FIELDS)
-    idp.issuer, idp.client_id = str(clean_issuer), client_id
+    clean_domains, clean_role = _shared_rules(org, errors, allowed_domains, join_role)
+    idp, creating, before = _started(org, idp, IDP_FIELDS)
+    idp.kind, idp.issuer, idp.client_id = IdpKind.OIDC, str(clean_issuer), client_id
     idp.allowed_domains, idp.join_role = clean_domains, str(clean_role)
+    for name in SAML_FIELDS[1:-2]:
+        setattr(idp, name, "")
     changes = audit.diff(before, audit.snapshot(idp, IDP_FIELDS))
     if secret and (creating or not _same_secret(idp, secret)):
         idp.client_secret_sealed = secrets.seal(secret)
         changes["client_secret"] = [None if creating else "set", "set" if creating else "replaced"]
+    return _save_identity_provider(actor, org, idp, changes, creating=creating,
+                                   forget=not creating and bool({"kind", "issuer", "client_id"} & set(changes)))
+
+
+def _save_identity_provider(actor: User | None, org: Organization, idp: IdentityProvider, changes: dict[str, Any],
+                            *, creating: bool, forget: bool) -> IdentityProvider:
+    """Store a provider either setter prepared, with its audit event; `forget` the links to its accounts when
+    the provider's identity changed (another one may reuse the same subject identifiers for other people)."""
     if not changes:
         return idp
-    if not creating and ("issuer" in changes or "client_id" in changes):
+    if forget:
         changes["linked_accounts_forgotten"] = [None, _unlink_all(org)]
     idp.updated_at = timezone.now()
     if creating:
         idp.save(force_insert=True)
     else:
-        idp.save(update_fields=[*IDP_FIELDS, "client_secret_sealed", "updated_at"])
+        idp.save(update_fields=[*ALL_FIELDS, "updated_at"])
     audit.record(org, actor, AuditAction.CREATE if creating else AuditAction.UPDATE, idp, changes=changes)
     return idp
+
+
+SAML_ENTITY_EXAMPLE = "https://idp.example.org/saml/metadata"
+
+
+def _saml_sso_url(value: str) -> str:
+    """Where Accord sends the browser with its SAML request: https (http only on this machine's loopback, where
+    an operator allows private providers). Accord itself never calls it."""
+    url = value.strip()
+    parts = urlsplit(url)
+    loopback_http = (parts.scheme == "http" and settings.ACCORD_SSO_ALLOW_PRIVATE_ISSUERS
+                     and ssorules.is_loopback_host(parts.hostname or ""))
+    if len(url) > 500 or not parts.hostname or not (parts.scheme == "https" or loopback_http):
+        raise ValidationError({"saml_sso_url": _(
+            "'%(value)s' is not an https:// address; give the identity provider's single sign-on URL (HTTP-Redirect "
+            "binding), for example https://idp.example.org/saml/sso.") % {"value": value[:100]}})
+    return url
+
+
+def _saml_certificate(value: str) -> str:
+    """The IdP's signing certificate as base64 DER (PEM armour and blanks removed), once it parses as X.509."""
+    body = "".join(line.strip() for line in value.strip().splitlines() if line.strip() and "-----" not in line)
+    try:
+        x509.load_der_x509_certificate(base64.b64decode(body, validate=True))
+    except ValueError:
+        raise ValidationError({"saml_x509_cert": _(
+            "Not an X.509 certificate; paste the identity provider's signing certificate (PEM, "
+            "-----BEGIN CERTIFICATE----- ...).")}) from None
+    return body
+
+
+@transaction.atomic
+def do_set_saml_identity_provider(
+    actor: User | None, org: Organization, *, entity_id: str, sso_url: str, x509_cert: str, email_attribute: str,
+    name_attribute: str = "", allowed_domains: Iterable[str], join_role: str | None,
+) -> IdentityProvider:
+    """Configure (or change) the organisation's SAML 2.0 identity provider (decision 0037): the IdP's entity id,
+    its single sign-on URL, the certificate its responses are signed with, and the attributes that carry a
+    person's e-mail address and name. The same domain and join-role rules as OpenID Connect.
+
+    A new entity id, or a change from OpenID Connect, forgets every link to the provider's accounts; a new
+    certificate (a key rotation of the same IdP) does not."""
+    idp = IdentityProvider.objects.for_org(org).select_for_update().first()
+    errors = _Errors()
+    checked = errors.check
+
+    entity = entity_id.strip()
+    if not entity or len(entity) > 500:
+        errors["saml_entity_id"] = _("Give the identity provider's entity id (its issuer, 1 to 500 characters), for "
+                                     "example %(example)s.") % {"example": SAML_ENTITY_EXAMPLE}
+    clean_url = checked(lambda: _saml_sso_url(sso_url))
+    clean_cert = checked(lambda: _saml_certificate(x509_cert))
+    email_attr, name_attr = email_attribute.strip(), name_attribute.strip()
+    if not email_attr or len(email_attr) > 255:
+        errors["saml_email_attribute"] = _("Give the name of the attribute that carries the person's e-mail address "
+                                           "(1 to 255 characters), for example email.")
+    if len(name_attr) > 255:
+        errors["saml_name_attribute"] = _("At most 255 characters.")
+    clean_domains, clean_role = _shared_rules(org, errors, allowed_domains, join_role)
+    idp, creating, before = _started(org, idp, SAML_FIELDS)
+    idp.kind, idp.saml_entity_id = IdpKind.SAML, entity
+    idp.saml_sso_url, idp.saml_x509_cert = str(clean_url), str(clean_cert)
+    idp.saml_email_attribute, idp.saml_name_attribute = email_attr, name_attr
+    idp.allowed_domains, idp.join_role = clean_domains, str(clean_role)
+    idp.issuer = idp.client_id = idp.client_secret_sealed = ""
+    changes = audit.diff(before, audit.snapshot(idp, SAML_FIELDS))
+    return _save_identity_provider(actor, org, idp, changes, creating=creating,
+                                   forget=not creating and bool({"kind", "saml_entity_id"} & set(changes)))
 
 
 @transaction.atomic
@@ -168,7 +272,8 @@ def do_remove_identity_provider(actor: User | None, org: Organization) -> None:
         org.save(update_fields=["sso_required"])
         audit.record(org, actor, AuditAction.UPDATE, org, changes={"sso_required": [True, False]})
     forgotten = _unlink_all(org)
-    changes = {**audit.diff(audit.snapshot(idp, IDP_FIELDS), {}), "linked_accounts_forgotten": [None, forgotten]}
+    fields = SAML_FIELDS if idp.kind == IdpKind.SAML else IDP_FIELDS
+    changes = {**audit.diff(audit.snapshot(idp, fields), {}), "linked_accounts_forgotten": [None, forgotten]}
     audit.record(org, actor, AuditAction.DELETE, idp, changes=changes)
     idp.delete()
 
