@@ -44,6 +44,11 @@ def _print(org: object) -> None:
     if idp is None:
         print(f"identity_provider=none sso_required={required}")
         return
+    if idp.kind == "saml":
+        print(f"kind=saml entity_id={idp.saml_entity_id} sso_url={idp.saml_sso_url} "
+              f"email_attribute={idp.saml_email_attribute} allowed_domains={','.join(idp.allowed_domains)} "
+              f"join_role={idp.join_role or 'none'} sso_required={required}")
+        return
     print(f"issuer={idp.issuer} client_id={idp.client_id} client_secret=set "
           f"allowed_domains={','.join(idp.allowed_domains)} join_role={idp.join_role or 'none'} "
           f"sso_required={required}")
@@ -75,6 +80,10 @@ def _set(args: argparse.Namespace) -> int:
     current = identity_provider(org)
     changing = any(v is not None for v in (args.issuer, args.client_id, args.allowed_domains, args.join_role)) \
         or args.client_secret_stdin
+    if changing and current is not None and current.kind == "saml":
+        raise CliError(f"{org.slug} signs in through SAML: change its provider on the Single sign-on page or with "
+                       "PUT .../identity-provider/ (this command sets an OpenID Connect provider, and --required "
+                       "for either)")
     if changing:
         if current is None and not (args.issuer and args.client_id and args.allowed_domains):
             raise CliError("a new identity provider needs --issuer, --client-id, --allowed-domains and "

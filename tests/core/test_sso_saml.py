@@ -278,3 +278,15 @@ def test_the_api_configures_saml_and_answers_the_sp_urls(idp_key, acme):
         "kind": "saml", "saml_entity_id": saml_idp.ENTITY_ID, "saml_sso_url": saml_idp.SSO_URL,
         "saml_x509_cert": "nope", "saml_email_attribute": "email", "allowed_domains": ["acme.test"]})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "saml_x509_cert"
+
+
+def test_the_cli_shows_a_saml_provider_and_sets_its_requirement_only(idp_key, acme, capsys):
+    from accord.cli import main
+
+    trust(acme, idp_key)
+    assert main(["org", "sso", "show", "acme"]) == 0
+    assert f"kind=saml entity_id={saml_idp.ENTITY_ID}" in capsys.readouterr().out
+    assert main(["org", "sso", "set", "acme", "--required"]) == 0
+    assert Organization.objects.get(pk=acme.pk).sso_required
+    assert main(["org", "sso", "set", "acme", "--join-role", "viewer"]) != 0
+    assert "signs in through SAML" in capsys.readouterr().err
