@@ -112,7 +112,7 @@ RISK = ModelSpec(Risk, key="ref", fields=(
               input_help="Share of the loss per event the treatment removes: 0 to 1, or a percentage",
               hint=_("A share from 0 to 1 or a percentage, e.g. 25% when tested backups shorten an outage.")),
     # Computed by the simulation, not stored: exports carry them (imports ignore them); `risk.money` is set by
-    # the export from `quantified.register_figures`.
+    # the export from `money_order.register_figures`.
     FieldSpec("ale", Kind.DECIMAL, label=_("ALE (residual)"), input=False, output=False, audited=False,
               compute=lambda risk: _money(risk, "ale")),
     FieldSpec("p90", Kind.DECIMAL, label=_("P90 (residual)"), input=False, output=False, audited=False,

@@ -21,7 +21,7 @@ from accord.core.clock import org_today
 from accord.core.csvsafe import neutralise as neutralise
 from accord.core.csvsafe import restore as restore
 from accord.core.models import Organization
-from accord.risks import money_order, quantified
+from accord.risks import money_order
 from accord.risks.fields import RISK
 from accord.risks.selectors import RiskFilter
 
@@ -43,7 +43,7 @@ FORMATS = tables.FORMATS
 
 
 def _risks(org: Organization, filters: RiskFilter | None) -> Iterator[Any]:
-    figures = quantified.register_figures(org).by_risk
+    figures = money_order.register_figures(org).by_risk
     risks = money_order.ordered_risks(org, filters)
     for risk in risks.iterator(chunk_size=1000) if isinstance(risks, QuerySet) else risks:
         risk.money = figures.get(risk.pk)  # the computed columns (ale, p90) read it

@@ -3,15 +3,43 @@ filtered risks' ids sorted by the cached figures of `accord.risks.quantified`, a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, overload
 
 from django.db.models import QuerySet
 
 from accord.core.models import Organization
 from accord.risks import selectors
-from accord.risks.quantified import register_figures
+from accord.risks.quantified import portfolio_state, residual_items
 from accord.risks.selectors import MONEY_SORTS, RiskFilter
+
+
+@dataclass(frozen=True)
+class RegisterFigures:
+    """The two figures the register shows of a risk: its residual ALE and P90 (`RiskMoney.ale`, `.p90`)."""
+
+    ale: float
+    p90: float
+
+
+class FiguresState(NamedTuple):
+    """Risk pk → its residual ALE and P90, and how fresh they are (FRESH, STALE, PENDING)."""
+
+    by_risk: dict[int, RegisterFigures]
+    figures: str
+
+
+def register_figures(org: Organization) -> FiguresState:
+    """Risk pk → its residual ALE and P90, for every simulated risk, from the cached result (the same
+    figures `risk_money` gives, without building a risk's curve; none when no risk has an estimate or
+    none is computed yet), with their freshness."""
+    result, _, freshness = portfolio_state(org)
+    if result is None:
+        return FiguresState({}, freshness)
+    ids: Mapping[str, int] = result["risk_ids"]
+    return FiguresState({ids[ref]: RegisterFigures(ale=item["ale"], p90=item["p90"])
+                         for ref, item in residual_items(result).items()}, freshness)
 
 
 class MoneyOrdered(Sequence[Any]):

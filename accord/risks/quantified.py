@@ -42,14 +42,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from threading import Lock
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q
-from django.utils.formats import get_format
-from django.utils.translation import gettext, gettext_lazy
 
-from accord.charts import format_probability
 from accord.core import singleflight
 from accord.core.dataversion import data_version, not_storable
 from accord.core.jobs import queue as jobs_queue
@@ -61,6 +58,7 @@ from accord.risks.budget import quota as simulation_quota
 from accord.risks.budget import run_budget
 from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
+from accord.risks.p90 import P90_ZERO, p90_note  # noqa: F401 - read as quantified.P90_ZERO / .p90_note
 from accord.risks.selectors import appetite_in_force
 
 logger = logging.getLogger(__name__)
@@ -633,23 +631,6 @@ def empty_result(org: Organization, *, pending: bool = False) -> dict[str, Any]:
 
 # --- figures per risk -------------------------------------------------------------------------------------
 
-#: The explanation in general, beside a table whose cells carry `p90_note` (a tooltip) each.
-#: Lazy: pages read it in their language; the API's field descriptions, written at import, stay English.
-P90_ZERO = gettext_lazy("A P90 of 0 beside a positive ALE: a rare risk, with a loss in at most one year in ten, so "
-                        "its 1-in-10 bad year has none; the ALE spreads the rarer losses over every year.")
-
-
-def p90_note(ale: float, p90: float, prob_any_loss: float) -> str:
-    """Why a P90 of 0 sits beside a positive ALE, in one line; "" when it does not. A loss that comes in
-    at most one year in ten leaves the 90th-percentile year without loss, while the mean (ALE) spreads
-    the rarer losses over every year: both figures are right, and the P90 alone reads as "no risk"."""
-    if p90 > 0 or ale <= 0:
-        return ""
-    share = format_probability(prob_any_loss).replace(".", str(get_format("DECIMAL_SEPARATOR")))
-    return gettext("P90 is 0 because a loss comes in only %(share)s of simulated years (at most one in ten), so a "
-                   "1-in-10 bad year has no loss; the ALE spreads the rarer losses over every year.") % {"share": share}
-
-
 @dataclass(frozen=True)
 class LossFigures:
     """One risk's (or the portfolio's) simulated annual loss, in the organisation's currency."""
@@ -709,7 +690,7 @@ class RiskMoney:
         return self.inherent, self.residual
 
 
-def _residual_items(result: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+def residual_items(result: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """Each simulated risk's residual figures by ref: after its treatment's effect, or its inherent
     figures when no risk has a treatment effect (the residual evaluation is then absent)."""
     residual = {r["id"]: r for r in (result["residual"] or {}).get("risks", [])}
@@ -720,7 +701,7 @@ def money_by_risk(result: Mapping[str, Any], names: Mapping[str, str] | None = N
                   only: Collection[int] | None = None) -> dict[int, RiskMoney]:
     """The figures of each risk of a `portfolio_result` (or of the risks `only` names), by primary key."""
     ids: Mapping[str, int] = result["risk_ids"]
-    residual = _residual_items(result)
+    residual = residual_items(result)
     total_inherent = result["inherent"]["portfolio"]["ale"]
     total_residual = (result["residual"] or result["inherent"])["portfolio"]["ale"]
     out: dict[int, RiskMoney] = {}
@@ -800,32 +781,3 @@ def money_of(org: Organization, risk: Risk) -> RiskMoneyState:
     if not risk.has_money_estimate:
         return RiskMoneyState(money=None, problem=None)
     return register_money(org, only={risk.pk}).of(risk)
-
-
-# --- the register in money order ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RegisterFigures:
-    """The two figures the register shows of a risk: its residual ALE and P90 (`RiskMoney.ale`, `.p90`)."""
-
-    ale: float
-    p90: float
-
-
-class FiguresState(NamedTuple):
-    """Risk pk → its residual ALE and P90, and how fresh they are (FRESH, STALE, PENDING)."""
-
-    by_risk: dict[int, RegisterFigures]
-    figures: str
-
-
-def register_figures(org: Organization) -> FiguresState:
-    """Risk pk → its residual ALE and P90, for every simulated risk, from the cached result (the same
-    figures `risk_money` gives, without building a risk's curve; none when no risk has an estimate or
-    none is computed yet), with their freshness."""
-    result, _, _, freshness = _portfolio(org)
-    if result is None:
-        return FiguresState({}, freshness)
-    ids: Mapping[str, int] = result["risk_ids"]
-    return FiguresState({ids[ref]: RegisterFigures(ale=item["ale"], p90=item["p90"])
-                         for ref, item in _residual_items(result).items()}, freshness)

@@ -59,7 +59,7 @@ def _refs(risks):
 def test_money_orders_follow_the_cached_figures_and_put_risks_without_them_last(register, sort, refs):
     ordered = money_order.ordered_risks(register, RiskFilter(sort=sort))
     assert _refs(ordered) == refs
-    figures = quantified.register_figures(register).by_risk
+    figures = money_order.register_figures(register).by_risk
     money = quantified.risk_money(register)
     assert {pk: (f.ale, f.p90) for pk, f in figures.items()} == {pk: (m.ale, m.p90) for pk, m in money.items()}
 
@@ -125,7 +125,7 @@ def test_exports_carry_the_residual_ale_and_p90_to_the_cent_blank_without_figure
         rows = [{k: ("" if v is None else str(v)) for k, v in zip(values[0], row, strict=True)} for row in values[1:]]
     assert [r["ref"] for r in rows] == ["R-003", "R-002", "R-004", "R-001", "R-005"]
     figures = {r.ref: r for r in money_order.ordered_risks(register)}
-    money = quantified.register_figures(register).by_risk
+    money = money_order.register_figures(register).by_risk
     for row in rows[:3]:
         expected = money[figures[row["ref"]].pk]
         assert decimal.Decimal(row["ale"]) == decimal.Decimal(repr(expected.ale)).quantize(decimal.Decimal("0.01"))
