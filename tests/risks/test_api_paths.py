@@ -26,8 +26,10 @@ def test_export_import_and_portfolio_answer_without_a_trailing_slash_as_document
     assert client.get("/api/v1/orgs/org-a/quant/portfolio", **ciso.auth()).status_code == 200
     upload = SimpleUploadedFile("r.csv", exported.content, content_type="text/csv")
     imported = client.post("/api/v1/orgs/org-a/risks/import", {"file": upload}, **ciso.auth())
-    assert imported.status_code == 200, imported.content
-    assert (imported.json()["count"], imported.json()["unchanged"]) == (0, 1)  # the export names its risk: no copy
+    assert imported.status_code == 202, imported.content  # an import is a job (decision 0046)
+    assert imported["Location"] == imported.json()["url"]
+    result = imported.json()["result"]
+    assert (result["count"], result["unchanged"]) == (0, 1)  # the export names its risk: no copy
     assert Risk.objects.for_org(org_a).count() == 1
 
 
