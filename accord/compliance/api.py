@@ -13,7 +13,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from accord.compliance import frameworkfile, selectors, services
+from accord.compliance import frameworkfile, importing, selectors, services
 from accord.compliance.models import Framework, Requirement
 from accord.core.apikit import ERRORS, ErrorOut, Pagination, TextIn, org_access
 
@@ -125,6 +125,14 @@ class FrameworkIn(TextIn):
                                 "nothing else may be sent with it")
 
 
+class OscalImportQuery(TextIn):
+    against: str | None = Field(None, min_length=1, max_length=300, description="A profile: the framework "
+                                "already imported into the organisation it is resolved against (key or "
+                                "key@version), when its catalog is not sent")
+    key: str | None = Field(None, min_length=1, max_length=300, description="The new framework's key; by "
+                            "default made from the document's title")
+
+
 class RequirementQuery(TextIn):
     q: str = Field("", max_length=300, description="Text in the id, title, description or guidance")
     group: str = Field("", max_length=100, description="A group's id: only the requirements under it (its "
@@ -185,3 +193,31 @@ def list_requirements(request: HttpRequest, org: str, key: FrameworkKey,
     framework = selectors.access_framework(m.organization, key)
     return selectors.requirements(m.organization, framework,
                                   selectors.RequirementFilter(q=filters.q, group=filters.group))
+
+
+@router.post("/{org}/oscal/import", response={201: FrameworkOut, 409: ErrorOut, **ERRORS},
+             summary="Import an OSCAL catalog or profile", operation_id="accord_compliance_api_import_oscal",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "description": "An OSCAL document: {\"catalog\": ...} or {\"profile\": ...}",
+                 "additionalProperties": True}}}}})
+def import_oscal(request: HttpRequest, org: str, options: Query[OscalImportQuery]) -> Status[Framework]:
+    """The body is an OSCAL catalog or profile (JSON, models 1.0.x to 1.2.x; docs/frameworks.md says what is
+    read), imported as a new framework, all or nothing. A profile is resolved against the framework
+    `against` names, already imported into the organisation; every control id it names that the framework
+    lacks is refused at once (`profile`), as is every other problem, by its path in the document. A (key,
+    version) the organisation already has answers 409. Bodies up to `ACCORD_MAX_FRAMEWORK_BYTES` (20 MB
+    by default) are taken here and on `frameworks/`."""
+    m = org_access(request, org, "framework.import")
+    framework = importing.do_import_oscal(m.user, m.organization, _json_body(request),
+                                          against=options.against, key=options.key)
+    return Status(201, selectors.access_framework(m.organization, framework.ref))
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        document = frameworkfile.read_json(request.body or b"null")
+    except frameworkfile.FileInvalid as exc:
+        raise services.refusal(exc) from None
+    if not isinstance(document, dict):
+        raise ValidationError({"body": "Send a JSON object: an OSCAL catalog or profile."})
+    return document

@@ -10,7 +10,7 @@ import importlib
 import sys
 from typing import Any
 
-from accord.cli_support import CliError
+from accord.cli_support import CliError, Progress
 from accord.core.cli import org_or_fail, setup
 
 #: Top-level names of an OSCAL document that `import` hands to the OSCAL converter.
@@ -26,6 +26,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                             "or an OSCAL catalog or profile); all or nothing")
     p.add_argument("org", help="organisation slug")
     p.add_argument("file", help="the JSON file")
+    p.add_argument("--against", metavar="KEY", help="an OSCAL profile: resolve it against this framework already "
+                                                    "imported into the organisation (key or key@version; "
+                                                    "`accord framework list ORG` shows them)")
+    p.add_argument("--key", help="an OSCAL document: the new framework's key (default: made from its title)")
+    p.add_argument("--progress", action="store_true", help="draw the progress bar even when stderr is not a "
+                                                           "terminal")
     p.set_defaults(handler=_import)
 
     p = framework.add_parser("list", help="list an organisation's frameworks: key@version, requirements, name "
@@ -53,8 +59,9 @@ def _read(path: str) -> Any:
         raise CliError(f"{path}: {exc}") from None
 
 
-def _from_oscal(path: str, data: dict[str, Any]) -> Any:
-    """The OSCAL document converted to Accord's format by `accord.compliance.oscal.to_framework`."""
+def _from_oscal(path: str, data: dict[str, Any], args: argparse.Namespace, org: Any) -> Any:
+    """The OSCAL document converted to Accord's format by `accord.compliance.oscal.to_framework`; a profile
+    resolved against the framework `--against` names (read back from the organisation's rows)."""
     root = next(name for name in OSCAL_ROOTS if name in data)
     try:
         oscal = importlib.import_module(OSCAL_MODULE)
@@ -63,11 +70,25 @@ def _from_oscal(path: str, data: dict[str, Any]) -> Any:
             raise
         raise CliError(f"{path} is an OSCAL {root}, and this Accord cannot import OSCAL yet; convert it to "
                        "Accord's framework format (docs/frameworks.md)") from None
+    against = None
+    if args.against:
+        from django.core.exceptions import ValidationError
+
+        from accord.compliance.importing import against_document
+
+        print(f"reading {args.against} of {org.slug} to resolve the profile against…", file=sys.stderr)
+        try:
+            against = against_document(org, args.against)
+        except ValidationError as exc:
+            raise CliError(f"--against: {' '.join(m for ms in exc.message_dict.values() for m in ms)}") from None
     print(f"converting the OSCAL {root} of {path}…", file=sys.stderr)
     try:
-        return oscal.to_framework(data)
-    except ValueError as exc:  # the converter's OscalError lists every problem
-        raise CliError(f"{path}: not an OSCAL {root} Accord can read: {exc}") from None
+        return oscal.to_framework(data, against, key=args.key) if (against or args.key) else oscal.to_framework(data)
+    except ValueError as exc:  # the converter's OscalError lists every problem, one per line
+        for error in getattr(exc, "errors", [str(exc)]):
+            print(error, file=sys.stderr)
+        raise CliError(f"{path}: not an OSCAL {root} Accord can import ({len(getattr(exc, 'errors', [1]))} "
+                       "problem(s)); nothing was imported") from None
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -79,7 +100,9 @@ def _import(args: argparse.Namespace) -> int:
     print(f"reading {args.file}…", file=sys.stderr)
     data = _read(args.file)
     if isinstance(data, dict) and any(name in data for name in OSCAL_ROOTS):
-        data = _from_oscal(args.file, data)
+        data = _from_oscal(args.file, data, args, org)
+    elif args.against or args.key:
+        raise CliError("--against and --key are for OSCAL documents; a file in Accord's format names its own key")
     try:
         framework_file = frameworkfile.parse(data)
     except frameworkfile.FileInvalid as exc:
@@ -88,7 +111,9 @@ def _import(args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {len(exc.errors)} problem(s); nothing was imported") from None
     counts = frameworkfile.count(framework_file)
     print(f"importing {counts.groups:,} groups and {counts.requirements:,} requirements…", file=sys.stderr)
-    framework = do_import_framework(None, org, framework_file)
+    bar = Progress("writing", counts.groups + counts.requirements, force=args.progress)
+    framework = do_import_framework(None, org, framework_file,
+                                    progress=lambda done, total: bar.advance(done - bar.done))
     print(f"imported {framework.ref} ({framework.name}) into {org.slug}: {counts.requirements:,} requirements, "
           f"{counts.assessable:,} assessable")
     return 0

@@ -118,3 +118,42 @@ def requirements(org: Organization, framework: Framework,
 def framework_names(org: Organization, ids: set[str]) -> dict[str, str]:
     """Frameworks of `org` by id (as text) → their name and version."""
     return history.names_by_id(Framework.objects.for_org(org).only("pk", "name", "version"), ids, str)
+
+
+def framework_document(org: Organization, framework: Framework) -> dict[str, object]:
+    """The framework of `org` back in Accord's format (docs/frameworks.md), rebuilt from its rows in two
+    queries: what a profile is resolved against when its catalog is not at hand (`--against KEY`)."""
+    tree = framework_tree(org, framework)
+
+    def requirement(node: RequirementNode) -> dict[str, object]:
+        row = node.requirement
+        out: dict[str, object] = {"id": row.ref, "title": row.title, "assessable": row.assessable}
+        for name in ("oscal_id", "description", "guidance"):
+            if getattr(row, name):
+                out[name] = getattr(row, name)
+        for name in ("evidence", "objectives"):
+            if getattr(row, name):
+                out[name] = list(getattr(row, name))
+        if row.parameters:
+            out["parameters"] = [{k: v for k, v in p.items() if v or k in ("id", "label")} for p in row.parameters]
+        if node.children:
+            out["requirements"] = [requirement(child) for child in node.children]
+        return out
+
+    def group(node: GroupNode) -> dict[str, object]:
+        row = node.group
+        out: dict[str, object] = {"id": row.ref, "title": row.title}
+        if row.oscal_id:
+            out["oscal_id"] = row.oscal_id
+        if row.description:
+            out["description"] = row.description
+        if node.groups:
+            out["groups"] = [group(sub) for sub in node.groups]
+        if node.requirements:
+            out["requirements"] = [requirement(r) for r in node.requirements]
+        return out
+
+    return {"accord_framework": 1, "key": framework.key, "name": framework.name, "version": framework.version,
+            "publisher": framework.publisher, "description": framework.description,
+            "licence_note": framework.licence_note, "source": framework.source,
+            "groups": [group(g) for g in tree.groups]}

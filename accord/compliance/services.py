@@ -6,7 +6,7 @@ import of the same version is refused with a conflict, a new version is imported
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,6 +35,10 @@ def parse_framework(data: Mapping[str, Any]) -> FrameworkFile:
         return frameworkfile.parse(data)
     except FileInvalid as exc:
         raise refusal(exc) from None
+
+
+#: Rows per insert step of an import (the database may split a step further); the CLI's progress moves by it.
+PROGRESS_BATCH = 500
 
 
 class _Tree:
@@ -71,23 +75,32 @@ class _Tree:
         for sub in item.requirements:
             self.requirement(sub, group, row, depth + 1)
 
-    def save(self) -> None:
-        """Insert level by level, parents first, so each row's parent has its id (a few queries per tree)."""
-        groups = Group.objects.for_org(self.org)
-        for depth in sorted({row.depth for row in self.groups}):
-            groups.bulk_create([row for row in self.groups if row.depth == depth])
-        requirements = Requirement.objects.for_org(self.org)
-        for depth in sorted({row.depth for row in self.requirements}):
-            requirements.bulk_create([row for row in self.requirements if row.depth == depth])
+    def save(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Insert level by level, parents first, so each row's parent has its id (a few queries per tree);
+        `progress(done, total)` is told after each batch of rows."""
+        self.total = len(self.groups) + len(self.requirements)
+        self.done = 0
+        self._insert(Group.objects.for_org(self.org), self.groups, progress)
+        self._insert(Requirement.objects.for_org(self.org), self.requirements, progress)
+
+    def _insert(self, manager: Any, rows: list[Any], progress: Callable[[int, int], None] | None) -> None:
+        for depth in sorted({row.depth for row in rows}):
+            level = [row for row in rows if row.depth == depth]
+            for start in range(0, len(level), PROGRESS_BATCH):
+                batch = level[start:start + PROGRESS_BATCH]
+                manager.bulk_create(batch)
+                self.done += len(batch)
+                if progress is not None:
+                    progress(self.done, self.total)
 
 
 @transaction.atomic
 def do_import_framework(actor: User | None, org: Organization, data: FrameworkFile | Mapping[str, Any], *,
-                        builtin: str = "") -> Framework:
+                        builtin: str = "", progress: Callable[[int, int], None] | None = None) -> Framework:
     """Import a framework into `org`: a validated `FrameworkFile`, or a document in Accord's format (every
     problem refused at once, each named by its path in the document). All or nothing; one audit event. A
     (key, version) the organisation already has is refused as a conflict: imported frameworks are never
-    overwritten."""
+    overwritten. `progress(done, total)` is told as the rows are written."""
     framework_file = data if isinstance(data, FrameworkFile) else parse_framework(data)
     AuditChain.objects.for_org(org).select_for_update().get()  # one importer of `org` at a time
     existing = Framework.objects.for_org(org).filter(key=framework_file.key, version=framework_file.version).first()
@@ -103,7 +116,7 @@ def do_import_framework(actor: User | None, org: Organization, data: FrameworkFi
     tree = _Tree(org, framework)
     for group in framework_file.groups:
         tree.group(group, None, 0)
-    tree.save()
+    tree.save(progress)
     counts = frameworkfile.count(framework_file)
     audit.record(org, actor, AuditAction.IMPORT, framework, changes={
         "key": [None, framework.key], "version": [None, framework.version], "name": [None, framework.name],

@@ -61,6 +61,12 @@ def _framework(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"key": seed["framework"].key}
 
 
+def _oscal_catalog(seed: Seed, persona: Persona) -> dict[str, Any]:
+    from tests.compliance.test_oscal import authored_catalog
+
+    return authored_catalog()
+
+
 ROUTES: list[Route] = [
     # --- web ---
     Route("compliance:frameworks", "GET", "framework.view", lists_data=True),
@@ -69,6 +75,7 @@ ROUTES: list[Route] = [
     Route("GET /api/v1/orgs/{org}/frameworks/", "GET", "framework.view", lists_data=True),
     Route("POST /api/v1/orgs/{org}/frameworks/", "POST", "framework.import",
           body=lambda s, p: {"builtin": "iso27001-2022"}),
+    Route("POST /api/v1/orgs/{org}/oscal/import", "POST", "framework.import", body=_oscal_catalog),
     Route("GET /api/v1/orgs/{org}/frameworks/{key}/", "GET", "framework.view", kwargs=_framework, lists_data=True),
     Route("GET /api/v1/orgs/{org}/frameworks/{key}/requirements/", "GET", "framework.view", kwargs=_framework,
           lists_data=True),

@@ -269,8 +269,10 @@ def as_catalog(document: Json) -> Json:
     """An OSCAL catalog document as given, or one built from an Accord framework dict.
 
     From an Accord framework, a control's id is the requirement's `oscal_id` (else its id), its label
-    the requirement's id, its statement the already rendered description: parameters a profile sets
-    change the requirement's `parameters` but not that text.
+    the requirement's id, its statement, guidance and objectives the texts already rendered, in which
+    each rendering of one of the requirement's own parameters that names no value (`[Assignment: ...]`,
+    `[Selection...]`) is turned back into `{{ insert: param, ID }}` (`unrender`), so that the parameters
+    a profile sets reach the text as they do from the source catalog.
     """
     if "catalog" in document:
         check_version(document["catalog"], "against.catalog")
@@ -279,28 +281,32 @@ def as_catalog(document: Json) -> Json:
         raise OscalError(["against: neither an OSCAL catalog nor an Accord framework (accord_framework: 1)"])
 
     def control(req: Json) -> Json:
+        params = []
+        for p in req.get("parameters", []):
+            param: Json = {"id": p["id"], "label": p.get("label") or p["id"]}
+            if p.get("values"):
+                param["values"] = list(p["values"])
+            if p.get("choices"):
+                param["select"] = {"how-many": p.get("how_many") or "one", "choice": list(p["choices"])}
+            params.append(param)
+        back = Unrender(params)
+        for param in params:
+            if "select" in param:
+                param["select"]["choice"] = [back.texts([c], skip=param["id"])[0] for c in param["select"]["choice"]]
         parts: list[Json] = []
         if req.get("description"):
-            parts.append({"name": "statement", "prose": req["description"]})
+            parts.append({"name": "statement", "prose": back.texts([req["description"]])[0]})
         if req.get("guidance"):
-            parts.append({"name": "guidance", "prose": req["guidance"]})
+            parts.append({"name": "guidance", "prose": back.texts([req["guidance"]])[0]})
         if req.get("objectives"):
             parts.append({"name": "assessment-objective", "parts": [
-                {"name": "assessment-objective", "prose": text} for text in req["objectives"]]})
+                {"name": "assessment-objective", "prose": text} for text in back.texts(list(req["objectives"]))]})
         if req.get("evidence"):
             parts.append({"name": "assessment-method", "props": [{"name": "method", "value": "EXAMINE"}],
                           "parts": [{"name": "assessment-objects", "prose": "\n\n".join(req["evidence"])}]})
         props = [{"name": "label", "value": req["id"]}]
         if req.get("assessable", True) is False:
             props.append({"name": "status", "value": "withdrawn"})
-        params = []
-        for p in req.get("parameters", []):
-            param: Json = {"id": p["id"], "label": p.get("label", p["id"])}
-            if p.get("values"):
-                param["values"] = p["values"]
-            if "choices" in p:
-                param["select"] = {"how-many": p.get("how_many", "one"), "choice": p["choices"]}
-            params.append(param)
         return {"id": req.get("oscal_id") or req["id"], "title": req["title"], "props": props, "params": params,
                 "parts": parts, "controls": [control(r) for r in req.get("requirements", [])]}
 
@@ -313,3 +319,46 @@ def as_catalog(document: Json) -> Json:
     metadata = {"title": document.get("name", document.get("key", "")), "version": document.get("version", ""),
                 "oscal-version": "1.1.2", "links": [{"rel": "canonical", "href": document.get("source", "")}]}
     return {"catalog": {"uuid": "", "metadata": metadata, "groups": [group(g) for g in document.get("groups", [])]}}
+
+
+class Unrender:
+    """Turns the renderings of a control's own parameters in its texts back into `{{ insert: param, ID }}`.
+
+    Only the bracketed renderings (`[Assignment: ...]`, `[Selection...]`) are turned back: a parameter with
+    values renders as plain words that the text may hold for other reasons. The longest rendering goes
+    first (a selection can hold another parameter's rendering in a choice). Parameters that render alike
+    (two "organization-defined frequency") are given out in their order, one per occurrence, across the
+    texts of one call (a statement, or the list of objectives), the last one taking any further occurrence;
+    those no earlier call used come first (NIST's statements name a parameter that aggregates others, its
+    objectives the aggregated ones, which render alike).
+    """
+
+    def __init__(self, params: list[Json]) -> None:
+        render = Renderer({p["id"]: p for p in params})
+        self.alike: dict[str, list[str]] = {}
+        for param in params:
+            if param.get("values"):
+                continue
+            self.alike.setdefault(render.param(param["id"]), []).append(param["id"])
+        self.used: set[str] = set()
+
+    def texts(self, texts: list[str], *, skip: str = "") -> list[str]:
+        out = list(texts)
+        for rendering in sorted(self.alike, key=len, reverse=True):
+            ids = [i for i in self.alike[rendering] if i != skip]
+            if not ids:
+                continue
+            ids.sort(key=lambda i: i in self.used)  # stable: the file's order within each half
+            seen = 0
+            for n, text in enumerate(out):
+                pieces = text.split(rendering)
+                if len(pieces) == 1:
+                    continue
+                joined = pieces[0]
+                for piece in pieces[1:]:
+                    chosen = ids[min(seen, len(ids) - 1)]
+                    self.used.add(chosen)
+                    joined += "{{ insert: param, " + chosen + " }}" + piece
+                    seen += 1
+                out[n] = joined
+        return out
