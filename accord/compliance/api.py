@@ -9,13 +9,14 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, File, Path, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from accord.compliance import frameworkfile, importing, selectors, services
+from accord.compliance import frameworkfile, importing, selectors, services, sheets
 from accord.compliance.models import Framework, Requirement
 from accord.core.apikit import ERRORS, ErrorOut, Pagination, TextIn, org_access
+from accord.core.tables import ImportRejected
 
 router = Router(tags=["compliance"])
 
@@ -133,6 +134,18 @@ class OscalImportQuery(TextIn):
                             "default made from the document's title")
 
 
+class UploadQuery(OscalImportQuery):
+    key: str | None = Field(None, min_length=1, max_length=300, description="An OSCAL document: the new "
+                            "framework's key (by default made from its title); a spreadsheet: its key where the "
+                            "`framework_key` column is blank")
+    name: str | None = Field(None, min_length=1, max_length=300, description="A spreadsheet: the framework's "
+                             "name where the `framework_name` column is blank")
+    version: str | None = Field(None, min_length=1, max_length=300, description="A spreadsheet: its version "
+                                "where the `framework_version` column is blank")
+    publisher: str | None = Field(None, min_length=1, max_length=300, description="A spreadsheet: its "
+                                  "publisher where the `framework_publisher` column is blank")
+
+
 class RequirementQuery(TextIn):
     q: str = Field("", max_length=300, description="Text in the id, title, description or guidance")
     group: str = Field("", max_length=100, description="A group's id: only the requirements under it (its "
@@ -221,3 +234,49 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ValidationError({"body": "Send a JSON object: an OSCAL catalog or profile."})
     return document
+
+
+@router.post("/{org}/frameworks/import", response={201: FrameworkOut, 409: ErrorOut, **ERRORS},
+             summary="Import a framework file (upload)", operation_id="accord_compliance_api_upload_framework")
+def upload_framework(request: HttpRequest, org: str, options: Query[UploadQuery],
+                     file: File[UploadedFile | None] = None) -> Status[Framework]:
+    """Multipart upload of a framework file as the field `file`: a spreadsheet (CSV or XLSX, one row per
+    requirement, the columns of docs/frameworks.md), a document in Accord's format, or an OSCAL catalog or
+    profile (`against` as on `oscal/import`). All or nothing, one audit event. A spreadsheet's bad rows are
+    refused together, each field on `rows[N].COLUMN` (N the row as the spreadsheet numbers it, the header
+    being row 1); a file that cannot be read is refused on `file`."""
+    m = org_access(request, org, "framework.import")
+    if file is None:
+        raise ValidationError({"file": "Attach the framework as the multipart/form-data field `file` (CSV, XLSX "
+                                       "or JSON)."})
+    name = file.name or ""
+    head = file.read(4)
+    file.seek(0)
+    if sheets.looks_like_sheet(name, head):
+        if options.against:
+            raise ValidationError({"against": "A spreadsheet holds its own requirements; `against` is for OSCAL "
+                                              "profiles."})
+        given = {"key": options.key or "", "name": options.name or "", "version": options.version or "",
+                 "publisher": options.publisher or ""}
+        try:
+            framework = importing.do_import_framework_sheet(m.user, m.organization, file, name, given=given)
+        except ImportRejected as exc:
+            fields: dict[str, list[str]] = {}
+            for row, column, message in exc.rows:
+                fields.setdefault(f"rows[{row}].{column}", []).append(message)
+            raise ValidationError(fields) from None
+    else:
+        content = file.read(frameworkfile.MAX_BYTES + 1)
+        try:
+            document = frameworkfile.read_json(content)
+        except frameworkfile.FileInvalid as exc:
+            raise ValidationError({"file": str(exc).removeprefix("(file): ")}) from None
+        if isinstance(document, dict) and ("catalog" in document or "profile" in document):
+            framework = importing.do_import_oscal(m.user, m.organization, document, against=options.against,
+                                                  key=options.key)
+        else:
+            if options.against or options.key or options.name or options.version or options.publisher:
+                raise ValidationError({"file": "A document in Accord's format names its own key, name and "
+                                               "version; send no query with it."})
+            framework = services.do_import_framework(m.user, m.organization, document)
+    return Status(201, selectors.access_framework(m.organization, framework.ref))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -25,11 +26,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = framework.add_parser("import", help="import a framework file (Accord's JSON format, docs/frameworks.md, "
                                             "or an OSCAL catalog or profile); all or nothing")
     p.add_argument("org", help="organisation slug")
-    p.add_argument("file", help="the JSON file")
+    p.add_argument("file", help="the JSON file, or a spreadsheet (.csv, .xlsx: one row per requirement; "
+                                "docs/frameworks.md lists the columns)")
     p.add_argument("--against", metavar="KEY", help="an OSCAL profile: resolve it against this framework already "
                                                     "imported into the organisation (key or key@version; "
                                                     "`accord framework list ORG` shows them)")
-    p.add_argument("--key", help="an OSCAL document: the new framework's key (default: made from its title)")
+    p.add_argument("--key", help="an OSCAL document: the new framework's key (default: made from its title); a "
+                                 "spreadsheet: its key where the framework_key column is blank")
+    p.add_argument("--name", help="a spreadsheet: the framework's name where the framework_name column is blank")
+    p.add_argument("--version", help="a spreadsheet: the framework's version where framework_version is blank")
+    p.add_argument("--publisher", help="a spreadsheet: the framework's publisher where framework_publisher is blank")
     p.add_argument("--progress", action="store_true", help="draw the progress bar even when stderr is not a "
                                                            "terminal")
     p.set_defaults(handler=_import)
@@ -94,10 +100,13 @@ def _from_oscal(path: str, data: dict[str, Any], args: argparse.Namespace, org: 
 def _import(args: argparse.Namespace) -> int:
     setup()
     from accord.compliance import frameworkfile
-    from accord.compliance.services import do_import_framework
 
     org = org_or_fail(args.org)
     print(f"reading {args.file}…", file=sys.stderr)
+    if _is_sheet(args.file):
+        return _import_sheet(args, org)
+    if args.name or args.version or args.publisher:
+        raise CliError("--name, --version and --publisher are for spreadsheets; a JSON file names its own")
     data = _read(args.file)
     if isinstance(data, dict) and any(name in data for name in OSCAL_ROOTS):
         data = _from_oscal(args.file, data, args, org)
@@ -109,6 +118,55 @@ def _import(args: argparse.Namespace) -> int:
         for error in exc.errors:
             print(error, file=sys.stderr)
         raise CliError(f"{args.file}: {len(exc.errors)} problem(s); nothing was imported") from None
+    return _write(args, org, framework_file)
+
+
+def _is_sheet(path: str) -> bool:
+    from accord.compliance import sheets
+
+    try:
+        with open(path, "rb") as fileobj:
+            head = fileobj.read(4)
+    except OSError as exc:
+        raise CliError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    return sheets.looks_like_sheet(path, head)
+
+
+def _import_sheet(args: argparse.Namespace, org: Any) -> int:
+    """A spreadsheet: every refused row named with its field, one line each, and nothing imported."""
+    from django.core.exceptions import ValidationError
+
+    from accord.compliance import sheets
+    from accord.compliance.services import parse_framework
+    from accord.core.tables import ImportRejected
+
+    if args.against:
+        raise CliError("--against is for OSCAL profiles; a spreadsheet holds its own requirements")
+    given = {"key": args.key or "", "name": args.name or "", "version": args.version or "",
+             "publisher": args.publisher or ""}
+    try:
+        with open(args.file, "rb") as fileobj:
+            records = sheets.read(fileobj, args.file)
+    except OSError as exc:
+        raise CliError(f"cannot read '{args.file}': {exc.strerror or exc}") from None
+    except ValidationError as exc:
+        raise CliError(f"{args.file}: {' '.join(exc.messages)}") from None
+    print(f"checking {len(records):,} row(s) of {args.file}…", file=sys.stderr)
+    try:
+        document = sheets.build(records, given, source=os.path.basename(args.file))
+    except ImportRejected as exc:
+        for number, field, message in exc.rows:
+            print(f"row {number}, {field}: {message}", file=sys.stderr)
+        bad = len({number for number, _, _ in exc.rows})
+        raise CliError(f"import rejected: {bad} bad row(s) in {args.file}; nothing was imported") from None
+    return _write(args, org, parse_framework(document))
+
+
+def _write(args: argparse.Namespace, org: Any, framework_file: Any) -> int:
+    """Import a checked framework file, drawing the rows' progress, and say what was imported."""
+    from accord.compliance import frameworkfile
+    from accord.compliance.services import do_import_framework
+
     counts = frameworkfile.count(framework_file)
     print(f"importing {counts.groups:,} groups and {counts.requirements:,} requirements…", file=sys.stderr)
     bar = Progress("writing", counts.groups + counts.requirements, force=args.progress)

@@ -6,12 +6,13 @@ one audit event, every problem named at once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from accord.compliance import oscal, selectors, services
+from accord.compliance import oscal, selectors, services, sheets
 from accord.compliance.models import Framework
 from accord.core.models import Organization, User
 
@@ -58,3 +59,15 @@ def do_import_oscal(actor: User | None, org: Organization, document: Mapping[str
     already imported into `org`, as a new framework (all or nothing, one audit event)."""
     converted = convert_oscal(org, document, against=against, key=key)
     return services.do_import_framework(actor, org, services.parse_framework(converted), progress=progress)
+
+
+def do_import_framework_sheet(actor: User | None, org: Organization, fileobj: Any, filename: str, *,
+                              given: Mapping[str, str] | None = None,
+                              progress: ProgressFn | None = None) -> Framework:
+    """Import a framework from a spreadsheet (CSV or XLSX, one row per requirement; docs/frameworks.md).
+    `given` supplies the framework's key, name, version and publisher where the `framework_*` columns are
+    blank. A file the tables kit cannot read is refused on `file`; any bad row raises
+    `tables.ImportRejected` naming every refused row and field; nothing is written then."""
+    records = sheets.read(fileobj, filename)
+    document = sheets.build(records, given or {}, source=PurePath(filename or "").name)
+    return services.do_import_framework(actor, org, services.parse_framework(document), progress=progress)

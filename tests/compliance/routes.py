@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from accord.compliance import services
 from accord.core.models import Organization
 from tests.factories import Persona
@@ -67,6 +69,12 @@ def _oscal_catalog(seed: Seed, persona: Persona) -> dict[str, Any]:
     return authored_catalog()
 
 
+def _sheet(seed: Seed, persona: Persona) -> dict[str, Any]:
+    content = (b"framework_key,framework_name,framework_version,group,group_title,ref,title\r\n"
+               b"probe-sheet,Probe,1,P,Probe group,P.1,Probe requirement\r\n")
+    return {"file": SimpleUploadedFile("framework.csv", content, content_type="text/csv")}
+
+
 ROUTES: list[Route] = [
     # --- web ---
     Route("compliance:frameworks", "GET", "framework.view", lists_data=True),
@@ -76,6 +84,7 @@ ROUTES: list[Route] = [
     Route("POST /api/v1/orgs/{org}/frameworks/", "POST", "framework.import",
           body=lambda s, p: {"builtin": "iso27001-2022"}),
     Route("POST /api/v1/orgs/{org}/oscal/import", "POST", "framework.import", body=_oscal_catalog),
+    Route("POST /api/v1/orgs/{org}/frameworks/import", "POST", "framework.import", body=_sheet),
     Route("GET /api/v1/orgs/{org}/frameworks/{key}/", "GET", "framework.view", kwargs=_framework, lists_data=True),
     Route("GET /api/v1/orgs/{org}/frameworks/{key}/requirements/", "GET", "framework.view", kwargs=_framework,
           lists_data=True),
