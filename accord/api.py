@@ -22,6 +22,7 @@ from accord.core.notifications.api import router as notifications_router
 from accord.core.openapi import AccordAPI
 from accord.core.reports.api import router as reports_router
 from accord.portfolio.api import router as portfolio_router
+from accord.portfolio.api_objectives import router as objectives_router
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -156,4 +157,5 @@ api.add_router("/orgs/", notifications_router)
 api.add_router("/orgs/", reports_router)
 api.add_router("/orgs/", risks_router)
 api.add_router("/orgs/", portfolio_router)
+api.add_router("/orgs/", objectives_router)
 api.add_router("/orgs/", compliance_router)

@@ -36,6 +36,21 @@ def _email(member: Any) -> str | None:
     return member.user.email if member is not None else None
 
 
+class ServedOut(Schema):
+    objective_id: int
+    ref: str
+    title: str
+    weight: int
+
+    @staticmethod
+    def resolve_ref(obj: Any) -> str:
+        return str(obj.objective.ref)
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return str(obj.objective.title)
+
+
 class InitiativeOut(Schema):
     id: int
     ref: str = Field(description="I-001, I-002, … in the order initiatives were added")
@@ -57,6 +72,7 @@ class InitiativeOut(Schema):
     horizon_years: int
     dependencies: list[int] = Field(description="Ids of the initiatives this one needs")
     risks: list[int] = Field(description="Ids of the register risks linked to it")
+    objectives: list[ServedOut] = Field(description="The objectives it contributes to, with its weight")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -75,6 +91,10 @@ class InitiativeOut(Schema):
     @staticmethod
     def resolve_risks(obj: Initiative) -> list[int]:
         return [r.pk for r in obj.risks.all()]
+
+    @staticmethod
+    def resolve_objectives(obj: Initiative) -> list[Any]:
+        return list(obj.objective_links.all())  # type: ignore[attr-defined]
 
 
 class GateOut(Schema):
@@ -117,11 +137,13 @@ class InitiativeQuery(TextIn):
     health: Health | None = None
     owner: int | None = Field(None, ge=1, le=INT64_MAX, description="The owner's membership id")
     q: str = Field("", description="Text in the title or description")
+    objective: int | None = Field(None, ge=1, le=INT64_MAX, description="Those contributing to this objective (id)")
 
     def to_filter(self) -> selectors.InitiativeFilter:
         return selectors.InitiativeFilter(kind=self.kind.value if self.kind else "",
                                           phase=self.phase.value if self.phase else "",
-                                          health=self.health.value if self.health else "", owner=self.owner, q=self.q)
+                                          health=self.health.value if self.health else "", owner=self.owner, q=self.q,
+                                          objective=self.objective)
 
 
 class InitiativePatch(BodyIn):
@@ -182,7 +204,7 @@ def _detail(org: Organization, initiative: Initiative) -> Initiative:
             operation_id="accord_portfolio_api_list_initiatives")
 @paginate(Pagination)
 def list_initiatives(request: HttpRequest, org: str, filters: Query[InitiativeQuery]) -> QuerySet[Initiative]:
-    """By reference; filter by kind, phase, health, owner (membership id) or text."""
+    """By reference; filter by kind, phase, health, owner (membership id), objective (id) or text."""
     m = org_access(request, org, "initiative.view")
     return selectors.initiatives(m.organization, filters.to_filter())
 

@@ -24,3 +24,9 @@ class PortfolioConfig(AppConfig):
         handover.register(handover.Handover("portfolio", "initiative role", member_holdings,
                                             do_hand_over_member_initiatives))
         add_nav(NavItem(_("Initiatives"), "portfolio:list", "initiative.view"))
+        from accord.portfolio.selectors_objectives import objectives_owned_by
+        from accord.portfolio.services_objectives import do_hand_over_member_objectives
+
+        handover.register(handover.Handover("portfolio-objectives", "objective", objectives_owned_by,
+                                            do_hand_over_member_objectives))
+        add_nav(NavItem(_("Objectives"), "objectives:list", "objective.view"))

@@ -4,7 +4,7 @@ reference and title, members and risks by name, codes by label. Registered by Po
 from __future__ import annotations
 
 from accord.core.history import ObjectType, Ref, register
-from accord.portfolio import selectors
+from accord.portfolio import selectors, selectors_objectives
 from accord.portfolio.choices import ConditionStatus, ExceptionStatus, Gate, Health, InitiativeKind, Outcome, Phase
 
 _PEOPLE = {"sponsor": Ref("core.membership"), "owner": Ref("core.membership"), "reviewer": Ref("core.membership")}
@@ -25,3 +25,10 @@ def register_portfolio_types() -> None:
         labels={"slot": "Signed as"}))
     register("portfolio.portfoliosettings", ObjectType("Portfolio settings", labels={
         "review_target_days": "Review target (working days)", "discount_rate": "Discount rate"}))
+    register("portfolio.objective", ObjectType("Objective", name=selectors_objectives.objective_names,
+                                               fields={"owner": Ref("core.membership")},
+                                               labels={"horizon_start": "Horizon start", "horizon_end": "Horizon end"}))
+    register("portfolio.keyresult", ObjectType("Key result", fields={"objective": Ref("portfolio.objective")},
+                                               labels={"due_on": "Due on"}))
+    register("portfolio.initiativeobjective", ObjectType("Contribution to an objective", fields={
+        "initiative": Ref("portfolio.initiative"), "objective": Ref("portfolio.objective")}))

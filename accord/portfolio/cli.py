@@ -1,4 +1,4 @@
-"""Portfolio verbs of the `accord` command: `accord initiative list|show|advance`.
+"""Portfolio verbs of the `accord` command: `accord initiative list|show|advance`, `accord objective list`.
 
 Operators act as the system: writes carry no actor and the audit trail labels them "system". The phase
 rule is the same as on every front: a gated move without its approved review is refused, naming it.
@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--kind", choices=InitiativeKind.values)
     p.add_argument("--phase", choices=Phase.values)
     p.add_argument("--health", choices=Health.values)
+    p.add_argument("--objective", type=int, metavar="ID", help="only those contributing to this objective")
     p.set_defaults(handler=_list)
 
     p = verbs.add_parser("show", help="one initiative: phase, gate status and review clock, financials")
@@ -42,6 +43,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("initiative", help="the initiative's id")
     p.add_argument("to", choices=Phase.values, help="the phase to move to")
     p.set_defaults(handler=_advance)
+
+    verbs = sub.add_parser("objective", help="the business objectives IT serves").add_subparsers(
+        dest="objective_verb", metavar="ACTION")
+    p = verbs.add_parser("list", help="list an organisation's objectives: id, ref, progress, key results, "
+                                      "initiatives, horizon, title (tab-separated)")
+    p.add_argument("org", help="organisation slug")
+    p.set_defaults(handler=_objective_list)
 
 
 def _one_line(text: str) -> str:
@@ -66,7 +74,8 @@ def _list(args: argparse.Namespace) -> int:
 
     org = org_or_fail(args.org)
     settings = selectors.portfolio_settings(org)
-    filters = selectors.InitiativeFilter(kind=args.kind or "", phase=args.phase or "", health=args.health or "")
+    filters = selectors.InitiativeFilter(kind=args.kind or "", phase=args.phase or "", health=args.health or "",
+                                         objective=args.objective)
     try:
         for item in selectors.initiatives(org, filters):
             gate = rules.current_gate(item.phase, item.kind, settings.gated_kinds) or "-"
@@ -117,4 +126,21 @@ def _advance(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         raise CliError(" ".join(exc.messages)) from None
     print(f"{moved.ref} is now {moved.phase}")
+    return 0
+
+
+def _objective_list(args: argparse.Namespace) -> int:
+    setup()
+    from accord.portfolio import selectors_objectives
+
+    org = org_or_fail(args.org)
+    try:
+        for item in selectors_objectives.objectives(org):
+            progress = "-" if item.progress is None else f"{item.progress:.0%}"
+            print(f"{item.pk}\t{item.ref}\t{progress}\t{len(item.key_results.all())} KR\t"
+                  f"{len(item.contributions.all())} initiatives\t{item.horizon_start.isoformat()}.."
+                  f"{item.horizon_end.isoformat()}\t{_one_line(item.title)}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

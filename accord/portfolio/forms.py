@@ -25,13 +25,19 @@ class FilterForm(forms.Form):
     phase = forms.ChoiceField(label=_("Phase"), required=False, choices=[("", _("Any")), *Phase.choices])
     health = forms.ChoiceField(label=_("Health"), required=False, choices=[("", _("Any")), *Health.choices])
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    objective = forms.TypedChoiceField(label=_("Objective"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
+        from accord.portfolio.selectors_objectives import objective_choices
+
         super().__init__(*args, **kwargs)
         people = Membership.objects.for_org(org).select_related("user").order_by("user__email")
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
         owner.choices = [("", _("Anyone")), *((m.pk, m.user.display_name) for m in people)]
+        objective = self.fields["objective"]
+        assert isinstance(objective, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        objective.choices = [("", _("Any")), *objective_choices(org)]
 
 
 class InitiativeForm(forms.Form):

@@ -258,3 +258,5 @@ class ExceptionSignature(Signature):
 
     def __str__(self) -> str:
         return f"{self.get_slot_display()} signed gate exception {self.exception_id}"
+
+from accord.portfolio.models_objectives import InitiativeObjective, KeyResult, Objective  # noqa: E402, F401

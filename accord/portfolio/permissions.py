@@ -28,3 +28,12 @@ register(
     Action("portfolio.settings", "Change the portfolio settings: review target, discount rate, gated kinds, "
                                  "review checklist", frozenset({Role.ADMIN, Role.CIO, Role.CISO})),
 )
+
+# Objectives (accord/portfolio/models_objectives.py): who sets the business objectives IT serves.
+_OBJECTIVE_WRITERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO})
+register(
+    Action("objective.view", "See the business objectives, their key results and progress, and which initiatives "
+                             "serve them", READERS),
+    Action("objective.change", "Add, edit and remove objectives and their key results, and say which initiatives "
+                               "contribute to them (with a weight)", _OBJECTIVE_WRITERS),
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from accord.core.approvals.rules import fits, label
 from accord.core.choices import CisoModel, Role, Signatory
@@ -161,3 +162,24 @@ def exception_slots(profile: GovernanceProfile) -> list[str]:
     """Who signs a gate exception: those the governance profile requires for a risk acceptance above
     tolerance (the CISO and the person the CISO reports to, or the hybrid CIO-CISO and the board)."""
     return required_acceptance_slots(profile, above_tolerance=True)
+
+
+# --- objectives' progress -----------------------------------------------------------------------------
+
+def key_result_progress(baseline: Decimal, target: Decimal, current: Decimal) -> float:
+    """How far a key result has come from its baseline towards its target, 0 to 1:
+    (current − baseline) / (target − baseline), clamped to [0, 1]. The same formula serves a decreasing
+    target (target below baseline: both differences are negative), and going past the target counts as 1,
+    going the wrong way as 0. A target equal to its baseline (refused by the services) counts as reached."""
+    span = Decimal(target) - Decimal(baseline)
+    if span == 0:
+        return 1.0
+    share = (Decimal(current) - Decimal(baseline)) / span
+    return float(min(Decimal(1), max(Decimal(0), share)))
+
+
+def objective_progress(key_results: Iterable[tuple[Decimal, Decimal, Decimal]]) -> float | None:
+    """An objective's progress: the mean of its key results' progress (each (baseline, target, current)),
+    or None for an objective with no key result yet."""
+    shares = [key_result_progress(b, t, c) for b, t, c in key_results]
+    return sum(shares) / len(shares) if shares else None

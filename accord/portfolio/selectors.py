@@ -35,6 +35,7 @@ from accord.portfolio.models import (
     ReviewCondition,
     SecurityReview,
 )
+from accord.portfolio.models_objectives import InitiativeObjective
 
 
 def portfolio_settings(org: Organization) -> PortfolioSettings:
@@ -55,6 +56,7 @@ class InitiativeFilter:
     health: str = ""
     owner: int | None = None
     q: str = ""
+    objective: int | None = None  # the initiatives that contribute to this objective
 
 
 def _people(qs: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -62,10 +64,12 @@ def _people(qs: QuerySet[Initiative]) -> QuerySet[Initiative]:
 
 
 def initiatives(org: Organization, filters: InitiativeFilter | None = None) -> QuerySet[Initiative]:
-    """`org`'s initiatives by reference, narrowed by `filters`, with sponsor, owner, dependencies and
-    linked risks loaded (a constant number of queries whatever the length)."""
+    """`org`'s initiatives by reference, narrowed by `filters`, with sponsor, owner, dependencies, linked
+    risks and the objectives they serve loaded (a constant number of queries whatever the length)."""
     f = filters or InitiativeFilter()
-    qs = _people(Initiative.objects.for_org(org)).prefetch_related("dependencies", "risks")
+    served = InitiativeObjective.objects.for_org(org).select_related("objective").order_by("-weight", "objective")
+    qs = _people(Initiative.objects.for_org(org)).prefetch_related(
+        "dependencies", "risks", Prefetch("objective_links", queryset=served))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.phase:
@@ -76,6 +80,9 @@ def initiatives(org: Organization, filters: InitiativeFilter | None = None) -> Q
         qs = qs.filter(owner_id=f.owner)
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(description__icontains=f.q))
+    if f.objective is not None:
+        qs = qs.filter(pk__in=InitiativeObjective.objects.for_org(org).filter(objective_id=f.objective)
+                       .values("initiative_id"))
     return qs.order_by("number")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from accord.core import services as core_services
 from accord.core.clock import org_today
 from accord.core.models import Organization
-from accord.portfolio import services
+from accord.portfolio import services, services_objectives
 from tests.factories import Persona, make_member
 from tests.routes import Route, Seed, own
 
@@ -38,9 +38,18 @@ def seed_portfolio(org: Organization) -> Seed:
     services.do_set_initiative_budget(cio.user, org, conditional, year=org_today(org).year, capex=300_000, opex=50_000)
     passing = initiative("passing by exception", "proposed")
     exception = services.do_request_gate_exception(None, org, passing, reasons=f"{org.name} canary reasons")
+    today = org_today(org)
+    objective = services_objectives.do_create_objective(cio.user, org, {
+        "title": f"{org.name} canary objective", "description": f"{org.name} canary description",
+        "owner": cio.user.email, "horizon_start": today, "horizon_end": today + dt.timedelta(days=365)},
+        key_results=[{"metric": f"{org.name} canary metric", "unit": "%", "baseline": "10", "target": "50",
+                      "current": "20"},
+                     {"metric": "Incidents a month", "baseline": "40", "target": "10", "current": "25"}])
+    services_objectives.do_set_contribution(cio.user, org, objective, conditional, weight=3)
     return {"initiative_idea": idea, "initiative_fresh": fresh, "initiative_reviewed": reviewed, "review": review,
             "initiative_conditional": conditional, "condition": done.conditions.get(), "gate_exception": exception,
-            "initiative_passing": passing, "portfolio_cio": cio}
+            "initiative_passing": passing, "portfolio_cio": cio, "objective": objective,
+            "key_result": objective.key_results.order_by("pk").first()}
 
 
 SEEDERS: list[Callable[[Organization], Seed]] = [seed_portfolio]
@@ -61,7 +70,19 @@ def grow_portfolio(seed: Seed, n: int) -> None:
         services.do_update_initiative(cio.user, org, seed["initiative_reviewed"], {"health_reason": f"Take {k}"})
 
 
-GROWERS = [grow_portfolio]
+def grow_objectives(seed: Seed, n: int) -> None:
+    """`n` more objectives, each with two key results and two contributing initiatives."""
+    org, cio = seed["org"], seed["portfolio_cio"]
+    for k in range(n):
+        objective = services_objectives.do_create_objective(cio.user, org, {
+            "title": f"Grown objective {k}", "owner": cio.user.email, "horizon_start": "2026-01-01",
+            "horizon_end": "2027-12-31"}, key_results=[{"metric": "Uptime", "baseline": "99", "target": "99.9"},
+                                                       {"metric": "Cost", "baseline": "100", "target": "80"}])
+        for key in ("initiative_conditional", "initiative_idea"):
+            services_objectives.do_set_contribution(cio.user, org, objective, seed[key], weight=k % 5 + 1)
+
+
+GROWERS = [grow_portfolio, grow_objectives]
 
 API = "/api/v1/orgs/{org}"
 
@@ -128,6 +149,59 @@ ROUTES: list[Route] = [
     Route(f"GET {API}/portfolio-settings/", "GET", "initiative.view"),
     Route(f"PATCH {API}/portfolio-settings/", "PATCH", "portfolio.settings",
           body=lambda s, p: {"review_target_days": 5, "discount_rate": "0.06"}),
+]
+
+def _objective(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"objective_id": seed["objective"].pk}
+
+
+def _key_result(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"objective_id": seed["objective"].pk, "key_result_id": seed["key_result"].pk}
+
+
+def _contribution(key: str) -> Callable[[Seed, Persona], dict[str, Any]]:
+    return lambda seed, persona: {"objective_id": seed["objective"].pk, "initiative_id": seed[key].pk}
+
+
+_KR = {"metric": "Probe metric", "baseline": "1", "target": "2"}
+_OBJECTIVE_FORM = {"title": "Probe objective", "horizon_start": "2026-01-01", "horizon_end": "2026-12-31"}
+
+ROUTES += [
+    # --- objectives: API ---
+    Route(f"GET {API}/objectives/", "GET", "objective.view", lists_data=True),
+    Route(f"POST {API}/objectives/", "POST", "objective.change",
+          body=lambda s, p: {**_OBJECTIVE_FORM, "key_results": [_KR]}),
+    Route(f"GET {API}/objectives/{{objective_id}}/", "GET", "objective.view", kwargs=_objective),
+    Route(f"PATCH {API}/objectives/{{objective_id}}/", "PATCH", "objective.change", kwargs=_objective,
+          body=lambda s, p: {"title": "Renamed objective"}),
+    Route(f"DELETE {API}/objectives/{{objective_id}}/", "DELETE", "objective.change", kwargs=_objective),
+    Route(f"POST {API}/objectives/{{objective_id}}/key-results/", "POST", "objective.change", kwargs=_objective,
+          body=lambda s, p: _KR),
+    Route(f"PATCH {API}/objectives/{{objective_id}}/key-results/{{key_result_id}}/", "PATCH", "objective.change",
+          kwargs=_key_result, body=lambda s, p: {"current": "30"}),
+    Route(f"DELETE {API}/objectives/{{objective_id}}/key-results/{{key_result_id}}/", "DELETE", "objective.change",
+          kwargs=_key_result),
+    Route(f"PUT {API}/objectives/{{objective_id}}/initiatives/{{initiative_id}}", "PUT", "objective.change",
+          kwargs=_contribution("initiative_fresh"), body=lambda s, p: {"weight": 2}),
+    Route(f"DELETE {API}/objectives/{{objective_id}}/initiatives/{{initiative_id}}", "DELETE", "objective.change",
+          kwargs=_contribution("initiative_conditional")),
+    # --- objectives: web ---
+    Route("objectives:list", "GET", "objective.view", lists_data=True),
+    Route("objectives:create", "GET", "objective.change"),
+    Route("objectives:create", "POST", "objective.change", body=lambda s, p: _OBJECTIVE_FORM),
+    Route("objectives:detail", "GET", "objective.view", kwargs=_objective, lists_data=True),
+    Route("objectives:edit", "GET", "objective.change", kwargs=_objective),
+    Route("objectives:edit", "POST", "objective.change", kwargs=_objective,
+          body=lambda s, p: {**_OBJECTIVE_FORM, "title": "Renamed objective"}),
+    Route("objectives:delete", "POST", "objective.change", kwargs=_objective),
+    Route("objectives:key_result_add", "POST", "objective.change", kwargs=_objective, body=lambda s, p: _KR),
+    Route("objectives:key_result_edit", "GET", "objective.change", kwargs=_key_result),
+    Route("objectives:key_result_edit", "POST", "objective.change", kwargs=_key_result,
+          body=lambda s, p: {**_KR, "current": "1.5"}),
+    Route("objectives:key_result_delete", "POST", "objective.change", kwargs=_key_result),
+    Route("objectives:contribution_set", "POST", "objective.change", kwargs=_objective,
+          body=lambda s, p: {"initiative": str(s["initiative_fresh"].pk), "weight": "4"}),
+    Route("objectives:contribution_remove", "POST", "objective.change", kwargs=_contribution("initiative_conditional")),
 ]
 
 _FORM = {"title": "Probe", "kind": "security", "health": "on_track", "horizon_years": "5"}
