@@ -85,3 +85,32 @@ def make_notification(membership: Membership, *, title: str = "", kind: str = "c
     return Notification.objects.for_org(org).create(
         organization=org, recipient=membership, kind=kind, title=title or f"{org.name} notice",
         link=f"/o/{org.slug}/", object_type="core.organization", object_id=str(org.pk))
+
+
+#: The effect fields a risk had before controls (decision 0044): tests still say a risk is "treated" that way.
+TREATMENT_KEYS = {"treatment_frequency_reduction": "frequency_reduction", "treatment_loss_reduction": "loss_reduction"}
+
+
+def treat(org: Organization, risk: Any, *, frequency: Any = None, loss: Any = None, actor: User | None = None,
+          status: str = "implemented", name: str = "") -> Any:
+    """An implemented control (unless `status` says otherwise) linked to `risk` with the given effect."""
+    from accord.compliance import services_controls
+
+    control = services_controls.do_create_control(actor, org, {
+        "name": name or f"Treatment of {risk.ref}", "status": status, "kind": "process"})
+    services_controls.do_link_control_risk(actor, org, control, risk, frequency_reduction=frequency,
+                                           loss_reduction=loss)
+    return control
+
+
+def create_risk(actor: User | None, org: Organization, data: dict[str, Any]) -> Any:
+    """`do_create_risk`, where `treatment_frequency_reduction` / `treatment_loss_reduction` in `data` become an
+    implemented control linked to the new risk with that effect (what the retired fields meant)."""
+    from accord.risks import services as risk_services
+
+    data = dict(data)
+    effect = {TREATMENT_KEYS[k]: data.pop(k) for k in list(data) if k in TREATMENT_KEYS}
+    risk = risk_services.do_create_risk(actor, org, data)
+    if any(v is not None for v in effect.values()):
+        treat(org, risk, frequency=effect.get("frequency_reduction"), loss=effect.get("loss_reduction"), actor=actor)
+    return risk

@@ -13,7 +13,19 @@ class ComplianceConfig(AppConfig):
             permissions,  # noqa: F401 - registers the framework actions in the table
         )
         from accord.compliance.audit_types import register_compliance_types
+        from accord.compliance.selectors_controls import member_controls
+        from accord.compliance.services_controls import do_hand_over_member_controls
+        from accord.core import handover
         from accord.core.extensions import NavItem, add_nav
 
         register_compliance_types()
         add_nav(NavItem(_("Frameworks"), "compliance:frameworks", "framework.view"))
+        # A leaving member's controls are handed over, audited, never nulled silently.
+        handover.register(handover.Handover("controls", "control", member_controls, do_hand_over_member_controls,
+                                            counted=_controls_counted))
+
+
+def _controls_counted(count: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(count)d control", "%(count)d controls", count) % {"count": count}

@@ -97,3 +97,6 @@ class Requirement(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"
+
+
+from accord.compliance.models_controls import Control, ControlRequirement, ControlRisk  # noqa: E402, F401

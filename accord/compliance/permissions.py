@@ -5,9 +5,18 @@ from accord.core.permissions import READERS, Action, register
 
 # Which frameworks the organisation works against is the CISO's call (an admin can always act).
 _FRAMEWORK_KEEPERS = frozenset({Role.ADMIN, Role.CISO})
+# Controls are kept by those who keep risks (their effects are the residual money figures): the auditor and
+# the viewer read them.
+_CONTROL_KEEPERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})
+_CONTROL_IMPORTERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
 
 register(
     Action("framework.view", "See the organisation's frameworks, their groups and requirements", READERS),
     Action("framework.import", "Import a framework (a file in Accord's format, or a built-in one)",
            _FRAMEWORK_KEEPERS),
+    Action("control.view", "See the controls library, its links to risks and requirements and its "
+                           "cost-effectiveness", READERS),
+    Action("control.change", "Add and edit controls, and link them to risks (with their effect) and to "
+                             "requirements", _CONTROL_KEEPERS),
+    Action("control.import", "Import controls from CSV or XLSX", _CONTROL_IMPORTERS),
 )

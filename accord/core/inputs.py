@@ -4,8 +4,11 @@ PostgreSQL can encode a surrogate as UTF-8) and whole numbers that fit the 64-bi
 
 from __future__ import annotations
 
+import decimal
 import re
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 #: The largest (and, negated minus one, the smallest) whole number a database integer column holds.
 INT64_MAX = 2**63 - 1
@@ -47,3 +50,25 @@ def value_problem(value: Any) -> str | None:
         if problem:
             return problem
     return None
+
+
+def share(value: Any) -> tuple[decimal.Decimal | None, str | None]:
+    """A share in [0, 1] given as a number, as text ("0.25") or as a percentage ("25%"), to four decimals:
+    (the share, None), (None, None) when empty, or (None, why it is refused)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    text = str(value).strip()
+    percent = text.endswith("%")
+    try:
+        if isinstance(value, bool):
+            raise decimal.InvalidOperation
+        number = decimal.Decimal(text[:-1].strip() if percent else text)
+    except decimal.InvalidOperation:
+        return None, _("'%(value)s' is not a share; give a number from 0 to 1 or a percentage such as 40%%.") % {
+            "value": value}
+    if percent:
+        number /= 100
+    if not number.is_finite() or not 0 <= number <= 1:
+        return None, _("%(value)s is outside 0 to 1; give a number from 0 to 1 or a percentage from 0%% to 100%%.") % {
+            "value": value}
+    return round(number, 4), None

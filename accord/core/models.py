@@ -108,6 +108,9 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     currency = models.CharField(max_length=3, default="EUR", validators=[validate_currency])
+    # What a person-day costs, in minor units of `currency`: prices the people-days of controls.
+    day_rate = models.PositiveBigIntegerField(null=True, blank=True,
+                                              help_text="Cost of one person-day, minor units of the currency")
     two_factor_required = models.BooleanField(
         default=False,
         help_text="Every member needs a second factor (authenticator app) to open the organisation's pages or API.",

@@ -102,15 +102,6 @@ RISK = ModelSpec(Risk, key="ref", fields=(
                    "tcap and rs), primary_loss, and optionally secondary_probability with secondary_loss, each a "
                    "distribution (constant, uniform, pert, lognormal_ci90), e.g. " + FAIR_EXAMPLE + ". When given, "
                    "it is the risk's money model."),
-    FieldSpec("treatment_frequency_reduction", Kind.SHARE, label=_("Events the treatment prevents"), section="money",
-              help="Share of loss events the treatment prevents (0 to 1), for the residual money figures",
-              input_help="Share of loss events the treatment prevents: 0 to 1, or a percentage such as \"40%\"",
-              hint=_("A share from 0 to 1 or a percentage, e.g. 40%: the planned or achieved effect of the treatment "
-                   "on how often the risk occurs. Used for the residual money figures.")),
-    FieldSpec("treatment_loss_reduction", Kind.SHARE, label=_("Loss per event the treatment removes"), section="money",
-              help="Share of the loss per event the treatment removes (0 to 1)",
-              input_help="Share of the loss per event the treatment removes: 0 to 1, or a percentage",
-              hint=_("A share from 0 to 1 or a percentage, e.g. 25% when tested backups shorten an outage.")),
     # Computed by the simulation, not stored: exports carry them (imports ignore them); `risk.money` is set by
     # the export from `money_order.register_figures`.
     FieldSpec("ale", Kind.DECIMAL, label=_("ALE (residual)"), input=False, output=False, audited=False,

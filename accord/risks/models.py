@@ -117,16 +117,6 @@ class Risk(TenantModel):
     # engine; when set it is the risk's money model and the ranges above are not used.
     fair = models.JSONField(null=True, blank=True, help_text="Open FAIR breakdown (tef, vulnerability or "
                                                              "tcap + rs, primary_loss, secondary_*)")
-    # The planned or achieved effect of the treatment, for the residual money view until a controls
-    # library exists (docs/decisions/0006-money-view-of-the-register.md).
-    treatment_frequency_reduction = models.DecimalField(
-        max_digits=5, decimal_places=4, null=True, blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Fraction of loss events the treatment prevents, 0 to 1")
-    treatment_loss_reduction = models.DecimalField(
-        max_digits=5, decimal_places=4, null=True, blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Fraction of the loss per event the treatment removes, 0 to 1")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
     # A risk is never deleted: archiving takes it out of the register (every read, count and export) and
@@ -141,17 +131,9 @@ class Risk(TenantModel):
         ordering = ("organization", "number")
         constraints = [
             models.UniqueConstraint(fields=["organization", "number"], name="risk_number_unique"),
-            models.CheckConstraint(
-                condition=(models.Q(treatment_frequency_reduction__isnull=True)
-                           | models.Q(treatment_frequency_reduction__gte=0, treatment_frequency_reduction__lte=1)),
-                name="risk_frequency_reduction_0_1"),
             # "Accepted" follows from an acceptance in force (selectors.annotated_risks); it is never stored,
             # so the stored status cannot say accepted once the acceptance lapses (decision 0021).
             models.CheckConstraint(condition=~models.Q(status=RiskStatus.ACCEPTED), name="risk_status_not_accepted"),
-            models.CheckConstraint(
-                condition=(models.Q(treatment_loss_reduction__isnull=True)
-                           | models.Q(treatment_loss_reduction__gte=0, treatment_loss_reduction__lte=1)),
-                name="risk_loss_reduction_0_1"),
         ]
         indexes = [
             models.Index(fields=["organization", "residual_rank"], name="risk_rank_idx"),
@@ -208,10 +190,6 @@ class Risk(TenantModel):
     def has_money_estimate(self) -> bool:
         """The risk can be put in money: an Open FAIR breakdown or both 90% ranges."""
         return self.fair is not None or self.has_quant
-
-    @property
-    def has_treatment_effect(self) -> bool:
-        return self.treatment_frequency_reduction is not None or self.treatment_loss_reduction is not None
 
 
 class RiskAppetite(VersionedDocument):

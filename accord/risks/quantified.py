@@ -47,12 +47,14 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Q
 
+from accord.compliance.effects import evaluate as evaluate_controls
+from accord.compliance.effects import scenario_controls
 from accord.core import singleflight
 from accord.core.dataversion import data_version, not_storable
 from accord.core.jobs import queue as jobs_queue
 from accord.core.limits import TryLater
 from accord.core.models import Organization
-from accord.quant import BudgetExceeded, RunBudget, Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
+from accord.quant import BudgetExceeded, Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
 from accord.risks import selectors
 from accord.risks.budget import quota as simulation_quota
 from accord.risks.budget import run_budget
@@ -60,6 +62,7 @@ from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
 from accord.risks.p90 import P90_ZERO, p90_note  # noqa: F401 - read as quantified.P90_ZERO / .p90_note
 from accord.risks.selectors import appetite_in_force
+from accord.risks.simclock import _Clock
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +85,7 @@ _LOCAL: OrderedDict[str, dict[str, Any]] = OrderedDict()
 _LOCAL_SIZE = 4
 _LOCAL_LOCK = Lock()
 
-_FIELDS = ("pk", "number", "title", "fair", "frequency_low", "frequency_high", "loss_low", "loss_high",
-           "treatment_frequency_reduction", "treatment_loss_reduction")
+_FIELDS = ("pk", "number", "title", "fair", "frequency_low", "frequency_high", "loss_low", "loss_high")
 
 
 def years_for(count: int) -> int:
@@ -125,24 +127,18 @@ def _scenario_risk(row: Mapping[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _control(row: Mapping[str, Any]) -> dict[str, Any] | None:
-    effect: dict[str, Any] = {"risk": ref(row["number"])}
-    for name, key in (("frequency", "treatment_frequency_reduction"), ("magnitude", "treatment_loss_reduction")):
-        if row[key] is not None:
-            effect[name] = float(row[key])
-    if len(effect) == 1:
-        return None
-    return {"id": f"treatment {effect['risk']}", "effects": [effect]}
-
-
 def _scenario(org: Organization, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The scenario of `rows`, with the implemented controls' effects on them and, under `PLANNED` (a key the
+    engine never sees: `_simulate` takes it out), the effects the planned controls would add."""
     scenario: dict[str, Any] = {
         "years": years_for(len(rows)), "seed": portfolio_seed(org), "currency": org.currency,
         "risks": [_scenario_risk(row) for row in rows],
     }
-    controls = [c for c in map(_control, rows) if c is not None]
+    controls, planned = scenario_controls(org, {row["pk"]: ref(row["number"]) for row in rows})
     if controls:
         scenario["controls"] = controls
+    if planned:
+        scenario[PLANNED] = planned
     appetite = appetite_in_force(org)
     if appetite is not None and appetite.tolerance:
         scenario["tolerance"] = [[float(loss), float(p)] for loss, p in appetite.tolerance]
@@ -152,7 +148,16 @@ def _scenario(org: Organization, rows: list[dict[str, Any]]) -> dict[str, Any]:
 def portfolio_scenario(org: Organization) -> dict[str, Any]:
     """The scenario (the engine's JSON shape) of `org`'s open risks that have estimates; `risks` is empty
     when none has one."""
-    return _scenario(org, _quantified_rows(org))
+    return _engine_part(_scenario(org, _quantified_rows(org)))
+
+
+#: Scenario keys the engine never sees: the planned controls' effects, and which value is asked for (the
+#: portfolio's result, or with `EFFECTS` each control's marginal effect, `accord.compliance.effects`).
+PLANNED, EVALUATE, EFFECTS = "planned", "evaluate", "controls"
+
+
+def _engine_part(scenario: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in scenario.items() if k not in (PLANNED, EVALUATE)}
 
 
 @lru_cache(maxsize=1)
@@ -173,8 +178,9 @@ def cache_key(scenario: Mapping[str, Any]) -> str:
 
 
 def _without(scenario: dict[str, Any], refs: Collection[str]) -> dict[str, Any]:
-    """The scenario without the risks `refs` and their treatments."""
-    controls = [c for c in scenario.get("controls", []) if c["effects"][0]["risk"] not in refs]
+    """The scenario without the risks `refs` and the controls' effects on them (a control left with none goes)."""
+    controls = [{**c, "effects": kept} for c in scenario.get("controls", [])
+                if (kept := [e for e in c["effects"] if e["risk"] not in refs])]
     out = {k: v for k, v in scenario.items() if k != "controls"}
     out["risks"] = [r for r in scenario["risks"] if r["id"] not in refs]
     if controls:
@@ -217,46 +223,15 @@ def _finite(value: Any) -> bool:
     return True
 
 
-def _over_budget(exc: BudgetExceeded) -> str:
-    """Why a risk is left out when a run passed its budget (accord.risks.budget)."""
-    if exc.kind == "time":
-        return f"the register's simulation took too long, and this risk drew the most loss events ({exc})"
-    return f"its simulation would pass the budget of a simulation ({exc})"
-
-
-class _Clock:
-    """The time budget of one `_simulate`: `max_seconds`, and once more after a run stopped by it (the
-    risk that drew most is left out and the others are simulated again), then no more."""
-
-    def __init__(self, budget: RunBudget) -> None:
-        self.budget = budget
-        self.deadline = time.monotonic() + (budget.max_seconds or math.inf)
-        self.extended = False
-        self.out_of_time = False  # a run of this round stopped at the time budget
-
-    def stopped(self, exc: BudgetExceeded) -> str:
-        """Why the risk `exc` names is left out; notes a stop at the time budget."""
-        self.out_of_time = self.out_of_time or exc.kind == "time"
-        return _over_budget(exc)
-
-    def run_budget(self) -> RunBudget:
-        if self.budget.max_seconds is None:
-            return self.budget
-        return RunBudget(max_events=self.budget.max_events, max_seconds=max(self.deadline - time.monotonic(), 0.0))
-
-    def extend(self) -> bool:
-        """Once: a fresh time budget from now. False when it was already given."""
-        if self.extended or self.budget.max_seconds is None:
-            return False
-        self.extended = True
-        self.deadline = time.monotonic() + self.budget.max_seconds
-        return True
-
-
-def _run(parsed: Scenario, clock: _Clock) -> tuple[dict[str, Any] | None, dict[str, str]]:
+def _run(parsed: Scenario, clock: _Clock, planned: list[dict[str, Any]] | None = None,
+         ) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """(the result, {}) or (None, {risk ref: problem}): the risks whose simulation fails, passes the run's
-    budget, or whose figures are not finite (they would make the pages and the API's JSON fail)."""
+    budget, or whose figures are not finite (they would make the pages and the API's JSON fail). With
+    `planned`, the result is each control's marginal effect instead (`accord.compliance.effects`)."""
     try:
+        if planned is not None:
+            effects = evaluate_controls(parsed, planned, budget=clock.run_budget())
+            return (effects, {}) if _finite(effects) else (None, {r.id: _NOT_FINITE for r in parsed.risks})
         result: dict[str, Any] = result_to_dict(simulate(parsed, budget=clock.run_budget()))
     except BudgetExceeded as exc:
         logger.warning("quant: the portfolio passed its budget: %s", exc)
@@ -277,7 +252,8 @@ def _failing_alone(parsed: Scenario, clock: _Clock) -> dict[str, str]:
     fail, with the engine's reason; all of them when none fails alone (the portfolio failed as a whole)."""
     failing: dict[str, str] = {}
     for risk in parsed.risks:
-        controls = tuple(c for c in parsed.controls if any(e.risk == risk.id for e in c.effects))
+        controls = tuple(dataclasses.replace(c, effects=tuple(e for e in c.effects if e.risk == risk.id))
+                         for c in parsed.controls if any(e.risk == risk.id for e in c.effects))
         try:
             alone = result_to_dict(simulate(dataclasses.replace(parsed, risks=(risk,), controls=controls),
                                             budget=clock.run_budget()))
@@ -316,11 +292,12 @@ def _simulate(scenario: dict[str, Any]) -> dict[str, Any]:
     budget = run_budget()
     clock = _Clock(budget)
     timed_out = False
-    parsed, scenario, excluded = _parse_accepted(scenario)
+    planned = scenario.get(PLANNED, []) if scenario.get(EVALUATE) == EFFECTS else None
+    parsed, scenario, excluded = _parse_accepted(_engine_part(scenario))
     result = None
     while parsed is not None:
         clock.out_of_time = False
-        result, failing = _run(parsed, clock)
+        result, failing = _run(parsed, clock, planned)
         if not failing:
             break
         if clock.out_of_time:
@@ -475,6 +452,7 @@ class _Inputs:
     key: str
     risk_ids: dict[str, int]
     names: dict[str, str]
+    planned: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # what planned controls would add
 
 
 # Organisation pk → its inputs at the last data version this process saw.
@@ -499,10 +477,12 @@ def _inputs(org: Organization) -> _Inputs:
     if known is not None and known.version == version:
         return known
     rows = _quantified_rows(org)
-    scenario = _scenario(org, rows) if rows else None
+    full = _scenario(org, rows) if rows else None
+    scenario = _engine_part(full) if full else None
     inputs = _Inputs(version=version, scenario=scenario, key=cache_key(scenario) if scenario else "",
                      risk_ids={ref(row["number"]): row["pk"] for row in rows},
-                     names={ref(row["number"]): row["title"] for row in rows})
+                     names={ref(row["number"]): row["title"] for row in rows},
+                     planned=full.get(PLANNED, []) if full else [])
     with _LOCAL_LOCK:
         _INPUTS[org.pk] = inputs
         _INPUTS.move_to_end(org.pk)
@@ -527,6 +507,22 @@ def _portfolio(org: Organization) -> tuple[dict[str, Any] | None, _Inputs, list[
         return None, inputs, stored["excluded"], freshness
     return ({**stored["result"], "risk_ids": inputs.risk_ids, "excluded": stored["excluded"]}, inputs,
             stored["excluded"], freshness)
+
+
+def control_effects(org: Organization) -> tuple[dict[str, Any] | None, str]:
+    """Each control's marginal effect on the register's mean annual loss (`accord.compliance.effects.evaluate`'s
+    shape, plus `excluded`), simulated by a worker like the register's figures, and how fresh it is: FRESH,
+    or PENDING while a worker computes it; (None, FRESH) when no risk has an estimate to simulate."""
+    inputs = _inputs(org)
+    if inputs.scenario is None:
+        return None, FRESH
+    scenario = {**inputs.scenario, PLANNED: inputs.planned, EVALUATE: EFFECTS}
+    stored = _stored(org, cache_key(scenario), scenario)[0]
+    if stored is None:
+        return None, PENDING
+    if stored["result"] is None:
+        return {"controls": [], "excluded": stored["excluded"]}, FRESH
+    return {**stored["result"], "excluded": stored["excluded"]}, FRESH
 
 
 def portfolio_state(org: Organization) -> tuple[dict[str, Any] | None, list[dict[str, str]], str]:

@@ -41,8 +41,7 @@ def test_a_risks_owner_category_and_status_read_as_names(org_a, ciso, cio):
     RiskCategory.objects.for_org(org_a).filter(key="privacy").update(name="Data protection")
     risk_services.do_update_risk(ciso.user, org_a, risk, {"owner": cio.user.email, "category": "privacy",
                                                           "status": "in_treatment", "loss_low": "1500000",
-                                                          "loss_high": "2500000",
-                                                          "treatment_loss_reduction": "25%"})
+                                                          "loss_high": "2500000"})
     [row] = describe(org_a, _events(org_a, "risks.risk")[:1])
     changes = _changes(row)
     assert row.type_label == "Risk"
@@ -50,7 +49,6 @@ def test_a_risks_owner_category_and_status_read_as_names(org_a, ciso, cio):
     assert changes["category"] == ("Cyber security", "Data protection")
     assert changes["status"] == ("Identified", "In treatment")
     assert changes["loss_low"] == (EMPTY, "1,500,000")
-    assert changes["treatment_loss_reduction"] == (EMPTY, "25 %")
     assert {c.field: c.label for c in row.changes}["owner"] == "Owner"
 
 

@@ -246,11 +246,11 @@ def test_a_member_without_a_second_factor_is_sent_to_set_one_up(page: Page, site
 
 
 def test_the_register_filters_in_place_and_the_money_pages_draw_their_curves(page: Page, site: str, team):
-    from accord.risks import services as risk_services
+    from tests.factories import create_risk
 
     org, _admin, cio = team
     for title, low, high in (("Vendor outage", "0.2", "1.5"), ("Ransomware", "0.05", "0.4")):
-        risk_services.do_create_risk(cio.user, org, {
+        create_risk(cio.user, org, {
             "title": title, "category": "cyber_security", "likelihood": 3, "impact": 4,
             "frequency_low": low, "frequency_high": high, "loss_low": "20000", "loss_high": "900000",
             "treatment_frequency_reduction": "40%"})

@@ -12,7 +12,7 @@ from accord.core import services as core_services
 from accord.core.clock import org_today
 from accord.core.models import Organization
 from accord.risks import services as risk_services
-from tests.factories import Persona, make_member
+from tests.factories import Persona, make_member, treat
 from tests.routes import Route, Seed, own
 
 
@@ -22,7 +22,8 @@ def seed_risks(org: Organization) -> Seed:
     risk = risk_services.do_create_risk(owner.user, org, {
         "title": f"{org.name} ransomware", "category": "cyber_security", "likelihood": 4, "impact": 4,
         "owner": owner.user.email, "description": f"{org.name} canary description", "frequency_low": "0.5",
-        "frequency_high": "4", "loss_low": "10000", "loss_high": "500000", "treatment_loss_reduction": "30%"})
+        "frequency_high": "4", "loss_low": "10000", "loss_high": "500000"})
+    treat(org, risk, loss="30%")
     # Requested by the system (not by a signatory, who would sign it in the same step): it awaits its signature.
     acceptance = risk_services.do_request_acceptance(
         None, org, risk, justification=f"{org.name} accepts", expires_on=org_today(org) + dt.timedelta(days=60))

@@ -146,5 +146,4 @@ def test_an_unreadable_file_is_one_line(org_a, capsys, tmp_path):
         "ref, title, description, category, owner, raised_by, affected_assets, causes, consequences, likelihood, " \
         "impact, residual_likelihood, residual_impact, treatment, treatment_plan, treatment_owner, treatment_due, " \
         "status, next_review, tags, frequency_low, frequency_high, loss_low, loss_high, fair, " \
-        "treatment_frequency_reduction, treatment_loss_reduction, inherent_level, residual_level, above_tolerance, " \
-        "ale, p90."
+        "inherent_level, residual_level, above_tolerance, ale, p90."

@@ -15,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accord.cli import main
 from accord.quant import scenario as quant_scenario
-from accord.risks import quantified, services
+from accord.risks import quantified
 from accord.risks.models import Risk
 from tests.conftest import signed_in
+from tests.factories import create_risk
 
 BASE = "/o/org-a/risks"
 API = "/api/v1/orgs/org-a"
@@ -44,7 +45,7 @@ def _fresh_cache(monkeypatch):
 
 def _risk(org, persona, **extra):
     data = {"title": "Ransomware", "category": "cyber_security", "likelihood": 3, "impact": 4, **extra}
-    return services.do_create_risk(persona.user, org, data)
+    return create_risk(persona.user, org, data)
 
 
 def _csv(fair):

@@ -73,7 +73,7 @@ def test_the_api_export_and_form_read_the_same_values_of_a_risk(client, org_a, c
     risk = services.do_create_risk(ciso.user, org_a, {
         "title": "Payroll fraud", "category": "financial", "owner": cio.user.email, "likelihood": 3, "impact": 4,
         "tags": ["a", "b"], "treatment_due": "2031-01-31", "loss_low": "1000", "loss_high": "90000",
-        "frequency_low": "0.1", "frequency_high": "2", "treatment_loss_reduction": "25%"})
+        "frequency_low": "0.1", "frequency_high": "2"})
     body = client.get(f"/api/v1/orgs/org-a/risks/{risk.pk}/", **ciso.auth()).json()
     content, _, _ = export_register(org_a, None, "csv")
     row = next(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
@@ -82,7 +82,7 @@ def test_the_api_export_and_form_read_the_same_values_of_a_risk(client, org_a, c
     assert body["likelihood"] == int(row["likelihood"]) == 3
     assert "; ".join(body["tags"]) == row["tags"] == "a; b"
     assert body["treatment_due"] == row["treatment_due"] == "2031-01-31"
-    assert body["treatment_loss_reduction"] == row["treatment_loss_reduction"] == "0.2500"
+    assert body["frequency_low"] == "0.1000" and row["frequency_low"] == "0.1000"
     assert body["ref"] == row["ref"] == "R-001"
 
 
@@ -92,10 +92,10 @@ def test_the_service_parses_every_input_field_into_its_model_field(org_a, ciso):
             "residual_likelihood": "", "residual_impact": 1, "treatment": "avoid", "treatment_plan": "p",
             "treatment_owner": "", "treatment_due": "2030-01-02", "status": "assessed", "next_review": "",
             "tags": ["x"], "frequency_low": "0.5", "frequency_high": "3", "loss_low": "10", "loss_high": "20",
-            "fair": "", "treatment_frequency_reduction": "10%", "treatment_loss_reduction": 0.5}
+            "fair": ""}
     assert set(data) == set(RISK_FIELDS)
     values = clean_risk_input(org_a, data)
     assert set(values) == {RISK.model_name(name) for name in RISK_FIELDS}
     assert values["inherent_likelihood"] == values["residual_likelihood"] == 2
     assert values["affected_assets"] == ["CRM", "ERP"] and values["owner"] == ciso.membership
-    assert str(values["treatment_frequency_reduction"]) == "0.1000" and values["fair"] is None
+    assert values["fair"] is None

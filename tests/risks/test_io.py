@@ -44,7 +44,6 @@ def full_register(org_a, ciso, cio):
             "treatment_owner": ciso.user.email, "treatment_due": "2031-03-31", "status": "in_treatment",
             "next_review": "2030-12-01", "tags": ["board", f"t{i}"], "frequency_low": "0.05",
             "frequency_high": "2.5", "loss_low": "15000.00", "loss_high": f"{250000 + i}.75",
-            "treatment_frequency_reduction": "0.35", "treatment_loss_reduction": f"{10 + i}%",
             "fair": FAIR if i % 2 else None}))
     rows.append(services.do_create_risk(None, org_a, {"title": "Bare minimum", "category": "strategic",
                                                       "likelihood": 2, "impact": 2}))
@@ -65,8 +64,7 @@ def _snapshot(risk):
         "treatment_owner": email(risk.treatment_owner), "treatment_due": risk.treatment_due, "status": risk.status,
         "next_review": risk.next_review, "tags": risk.tags, "frequency_low": risk.frequency_low,
         "frequency_high": risk.frequency_high, "loss_low": risk.loss_low, "loss_high": risk.loss_high,
-        "fair": risk.fair, "treatment_frequency_reduction": risk.treatment_frequency_reduction,
-        "treatment_loss_reduction": risk.treatment_loss_reduction,
+        "fair": risk.fair,
         "levels": (risk.inherent_level, risk.residual_level),
     }
 

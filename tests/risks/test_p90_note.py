@@ -10,8 +10,9 @@ import pytest
 from django.core.cache import cache
 
 from accord.api import api
-from accord.risks import quantified, services
+from accord.risks import quantified
 from tests.conftest import signed_in
+from tests.factories import create_risk
 
 RARE = {"frequency_low": "0.01", "frequency_high": "0.05", "loss_low": "100000", "loss_high": "2000000"}
 FREQUENT = {"frequency_low": "2", "frequency_high": "12", "loss_low": "1000", "loss_high": "50000"}
@@ -25,7 +26,7 @@ def _few_years(monkeypatch):
 
 
 def _risk(org, persona, title, estimate, **extra):
-    return services.do_create_risk(persona.user, org, {"title": title, "category": "cyber_security",
+    return create_risk(persona.user, org, {"title": title, "category": "cyber_security",
                                                        "likelihood": 3, "impact": 3, **estimate, **extra})
 
 

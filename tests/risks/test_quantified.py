@@ -19,7 +19,7 @@ from accord.core.models import Organization
 from accord.risks import quantified, services
 from accord.risks.models import Risk
 from tests.conftest import signed_in
-from tests.factories import make_org, sign_draft
+from tests.factories import create_risk, make_org, sign_draft, treat
 
 SVG = "{http://www.w3.org/2000/svg}"
 Z90 = 1.6448536269514722
@@ -52,7 +52,7 @@ def simulations(monkeypatch):
 
 def _risk(org, actor, **extra):
     data = {"title": "Ransomware", "category": "cyber_security", "likelihood": 3, "impact": 4, **extra}
-    return services.do_create_risk(actor.user, org, data)
+    return create_risk(actor.user, org, data)
 
 
 def _ranges(f_low, f_high, l_low, l_high):
@@ -96,16 +96,18 @@ def test_only_open_risks_with_a_whole_estimate_are_simulated(org_a, ciso):
     assert [r["id"] for r in quantified.portfolio_scenario(org_a)["risks"]] == ["R-003", "R-004"]
 
 
-def test_treatment_reductions_become_one_control_per_risk(org_a, ciso):
+def test_implemented_controls_are_the_scenario_controls_with_their_effect_on_each_risk(org_a, ciso):
     _risk(org_a, ciso, treatment_frequency_reduction="0.5", **_ranges("1", "2", "100", "200"))
     _risk(org_a, ciso, treatment_loss_reduction="25%", fair=FAIR)
-    _risk(org_a, ciso, treatment_frequency_reduction=0.1, treatment_loss_reduction=0.2,
-          **_ranges("1", "2", "100", "200"))
-    _risk(org_a, ciso, **_ranges("1", "2", "100", "200"))
+    third = _risk(org_a, ciso, treatment_frequency_reduction=0.1, treatment_loss_reduction=0.2,
+                  **_ranges("1", "2", "100", "200"))
+    bare = _risk(org_a, ciso)  # no estimate: a control's effect on it is not simulated
+    treat(org_a, bare, frequency="0.3")
+    treat(org_a, third, frequency="0.9", status="planned")  # would add; not in the residual
     assert quantified.portfolio_scenario(org_a)["controls"] == [
-        {"id": "treatment R-001", "effects": [{"risk": "R-001", "frequency": 0.5}]},
-        {"id": "treatment R-002", "effects": [{"risk": "R-002", "magnitude": 0.25}]},
-        {"id": "treatment R-003", "effects": [{"risk": "R-003", "frequency": 0.1, "magnitude": 0.2}]},
+        {"id": "C-001", "effects": [{"risk": "R-001", "frequency": 0.5, "magnitude": 0.0}]},
+        {"id": "C-002", "effects": [{"risk": "R-002", "frequency": 0.0, "magnitude": 0.25}]},
+        {"id": "C-003", "effects": [{"risk": "R-003", "frequency": 0.1, "magnitude": 0.2}]},
     ]
 
 
@@ -230,7 +232,8 @@ def test_a_fair_breakdown_is_accepted_as_json_text_and_stored_as_an_object(org_a
 ])
 def test_reductions_accept_shares_and_percentages(org_a, ciso, value, stored):
     risk = _risk(org_a, ciso, treatment_frequency_reduction=value, treatment_loss_reduction=value)
-    assert str(risk.treatment_frequency_reduction) == str(risk.treatment_loss_reduction) == stored
+    link = risk.control_links.get()
+    assert str(link.frequency_reduction) == str(link.loss_reduction) == stored
 
 
 @pytest.mark.parametrize(("value", "message"), [
@@ -241,7 +244,7 @@ def test_reductions_accept_shares_and_percentages(org_a, ciso, value, stored):
 def test_reductions_outside_0_to_1_are_refused(org_a, ciso, value, message):
     with pytest.raises(ValidationError, match=re.escape(message)) as caught:
         _risk(org_a, ciso, treatment_frequency_reduction=value, treatment_loss_reduction=value)
-    assert set(caught.value.message_dict) == {"treatment_frequency_reduction", "treatment_loss_reduction"}
+    assert set(caught.value.message_dict) == {"frequency_reduction", "loss_reduction"}
 
 
 def test_an_event_rate_beyond_what_the_engine_simulates_is_refused(org_a, ciso):
@@ -252,12 +255,11 @@ def test_an_event_rate_beyond_what_the_engine_simulates_is_refused(org_a, ciso):
 
 def test_money_fields_are_audited(org_a, ciso):
     risk = _risk(org_a, ciso)
-    services.do_update_risk(ciso.user, org_a, risk, {"fair": FAIR, "treatment_loss_reduction": "30%"})
+    services.do_update_risk(ciso.user, org_a, risk, {"fair": FAIR})
     from accord.core.models import AuditEvent
 
     event = AuditEvent.objects.for_org(org_a).filter(object_type="risks.risk").order_by("-seq").first()
-    assert set(event.changes) == {"fair", "treatment_loss_reduction"}
-    assert event.changes["treatment_loss_reduction"] == [None, "0.3000"]
+    assert set(event.changes) == {"fair"}
 
 
 # --- the API ---------------------------------------------------------------------------------------------------
@@ -333,16 +335,16 @@ def test_the_risk_detail_carries_its_money_or_null(client, org_a, ciso):
     assert set(money) == {"currency", "years", "model", "treated", "inherent", "residual"}
     assert set(money["inherent"]) == {"ale", "ale_standard_error", "p90", "p99", "prob_any_loss"}
     assert money["treated"] and money["residual"]["ale"] == pytest.approx(money["inherent"]["ale"] / 2)
-    assert body["treatment_loss_reduction"] == "0.5000" and body["fair"] is None
+    assert "treatment_loss_reduction" not in body and body["fair"] is None
     assert client.get(f"/api/v1/orgs/org-a/risks/{bare.pk}/", **ciso.auth()).json()["money"] is None
 
 
 def test_the_api_takes_a_fair_object_and_a_percentage(client, org_a, ciso):
     response = client.post("/api/v1/orgs/org-a/risks/", {
-        "title": "Web breach", "category": "cyber_security", "likelihood": 2, "impact": 3, "fair": FAIR,
-        "treatment_frequency_reduction": "40%"}, content_type="application/json", **ciso.auth())
+        "title": "Web breach", "category": "cyber_security", "likelihood": 2, "impact": 3, "fair": FAIR},
+        content_type="application/json", **ciso.auth())
     assert response.status_code == 201, response.content
-    assert response.json()["fair"] == FAIR and response.json()["treatment_frequency_reduction"] == "0.4000"
+    assert response.json()["fair"] == FAIR
     response = client.post("/api/v1/orgs/org-a/risks/", {
         "title": "Bad", "category": "cyber_security", "likelihood": 2, "impact": 3,
         "fair": {**FAIR, "tef": {"pert": [5, 2, 8]}}}, content_type="application/json", **ciso.auth())
@@ -421,7 +423,7 @@ def test_the_risk_page_shows_the_risk_in_money_and_its_curve(org_a, ciso, viewer
     risk = _risk(org_a, ciso, fair=FAIR, treatment_frequency_reduction="50%")
     text = re.sub(r"\s+", " ", signed_in(viewer).get(f"/o/org-a/risks/register/{risk.pk}/").content.decode())
     assert "Open FAIR breakdown" in text and "Threat events per year" in text
-    assert "prevents 50 % of the events" in text
+    assert "C-001 Treatment of R-001" in text and "prevents 50 % of the events" in text
     for label in ("Mean (ALE)", "Bad year, 1 in 10 (p90)", "Very bad year, 1 in 100 (p99)",
                   "Probability of any loss in a year"):
         assert label in text
@@ -475,23 +477,22 @@ def test_money_pages_cost_the_same_queries_for_3_or_40_estimated_risks(org_a, ci
     assert _queries(client, url) == small
 
 
-def test_the_money_section_saves_shares_and_a_breakdown_in_place(org_a, ciso):
+def test_the_money_section_saves_a_breakdown_in_place(org_a, ciso):
     risk = _risk(org_a, ciso)
     client = signed_in(ciso)
     url = f"/o/org-a/risks/register/{risk.pk}/sections/money/edit/"
     form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'name="fair"' in form and 'name="treatment_frequency_reduction"' in form
-    response = client.post(url, {"treatment_frequency_reduction": "40%", "treatment_loss_reduction": "",
-                                  "fair": '{"tef": {"pert": [5, 2, 8]}, "vulnerability": 0.1, "primary_loss": 9}'},
+    assert 'name="fair"' in form and "treatment_frequency_reduction" not in form
+    response = client.post(url, {"fair": '{"tef": {"pert": [5, 2, 8]}, "vulnerability": 0.1, "primary_loss": 9}'},
                            HTTP_HX_REQUEST="true")
     assert "fair.tef.pert: low 5 &gt; mode 2" in response.content.decode()
-    response = client.post(url, {"treatment_frequency_reduction": "40%", "fair": '{"tef": 2, "vulnerability": 0.1, '
+    response = client.post(url, {"fair": '{"tef": 2, "vulnerability": 0.1, '
                                  '"primary_loss": {"lognormal_ci90": [1000, 9000]}}'}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "In money" in response.content.decode()
     risk.refresh_from_db()
-    assert str(risk.treatment_frequency_reduction) == "0.4000" and risk.fair["tef"] == 2
+    assert risk.fair["tef"] == 2
     edit = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'value="40%"' in edit and "&quot;tef&quot;: 2" in edit
+    assert "&quot;tef&quot;: 2" in edit
 
 
 # --- the chart ------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from accord.core.reports.services import do_request_report
 from accord.risks import portfolio, quantified, services
 from tests.conftest import signed_in
 from tests.core.test_reports import pdf_pages
-from tests.factories import sign_draft
+from tests.factories import create_risk, sign_draft
 
 TOLERANCE = [[1_000_000, 0.25], [5_000_000, 0.02]]
 
@@ -37,7 +37,7 @@ def _fresh_cache(monkeypatch):
 
 def _risk(org, actor, title, **extra):
     data = {"title": title, "category": "cyber_security", "likelihood": 3, "impact": 4, **extra}
-    return services.do_create_risk(actor.user, org, data)
+    return create_risk(actor.user, org, data)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model", "dpo_consulte
                      "dpo_signs_privacy_acceptances")
 #: The profile's yes/no settings; the others are choices.
 GOVERNANCE_FLAGS = ("dpo_consulted_on_appetite", "dpo_signs_privacy_acceptances")
-ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency")
+ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency", "day_rate")
 
 @transaction.atomic
 def do_create_organization(
@@ -46,8 +46,8 @@ def do_create_organization(
 
 @transaction.atomic
 def do_update_organization(actor: User, org: Organization, **fields: Any) -> Organization:
-    """Change an organisation's name, time zone or currency."""
-    allowed = {"name", "timezone", "currency"}
+    """Change an organisation's name, time zone, currency or day rate (minor units, or None)."""
+    allowed = {"name", "timezone", "currency", "day_rate"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), _("This field cannot be changed.")))

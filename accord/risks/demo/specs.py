@@ -47,16 +47,17 @@ class Appetite:
 
 @dataclass(frozen=True)
 class Money:
-    """A demo risk's Open FAIR breakdown and its treatment's effect (shares of events and of loss removed)."""
+    """A demo risk's Open FAIR breakdown and its treatment's effect (shares of events and of loss removed),
+    which the compliance demo turns into the effect of the risk's implemented treatment control
+    (accord/compliance/demo.py)."""
 
     fair: dict[str, Any] | None = None
     fewer_events: float | None = None
     less_loss: float | None = None
 
     def fields(self) -> dict[str, Any]:
-        values = {"fair": self.fair, "treatment_frequency_reduction": self.fewer_events,
-                  "treatment_loss_reduction": self.less_loss}
-        return {k: v for k, v in values.items() if v is not None}
+        """The risk's own money fields."""
+        return {"fair": self.fair} if self.fair is not None else {}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accord.core import audit
+from accord.core import audit, inputs
 from accord.core.choices import AuditAction
 from accord.core.conflict import Conflict
 from accord.core.fields import FieldSpec, Kind
@@ -321,25 +321,10 @@ class _Parser:
 
     def fraction(self, field: str, value: Any) -> decimal.Decimal | None:
         """A share in [0, 1], given as a number, as text ("0.25") or as a percentage ("25%")."""
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        text = str(value).strip()
-        percent = text.endswith("%")
-        try:
-            if isinstance(value, bool):
-                raise decimal.InvalidOperation
-            number = decimal.Decimal(text[:-1].strip() if percent else text)
-        except decimal.InvalidOperation:
-            self.fail(field, _("'%(value)s' is not a share; give a number from 0 to 1 or a percentage such as "
-                               "40%%.") % {"value": value})
-            return None
-        if percent:
-            number /= 100
-        if not number.is_finite() or not 0 <= number <= 1:
-            self.fail(field, _("%(value)s is outside 0 to 1; give a number from 0 to 1 or a percentage from 0%% "
-                               "to 100%%.") % {"value": value})
-            return None
-        return round(number, 4)
+        number, problem = inputs.share(value)
+        if problem:
+            self.fail(field, problem)
+        return number
 
     def fair(self, field: str, value: Any) -> dict[str, Any] | None:
         """An Open FAIR breakdown: an object, or its JSON text (imports, forms), checked by the engine."""

@@ -1,0 +1,62 @@
+"""The compliance app's rules, pure functions of plain values: which controls count in the money view, what a
+control costs a year, its return on security investment, and how many minor units a currency has."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping
+
+from accord.compliance.choices import ControlStatus
+
+#: The statuses whose controls reduce the residual money figures.
+COUNTS_IN_RESIDUAL = frozenset({ControlStatus.IMPLEMENTED})
+#: The statuses whose controls show what they would add to the implemented ones.
+WOULD_ADD = frozenset({ControlStatus.PLANNED, ControlStatus.IN_PROGRESS})
+#: A one-off build cost is spread evenly over this many years in a control's yearly cost (decision 0044).
+AMORTISATION_YEARS = 3
+
+# ISO 4217 currencies whose minor unit is not a hundredth (the rest have two digits).
+_MINOR_DIGITS: Mapping[str, int] = {
+    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+                     "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    "CLF": 4, "UYW": 4,
+}
+
+
+def minor_digits(currency: str) -> int:
+    """How many digits the currency's minor unit has (EUR 2: cents; JPY 0; KWD 3)."""
+    return _MINOR_DIGITS.get(currency.upper(), 2)
+
+
+def to_minor(amount: float, currency: str) -> int:
+    """An amount in the currency's major unit (the engine's figures) as whole minor units, rounded half even."""
+    return int(decimal.Decimal(repr(amount)).scaleb(minor_digits(currency)).quantize(decimal.Decimal(1)))
+
+
+def days_cost(days: decimal.Decimal | None, day_rate: int | None) -> int:
+    """People-days at the day rate (minor units), rounded to the minor unit; 0 without days or rate."""
+    if days is None or day_rate is None:
+        return 0
+    return int((days * day_rate).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_EVEN))
+
+
+def build_total(build_cost: int, build_days: decimal.Decimal | None, day_rate: int | None) -> int:
+    """A control's one-off cost: its build cost and its build people-days at the day rate (minor units)."""
+    return build_cost + days_cost(build_days, day_rate)
+
+
+def yearly_cost(*, build_cost: int, run_cost: int, build_days: decimal.Decimal | None,
+                run_days: decimal.Decimal | None, day_rate: int | None) -> int:
+    """What a control costs a year (minor units): its run cost and run people-days, plus its one-off cost
+    spread over `AMORTISATION_YEARS` years."""
+    one_off = build_total(build_cost, build_days, day_rate)
+    return run_cost + days_cost(run_days, day_rate) + round(one_off / AMORTISATION_YEARS)
+
+
+def rosi(reduced: float, cost: float) -> float | None:
+    """Return on security investment: (risk reduced a year − yearly cost) / yearly cost, both in the same
+    unit; None when the control costs nothing a year (the ratio has no meaning)."""
+    if cost <= 0:
+        return None
+    return (reduced - cost) / cost
