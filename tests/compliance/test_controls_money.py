@@ -79,7 +79,8 @@ def test_the_migration_turns_treatment_effects_into_controls_and_leaves_the_figu
         executor.migrate(executor.loader.graph.leaf_nodes())
     controls = list(Control.objects.for_org(org).order_by("number"))
     assert [(c.ref, c.status, c.name) for c in controls] == [
-        ("C-001", "implemented", "Treatment of R-001: Ransomware"), ("C-002", "implemented", "Treatment of R-002: Web breach"),
+        ("C-001", "implemented", "Treatment of R-001: Ransomware"),
+        ("C-002", "implemented", "Treatment of R-002: Web breach"),
         ("C-003", "implemented", "Treatment of R-003: Outage")]
     assert controls[0].owner_id == owner.membership.pk and "Offline backups" in controls[0].description
     links = {(link.risk.ref, str(link.frequency_reduction), str(link.loss_reduction))
@@ -168,10 +169,10 @@ def test_rosi_has_no_value_for_a_control_that_costs_nothing():
 def test_the_database_refuses_an_effect_outside_0_to_1(org_a):
     risk = _risk(org_a, "Ransomware")
     control = services_controls.do_create_control(None, org_a, {"name": "Backups"})
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="control_risk_frequency_0_1"), transaction.atomic():
         ControlRisk.objects.for_org(org_a).create(organization=org_a, control=control, risk=risk,
                                                   frequency_reduction=decimal.Decimal("1.5"))
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="control_risk_loss_0_1"), transaction.atomic():
         ControlRisk.objects.for_org(org_a).create(organization=org_a, control=control, risk=risk,
                                                   loss_reduction=decimal.Decimal("-0.1"))
 
