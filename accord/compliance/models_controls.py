@@ -5,6 +5,8 @@ the risk's other implemented controls in the money view). Imported at the bottom
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
@@ -14,8 +16,13 @@ from accord.core.models import Membership
 from accord.core.tenancy import TenantManager, TenantModel
 from accord.risks.models import Risk
 
-_SHARE = {"max_digits": 5, "decimal_places": 4, "validators": [MinValueValidator(0), MaxValueValidator(1)]}
-_DAYS = {"max_digits": 8, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+if TYPE_CHECKING:
+    from accord.compliance.models import Requirement
+
+_SHARE: dict[str, Any] = {"max_digits": 5, "decimal_places": 4,
+                          "validators": [MinValueValidator(0), MaxValueValidator(1)]}
+_DAYS: dict[str, Any] = {"max_digits": 8, "decimal_places": 2, "null": True, "blank": True,
+                         "validators": [MinValueValidator(0)]}
 
 
 class Control(TenantModel):
@@ -35,9 +42,10 @@ class Control(TenantModel):
     run_cost = models.PositiveBigIntegerField(default=0, help_text="Yearly cost to run it, minor units")
     build_days = models.DecimalField(help_text="One-off people-days to put it in place", **_DAYS)
     run_days = models.DecimalField(help_text="People-days a year to run it", **_DAYS)
-    requirements = models.ManyToManyField("compliance.Requirement", through="ControlRequirement", blank=True,
-                                          related_name="controls")
-    risks = models.ManyToManyField(Risk, through="ControlRisk", blank=True, related_name="controls")
+    requirements: models.ManyToManyField[Requirement, ControlRequirement] = models.ManyToManyField(
+        "compliance.Requirement", through="ControlRequirement", blank=True, related_name="controls")
+    risks: models.ManyToManyField[Risk, ControlRisk] = models.ManyToManyField(
+        Risk, through="ControlRisk", blank=True, related_name="controls")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
 

@@ -187,8 +187,9 @@ def effectiveness(org: Organization, only: Control | None = None) -> Effectivene
     rows = []
     for control in found:
         effect = effects.get(control.ref)
-        costs = {"build_cost": control.build_cost, "run_cost": control.run_cost, "build_days": control.build_days,
-                 "run_days": control.run_days, "day_rate": org.day_rate}
+        costs: dict[str, Any] = {"build_cost": control.build_cost, "run_cost": control.run_cost,
+                                 "build_days": control.build_days, "run_days": control.run_days,
+                                 "day_rate": org.day_rate}
         yearly = rules.yearly_cost(**costs)
         one_off = rules.build_total(control.build_cost, control.build_days, org.day_rate)
         reduced = None if effect is None else effect["reduced"] * digits

@@ -94,7 +94,7 @@ class InitiativeOut(Schema):
 
     @staticmethod
     def resolve_objectives(obj: Initiative) -> list[Any]:
-        return list(obj.objective_links.all())  # type: ignore[attr-defined]
+        return list(obj.objective_links.all())
 
 
 class GateOut(Schema):
