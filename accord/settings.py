@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "accord.core.apps.StaticFilesConfig",  # django.contrib.staticfiles without ReDoc
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
@@ -372,10 +372,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise reads it at start-up, before any collectstatic
-STATICFILES_DIRS: list[str | tuple[str, str]] = [str(BASE_DIR / "accord" / "static")]
-for _prefix, _folder in (("vendor/bootstrap", "bootstrap/dist"), ("vendor/htmx", "htmx.org/dist")):
-    if (NODE_MODULES / _folder).is_dir():
-        STATICFILES_DIRS.append((_prefix, str(NODE_MODULES / _folder)))
+STATICFILES_DIRS = [str(BASE_DIR / "accord" / "static")]
+# The npm files the templates load, and nothing else of the packages (accord/core/vendorfinder.py).
+ACCORD_VENDOR_STATIC = {
+    "vendor/bootstrap/css/bootstrap.min.css": NODE_MODULES / "bootstrap/dist/css/bootstrap.min.css",
+    "vendor/bootstrap/js/bootstrap.bundle.min.js": NODE_MODULES / "bootstrap/dist/js/bootstrap.bundle.min.js",
+    "vendor/htmx/htmx.min.js": NODE_MODULES / "htmx.org/dist/htmx.min.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "accord.core.vendorfinder.VendorFinder",
+]
 # Compressed, cache-busted names from `accord serve`'s collectstatic; tests use the plain names.
 _STATIC_BACKEND = (
     "whitenoise.storage.CompressedManifestStaticFilesStorage"

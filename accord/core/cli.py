@@ -500,11 +500,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     setup()
-    from django.core.management import call_command
+    from accord.core.server import collect_static, job_worker, run_server, site_url
 
-    from accord.core.server import job_worker, run_server, site_url
-
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()
     workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
     print(f"Accord is serving on {site_url(args.host, args.port)} (listening on {args.host}:{args.port}, "
           f"{workers} workers); Ctrl-C stops it.", file=sys.stderr)

@@ -70,6 +70,9 @@ def _worker(args: argparse.Namespace) -> int:
           f"{f'; {recovered} lost job(s) queued again' if recovered else ''}; Ctrl-C stops it.", file=sys.stderr)
     if args.exit_with_parent:
         _watch_parent()
+    from accord.core.server import warm_engine_later
+
+    warm_engine_later()
     consumer = huey.create_consumer(workers=threads, worker_type="thread", periodic=not args.no_scheduler,
                                     check_worker_health=True)
     consumer.run()
