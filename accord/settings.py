@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "accord.core.apps.StaticFilesConfig",  # django.contrib.staticfiles without ReDoc
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",
     "allauth.account",

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFilesConfig
 
 
 class CoreConfig(AppConfig):
@@ -24,9 +23,3 @@ class CoreConfig(AppConfig):
 
         authenticator_added.connect(note_second_factor_set_up, dispatch_uid="accord-second-factor-set-up")
 
-
-class StaticFilesConfig(BaseStaticFilesConfig):
-    """django.contrib.staticfiles, minus what Accord never serves: ninja ships ReDoc beside Swagger UI
-    (Accord's API document uses Swagger UI), and its 4 MB with their source map cost every collectstatic."""
-
-    ignore_patterns = [*BaseStaticFilesConfig.ignore_patterns, "redoc.standalone.js*"]

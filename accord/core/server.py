@@ -14,6 +14,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 _STAMP = ".accord-collected"
+# Never served: ninja ships ReDoc beside Swagger UI (Accord's API document uses Swagger UI), 4 MB with its map.
+_NOT_COLLECTED = ["redoc.standalone.js*"]
 
 
 def _static_backend() -> str:
@@ -29,7 +31,7 @@ def static_fingerprint() -> str:
     from django.apps import apps
     from django.contrib.staticfiles import finders
 
-    ignore = apps.get_app_config("staticfiles").ignore_patterns  # type: ignore[attr-defined]
+    ignore = [*apps.get_app_config("staticfiles").ignore_patterns, *_NOT_COLLECTED]  # type: ignore[attr-defined]
     lines = [str(_static_backend())]
     for finder in finders.get_finders():
         for path, storage in finder.list(ignore):
@@ -56,7 +58,7 @@ def collect_static() -> bool:
     if up_to_date:
         return False
     stamp.unlink(missing_ok=True)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=_NOT_COLLECTED)
     written = stamp.with_suffix(".tmp")
     written.write_text(fingerprint)
     written.replace(stamp)
