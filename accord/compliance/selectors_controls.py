@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from accord.compliance import rules
 from accord.compliance.choices import ControlKind, ControlStatus
+from accord.compliance.models import Requirement
 from accord.compliance.models_controls import Control, ControlRequirement, ControlRisk
+from accord.compliance.selectors import access_framework
 from accord.core.models import Membership, Organization
 from accord.risks import quantified
 from accord.risks.models import Risk
@@ -66,11 +68,11 @@ def controls(org: Organization, flt: ControlFilter | None = None) -> QuerySet[Co
     return found.order_by("number")
 
 
-def access_control(org: Organization, ident: int | str) -> Control:
+def access_control(org: Organization, ident: int | str, *, counted: bool = False) -> Control:
     """The control `ident` names (its id, or its ref such as `C-007`); a missing control and another
-    organisation's answer the same 404."""
+    organisation's answer the same 404. `counted`: with its link counts, as `controls` gives them."""
     text = str(ident).strip().upper()
-    query = Control.objects.for_org(org).select_related("owner__user")
+    query = controls(org) if counted else Control.objects.for_org(org).select_related("owner__user")
     if text.startswith("C-") and text[2:].isdigit() and len(text) < 12:
         found = query.filter(number=int(text[2:])).first()
     elif text.isdigit() and len(text) < 12:
@@ -110,6 +112,23 @@ def access_requirement_link(org: Organization, control: Control, link_id: int) -
     if found is None:
         raise Http404("No such link.")
     return found
+
+
+def find_requirement(org: Organization, framework: str, requirement: str) -> Requirement:
+    """The requirement `requirement` (its id in the framework, `A.8.24`) of the framework `framework` names (its
+    key for the newest version imported, or `key@version`); a ValidationError naming the field otherwise (a
+    link's input names them, so a wrong one is the caller's field to correct, never a 404)."""
+    try:
+        found = access_framework(org, framework)
+    except Http404:
+        raise ValidationError({"framework": _("'%(value)s' is not a framework of this organisation (give its key, "
+                                              "or key@version).") % {"value": framework}}) from None
+    item = (Requirement.objects.for_org(org).filter(framework=found, ref=requirement.strip())
+            .select_related("framework").first())
+    if item is None:
+        raise ValidationError({"requirement": _("%(framework)s has no requirement '%(value)s'.") % {
+            "framework": found.ref, "value": requirement}})
+    return item
 
 
 def controls_of_risk(org: Organization, risk: Risk) -> QuerySet[ControlRisk]:

@@ -6,6 +6,7 @@ refusal of query parameters an operation does not declare."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import re
 from collections.abc import Callable
@@ -75,6 +76,25 @@ def _takes_dates(schema: type[Schema], name: str) -> bool:
     return name in _date_fields(schema)
 
 
+def _is_number_type(annotation: Any) -> bool:
+    """A whole or decimal number (not a yes/no) is among what `annotation` takes."""
+    if annotation is bool:
+        return False
+    if annotation in (int, float, decimal.Decimal):
+        return True
+    return any(_is_number_type(arg) for arg in get_args(annotation))
+
+
+@functools.cache
+def _number_fields(schema: type[Schema]) -> frozenset[str]:
+    return frozenset(name for name, f in schema.model_fields.items()
+                     if _is_number_type(f.annotation) and not _takes_bool(f.annotation))
+
+
+def _takes_bool(annotation: Any) -> bool:
+    return annotation is bool or any(_takes_bool(arg) for arg in get_args(annotation))
+
+
 class TextIn(Schema):
     """Input a database can store: a NUL character, a lone surrogate, a whole number beyond 64 bits, an
     infinite or undefined number (`inf`, `Infinity`, `1e309`, `NaN`) are refused up front (422, naming
@@ -90,6 +110,15 @@ class TextIn(Schema):
         if (isinstance(value, int | float | str) and not isinstance(value, bool) and info.field_name
                 and _NUMBER.fullmatch(str(value).strip()) and _takes_dates(cls, info.field_name)):
             raise ValueError(_("%(value)s is not a date; write a date as YYYY-MM-DD") % {"value": repr(value)})
+        return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """pydantic reads `true` and `false` as 1 and 0 where a number is expected (`run_cost: false`); a number
+        field takes numbers (or their text) only."""
+        if isinstance(value, bool) and info.field_name and info.field_name in _number_fields(cls):
+            raise ValueError(_("%(value)s is not a number") % {"value": str(value).lower()})
         return value
 
     @field_validator("*")

@@ -22,6 +22,7 @@ import enum
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from ninja import Field, Schema
 
@@ -92,7 +93,9 @@ def _limits(model: ModelSpec, spec: FieldSpec) -> dict[str, Any]:
         column = model.model_field_of(spec)
         whole_digits = (column.max_digits - column.decimal_places
                         if isinstance(column, models.DecimalField) and column.max_digits is not None else None)
-        return {"json_schema_extra": _positive_amount(whole_digits)}
+        # A column that states a minimum of 0 (people-days) takes 0 too; any other amount is positive.
+        zero = any(isinstance(v, MinValueValidator) and v.limit_value == 0 for v in getattr(column, "validators", ()))
+        return {"json_schema_extra": _positive_amount(whole_digits, zero=zero)}
     if spec.kind == Kind.SHARE:
         return {"json_schema_extra": _share}
     if spec.kind not in _TEXTS:
@@ -109,16 +112,20 @@ def _branches(schema: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [b for b in schema.get("anyOf", [schema]) if b.get("type") == kind]
 
 
-def _positive_amount(whole_digits: int | None) -> Callable[[dict[str, Any]], None]:
-    """An amount (Kind.DECIMAL) is positive and fits its column: as a number, above 0 and below 10 to the
-    power of the column's whole digits; as a text, a plain decimal number that says the same (pydantic
-    reads an empty text as no number: "" is refused)."""
+def _positive_amount(whole_digits: int | None, *, zero: bool = False) -> Callable[[dict[str, Any]], None]:
+    """An amount (Kind.DECIMAL) is positive (or, with `zero`, at least 0) and fits its column: as a number,
+    above 0 and below 10 to the power of the column's whole digits; as a text, a plain decimal number that says
+    the same (pydantic reads an empty text as no number: "" is refused)."""
     digits = f"{{0,{whole_digits - 1}}}" if whole_digits else "*"
-    text = rf"^\s*\+?(0*[1-9]\d{digits}(\.\d*)?|0*\.0*[1-9]\d*)\s*$"
+    nought = r"|0+(\.0*)?|0*\.0+" if zero else ""
+    text = rf"^\s*\+?(0*[1-9]\d{digits}(\.\d*)?|0*\.0*[1-9]\d*{nought})\s*$"
 
     def state(schema: dict[str, Any]) -> None:
         for number in _branches(schema, "number"):
-            number["exclusiveMinimum"] = 0
+            if zero:
+                number["minimum"] = 0
+            else:
+                number["exclusiveMinimum"] = 0
             if whole_digits:
                 number["exclusiveMaximum"] = 10**whole_digits
         for string in _branches(schema, "string"):

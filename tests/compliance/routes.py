@@ -7,8 +7,10 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accord.compliance import services
+from accord.compliance import services, services_controls
+from accord.compliance.models import Requirement
 from accord.core.models import Organization
+from accord.risks import services as risk_services
 from tests.factories import Persona
 from tests.routes import Route, Seed
 
@@ -41,7 +43,26 @@ def seed_frameworks(org: Organization) -> Seed:
     return {"framework": framework}
 
 
-SEEDERS: list[Callable[[Organization], Seed]] = [seed_frameworks]
+def seed_controls(org: Organization) -> Seed:
+    """A risk with an estimate and a requirement (of a framework of the organisation's own), and a control linked to
+    both with a cost (texts naming the organisation: B's carry the canary); a second control with no link."""
+    framework = services.do_import_framework(None, org, framework_document(f"ctl-{org.slug}", f"{org.name} library"))
+    requirement = Requirement.objects.for_org(org).get(framework=framework, ref="G1.2")
+    risk = risk_services.do_create_risk(None, org, {
+        "title": f"{org.name} control risk", "category": "cyber_security", "likelihood": 3, "impact": 3,
+        "frequency_low": "0.5", "frequency_high": "3", "loss_low": "5000", "loss_high": "200000"})
+    control = services_controls.do_create_control(None, org, {
+        "name": f"{org.name} canary control", "description": f"{org.name} canary description",
+        "status": "implemented", "kind": "technical", "run_cost": 120_000, "build_cost": 300_000})
+    risk_link = services_controls.do_link_control_risk(None, org, control, risk, frequency_reduction="0.4")
+    requirement_link = services_controls.do_link_control_requirement(None, org, control, requirement)
+    bare = services_controls.do_create_control(None, org, {"name": f"{org.name} planned control"})
+    return {"control": control, "control_bare": bare, "control_risk": risk, "control_requirement": requirement,
+            "control_framework": framework, "control_risk_link": risk_link,
+            "control_requirement_link": requirement_link}
+
+
+SEEDERS: list[Callable[[Organization], Seed]] = [seed_frameworks, seed_controls]
 
 
 def grow_frameworks(seed: Seed, n: int) -> None:
@@ -55,7 +76,22 @@ def grow_frameworks(seed: Seed, n: int) -> None:
                                                                per_group=3 + n // 3, version="2"))
 
 
-GROWERS = [grow_frameworks]
+def grow_controls(seed: Seed, n: int) -> None:
+    """`n` more controls of every status and kind, each linked to the seeded risk (with an effect) and requirement,
+    owned in turn by the admin and nobody."""
+    org, owner = seed["org"], seed["persona"]
+    statuses, kinds = ("planned", "in_progress", "implemented", "retired"), ("policy", "process", "technical",
+                                                                              "physical")
+    for k in range(n):
+        control = services_controls.do_create_control(None, org, {
+            "name": f"Grown control {k}", "status": statuses[k % 4], "kind": kinds[k % 4], "run_cost": 1000 * k,
+            "build_days": "1.5", "owner": owner.user.email if owner is not None and k % 2 else None})
+        services_controls.do_link_control_risk(None, org, control, seed["control_risk"],
+                                               frequency_reduction=f"{k % 10}%", loss_reduction="0.1")
+        services_controls.do_link_control_requirement(None, org, control, seed["control_requirement"])
+
+
+GROWERS = [grow_frameworks, grow_controls]
 
 
 def _framework(seed: Seed, persona: Persona) -> dict[str, Any]:
@@ -75,6 +111,17 @@ def _sheet(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("framework.csv", content, content_type="text/csv")}
 
 
+def _control(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"control_id": seed["control"].pk}
+
+
+def _link(key: str) -> Callable[[Seed, Persona], dict[str, Any]]:
+    kind = "risk" if key == "control_risk_link" else "requirement"
+    return lambda seed, persona: {"control_id": seed["control"].pk, "link_id": f"{kind}-{seed[key].pk}"}
+
+
+API = "/api/v1/orgs/{org}"
+
 ROUTES: list[Route] = [
     # --- web ---
     Route("compliance:frameworks", "GET", "framework.view", lists_data=True),
@@ -88,4 +135,17 @@ ROUTES: list[Route] = [
     Route("GET /api/v1/orgs/{org}/frameworks/{key}/", "GET", "framework.view", kwargs=_framework, lists_data=True),
     Route("GET /api/v1/orgs/{org}/frameworks/{key}/requirements/", "GET", "framework.view", kwargs=_framework,
           lists_data=True),
+    # --- controls: API ---
+    Route(f"GET {API}/controls/", "GET", "control.view", lists_data=True),
+    Route(f"POST {API}/controls/", "POST", "control.change", body=lambda s, p: {"name": "Probe control",
+                                                                               "run_cost": 1000}),
+    Route(f"GET {API}/controls/cost-effectiveness/", "GET", "control.view", lists_data=True),
+    Route(f"GET {API}/controls/{{control_id}}/", "GET", "control.view", kwargs=_control, lists_data=True),
+    Route(f"PATCH {API}/controls/{{control_id}}/", "PATCH", "control.change", kwargs=_control,
+          body=lambda s, p: {"name": "Renamed control", "status": "retired"}),
+    Route(f"GET {API}/controls/{{control_id}}/links/", "GET", "control.view", kwargs=_control, lists_data=True),
+    Route(f"POST {API}/controls/{{control_id}}/links/", "POST", "control.change", kwargs=_control,
+          body=lambda s, p: {"risk": s["control_risk"].ref, "frequency_reduction": "55%"}),
+    Route(f"DELETE {API}/controls/{{control_id}}/links/{{link_id}}", "DELETE", "control.change",
+          kwargs=_link("control_risk_link")),
 ]
