@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from accord.compliance import frameworkfile
 from accord.compliance.models import Requirement
 from accord.core import tables
@@ -50,7 +52,7 @@ SPEC = ModelSpec(Requirement, fields=(
     FieldSpec("oscal_id", Kind.TEXT),
 ))
 
-TABLE = tables.Table(SPEC, noun="requirements", whole="the framework", sheet="Requirements",
+TABLE = tables.Table(SPEC, noun=gettext_lazy("requirements"), whole=gettext_lazy("the framework"), sheet="Requirements",
                      max_rows=frameworkfile.MAX_NODES)
 
 #: Which column a loader's path names: a requirement's field, a group's field, a framework's field.

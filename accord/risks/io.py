@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from accord.core import tables
 from accord.core.clock import org_today
@@ -26,7 +27,7 @@ from accord.risks.fields import RISK
 from accord.risks.selectors import RiskFilter
 
 #: The register as a file: at most 20,000 risks, 10 MB, 200 columns and 1,000 blank rows.
-TABLE = tables.Table(RISK, noun="risks", whole="the register", sheet="Risks",
+TABLE = tables.Table(RISK, noun=gettext_lazy("risks"), whole=gettext_lazy("the register"), sheet="Risks",
                      widths={"ref": 8, "title": 40, "description": 50})
 
 COLUMNS = TABLE.columns

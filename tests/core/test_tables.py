@@ -238,3 +238,18 @@ def test_more_shared_strings_than_the_sheet_may_have_cells_is_refused_unread(unr
     content = _hand_made("", strings="<si><t>x</t></si>" * (TABLE.max_cells + 1))
     error = _refusal(tables.parse, TABLE, io.BytesIO(content), "o.xlsx")
     assert error.startswith("The workbook holds more than 36 shared strings, more than its sheet may have cells")
+
+
+def test_a_refused_file_is_explained_in_the_readers_language():
+    from django.utils import translation
+
+    from accord.risks.io import TABLE as RISKS
+
+    with translation.override("fr"):
+        unknown = _refusal(tables.parse, TABLE, io.BytesIO(b"name,colour\nA,red\n"), "o.csv")
+        empty = _refusal(tables.parse, RISKS, io.BytesIO(b"ref\n\n"), "r.csv")
+        report = tables.ImportReport(rows=(tables.ImportRow(2, ImportAction.CREATE, "R-001"),), dry_run=True)
+        summary = report.summary()
+    assert unknown == "Colonne(s) inconnue(s) : colour. Les colonnes sont : slug, name, currency, created_at."
+    assert "aucune ligne de risques" in empty and "le registre" in empty  # the table's own words, translated
+    assert summary == "1 ajouté, 0 mis à jour, 0 inchangé"

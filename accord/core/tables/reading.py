@@ -22,6 +22,8 @@ from typing import IO, Any, Protocol
 from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
@@ -51,7 +53,8 @@ def _read_limited(table: Table, fileobj: Readable) -> bytes:
     if isinstance(data, str):
         data = data.encode("utf-8")
     if len(data) > table.max_bytes:
-        raise reject(f"The file is larger than {table.max_bytes // MB} MB; split it into several imports.")
+        raise reject(_("The file is larger than %(limit)s MB; split it into several imports.")
+                     % {"limit": table.max_bytes // MB})
     return data
 
 
@@ -66,22 +69,26 @@ def _columns(table: Table, header: list[Any]) -> list[str | None]:
         keys.pop()
     required, columns = table.required_columns, table.columns
     if not any(keys):
-        raise reject("The first row must name the columns (a header such as: "
-                     f"{', '.join(required or columns[:3])}, ...); it is empty.")
+        raise reject(_("The first row must name the columns (a header such as: %(columns)s, ...); it is empty.")
+                     % {"columns": ", ".join(required or columns[:3])})
     if "" in keys:
-        raise reject(f"Column {keys.index('') + 1} of the header has no name.")
+        raise reject(_("Column %(number)s of the header has no name.") % {"number": keys.index("") + 1})
     unknown = [k for k in keys if k not in columns]
     if unknown:
-        raise reject(f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(columns)}.")
+        raise reject(_("Unknown column(s): %(unknown)s. The columns are: %(columns)s.")
+                     % {"unknown": ", ".join(unknown), "columns": ", ".join(columns)})
     twice = sorted({k for k in keys if keys.count(k) > 1})
     if twice:
-        raise reject(f"Column(s) named more than once: {', '.join(twice)}.")
+        raise reject(_("Column(s) named more than once: %(columns)s.") % {"columns": ", ".join(twice)})
     missing = [k for k in required if k not in keys]
     # A file that updates objects may carry only the key and the columns it changes; a row that adds one
     # without the required fields is then refused by the service, row by row.
     if missing and (not table.key or table.key not in keys):
-        instead = f" (or give `{table.key}` to update existing {table.noun})" if table.key else ""
-        raise reject(f"The header lacks the required column(s): {', '.join(missing)}{instead}.")
+        if table.key:
+            raise reject(_("The header lacks the required column(s): %(columns)s (or give `%(key)s` to update "
+                           "existing %(noun)s).") % {"columns": ", ".join(missing), "key": table.key,
+                                                     "noun": table.noun})
+        raise reject(_("The header lacks the required column(s): %(columns)s.") % {"columns": ", ".join(missing)})
     return [None if k in table.read_only_columns else k for k in keys]
 
 
@@ -103,15 +110,15 @@ def _cell_value(value: Any) -> Any:
 
 
 def _too_many_rows(table: Table) -> ValidationError:
-    return reject(f"The file has more than {table.max_sheet_rows:,} rows, blank rows included (a header, at most "
-                  f"{table.max_rows:,} {table.noun} and {table.max_blank_rows:,} blank rows); delete the rows below "
-                  f"{table.whole}, or split it into several imports.")
+    return reject(_("The file has more than %(rows)s rows, blank rows included (a header, at most %(max)s %(noun)s "
+                    "and %(blank)s blank rows); delete the rows below %(whole)s, or split it into several imports.")
+                  % {**_limits(table), "rows": _n(table.max_sheet_rows)})
 
 
 def _records(table: Table, rows: Iterator[list[Any]]) -> list[Record]:
     header = next(rows, None)
     if header is None:
-        raise reject("The file is empty: the first row must name the columns.")
+        raise reject(_("The file is empty: the first row must name the columns."))
     columns = _columns(table, list(header))
     records: list[Record] = []
     for number, raw in enumerate(rows, start=2):
@@ -124,13 +131,15 @@ def _records(table: Table, rows: Iterator[list[Any]]) -> list[Record]:
             continue
         extra = [c for c in cells[len(columns):] if c != ""]
         if extra:
-            raise reject(f"Row {number} has more cells than the header has columns.")
+            raise reject(_("Row %(number)s has more cells than the header has columns.") % {"number": number})
         if len(records) >= table.max_rows:
-            raise reject(f"The file has more than {table.max_rows:,} {table.noun}; split it into several imports.")
+            raise reject(_("The file has more than %(max)s %(noun)s; split it into several imports.")
+                         % _limits(table))
         records.append((number, {name: cells[i] if i < len(cells) else ""
                                  for i, name in enumerate(columns) if name is not None}))
     if not records:
-        raise reject(f"The file has a header but no {table.noun} below it (is {table.whole} on the first sheet?).")
+        raise reject(_("The file has a header but no %(noun)s below it (is %(whole)s on the first sheet?).")
+                     % _limits(table))
     return records
 
 
@@ -138,36 +147,49 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise reject("The file is not UTF-8 text; save it as 'CSV UTF-8' (or as XLSX) and try again.") from None
+        raise reject(_("The file is not UTF-8 text; save it as 'CSV UTF-8' (or as XLSX) and try again.")) from None
     if "\x00" in text:
-        raise reject("The file is not a CSV text file; upload a .csv or .xlsx file.")
+        raise reject(_("The file is not a CSV text file; upload a .csv or .xlsx file."))
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     except csv.Error as exc:
-        raise reject(f"The CSV file cannot be read: {exc}.") from None
+        raise reject(_("The CSV file cannot be read: %(problem)s.") % {"problem": exc}) from None
 
 
 def check_dimensions(table: Table, max_row: int | None, max_column: int | None) -> None:
     """Refuse a sheet whose declared used range (its <dimension> element) passes the limits, before a row
     is read: reading costs one row per row number, blank or not."""
     if max_row is not None and max_row > table.max_sheet_rows:
-        raise reject(f"The sheet's used range reaches row {max_row:,}; an import reads at most "
-                     f"{table.max_sheet_rows:,} rows (a header, {table.max_rows:,} {table.noun} and "
-                     f"{table.max_blank_rows:,} blank rows): delete the rows below {table.whole} (select them, "
-                     "Delete rows) or copy it into a new workbook.")
+        raise reject(_("The sheet's used range reaches row %(row)s; an import reads at most %(rows)s rows (a "
+                       "header, %(max)s %(noun)s and %(blank)s blank rows): delete the rows below %(whole)s (select "
+                       "them, Delete rows) or copy it into a new workbook.")
+                     % {**_limits(table), "row": _n(max_row), "rows": _n(table.max_sheet_rows)})
     if max_column is not None and max_column > table.max_columns:
-        raise reject(f"The sheet's used range reaches column {get_column_letter(max_column)} ({max_column:,}); "
-                     f"an import reads at most {table.max_columns} columns: delete the columns right of "
-                     f"{table.whole} or copy it into a new workbook.")
+        raise reject(_("The sheet's used range reaches column %(letter)s (%(column)s); an import reads at most "
+                       "%(columns)s columns: delete the columns right of %(whole)s or copy it into a new workbook.")
+                     % {**_limits(table), "letter": get_column_letter(max_column), "column": _n(max_column)})
 
 
 _SCAN_CHUNK = 64 * 1024
 
 
+def _n(number: int) -> str:
+    """A count as the reader's language writes it (10,000 or 10 000)."""
+    return formats.number_format(number, force_grouping=True)
+
+
+def _limits(table: Table) -> dict[str, Any]:
+    """The table's words and limits, for the messages below."""
+    return {"noun": table.noun, "whole": table.whole, "max": _n(table.max_rows), "blank": _n(table.max_blank_rows),
+            "columns": table.max_columns, "cells": _n(table.max_cells)}
+
+
 def _size(limit: int) -> str:
-    return f"{limit // MB} MB" if limit >= MB else f"{limit:,} bytes"
+    if limit >= MB:
+        return _("%(number)s MB") % {"number": limit // MB}
+    return _("%(number)s bytes") % {"number": _n(limit)}
 
 
 def _scan(stream: IO[bytes], start: Callable[[str, dict[str, str]], None]) -> None:
@@ -180,7 +202,7 @@ def _scan(stream: IO[bytes], start: Callable[[str, dict[str, str]], None]) -> No
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError:
-        raise reject("The workbook cannot be read; save it again as .xlsx or CSV.") from None
+        raise reject(_("The workbook cannot be read; save it again as .xlsx or CSV.")) from None
 
 
 def _scan_shared_strings(table: Table, archive: zipfile.ZipFile, path: str | None) -> None:
@@ -191,17 +213,17 @@ def _scan_shared_strings(table: Table, archive: zipfile.ZipFile, path: str | Non
         return
     info = archive.getinfo(path)
     if info.file_size > table.max_shared_strings_bytes:
-        raise reject(f"The workbook's shared strings inflate to more than {_size(table.max_shared_strings_bytes)}"
-                     f"; an import of {table.max_rows:,} {table.noun} needs less: copy {table.whole} into a "
-                     "new workbook.")
+        raise reject(_("The workbook's shared strings inflate to more than %(size)s; an import of %(max)s %(noun)s "
+                       "needs less: copy %(whole)s into a new workbook.")
+                     % {**_limits(table), "size": _size(table.max_shared_strings_bytes)})
     count = [0]
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == "si":
             count[0] += 1
             if count[0] > table.max_cells:
-                raise reject(f"The workbook holds more than {table.max_cells:,} shared strings, more than its "
-                             f"sheet may have cells; copy {table.whole} into a new workbook.")
+                raise reject(_("The workbook holds more than %(cells)s shared strings, more than its sheet may "
+                               "have cells; copy %(whole)s into a new workbook.") % _limits(table))
 
     with archive.open(info) as stream:
         _scan(stream, start)
@@ -216,7 +238,7 @@ def _scan_sheet(table: Table, archive: zipfile.ZipFile, path: str) -> None:
     def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == "dimension":  # before the rows: a true range names the limit it passes
             try:
-                _, _, max_column, max_row = range_boundaries(attrs.get("ref", "").split(":")[-1])
+                _min_col, _min_row, max_column, max_row = range_boundaries(attrs.get("ref", "").split(":")[-1])
             except (ValueError, TypeError):
                 return
             check_dimensions(table, max_row, max_column)
@@ -233,13 +255,15 @@ def _scan_sheet(table: Table, archive: zipfile.ZipFile, path: str) -> None:
             letters = attrs.get("r", "").rstrip("0123456789")
             if state["row_cells"] > table.max_columns or (
                     letters and (len(letters) > 3 or column_index_from_string(letters) > table.max_columns)):
-                raise reject(f"Row {max(state['number'], 1):,} of the sheet has more than {table.max_columns} "
-                             f"cells or a cell past column {get_column_letter(table.max_columns)}; an import reads "
-                             f"at most {table.max_columns} columns: delete the columns right of {table.whole} or "
-                             "copy it into a new workbook.")
+                raise reject(_("Row %(row)s of the sheet has more than %(columns)s cells or a cell past column "
+                               "%(letter)s; an import reads at most %(columns)s columns: delete the columns right of "
+                               "%(whole)s or copy it into a new workbook.")
+                             % {**_limits(table), "row": _n(max(state["number"], 1)),
+                                "letter": get_column_letter(table.max_columns)})
             if state["cells"] > table.max_cells:
-                raise reject(f"The sheet has more than {table.max_cells:,} cells ({table.max_sheet_rows:,} rows "
-                             f"of {table.max_columns} columns); copy {table.whole} into a new workbook.")
+                raise reject(_("The sheet has more than %(cells)s cells (%(rows)s rows of %(columns)s columns); "
+                               "copy %(whole)s into a new workbook.")
+                             % {**_limits(table), "rows": _n(table.max_sheet_rows)})
 
     with archive.open(path) as stream:
         _scan(stream, start)
@@ -252,7 +276,7 @@ def _parts(data: bytes) -> tuple[str | None, list[str]]:
     reader.read_manifest()
     strings = reader.package.find(SHARED_STRINGS)
     reader.read_workbook()
-    sheets = [rel.target for _, rel in reader.parser.find_sheets()
+    sheets = [rel.target for _rid, rel in reader.parser.find_sheets()
               if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
     return (strings.PartName[1:] if strings is not None else None), sheets
 
@@ -262,8 +286,8 @@ def _xlsx_rows(table: Table, data: bytes) -> Iterator[list[Any]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
             if inflated > table.max_inflated_bytes:
-                raise reject(f"The workbook inflates to more than {_size(table.max_inflated_bytes)}; it cannot "
-                             f"hold {table.max_rows:,} {table.noun}.")
+                raise reject(_("The workbook inflates to more than %(size)s; it cannot hold %(max)s %(noun)s.")
+                             % {**_limits(table), "size": _size(table.max_inflated_bytes)})
             strings, sheets = _parts(data)
             _scan_shared_strings(table, archive, strings)
             # The declared used range, then every row and cell of each sheet, before openpyxl reads one.
@@ -272,10 +296,10 @@ def _xlsx_rows(table: Table, data: bytes) -> Iterator[list[Any]]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, SyntaxError,
             AttributeError):
-        raise reject("The file cannot be read as an XLSX workbook; save it again as .xlsx or CSV.") from None
+        raise reject(_("The file cannot be read as an XLSX workbook; save it again as .xlsx or CSV.")) from None
     try:
         if not wb.worksheets:
-            raise reject("The workbook has no sheet.")
+            raise reject(_("The workbook has no sheet."))
         sheet = wb.worksheets[0]
         # The first sheet holds the table; formulas are read as their last computed value, never run.
         # The scan above refused any row past max_sheet_rows and any cell past max_columns; openpyxl is
@@ -285,7 +309,7 @@ def _xlsx_rows(table: Table, data: bytes) -> Iterator[list[Any]]:
             try:
                 row = next(rows, None)
             except Exception:  # a malformed sheet fails deep inside openpyxl: still the user's file
-                raise reject("The workbook cannot be read; save it again as .xlsx or CSV.") from None
+                raise reject(_("The workbook cannot be read; save it again as .xlsx or CSV.")) from None
             if row is None:
                 return
             yield list(row)
@@ -305,6 +329,6 @@ def parse(table: Table, fileobj: Readable, filename: str) -> list[Record]:
     data = _read_limited(table, fileobj)
     name = (filename or "").lower()
     if name.endswith(".xls"):
-        raise reject("Old .xls workbooks are not supported; save the file as .xlsx or CSV.")
+        raise reject(_("Old .xls workbooks are not supported; save the file as .xlsx or CSV."))
     is_xlsx = name.endswith(".xlsx") or data[:4] == b"PK\x03\x04"
     return _records(table, _xlsx_rows(table, data) if is_xlsx else _csv_rows(data))

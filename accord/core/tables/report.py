@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accord.core.choices import ImportAction
 
@@ -42,10 +45,16 @@ class ImportReport:
 
     def summary(self) -> str:
         """"2 added, 1 updated, 4 unchanged" (and the refused rows, when there are any)."""
-        return ", ".join(f"{self.count(action):,} {word}" for action, word in (
-            (ImportAction.CREATE, "added"), (ImportAction.UPDATE, "updated"),
-            (ImportAction.UNCHANGED, "unchanged"), (ImportAction.REFUSED, "refused"))
-            if action != ImportAction.REFUSED or self.count(action))
+        counts = {action: self.count(action) for action in ImportAction}
+        words = ((ImportAction.CREATE, ngettext("%(count)s added", "%(count)s added", counts[ImportAction.CREATE])),
+                 (ImportAction.UPDATE, ngettext("%(count)s updated", "%(count)s updated",
+                                                counts[ImportAction.UPDATE])),
+                 (ImportAction.UNCHANGED, ngettext("%(count)s unchanged", "%(count)s unchanged",
+                                                   counts[ImportAction.UNCHANGED])),
+                 (ImportAction.REFUSED, ngettext("%(count)s refused", "%(count)s refused",
+                                                 counts[ImportAction.REFUSED])))
+        return ", ".join(word % {"count": formats.number_format(counts[action], force_grouping=True)}
+                         for action, word in words if action != ImportAction.REFUSED or counts[action])
 
     def as_data(self) -> dict[str, Any]:
         """The report as JSON data, the one shape every front and an import job's result give: the counts
@@ -71,7 +80,8 @@ class ImportRejected(ValidationError):
     def __init__(self, report: ImportReport) -> None:
         self.report = report
         self.rows = report.problems
-        super().__init__([f"row {n}, {name}: {message}" for n, name, message in self.rows])
+        super().__init__([_("row %(row)s, %(field)s: %(message)s") % {"row": n, "field": name, "message": message}
+                          for n, name, message in self.rows])
 
 
 def refused(row: int, ref: str, error: ValidationError) -> ImportRow:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.core.fields import ModelSpec
+
+if TYPE_CHECKING:
+    from accord.core.languages import Text
 
 MB = 1024 * 1024
 
@@ -42,8 +45,8 @@ class Table:
     """
 
     spec: ModelSpec
-    noun: str
-    whole: str
+    noun: Text
+    whole: Text
     sheet: str
     max_rows: int = 20_000
     max_bytes: int = 10 * MB
