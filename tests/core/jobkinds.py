@@ -10,7 +10,7 @@ from accord.core import services
 from accord.core.jobs import registry
 from accord.core.jobs.runner import JobContext
 
-TOKENS, FLAKY, REPORT = "tests.tokens", "tests.flaky", "tests.report"
+TOKENS, FLAKY, REPORT, LANGUAGE = "tests.tokens", "tests.flaky", "tests.report", "tests.language"
 
 
 def make_tokens(context: JobContext) -> dict[str, Any]:
@@ -39,11 +39,20 @@ def report(context: JobContext) -> dict[str, Any]:
     return {"pages": 1}
 
 
+def language(context: JobContext) -> dict[str, Any]:
+    from django.utils import translation
+
+    from accord.core.choices import ImportAction
+
+    return {"language": translation.get_language(), "refused": str(ImportAction.REFUSED.label)}
+
+
 def install() -> None:
     for kind in (
         registry.JobKind(TOKENS, "Create API tokens", "member.manage", make_tokens, backoff_seconds=0.1),
         registry.JobKind(FLAKY, "Send a flaky message", "member.view", flaky, max_attempts=2, backoff_seconds=0.1),
         registry.JobKind(REPORT, "Write a report", "audit.view", report, writes=False),
+        registry.JobKind(LANGUAGE, "Say its language", "member.view", language, writes=False),
     ):
         if registry.kind(kind.name) is None:
             registry.register_kind(kind)

@@ -245,3 +245,24 @@ def test_a_worker_refuses_to_start_when_jobs_run_where_they_are_queued(capsys):
 
     assert main(["worker"]) == 1
     assert "ACCORD_JOBS_IMMEDIATE is on" in capsys.readouterr().err
+
+
+def test_a_job_speaks_the_language_of_the_request_that_queued_it(org_a, admin):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        asked = do_enqueue_job(admin.user, org_a, jobkinds.LANGUAGE, {"n": 1})
+    assert asked.language == "fr"
+    queued = Job(organization=org_a, kind=jobkinds.LANGUAGE, user=admin.user, parameters={"n": 2}, language="fr")
+    queued.save(force_insert=True)
+    runner.run_job(queued.pk)  # the worker's own language is English
+    queued.refresh_from_db()
+    assert queued.result == {"language": "fr", "refused": "Refusé"}
+
+    admin.user.language = "fr"
+    admin.user.save(update_fields=["language"])
+    older = Job(organization=org_a, kind=jobkinds.LANGUAGE, user=admin.user, parameters={"n": 3})  # no language
+    older.save(force_insert=True)
+    runner.run_job(older.pk)
+    older.refresh_from_db()
+    assert older.result["language"] == "fr"  # then the person's own choice

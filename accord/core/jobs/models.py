@@ -32,6 +32,8 @@ class Job(TenantModel):
     user = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                              help_text="Who asked; the job runs with this person's role in the organisation.")
     parameters = models.JSONField(default=dict, blank=True)
+    # The language of the request that queued it: its messages (a refused import's rows) are written in it.
+    language = models.CharField(max_length=10, blank=True, default="")
     idempotency_key = models.CharField(max_length=200, blank=True, default="")
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="0 to 100 while it runs.")

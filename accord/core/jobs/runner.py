@@ -25,9 +25,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accord.core.choices import JobStatus, Role
+from accord.core.i18n import SUPPORTED, recipient_language
 from accord.core.jobs import queue, registry
 from accord.core.jobs.models import Job
 from accord.core.jobs.registry import JobFailed
@@ -162,6 +163,13 @@ def run_job(job_id: int) -> None:
         return
     context = JobContext(job=job, organization=job.organization, user=job.user, membership=membership,
                          parameters=dict(job.parameters or {}))
+    # In the language of whoever queued it (else theirs, their organisation's, English), as in their request.
+    language = job.language if job.language in SUPPORTED else recipient_language(job.user, job.organization)
+    with translation.override(language):
+        _run(job, worker, kind, context)
+
+
+def _run(job: Job, worker: str, kind: registry.JobKind, context: JobContext) -> None:
     try:
         if kind.writes:
             with transaction.atomic():

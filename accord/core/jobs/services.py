@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accord.core import audit
@@ -61,7 +62,7 @@ def do_enqueue_job(actor: User, org: Organization, kind: str, parameters: Mappin
         if key and (existing := _open_job(org, kind, key)) is not None:
             return existing
         job = Job(organization=org, kind=kind, user=actor, parameters=stored, idempotency_key=key,
-                  max_attempts=found.max_attempts)
+                  max_attempts=found.max_attempts, language=translation.get_language() or "")
         try:
             with transaction.atomic():
                 job.save(force_insert=True)
