@@ -18,10 +18,10 @@ from accord.charts.graph import GraphNode, GraphSpec, graph_svg
 from accord.charts.heatmap import HeatmapSpec, Swatch, heatmap_svg
 from accord.charts.lines import LineSeries, LineSpec, line_svg
 from accord.charts.numbers import compact_amount, format_money, format_probability
-from accord.charts.timeline import TimelineItem, TimelineSpec, timeline_svg
+from accord.charts.timeline import TimelineItem, TimelineMarker, TimelineSpec, timeline_svg
 
 __all__ = [
     "BarSeries", "BarSpec", "GraphNode", "GraphSpec", "HeatmapSpec", "LecMarker", "LecSeries", "LecSpec",
-    "LineSeries", "LineSpec", "Swatch", "TimelineItem", "TimelineSpec", "bar_svg", "compact_amount",
+    "LineSeries", "LineSpec", "Swatch", "TimelineItem", "TimelineMarker", "TimelineSpec", "bar_svg", "compact_amount",
     "format_money", "format_probability", "graph_svg", "heatmap_svg", "lec_svg", "line_svg", "timeline_svg",
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from accord.charts import TimelineItem, TimelineSpec, timeline_svg
+from accord.charts import TimelineItem, TimelineMarker, TimelineSpec, timeline_svg
 from tests.charts.conftest import SVG
 
 D = dt.date
@@ -69,3 +69,47 @@ def test_an_item_that_ends_before_it_starts_is_refused():
 def test_an_empty_timeline_says_so(clean):
     root = clean(timeline_svg(TimelineSpec("Roadmap", "Nothing yet.", [])))
     assert "Nothing is planned." in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def _roadmap(**extra):
+    gate = TimelineMarker(D(2026, 3, 1), "Approval gate: review overdue", "overdue")
+    items = [TimelineItem("ERP", D(2026, 1, 10), D(2026, 5, 20), group="In delivery", key="I-1",
+                          section="Grow online sales", detail="at risk", markers=(gate,)),
+             TimelineItem("Shop", D(2026, 6, 1), D(2026, 9, 30), group="Approved", key="I-2",
+                          section="Grow online sales"),
+             TimelineItem("Backups", D(2026, 2, 1), D(2026, 2, 28), group="In delivery", key="I-3",
+                          section="Resilience")]
+    return TimelineSpec("Roadmap", "By objective.", items, links=[("I-1", "I-2"), ("I-3", "I-9")], quarters=True,
+                        legend=True, **extra)
+
+
+def test_a_roadmap_has_a_heading_row_per_section_quarters_gates_and_dependency_arrows(clean):
+    root = clean(timeline_svg(_roadmap()))
+    sections = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "timeline-section"]
+    assert sections == ["Grow online sales", "Resilience"]
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert [t for t in texts if t and t.startswith("Q")] == ["Q1 2026", "Q2 2026", "Q3 2026"]
+    titles = [g.find(f"{SVG}title").text for g in _groups(root)]
+    assert "ERP, In delivery: 2026-01-10 to 2026-05-20 (at risk)" in titles
+    assert "ERP: Approval gate: review overdue, 2026-03-01" in titles
+    assert "Shop needs ERP" in titles and not any("I-9" in t for t in titles)  # a link to nothing is left out
+    (marker,) = (p for p in root.iter(f"{SVG}path") if "timeline-marker" in (p.get("class") or ""))
+    assert marker.get("class") == "timeline-marker marker-overdue"
+    (link,) = (p for p in root.iter(f"{SVG}path") if p.get("class") == "timeline-link")
+    erp, shop, _backups = (r for r in root.iter(f"{SVG}rect") if r.get("class") == "timeline-bar")
+    start_x, start_y = (float(v) for v in link.get("d").split()[0][1:].split(","))
+    assert start_x == pytest.approx(float(erp.get("x")) + float(erp.get("width")), abs=0.11)  # the end of ERP
+    assert start_y == float(erp.get("y")) + 8  # the middle of its row
+    assert float(link.get("d").split()[-1][1:]) == pytest.approx(float(shop.get("x")), abs=0.11)  # Shop's start
+    # Rows: a heading, two items, a heading, one item; each bar sits in its own row below its heading.
+    assert float(shop.get("y")) - float(erp.get("y")) == 28 and float(_backups.get("y")) - float(shop.get("y")) == 56
+    assert {"In delivery", "Approved"} <= set(texts)  # the legend names each group
+
+
+def test_the_quarter_label_and_the_words_come_from_the_caller(clean):
+    root = clean(timeline_svg(_roadmap(quarter_label="T%(quarter)s %(year)s", link_label="%(needing)s après "
+                                       "%(needed)s", today=D(2026, 4, 1), today_label="Aujourd’hui")))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "T2 2026" in texts
+    titles = [t.text for t in root.iter(f"{SVG}title")]
+    assert "Shop après ERP" in titles and "Aujourd’hui, 2026-04-01" in titles
