@@ -4,6 +4,8 @@ of the organisation's currency; people-days are priced at its day rate."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from accord.compliance.choices import ControlKind, ControlStatus
@@ -36,3 +38,19 @@ CONTROL = ModelSpec(Control, key="ref", fields=(
 CONTROL_FIELDS = CONTROL.input_names
 AUDITED_CONTROL_FIELDS = CONTROL.audited
 LINK_FIELDS = ("frequency_reduction", "loss_reduction")
+
+
+def _cell(name: str) -> Any:
+    """A link column's text, set on the control by the export (accord.compliance.io_controls)."""
+    return lambda control: getattr(control, name, "")
+
+
+#: The controls library as a file: the control's columns, then its links, one cell each (an import reads them):
+#: `risks` "R-001 (frequency 0.4, loss 0.2); R-003 (loss 0.3)", `requirements` "iso27001-2022:A.8.13; gdpr:32(1)".
+CONTROL_FILE = ModelSpec(Control, key="ref", fields=(
+    *CONTROL.fields,
+    FieldSpec("risks", Kind.TEXT, label=_("Risks"), output=False, audited=False, compute=_cell("risks_cell")),
+    FieldSpec("requirements", Kind.TEXT, label=_("Requirements"), output=False, audited=False,
+              compute=_cell("requirements_cell")),
+))
+LINK_COLUMNS = ("risks", "requirements")

@@ -120,7 +120,7 @@ class _Parser:
                 self.fail(name, _("%(value)s is not a number of people-days from 0 to %(most)s with at most two "
                                   "decimals.") % {"value": value, "most": MAX_DAYS})
                 return None
-            return number
+            return number.quantize(decimal.Decimal("0.01"))  # as stored: 2.5 and 2.50 are the same days
         raise NotImplementedError(kind)  # pragma: no cover - a kind the control does not use
 
     def _number(self, name: str, value: Any) -> decimal.Decimal | None:
@@ -195,6 +195,35 @@ def do_update_control(actor: User | None, org: Organization, control: Control, d
     return control
 
 
+def risk_link_entry(action: str, link: ControlRisk, control: Control, risk: Risk,
+                    before: Mapping[str, Any] | None = None) -> audit.Entry:
+    """The audit event of a link to a risk made (`before` None), changed (`before` its effect's snapshot) or
+    removed, as `do_link_control_risk`, `do_unlink_control_risk` and the import record it."""
+    named = {"control": control.ref, "risk": risk.ref}
+    if action == AuditAction.CREATE:
+        changes = audit.diff({}, {**named, **audit.snapshot(link, LINK_FIELDS)})
+    elif action == AuditAction.DELETE:
+        changes = audit.diff({**named, **audit.snapshot(link, LINK_FIELDS)}, {})
+    else:
+        changes = audit.diff(before or {}, audit.snapshot(link, LINK_FIELDS))
+    return audit.Entry(action, link, changes, f"{control.ref} → {risk.ref}")
+
+
+def requirement_link_entry(action: str, link: ControlRequirement, control: Control,
+                           requirement: Requirement) -> audit.Entry:
+    """The audit event of a link to a requirement made or removed."""
+    if action == AuditAction.CREATE:
+        changes = {"control": [None, control.ref], "requirement": [None, requirement.ref],
+                   "framework": [None, requirement.framework.ref]}
+    else:
+        changes = {"control": [control.ref, None], "requirement": [requirement.ref, None]}
+    return audit.Entry(action, link, changes, f"{control.ref} → {requirement.ref}")
+
+
+def _record(org: Organization, actor: User | None, entry: audit.Entry) -> None:
+    audit.record(org, actor, entry.action, entry.obj, changes=entry.changes, object_repr=entry.object_repr)
+
+
 @transaction.atomic
 def do_link_control_risk(actor: User | None, org: Organization, control: Control, risk: Risk, *,
                          frequency_reduction: Any = None, loss_reduction: Any = None) -> ControlRisk:
@@ -211,17 +240,15 @@ def do_link_control_risk(actor: User | None, org: Organization, control: Control
     link = ControlRisk.objects.for_org(org).filter(control=control, risk=risk).first()
     if link is None:
         link = ControlRisk.objects.for_org(org).create(organization=org, control=control, risk=risk, **values)
-        audit.record(org, actor, AuditAction.CREATE, link, object_repr=f"{control.ref} → {risk.ref}",
-                     changes=audit.diff({}, {"control": control.ref, "risk": risk.ref,
-                                             **audit.snapshot(link, LINK_FIELDS)}))
+        _record(org, actor, risk_link_entry(AuditAction.CREATE, link, control, risk))
         return link
     before = audit.snapshot(link, LINK_FIELDS)
     for name, value in values.items():
         setattr(link, name, value)
-    changes = audit.diff(before, audit.snapshot(link, LINK_FIELDS))
-    if changes:
-        link.save(update_fields=list(changes))
-        audit.record(org, actor, AuditAction.UPDATE, link, changes=changes, object_repr=f"{control.ref} → {risk.ref}")
+    entry = risk_link_entry(AuditAction.UPDATE, link, control, risk, before)
+    if entry.changes:
+        link.save(update_fields=list(entry.changes))
+        _record(org, actor, entry)
     return link
 
 
@@ -229,10 +256,7 @@ def do_link_control_risk(actor: User | None, org: Organization, control: Control
 def do_unlink_control_risk(actor: User | None, org: Organization, link: ControlRisk) -> None:
     """Remove a control's link to a risk (the control and the risk stay)."""
     check_same_org(org, link=link)
-    what = f"{link.control.ref} → {link.risk.ref}"
-    changes = audit.diff({"control": link.control.ref, "risk": link.risk.ref, **audit.snapshot(link, LINK_FIELDS)},
-                         {})
-    audit.record(org, actor, AuditAction.DELETE, link, changes=changes, object_repr=what)
+    _record(org, actor, risk_link_entry(AuditAction.DELETE, link, link.control, link.risk))
     link.delete()
 
 
@@ -246,9 +270,7 @@ def do_link_control_requirement(actor: User | None, org: Organization, control: 
     if link is not None:
         return link
     link = ControlRequirement.objects.for_org(org).create(organization=org, control=control, requirement=requirement)
-    audit.record(org, actor, AuditAction.CREATE, link, object_repr=f"{control.ref} → {requirement.ref}",
-                 changes={"control": [None, control.ref], "requirement": [None, requirement.ref],
-                          "framework": [None, requirement.framework.ref]})
+    _record(org, actor, requirement_link_entry(AuditAction.CREATE, link, control, requirement))
     return link
 
 
@@ -256,9 +278,7 @@ def do_link_control_requirement(actor: User | None, org: Organization, control: 
 def do_unlink_control_requirement(actor: User | None, org: Organization, link: ControlRequirement) -> None:
     """Remove a control's link to a requirement."""
     check_same_org(org, link=link)
-    requirement = link.requirement
-    audit.record(org, actor, AuditAction.DELETE, link, object_repr=f"{link.control.ref} → {requirement.ref}",
-                 changes={"control": [link.control.ref, None], "requirement": [requirement.ref, None]})
+    _record(org, actor, requirement_link_entry(AuditAction.DELETE, link, link.control, link.requirement))
     link.delete()
 
 

@@ -8,16 +8,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from accord.cli_support import CliError
 from accord.core.cli import org_or_fail, setup
 from accord.risks import cli_signing
 from accord.risks.choices import Level
-
-if TYPE_CHECKING:
-    from accord.risks.services import ImportRow
 
 LEVELS = tuple(Level.values)  # TextChoices need no configured Django, only its models module
 FORMATS = ("csv", "xlsx")
@@ -89,74 +85,37 @@ def _list(args: argparse.Namespace) -> int:
             print(f"{risk.ref}\t{risk.residual_level}\t{','.join(flags) or '-'}\t{_one_line(risk.title)}")
         sys.stdout.flush()
     except BrokenPipeError:
-        _reader_left()
+        from accord.core.tables.cli import reader_left
+
+        reader_left()
     return 0
 
 
-def _reader_left() -> None:
-    """The reader of standard output stopped early (`accord risk list ORG | head`): not an error.
-    Point stdout at /dev/null so that Python's final flush does not complain either."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
 def _export(args: argparse.Namespace) -> int:
-    fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise CliError(f"give --format {' or '.join(FORMATS)} (the extension of '{args.out}' does not say)")
-    if args.out == "-" and fmt != "csv":
-        raise CliError("only CSV can be written to standard output; give --out FILE.xlsx")
+    from accord.core.tables.cli import export_format, write_export
+
+    fmt = export_format(args.format, args.out)
     setup()
     from accord.risks.io import export_register
 
     org = org_or_fail(args.org)
     content, _, _ = export_register(org, None, fmt)
-    if args.out == "-":
-        try:
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _reader_left()
-        return 0
-    try:
-        Path(args.out).write_bytes(content)
-    except OSError as exc:
-        raise CliError(f"cannot write '{args.out}': {exc.strerror or exc}") from None
-    print(f"exported the risk register of {org.slug} to {args.out} ({fmt.upper()}, {len(content):,} bytes)")
-    return 0
+    return write_export(content, args.out, fmt, f"the risk register of {org.slug}")
 
 
 def _import(args: argparse.Namespace) -> int:
     setup()
-    from django.core.exceptions import ValidationError
-
+    from accord.core.tables.cli import read_rows, run_import
     from accord.risks.io import parse_upload
-    from accord.risks.services import ImportRejected, do_import_risks
+    from accord.risks.services import do_import_risks
 
     org = org_or_fail(args.org)
     if args.job:
         return _import_as_job(args, org)
-    try:
-        with open(args.file, "rb") as fileobj:
-            rows = parse_upload(fileobj, args.file)
-    except OSError as exc:
-        raise CliError(f"cannot read '{args.file}': {exc.strerror or exc}") from None
-    except ValidationError as exc:
-        raise CliError(f"{args.file}: {' '.join(exc.messages)}") from None
-    print(f"checking {len(rows):,} row(s) of {args.file}…", file=sys.stderr)
-    try:
-        report = do_import_risks(None, org, rows, dry_run=args.dry_run)
-    except ImportRejected as exc:
-        for number, field, message in exc.rows:
-            print(f"row {number}, {field}: {message}", file=sys.stderr)
-        bad = len({number for number, _, _ in exc.rows})
-        raise CliError(f"import rejected: {bad} bad row(s) in {args.file}; nothing was imported") from None
-    if args.dry_run:
-        for outcome in report.rows:
-            print(_row_line(outcome))
-        sys.stdout.flush()
-        if report.problems:
-            raise CliError(f"dry run: {report.summary()}; the import would be rejected; nothing was written")
-        print(f"dry run: {report.summary()}; nothing was written")
+    rows = read_rows(args.file, parse_upload)
+    report = run_import(args.file, rows, lambda r, dry_run: do_import_risks(None, org, r, dry_run=dry_run),
+                        dry_run=args.dry_run)
+    if report is None:
         return 0
     created = report.created
     print(f"imported {args.file} into {org.slug}: {report.summary()}"
@@ -214,14 +173,3 @@ def _restore(args: argparse.Namespace) -> int:
     risk = do_restore_risk(None, org, _risk_or_fail(org, args.risk), reason=args.reason)
     print(f"restored {risk.ref} {_one_line(risk.title)} to the register of {org.slug}")
     return 0
-
-
-def _row_line(row: ImportRow) -> str:
-    """One row of a dry run: `row 3: update R-002 (title, likelihood)`."""
-    from accord.risks.choices import ImportAction
-
-    if row.action == ImportAction.REFUSED:
-        problems = "; ".join(f"{field}: {message}" for field, message in row.errors)
-        return f"row {row.row}: refused{' ' + row.ref if row.ref else ''}: {problems}"
-    changed = f" ({', '.join(row.changed)})" if row.changed else ""
-    return f"row {row.row}: {row.action} {row.ref}{changed}"
