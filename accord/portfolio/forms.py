@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accord.core.models import Membership, Organization
 from accord.portfolio.choices import Health, InitiativeKind, Outcome, Phase
 from accord.portfolio.models import Initiative, SecurityReview
+from accord.portfolio.selectors import InitiativeFilter
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -38,6 +39,12 @@ class FilterForm(forms.Form):
         objective = self.fields["objective"]
         assert isinstance(objective, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
         objective.choices = [("", _("Any")), *objective_choices(org)]
+
+    def filters(self) -> InitiativeFilter:
+        """The filter the valid fields ask for (none for an invalid form: every initiative)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return InitiativeFilter(kind=data.get("kind", ""), phase=data.get("phase", ""), health=data.get("health", ""),
+                                owner=data.get("owner"), q=data.get("q", ""), objective=data.get("objective"))
 
 
 class InitiativeForm(forms.Form):

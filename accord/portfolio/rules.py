@@ -137,6 +137,32 @@ def review_clock(due_on: dt.date, today: dt.date) -> Clock:
     return Clock(due_on=due_on, working_days_left=working_days_between(today, due_on), overdue=today > due_on)
 
 
+#: The phases in the order an initiative lives them (cancelled stands outside).
+PHASE_ORDER: tuple[str, ...] = (Phase.IDEA, Phase.PROPOSED, Phase.APPROVED, Phase.IN_DELIVERY, Phase.LIVE,
+                                Phase.CLOSED)
+
+
+def gate_state(gate: str, phase: str, *, gated: bool, reviews: Sequence[ReviewFacts],
+               open_clock: Clock | None) -> str | None:
+    """Where `gate` stands for an initiative in `phase` (the roadmap's marker): `passed` (the initiative
+    moved past it), `cleared` (a passing review is in, the move not made yet), `rejected` (its latest
+    review said no), `overdue` or `open` (a review is open, past or within its target), `waiting` (no review
+    asked yet); None when there is no such gate: its kind is not gated, or it was cancelled. `reviews` are
+    the initiative's, newest first."""
+    if not gated or phase not in PHASE_ORDER:
+        return None
+    if PHASE_ORDER.index(phase) > PHASE_ORDER.index(GATE_PHASE[gate]):
+        return "passed"
+    if open_clock is not None:
+        return "overdue" if open_clock.overdue else "open"
+    done = [r for r in reviews if r.gate == gate and r.complete]
+    if done and done[0].outcome in PASSING_OUTCOMES:
+        return "cleared"
+    if done:
+        return "rejected"
+    return "waiting"
+
+
 # --- who decides -------------------------------------------------------------------------------------
 
 def reviewer_slot(profile: GovernanceProfile) -> str:

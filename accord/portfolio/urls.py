@@ -1,12 +1,13 @@
 from django.urls import path
 
-from accord.portfolio import views
+from accord.portfolio import views, views_roadmap
 
 app_name = "portfolio"
 
 urlpatterns = [
     path("", views.initiative_list, name="list"),
     path("new/", views.initiative_create, name="create"),
+    path("roadmap/", views_roadmap.roadmap_page, name="roadmap"),
     path("<id:initiative_id>/", views.initiative_detail, name="detail"),
     path("<id:initiative_id>/edit/", views.initiative_edit, name="edit"),
     path("<id:initiative_id>/advance/", views.initiative_advance, name="advance"),

@@ -44,10 +44,7 @@ def _detail_url(request: OrgRequest, initiative: Initiative | int) -> str:
 def initiative_list(request: OrgRequest) -> HttpResponse:
     org = request.org
     form = FilterForm(org, request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.InitiativeFilter(kind=data.get("kind", ""), phase=data.get("phase", ""),
-                                         health=data.get("health", ""), owner=data.get("owner"), q=data.get("q", ""),
-                                         objective=data.get("objective"))
+    filters = form.filters()
     page = Paginator(selectors.initiatives(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "filtered": filters != selectors.InitiativeFilter(),
                "query": query_string(request)}

@@ -63,7 +63,8 @@ def grow_portfolio(seed: Seed, n: int) -> None:
         item = services.do_create_initiative(cio.user, org, {
             "title": f"Grown initiative {k}", "kind": kinds[k % 6], "phase": "proposed" if k % 2 else "idea",
             "health": ["on_track", "at_risk", "off_track"][k % 3], "owner": cio.user.email,
-            "dependencies": [seed["initiative_idea"].pk]})
+            "dependencies": [seed["initiative_idea"].pk], "planned_start": f"2026-{k % 12 + 1:02d}-01",
+            "planned_end": f"2027-{k % 12 + 1:02d}-15"})
         services.do_set_initiative_budget(cio.user, org, item, year=2026, capex=1000 * k, opex=100)
         if k % 2:
             services.do_open_review(cio.user, org, item)
@@ -209,6 +210,7 @@ _FORM = {"title": "Probe", "kind": "security", "health": "on_track", "horizon_ye
 ROUTES += [
     # --- web ---
     Route("portfolio:list", "GET", "initiative.view", lists_data=True),
+    Route("portfolio:roadmap", "GET", "initiative.view", lists_data=True),
     Route("portfolio:create", "GET", "initiative.create"),
     Route("portfolio:create", "POST", "initiative.create", body=lambda s, p: {**_FORM, "phase": "proposed"}),
     Route("portfolio:detail", "GET", "initiative.view", kwargs=_id("initiative_conditional"), lists_data=True),
