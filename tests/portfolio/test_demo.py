@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_shows_a_blocked_an_overdue_and_a_conditional_initiative(org_a, cio, ciso):
     load_org(org_a)
-    assert Initiative.objects.for_org(org_a).count() == 5
+    assert Initiative.objects.for_org(org_a).count() == 9
+    assert Initiative.objects.for_org(org_a).filter(planned_start__isnull=True).count() == 0
+    assert Initiative.dependencies.through.objects.for_org(org_a).count() == 3
     clocks = [due.clock for due in selectors.open_reviews(org_a)]
     assert any(c.overdue for c in clocks) and any(not c.overdue for c in clocks)
     assert ReviewCondition.objects.for_org(org_a).filter(status="open").count() == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from accord.portfolio import rules, services, services_objectives
 from accord.portfolio.models import SecurityReview
 from accord.portfolio.selectors import InitiativeFilter
