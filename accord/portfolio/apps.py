@@ -21,6 +21,9 @@ class PortfolioConfig(AppConfig):
         from accord.portfolio.services import do_hand_over_member_initiatives
 
         register_portfolio_types()
+        from accord.portfolio.notifications import register_portfolio_kinds
+
+        register_portfolio_kinds()
         handover.register(handover.Handover("portfolio", "initiative role", member_holdings,
                                             do_hand_over_member_initiatives))
         add_nav(NavItem(_("Initiatives"), "portfolio:list", "initiative.view"))

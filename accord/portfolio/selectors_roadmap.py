@@ -100,7 +100,7 @@ def _gates(initiative: Initiative, start: dt.date, end: dt.date | None, *, gated
 
 
 #: Initiatives a page of the roadmap draws: its chart stays readable, and its cost the same at any size.
-PER_PAGE = 50
+PER_PAGE = 25
 
 
 def roadmap(org: Organization, filters: InitiativeFilter | None = None, *, page: int | str | None = 1,

@@ -25,6 +25,7 @@ from accord.core.choices import AuditAction
 from accord.core.clock import org_today
 from accord.core.conflict import Conflict
 from accord.core.models import AuditChain, GovernanceProfile, Membership, Organization, User
+from accord.core.notifications.services import notify
 from accord.core.tenancy import check_same_org
 from accord.portfolio import rules, selectors
 from accord.portfolio.choices import (
@@ -48,6 +49,7 @@ from accord.portfolio.models import (
     ReviewCondition,
     SecurityReview,
 )
+from accord.portfolio.notifications import EXCEPTION_SIGNATURE, REVIEW_REQUESTED
 from accord.risks.models import Risk
 
 #: The input names of an initiative (API, forms), in the API's order.
@@ -381,6 +383,7 @@ def do_open_review(actor: User | None, org: Organization, initiative: Initiative
     audit.record(org, actor, AuditAction.CREATE, review, object_repr=f"{Gate(gate).label} review of {initiative.ref}",
                  changes={"initiative": [None, initiative.pk], "gate": [None, gate],
                           "due_on": [None, due_on.isoformat()], "reviewer": [None, member.pk if member else None]})
+    notify(org, REVIEW_REQUESTED, review, actor=actor)
     return review
 
 
@@ -507,6 +510,8 @@ def do_request_gate_exception(actor: User | None, org: Organization, initiative:
         state = selectors.exception_signature_state(org, exception, profile=profile)
         if membership is not None and state.can_sign(membership):
             exception = do_sign_gate_exception(actor, org, exception)
+    if exception.status == ExceptionStatus.PENDING:  # the signatures still awaited: their people are told
+        notify(org, EXCEPTION_SIGNATURE, exception, actor=actor)
     return exception
 
 
