@@ -23,7 +23,7 @@ PURE_CLI_MODULES = ("accord.quant.cli",)
 # Apps whose cli.py adds verbs; pure engines first, they need no database.
 CLI_MODULES = (
     "accord.core.cli", "accord.core.notifications.cli", *PURE_CLI_MODULES, "accord.core.jobs.cli", "accord.risks.cli",
-    "accord.portfolio.cli", "accord.compliance.cli", "accord.compliance.cli_controls",
+    "accord.portfolio.cli", "accord.compliance.cli", "accord.compliance.cli_controls", "accord.compliance.cli_mappings",
     "accord.core.reports.cli", "accord.core.backup.cli",
 )
 

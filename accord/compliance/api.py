@@ -167,23 +167,31 @@ def import_framework(request: HttpRequest, org: str, payload: FrameworkIn) -> St
     """All or nothing. A (key, version) the organisation already has answers 409: an imported framework is
     never overwritten."""
     m = org_access(request, org, "framework.import")
-    # ninja's schemas keep no undeclared member, and the document is checked whole by the framework loader (every
-    # problem named by its path), so it is read from the body ninja has already parsed.
-    document = json.loads(request.body or b"null")
-    if not isinstance(document, dict):
-        raise ValidationError({"body": "Send a JSON object: a framework document (docs/frameworks.md) or "
-                                       "{\"builtin\": KEY}."})
-    if "builtin" in document:
-        beside = "Unknown field beside builtin: send {\"builtin\": KEY} alone, or a framework document without it."
-        others = sorted(name for name in document if name != "builtin")
-        if others:
-            raise ValidationError(dict.fromkeys(others, beside))
-        if payload.builtin is None:
-            raise ValidationError({"builtin": "Give the key of a built-in framework."})
-        framework = services.do_install_builtin_framework(m.user, m.organization, payload.builtin)
+    builtin, document = builtin_or_document(request, payload.builtin, "framework")
+    if builtin is not None:
+        framework = services.do_install_builtin_framework(m.user, m.organization, builtin)
     else:
         framework = services.do_import_framework(m.user, m.organization, document)
     return Status(201, selectors.access_framework(m.organization, framework.ref))
+
+
+def builtin_or_document(request: HttpRequest, builtin: str | None, noun: str) -> tuple[str | None, dict[str, Any]]:
+    """The body of an import that takes a document or `{"builtin": KEY}` alone: (KEY, {}) or (None, the
+    document). ninja's schemas keep no undeclared member, and the document is checked whole by its loader
+    (every problem named by its path), so it is read from the body ninja has already parsed."""
+    document = json.loads(request.body or b"null")
+    if not isinstance(document, dict):
+        raise ValidationError({"body": f"Send a JSON object: a {noun} document (docs/frameworks.md) or "
+                                       "{\"builtin\": KEY}."})
+    if "builtin" not in document:
+        return None, document
+    beside = f"Unknown field beside builtin: send {{\"builtin\": KEY}} alone, or a {noun} document without it."
+    others = sorted(name for name in document if name != "builtin")
+    if others:
+        raise ValidationError(dict.fromkeys(others, beside))
+    if builtin is None:
+        raise ValidationError({"builtin": f"Give the key of a built-in {noun}."})
+    return builtin, {}
 
 
 @router.get("/{org}/frameworks/{key}/", response={200: FrameworkDetailOut, **ERRORS}, summary="One framework",

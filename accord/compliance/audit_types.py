@@ -3,7 +3,7 @@ ComplianceConfig.ready()."""
 
 from __future__ import annotations
 
-from accord.compliance import selectors
+from accord.compliance import selectors, selectors_mappings
 from accord.compliance.choices import ControlKind, ControlStatus
 from accord.compliance.models_controls import Control
 from accord.core.history import ObjectType, Ref, names_by_id, register
@@ -17,6 +17,8 @@ def control_names(org: Organization, ids: set[str]) -> dict[str, str]:
 
 def register_compliance_types() -> None:
     register("compliance.framework", ObjectType("Framework", name=selectors.framework_names))
+    register("compliance.mappingset", ObjectType("Mapping set", name=selectors_mappings.mapping_set_names, labels={
+        "source_framework": "Source framework", "target_framework": "Target framework", "pairs": "Pairs"}))
     register("compliance.control", ObjectType("Control", name=control_names, fields={
         "owner": Ref("core.membership"), "kind": ControlKind, "status": ControlStatus},
         labels={"build_cost": "Build cost (minor units)", "run_cost": "Yearly run cost (minor units)",

@@ -4,7 +4,7 @@ Idempotent: frameworks are installed once, controls are added only to an organis
 
 from __future__ import annotations
 
-from accord.compliance import selectors, services, services_controls
+from accord.compliance import selectors, services, services_controls, services_mappings
 from accord.compliance.models_controls import Control
 from accord.core.demo import DemoContext
 from accord.risks.demo import REGISTERS
@@ -22,6 +22,14 @@ def _frameworks(context: DemoContext) -> None:
             if key not in have:
                 framework = services.do_install_builtin_framework(None, org, key)
                 context.log(f"{slug}: installed the framework {framework.name}")
+
+
+def _mapping_sets(context: DemoContext) -> None:
+    """The built-in mapping sets of the demo organisations that have both ends of one (installing a framework
+    brings them; this catches a demo database made before mapping sets existed)."""
+    for slug in DEMO_FRAMEWORKS:
+        for made in services_mappings.do_install_builtin_mapping_sets(None, context.orgs[slug]):
+            context.log(f"{slug}: installed the mapping set {made.name}")
 
 
 def _treatments(context: DemoContext) -> None:
@@ -47,4 +55,5 @@ def _treatments(context: DemoContext) -> None:
 
 def load(context: DemoContext) -> None:
     _frameworks(context)
+    _mapping_sets(context)
     _treatments(context)

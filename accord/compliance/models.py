@@ -100,3 +100,4 @@ class Requirement(TenantModel):
 
 
 from accord.compliance.models_controls import Control, ControlRequirement, ControlRisk  # noqa: E402, F401
+from accord.compliance.models_mappings import Mapping, MappingSet  # noqa: E402, F401

@@ -14,6 +14,9 @@ register(
     Action("framework.view", "See the organisation's frameworks, their groups and requirements", READERS),
     Action("framework.import", "Import a framework (a file in Accord's format, or a built-in one)",
            _FRAMEWORK_KEEPERS),
+    Action("mapping.view", "See the mapping sets between frameworks and each requirement's mapped requirements",
+           READERS),
+    Action("mapping.change", "Import, install and delete mapping sets between frameworks", _FRAMEWORK_KEEPERS),
     Action("control.view", "See the controls library, its links to risks and requirements and its "
                            "cost-effectiveness", READERS),
     Action("control.change", "Add and edit controls, and link them to risks (with their effect) and to "

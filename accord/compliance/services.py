@@ -122,6 +122,10 @@ def do_import_framework(actor: User | None, org: Organization, data: FrameworkFi
         "key": [None, framework.key], "version": [None, framework.version], "name": [None, framework.name],
         "builtin": [None, builtin or None], "groups": [None, counts.groups],
         "requirements": [None, counts.requirements]})
+    if builtin:  # the built-in mapping sets this framework completes come with it (decision 0051)
+        from accord.compliance import services_mappings  # which imports this module
+
+        services_mappings.do_install_builtin_mapping_sets(actor, org, joining=framework)
     return framework
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.compliance import views
+from accord.compliance import views, views_mappings
 
 app_name = "compliance"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("frameworks/", views.framework_list, name="frameworks"),
     # A framework is named by its key (the newest version imported) or key@version.
     path("frameworks/<str:key>/", views.framework_detail, name="framework"),
+    # A requirement's id may hold "/" (its own framework's numbering): the path converter keeps it whole.
+    path("frameworks/<str:key>/requirements/<path:ref>/", views_mappings.requirement_detail, name="requirement"),
 ]

@@ -149,3 +149,10 @@ ROUTES: list[Route] = [
     Route(f"DELETE {API}/controls/{{control_id}}/links/{{link_id}}", "DELETE", "control.change",
           kwargs=_link("control_risk_link")),
 ]
+
+# The mapping sets' routes, seeders and growers (after the frameworks': they map the seeded framework).
+from tests.compliance import routes_mappings  # noqa: E402
+
+SEEDERS += routes_mappings.SEEDERS
+GROWERS += routes_mappings.GROWERS
+ROUTES += routes_mappings.ROUTES

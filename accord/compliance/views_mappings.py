@@ -1,0 +1,23 @@
+"""A requirement's page in the framework browser: what it asks, and the requirements of other frameworks the
+organisation's mapping sets relate to it (both directions, each relationship read from this requirement)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+
+from accord.compliance import selectors, selectors_mappings
+from accord.core.permissions import allows
+from accord.core.web import OrgRequest, org_view, render_page
+
+
+@org_view("framework.view")
+@require_GET
+def requirement_detail(request: OrgRequest, key: str, ref: str) -> HttpResponse:
+    org = request.org
+    framework = selectors.access_framework(org, key)
+    requirement = selectors_mappings.access_requirement(org, framework, ref)
+    mapped = (selectors_mappings.requirement_mappings(org, requirement)
+              if allows(request.membership.role, "mapping.view") else None)
+    return render_page(request, "compliance/requirement.html", "compliance/_requirement_mappings.html",
+                       {"framework": framework, "requirement": requirement, "mapped": mapped})
