@@ -481,6 +481,25 @@ def sign_exception(request: HttpRequest, org: str, initiative_id: Id, exception_
     return _exceptions(m.organization, [selectors.access_exception(m.organization, initiative, exception_id)])[0]
 
 
+class WithdrawIn(BodyIn):
+    reason: str = Field("", max_length=1000, description="Why it is withdrawn (kept in the audit trail)")
+
+
+@router.post("/{org}/initiatives/{initiative_id}/exceptions/{exception_id}/withdraw",
+             response={200: ExceptionOut, **ERRORS}, summary="Withdraw a gate exception",
+             operation_id="accord_portfolio_api_withdraw_exception")
+def withdraw_exception(request: HttpRequest, org: str, initiative_id: Id, exception_id: Id,
+                       payload: WithdrawIn | None = None) -> Any:
+    """Withdraw a gate exception awaiting signatures, or in force before the initiative moved past its gate
+    (409 otherwise, saying why); whoever may ask for an exception may withdraw one."""
+    m = org_access(request, org, "gateexception.request")
+    initiative = selectors.access_initiative(m.organization, initiative_id)
+    exception = selectors.access_exception(m.organization, initiative, exception_id)
+    services.do_withdraw_gate_exception(m.user, m.organization, exception,
+                                        reason=payload.reason if payload is not None else "")
+    return _exceptions(m.organization, [selectors.access_exception(m.organization, initiative, exception_id)])[0]
+
+
 # --- settings ---------------------------------------------------------------------------------------
 
 class SettingsOut(Schema):

@@ -22,7 +22,8 @@ register(
            frozenset({Role.ADMIN, Role.CIO, Role.CISO})),
     Action("condition.close", "Mark a condition of a security review done", _WRITERS),
     Action("gateexception.request", "Ask to move an initiative past a gate without a completed review, with "
-                                    "reasons (co-signed as a risk acceptance above tolerance)", _PORTFOLIO_LEADS),
+                                    "reasons (co-signed as a risk acceptance above tolerance), and withdraw such a "
+                                    "request", _PORTFOLIO_LEADS),
     Action("gateexception.sign", "Sign a gate exception (when the governance profile names you)",
            frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.VIEWER})),
     Action("portfolio.settings", "Change the portfolio settings: review target, discount rate, gated kinds, "

@@ -14,7 +14,7 @@ from decimal import Decimal
 from accord.core.approvals.rules import fits, label
 from accord.core.choices import CisoModel, Role, Signatory
 from accord.core.models import GovernanceProfile, Membership
-from accord.portfolio.choices import PASSING_OUTCOMES, Gate, Phase
+from accord.portfolio.choices import PASSING_OUTCOMES, ExceptionStatus, Gate, Phase
 from accord.risks.rules import is_hybrid, required_acceptance_slots
 
 #: Where each phase may go next. Cancelling is possible until the initiative is live.
@@ -161,6 +161,14 @@ def gate_state(gate: str, phase: str, *, gated: bool, reviews: Sequence[ReviewFa
     if done:
         return "rejected"
     return "waiting"
+
+
+def may_withdraw_exception(status: str, gate: str, phase: str) -> bool:
+    """A gate exception can be withdrawn while it awaits signatures, or while in force if the initiative has
+    not moved past its gate yet (withdrawing it shuts the gate again); once used, it stays on the record."""
+    if status == ExceptionStatus.PENDING:
+        return True
+    return status == ExceptionStatus.IN_FORCE and GATE_PHASE.get(gate) == phase
 
 
 # --- who decides -------------------------------------------------------------------------------------

@@ -539,6 +539,33 @@ def do_sign_gate_exception(actor: User, org: Organization, exception: GateExcept
     return exception
 
 
+@transaction.atomic
+def do_withdraw_gate_exception(actor: User | None, org: Organization, exception: GateException, *,
+                               reason: str = "") -> GateException:
+    """Withdraw a gate exception still awaiting signatures, or in force before the initiative used it
+    (`rules.may_withdraw_exception`); its signatures stay on the record. One audit event."""
+    check_same_org(org, exception=exception)
+    lock_org(org)
+    exception = GateException.objects.for_org(org).select_related("initiative").get(pk=exception.pk)
+    if not rules.may_withdraw_exception(exception.status, exception.gate, exception.initiative.phase):
+        raise Conflict({"exception": (
+            f"This gate exception is {exception.get_status_display().lower()}"
+            + ("" if exception.status == ExceptionStatus.WITHDRAWN else
+               f" and {exception.initiative.ref} has moved past its gate")
+            + "; only one awaiting signatures, or in force before its initiative passed the gate, can be "
+              "withdrawn.")})
+    reason = (reason or "").strip()[:1000]
+    before = exception.status
+    exception.status = ExceptionStatus.WITHDRAWN
+    exception.save(update_fields=["status"])
+    changes: dict[str, list[object]] = {"status": [before, ExceptionStatus.WITHDRAWN]}
+    if reason:
+        changes["reason"] = [None, reason]
+    audit.record(org, actor, AuditAction.UPDATE, exception, changes=changes,
+                 object_repr=f"Gate exception of {exception.initiative.ref} withdrawn")
+    return exception
+
+
 # --- settings and handover --------------------------------------------------------------------------
 
 @transaction.atomic

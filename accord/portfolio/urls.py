@@ -17,4 +17,6 @@ urlpatterns = [
     path("<id:initiative_id>/conditions/<id:condition_id>/done/", views.condition_done, name="condition_done"),
     path("<id:initiative_id>/exceptions/", views.exception_request, name="exception_request"),
     path("<id:initiative_id>/exceptions/<id:exception_id>/sign/", views.exception_sign, name="exception_sign"),
+    path("<id:initiative_id>/exceptions/<id:exception_id>/withdraw/", views.exception_withdraw,
+         name="exception_withdraw"),
 ]

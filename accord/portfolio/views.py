@@ -62,6 +62,8 @@ def detail_context(request: OrgRequest, initiative: Initiative, **forms: Any) ->
     for exception in exceptions:
         exception.state = states[exception.pk]  # type: ignore[attr-defined]
         exception.can_sign = states[exception.pk].can_sign(request.membership)  # type: ignore[attr-defined]
+        exception.can_withdraw = rules.may_withdraw_exception(  # type: ignore[attr-defined]
+            exception.status, exception.gate, initiative.phase)
     moves = sorted(rules.TRANSITIONS[initiative.phase], key=Phase.values.index)
     return {
         "initiative": initiative, "status": status, "money": selectors.initiative_financials(org, initiative,
@@ -248,4 +250,19 @@ def exception_sign(request: OrgRequest, initiative_id: int, exception_id: int) -
     else:
         messages.success(request, _("Signed: the gate exception is in force.") if signed.status == "in_force"
                          else _("Signed; the gate exception still awaits other signatures."))
+    return go(request, _detail_url(request, initiative) + "#gate")
+
+
+@org_view("gateexception.request")
+@require_POST
+def exception_withdraw(request: OrgRequest, initiative_id: int, exception_id: int) -> HttpResponse:
+    initiative = selectors.access_initiative(request.org, initiative_id)
+    exception = selectors.access_exception(request.org, initiative, exception_id)
+    try:
+        services.do_withdraw_gate_exception(request.user, request.org, exception,
+                                            reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Gate exception withdrawn."))
     return go(request, _detail_url(request, initiative) + "#gate")

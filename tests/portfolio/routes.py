@@ -118,6 +118,10 @@ def _exception_signer(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"initiative_id": seed["initiative_passing"].pk, "exception_id": seed["gate_exception"].pk}
 
 
+def _exception(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"initiative_id": seed["initiative_passing"].pk, "exception_id": seed["gate_exception"].pk}
+
+
 def _budget(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"initiative_id": seed["initiative_conditional"].pk, "year": 2027}
 
@@ -145,6 +149,8 @@ ROUTES: list[Route] = [
           kwargs=_id("initiative_passing"), lists_data=True),
     Route(f"POST {API}/initiatives/{{initiative_id}}/exceptions/", "POST", "gateexception.request",
           kwargs=_id("initiative_fresh"), body=lambda s, p: {"reasons": "Probe"}),
+    Route(f"POST {API}/initiatives/{{initiative_id}}/exceptions/{{exception_id}}/withdraw", "POST",
+          "gateexception.request", kwargs=_exception, body=lambda s, p: {"reason": "Probe"}),
     Route(f"POST {API}/initiatives/{{initiative_id}}/exceptions/{{exception_id}}/sign", "POST", "gateexception.sign",
           kwargs=_exception_signer),
     Route(f"GET {API}/portfolio-settings/", "GET", "initiative.view"),
@@ -229,4 +235,6 @@ ROUTES += [
     Route("portfolio:exception_request", "POST", "gateexception.request", kwargs=_id("initiative_fresh"),
           body=lambda s, p: {"reasons": "Probe"}),
     Route("portfolio:exception_sign", "POST", "gateexception.sign", kwargs=_exception_signer),
+    Route("portfolio:exception_withdraw", "POST", "gateexception.request", kwargs=_exception,
+          body=lambda s, p: {"reason": "Probe"}),
 ]

@@ -129,3 +129,30 @@ def test_an_admin_records_a_review_only_for_an_external_ciso(org_a, cio, ciso, a
         services.do_complete_review(admin.user, org_a, review, outcome="approved")
     core_services.do_update_governance(None, org_a, ciso_model="external", ciso_reports_to="ceo")
     assert services.do_complete_review(admin.user, org_a, review, outcome="approved").is_complete
+
+
+def test_a_gate_exception_is_withdrawn_while_pending_or_before_it_is_used(org_a, cio, ciso):
+    from accord.core.models import AuditEvent
+    from tests.conftest import signed_in
+
+    item = services.do_create_initiative(cio.user, org_a, {"title": "Data lake", "kind": "infrastructure",
+                                                           "phase": "proposed"})
+    pending = services.do_request_gate_exception(cio.user, org_a, item, reasons="Needed for the audit")
+    response = signed_in(cio).post(f"/o/org-a/initiatives/{item.pk}/exceptions/{pending.pk}/withdraw/",
+                                   {"reason": "The review will be on time after all"})
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "withdrawn"
+    event = AuditEvent.objects.for_org(org_a).filter(object_type="portfolio.gateexception").order_by("-pk").first()
+    assert event.changes == {"status": ["pending", "withdrawn"],
+                             "reason": [None, "The review will be on time after all"]}
+    with pytest.raises(Conflict, match="withdrawn; only one awaiting signatures"):
+        services.do_withdraw_gate_exception(cio.user, org_a, pending)
+
+    used = services.do_request_gate_exception(cio.user, org_a, item, reasons="Second try")  # a new one may be asked
+    services.do_sign_gate_exception(ciso.user, org_a, used)
+    services.do_advance_initiative(cio.user, org_a, item, to="approved")
+    with pytest.raises(Conflict, match="has moved past its gate"):
+        services.do_withdraw_gate_exception(cio.user, org_a, used)
+    assert rules.may_withdraw_exception("in_force", "approval", "proposed")
+    assert not rules.may_withdraw_exception("in_force", "approval", "approved")
