@@ -20,6 +20,7 @@ class ComplianceConfig(AppConfig):
 
         register_compliance_types()
         add_nav(NavItem(_("Frameworks"), "compliance:frameworks", "framework.view"))
+        add_nav(NavItem(_("Controls"), "compliance:controls", "control.view"))
         # A leaving member's controls are handed over, audited, never nulled silently.
         handover.register(handover.Handover("controls", "control", member_controls, do_hand_over_member_controls,
                                             counted=_controls_counted))

@@ -1,12 +1,15 @@
-"""How the compliance app's object types read in the audit trail (accord.core.history). Registered by
-ComplianceConfig.ready()."""
+"""How the compliance app's object types read in the audit trail (accord.core.history), in the reader's
+language. Registered by ComplianceConfig.ready()."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accord.compliance import selectors, selectors_mappings
-from accord.compliance.choices import ControlKind, ControlStatus
+from accord.compliance.fields import CONTROL
 from accord.compliance.models_controls import Control
-from accord.core.history import ObjectType, Ref, names_by_id, register
+from accord.core.fields import Kind
+from accord.core.history import ObjectType, names_by_id, number, register, share, spec_fields
 from accord.core.models import Organization
 
 
@@ -16,13 +19,13 @@ def control_names(org: Organization, ids: set[str]) -> dict[str, str]:
 
 
 def register_compliance_types() -> None:
-    register("compliance.framework", ObjectType("Framework", name=selectors.framework_names))
-    register("compliance.mappingset", ObjectType("Mapping set", name=selectors_mappings.mapping_set_names, labels={
-        "source_framework": "Source framework", "target_framework": "Target framework", "pairs": "Pairs"}))
-    register("compliance.control", ObjectType("Control", name=control_names, fields={
-        "owner": Ref("core.membership"), "kind": ControlKind, "status": ControlStatus},
-        labels={"build_cost": "Build cost (minor units)", "run_cost": "Yearly run cost (minor units)",
-                "build_days": "Build people-days", "run_days": "People-days a year"}))
-    register("compliance.controlrisk", ObjectType("Control's effect on a risk", labels={
-        "frequency_reduction": "Events it prevents", "loss_reduction": "Loss per event it removes"}))
-    register("compliance.controlrequirement", ObjectType("Control's requirement"))
+    register("compliance.framework", ObjectType(_("Framework"), name=selectors.framework_names))
+    register("compliance.mappingset", ObjectType(_("Mapping set"), name=selectors_mappings.mapping_set_names, labels={
+        "source_framework": _("Source framework"), "target_framework": _("Target framework"), "pairs": _("Pairs")}))
+    fields, labels = spec_fields(CONTROL, shows={Kind.DECIMAL: number})
+    register("compliance.control", ObjectType(_("Control"), name=control_names, fields=fields, labels=labels))
+    links = {"control": _("Control"), "risk": _("Risk"), "requirement": _("Requirement"), "framework": _("Framework")}
+    register("compliance.controlrisk", ObjectType(_("Control's effect on a risk"), fields={
+        "frequency_reduction": share, "loss_reduction": share}, labels={
+        **links, "frequency_reduction": _("Events it prevents"), "loss_reduction": _("Loss per event it removes")}))
+    register("compliance.controlrequirement", ObjectType(_("Control's requirement"), labels=links))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,13 @@ from accord.core.models import Membership, Organization
 from accord.risks import quantified
 from accord.risks.models import Risk
 
+#: How the controls list sorts (a leading "-" reverses): each key's order, the reference breaking ties.
+SORTS: dict[str, tuple[str, ...]] = {
+    "ref": ("number",), "name": ("name", "number"), "kind": ("kind", "number"), "status": ("status", "number"),
+    "owner": ("owner__user__email", "number"), "review": ("next_review_on", "number"),
+}
+SORT_KEYS = tuple(key for name in SORTS for key in (name, f"-{name}"))
+
 
 @dataclass(frozen=True)
 class ControlFilter:
@@ -35,9 +42,13 @@ class ControlFilter:
     status: str = ""
     kind: str = ""
     owner: int | None = None
+    sort: str = "ref"
 
     def validate(self) -> None:
         errors = {}
+        if self.sort not in SORT_KEYS:
+            errors["sort"] = _("'%(value)s' is not a sort order; use one of: %(choices)s.") % {
+                "value": self.sort, "choices": ", ".join(SORT_KEYS)}
         if self.status and self.status not in ControlStatus.values:
             errors["status"] = _("'%(value)s' is not one of: %(choices)s.") % {
                 "value": self.status, "choices": ", ".join(ControlStatus.values)}
@@ -49,7 +60,7 @@ class ControlFilter:
 
 
 def controls(org: Organization, flt: ControlFilter | None = None) -> QuerySet[Control]:
-    """The organisation's controls in number order, with their owner and link counts (one query)."""
+    """The organisation's controls in number order (or `flt.sort`), with their owner and link counts (one query)."""
     found = (Control.objects.for_org(org).select_related("owner__user")
              .annotate(risk_count=Count("risk_links", distinct=True),
                        requirement_count=Count("requirement_links", distinct=True)))
@@ -65,6 +76,11 @@ def controls(org: Organization, flt: ControlFilter | None = None) -> QuerySet[Co
             found = found.filter(kind=flt.kind)
         if flt.owner is not None:
             found = found.filter(owner_id=flt.owner)
+        descending = flt.sort.startswith("-")
+        order = SORTS[flt.sort.lstrip("-")]
+        # Empty values (no owner, no review date) last either way; the reference breaks ties in the same direction.
+        return found.order_by(*(F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+                                for name in order))
     return found.order_by("number")
 
 

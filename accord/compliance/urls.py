@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.compliance import views, views_mappings
+from accord.compliance import views, views_controls, views_mappings
 
 app_name = "compliance"
 
@@ -10,4 +10,16 @@ urlpatterns = [
     path("frameworks/<str:key>/", views.framework_detail, name="framework"),
     # A requirement's id may hold "/" (its own framework's numbering): the path converter keeps it whole.
     path("frameworks/<str:key>/requirements/<path:ref>/", views_mappings.requirement_detail, name="requirement"),
+    path("controls/", views_controls.control_list, name="controls"),
+    path("controls/new/", views_controls.control_create, name="control_create"),
+    path("controls/export/", views_controls.control_export, name="controls_export"),
+    path("controls/cost-effectiveness/", views_controls.cost_effectiveness, name="cost_effectiveness"),
+    path("controls/<id:control_id>/", views_controls.control_detail, name="control"),
+    path("controls/<id:control_id>/edit/", views_controls.control_edit, name="control_edit"),
+    path("controls/<id:control_id>/risks/", views_controls.risk_link, name="control_risk_link"),
+    path("controls/<id:control_id>/risks/<id:link_id>/remove/", views_controls.risk_unlink,
+         name="control_risk_unlink"),
+    path("controls/<id:control_id>/requirements/", views_controls.requirement_link, name="control_requirement_link"),
+    path("controls/<id:control_id>/requirements/<id:link_id>/remove/", views_controls.requirement_unlink,
+         name="control_requirement_unlink"),
 ]

@@ -120,6 +120,13 @@ def _link(key: str) -> Callable[[Seed, Persona], dict[str, Any]]:
     return lambda seed, persona: {"control_id": seed["control"].pk, "link_id": f"{kind}-{seed[key].pk}"}
 
 
+def _web_link(key: str) -> Callable[[Seed, Persona], dict[str, Any]]:
+    return lambda seed, persona: {"control_id": seed["control"].pk, "link_id": seed[key].pk}
+
+
+_CONTROL_FORM = {"name": "Probe control", "kind": "technical", "status": "planned", "run_cost": "1500.50",
+                 "build_days": "2"}
+
 API = "/api/v1/orgs/{org}"
 
 ROUTES: list[Route] = [
@@ -148,6 +155,23 @@ ROUTES: list[Route] = [
           body=lambda s, p: {"risk": s["control_risk"].ref, "frequency_reduction": "55%"}),
     Route(f"DELETE {API}/controls/{{control_id}}/links/{{link_id}}", "DELETE", "control.change",
           kwargs=_link("control_risk_link")),
+    # --- controls: web ---
+    Route("compliance:controls", "GET", "control.view", lists_data=True),
+    Route("compliance:controls_export", "GET", "control.view", lists_data=True),
+    Route("compliance:cost_effectiveness", "GET", "control.view", lists_data=True),
+    Route("compliance:control_create", "GET", "control.change"),
+    Route("compliance:control_create", "POST", "control.change", body=lambda s, p: _CONTROL_FORM),
+    Route("compliance:control", "GET", "control.view", kwargs=_control, lists_data=True),
+    Route("compliance:control_edit", "GET", "control.change", kwargs=_control),
+    Route("compliance:control_edit", "POST", "control.change", kwargs=_control,
+          body=lambda s, p: {**_CONTROL_FORM, "name": "Renamed control", "status": "retired"}),
+    Route("compliance:control_risk_link", "POST", "control.change", kwargs=_control,
+          body=lambda s, p: {"risk": s["control_risk"].pk, "frequency_reduction": "55%", "loss_reduction": ""}),
+    Route("compliance:control_risk_unlink", "POST", "control.change", kwargs=_web_link("control_risk_link")),
+    Route("compliance:control_requirement_link", "POST", "control.change", kwargs=_control,
+          body=lambda s, p: {"framework": s["control_framework"].ref, "requirement": "G2.3"}),
+    Route("compliance:control_requirement_unlink", "POST", "control.change",
+          kwargs=_web_link("control_requirement_link")),
 ]
 
 # The mapping sets' routes, seeders and growers (after the frameworks': they map the seeded framework).
