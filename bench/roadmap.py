@@ -10,7 +10,7 @@ contributes to one, one in five to two), a dependency on the previous initiative
 open security review for one in four. The pages are requested in-process (django.test.Client, the whole
 middleware stack), warmed up, then timed `--runs` times in alternation; the median is reported with the SQL
 queries of one request. Aim: the 1,000-initiative figure within 2x of the 10-initiative one (a page of the
-roadmap draws 50 initiatives, the list 25).
+roadmap and the list show 25 initiatives each).
 """
 
 from __future__ import annotations
