@@ -65,6 +65,9 @@ def do_import_mapping_set(actor: User | None, org: Organization, data: Mapping[s
                                "to import it again, or give the file another key."})
     source, source_ids = lookup.found[parsed.source_framework]
     target, target_ids = lookup.found[parsed.target_framework]
+    if source.pk == target.pk:
+        raise ValidationError({"target_framework": f'"{parsed.target_framework}" names {source.ref}, the source '
+                                                   "framework too; a set joins two frameworks"})
     mapping_set = MappingSet(organization=org, key=parsed.key, name=parsed.name, description=parsed.description,
                              source_framework=source, target_framework=target, builtin=builtin, imported_by=actor)
     mapping_set.save(force_insert=True)

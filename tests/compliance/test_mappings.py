@@ -139,6 +139,13 @@ def test_a_set_names_frameworks_the_organisation_has(org_a, org_b, ciso):
         '"left" is the source framework too; a set joins two frameworks')
 
 
+def test_a_set_between_a_framework_and_itself_is_refused_however_it_is_named(org_a, ciso):
+    _two_frameworks(org_a)
+    with pytest.raises(ValidationError, match="the source framework too") as exc:
+        services_mappings.do_import_mapping_set(ciso.user, org_a, _document(target_framework="left@1"))
+    assert list(exc.value.message_dict) == ["target_framework"]
+
+
 def test_a_key_imported_twice_is_a_conflict_and_a_deleted_set_leaves_its_event(org_a, ciso):
     _two_frameworks(org_a)
     made = services_mappings.do_import_mapping_set(ciso.user, org_a, _document())
