@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from accord.compliance.api import router as compliance_router
 from accord.compliance.api_controls import router as controls_router
 from accord.compliance.api_mappings import router as mappings_router
+from accord.compliance.api_oscal import router as oscal_router
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused, UnknownQuery, refuse_undeclared_query
 from accord.core.conflict import Conflict
@@ -163,3 +164,4 @@ api.add_router("/orgs/", objectives_router)
 api.add_router("/orgs/", compliance_router)
 api.add_router("/orgs/", controls_router)
 api.add_router("/orgs/", mappings_router)
+api.add_router("/orgs/", oscal_router)

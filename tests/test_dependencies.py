@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 TOOLS = {"pytest", "pytest-django", "pytest-xdist", "playwright", "ruff", "import-linter", "mypy", "django-stubs",
          "types-openpyxl", "pip-audit", "schemathesis", "pypdf", "django-oauth-toolkit", "locust", "pyfair",
-         "setuptools", "wheel", "coverage"}
+         "setuptools", "wheel", "coverage", "compliance-trestle"}
 
 
 def _name(text: str) -> str:

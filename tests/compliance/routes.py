@@ -147,6 +147,7 @@ ROUTES: list[Route] = [
     Route(f"POST {API}/controls/", "POST", "control.change", body=lambda s, p: {"name": "Probe control",
                                                                                "run_cost": 1000}),
     Route(f"GET {API}/controls/cost-effectiveness/", "GET", "control.view", lists_data=True),
+    Route(f"GET {API}/oscal/component-definition", "GET", "control.view", lists_data=True),
     Route(f"GET {API}/controls/{{control_id}}/", "GET", "control.view", kwargs=_control, lists_data=True),
     Route(f"PATCH {API}/controls/{{control_id}}/", "PATCH", "control.change", kwargs=_control,
           body=lambda s, p: {"name": "Renamed control", "status": "retired"}),
