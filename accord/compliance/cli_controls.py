@@ -10,7 +10,7 @@ import sys
 
 from accord.core.cli import org_or_fail, setup
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "oscal")
 STATUSES = ("planned", "in_progress", "implemented", "retired")  # accord.compliance.choices.ControlStatus
 KINDS = ("policy", "process", "technical", "physical")  # ControlKind
 
@@ -25,9 +25,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--kind", choices=KINDS, help="only controls of this kind")
     p.set_defaults(handler=_list)
 
-    p = control.add_parser("export", help="export the controls library (with its links) to CSV or XLSX")
+    p = control.add_parser("export", help="export the controls library (with its links) to CSV or XLSX, or as an "
+                                          "OSCAL component-definition (JSON)")
     p.add_argument("org", help="organisation slug")
-    p.add_argument("--format", choices=FORMATS, help="default: the extension of --out")
+    p.add_argument("--format", choices=FORMATS, help="default: the extension of --out (.json: oscal)")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write ('-' for standard output, CSV)")
     p.set_defaults(handler=_export)
 
@@ -66,6 +67,8 @@ def _list(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from accord.core.tables.cli import export_format, write_export
 
+    if args.format == "oscal" or (args.format is None and args.out.lower().endswith(".json")):
+        return _export_oscal(args)
     fmt = export_format(args.format, args.out)
     setup()
     from accord.compliance.io_controls import export_controls
@@ -73,6 +76,23 @@ def _export(args: argparse.Namespace) -> int:
     org = org_or_fail(args.org)
     content, _, _ = export_controls(org, fmt)
     return write_export(content, args.out, fmt, f"the controls library of {org.slug}")
+
+
+def _export_oscal(args: argparse.Namespace) -> int:
+    setup()
+    import json
+
+    from django.utils import timezone
+
+    from accord.compliance.oscal.export import component_definition
+    from accord.compliance.selectors_oscal import library_controls
+    from accord.core.tables.cli import write_export
+
+    org = org_or_fail(args.org)
+    document = component_definition(org.slug, f"Controls library of {org.name}", library_controls(org),
+                                    now=timezone.now())
+    content = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+    return write_export(content, args.out, "oscal", f"the controls library of {org.slug} as OSCAL")
 
 
 def _import(args: argparse.Namespace) -> int:

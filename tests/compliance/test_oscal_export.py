@@ -75,3 +75,15 @@ def test_a_requirement_from_an_oscal_catalog_keeps_its_catalog_id():
     assert control_id("Art. 5(1)(a)") == "Art._5_1__a_"
     assert control_id("4.1") == "_4.1"  # an OSCAL token starts with a letter or an underscore
 
+
+
+def test_the_cli_writes_the_same_document(org_a, library, tmp_path, capsys):
+    from accord.cli import main
+
+    out = tmp_path / "library.json"
+    assert main(["control", "export", org_a.slug, "--out", str(out)]) == 0
+    document = json.loads(out.read_text())
+    ComponentDefinition.model_validate(document["component-definition"])
+    assert [c["title"] for c in document["component-definition"]["components"]] == [
+        "C-001 Offline backups", "C-002 Access policy"]
+    assert "as OSCAL" in capsys.readouterr().out
