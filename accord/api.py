@@ -25,6 +25,7 @@ from accord.core.notifications.api import router as notifications_router
 from accord.core.openapi import AccordAPI
 from accord.core.reports.api import router as reports_router
 from accord.portfolio.api import router as portfolio_router
+from accord.portfolio.api_costs import router as costs_router
 from accord.portfolio.api_objectives import router as objectives_router
 from accord.risks.api import router as risks_router
 
@@ -161,6 +162,7 @@ api.add_router("/orgs/", reports_router)
 api.add_router("/orgs/", risks_router)
 api.add_router("/orgs/", portfolio_router)
 api.add_router("/orgs/", objectives_router)
+api.add_router("/orgs/", costs_router)
 api.add_router("/orgs/", compliance_router)
 api.add_router("/orgs/", controls_router)
 api.add_router("/orgs/", mappings_router)

@@ -33,3 +33,18 @@ class PortfolioConfig(AppConfig):
         handover.register(handover.Handover("portfolio-objectives", "objective", objectives_owned_by,
                                             do_hand_over_member_objectives))
         add_nav(NavItem(_("Objectives"), "objectives:list", "objective.view"))
+        self._ready_costs()
+
+    def _ready_costs(self) -> None:
+        """Costs: the import job, how budget lines and actuals read in the audit trail, the cost view's entry."""
+        from django.utils.translation import gettext_lazy as _
+
+        from accord.core.extensions import NavItem, add_nav
+        from accord.core.jobs import registry as jobs
+        from accord.portfolio.audit_types import register_cost_types
+        from accord.portfolio.jobs_costs import KINDS
+
+        for kind in KINDS:
+            jobs.register_kind(kind)
+        register_cost_types()
+        add_nav(NavItem(_("Costs"), "costs:view", "cost.view"))

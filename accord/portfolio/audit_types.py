@@ -32,3 +32,14 @@ def register_portfolio_types() -> None:
                                                labels={"due_on": "Due on"}))
     register("portfolio.initiativeobjective", ObjectType("Contribution to an objective", fields={
         "initiative": Ref("portfolio.initiative"), "objective": Ref("portfolio.objective")}))
+
+
+def register_cost_types() -> None:
+    """Budget lines by reference and title, with the initiative and control they pay for; actuals by line."""
+    from accord.portfolio.choices import CostCategory, CostNature
+    from accord.portfolio.selectors_costs import budget_line_names
+
+    register("portfolio.budgetline", ObjectType("Budget line", name=budget_line_names, fields={
+        "initiative": Ref("portfolio.initiative"), "control": Ref("compliance.control"), "category": CostCategory,
+        "nature": CostNature}))
+    register("portfolio.actual", ObjectType("Actual", fields={"budget_line": Ref("portfolio.budgetline")}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InitiativeKind(models.TextChoices):
@@ -76,3 +77,18 @@ DEFAULT_CHECKLIST: tuple[tuple[str, str], ...] = (
 DEFAULT_REVIEW_TARGET_DAYS = 10
 #: Yearly discount rate for the NPV, unless the organisation says otherwise.
 DEFAULT_DISCOUNT_RATE = "0.08"
+
+
+class CostCategory(models.TextChoices):
+    """What a budget line pays for: running what exists, changing it (projects), or security."""
+
+    RUN = "run", pgettext_lazy("cost category", "Run")
+    CHANGE = "change", pgettext_lazy("cost category", "Change")
+    SECURITY = "security", pgettext_lazy("cost category", "Security")
+
+
+class CostNature(models.TextChoices):
+    """How a budget line is accounted for: capital (an asset, depreciated) or operating expenditure."""
+
+    CAPEX = "capex", _("Capex")
+    OPEX = "opex", _("Opex")

@@ -259,4 +259,5 @@ class ExceptionSignature(Signature):
     def __str__(self) -> str:
         return f"{self.get_slot_display()} signed gate exception {self.exception_id}"
 
+from accord.portfolio.models_costs import Actual, BudgetLine  # noqa: E402, F401
 from accord.portfolio.models_objectives import InitiativeObjective, KeyResult, Objective  # noqa: E402, F401

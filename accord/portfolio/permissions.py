@@ -38,3 +38,15 @@ register(
     Action("objective.change", "Add, edit and remove objectives and their key results, and say which initiatives "
                                "contribute to them (with a weight)", _OBJECTIVE_WRITERS),
 )
+
+# Costs (accord/portfolio/models_costs.py): budget lines and the actuals booked against them.
+_COST_WRITERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO})
+register(
+    Action("cost.view", "See the IT budget lines, their actuals and variances, and the cost view", READERS),
+    Action("cost.change", "Add, edit and remove budget lines (the CISO keeps the security lines)", _COST_WRITERS),
+    Action("cost.import", "Import actuals from a file (CSV or XLSX), all or nothing",
+           frozenset({Role.ADMIN, Role.CIO})),
+    Action("portfolio.dashboard", "See the portfolio panel of the dashboard: objectives' progress, initiatives by "
+                                  "phase and health, budget against actual, security reviews waiting and on whom",
+           frozenset({Role.ADMIN, Role.CIO, Role.VIEWER})),
+)

@@ -217,3 +217,52 @@ def objective_progress(key_results: Iterable[tuple[Decimal, Decimal, Decimal]]) 
     or None for an objective with no key result yet."""
     shares = [key_result_progress(b, t, c) for b, t, c in key_results]
     return sum(shares) / len(shares) if shares else None
+
+
+# --- costs: budget against actual ---------------------------------------------------------------------
+
+def months_to_date(year: int, today: dt.date, last_actual_month: dt.date | None) -> int:
+    """How many months of `year` the actuals cover, the period a budget is compared over: 12 for a past
+    year, 0 for a future one; in the current year the months up to the last one with any actual booked in
+    the organisation (actuals arrive after a month closes, so the month in progress is not counted before
+    its actuals come)."""
+    if year < today.year:
+        return 12
+    if year > today.year or last_actual_month is None or last_actual_month.year != year:
+        return 0
+    return last_actual_month.month
+
+
+@dataclass(frozen=True)
+class Variance:
+    """Budget against actual over the months covered: the budget of those months (the year's amount
+    prorated), what was spent, and the difference (positive: overspent), also as a share of that budget
+    (None when that budget is 0)."""
+
+    months: int
+    budget: int
+    planned: int
+    actual: int
+    variance: int
+    share: float | None
+
+    @property
+    def over(self) -> bool:
+        return self.variance > 0
+
+
+def variance(budget: int, actual: int, months: int = 12) -> Variance:
+    """The one variance rule: planned = the year's `budget` × `months` / 12, rounded half up to the minor unit
+    (integer arithmetic: no float touches money); variance = `actual` − planned; share = variance / planned.
+    A line with no month covered yet has planned 0 and the variance of whatever was spent."""
+    if not 0 <= months <= 12:
+        raise ValueError("months must be 0 to 12")
+    planned = (budget * months * 2 + 12) // 24
+    difference = actual - planned
+    return Variance(months=months, budget=budget, planned=planned, actual=actual, variance=difference,
+                    share=difference / planned if planned else None)
+
+
+def share_of(part: int, whole: int) -> float | None:
+    """`part` as a share of `whole` (security spend in IT spend), None when the whole is 0."""
+    return part / whole if whole else None

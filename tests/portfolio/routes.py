@@ -238,3 +238,10 @@ ROUTES += [
     Route("portfolio:exception_withdraw", "POST", "gateexception.request", kwargs=_exception,
           body=lambda s, p: {"reason": "Probe"}),
 ]
+
+# The IT costs (tests/portfolio/routes_costs.py).
+from tests.portfolio import routes_costs  # noqa: E402
+
+SEEDERS += routes_costs.SEEDERS
+GROWERS += routes_costs.GROWERS
+ROUTES += routes_costs.ROUTES
