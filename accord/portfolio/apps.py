@@ -34,6 +34,17 @@ class PortfolioConfig(AppConfig):
                                             do_hand_over_member_objectives))
         add_nav(NavItem(_("Objectives"), "objectives:list", "objective.view"))
         self._ready_costs()
+        self._ready_dashboards()
+
+    def _ready_dashboards(self) -> None:
+        """The CIO's panel and the review queue of whoever completes reviews (their context: the organisation)."""
+        from accord.core.extensions import Panel, add_panel
+        from accord.portfolio.selectors_dashboards import cio_panel, review_panel
+
+        add_panel(Panel(template="portfolio/_dashboard_cio.html", action="portfolio.dashboard", context=cio_panel,
+                        order=20))
+        add_panel(Panel(template="portfolio/_dashboard_reviews.html", action="review.complete",
+                        context=review_panel, order=15))
 
     def _ready_costs(self) -> None:
         """Costs: the import job, how budget lines and actuals read in the audit trail, the cost view's entry."""
