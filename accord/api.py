@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accord.compliance.api import router as compliance_router
+from accord.compliance.api_assessments import router as assessments_router
 from accord.compliance.api_controls import router as controls_router
 from accord.compliance.api_mappings import router as mappings_router
 from accord.compliance.api_oscal import router as oscal_router
@@ -167,3 +168,4 @@ api.add_router("/orgs/", compliance_router)
 api.add_router("/orgs/", controls_router)
 api.add_router("/orgs/", mappings_router)
 api.add_router("/orgs/", oscal_router)
+api.add_router("/orgs/", assessments_router)

@@ -320,6 +320,12 @@ ACCORD_MAX_UPLOAD_BYTES = env_int("ACCORD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 for _name in ("ACCORD_MAX_REQUEST_BYTES", "ACCORD_MAX_UPLOAD_BYTES"):
     if globals()[_name] < 1024:
         raise ImproperlyConfigured(f"{_name}={globals()[_name]} is below 1024 bytes; give the largest body in bytes.")
+# The largest evidence file (accord/compliance/services_evidence.py, decision 0045): refused with its own message
+# below the upload limit, which the request as a whole (the file and its form) must also keep to.
+ACCORD_MAX_EVIDENCE_BYTES = env_int("ACCORD_MAX_EVIDENCE_BYTES", 8 * 1024 * 1024)
+if not 1024 <= ACCORD_MAX_EVIDENCE_BYTES <= ACCORD_MAX_UPLOAD_BYTES:
+    raise ImproperlyConfigured(f"ACCORD_MAX_EVIDENCE_BYTES={ACCORD_MAX_EVIDENCE_BYTES} must be from 1024 bytes to "
+                               f"ACCORD_MAX_UPLOAD_BYTES ({ACCORD_MAX_UPLOAD_BYTES}).")
 # Django's own limits, behind the middleware's: form fields read into memory, files kept in memory
 # before they spill to a temporary file, and how many fields and files one form may carry.
 DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_MAX_REQUEST_BYTES

@@ -32,6 +32,7 @@ urlpatterns = [
     path("o/<str:org>/objectives/", include("accord.portfolio.urls_objectives")),
     path("o/<str:org>/costs/", include("accord.portfolio.urls_costs")),
     path("o/<str:org>/compliance/", include("accord.compliance.urls")),
+    path("o/<str:org>/audits/", include("accord.compliance.urls_assessments")),
 ]
 
 # Error pages in the site's layout (and the API's error shape under /api/): accord/errors.py.

@@ -24,9 +24,22 @@ class ComplianceConfig(AppConfig):
         # A leaving member's controls are handed over, audited, never nulled silently.
         handover.register(handover.Handover("controls", "control", member_controls, do_hand_over_member_controls,
                                             counted=_controls_counted))
+        from accord.compliance.selectors_assessments import member_audit_work
+        from accord.compliance.services_assessments import do_hand_over_member_audit_work
+
+        # A leaving member's remediation actions and places among auditors are handed over, audited.
+        handover.register(handover.Handover("audits", "audit task", member_audit_work, do_hand_over_member_audit_work,
+                                            counted=_audit_work_counted))
+        add_nav(NavItem(_("Audits"), "audits:list", "assessment.view"))
 
 
 def _controls_counted(count: int) -> str:
     from django.utils.translation import ngettext
 
     return ngettext("%(count)d control", "%(count)d controls", count) % {"count": count}
+
+
+def _audit_work_counted(count: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(count)d audit task", "%(count)d audit tasks", count) % {"count": count}

@@ -3,9 +3,18 @@ language. Registered by ComplianceConfig.ready()."""
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accord.compliance import selectors, selectors_mappings
+from accord.compliance.choices import (
+    AssessmentStatus,
+    FindingKind,
+    FindingStatus,
+    RemediationStatus,
+    ResultValue,
+    Severity,
+)
 from accord.compliance.fields import CONTROL
 from accord.compliance.models_controls import Control
 from accord.core.fields import Kind
@@ -29,3 +38,19 @@ def register_compliance_types() -> None:
         "frequency_reduction": share, "loss_reduction": share}, labels={
         **links, "frequency_reduction": _("Events it prevents"), "loss_reduction": _("Loss per event it removes")}))
     register("compliance.controlrequirement", ObjectType(_("Control's requirement"), labels=links))
+    audits: dict[str, str | Promise] = {
+              "auditors": _("Auditors"), "requirements": _("Requirements"), "starts_on": _("Starts on"),
+              "ends_on": _("Ends on"), "framework": _("Framework"), "assessment": _("Audit"),
+              "requirement": _("Requirement"), "result": _("Result"), "justification": _("Justification"),
+              "notes": _("Notes"), "controls": _("Controls"), "severity": _("Severity"), "risk": _("Risk"),
+              "finding": _("Finding"), "owner": _("Owner"), "due_on": _("Due on"), "control": _("Control"),
+              "expires_on": _("Refresh by"), "file_or_link": _("File or link"), "size": _("Size"),
+              "sha256": "SHA-256"}
+    register("compliance.assessment", ObjectType(_("Audit"), fields={"status": AssessmentStatus}, labels=audits))
+    register("compliance.assessmentresult", ObjectType(_("Audit result"), fields={"result": ResultValue},
+                                                       labels=audits))
+    register("compliance.finding", ObjectType(_("Finding"), fields={
+        "kind": FindingKind, "severity": Severity, "status": FindingStatus}, labels=audits))
+    register("compliance.remediation", ObjectType(_("Remediation action"), fields={
+        "status": RemediationStatus}, labels=audits))
+    register("compliance.evidence", ObjectType(_("Evidence"), labels=audits))

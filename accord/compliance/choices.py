@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ControlKind(models.TextChoices):
@@ -21,3 +22,55 @@ class ControlStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     IMPLEMENTED = "implemented", _("Implemented")
     RETIRED = "retired", _("Retired")
+
+
+class AssessmentStatus(models.TextChoices):
+    """Where an audit stands: results and findings are recorded while it is in progress; a closed audit's
+    results are kept as they were (rules.RECORDING)."""
+
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+
+
+class ResultValue(models.TextChoices):
+    """An audit's verdict on one requirement; not applicable needs a justification."""
+
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    COMPLIANT = "compliant", _("Compliant")
+    PARTIAL = "partial", _("Partially compliant")
+    NON_COMPLIANT = "non_compliant", _("Non-compliant")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class FindingKind(models.TextChoices):
+    """A finding (a gap to remediate) or an observation (noted, nothing required)."""
+
+    FINDING = "finding", _("Finding")
+    OBSERVATION = "observation", _("Observation")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("finding status", "Open")
+    CLOSED = "closed", _("Closed")
+
+
+class RemediationStatus(models.TextChoices):
+    """Where a remediation action stands; done and cancelled ones are never overdue (rules.REMEDIATION_ENDED)."""
+
+    OPEN = "open", pgettext_lazy("remediation status", "Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", _("File")
+    LINK = "link", _("Link")

@@ -99,5 +99,15 @@ class Requirement(TenantModel):
         return f"{self.ref} {self.title}"
 
 
+from accord.compliance.models_assessments import (  # noqa: E402, F401
+    Assessment,
+    AssessmentAuditor,
+    AssessmentResult,
+    Evidence,
+    EvidenceVersion,
+    Finding,
+    Remediation,
+    ResultControl,
+)
 from accord.compliance.models_controls import Control, ControlRequirement, ControlRisk  # noqa: E402, F401
 from accord.compliance.models_mappings import Mapping, MappingSet  # noqa: E402, F401

@@ -9,6 +9,12 @@ _FRAMEWORK_KEEPERS = frozenset({Role.ADMIN, Role.CISO})
 # the viewer read them.
 _CONTROL_KEEPERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})
 _CONTROL_IMPORTERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
+# Audits are planned (framework, scope, period, auditors, status) by the organisation's governors; results,
+# observations and findings are recorded by them and by auditors (an auditor only in the audits that name them,
+# rules.may_record), who change nothing else. Remediation and evidence are the organisation's own work.
+_AUDIT_PLANNERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
+_AUDIT_RECORDERS = _AUDIT_PLANNERS | {Role.AUDITOR}
+_REMEDIATORS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})
 
 register(
     Action("framework.view", "See the organisation's frameworks, their groups and requirements", READERS),
@@ -22,4 +28,14 @@ register(
     Action("control.change", "Add and edit controls, and link them to risks (with their effect) and to "
                              "requirements", _CONTROL_KEEPERS),
     Action("control.import", "Import controls from CSV or XLSX", _CONTROL_IMPORTERS),
+    Action("assessment.view", "See audits, their results, findings, remediation actions and evidence, and export "
+                              "audits", READERS),
+    Action("assessment.manage", "Plan audits and change them: framework, scope, period, auditors, status (start, "
+                                "close, reopen)", _AUDIT_PLANNERS),
+    Action("assessment.record", "Record an audit's results (with their notes and controls), observations and "
+                                "findings (an auditor only in the audits that name them)", _AUDIT_RECORDERS),
+    Action("remediation.change", "Plan and update the remediation actions of findings", _REMEDIATORS),
+    Action("finding.raise_risk", "Raise a risk in the register from a finding", _REMEDIATORS),
+    Action("evidence.add", "Attach evidence (files or links) to audit results and controls, and add new versions",
+           _REMEDIATORS),
 )

@@ -1,12 +1,16 @@
 """The compliance app's rules, pure functions of plain values: which controls count in the money view, what a
-control costs a year, its return on security investment, and how many minor units a currency has."""
+control costs a year, its return on security investment, how many minor units a currency has; and for audits,
+who may record in an audit and when, which results need a justification, when a remediation is overdue and
+when evidence wants refreshing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
-from accord.compliance.choices import ControlStatus
+from accord.compliance.choices import AssessmentStatus, ControlStatus, RemediationStatus, ResultValue, Severity
+from accord.core.choices import Role
 
 #: The statuses whose controls reduce the residual money figures.
 COUNTS_IN_RESIDUAL = frozenset({ControlStatus.IMPLEMENTED})
@@ -60,3 +64,49 @@ def rosi(reduced: float, cost: float) -> float | None:
     if cost <= 0:
         return None
     return (reduced - cost) / cost
+
+
+# --- audits ------------------------------------------------------------------------------------------------
+
+#: The audit statuses in which results and findings are recorded (a planned audit has not started; a closed
+#: one keeps the results it closed with).
+RECORDING = frozenset({AssessmentStatus.IN_PROGRESS})
+#: Results that need a justification.
+JUSTIFIED = frozenset({ResultValue.NOT_APPLICABLE})
+#: Results that call for a finding (the audit page offers to record one).
+GAPS = frozenset({ResultValue.PARTIAL, ResultValue.NON_COMPLIANT})
+#: Remediation statuses that are never overdue.
+REMEDIATION_ENDED = frozenset({RemediationStatus.DONE, RemediationStatus.CANCELLED})
+#: Evidence whose refresh date falls within this many days is "expiring" (the posture and the lists say so).
+EVIDENCE_EXPIRING_DAYS = 30
+#: The register's inherent likelihood and impact (on a 5 × 5 matrix) of a risk raised from a finding of each
+#: severity, unless the member raising it says otherwise.
+SEVERITY_LEVELS: Mapping[str, tuple[int, int]] = {
+    Severity.LOW: (2, 2), Severity.MEDIUM: (3, 3), Severity.HIGH: (4, 4), Severity.CRITICAL: (4, 5)}
+
+
+def may_record(role: str, membership_id: int, auditor_ids: Collection[int]) -> bool:
+    """Whether a member whose role holds `assessment.record` may record in this audit: a member with the
+    auditor role only in an audit that names them; the organisation's own governors in any."""
+    return role != Role.AUDITOR or membership_id in auditor_ids
+
+
+def needs_justification(result: str) -> bool:
+    return result in JUSTIFIED
+
+
+def remediation_overdue(status: str, due_on: dt.date | None, today: dt.date) -> bool:
+    """A remediation is overdue when it has a due date before `today` and is neither done nor cancelled
+    (the selectors' SQL annotation is the same rule: `selectors_assessments.overdue_q`)."""
+    return due_on is not None and due_on < today and status not in REMEDIATION_ENDED
+
+
+def evidence_state(expires_on: dt.date | None, today: dt.date) -> str:
+    """`expired` (its refresh date has passed), `expiring` (within `EVIDENCE_EXPIRING_DAYS`), else `current`."""
+    if expires_on is None:
+        return "current"
+    if expires_on < today:
+        return "expired"
+    if expires_on <= today + dt.timedelta(days=EVIDENCE_EXPIRING_DAYS):
+        return "expiring"
+    return "current"

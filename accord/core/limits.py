@@ -4,7 +4,7 @@ requests over a rate are refused before they are served.
 `RequestSizeLimitMiddleware` stands before every middleware that could read a body (sessions, CSRF,
 the views): a declared `Content-Length` over the limit answers 413 at once, and a body sent without
 one (`Transfer-Encoding: chunked`) is read only up to the limit, then refused. Import routes (a path
-ending in `/import/` or `/import`) may send `ACCORD_MAX_UPLOAD_BYTES`, every other route
+ending in `/import/` or `/import`) and evidence uploads may send `ACCORD_MAX_UPLOAD_BYTES`, every other route
 `ACCORD_MAX_REQUEST_BYTES` (docs/configuration.md, docs/deployment.md). A body that cannot be read (a
 malformed chunked encoding: gunicorn's parser raises its own exceptions, not OSError, from whatever reads
 it) answers 400, the API's error shape under /api/ and the 400 page elsewhere, not 500.
@@ -44,8 +44,9 @@ from accord.errors import bad_request, payload_too_large, try_later
 __all__ = ["ApiRateLimitMiddleware", "Rate", "RateLimited", "RequestSizeLimitMiddleware", "TryLater",
            "TryLaterMiddleware", "client_address", "try_later_response"]
 
-#: Routes that receive files (risk imports, web and API); they get the larger upload limit.
-UPLOAD_PATH = re.compile(r"/import/?$")
+#: Routes that receive files (imports, and evidence uploads: `.../evidence/` and `.../evidence/ID/versions/`, web
+#: and API); they get the larger upload limit.
+UPLOAD_PATH = re.compile(r"/(?:import|evidence|evidence/\d+/versions)/?$")
 _CHUNK = 64 * 1024
 #: What reading a body raises when the client sent it malformed (gunicorn's parser; a broken connection).
 UNREADABLE = (ParseException, OSError, ValueError)

@@ -181,3 +181,10 @@ from tests.compliance import routes_mappings  # noqa: E402
 SEEDERS += routes_mappings.SEEDERS
 GROWERS += routes_mappings.GROWERS
 ROUTES += routes_mappings.ROUTES
+
+# The audits' routes, seeders and growers (after the frameworks': they audit the seeded framework).
+from tests.compliance import routes_assessments  # noqa: E402
+
+SEEDERS += routes_assessments.SEEDERS
+GROWERS += routes_assessments.GROWERS
+ROUTES += routes_assessments.ROUTES

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from accord.compliance import selectors_controls
+from accord.compliance import selectors_assessments, selectors_controls
 from accord.core import selectors as core_selectors
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, org_view, render_page, vary_on_htmx, wants_partial
@@ -27,6 +27,7 @@ def _money_context(org: Any, risk: Risk) -> dict[str, Any]:
     state = quantified.money_of(org, risk)
     return {"money": state.money, "money_problem": state.problem, "money_figures": state.figures,
             "risk_controls": list(selectors_controls.controls_of_risk(org, risk)),
+            "risk_findings": selectors_assessments.findings_of_risk(org, risk),
             "money_computing": state.computing,
             "money_chart": risk_lec_spec(org, risk, state.money).description if state.money else ""}
 

@@ -1,0 +1,92 @@
+"""An audit as an XLSX workbook, the same from the API, the pages and the CLI: a sheet for its scope and
+counts, one for its results by requirement (group, verdict, justification, notes, controls, evidence), one
+for its findings and one for the remediation plan. Every text is guarded against formulas
+(accord.core.csvsafe). PDF (the report pipeline) and OSCAL assessment-results are not written yet."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from accord.compliance import selectors_assessments as selectors
+from accord.compliance.choices import ResultValue
+from accord.compliance.models_assessments import Assessment
+from accord.core.csvsafe import neutralise
+from accord.core.models import Organization
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("xlsx",)
+LATER = ("pdf", "oscal")
+
+
+def _value(value: Any) -> Any:
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    ws = wb.create_sheet(title)
+    ws.freeze_panes = "A2"
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    ws.append(cells)
+    for row in rows:
+        ws.append([_value(v) for v in row])
+
+
+def workbook(org: Organization, assessment: Assessment) -> bytes:
+    """The audit's workbook (a constant number of queries whatever its size)."""
+    assessment = selectors.access_assessment(org, assessment.pk)
+    counts = selectors.progress(assessment)
+    wb = Workbook(write_only=True)
+    summary: list[tuple[Any, Any]] = [
+        ("ref", assessment.ref), ("title", assessment.title), ("framework", assessment.framework.ref),
+        ("framework_name", assessment.framework.name), ("scope", assessment.scope),
+        ("starts_on", assessment.starts_on), ("ends_on", assessment.ends_on), ("status", assessment.status),
+        ("auditors", ", ".join(m.user.email for m in selectors.auditors(assessment))),
+        *((f"results_{value}", counts[value]) for value in ResultValue.values),
+        ("findings", assessment.finding_count),  # type: ignore[attr-defined]
+    ]
+    _sheet(wb, "Audit", ("field", "value"), summary)
+    _sheet(wb, "Results", ("group", "requirement", "title", "result", "justification", "notes", "controls",
+                           "evidence", "assessed_at", "assessed_by"), (
+        (r.requirement.group.ref, r.requirement.ref, r.requirement.title, r.result, r.justification, r.notes,
+         ", ".join(link.control.ref for link in r.control_links.all()), ", ".join(e.ref for e in r.evidence.all()),
+         r.assessed_at.replace(tzinfo=None) if r.assessed_at else None,
+         r.assessed_by.email if r.assessed_by else None)
+        for r in selectors.results(org, assessment)))
+    findings = list(selectors.findings(org, selectors.FindingFilter(assessment=assessment.pk)))
+    _sheet(wb, "Findings", ("ref", "kind", "severity", "requirement", "title", "description", "status", "risk",
+                            "remediations", "overdue"), (
+        (f.ref, f.kind, f.severity, f.requirement.ref if f.requirement else None, f.title, f.description, f.status,
+         f.risk.ref if f.risk else None, f.remediation_count, f.overdue_count)  # type: ignore[attr-defined]
+        for f in findings))
+    plan = selectors.remediations(org).filter(finding__assessment=assessment)
+    _sheet(wb, "Remediation", ("finding", "title", "owner", "due_on", "status", "overdue", "description"), (
+        (r.finding.ref, r.title, r.owner.user.email if r.owner else None, r.due_on, r.status,
+         "yes" if r.overdue else "no", r.description)  # type: ignore[attr-defined]
+        for r in plan))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def export(org: Organization, assessment: Assessment, fmt: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the audit in format `fmt`; a ValidationError on `format` for a
+    format Accord does not write (yet)."""
+    fmt = (fmt or "").strip().lower()
+    if fmt in LATER:
+        raise ValidationError({"format": _("Exporting an audit as %(format)s is not there yet; use xlsx.") % {
+            "format": fmt}})
+    if fmt not in FORMATS:
+        raise ValidationError({"format": _("'%(format)s' is not an export format; use xlsx.") % {"format": fmt}})
+    return workbook(org, assessment), XLSX, f"{org.slug}-{assessment.ref.lower()}.xlsx"
