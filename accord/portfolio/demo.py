@@ -102,6 +102,10 @@ def load_org(org: Organization) -> None:
 
 
 def load(context: DemoContext) -> None:
+    from accord.portfolio import demo_costs, demo_objectives
+
     for org in context.orgs.values():
         load_org(org)
     context.log("portfolio: demo initiatives loaded")
+    demo_objectives.load(context)
+    demo_costs.load(context)
