@@ -91,7 +91,7 @@ def load_org(org: Organization, slug: str) -> tuple[int, int]:
     # The months closed so far this year; in January, last year's twelve.
     year, closed = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     lines = _lines(org, slug, year)
-    rows = []
+    rows: list[tuple[int, dict[str, object]]] = []
     for line, pace in lines:
         if not pace:
             continue
