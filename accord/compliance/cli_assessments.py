@@ -1,6 +1,6 @@
 """Audit verbs of the `accord` command ("assessment": on the command line "audit" is the audit trail):
-`accord assessment list ORG` and `accord assessment export ORG ID --format xlsx --out FILE`. PDF and OSCAL
-assessment-results are not written yet."""
+`accord assessment list ORG` and `accord assessment export ORG ID --format xlsx|oscal --out FILE` (OSCAL:
+assessment-results). PDF is not written yet."""
 
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_list)
 
     p = assessment.add_parser("export", help="write an audit to a file: its scope, results, findings and "
-                                             "remediation plan (XLSX; PDF and OSCAL come later)")
+                                             "remediation plan (XLSX), or as OSCAL assessment-results (JSON); "
+                                             "PDF comes later")
     p.add_argument("org", help="organisation slug")
     p.add_argument("id", help="the audit's ref (AUD-001) or id")
-    p.add_argument("--format", choices=FORMATS, default="xlsx", help="xlsx (pdf and oscal are not there yet)")
+    p.add_argument("--format", choices=FORMATS, default="xlsx", help="xlsx or oscal (pdf is not there yet)")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     p.set_defaults(handler=_export)
 

@@ -22,8 +22,8 @@ from accord.core.csvsafe import neutralise
 from accord.core.models import Organization
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = ("xlsx",)
-LATER = ("pdf", "oscal")
+FORMATS = ("xlsx", "oscal")
+LATER = ("pdf",)
 
 
 def _value(value: Any) -> Any:
@@ -87,6 +87,22 @@ def export(org: Organization, assessment: Assessment, fmt: str) -> tuple[bytes, 
     if fmt in LATER:
         raise ValidationError({"format": _("Exporting an audit as %(format)s is not there yet; use xlsx.") % {
             "format": fmt}})
+    if fmt == "oscal":  # in the order of FORMATS: xlsx below
+        return oscal_assessment_results(org, assessment), "application/json", \
+            f"{org.slug}-{assessment.ref.lower()}-assessment-results.json"
     if fmt not in FORMATS:
         raise ValidationError({"format": _("'%(format)s' is not an export format; use xlsx.") % {"format": fmt}})
     return workbook(org, assessment), XLSX, f"{org.slug}-{assessment.ref.lower()}.xlsx"
+
+
+def oscal_assessment_results(org: Organization, assessment: Assessment) -> bytes:
+    """The audit as OSCAL assessment-results (JSON; `accord.compliance.oscal.export`)."""
+    import json
+
+    from django.utils import timezone
+
+    from accord.compliance.oscal.export import assessment_results
+    from accord.compliance.selectors_oscal import audit_document
+
+    document = assessment_results(org.slug, audit_document(org, assessment), now=timezone.now())
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()

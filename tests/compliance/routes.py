@@ -188,3 +188,23 @@ from tests.compliance import routes_assessments  # noqa: E402
 SEEDERS += routes_assessments.SEEDERS
 GROWERS += routes_assessments.GROWERS
 ROUTES += routes_assessments.ROUTES
+
+
+def _own_assessment_results(seed: Seed, persona: Persona) -> dict[str, Any]:
+    """The seeded audit as Accord exports it: the body that reads it back as a new audit."""
+    import datetime as dt
+
+    from accord.compliance.oscal.export import assessment_results
+    from accord.compliance.selectors_oscal import audit_document
+
+    return assessment_results(seed["org"].slug, audit_document(seed["org"], seed["assessment"]),
+                              now=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+
+
+# OSCAL for audits (accord/compliance/api_oscal.py).
+ROUTES += [
+    Route(f"GET {API}/assessments/{{assessment_id}}/oscal/assessment-results", "GET", "assessment.view",
+          kwargs=lambda s, p: {"assessment_id": s["assessment"].pk}, lists_data=True),
+    Route(f"GET {API}/oscal/poam", "GET", "assessment.view", lists_data=True),
+    Route(f"POST {API}/oscal/assessment-results", "POST", "assessment.manage", body=_own_assessment_results),
+]
