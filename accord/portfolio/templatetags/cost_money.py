@@ -37,4 +37,5 @@ def minor_signed(amount: int | None, currency: str) -> str:
 def share(value: float | None) -> str:
     if value is None:
         return "—"
-    return localized(f"{value * 100:,.1f} %")
+    text = localized(f"{abs(value) * 100:,.1f} %")
+    return f"−{text}" if value < 0 and round(abs(value) * 100, 1) > 0 else text
