@@ -16,6 +16,7 @@ from accord.compliance.api import router as compliance_router
 from accord.compliance.api_assessments import router as assessments_router
 from accord.compliance.api_controls import router as controls_router
 from accord.compliance.api_mappings import router as mappings_router
+from accord.compliance.api_offers import router as offers_router
 from accord.compliance.api_oscal import router as oscal_router
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused, UnknownQuery, refuse_undeclared_query
@@ -167,5 +168,6 @@ api.add_router("/orgs/", costs_router)
 api.add_router("/orgs/", compliance_router)
 api.add_router("/orgs/", controls_router)
 api.add_router("/orgs/", mappings_router)
+api.add_router("/orgs/", offers_router)
 api.add_router("/orgs/", oscal_router)
 api.add_router("/orgs/", assessments_router)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("frameworks/<str:key>/", views.framework_detail, name="framework"),
     # A requirement's id may hold "/" (its own framework's numbering): the path converter keeps it whole.
     path("frameworks/<str:key>/requirements/<path:ref>/", views_mappings.requirement_detail, name="requirement"),
+    path("mappings/", views_mappings.mapping_set_list, name="mapping_sets"),
+    path("mappings/<str:key>/", views_mappings.mapping_set_detail, name="mapping_set"),
     path("controls/", views_controls.control_list, name="controls"),
     path("controls/new/", views_controls.control_create, name="control_create"),
     path("controls/export/", views_controls.control_export, name="controls_export"),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accord.compliance import views_assessments as views
+from accord.compliance import views_offers
 
 app_name = "audits"
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("new/", views.audit_create, name="create"),
     path("<int:assessment_id>/", views.audit_detail, name="detail"),
     path("<int:assessment_id>/edit/", views.audit_edit, name="edit"),
+    # What results recorded against mapped requirements offer (mapping sets, views_offers.py).
+    path("<int:assessment_id>/offers/", views_offers.audit_offers, name="offers"),
+    path("<int:assessment_id>/offers/accept/", views_offers.audit_offer_accept, name="offer_accept"),
     path("<int:assessment_id>/export/", views.audit_export, name="export"),
     path("<int:assessment_id>/findings/", views.finding_create, name="finding_create"),
     path("<int:assessment_id>/results/<int:result_id>/", views.result_row, name="result"),

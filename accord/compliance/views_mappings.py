@@ -1,5 +1,6 @@
-"""A requirement's page in the framework browser: what it asks, and the requirements of other frameworks the
-organisation's mapping sets relate to it (both directions, each relationship read from this requirement)."""
+"""The mapping sets' pages: the organisation's sets, one set with its pairs, and a requirement's page in the
+framework browser: what it asks, and the requirements of other frameworks the organisation's mapping sets
+relate to it (both directions, each relationship read from this requirement)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,18 @@ def requirement_detail(request: OrgRequest, key: str, ref: str) -> HttpResponse:
               if allows(request.membership.role, "mapping.view") else None)
     return render_page(request, "compliance/requirement.html", "compliance/_requirement_mappings.html",
                        {"framework": framework, "requirement": requirement, "mapped": mapped})
+
+
+@org_view("mapping.view")
+@require_GET
+def mapping_set_list(request: OrgRequest) -> HttpResponse:
+    return render_page(request, "compliance/mapping_sets.html", "compliance/_mapping_sets.html",
+                       {"mapping_sets": list(selectors_mappings.mapping_sets(request.org))})
+
+
+@org_view("mapping.view")
+@require_GET
+def mapping_set_detail(request: OrgRequest, key: str) -> HttpResponse:
+    found = selectors_mappings.access_mapping_set(request.org, key)
+    return render_page(request, "compliance/mapping_set.html", "compliance/_mapping_pairs.html",
+                       {"mapping_set": found, "pairs": list(selectors_mappings.pairs(request.org, found))})

@@ -208,3 +208,9 @@ ROUTES += [
     Route(f"GET {API}/oscal/poam", "GET", "assessment.view", lists_data=True),
     Route(f"POST {API}/oscal/assessment-results", "POST", "assessment.manage", body=_own_assessment_results),
 ]
+# The offers' routes (after the audits' and the mapping sets': audits offered results through the seeded set).
+from tests.compliance import routes_offers  # noqa: E402
+
+SEEDERS += routes_offers.SEEDERS
+GROWERS += routes_offers.GROWERS
+ROUTES += routes_offers.ROUTES

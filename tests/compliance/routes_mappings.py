@@ -71,6 +71,8 @@ def _probe(seed: Seed, persona: Persona) -> dict[str, Any]:
 ROUTES: list[Route] = [
     # --- web ---
     Route("compliance:requirement", "GET", "framework.view", kwargs=_requirement, lists_data=True),
+    Route("compliance:mapping_sets", "GET", "mapping.view", lists_data=True),
+    Route("compliance:mapping_set", "GET", "mapping.view", kwargs=_set, lists_data=True),
     # --- API ---
     Route("GET /api/v1/orgs/{org}/mappings/", "GET", "mapping.view", lists_data=True),
     Route("POST /api/v1/orgs/{org}/mappings/", "POST", "mapping.change", body=_probe),

@@ -270,3 +270,19 @@ def test_a_requirement_id_with_a_slash_has_its_page(client, org_a, viewer):
     assert 'requirements/G2/2/"' in client.get("/o/org-a/compliance/frameworks/slashed/").content.decode()
     page = client.get("/o/org-a/compliance/frameworks/slashed/requirements/G2/2/")
     assert page.status_code == 200 and "No mapping set relates this requirement" in page.content.decode()
+
+
+def test_the_mapping_set_pages_list_the_sets_and_a_set_s_pairs_with_links_to_both_ends(client, org_a, viewer):
+    client.force_login(viewer.user)
+    empty = client.get("/o/org-a/compliance/mappings/").content.decode()
+    assert "No mapping set yet" in empty and "accord mapping builtin org-a" in empty
+    _two_frameworks(org_a)
+    services_mappings.do_import_mapping_set(None, org_a, _document())
+    assert 'href="/o/org-a/compliance/mappings/"' in client.get("/o/org-a/compliance/frameworks/").content.decode()
+    listed = client.get("/o/org-a/compliance/mappings/").content.decode()
+    assert 'href="/o/org-a/compliance/mappings/left--right/"' in listed and "Left (1)" in listed
+    page = client.get("/o/org-a/compliance/mappings/left--right/").content.decode()
+    assert "From Left (1) to Right (1): 3 pairs" in page
+    assert 'href="/o/org-a/compliance/frameworks/left@1/requirements/G1.3/"' in page
+    assert 'href="/o/org-a/compliance/frameworks/right@1/requirements/G2.3/"' in page and "Intersects" in page
+    assert client.get("/o/org-a/compliance/mappings/nope/").status_code == 404
