@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -41,10 +42,14 @@ from accord.core.web import (
     go,
     org_view,
     push_clean_url,
+    query_string,
     render_page,
     vary_on_htmx,
     wants_partial,
 )
+
+#: Requirements on one page of an audit (its filters narrow them; the page's queries do not grow with them).
+RESULTS_PAGE = 100
 
 
 def _audit_url(request: OrgRequest, assessment: Assessment | int) -> str:
@@ -110,8 +115,9 @@ def _results_context(request: OrgRequest, assessment: Assessment) -> dict[str, A
     flt = selectors.ResultFilter()
     if form.is_valid():
         flt = selectors.ResultFilter(q=form.cleaned_data["q"], result=form.cleaned_data["result"])
-    return {"assessment": assessment, "results": list(selectors.results(request.org, assessment, flt)),
-            "filter_form": form, "filtered": bool(flt.q or flt.result),
+    page = Paginator(selectors.results(request.org, assessment, flt), RESULTS_PAGE).get_page(request.GET.get("page"))
+    return {"assessment": assessment, "results": list(page.object_list), "page": page,
+            "query": query_string(request), "filter_form": form, "filtered": bool(flt.q or flt.result),
             "recording": assessment.status in rules.RECORDING and _may_record(request, assessment)}
 
 
@@ -144,7 +150,8 @@ def audit_export(request: OrgRequest, assessment_id: int) -> HttpResponse:
     content, content_type, filename = exports_assessments.export(request.org, assessment, "xlsx")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # The same workbook either way; the header only says so to a cache (its zip carries the time it was written).
+    return vary_on_htmx(response)
 
 
 # --- results -------------------------------------------------------------------------------------------------

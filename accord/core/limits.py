@@ -46,7 +46,7 @@ __all__ = ["ApiRateLimitMiddleware", "Rate", "RateLimited", "RequestSizeLimitMid
 
 #: Routes that receive files (imports, and evidence uploads: `.../evidence/` and `.../evidence/ID/versions/`, web
 #: and API); they get the larger upload limit.
-UPLOAD_PATH = re.compile(r"/(?:import|evidence|evidence/\d+/versions)/?$")
+UPLOAD_PATH = re.compile(r"/(?:import|evidence|evidence/[^/]+/versions)/?$")
 _CHUNK = 64 * 1024
 #: What reading a body raises when the client sent it malformed (gunicorn's parser; a broken connection).
 UNREADABLE = (ParseException, OSError, ValueError)

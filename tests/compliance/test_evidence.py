@@ -175,3 +175,16 @@ def test_another_organisations_evidence_is_404_by_id_and_by_file_name(client, or
     for url in (f"/media/{theirs['evidence'].versions.get().stored}", f"/static/evidence/{name}"):
         assert client.get(url, **ciso.auth()).status_code == 404
     assert client.get(f"/api/v1/orgs/org-b/evidence/{evidence.pk}/file", **ciso.auth()).status_code == 404
+
+
+def test_an_evidence_file_larger_than_a_request_but_within_its_limit_is_taken(client, org_a, ciso, result):
+    from django.conf import settings as live
+
+    big = PDF + b"%" + b"0" * (live.ACCORD_MAX_REQUEST_BYTES + 1024)
+    assert len(big) < live.ACCORD_MAX_EVIDENCE_BYTES
+    made = client.post(f"{API}/evidence/", {"title": "Scan", "result": result.pk,
+                                            "file": SimpleUploadedFile("scan.pdf", big)}, **ciso.auth())
+    assert made.status_code == 201, made.content[:200]
+    again = client.post(f"{API}/evidence/{made.json()['ref']}/versions", {
+        "file": SimpleUploadedFile("scan.pdf", big)}, **ciso.auth())
+    assert again.status_code == 201, again.content[:200]
