@@ -29,6 +29,7 @@ from accord.core.reports.api import router as reports_router
 from accord.portfolio.api import router as portfolio_router
 from accord.portfolio.api_costs import router as costs_router
 from accord.portfolio.api_objectives import router as objectives_router
+from accord.portfolio.api_systems import router as systems_router
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -165,6 +166,7 @@ api.add_router("/orgs/", risks_router)
 api.add_router("/orgs/", portfolio_router)
 api.add_router("/orgs/", objectives_router)
 api.add_router("/orgs/", costs_router)
+api.add_router("/orgs/", systems_router)
 api.add_router("/orgs/", compliance_router)
 api.add_router("/orgs/", controls_router)
 api.add_router("/orgs/", mappings_router)

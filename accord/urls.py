@@ -31,6 +31,7 @@ urlpatterns = [
     path("o/<str:org>/initiatives/", include("accord.portfolio.urls")),
     path("o/<str:org>/objectives/", include("accord.portfolio.urls_objectives")),
     path("o/<str:org>/costs/", include("accord.portfolio.urls_costs")),
+    path("o/<str:org>/systems/", include("accord.portfolio.urls_systems")),
     path("o/<str:org>/compliance/", include("accord.compliance.urls")),
     path("o/<str:org>/audits/", include("accord.compliance.urls_assessments")),
 ]

@@ -73,7 +73,7 @@ def output_fields(model: ModelSpec) -> Callable[[type[S]], type[S]]:
             annotations[spec.name] = kind_type | None if model.nullable(spec) else kind_type
             if spec.help:
                 values[spec.name] = Field(description=spec.help)
-            if spec.path != spec.name:
+            if spec.path != spec.name or spec.compute is not None:
                 values[f"resolve_{spec.name}"] = staticmethod(_reader(spec))
         return _subclass(cls, annotations, values)
 

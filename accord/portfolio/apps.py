@@ -35,6 +35,7 @@ class PortfolioConfig(AppConfig):
         add_nav(NavItem(_("Objectives"), "objectives:list", "objective.view"))
         self._ready_costs()
         self._ready_dashboards()
+        self._ready_systems()
 
     def _ready_dashboards(self) -> None:
         """The CIO's panel and the review queue of whoever completes reviews (their context: the organisation)."""
@@ -59,3 +60,20 @@ class PortfolioConfig(AppConfig):
             jobs.register_kind(kind)
         register_cost_types()
         add_nav(NavItem(_("Costs"), "costs:view", "cost.view"))
+
+    def _ready_systems(self) -> None:
+        """The systems inventory: owners handed over, its imports as jobs (decision 0046), its entry."""
+        from django.utils.translation import gettext_lazy as _
+
+        from accord.core import handover
+        from accord.core.extensions import NavItem, add_nav
+        from accord.core.jobs import registry as jobs
+        from accord.portfolio.jobs_systems import KINDS
+        from accord.portfolio.selectors_systems import systems_held_by
+        from accord.portfolio.services_systems import do_hand_over_member_systems
+
+        handover.register(handover.Handover("portfolio-systems", "system role", systems_held_by,
+                                            do_hand_over_member_systems))
+        for kind in KINDS:
+            jobs.register_kind(kind)
+        add_nav(NavItem(_("Systems"), "systems:list", "system.view"))

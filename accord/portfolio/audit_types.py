@@ -4,8 +4,9 @@ reference and title, members and risks by name, codes by label. Registered by Po
 from __future__ import annotations
 
 from accord.core.history import ObjectType, Ref, register
-from accord.portfolio import selectors, selectors_objectives
+from accord.portfolio import selectors, selectors_objectives, selectors_systems
 from accord.portfolio.choices import ConditionStatus, ExceptionStatus, Gate, Health, InitiativeKind, Outcome, Phase
+from accord.portfolio.choices_systems import Criticality, DataClassification, Hosting, SystemKind, TimeClass
 
 _PEOPLE = {"sponsor": Ref("core.membership"), "owner": Ref("core.membership"), "reviewer": Ref("core.membership")}
 
@@ -32,6 +33,14 @@ def register_portfolio_types() -> None:
                                                labels={"due_on": "Due on"}))
     register("portfolio.initiativeobjective", ObjectType("Contribution to an objective", fields={
         "initiative": Ref("portfolio.initiative"), "objective": Ref("portfolio.objective")}))
+    register("portfolio.system", ObjectType("System", name=selectors_systems.system_names, fields={
+        "business_owner": Ref("core.membership"), "it_owner": Ref("core.membership"), "kind": SystemKind,
+        "criticality": Criticality, "data_classification": DataClassification, "hosting": Hosting,
+        "time_class": TimeClass}, labels={"rto_hours": "RTO (hours)", "rpo_hours": "RPO (hours)",
+                                          "time_class": "TIME", "time_reason": "TIME reason",
+                                          "end_of_support_on": "Vendor end of support"}))
+    register("portfolio.risksystem", ObjectType("Risk affecting a system", fields={
+        "risk": Ref("risks.risk"), "system": Ref("portfolio.system")}))
 
 
 def register_cost_types() -> None:

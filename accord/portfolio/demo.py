@@ -102,10 +102,11 @@ def load_org(org: Organization) -> None:
 
 
 def load(context: DemoContext) -> None:
-    from accord.portfolio import demo_costs, demo_objectives
+    from accord.portfolio import demo_costs, demo_objectives, demo_systems
 
     for org in context.orgs.values():
         load_org(org)
-    context.log("portfolio: demo initiatives loaded")
+        demo_systems.load_org(org)
+    context.log("portfolio: demo initiatives and systems loaded")
     demo_objectives.load(context)
     demo_costs.load(context)

@@ -261,3 +261,4 @@ class ExceptionSignature(Signature):
 
 from accord.portfolio.models_costs import Actual, BudgetLine  # noqa: E402, F401
 from accord.portfolio.models_objectives import InitiativeObjective, KeyResult, Objective  # noqa: E402, F401
+from accord.portfolio.models_systems import RiskSystem, System, SystemComponent, SystemDependency  # noqa: E402, F401

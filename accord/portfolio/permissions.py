@@ -50,3 +50,16 @@ register(
                                   "phase and health, budget against actual, security reviews waiting and on whom",
            frozenset({Role.ADMIN, Role.CIO, Role.VIEWER})),
 )
+
+# Systems inventory (accord/portfolio/models_systems.py): everyone reads it; writers keep it; the CIO decides TIME.
+_SYSTEM_IMPORTERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO})
+register(
+    Action("system.view", "See the systems inventory: systems, their dependencies and what breaks, components, "
+                          "linked risks and the security input into TIME", READERS),
+    Action("system.change", "Add, edit and remove systems, their dependencies and links to risks; import a "
+                            "system's components from a CycloneDX SBOM", _WRITERS),
+    Action("system.import", "Import the systems inventory from CSV or XLSX", _SYSTEM_IMPORTERS),
+    Action("system.export", "Export the systems inventory (CSV, XLSX)", READERS),
+    Action("system.decide_time", "Decide a system's TIME classification (Tolerate, Invest, Migrate, Eliminate)",
+           _PORTFOLIO_LEADS),
+)

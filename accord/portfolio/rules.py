@@ -7,7 +7,7 @@ One place for each: services, selectors and every front ask these functions; non
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from accord.core.approvals.rules import fits, label
 from accord.core.choices import CisoModel, Role, Signatory
 from accord.core.models import GovernanceProfile, Membership
 from accord.portfolio.choices import PASSING_OUTCOMES, ExceptionStatus, Gate, Phase
+from accord.portfolio.choices_systems import SUGGESTED_TIME, TimeClass
 from accord.risks.rules import is_hybrid, required_acceptance_slots
 
 #: Where each phase may go next. Cancelling is possible until the initiative is live.
@@ -266,3 +267,111 @@ def variance(budget: int, actual: int, months: int = 12) -> Variance:
 def share_of(part: int, whole: int) -> float | None:
     """`part` as a share of `whole` (security spend in IT spend), None when the whole is 0."""
     return part / whole if whole else None
+# --- systems inventory ------------------------------------------------------------------------------
+
+#: A system whose vendor support ends within this many months is flagged by the security input into TIME.
+END_OF_SUPPORT_WARNING_MONTHS = 12
+
+
+def system_name_key(name: str) -> str:
+    """How system names compare: case and runs of spaces ignored ("Core  ERP" is "core erp"). The inventory
+    refuses two systems with one key, and a risk's affected asset names the system with its key."""
+    return " ".join(str(name).split()).casefold()
+
+
+def split_assets(assets: Sequence[str], known: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A risk's free-text affected assets split into (the keys of those that name a known system, in the
+    list's order, each once; the texts that name none, kept as they were). `known`: system name keys."""
+    names = set(known)
+    matched: list[str] = []
+    rest: list[str] = []
+    for text in assets:
+        key = system_name_key(text)
+        if key in names:
+            if key not in matched:
+                matched.append(key)
+        else:
+            rest.append(text)
+    return matched, rest
+
+
+def months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - a month has at least 28 days
+
+
+@dataclass(frozen=True)
+class TimeReason:
+    """One reason of the security input into TIME: `code` (end_of_support_passed, end_of_support_near,
+    risk_above_tolerance, failing_control), the text people read, and the object it names (a risk's or a
+    control's reference; empty for the end of support)."""
+
+    code: str
+    text: str
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class TimeSuggestion:
+    """What the security input suggests: Migrate or Eliminate (`suggested`, empty when nothing flags the
+    system), each reason listed; `disagrees` when the CIO's decision keeps the system as it is (Tolerate or
+    Invest) while reasons stand."""
+
+    suggested: tuple[str, ...]
+    reasons: tuple[TimeReason, ...]
+    disagrees: bool = False
+
+
+def time_suggestion(*, today: dt.date, end_of_support: dt.date | None, decided: str = "",
+                    risks_above_tolerance: Sequence[tuple[str, str]] = (),
+                    failing_controls: Sequence[tuple[str, str]] = ()) -> TimeSuggestion:
+    """The security input into a system's TIME classification (the one rule every front shows).
+
+    A system gets the suggestion Migrate or Eliminate, with every reason listed, when any of:
+    its vendor's end of support has passed (`end_of_support` before `today`) or is at most
+    `END_OF_SUPPORT_WARNING_MONTHS` months away (on or before the same day 12 months on); an open risk of
+    the register that affects it is above tolerance (`risks_above_tolerance`: (reference, title), as the
+    register's tolerance rule says); a control it relies on is failing (`failing_controls`: (reference,
+    name)). The CIO decides (`decided`); the suggestion never changes the decision."""
+    reasons: list[TimeReason] = []
+    if end_of_support is not None:
+        if end_of_support < today:
+            reasons.append(TimeReason("end_of_support_passed",
+                                      f"Vendor support ended on {end_of_support.isoformat()}."))
+        elif end_of_support <= months_later(today, END_OF_SUPPORT_WARNING_MONTHS):
+            reasons.append(TimeReason("end_of_support_near", f"Vendor support ends on {end_of_support.isoformat()}, "
+                                      f"within {END_OF_SUPPORT_WARNING_MONTHS} months."))
+    for ref, title in risks_above_tolerance:
+        reasons.append(TimeReason("risk_above_tolerance", f"Risk {ref} {title} is above tolerance.", ref))
+    for ref, name in failing_controls:
+        reasons.append(TimeReason("failing_control", f"Control {ref} {name} is failing.", ref))
+    suggested = tuple(str(t) for t in SUGGESTED_TIME) if reasons else ()
+    keeps = decided in (TimeClass.TOLERATE, TimeClass.INVEST)
+    return TimeSuggestion(suggested, tuple(reasons), disagrees=bool(reasons) and keeps)
+
+
+def what_breaks(start: int, dependents: Mapping[int, Iterable[int]]) -> list[tuple[int, int]]:
+    """The systems that break when `start` is down: every system that depends on it, directly (distance 1)
+    or through others, each once at its shortest distance, nearest first (breadth-first; cycles end).
+    `dependents`: system id → ids of the systems that depend on it."""
+    seen = {start}
+    out: list[tuple[int, int]] = []
+    frontier = [start]
+    distance = 0
+    while frontier:
+        distance += 1
+        following: list[int] = []
+        for node in frontier:
+            for other in sorted(dependents.get(node, ())):
+                if other not in seen:
+                    seen.add(other)
+                    out.append((other, distance))
+                    following.append(other)
+        frontier = following
+    return out

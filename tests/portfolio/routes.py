@@ -245,3 +245,11 @@ from tests.portfolio import routes_costs  # noqa: E402
 SEEDERS += routes_costs.SEEDERS
 GROWERS += routes_costs.GROWERS
 ROUTES += routes_costs.ROUTES
+
+# The systems inventory (accord/portfolio/models_systems.py): its own file, collected here.
+from tests.portfolio.routes_systems import ROUTES as _SYSTEM_ROUTES  # noqa: E402
+from tests.portfolio.routes_systems import grow_systems, seed_systems  # noqa: E402
+
+SEEDERS.append(seed_systems)
+GROWERS.append(grow_systems)
+ROUTES += _SYSTEM_ROUTES

@@ -15,19 +15,19 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from accord.core.answers import api_read
-from accord.core.apikit import ERRORS, BodyIn, FieldError, Pagination, TextIn, org_access
+from accord.core.apikit import ERRORS, BodyIn, Pagination, TextIn, org_access
 from accord.core.fieldschemas import input_data, input_fields, output_fields
 from accord.core.inputs import INT64_MAX
 from accord.core.jobs.api import JobOut, queued
 from accord.core.models import Organization
+from accord.core.tables.schemas import ImportOut, ImportQuery, import_out
 from accord.risks import io, money_order, quantified, selectors, services
 from accord.risks.api.money import SIMULATION_ERRORS
 from accord.risks.api.schemas import RiskKey
-from accord.risks.choices import ImportAction, Level, RiskStatus
+from accord.risks.choices import Level, RiskStatus
 from accord.risks.fields import RISK
 from accord.risks.jobs import do_queue_risk_import
 from accord.risks.models import Risk
-from accord.risks.services import ImportReport
 
 router = Router()
 
@@ -113,34 +113,6 @@ class ExportQuery(RiskQuery):
     format: Literal["csv", "xlsx"] = "csv"
 
 
-class ImportQuery(Schema):
-    dry_run: bool = Field(False, description="Report what the import would do with each row; write nothing")
-
-
-class ImportRowOut(Schema):
-    row: int = Field(description="The row's number in the file (the header is row 1)")
-    action: ImportAction
-    ref: str = Field(description="The risk the row adds (the reference it gets), updates or leaves unchanged; "
-                                 "for a refused row, the reference it gives (may be empty)")
-    changed: list[str] = Field(description="The fields an update changes")
-    errors: list[FieldError] = Field(description="Why the row is refused")
-
-
-class ImportOut(Schema):
-    count: int = Field(description="Risks added or updated (that would be, in a dry run)")
-    created: int
-    updated: int
-    unchanged: int
-    refused: int = Field(description="Refused rows (in a dry run, or in the result of a failed import job)")
-    dry_run: bool
-    summary: str = Field(description='The counts in words, e.g. "2 added, 1 updated, 4 unchanged"')
-    rows: list[ImportRowOut] = Field(description="What the import does with each row, in file order")
-
-
-def _import_out(report: ImportReport) -> ImportOut:
-    return ImportOut(**report.as_data())
-
-
 @router.get("/{org}/risks/", response={200: list[RiskOut], **SIMULATION_ERRORS}, summary="The risk register",
             operation_id="accord_risks_api_list_risks")
 @api_read("risk.view")
@@ -196,7 +168,7 @@ def import_risks(request: HttpRequest, response: HttpResponse, org: str, options
     if not options.dry_run:
         return queued(response, do_queue_risk_import(m.user, m.organization, file.read(), file.name or ""))
     rows = io.parse_upload(file, file.name or "")
-    return _import_out(services.do_import_risks(m.user, m.organization, rows, dry_run=True))  # never refuses
+    return import_out(services.do_import_risks(m.user, m.organization, rows, dry_run=True))  # never refuses
 
 
 @router.get("/{org}/risks/{risk_id}/", response={200: RiskDetailOut, **SIMULATION_ERRORS}, summary="One risk",

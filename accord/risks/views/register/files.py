@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accord.core.jobs import selectors as job_selectors
-from accord.core.jobs.runner import progress_of
+from accord.core.tables.following import PREVIEW_ROWS, followed_import
 from accord.core.web import OrgRequest, apply_errors, go, org_view, render_page, vary_on_htmx, wants_partial
 from accord.risks import io as risk_files
 from accord.risks import selectors, services
-from accord.risks.choices import ImportAction, Level
+from accord.risks.choices import Level
 from accord.risks.forms import ImportForm
 from accord.risks.jobs import IMPORT, do_queue_risk_import
 from accord.risks.services import ImportReport
@@ -36,25 +35,13 @@ def export(request: OrgRequest) -> HttpResponse:
     return response
 
 
-PREVIEW_ROWS = 500
 
 
 def _import_job(request: OrgRequest) -> dict[str, Any] | None:
-    """The import job `?job=` names, as its part of the page shows it (None without one): its progress while
-    queued or running, then what it did to each row (done) or every refused row (failed). Another kind's
-    job, or one the member may not follow, answers 404."""
+    """The import job `?job=` names, as its part of the page shows it (None without one)."""
     if "job" not in request.GET:
         return None
-    job = job_selectors.access_job(request.org, request.membership, request.GET["job"])
-    if job.kind != IMPORT:
-        raise Http404("No such import.")
-    percent, message = progress_of(job)
-    result = job.result or {}
-    rows = [{**r, "action": ImportAction(r["action"]).label} for r in result.get("rows", [])]
-    return {"job": job, "percent": percent, "progress_message": message, "summary": result.get("summary", ""),
-            "rows": rows[:PREVIEW_ROWS], "hidden": max(0, len(rows) - PREVIEW_ROWS),
-            "problems": [(r["row"], e["field"], e["message"]) for r in rows for e in r["errors"]],
-            "filename": str(job.parameters.get("filename") or "")}
+    return followed_import(request.org, request.membership, request.GET["job"], IMPORT)
 
 
 @org_view("risk.import")
