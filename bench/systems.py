@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -168,8 +169,10 @@ def time_import(rows: int, log: Callable[[str], None]) -> dict[str, float]:
 
 def report(results: dict[int, dict[str, Any]], imported: dict[str, float], rows: int, engine: str) -> str:
     small, large = min(results), max(results)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [SECTION, "", f"`bench/systems.py`: the list at {small:,} and {large:,} systems, and a {rows:,}-row import "
-             "(see the script's docstring for the data).", "", *machine(engine), "",
+             "(see the script's docstring for the data).", "", *machine(engine),
+             f"- load average when the report was written: {load} (a shared machine: other work ran beside it)", "",
              f"| page | {small:,} systems | {large:,} systems | ratio | queries ({small:,} / {large:,}) |",
              "| --- | ---: | ---: | ---: | ---: |"]
     worst = 0.0
