@@ -31,6 +31,7 @@ class ComplianceConfig(AppConfig):
         handover.register(handover.Handover("audits", "audit task", member_audit_work, do_hand_over_member_audit_work,
                                             counted=_audit_work_counted))
         add_nav(NavItem(_("Audits"), "audits:list", "assessment.view"))
+        add_nav(NavItem(_("Posture"), "compliance:posture", "assessment.view"))
 
 
 def _controls_counted(count: int) -> str:

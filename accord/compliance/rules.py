@@ -85,6 +85,20 @@ SEVERITY_LEVELS: Mapping[str, tuple[int, int]] = {
     Severity.LOW: (2, 2), Severity.MEDIUM: (3, 3), Severity.HIGH: (4, 4), Severity.CRITICAL: (4, 5)}
 
 
+#: How much a partially compliant result counts towards a framework's compliance (docs/audits.md#posture).
+PARTIAL_CREDIT = 0.5
+
+
+def compliance_share(*, compliant: int, partial: int, non_compliant: int, not_assessed: int) -> float | None:
+    """A framework's compliance in one audit: the share of its assessable requirements that are compliant, a
+    partially compliant one counting `PARTIAL_CREDIT`; not applicable ones are left out, not assessed ones
+    count as not compliant. None when nothing applies."""
+    counted = compliant + partial + non_compliant + not_assessed
+    if counted == 0:
+        return None
+    return (compliant + PARTIAL_CREDIT * partial) / counted
+
+
 def may_record(role: str, membership_id: int, auditor_ids: Collection[int]) -> bool:
     """Whether a member whose role holds `assessment.record` may record in this audit: a member with the
     auditor role only in an audit that names them; the organisation's own governors in any."""

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from accord.compliance import views, views_controls, views_mappings
+from accord.compliance import views, views_controls, views_mappings, views_posture
 
 app_name = "compliance"
 
 urlpatterns = [
     path("frameworks/", views.framework_list, name="frameworks"),
+    path("posture/", views_posture.posture_page, name="posture"),
     # A framework is named by its key (the newest version imported) or key@version.
     path("frameworks/<str:key>/", views.framework_detail, name="framework"),
     # A requirement's id may hold "/" (its own framework's numbering): the path converter keeps it whole.

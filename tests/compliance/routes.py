@@ -214,3 +214,9 @@ from tests.compliance import routes_offers  # noqa: E402
 SEEDERS += routes_offers.SEEDERS
 GROWERS += routes_offers.GROWERS
 ROUTES += routes_offers.ROUTES
+
+# The compliance posture (accord/compliance/selectors_posture.py).
+ROUTES += [
+    Route(f"GET {API}/posture/", "GET", "assessment.view", lists_data=True),
+    Route("compliance:posture", "GET", "assessment.view", lists_data=True),
+]
