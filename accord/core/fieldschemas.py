@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from django.core.validators import MinValueValidator
 from django.db import models
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from accord.core.fields import FieldSpec, Kind, ModelSpec
 
@@ -35,9 +36,10 @@ _OUTPUT_TYPES: dict[Kind, Any] = {
     Kind.DATE: dt.date, Kind.DATETIME: dt.datetime, Kind.BOOLEAN: bool, Kind.LIST: list[str],
     Kind.JSON: dict[str, Any], Kind.MEMBER: str, Kind.KEY: str,
 }
-# Input is more lenient where people type: a share may be "40%", an object its JSON text.
+# Input is more lenient where people type: a share may be "40%", an object its JSON text. A boolean is
+# true or false only (pydantic would read 0, 1, "yes" and "off" as booleans, which the document refuses).
 _INPUT_TYPES: dict[Kind, Any] = {
-    **_OUTPUT_TYPES, Kind.SHARE: decimal.Decimal | str, Kind.JSON: dict[str, Any] | str,
+    **_OUTPUT_TYPES, Kind.SHARE: decimal.Decimal | str, Kind.JSON: dict[str, Any] | str, Kind.BOOLEAN: StrictBool,
 }
 
 
