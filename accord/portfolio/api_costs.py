@@ -63,6 +63,8 @@ class BudgetLineOut(Schema):
     initiative_ref: str | None
     control: int | None = Field(description="The id of the control it pays for")
     control_ref: str | None
+    system: int | None = Field(description="The id of the system it pays for")
+    system_ref: str | None
     notes: str
     figures: CostFiguresOut
     created_at: dt.datetime
@@ -83,6 +85,14 @@ class BudgetLineOut(Schema):
     @staticmethod
     def resolve_control_ref(obj: BudgetLine) -> str | None:
         return obj.control.ref if obj.control else None
+
+    @staticmethod
+    def resolve_system(obj: BudgetLine) -> int | None:
+        return obj.system_id
+
+    @staticmethod
+    def resolve_system_ref(obj: BudgetLine) -> str | None:
+        return obj.system.ref if obj.system else None
 
     @staticmethod
     def resolve_figures(obj: BudgetLine) -> dict[str, Any]:
@@ -106,6 +116,7 @@ class BudgetLinePatch(BodyIn):
     amount: int | None = Field(None, ge=0, le=MAX_AMOUNT, strict=True, description="Whole minor units")
     initiative: int | None = Field(None, ge=1, description="An initiative's id, or null")
     control: int | None = Field(None, ge=1, description="A control's id, or null")
+    system: int | None = Field(None, ge=1, description="A system's id, or null (one of initiative, control, system)")
     notes: str | None = None
 
 
@@ -122,11 +133,13 @@ class BudgetLineQuery(TextIn):
     nature: CostNature | None = Field(None, description="capex or opex")
     initiative: int | None = Field(None, ge=1, description="Lines that pay for this initiative (its id)")
     control: int | None = Field(None, ge=1, description="Lines that pay for this control (its id)")
+    system: int | None = Field(None, ge=1, description="Lines that pay for this system (its id)")
     q: str = Field("", description="Text in the title or notes")
 
     def to_filter(self) -> selectors_costs.LineFilter:
         return selectors_costs.LineFilter(year=self.year, category=self.category or "", nature=self.nature or "",
-                                          initiative=self.initiative, control=self.control, q=self.q)
+                                          initiative=self.initiative, control=self.control, system=self.system,
+                                          q=self.q)
 
 
 def _data(payload: BodyIn) -> dict[str, Any]:
@@ -227,11 +240,11 @@ def import_actuals(request: HttpRequest, response: HttpResponse, org: str, optio
 
 
 class CostBreakdownOut(Schema):
-    key: str = Field(description="The category, nature, initiative or control it is")
+    key: str = Field(description="The category, nature, initiative, control or system it is")
     label: str
     figures: CostFiguresOut
-    reference: int | None = Field(description="What the initiative's own budget (or the control's yearly cost) "
-                                              "says for the year; null when it says nothing")
+    reference: int | None = Field(description="What the initiative's own budget (the control's or the system's "
+                                              "yearly cost) says for the year; null when it says nothing")
 
 
 class CostViewOut(Schema):
@@ -245,6 +258,7 @@ class CostViewOut(Schema):
     security_share_actual: float | None = Field(description="Security's share of what was spent")
     per_initiative: list[CostBreakdownOut]
     per_control: list[CostBreakdownOut]
+    per_system: list[CostBreakdownOut]
     top_variances: list[BudgetLineOut]
     monthly: dict[str, list[int]] = Field(description="By category, what was spent each month (January first)")
 
@@ -268,6 +282,7 @@ def cost_view(request: HttpRequest, org: str, filters: Query[CostViewQuery]) -> 
             "by_category": [_row(r) for r in view.by_category], "by_nature": [_row(r) for r in view.by_nature],
             "security_share": view.security_share, "security_share_actual": view.security_share_actual,
             "per_initiative": [_row(r) for r in view.per_initiative],
-            "per_control": [_row(r) for r in view.per_control], "top_variances": view.top_variances,
+            "per_control": [_row(r) for r in view.per_control], "per_system": [_row(r) for r in view.per_system],
+            "top_variances": view.top_variances,
             "monthly": view.monthly}
 

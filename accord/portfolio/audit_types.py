@@ -49,6 +49,7 @@ def register_cost_types() -> None:
     from accord.portfolio.selectors_costs import budget_line_names
 
     register("portfolio.budgetline", ObjectType("Budget line", name=budget_line_names, fields={
-        "initiative": Ref("portfolio.initiative"), "control": Ref("compliance.control"), "category": CostCategory,
+        "initiative": Ref("portfolio.initiative"), "control": Ref("compliance.control"),
+        "system": Ref("portfolio.system"), "category": CostCategory,
         "nature": CostNature}))
     register("portfolio.actual", ObjectType("Actual", fields={"budget_line": Ref("portfolio.budgetline")}))

@@ -42,7 +42,8 @@ def _list(args: argparse.Namespace) -> int:
     try:
         for line in selectors_costs.budget_lines(org, filters):
             figures = line.figures  # type: ignore[attr-defined]
-            pays = line.initiative.ref if line.initiative else line.control.ref if line.control else "-"
+            paid = line.initiative or line.control or line.system
+            pays = paid.ref if paid else "-"
             print("\t".join((line.ref, str(line.year), line.category, line.nature, str(line.amount),
                              str(figures.actual), f"{figures.variance:+d}", pays, " ".join(line.title.split()))))
         sys.stdout.flush()

@@ -6,7 +6,8 @@ last closed month, consistent with the demo initiatives and controls:
   security for a security initiative); initiatives in delivery or live spend (the data centre exit over its
   budget, the ERP upgrade under), the others have spent nothing yet;
 * a security line for each control of the library (its own yearly cost when it states one) and a few
-  security services (SOC, awareness, penetration tests).
+  security services (SOC, awareness, penetration tests);
+* a run line for each of the costliest systems of the inventory, its own yearly cost.
 
 The controls come from the compliance demo, which is loaded first (it is idempotent). An organisation that has
 budget lines is left as it is, so loading twice changes nothing. Everything goes through the services (each
@@ -24,6 +25,7 @@ from accord.core.models import Organization
 from accord.portfolio import services_costs
 from accord.portfolio.models import Initiative, InitiativeBudget
 from accord.portfolio.models_costs import BudgetLine
+from accord.portfolio.models_systems import System
 
 #: Run and security lines: (title, category, nature, yearly budget in minor units, how the year's spend runs
 #: against it: 1.0 on budget).
@@ -45,6 +47,8 @@ DEFAULT_CONTROL_BUDGET = 1_500_000
 #: The organisations' size, applied to the run and security lines.
 SCALE = {"nordpay": 1.6, "harbour-health": 1.0, "brightcart": 0.5}
 SPENDING_PHASES = frozenset({"in_delivery", "live", "closed"})
+#: How many of the costliest systems get a line of their own.
+SYSTEM_LINES = 6
 
 
 def _wobble(title: str, month: int) -> float:
@@ -74,6 +78,11 @@ def _lines(org: Organization, slug: str, year: int) -> list[tuple[BudgetLine, fl
             if amount:
                 add({"title": f"{initiative.title} ({nature})", "category": category, "nature": nature,
                      "amount": amount, "initiative": initiative.pk}, pace)
+    costliest = sorted((s for s in System.objects.for_org(org) if s.yearly_cost), key=lambda s: (-s.yearly_cost,
+                                                                                                  s.number))
+    for system in costliest[:SYSTEM_LINES]:
+        add({"title": f"Running {system.ref} {system.name}"[:200], "category": "run", "nature": "opex",
+             "amount": system.yearly_cost, "system": system.pk}, 1.0)
     for control in Control.objects.for_org(org).order_by("number"):
         own = control_rules.yearly_cost(build_cost=control.build_cost, run_cost=control.run_cost,
                                         build_days=control.build_days, run_days=control.run_days,

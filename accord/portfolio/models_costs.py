@@ -1,5 +1,5 @@
 """IT costs: budget lines per year (capex or opex; run, change or security), each optionally paying for an
-initiative or a control, and the actuals booked against a line month by month (imported from files).
+initiative, a control or a system, and the actuals booked against a line month by month (imported from files).
 Money is whole minor units of the organisation's currency. Variance is computed, never stored
 (`rules.variance`). Imported at the bottom of `models.py`."""
 
@@ -20,7 +20,7 @@ MAX_AMOUNT = 10**15
 
 class BudgetLine(TenantModel):
     """What the organisation plans to spend on one thing in one year, named `BL-001` by its number. It pays
-    for an initiative, for a control, or for neither (a run cost such as licences or hosting)."""
+    for an initiative, a control or a system, or for none of them (a run cost such as the service desk)."""
 
     number = models.PositiveIntegerField()
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2200)])
@@ -29,10 +29,12 @@ class BudgetLine(TenantModel):
     nature = models.CharField(max_length=5, choices=CostNature.choices, default=CostNature.OPEX)
     amount = models.BigIntegerField(validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)],
                                     help_text="The year's budget, minor units")
-    # RESTRICT: a line that names an initiative or a control keeps it; neither is deleted while named.
+    # RESTRICT: a line that names an initiative, a control or a system keeps it; none is deleted while named.
     initiative = models.ForeignKey(Initiative, null=True, blank=True, on_delete=models.RESTRICT,
                                    related_name="budget_lines")
     control = models.ForeignKey(Control, null=True, blank=True, on_delete=models.RESTRICT, related_name="budget_lines")
+    system = models.ForeignKey("portfolio.System", null=True, blank=True, on_delete=models.RESTRICT,
+                               related_name="budget_lines")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
@@ -44,8 +46,12 @@ class BudgetLine(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "number"], name="budgetline_number_unique"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="budgetline_amount_not_negative"),
-            models.CheckConstraint(condition=models.Q(initiative__isnull=True) | models.Q(control__isnull=True),
-                                   name="budgetline_one_link"),
+            # At most one of the three: no two of them set at once.
+            models.CheckConstraint(
+                condition=(models.Q(initiative__isnull=True) | models.Q(control__isnull=True))
+                & (models.Q(initiative__isnull=True) | models.Q(system__isnull=True))
+                & (models.Q(control__isnull=True) | models.Q(system__isnull=True)),
+                name="budgetline_one_link"),
         ]
         indexes = [models.Index(fields=["organization", "year", "category"], name="budgetline_year_idx")]
 

@@ -1,6 +1,7 @@
 """Tenant-scoped reads of the IT costs: budget lines (filtered, each with its actuals summed and its variance
 by `rules.variance`), one line with its months, and the CIO's cost view of a year (run, change and security;
-security as a share of IT spend; cost per initiative and per control; the largest variances; the months).
+security as a share of IT spend; cost per initiative, per control and per system; the largest variances; the
+months).
 A constant number of queries whatever the number of lines; every front renders these answers."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from accord.portfolio import rules
 from accord.portfolio.choices import CostCategory, CostNature
 from accord.portfolio.models import Initiative, InitiativeBudget
 from accord.portfolio.models_costs import Actual, BudgetLine
+from accord.portfolio.models_systems import System
 
 #: How many lines the cost view lists as its largest variances.
 TOP_VARIANCES = 5
@@ -35,11 +37,12 @@ class LineFilter:
     nature: str = ""
     initiative: int | None = None
     control: int | None = None
+    system: int | None = None
     q: str = ""
 
 
 def _annotated(org: Organization) -> QuerySet[BudgetLine]:
-    return (BudgetLine.objects.for_org(org).select_related("initiative", "control")
+    return (BudgetLine.objects.for_org(org).select_related("initiative", "control", "system")
             .annotate(actual_total=Coalesce(Sum("actuals__amount"), 0)))
 
 
@@ -82,6 +85,8 @@ def budget_lines(org: Organization, filters: LineFilter | None = None, *,
         qs = qs.filter(initiative_id=f.initiative)
     if f.control is not None:
         qs = qs.filter(control_id=f.control)
+    if f.system is not None:
+        qs = qs.filter(system_id=f.system)
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(notes__icontains=f.q))
     return _with_figures(org, list(qs.order_by("year", "number")), last=last)
@@ -121,7 +126,7 @@ class CostRow:
     label: str
     figures: rules.Variance
     reference: int | None = None
-    obj: Initiative | Control | None = None
+    obj: Initiative | Control | System | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,7 @@ class CostView:
     security_share_actual: float | None
     per_initiative: list[CostRow]
     per_control: list[CostRow]
+    per_system: list[CostRow]
     top_variances: list[BudgetLine]
     monthly: dict[str, list[int]] = field(default_factory=dict)  # category → actual of each month 1..12
     lines: list[BudgetLine] = field(default_factory=list)
@@ -173,6 +179,7 @@ def cost_view(org: Organization, year: int) -> CostView:
     security = next(r for r in by_category if r.key == CostCategory.SECURITY).figures
     per_initiative = _per_initiative(org, year, lines, months)
     per_control = _per_control(org, lines, months)
+    per_system = _per_system(lines, months)
     top = sorted((ln for ln in lines if _figures(ln).variance),
                  key=lambda ln: (-abs(_figures(ln).variance), ln.number))[:TOP_VARIANCES]
     monthly: dict[str, list[int]] = {c.value: [0] * 12 for c in CostCategory}
@@ -184,7 +191,8 @@ def cost_view(org: Organization, year: int) -> CostView:
     return CostView(year=year, months=months, currency=org.currency, total=total, by_category=by_category,
                     by_nature=by_nature, security_share=rules.share_of(security.budget, total.budget),
                     security_share_actual=rules.share_of(security.actual, total.actual),
-                    per_initiative=per_initiative, per_control=per_control, top_variances=top, monthly=monthly,
+                    per_initiative=per_initiative, per_control=per_control, per_system=per_system,
+                    top_variances=top, monthly=monthly,
                     lines=lines, years=budget_years(org))
 
 
@@ -213,6 +221,20 @@ def _per_control(org: Organization, lines: list[BudgetLine], months: int) -> lis
                                         build_days=control.build_days, run_days=control.run_days,
                                         day_rate=org.day_rate)
         rows.append(CostRow(control.ref, str(control), _sum(group, months), reference=own or None, obj=control))
+    return sorted(rows, key=lambda r: -r.figures.budget)
+
+
+def _per_system(lines: list[BudgetLine], months: int) -> list[CostRow]:
+    groups: dict[int, list[BudgetLine]] = defaultdict(list)
+    for line in lines:
+        if line.system_id is not None:
+            groups[line.system_id].append(line)
+    rows = []
+    for group in groups.values():
+        system = group[0].system
+        assert system is not None  # noqa: S101 - grouped by a system
+        rows.append(CostRow(system.ref, str(system), _sum(group, months), reference=system.yearly_cost or None,
+                            obj=system))
     return sorted(rows, key=lambda r: -r.figures.budget)
 
 

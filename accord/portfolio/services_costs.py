@@ -28,17 +28,20 @@ from accord.core.tenancy import check_same_org
 from accord.portfolio.choices import CostCategory, CostNature
 from accord.portfolio.models import Initiative
 from accord.portfolio.models_costs import MAX_AMOUNT, Actual, BudgetLine
+from accord.portfolio.models_systems import System
 from accord.portfolio.services import lock_org
 
 __all__ = ["ImportRejected", "ImportReport", "do_create_budget_line", "do_delete_budget_line", "do_import_actuals",
            "do_update_budget_line"]
 
 #: The input names of a budget line (API, forms), in the API's order.
-LINE_FIELDS = ("year", "title", "category", "nature", "amount", "initiative", "control", "notes")
+LINE_FIELDS = ("year", "title", "category", "nature", "amount", "initiative", "control", "system", "notes")
 #: The model fields the audit trail records of a budget line.
-AUDITED_LINE = ("year", "title", "category", "nature", "amount", "initiative", "control", "notes")
+AUDITED_LINE = ("year", "title", "category", "nature", "amount", "initiative", "control", "system", "notes")
 #: The model fields the audit trail records of an actual.
 AUDITED_ACTUAL = ("budget_line", "month", "amount", "note")
+#: What a line may pay for: one of them at most.
+LINKS = ("initiative", "control", "system")
 YEARS = (1990, 2200)
 _REF = re.compile(r"^\s*(?:BL-?)?0*(\d{1,9})\s*$", re.IGNORECASE)
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
@@ -140,11 +143,13 @@ def clean_line_input(org: Organization, data: Mapping[str, Any], *, current: Bud
                 out[name] = _linked(org, errors, name, value, Initiative, "initiative")
             case "control":
                 out[name] = _linked(org, errors, name, value, Control, "control")
-    initiative = out.get("initiative", current.initiative if current else None)
-    control = out.get("control", current.control if current else None)
-    if initiative is not None and control is not None and "initiative" not in errors and "control" not in errors:
-        errors["control" if "control" in data else "initiative"] = (
-            "A budget line pays for an initiative or for a control, not both; split it into two lines.")
+            case "system":
+                out[name] = _linked(org, errors, name, value, System, "system")
+    links = [name for name in LINKS if out.get(name, getattr(current, name) if current else None) is not None]
+    if len(links) > 1 and not errors.keys() & set(LINKS):
+        errors[next((n for n in reversed(links) if n in data), links[-1])] = (
+            f"A budget line pays for one of an initiative, a control or a system, not {' and '.join(links)}; split "
+            "it into several lines.")
     if errors:
         raise ValidationError(errors)
     return out
@@ -173,7 +178,7 @@ def do_update_budget_line(actor: User | None, org: Organization, line: BudgetLin
     anything changed."""
     check_same_org(org, line=line)
     lock_org(org)
-    line = BudgetLine.objects.for_org(org).select_related("initiative", "control").get(pk=line.pk)
+    line = BudgetLine.objects.for_org(org).select_related("initiative", "control", "system").get(pk=line.pk)
     has_actuals = Actual.objects.for_org(org).filter(budget_line=line).exists()
     values = clean_line_input(org, data, current=line, has_actuals=has_actuals)
     before = audit.snapshot(line, AUDITED_LINE)

@@ -81,14 +81,14 @@ def test_a_line_pays_for_an_initiative_or_a_control_of_its_own_organisation_not_
     initiative = services.do_create_initiative(None, org_a, {"title": "Cloud move", "kind": "infrastructure"})
     control = services_controls.do_create_control(None, org_a, {"name": "EDR"})
     foreign = services.do_create_initiative(None, org_b, {"title": "B's", "kind": "other"})
-    with pytest.raises(ValidationError, match="not both") as caught:
+    with pytest.raises(ValidationError, match="not initiative and control") as caught:
         line(org_a, initiative=initiative.pk, control=control.pk)
-    assert "not both" in caught.value.message_dict["control"][0]
+    assert "one of an initiative, a control or a system" in caught.value.message_dict["control"][0]
     with pytest.raises(ValidationError, match="has the id") as caught:
         line(org_a, initiative=foreign.pk)
     assert f"has the id {foreign.pk}" in caught.value.message_dict["initiative"][0]
     paid = line(org_a, initiative=initiative.pk, category="change")
-    with pytest.raises(ValidationError, match="not both"):
+    with pytest.raises(ValidationError, match="not initiative and control"):
         services_costs.do_update_budget_line(None, org_a, paid, {"control": control.pk})
     services_costs.do_update_budget_line(None, org_a, paid, {"initiative": None, "control": control.pk})
     paid.refresh_from_db()
