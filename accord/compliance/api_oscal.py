@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -19,8 +19,7 @@ from accord.compliance.oscal import OscalError
 from accord.compliance.oscal.export import assessment_results, component_definition, poam
 from accord.compliance.selectors_oscal import audit_document, library_controls, open_findings
 from accord.compliance.services_oscal import do_import_assessment_results
-from accord.core.apikit import ERRORS, ErrorOut, org_access
-from accord.core.conflict import Conflict
+from accord.core.apikit import ERRORS, org_access
 
 router = Router(tags=["oscal"])
 
@@ -60,19 +59,20 @@ def oscal_assessment_results(request: HttpRequest, org: str, assessment_id: str)
     return assessment_results(m.organization.slug, audit_document(m.organization, assessment), now=timezone.now())
 
 
-@router.get("/{org}/oscal/poam", response={200: dict[str, Any], 409: ErrorOut, **ERRORS},
+@router.get("/{org}/oscal/poam", response={200: dict[str, Any], **ERRORS},
             summary="The open findings as an OSCAL plan of action and milestones",
             operation_id="accord_compliance_api_oscal_poam")
 def oscal_poam(request: HttpRequest, org: str) -> dict[str, Any]:
     """Every open finding of every audit (observations are not planned) as OSCAL 1.1.2 POA&M items, each
     with a risk whose remediations are the finding's remediation actions (a milestone on each due date).
-    409 while no finding is open: the model asks for at least one item."""
+    404 while no finding is open: there is no plan to give, the model asks for at least one item (a read
+    never answers 409)."""
     m = org_access(request, org, "assessment.view")
     try:
         return poam(m.organization.slug, f"Plan of action and milestones of {m.organization.name}",
                     open_findings(m.organization), now=timezone.now())
-    except OscalError as exc:
-        raise Conflict({"poam": list(exc.errors)}) from None
+    except OscalError:
+        raise Http404("No finding is open.") from None
 
 
 @router.post("/{org}/oscal/assessment-results", response={201: ImportedAuditOut, **ERRORS},

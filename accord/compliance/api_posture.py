@@ -7,7 +7,8 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from accord.compliance.selectors_posture import AuditScore, posture
+from accord.compliance import selectors_posture
+from accord.compliance.selectors_posture import AuditScore
 from accord.core.apikit import ERRORS, org_access
 
 router = Router(tags=["audits"])
@@ -49,12 +50,12 @@ def _score(score: AuditScore | None) -> dict[str, object] | None:
 
 @router.get("/{org}/posture/", response={200: PostureOut, **ERRORS}, summary="The compliance posture",
             operation_id="accord_compliance_api_posture")
-def compliance_posture(request: HttpRequest, org: str) -> dict[str, object]:
+def posture(request: HttpRequest, org: str) -> dict[str, object]:
     """Each framework's compliance from its latest closed audit (docs/audits.md#posture) with its trend and
     the audit in progress, the controls by status, and how many remediation actions are overdue and evidence
     items are due for refresh."""
     m = org_access(request, org, "assessment.view")
-    found = posture(m.organization)
+    found = selectors_posture.posture(m.organization)
     return {
         "frameworks": [{"key": f.framework.key, "version": f.framework.version, "name": f.framework.name,
                         "current": _score(f.current), "in_progress": _score(f.in_progress),

@@ -26,6 +26,7 @@ from accord.portfolio.fields_systems import SYSTEM
 from accord.portfolio.jobs_systems import do_queue_sbom_import, do_queue_systems_import
 from accord.portfolio.models_systems import System, SystemComponent
 from accord.portfolio.services_systems_import import do_import_systems
+from accord.risks.api.schemas import RiskKey
 from accord.risks.selectors import access_risk
 
 router = Router(tags=["systems"])
@@ -284,7 +285,7 @@ def link_risk(request: HttpRequest, org: str, system_id: Id, payload: RiskLinkIn
 
 @router.delete("/{org}/systems/{system_id}/risks/{risk_id}", response={204: None, **ERRORS},
                summary="The risk no longer affects the system", operation_id="accord_portfolio_api_unlink_risk")
-def unlink_risk(request: HttpRequest, org: str, system_id: Id, risk_id: Id) -> Status[None]:
+def unlink_risk(request: HttpRequest, org: str, system_id: Id, risk_id: RiskKey) -> Status[None]:
     m = org_access(request, org, "system.change")
     system = selectors_systems.access_system(m.organization, system_id)
     services_systems.do_unlink_risk(m.user, m.organization,

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from accord.core.approvals.rules import fits, label
 from accord.core.choices import CisoModel, Role, Signatory
 from accord.core.models import GovernanceProfile, Membership
@@ -342,15 +344,17 @@ def time_suggestion(*, today: dt.date, end_of_support: dt.date | None, decided: 
     reasons: list[TimeReason] = []
     if end_of_support is not None:
         if end_of_support < today:
-            reasons.append(TimeReason("end_of_support_passed",
-                                      f"Vendor support ended on {end_of_support.isoformat()}."))
+            reasons.append(TimeReason("end_of_support_passed", _("Vendor support ended on %(day)s.")
+                                      % {"day": end_of_support.isoformat()}))
         elif end_of_support <= months_later(today, END_OF_SUPPORT_WARNING_MONTHS):
-            reasons.append(TimeReason("end_of_support_near", f"Vendor support ends on {end_of_support.isoformat()}, "
-                                      f"within {END_OF_SUPPORT_WARNING_MONTHS} months."))
+            reasons.append(TimeReason("end_of_support_near", _("Vendor support ends on %(day)s, within %(n)s months.")
+                                      % {"day": end_of_support.isoformat(), "n": END_OF_SUPPORT_WARNING_MONTHS}))
     for ref, title in risks_above_tolerance:
-        reasons.append(TimeReason("risk_above_tolerance", f"Risk {ref} {title} is above tolerance.", ref))
+        reasons.append(TimeReason("risk_above_tolerance", _("Risk %(ref)s %(title)s is above tolerance.")
+                                  % {"ref": ref, "title": title}, ref))
     for ref, name in failing_controls:
-        reasons.append(TimeReason("failing_control", f"Control {ref} {name} is failing.", ref))
+        reasons.append(TimeReason("failing_control", _("Control %(ref)s %(name)s is failing.")
+                                  % {"ref": ref, "name": name}, ref))
     suggested = tuple(str(t) for t in SUGGESTED_TIME) if reasons else ()
     keeps = decided in (TimeClass.TOLERATE, TimeClass.INVEST)
     return TimeSuggestion(suggested, tuple(reasons), disagrees=bool(reasons) and keeps)

@@ -40,7 +40,7 @@ from accord.portfolio.choices_systems import Criticality, DataClassification, Ho
 from accord.portfolio.models_systems import RiskSystem, System, SystemComponent, SystemDependency
 from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
-from accord.risks.selectors import annotated_risks
+from accord.risks.selectors import annotated_risks, risk_key_lookup
 
 #: The `support` filter: support ended, or ends within `rules.END_OF_SUPPORT_WARNING_MONTHS` months (or ended).
 SUPPORT_FILTERS = ("ended", "ending")
@@ -206,9 +206,10 @@ def components(org: Organization, system: System) -> QuerySet[SystemComponent]:
 
 
 def access_risk_link(org: Organization, system: System, risk_id: int | str) -> RiskSystem:
-    pk = _pk(risk_id)
-    found = (RiskSystem.objects.for_org(org).filter(system=system, risk_id=pk).select_related("risk", "system")
-             .first() if pk else None)
+    """The link between `system` and the risk named by its id or its reference, or 404."""
+    lookup = risk_key_lookup(risk_id, prefix="risk__")
+    found = (RiskSystem.objects.for_org(org).filter(lookup, system=system).select_related("risk", "system")
+             .first() if lookup is not None else None)
     if found is None:
         raise Http404("This risk is not linked to this system.")
     return found

@@ -16,6 +16,6 @@ urlpatterns = [
     path("<id:system_id>/delete/", views.system_delete, name="delete"),
     path("<id:system_id>/time/", views.system_time, name="time"),
     path("<id:system_id>/risks/", views.system_risk_link, name="risk_link"),
-    path("<id:system_id>/risks/<id:risk_id>/remove/", views.system_risk_unlink, name="risk_unlink"),
+    path("<id:system_id>/risks/<str:risk_id>/remove/", views.system_risk_unlink, name="risk_unlink"),
     path("<id:system_id>/sbom/", views.system_sbom, name="sbom"),
 ]

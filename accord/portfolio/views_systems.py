@@ -201,7 +201,7 @@ def system_risk_link(request: OrgRequest, system_id: int) -> HttpResponse:
 
 @org_view("system.change")
 @require_POST
-def system_risk_unlink(request: OrgRequest, system_id: int, risk_id: int) -> HttpResponse:
+def system_risk_unlink(request: OrgRequest, system_id: int, risk_id: str) -> HttpResponse:
     system = selectors_systems.access_system(request.org, system_id)
     link = selectors_systems.access_risk_link(request.org, system, risk_id)
     services_systems.do_unlink_risk(request.user, request.org, link)

@@ -279,16 +279,21 @@ def parse_risk_reference(text: str) -> int | None:
     return number if 0 < number <= _MAX_NUMBER else None
 
 
+def risk_key_lookup(key: int | str, prefix: str = "") -> Q | None:
+    """The filter a risk key names: an id (45, "45") or a reference ("R-001", "r-1"); None for a key that
+    is neither. `prefix` reaches the risk through a relation ("risk__")."""
+    if isinstance(key, int) or (key.isascii() and key.isdigit()):
+        risk_id = int(key)
+        return Q(**{f"{prefix}pk": risk_id}) if 0 < risk_id <= _MAX_ID else None
+    number = parse_risk_reference(key)
+    return Q(**{f"{prefix}number": number}) if number is not None else None
+
+
 def access_risk(org: Organization, key: int | str) -> Risk:
     """One risk of `org` with its flags, named by its id (45, "45") or its reference ("R-001", "r-1"),
     or 404: a key that is neither, or names no risk of `org`, is missing, whoever asks. An archived risk
     is found too (its page, its history, its restoration)."""
-    if isinstance(key, int) or (key.isascii() and key.isdigit()):
-        risk_id = int(key)
-        lookup = Q(pk=risk_id) if 0 < risk_id <= _MAX_ID else None
-    else:
-        number = parse_risk_reference(key)
-        lookup = Q(number=number) if number is not None else None
+    lookup = risk_key_lookup(key)
     risk = annotated_risks(org, archived=None).filter(lookup).first() if lookup is not None else None
     if risk is None:
         raise Http404("No such risk.")

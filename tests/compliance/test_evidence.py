@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from django.test import override_settings
 
 from accord.compliance import filetypes, services, services_evidence
@@ -168,7 +169,7 @@ def test_another_organisations_evidence_is_404_by_id_and_by_file_name(client, or
     assert client.get(f"{API}/evidence/{evidence.pk}/", **ciso.auth()).status_code == 404
     assert client.get(f"{API}/evidence/{evidence.pk}/file", **ciso.auth()).status_code == 404
     assert client.get(f"{API}/evidence/{evidence.pk}/versions/1/file", **ciso.auth()).status_code == 404
-    with pytest.raises(Exception, match="No such file"):
+    with pytest.raises(Http404, match="No such file"):
         selectors.access_evidence_file(org_a, name)
     assert selectors.access_evidence_file(org_b, name).evidence == evidence
     # Stored files are never served as media or static files.

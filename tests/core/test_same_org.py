@@ -98,6 +98,8 @@ CASES = {
         a, org, o["initiative"], reasons="Mine"),
     ("do_sign_gate_exception", "exception"): lambda a, org, o: portfolio_services.do_sign_gate_exception(
         a, org, o["exception"]),
+    ("do_withdraw_gate_exception", "exception"): lambda a, org, o: portfolio_services.do_withdraw_gate_exception(
+        a, org, o["exception"]),
     ("do_hand_over_member_initiatives", "membership"): lambda a, org, o: (
         portfolio_services.do_hand_over_member_initiatives(a, org, o["membership"], None)),
     ("do_hand_over_member_initiatives", "reassign_to"): lambda a, org, o: (
