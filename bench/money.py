@@ -40,7 +40,7 @@ FAIR = {"tef": {"pert": [0.5, 2, 6]}, "vulnerability": {"uniform": [0.05, 0.2]},
         "primary_loss": {"lognormal_ci90": [20_000, 600_000]}}
 
 
-def _rows(count: int, seed: int = 7) -> list[tuple[int, dict[str, Any]]]:
+def _rows(count: int, seed: int = 7, *, treated: bool = True) -> list[tuple[int, dict[str, Any]]]:
     rng = random.Random(seed)
     rows = []
     for n in range(count):
@@ -51,7 +51,7 @@ def _rows(count: int, seed: int = 7) -> list[tuple[int, dict[str, Any]]]:
                                "loss_low": loss, "loss_high": loss * rng.choice((5, 10, 20))}
         if n % 10 == 9:
             row["fair"] = FAIR
-        if n % 2 == 0:
+        if treated and n % 2 == 0:
             row["treatment_frequency_reduction"] = rng.choice(("30%", "50%", "80%"))
             row["treatment_loss_reduction"] = rng.choice(("", "20%"))
         rows.append((n + 2, row))

@@ -18,7 +18,7 @@ their streams when a control set needs them, with identical results.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import partial
 
@@ -153,8 +153,23 @@ class PreparedPortfolio:
         if len(factors) != len(self._rows):
             raise ValueError(f"expected {len(self._rows)} factors, got {len(factors)}")
         workers = threads or self.threads
+        thinned_rows = self._thin(dict(enumerate(factors)), workers)
+        thinned = [thinned_rows.get(r) for r in range(len(factors))]
+        return self._assemble(factors, thinned, workers, risk_statistics=risk_statistics)
+
+    def risk_ales(self, factors: Mapping[int, Factors], *, threads: int | None = None) -> dict[int, float]:
+        """The mean annual loss of each risk `factors` names (its index in the scenario → its factors) on the
+        prepared events, exactly what `evaluate_factors` gives that risk, without evaluating the others.
+        A portfolio's mean annual loss is the sum of its risks' (a mean is linear), so a control's marginal
+        effect needs only the risks it touches."""
+        thinned = self._thin(factors, threads or self.threads)
+        return {r: float(self._residual_row(r, f, thinned.get(r)).losses.mean()) for r, f in factors.items()}
+
+    def _thin(self, factors: Mapping[int, Factors], workers: int) -> dict[int, FloatArray]:
+        """The yearly sums of the risks whose frequency `factors` reduce (not to zero), from the cached events
+        or re-simulated with the same random numbers where they were not cached."""
         n_chunks = len(self._chunks)
-        thinned_risks = [r for r, f in enumerate(factors) if 0.0 < f.frequency < 1.0 and f.magnitude > 0.0]
+        thinned_risks = [r for r, f in factors.items() if 0.0 < f.frequency < 1.0 and f.magnitude > 0.0]
         thinned_rows = {r: np.empty(self.years) for r in thinned_risks}
 
         def thin_task(index: int) -> object:
@@ -177,8 +192,7 @@ class PreparedPortfolio:
             return None
 
         _map_ordered(workers, thin_task, len(thinned_risks) * n_chunks)
-        thinned = [thinned_rows.get(r) for r in range(len(factors))]
-        return self._assemble(factors, thinned, workers, risk_statistics=risk_statistics)
+        return thinned_rows
 
     def _assemble(
         self,

@@ -311,6 +311,23 @@ def test_event_cache_respects_its_byte_budget(example: dict[str, object]) -> Non
     assert np.array_equal(evaluated.portfolio_losses, prepare(scenario).evaluate(scenario.controls).portfolio_losses)
 
 
+@pytest.mark.parametrize("cache_bytes", [0, engine.DEFAULT_CACHE_BYTES], ids=["re-simulated", "cached events"])
+def test_risk_ales_give_each_named_risk_what_a_whole_evaluation_gives_it(
+    example: dict[str, object], cache_bytes: int
+) -> None:
+    scenario = parse_scenario(example)
+    prepared = prepare(scenario, cache_bytes=cache_bytes)
+    factors = prepared.factors(scenario.controls)
+    whole = prepared.evaluate_factors(factors)
+    assert any(0.0 < f.frequency < 1.0 for f in factors), "the example thins some risk"
+    for index in range(len(scenario.risks)):
+        [(got_index, ale)] = prepared.risk_ales({index: factors[index]}).items()
+        assert got_index == index
+        assert ale == float(whole.risk_losses[index].mean())
+    # The portfolio's mean annual loss is the sum of its risks' (up to the order of the additions).
+    assert sum(prepared.risk_ales(dict(enumerate(factors))).values()) == pytest.approx(whole.portfolio.ale, rel=1e-12)
+
+
 def test_evaluate_rejects_an_unknown_risk(example: dict[str, object]) -> None:
     prepared = prepare(parse_scenario(example), cache_bytes=0)
     with pytest.raises(ValueError, match="unknown risk 'nope'"):
