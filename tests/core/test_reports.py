@@ -89,3 +89,88 @@ def test_a_report_is_declared_once():
 
 def test_a_reports_file_is_named_for_the_organisation_report_and_date(org_a):
     assert reports.get("register").filename(org_a) == f"org-a-register-{org_today(org_a).isoformat()}.pdf"
+
+
+# --- a report of one thing among several: its parameters ----------------------------------------------------
+
+THING = "tests-thing"
+
+
+def _thing_parameters(org, asked):
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    name = str(asked.get("thing", "")).strip()
+    if not name:
+        raise ValidationError({"thing": "Which thing?"})
+    if name != f"{org.slug}-thing":
+        raise Http404("No such thing.")
+    return {"thing": name}
+
+
+def _thing(org, thing):
+    return reports.Document("tests_thing_report.html", {"thing": thing}, subject=thing.upper())
+
+
+@pytest.fixture
+def thing_report(settings, tmp_path):
+    (tmp_path / "tests_thing_report.html").write_text(
+        '{% extends "core/reports/base.html" %}{% block content %}<p>About {{ thing }}.</p>{% endblock %}')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    report = reports.Report(THING, "Thing report", "organization.view", _thing, parameters=_thing_parameters)
+    reports.register(report)
+    yield report
+    reports._REPORTS.pop(THING)
+    registry._REGISTRY.kinds.pop(kind_name(THING))
+
+
+def test_a_report_with_parameters_prints_the_thing_it_is_asked_for_named_in_its_title(org_a, thing_report):
+    pdf, name = reports.print_report(org_a, thing_report, parameters={"thing": "org-a-thing"})
+    pages = pdf_pages(pdf)
+    assert "Thing report · ORG-A-THING" in pages[0] and "About org-a-thing." in pages[1]
+    assert name == f"org-a-tests-thing-org-a-thing-{org_today(org_a).isoformat()}.pdf"
+
+
+def test_a_reports_parameters_are_checked_in_the_organisation(org_a, thing_report):
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    with pytest.raises(ValidationError, match="Which thing"):
+        reports.render_pdf(org_a, THING)
+    with pytest.raises(Http404, match="No such thing"):
+        reports.render_pdf(org_a, THING, parameters={"thing": "org-b-thing"})
+
+
+def test_a_report_without_parameters_refuses_some(org_a, sample_report):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="takes no parameters"):
+        reports.render_pdf(org_a, SAMPLE, parameters={"thing": "x"})
+
+
+def test_a_report_job_keeps_its_parameters_and_fails_saying_so_when_its_thing_is_not_there(org_a, ciso, thing_report):
+    from accord.core.choices import JobStatus
+    from accord.core.jobs.services import do_enqueue_job
+    from accord.core.reports.services import do_request_report
+
+    job = do_request_report(ciso.user, org_a, THING, {"thing": "org-a-thing"})
+    assert job.status == JobStatus.DONE and job.parameters == {"thing": "org-a-thing"}
+    with job.result_file.open("rb") as handle:
+        assert "About org-a-thing." in pdf_pages(handle.read())[1]
+    assert job.result_file.name.endswith(f"/org-a-tests-thing-org-a-thing-{org_today(org_a).isoformat()}.pdf")
+    # Parameters checked again when the job runs: what they name is gone (here: never was), it fails, no retry.
+    gone = do_enqueue_job(ciso.user, org_a, kind_name(THING), {"thing": "org-b-thing"})
+    assert (gone.status, gone.attempts, gone.error) == (JobStatus.FAILED, 1, "No such thing.")
+    assert not gone.result_file
+
+
+def test_the_cli_prints_a_report_with_its_parameters_and_says_what_is_wrong(org_a, thing_report, tmp_path, capsys):
+    from accord.cli import main
+
+    out = tmp_path / "thing.pdf"
+    assert main(["report", THING, org_a.slug, "--with", "thing=org-a-thing", "--out", str(out)]) == 0
+    assert "About org-a-thing." in pdf_pages(out.read_bytes())[1]
+    assert main(["report", THING, org_a.slug, "--out", str(out)]) != 0
+    assert "Which thing?" in capsys.readouterr().err
+    assert main(["report", THING, org_a.slug, "--with", "thing", "--out", str(out)]) != 0
+    assert "NAME=VALUE" in capsys.readouterr().err

@@ -4,10 +4,15 @@ rendered to HTML and printed to PDF by WeasyPrint (decision 0029).
 * An app declares a report with `register(Report(name, title, action, build))` in its `ready()`;
   `build(org)` reads through the app's selectors (never recomputing a figure a page shows) and returns a
   `Document`: the template, its context and the sections its table of contents lists.
-* `render_pdf(org, name)` gives the PDF bytes, what `accord report NAME ORG --out FILE.pdf` writes. The
-  UI and the API queue the report as a background job instead (`services.do_request_report`; every
-  report is a job kind `reports.<name>`, `reports/jobs.py`) whose result file is the PDF. Each checks the
-  report's `action` in the permission table (the job again when it runs).
+* A report of one thing among several (an audit) declares `parameters(org, asked)` too: it checks what
+  the report is asked with in `org` (404 for what is not there, a `ValidationError` naming the field)
+  and returns the JSON data kept with its job; `build(org, **parameters)` then prints that one thing, and
+  its Document's `subject` (the audit's ref) goes in the title and the file name.
+* `render_pdf(org, name, parameters=...)` gives the PDF bytes, what `accord report NAME ORG --out
+  FILE.pdf` writes. The UI and the API queue the report as a background job instead
+  (`services.do_request_report`; every report is a job kind `reports.<name>`, `reports/jobs.py`) whose
+  result file is the PDF. Each checks the report's `action` in the permission table (the job again when
+  it runs, and the parameters again: the thing may have gone meanwhile).
 * The base template carries the organisation's name, the date, page numbers ("page N of M", CSS page
   counters) and the table of contents (`target-counter`), and `print.css` its print layout. Text stays
   text (selectable, searchable): charts go in as SVG images, whose labels WeasyPrint draws as text.
@@ -26,10 +31,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accord.core.clock import org_now, org_today
 
@@ -56,21 +63,41 @@ class Document:
     template: str
     context: Mapping[str, Any]
     sections: Sequence[Section] = field(default_factory=tuple)
+    #: What the report is about when it is one of several (an audit's ref): after the title, in the file name.
+    subject: str = ""
 
 
 @dataclass(frozen=True)
 class Report:
     """A report an app offers: `name` on the command line and in URLs, `title` as people read it, the
-    permission `action` a member needs to produce it, and `build(org)` that gathers its content."""
+    permission `action` a member needs to produce it, and `build(org)` that gathers its content; with
+    `parameters` (see the module's docstring), `build(org, **parameters(org, asked))`."""
 
     name: str
     title: str | Promise  # lazy: read in the language the report is rendered in
     action: str
-    build: Callable[[Organization], Document]
+    build: Callable[..., Document]
+    parameters: Callable[[Organization, Mapping[str, Any]], dict[str, Any]] | None = None
 
-    def filename(self, org: Organization) -> str:
-        """`<org>-<report>-<date>.pdf`, the date in the organisation's time zone."""
-        return f"{org.slug}-{slugify(self.name)}-{org_today(org).isoformat()}.pdf"
+    def checked(self, org: Organization, asked: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The parameters to keep for `asked` in `org` (`parameters`' 404 or `ValidationError` otherwise);
+        a report without parameters takes none."""
+        if self.parameters is None:
+            if asked:
+                raise ValidationError({"parameters": gettext("The %(report)s report takes no parameters.")
+                                       % {"report": self.name}})
+            return {}
+        return self.parameters(org, dict(asked or {}))
+
+    def document(self, org: Organization, parameters: Mapping[str, Any] | None = None) -> Document:
+        """The report's content for `org`, its parameters checked first."""
+        checked = self.checked(org, parameters)
+        return self.build(org, **checked) if self.parameters is not None else self.build(org)
+
+    def filename(self, org: Organization, document: Document | None = None) -> str:
+        """`<org>-<report>[-<subject>]-<date>.pdf`, the date in the organisation's time zone."""
+        subject = slugify(document.subject) if document is not None and document.subject else ""
+        return f"{org.slug}-{slugify(self.name)}{'-' + subject if subject else ''}-{org_today(org).isoformat()}.pdf"
 
 
 class UnknownReport(LookupError):
@@ -118,7 +145,7 @@ def render_html(org: Organization, report: Report, document: Document) -> str:
     """The report as one HTML document: the base template's frame around the report's template."""
     now = org_now(org)
     context = {**document.context, "org": org, "report": report, "sections": list(document.sections),
-               "generated_at": now, "today": now.date()}
+               "subject": document.subject, "generated_at": now, "today": now.date()}
     return render_to_string(document.template, context)
 
 
@@ -147,9 +174,17 @@ def printing_for(org: Organization, language: str = "") -> Iterator[str]:
         yield chosen
 
 
-def render_pdf(org: Organization, name: str, *, language: str = "") -> bytes:
-    """The PDF of the report `name` for `org` (`UnknownReport` if there is none), in `language` (see
-    `printing_for`). The caller has checked that whoever asked holds the report's `action`."""
-    report = get(name)
+def render_pdf(org: Organization, name: str, *, language: str = "",
+               parameters: Mapping[str, Any] | None = None) -> bytes:
+    """The PDF of the report `name` for `org` (`UnknownReport` if there is none) with `parameters` (see
+    `Report.checked`), in `language` (see `printing_for`). The caller has checked that whoever asked holds
+    the report's `action`."""
+    return print_report(org, get(name), language=language, parameters=parameters)[0]
+
+
+def print_report(org: Organization, report: Report, *, language: str = "",
+                 parameters: Mapping[str, Any] | None = None) -> tuple[bytes, str]:
+    """(the PDF, its file name): `report` for `org` with `parameters`, in `language` (see `render_pdf`)."""
     with printing_for(org, language):
-        return html_to_pdf(render_html(org, report, report.build(org)))
+        document = report.document(org, parameters)
+        return html_to_pdf(render_html(org, report, document)), report.filename(org, document)

@@ -19,7 +19,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF file to write ('-' for standard output)")
     p.add_argument("--language", default="", metavar="CODE",
                    help="the report's language, e.g. fr (default: the organisation's, else English)")
+    p.add_argument("--with", dest="parameters", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter of a report about one thing among several (audit=AUD-001); repeatable")
     p.set_defaults(handler=_report)
+
+
+def _parameters(given: list[str]) -> dict[str, str]:
+    found = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"--with takes NAME=VALUE, not '{item}'")
+        found[name.strip()] = value.strip()
+    return found
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -38,8 +50,16 @@ def _report(args: argparse.Namespace) -> int:
 
     if args.language and args.language not in SUPPORTED:
         raise CliError(str(unknown_language_message(args.language)))
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
     started = time.monotonic()
-    pdf = reports.render_pdf(org, report.name, language=args.language)
+    try:
+        pdf = reports.render_pdf(org, report.name, language=args.language, parameters=_parameters(args.parameters))
+    except ValidationError as exc:
+        raise CliError(f"the {report.name} report: {' '.join(exc.messages)}") from None
+    except Http404 as exc:
+        raise CliError(f"the {report.name} report: {exc}") from None
     if out is None:
         sys.stdout.buffer.write(pdf)
         sys.stdout.flush()
