@@ -336,8 +336,9 @@ def do_raise_finding_risk(actor: User | None, org: Organization, finding: Findin
         raise ValidationError(dict.fromkeys(unknown, _("Unknown field; the fields are: %(fields)s.") % {
             "fields": ", ".join(RAISE_FIELDS)}))
     lock_org(org)
-    finding = Finding.objects.for_org(org).select_for_update().select_related("assessment", "requirement").get(
-        pk=finding.pk)
+    # Only the finding's row is locked: PostgreSQL locks no row of an outer join's nullable side.
+    finding = (Finding.objects.for_org(org).select_for_update(of=("self",))
+               .select_related("assessment", "requirement").get(pk=finding.pk))
     if finding.risk_id is not None:
         raise Conflict({"risk": _("%(finding)s already raised %(risk)s.") % {
             "finding": finding.ref, "risk": Risk.objects.for_org(org).get(pk=finding.risk_id).ref}})
