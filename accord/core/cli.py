@@ -38,10 +38,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     org = sub.add_parser("org", help="organisations (tenants)").add_subparsers(dest="org_verb", metavar="ACTION")
     p = org.add_parser("create", help="create an organisation")
     p.add_argument("slug")
-    p.add_argument("--name", required=True)
+    p.add_argument("--name", help="default: the slug")
     p.add_argument("--timezone", default="UTC", help="IANA name, e.g. Europe/Paris")
     p.add_argument("--currency", default="EUR", help="ISO 4217 code")
+    p.add_argument("--country", default="", help="ISO 3166-1 alpha-2 code, e.g. FR: its public holidays are not "
+                                                 "working days")
+    p.add_argument("--subdivision", default="", help="the region whose public holidays apply too (ISO 3166-2, e.g. BY)")
     p.set_defaults(handler=_org_create)
+    p = org.add_parser("set", help="change an organisation's settings (only the options given)")
+    p.add_argument("slug")
+    p.add_argument("--name")
+    p.add_argument("--timezone", help="IANA name, e.g. Europe/Paris")
+    p.add_argument("--currency", help="ISO 4217 code")
+    p.add_argument("--country", help="ISO 3166-1 alpha-2 code; '' for none")
+    p.add_argument("--subdivision", help="ISO 3166-2 subdivision code; '' for none")
+    p.set_defaults(handler=_org_set)
     p = org.add_parser("list", help="list organisations")
     p.set_defaults(handler=_org_list)
     p = org.add_parser("governance", help="show or change an organisation's governance profile")
@@ -180,9 +191,27 @@ def _org_create(args: argparse.Namespace) -> int:
     setup()
     from accord.core.services import do_create_organization
 
-    org = do_create_organization(None, slug=args.slug, name=args.name, timezone_name=args.timezone,
-                                 currency=args.currency)
-    print(f"created organisation {org.slug} ({org.name}, {org.timezone}, {org.currency})")
+    org = do_create_organization(None, slug=args.slug, name=args.name or args.slug, timezone_name=args.timezone,
+                                 currency=args.currency, country=args.country, subdivision=args.subdivision)
+    print(f"created organisation {org.slug} ({org.name}, {org.timezone}, {org.currency}{_place(org)})")
+    return 0
+
+
+def _place(org: Any) -> str:
+    return f", {org.country}" + (f"-{org.subdivision}" if org.subdivision else "") if org.country else ""
+
+
+def _org_set(args: argparse.Namespace) -> int:
+    setup()
+    from accord.core.services import do_update_organization
+
+    org = org_or_fail(args.slug)
+    fields = {name: getattr(args, name) for name in ("name", "timezone", "currency", "country", "subdivision")
+              if getattr(args, name) is not None}
+    if not fields:
+        raise CliError("give at least one of --name, --timezone, --currency, --country, --subdivision")
+    org = do_update_organization(None, org, **fields)
+    print(f"{org.slug}: {org.name}, {org.timezone}, {org.currency}{_place(org) or ', no country'}")
     return 0
 
 

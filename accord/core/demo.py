@@ -29,6 +29,7 @@ class DemoOrg:
     currency: str
     profile: dict[str, str]
     members: tuple[tuple[str, str, str, bool, bool], ...]  # email, full name, role, external, board rep
+    country: str = ""  # whose public holidays its clocks skip
 
 
 CONSULTANT = "consultant@vciso.example"
@@ -44,6 +45,7 @@ ORGS = (
             ("dpo@privacy-partners.example", "External DPO", Role.DPO, True, False),
             ("engineer@nordpay.example", "Nordpay engineer", Role.CONTRIBUTOR, False, False),
         ),
+        country="DE",
     ),
     DemoOrg(
         "harbour-health", "Harbour Health Group (hospitals, 400 people)", "Europe/Paris", "EUR",
@@ -57,6 +59,7 @@ ORGS = (
             ("board@harbour-health.example", "Harbour board member", Role.VIEWER, False, True),
             (CONSULTANT, "vCISO consultant", Role.CONTRIBUTOR, True, False),
         ),
+        country="FR",
     ),
     DemoOrg(
         "brightcart", "Brightcart (online retail, 150 people)", "Europe/Amsterdam", "EUR",
@@ -68,6 +71,7 @@ ORGS = (
             ("buyer@brightcart.example", "Brightcart category manager", Role.CONTRIBUTOR, False, False),
             ("investor@brightcart.example", "Brightcart board observer", Role.VIEWER, False, False),
         ),
+        country="NL",
     ),
 )
 
@@ -95,7 +99,10 @@ def _load_core(ctx: DemoContext) -> None:
         org = organization_by_slug(spec.slug)
         if org is None:
             org = services.do_create_organization(None, slug=spec.slug, name=spec.name,
-                                                  timezone_name=spec.timezone, currency=spec.currency)
+                                                  timezone_name=spec.timezone, currency=spec.currency,
+                                                  country=spec.country)
+        elif not org.country and spec.country:  # a demo loaded before organisations had a country
+            services.do_update_organization(None, org, country=spec.country)
         ctx.orgs[spec.slug] = org
         for email, full_name, role, external, board in spec.members:
             user = _ensure_user(email, full_name)

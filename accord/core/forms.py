@@ -174,6 +174,16 @@ class OrganizationLanguageForm(forms.Form):
         help_text=_("A member who chose a language on their account page keeps it."))
 
 
+class OrganizationCalendarForm(forms.Form):
+    """The country (and subdivision) whose public holidays the organisation's clocks skip."""
+
+    country = forms.CharField(required=False, max_length=2, label=_("Country"),
+                              help_text=_("ISO 3166-1 alpha-2 code, such as FR; empty: no public holidays."))
+    subdivision = forms.CharField(required=False, max_length=10, label=_("Subdivision"),
+                                  help_text=_("The region whose own public holidays apply too (ISO 3166-2, such "
+                                              "as BY in DE); empty: the country's only."))
+
+
 class AuditFilterForm(forms.Form):
     control_size = "sm"
     field_template_name = COMPACT

@@ -30,6 +30,7 @@ from accord.core.choices import (
 from accord.core.languages import LANGUAGE_NAMES
 from accord.core.tenancy import TenantManager, TenantModel
 from accord.core.tokens import is_expired
+from accord.core.workdays import countries, country_problem
 
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
@@ -120,6 +121,11 @@ class Organization(models.Model):
         default=False,
         help_text="Members open the organisation's pages only from a session signed in through its identity provider.",
     )
+    # Where it works, for the public holidays its clocks skip (accord/core/workdays.py); empty: none.
+    country = models.CharField(max_length=2, blank=True, default="",
+                               help_text="ISO 3166-1 alpha-2 code (FR): its public holidays are not working days")
+    subdivision = models.CharField(max_length=10, blank=True, default="",
+                                   help_text="The region whose public holidays apply too, as an ISO 3166-2 code (BY)")
     # The language of members who chose none (accord/core/i18n.py); empty: each member's browser decides.
     language = models.CharField(max_length=10, blank=True, default="", choices=LANGUAGE_NAMES)
     created_at = models.DateTimeField(default=now)
@@ -129,6 +135,24 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The country and subdivision name a calendar of public holidays (accord.core.workdays)."""
+        self.country, self.subdivision = self.country.strip().upper(), self.subdivision.strip().upper()
+        problem = country_problem(self.country, self.subdivision)
+        if problem is None:
+            return
+        field, code = problem
+        messages = {
+            "no_country": gettext("A subdivision needs its country."),
+            "unknown_country": gettext("'%(value)s' is not a country code Accord has public holidays for; use "
+                                       "an ISO 3166-1 alpha-2 code such as 'FR'.") % {"value": self.country},
+            "unknown_subdivision": gettext("'%(value)s' is not a subdivision of %(country)s; the subdivisions "
+                                           "are: %(known)s.") % {
+                "value": self.subdivision, "country": self.country,
+                "known": ", ".join(countries().get(self.country, ())) or gettext("none")},
+        }
+        raise ValidationError({field: messages[code]})
 
 
 class Membership(TenantModel):

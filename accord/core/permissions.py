@@ -36,7 +36,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("member.manage", "Invite or add members, change their role, remove them; see who has a second factor",
            frozenset({Role.ADMIN})),
     Action("governance.view", "See the governance profile", READERS),
-    Action("organization.change", "Change the organisation's settings: the default language of its members",
+    Action("organization.change", "Change the organisation's settings: name, time zone, currency, country and "
+           "subdivision (public holidays), the default language of its members",
            frozenset({Role.ADMIN})),
     Action("governance.change", "Change who the CISO reports to and how CISO/DPO are staffed",
            frozenset({Role.ADMIN})),

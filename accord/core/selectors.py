@@ -32,9 +32,16 @@ from accord.core.models import (
 )
 from accord.core.notifications.selectors import UNREAD
 from accord.core.tokens import hash_token
+from accord.core.workdays import WorkCalendar
 
 #: The events a page shows of one object's history, newest first (the audit trail has them all).
 HISTORY_LIMIT = 100
+
+
+def upcoming_holidays(org: Organization, count: int = 5) -> list[dt.date]:
+    """The organisation's next `count` public holidays from today (its time zone), within a year."""
+    today = org_today(org)
+    return WorkCalendar.of(org).holidays_between(today, today + dt.timedelta(days=366))[:count]
 
 
 def organization_by_slug(slug: str) -> Organization | None:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sso/", views.sso, name="sso"),
     path("sso/remove/", views.sso_remove, name="sso_remove"),
     path("governance/language/", views.organization_language, name="organization_language"),
+    path("governance/calendar/", views.organization_calendar, name="organization_calendar"),
     path("audit/", views.audit_trail, name="audit_trail"),
     path("audit/export/", views.audit_export, name="audit_export"),
     path("jobs/", jobs.job_list, name="jobs"),

@@ -35,6 +35,7 @@ from accord.core.forms import (
     InvitationForm,
     MemberChangeForm,
     MemberRemoveForm,
+    OrganizationCalendarForm,
     OrganizationLanguageForm,
     PersonLanguageForm,
     SamlIdentityProviderForm,
@@ -250,7 +251,8 @@ def member_remove(request: OrgRequest, member_id: int) -> HttpResponse:
 
 def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,
                      policy_form: TwoFactorPolicyForm | None = None,
-                     language_form: OrganizationLanguageForm | None = None) -> HttpResponse:
+                     language_form: OrganizationLanguageForm | None = None,
+                     calendar_form: OrganizationCalendarForm | None = None) -> HttpResponse:
     org = request.org
     profile = selectors.governance(org)
     initial = {"ciso_reports_to": profile.ciso_reports_to, "ciso_model": profile.ciso_model,
@@ -262,6 +264,10 @@ def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,
         "policy_form": policy_form or TwoFactorPolicyForm(initial={"two_factor_required": org.two_factor_required}),
         "language_form": language_form or OrganizationLanguageForm(initial={"language": org.language}),
         "org_language": dict(LANGUAGE_NAMES).get(org.language, ""),
+        "calendar_form": calendar_form or OrganizationCalendarForm(
+            initial={"country": org.country, "subdivision": org.subdivision}),
+        "calendar_place": f"{org.country}-{org.subdivision}" if org.subdivision else org.country,
+        "upcoming_holidays": selectors.upcoming_holidays(org),
     }
     return render(request, "core/governance.html", context)
 
@@ -418,6 +424,22 @@ def organization_language(request: OrgRequest) -> HttpResponse:
             messages.success(request, _("The organisation's default language is saved."))
             return redirect("core:governance", org=org.slug)
     return _governance_page(request, language_form=form)
+
+
+@org_view("organization.change")
+@require_POST
+def organization_calendar(request: OrgRequest) -> HttpResponse:
+    """The country and subdivision whose public holidays the organisation's clocks skip, on the governance page."""
+    form = OrganizationCalendarForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_update_organization(request.user, request.org, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation's public holidays are saved."))
+            return redirect("core:governance", org=request.org.slug)
+    return _governance_page(request, calendar_form=form)
 
 
 @login_required

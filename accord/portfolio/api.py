@@ -340,11 +340,13 @@ class ReviewOut(Schema):
 
 def _with_clock(org: Organization, found: list[SecurityReview]) -> list[SecurityReview]:
     from accord.core.clock import org_today
+    from accord.core.workdays import WorkCalendar
     from accord.portfolio.rules import review_clock
 
-    today = org_today(org)
+    today, calendar = org_today(org), WorkCalendar.of(org)
     for review in found:
-        review.clock = None if review.is_complete else review_clock(review.due_on, today)  # type: ignore[attr-defined]
+        review.clock = (None if review.is_complete  # type: ignore[attr-defined]
+                        else review_clock(review.due_on, today, calendar))
     return found
 
 

@@ -20,6 +20,7 @@ from accord.core.clock import org_today
 from accord.core.models import GovernanceProfile, Membership, Organization
 from accord.core.notifications.registry import Kind, register, register_scan
 from accord.core.notifications.services import notify
+from accord.core.workdays import WorkCalendar
 from accord.portfolio import rules, selectors
 from accord.portfolio.choices import ExceptionStatus, Gate
 from accord.portfolio.models import GateException, SecurityReview
@@ -56,7 +57,9 @@ def _open_review(org: Organization, object_id: str) -> SecurityReview | None:
 
 def _overdue_review(org: Organization, object_id: str) -> SecurityReview | None:
     review = _open_review(org, object_id)
-    return review if review is not None and rules.review_clock(review.due_on, org_today(org)).overdue else None
+    if review is None:
+        return None
+    return review if rules.review_clock(review.due_on, org_today(org), WorkCalendar.of(org)).overdue else None
 
 
 def _pending_exception(org: Organization, object_id: str) -> GateException | None:

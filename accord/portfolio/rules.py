@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accord.core.approvals.rules import fits, label
 from accord.core.choices import CisoModel, Role, Signatory
 from accord.core.models import GovernanceProfile, Membership
+from accord.core.workdays import WEEKDAYS, WorkCalendar
 from accord.portfolio.choices import PASSING_OUTCOMES, ExceptionStatus, Gate, Phase
 from accord.portfolio.choices_systems import SUGGESTED_TIME, TimeClass
 from accord.risks.rules import is_hybrid, required_acceptance_slots
@@ -95,30 +96,16 @@ def refusal(phase: str, to: str, kind: str, gated_kinds: Iterable[str], reviews:
             f"is open: open the {gate} review first.")
 
 
-# --- the review clock (working days: Monday to Friday) -----------------------------------------------
+# --- the review clock (working days: Monday to Friday less the organisation's public holidays) ----------
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Monday to Friday) after `start` (`start` itself not counted)."""
-    if days < 0:
-        raise ValueError("days must be >= 0")
-    day, left = start, days
-    while left:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+def add_working_days(start: dt.date, days: int, calendar: WorkCalendar = WEEKDAYS) -> dt.date:
+    """The date `days` working days of `calendar` after `start` (`start` itself not counted)."""
+    return calendar.add_working_days(start, days)
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
-    if end < start:
-        return -working_days_between(end, start)
-    weeks, rest = divmod((end - start).days, 7)
-    count = weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + dt.timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
+def working_days_between(start: dt.date, end: dt.date, calendar: WorkCalendar = WEEKDAYS) -> int:
+    """Working days of `calendar` after `start` up to and including `end`; negative when `end` is before."""
+    return calendar.working_days_between(start, end)
 
 
 @dataclass(frozen=True)
@@ -135,9 +122,11 @@ class Clock:
         return max(0, -self.working_days_left)
 
 
-def review_clock(due_on: dt.date, today: dt.date) -> Clock:
-    """The clock of a review due on `due_on`, read on `today` (overdue the day after its due date)."""
-    return Clock(due_on=due_on, working_days_left=working_days_between(today, due_on), overdue=today > due_on)
+def review_clock(due_on: dt.date, today: dt.date, calendar: WorkCalendar = WEEKDAYS) -> Clock:
+    """The clock of a review due on `due_on`, read on `today` (overdue the day after its due date), its days
+    left counted in `calendar`'s working days (the organisation's: `WorkCalendar.of(org)`)."""
+    return Clock(due_on=due_on, working_days_left=working_days_between(today, due_on, calendar),
+                 overdue=today > due_on)
 
 
 #: The phases in the order an initiative lives them (cancelled stands outside).

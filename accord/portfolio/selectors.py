@@ -17,6 +17,7 @@ from accord.core.clock import org_today
 from accord.core.history import names_by_id
 from accord.core.inputs import INT64_MAX
 from accord.core.models import GovernanceProfile, Membership, Organization
+from accord.core.workdays import WorkCalendar
 from accord.portfolio import financials, rules
 from accord.portfolio.choices import (
     DEFAULT_CHECKLIST,
@@ -202,7 +203,8 @@ def gate_status(org: Organization, initiative: Initiative, *,
     facts = review_facts(found)
     refusal = rules.refusal(initiative.phase, next_phase, initiative.kind, settings.gated_kinds, facts,
                             exception_in_force=in_force)
-    clock = rules.review_clock(open_review.due_on, org_today(org)) if open_review is not None else None
+    clock = (rules.review_clock(open_review.due_on, org_today(org), WorkCalendar.of(org))
+             if open_review is not None else None)
     reviewed = rules.gate_open(gate, facts, exception_in_force=False)
     return GateStatus(gate, next_phase, open_review, clock, last, is_open=refusal is None,
                       by_exception=in_force and not reviewed, pending_exception=pending, refusal=refusal,
@@ -220,7 +222,8 @@ def open_reviews(org: Organization) -> list[DueReview]:
     today = org_today(org)
     qs = (SecurityReview.objects.for_org(org).filter(completed_at__isnull=True)
           .select_related("initiative", "reviewer__user").order_by("due_on", "pk"))
-    return [DueReview(r, rules.review_clock(r.due_on, today)) for r in qs]
+    calendar = WorkCalendar.of(org)
+    return [DueReview(r, rules.review_clock(r.due_on, today, calendar)) for r in qs]
 
 
 def budgets(org: Organization, initiative: Initiative) -> QuerySet[InitiativeBudget]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accord.core.clock import org_today
 from accord.core.models import Organization
+from accord.core.workdays import WorkCalendar
 from accord.portfolio import rules
 from accord.portfolio.choices import Gate
 from accord.portfolio.models import Initiative, SecurityReview
@@ -85,14 +86,14 @@ def dates(initiative: Initiative) -> tuple[dt.date | None, dt.date | None]:
 
 
 def _gates(initiative: Initiative, start: dt.date, end: dt.date | None, *, gated: bool,
-           found: list[SecurityReview], today: dt.date) -> tuple[RoadmapGate, ...]:
+           found: list[SecurityReview], today: dt.date, calendar: WorkCalendar) -> tuple[RoadmapGate, ...]:
     facts = review_facts(found)
     out = []
     for gate, day in ((Gate.APPROVAL, start), (Gate.GO_LIVE, end)):
         if day is None:
             continue
         open_review = next((r for r in found if r.gate == gate and not r.is_complete), None)
-        clock = rules.review_clock(open_review.due_on, today) if open_review is not None else None
+        clock = rules.review_clock(open_review.due_on, today, calendar) if open_review is not None else None
         state = rules.gate_state(gate, initiative.phase, gated=gated, reviews=facts, open_clock=clock)
         if state is not None:
             out.append(RoadmapGate(gate, day, state, clock))
@@ -117,7 +118,7 @@ def roadmap(org: Organization, filters: InitiativeFilter | None = None, *, page:
     found = list(shown_page.object_list)
     settings = portfolio_settings(org)
     gated_kinds = set(settings.gated_kinds)
-    today = org_today(org)
+    today, calendar = org_today(org), WorkCalendar.of(org)
     by_initiative: dict[int, list[SecurityReview]] = {}
     for review in (SecurityReview.objects.for_org(org).filter(initiative__in=[i.pk for i in found])
                    .order_by("initiative", "-opened_at", "-pk")):
@@ -133,7 +134,7 @@ def roadmap(org: Organization, filters: InitiativeFilter | None = None, *, page:
             continue
         gates = _gates(initiative, start, end, gated=initiative.kind in gated_kinds,
                        found=by_initiative.get(initiative.pk, []),
-                       today=today)
+                       today=today, calendar=calendar)
         served: list[InitiativeObjective | None] = [*initiative.objective_links.all()] or [None]
         for link in served:
             key = None if link is None else link.objective_id

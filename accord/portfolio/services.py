@@ -27,6 +27,7 @@ from accord.core.conflict import Conflict
 from accord.core.models import AuditChain, GovernanceProfile, Membership, Organization, User
 from accord.core.notifications.services import notify
 from accord.core.tenancy import check_same_org
+from accord.core.workdays import WorkCalendar
 from accord.portfolio import rules, selectors
 from accord.portfolio.choices import (
     ConditionStatus,
@@ -375,7 +376,7 @@ def do_open_review(actor: User | None, org: Organization, initiative: Initiative
     today = org_today(org)
     if opened_on is not None and opened_on > today:
         raise ValidationError({"opened_on": f"A review cannot be opened in the future ({opened_on} is after {today})."})
-    due_on = rules.add_working_days(opened_on or today, settings.review_target_days)
+    due_on = rules.add_working_days(opened_on or today, settings.review_target_days, WorkCalendar.of(org))
     review = SecurityReview.objects.for_org(org).create(
         organization=org, initiative=initiative, gate=gate, opened_by=actor, due_on=due_on, reviewer=member,
         opened_at=timezone.now() if opened_on is None else dt.datetime.combine(opened_on, dt.time(9), dt.UTC),

@@ -161,6 +161,8 @@ ROUTES: list[Route] = [
     Route("core:sso", "POST", "sso.change", body=_sso),
     Route("core:sso_remove", "POST", "sso.change"),
     Route("core:organization_language", "POST", "organization.change", body=lambda s, p: {"language": "en"}),
+    Route("core:organization_calendar", "POST", "organization.change",
+          body=lambda s, p: {"country": "DE", "subdivision": "BY"}),
     Route("core:audit_trail", "GET", "audit.view", lists_data=True),
     Route("core:audit_export", "GET", "audit.view", lists_data=True),
     Route("core:jobs", "GET", "job.view", lists_data=True),
@@ -176,6 +178,8 @@ ROUTES: list[Route] = [
     Route("core:notification_preferences", "POST", "notification.manage_own", body=_notification_choices),
     # --- API ---
     Route("GET /api/v1/orgs/{org}/", "GET", "organization.view"),
+    Route("PATCH /api/v1/orgs/{org}/", "PATCH", "organization.change",
+          body=lambda s, p: {"country": "DE", "subdivision": "BY"}),
     Route("GET /api/v1/orgs/{org}/governance/", "GET", "governance.view"),
     Route("PUT /api/v1/orgs/{org}/governance/", "PUT", "governance.change", body=lambda s, p: dict(_GOVERNANCE)),
     Route("GET /api/v1/orgs/{org}/members/", "GET", "member.view", lists_data=True),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from accord.core import services as core_services
 from accord.core.clock import org_today
 from accord.core.conflict import Conflict
+from accord.core.workdays import WorkCalendar
 from accord.portfolio import rules, selectors, services
 from accord.portfolio.choices import ExceptionStatus
 from tests.factories import make_member
@@ -75,6 +76,23 @@ def test_the_review_is_due_the_organisations_target_in_working_days(org_a, cio, 
     review = services.do_open_review(cio.user, org_a, proposed(org_a, cio))
     assert review.due_on == rules.add_working_days(org_today(org_a), 3)
     assert selectors.open_reviews(org_a)[0].clock.working_days_left == 3
+
+
+def test_the_review_clock_skips_the_organisations_public_holidays(org_a, cio, ciso):
+    import datetime as dt
+
+    from accord.core.services import do_update_organization
+
+    services.do_change_portfolio_settings(cio.user, org_a, review_target_days=3)
+    friday = dt.date(2026, 7, 10)  # the next Tuesday, 14 July, is a public holiday in France
+    before = services.do_open_review(cio.user, org_a, proposed(org_a, cio), opened_on=friday)
+    assert before.due_on == dt.date(2026, 7, 15)
+    do_update_organization(None, org_a, country="FR")
+    review = services.do_open_review(cio.user, org_a, proposed(org_a, cio), opened_on=friday)
+    assert review.due_on == dt.date(2026, 7, 16)
+    assert rules.review_clock(review.due_on, friday, WorkCalendar.of(org_a)).working_days_left == 3
+    before.refresh_from_db()
+    assert before.due_on == dt.date(2026, 7, 15), "a review opened before keeps its due date"
 
 
 def test_the_go_live_gate_follows_the_approval_gate(org_a, cio, ciso):

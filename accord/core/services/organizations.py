@@ -24,15 +24,17 @@ GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model", "dpo_consulte
                      "dpo_signs_privacy_acceptances")
 #: The profile's yes/no settings; the others are choices.
 GOVERNANCE_FLAGS = ("dpo_consulted_on_appetite", "dpo_signs_privacy_acceptances")
-ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency", "day_rate")
+ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency", "day_rate", "country", "subdivision")
 
 @transaction.atomic
 def do_create_organization(
-    actor: User | None, *, slug: str, name: str, timezone_name: str = "UTC", currency: str = "EUR"
+    actor: User | None, *, slug: str, name: str, timezone_name: str = "UTC", currency: str = "EUR",
+    country: str = "", subdivision: str = "",
 ) -> Organization:
-    """Create a tenant with its governance profile and an audit chain whose first event is its birth."""
+    """Create a tenant with its governance profile and an audit chain whose first event is its birth. Its
+    `country` (and `subdivision`) name the public holidays its clocks skip (accord.core.workdays)."""
     org = Organization(slug=slug.strip().lower(), name=name.strip(), timezone=timezone_name,
-                       currency=currency.strip().upper())
+                       currency=currency.strip().upper(), country=country, subdivision=subdivision)
     _full_clean(org)
     if Organization.objects.filter(slug=org.slug).exists():
         raise Conflict({"slug": _("An organisation with the slug '%(slug)s' already exists.") % {"slug": org.slug}})
@@ -45,16 +47,23 @@ def do_create_organization(
 
 
 @transaction.atomic
-def do_update_organization(actor: User, org: Organization, **fields: Any) -> Organization:
-    """Change an organisation's name, time zone, currency or day rate (minor units, or None)."""
-    allowed = {"name", "timezone", "currency", "day_rate"}
+def do_update_organization(actor: User | None, org: Organization, **fields: Any) -> Organization:
+    """Change an organisation's name, time zone, currency, day rate (minor units, or None), country or
+    subdivision (its public holidays); one audit event naming what changed."""
+    allowed = {"name", "timezone", "currency", "day_rate", "country", "subdivision"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), _("This field cannot be changed.")))
     before = audit.snapshot(org, ORGANIZATION_FIELDS)
+    kept = {name: getattr(org, name) for name in allowed}
     for name, value in fields.items():
         setattr(org, name, value)
-    _full_clean(org)
+    try:
+        _full_clean(org)
+    except ValidationError:
+        for name, value in kept.items():  # the caller's object keeps the values it had
+            setattr(org, name, value)
+        raise
     changes = audit.diff(before, audit.snapshot(org, ORGANIZATION_FIELDS))
     if changes:
         org.save(update_fields=list(changes))
