@@ -198,7 +198,10 @@ def _org_create(args: argparse.Namespace) -> int:
 
 
 def _place(org: Any) -> str:
-    return f", {org.country}" + (f"-{org.subdivision}" if org.subdivision else "") if org.country else ""
+    from accord.core.workdays import WorkCalendar
+
+    place = WorkCalendar.of(org).place
+    return f", {place}" if place else ""
 
 
 def _org_set(args: argparse.Namespace) -> int:

@@ -59,6 +59,7 @@ from accord.core.web import (
     vary_on_htmx,
     wants_partial,
 )
+from accord.core.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 AUDIT_PAGE_SIZE = 50
@@ -266,7 +267,7 @@ def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,
         "org_language": dict(LANGUAGE_NAMES).get(org.language, ""),
         "calendar_form": calendar_form or OrganizationCalendarForm(
             initial={"country": org.country, "subdivision": org.subdivision}),
-        "calendar_place": f"{org.country}-{org.subdivision}" if org.subdivision else org.country,
+        "calendar_place": WorkCalendar.of(org).place,
         "upcoming_holidays": selectors.upcoming_holidays(org),
     }
     return render(request, "core/governance.html", context)

@@ -60,6 +60,11 @@ class WorkCalendar:
     def of(cls, org: HasCalendar) -> WorkCalendar:
         return cls(org.country, org.subdivision)
 
+    @property
+    def place(self) -> str:
+        """Whose holidays these are, as people read it: "FR", "DE-BY"; empty without a country."""
+        return f"{self.country}-{self.subdivision}" if self.country and self.subdivision else self.country
+
     def holidays_between(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """The public holidays from `start` to `end`, both included, in order."""
         return sorted(day for year in range(start.year, end.year + 1)

@@ -39,6 +39,10 @@ def test_a_french_public_holiday_is_not_a_working_day():
     assert FRANCE.holidays_between(D(2026, 12, 20), D(2027, 1, 5)) == [D(2026, 12, 25), D(2027, 1, 1)]
 
 
+def test_the_place_names_the_country_and_its_subdivision():
+    assert (WEEKDAYS.place, FRANCE.place, BAVARIA.place) == ("", "FR", "DE-BY")
+
+
 def test_a_subdivision_adds_its_own_holidays():
     epiphany = D(2026, 1, 6)  # a Tuesday: a public holiday in Bavaria, not in Germany as a whole
     assert not BAVARIA.is_working_day(epiphany)
