@@ -77,7 +77,7 @@ def prepare(risks: int, controls: int, log: Callable[[str], None]) -> tuple[Any,
     org = do_create_organization(None, slug=SLUG, name=f"Controls, {controls} on {risks:,} risks")
     ciso = _user(f"ciso@{SLUG}.bench.example")
     do_add_member(None, org, ciso, "ciso")
-    rows = _rows(risks, seed=11, treated=False)
+    rows, _treatments = _rows(risks, seed=11, treated=False)
     for start in range(0, risks, 1000):
         services.do_import_risks(None, org, rows[start:start + 1000])
     register = list(Risk.objects.for_org(org).order_by("number"))
