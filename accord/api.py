@@ -19,6 +19,7 @@ from accord.compliance.api_mappings import router as mappings_router
 from accord.compliance.api_offers import router as offers_router
 from accord.compliance.api_oscal import router as oscal_router
 from accord.compliance.api_posture import router as posture_router
+from accord.compliance.api_soa import router as soa_router
 from accord.core.api import router as core_router
 from accord.core.apikit import TokenAuth, TokenRefused, UnknownQuery, refuse_undeclared_query
 from accord.core.conflict import Conflict
@@ -174,4 +175,5 @@ api.add_router("/orgs/", mappings_router)
 api.add_router("/orgs/", offers_router)
 api.add_router("/orgs/", oscal_router)
 api.add_router("/orgs/", posture_router)
+api.add_router("/orgs/", soa_router)
 api.add_router("/orgs/", assessments_router)

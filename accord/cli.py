@@ -24,7 +24,8 @@ PURE_CLI_MODULES = ("accord.quant.cli",)
 CLI_MODULES = (
     "accord.core.cli", "accord.core.notifications.cli", *PURE_CLI_MODULES, "accord.core.jobs.cli", "accord.risks.cli",
     "accord.portfolio.cli", "accord.compliance.cli", "accord.compliance.cli_controls", "accord.compliance.cli_mappings",
-    "accord.portfolio.cli_costs", "accord.compliance.cli_assessments", "accord.portfolio.cli_systems",
+    "accord.portfolio.cli_costs", "accord.compliance.cli_assessments", "accord.compliance.cli_soa",
+    "accord.portfolio.cli_systems",
     "accord.core.reports.cli", "accord.core.backup.cli",
 )
 

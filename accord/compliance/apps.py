@@ -32,6 +32,11 @@ class ComplianceConfig(AppConfig):
                                             counted=_audit_work_counted))
         add_nav(NavItem(_("Audits"), "audits:list", "assessment.view"))
         add_nav(NavItem(_("Posture"), "compliance:posture", "assessment.view"))
+        add_nav(NavItem(_("Statement of Applicability"), "compliance:soa", "soa.view"))
+        from accord.compliance.reports_soa import SOA_REPORT
+        from accord.core import reports
+
+        reports.register(SOA_REPORT)
 
 
 def _controls_counted(count: int) -> str:

@@ -14,6 +14,7 @@ from accord.compliance.choices import (
     RemediationStatus,
     ResultValue,
     Severity,
+    SoaReason,
 )
 from accord.compliance.fields import CONTROL
 from accord.compliance.models_controls import Control
@@ -54,3 +55,17 @@ def register_compliance_types() -> None:
     register("compliance.remediation", ObjectType(_("Remediation action"), fields={
         "status": RemediationStatus}, labels=audits))
     register("compliance.evidence", ObjectType(_("Evidence"), labels=audits))
+    register("compliance.soaentry", ObjectType(_("Statement of Applicability"), fields={
+        "applicable": yes_no, "reasons": soa_reasons}, labels={
+        "applicable": _("Applicable"), "reasons": _("Reasons for inclusion"), "justification": _("Justification")}))
+
+
+def yes_no(value: object) -> str:
+    return str(_("Yes") if value else _("No"))
+
+
+def soa_reasons(value: object) -> str:
+    """A statement's reasons for inclusion as people read them."""
+    if not isinstance(value, list):
+        return "—"
+    return ", ".join(str(SoaReason(v).label) if v in SoaReason.values else str(v) for v in value) or "—"

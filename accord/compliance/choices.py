@@ -74,3 +74,22 @@ class RemediationStatus(models.TextChoices):
 class EvidenceKind(models.TextChoices):
     FILE = "file", _("File")
     LINK = "link", _("Link")
+
+
+class SoaStatus(models.TextChoices):
+    """Where an Annex A control stands in the Statement of Applicability, computed from the organisation's
+    controls linked to it by `rules.soa_status` (decision 0057)."""
+
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IMPLEMENTED = "implemented", _("Implemented")
+
+
+class SoaReason(models.TextChoices):
+    """Why an applicable Annex A control is included in the Statement of Applicability (any of them)."""
+
+    RISK_TREATMENT = "risk_treatment", _("Risk treatment")
+    LEGAL = "legal", _("Legal or contractual obligation")
+    BUSINESS = "business", _("Business requirement")

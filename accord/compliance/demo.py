@@ -4,7 +4,7 @@ Idempotent: frameworks are installed once, controls are added only to an organis
 
 from __future__ import annotations
 
-from accord.compliance import demo_assessments, selectors, services, services_controls, services_mappings
+from accord.compliance import demo_assessments, demo_soa, selectors, services, services_controls, services_mappings
 from accord.compliance.models_controls import Control
 from accord.core.demo import DemoContext
 from accord.risks.demo import REGISTERS
@@ -58,3 +58,4 @@ def load(context: DemoContext) -> None:
     _mapping_sets(context)
     _treatments(context)
     demo_assessments.load(context)
+    demo_soa.load(context)

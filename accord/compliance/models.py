@@ -111,3 +111,4 @@ from accord.compliance.models_assessments import (  # noqa: E402, F401
 )
 from accord.compliance.models_controls import Control, ControlRequirement, ControlRisk  # noqa: E402, F401
 from accord.compliance.models_mappings import Mapping, MappingSet  # noqa: E402, F401
+from accord.compliance.models_soa import SoaEntry  # noqa: E402, F401

@@ -14,6 +14,9 @@ _CONTROL_IMPORTERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
 # rules.may_record), who change nothing else. Remediation and evidence are the organisation's own work.
 _AUDIT_PLANNERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
 _AUDIT_RECORDERS = _AUDIT_PLANNERS | {Role.AUDITOR}
+# The Statement of Applicability is the organisation's own declaration (which Annex A controls apply and why):
+# written by its governors, read by every member, auditors included (who check it, never change it).
+_SOA_KEEPERS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO})
 _REMEDIATORS = frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})
 
 register(
@@ -36,6 +39,10 @@ register(
                                 "findings (an auditor only in the audits that name them)", _AUDIT_RECORDERS),
     Action("remediation.change", "Plan and update the remediation actions of findings", _REMEDIATORS),
     Action("finding.raise_risk", "Raise a risk in the register from a finding", _REMEDIATORS),
+    Action("soa.view", "See the Statement of Applicability (ISO 27001 Annex A: applicability, justification, "
+                       "implementation status, linked controls) and export it (XLSX, PDF)", READERS),
+    Action("soa.change", "Say whether each Annex A control applies and why (the Statement of Applicability)",
+           _SOA_KEEPERS),
     Action("evidence.add", "Attach evidence (files or links) to audit results and controls, and add new versions",
            _REMEDIATORS),
 )

@@ -1,15 +1,23 @@
 """The compliance app's rules, pure functions of plain values: which controls count in the money view, what a
 control costs a year, its return on security investment, how many minor units a currency has; and for audits,
 who may record in an audit and when, which results need a justification, when a remediation is overdue and
-when evidence wants refreshing."""
+when evidence wants refreshing; and for the Statement of Applicability, how far an Annex A control is
+implemented and what its statement must say."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
-from accord.compliance.choices import AssessmentStatus, ControlStatus, RemediationStatus, ResultValue, Severity
+from accord.compliance.choices import (
+    AssessmentStatus,
+    ControlStatus,
+    RemediationStatus,
+    ResultValue,
+    Severity,
+    SoaStatus,
+)
 from accord.core.choices import Role
 
 #: The statuses whose controls reduce the residual money figures.
@@ -124,3 +132,43 @@ def evidence_state(expires_on: dt.date | None, today: dt.date) -> str:
     if expires_on <= today + dt.timedelta(days=EVIDENCE_EXPIRING_DAYS):
         return "expiring"
     return "current"
+
+
+# --- Statement of Applicability (decision 0057) ---------------------------------------------------------------
+
+#: The framework whose Annex A the Statement of Applicability lists (its newest version imported), and the group
+#: that holds Annex A (its sub-groups are the themes).
+SOA_FRAMEWORK = "iso27001-2022"
+SOA_ANNEX = "A"
+#: Statuses of linked controls the SoA leaves out: a retired control implements nothing any more.
+SOA_IGNORED = frozenset({ControlStatus.RETIRED})
+#: The SoA's statuses in the order its counts, filters and exports show them.
+SOA_ORDER = (SoaStatus.IMPLEMENTED, SoaStatus.IN_PROGRESS, SoaStatus.PLANNED, SoaStatus.NOT_IMPLEMENTED,
+             SoaStatus.NOT_APPLICABLE)
+
+
+def soa_status(*, applicable: bool, control_statuses: Iterable[str]) -> SoaStatus:
+    """How far an Annex A control is implemented, from the statuses of the organisation's controls linked to it.
+
+    First rule that holds wins: not applicable when the organisation excludes it (whatever is linked); not
+    implemented when no control that is not retired is linked; implemented when every such control is
+    implemented; in progress when at least one is implemented or in progress (the work has started but is
+    not complete); planned when all of them are only planned."""
+    if not applicable:
+        return SoaStatus.NOT_APPLICABLE
+    statuses = [s for s in control_statuses if s not in SOA_IGNORED]
+    if not statuses:
+        return SoaStatus.NOT_IMPLEMENTED
+    if all(s == ControlStatus.IMPLEMENTED for s in statuses):
+        return SoaStatus.IMPLEMENTED
+    if any(s in (ControlStatus.IMPLEMENTED, ControlStatus.IN_PROGRESS) for s in statuses):
+        return SoaStatus.IN_PROGRESS
+    return SoaStatus.PLANNED
+
+
+def soa_unjustified(*, applicable: bool, reasons: Collection[str], justification: str) -> str | None:
+    """The field a statement lacks, or None: an excluded control needs a `justification`; an included one at
+    least one of the `reasons` for including it, or a `justification` in words."""
+    if not applicable:
+        return None if justification.strip() else "justification"
+    return None if reasons or justification.strip() else "reasons"

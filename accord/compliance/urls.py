@@ -1,12 +1,17 @@
 from django.urls import path
 
-from accord.compliance import views, views_controls, views_mappings, views_posture
+from accord.compliance import views, views_controls, views_mappings, views_posture, views_soa
 
 app_name = "compliance"
 
 urlpatterns = [
     path("frameworks/", views.framework_list, name="frameworks"),
     path("posture/", views_posture.posture_page, name="posture"),
+    # The Statement of Applicability: an Annex A control is named by its id (A.8.24).
+    path("soa/", views_soa.soa_page, name="soa"),
+    path("soa/export/", views_soa.soa_export, name="soa_export"),
+    path("soa/<str:ref>/", views_soa.soa_row, name="soa_row"),
+    path("soa/<str:ref>/edit/", views_soa.soa_edit, name="soa_edit"),
     # A framework is named by its key (the newest version imported) or key@version.
     path("frameworks/<str:key>/", views.framework_detail, name="framework"),
     # A requirement's id may hold "/" (its own framework's numbering): the path converter keeps it whole.

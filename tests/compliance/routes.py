@@ -220,3 +220,10 @@ ROUTES += [
     Route(f"GET {API}/posture/", "GET", "assessment.view", lists_data=True),
     Route("compliance:posture", "GET", "assessment.view", lists_data=True),
 ]
+
+# The Statement of Applicability (accord/compliance/selectors_soa.py).
+from tests.compliance import routes_soa  # noqa: E402
+
+SEEDERS += routes_soa.SEEDERS
+GROWERS += routes_soa.GROWERS
+ROUTES += routes_soa.ROUTES
