@@ -5,8 +5,6 @@ and `accord soa export ORG --format xlsx|pdf --out FILE` (the PDF printed here, 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 
 from accord.cli_support import CliError
 from accord.core.cli import org_or_fail, setup
@@ -26,7 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = soa.add_parser("export", help="write the Statement of Applicability to a file (XLSX, or PDF)")
     p.add_argument("org", help="organisation slug")
     p.add_argument("--format", choices=FORMATS, default="xlsx", help="xlsx (default) or pdf")
-    p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write ('-': standard output)")
     p.add_argument("--language", default="", metavar="CODE",
                    help="the PDF's language, e.g. fr (default: the organisation's, else English)")
     p.set_defaults(handler=_export)
@@ -57,6 +55,7 @@ def _export(args: argparse.Namespace) -> int:
     from accord.compliance.reports_soa import SOA
     from accord.core import reports
     from accord.core.i18n import SUPPORTED, unknown_language_message
+    from accord.core.tables.cli import write_export
 
     org = org_or_fail(args.org)
     if selectors_soa.soa_framework(org) is None:
@@ -71,10 +70,4 @@ def _export(args: argparse.Namespace) -> int:
             content = exports_soa.export(org, args.format)[0]
     except ValidationError as exc:
         raise CliError(" ".join(exc.messages)) from None
-    try:
-        with open(args.out, "wb") as out:
-            out.write(content)
-    except OSError as exc:
-        raise CliError(f"cannot write '{args.out}': {exc.strerror or exc}") from None
-    print(f"{org.slug} SoA: {len(content)} bytes written to {os.path.basename(args.out)}", file=sys.stderr)
-    return 0
+    return write_export(content, args.out, args.format, f"the Statement of Applicability of {org.slug}")
