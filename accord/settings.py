@@ -205,7 +205,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "accord.core.auth.AccountAdapter"
+ACCOUNT_ADAPTER = "accord.core.sso.SingleLogoutAccountAdapter"  # auth.AccountAdapter, with SAML logout
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -233,6 +233,8 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 # tokens are not kept (Accord calls nothing on the person's behalf after sign-in).
 ACCOUNT_FORMS = {"login": "accord.core.sso.LoginForm"}
 SOCIALACCOUNT_ADAPTER = "accord.core.sso.SocialAccountAdapter"
+# allauth's SAML provider, which also keeps what single logout needs of a sign-in (decision 0063).
+SOCIALACCOUNT_PROVIDERS = {"saml": {"provider_class": "accord.core.saml_provider.AccordSAMLProvider"}}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_AUTO_SIGNUP = True

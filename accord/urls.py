@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/sso/", core_views.sso_start, name="sso_start"),
     # allauth's step to the provider, answering a provider that does not answer with a page, not a 500.
     path("accounts/oidc/<str:provider_id>/login/", core_views.sso_login, name="sso_login"),
+    # allauth's last SAML step, answering an assertion Accord cannot decrypt with a page, not a 500.
+    path("accounts/saml/<slug:organization_slug>/acs/finish/", core_views.saml_finish_acs, name="sso_saml_finish"),
     # The person's own settings (their language), among allauth's account pages.
     path("accounts/preferences/", core_views.account_preferences, name="account_preferences"),
     # A notification e-mail's one-click unsubscribe link: no sign-in, the signed token names member and kind.

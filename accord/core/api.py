@@ -84,6 +84,14 @@ class IdentityProviderOut(Schema):
     saml_x509_cert: str = Field(default="", description="The IdP's signing certificate (base64 DER)")
     saml_email_attribute: str = ""
     saml_name_attribute: str = ""
+    saml_slo_url: str = Field(default="", description="SAML: the IdP's single logout URL (empty: signing out of "
+                              "Accord ends only Accord's session)")
+    saml_sign_requests: bool = Field(default=False, description="SAML: Accord signs its requests")
+    saml_encrypted_assertions: bool = Field(default=False, description="SAML: assertions must be encrypted to Accord")
+    saml_idp_metadata_url: str = Field(default="", description="SAML: where the IdP's metadata was read from "
+                                       "(refresh: identity-provider/refresh-metadata/)")
+    saml_sp_certificate: str = Field(default="", description="SAML: Accord's service-provider certificate (base64 "
+                                     "DER) for signed requests and encrypted assertions; give it to the IdP")
     saml_metadata_url: str = Field(description="SAML: Accord's service-provider metadata (its address is the SP "
                                    "entity id)")
     saml_acs_url: str = Field(description="SAML: the assertion consumer service the IdP posts responses to")
@@ -107,6 +115,13 @@ class IdentityProviderIn(BodyIn):
     saml_email_attribute: str = Field("", max_length=255, description="SAML: the attribute carrying the e-mail "
                                       "address")
     saml_name_attribute: str = Field("", max_length=255, description="SAML: the attribute carrying the full name")
+    saml_slo_url: str = Field("", max_length=500, description="SAML: the IdP's single logout URL (HTTP-Redirect)")
+    saml_sign_requests: bool = Field(False, description="SAML: Accord signs its requests (a key is made for it)")
+    saml_encrypted_assertions: bool = Field(False, description="SAML: refuse assertions not encrypted to Accord")
+    saml_idp_metadata: str = Field("", max_length=512 * 1024, description="SAML: the IdP's metadata XML; fills the "
+                                   "entity id, endpoints and certificate left empty")
+    saml_idp_metadata_url: str = Field("", max_length=500, description="SAML: the https:// address of the IdP's "
+                                       "metadata, read now and kept for refreshes")
 
 
 class GovernanceOut(Schema):
@@ -313,7 +328,9 @@ def _idp_out(request: HttpRequest, org: Organization) -> IdentityProviderOut:
         client_secret_set=bool(idp.client_secret_sealed), allowed_domains=idp.allowed_domains,
         join_role=idp.join_role, saml_entity_id=idp.saml_entity_id, saml_sso_url=idp.saml_sso_url,
         saml_x509_cert=idp.saml_x509_cert, saml_email_attribute=idp.saml_email_attribute,
-        saml_name_attribute=idp.saml_name_attribute, **common)
+        saml_name_attribute=idp.saml_name_attribute, saml_slo_url=idp.saml_slo_url,
+        saml_sign_requests=idp.saml_sign_requests, saml_encrypted_assertions=idp.saml_encrypted_assertions,
+        saml_idp_metadata_url=idp.saml_idp_metadata_url, saml_sp_certificate=idp.saml_sp_cert, **common)
 
 
 @router.get("/{org}/identity-provider/", response={200: IdentityProviderOut, **ERRORS},
@@ -336,13 +353,26 @@ def put_identity_provider(request: HttpRequest, org: str, payload: IdentityProvi
             m.user, m.organization, entity_id=payload.saml_entity_id, sso_url=payload.saml_sso_url,
             x509_cert=payload.saml_x509_cert, email_attribute=payload.saml_email_attribute,
             name_attribute=payload.saml_name_attribute, allowed_domains=payload.allowed_domains,
-            join_role=payload.join_role)
+            join_role=payload.join_role, slo_url=payload.saml_slo_url, sign_requests=payload.saml_sign_requests,
+            encrypted_assertions=payload.saml_encrypted_assertions, metadata_xml=payload.saml_idp_metadata,
+            metadata_url=payload.saml_idp_metadata_url)
     else:
         services.do_set_identity_provider(m.user, m.organization, issuer=payload.issuer, client_id=payload.client_id,
                                           client_secret=payload.client_secret, allowed_domains=payload.allowed_domains,
                                           join_role=payload.join_role)
     if payload.sso_required is not None:
         services.do_set_sso_policy(m.user, m.organization, required=payload.sso_required)
+    return _idp_out(request, m.organization)
+
+
+@router.post("/{org}/identity-provider/refresh-metadata/", response={200: IdentityProviderOut, **ERRORS},
+             summary="Read the SAML IdP's metadata again", operation_id="accord_core_api_refresh_saml_metadata")
+def refresh_saml_metadata(request: HttpRequest, org: str) -> IdentityProviderOut:
+    """From the address it was configured from (`saml_idp_metadata_url`): the entity id, endpoints and signing
+    certificate as the IdP publishes them now (after a certificate rotation); 422 when there is no such address
+    or the document cannot be used."""
+    m = org_access(request, org, "sso.change")
+    services.do_refresh_saml_metadata(m.user, m.organization)
     return _idp_out(request, m.organization)
 
 

@@ -95,22 +95,41 @@ class SamlIdentityProviderForm(_ProviderRulesForm):
     """An organisation's SAML 2.0 identity provider (decision 0037); the service checks the values. Shown with
     the prefix "saml" beside the OpenID Connect form on the same page."""
 
-    saml_entity_id = forms.CharField(label=_("IdP entity id"), max_length=500,
-                                     help_text=_("The identity provider's entity id (the Issuer of its responses)."))
-    saml_sso_url = forms.CharField(label=_("IdP single sign-on URL"), max_length=500,
+    saml_idp_metadata_url = forms.CharField(
+        label=_("IdP metadata address"), max_length=500, required=False,
+        help_text=_("Optional: the https:// address where the identity provider publishes its metadata; Accord reads "
+                    "the entity id, endpoints and certificate from it now, and again when you refresh."))
+    saml_idp_metadata = forms.CharField(
+        label=_("IdP metadata (XML)"), max_length=512 * 1024, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: or paste the metadata document the identity provider's console exports."))
+    saml_entity_id = forms.CharField(label=_("IdP entity id"), max_length=500, required=False,
+                                     help_text=_("The identity provider's entity id (the Issuer of its responses); "
+                                                 "empty: from the metadata."))
+    saml_sso_url = forms.CharField(label=_("IdP single sign-on URL"), max_length=500, required=False,
                                    help_text=_("Where Accord sends people with its request (HTTP-Redirect binding), "
                                                "for example https://idp.example.org/saml/sso."))
-    saml_x509_cert = forms.CharField(label=_("IdP signing certificate"), max_length=20000,
+    saml_slo_url = forms.CharField(label=_("IdP single logout URL"), max_length=500, required=False,
+                                   help_text=_("Optional (HTTP-Redirect binding): signing out of Accord then signs "
+                                               "out at the identity provider too, and the reverse."))
+    saml_x509_cert = forms.CharField(label=_("IdP signing certificate"), max_length=20000, required=False,
                                      widget=forms.Textarea(attrs={"rows": 4}),
                                      help_text=_("PEM (-----BEGIN CERTIFICATE----- ...); the responses or their "
                                                  "assertions must be signed with its key."))
+    saml_sign_requests = forms.BooleanField(
+        label=_("Sign Accord's requests"), required=False,
+        help_text=_("Accord signs its sign-in and logout requests with a key of its own (its certificate is in "
+                    "Accord's SP metadata and below)."))
+    saml_encrypted_assertions = forms.BooleanField(
+        label=_("Require encrypted assertions"), required=False,
+        help_text=_("Accord refuses an assertion that is not encrypted to its certificate."))
     saml_email_attribute = forms.CharField(label=_("E-mail attribute"), max_length=255, initial="email",
                                            help_text=_("The name of the attribute carrying the address, for example "
                                                        "email or urn:oid:0.9.2342.19200300.100.1.3."))
     saml_name_attribute = forms.CharField(label=_("Name attribute"), max_length=255, required=False,
                                           help_text=_("Optional: the attribute carrying the person's full name."))
-    field_order = ("saml_entity_id", "saml_sso_url", "saml_x509_cert", "saml_email_attribute",
-                   "saml_name_attribute", "allowed_domains", "join_role", "sso_required")
+    field_order = ("saml_idp_metadata_url", "saml_idp_metadata", "saml_entity_id", "saml_sso_url", "saml_slo_url",
+                   "saml_x509_cert", "saml_email_attribute", "saml_name_attribute", "saml_sign_requests",
+                   "saml_encrypted_assertions", "allowed_domains", "join_role", "sso_required")
 
 
 class MemberChangeForm(forms.Form):

@@ -280,6 +280,20 @@ class IdentityProvider(TenantModel):
     saml_x509_cert = models.TextField(blank=True, default="")
     saml_email_attribute = models.CharField(max_length=255, blank=True, default="")
     saml_name_attribute = models.CharField(max_length=255, blank=True, default="")
+    # Single logout (decision 0063): where Accord sends a LogoutRequest when a member signs out, and whence the
+    # IdP's own LogoutRequests come; empty: signing out of Accord ends only Accord's session.
+    saml_slo_url = models.URLField(max_length=500, blank=True, default="")
+    # Where the IdP publishes its metadata, when the admin gave that instead of the fields (read again on
+    # request, e.g. after the IdP rotated its certificate).
+    saml_idp_metadata_url = models.URLField(max_length=500, blank=True, default="")
+    # Accord signs its AuthnRequests and logout messages, and requires the IdP to encrypt its assertions to it,
+    # under the service provider key below (made for this provider when either is first asked for).
+    saml_sign_requests = models.BooleanField(default=False)
+    saml_encrypted_assertions = models.BooleanField(default=False)
+    # The service provider's certificate (base64 DER, public: in Accord's SP metadata) and its private key
+    # (PEM, sealed like the OIDC client secret; no front shows it).
+    saml_sp_cert = models.TextField(blank=True, default="")
+    saml_sp_key_sealed = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
 
@@ -295,6 +309,15 @@ class IdentityProvider(TenantModel):
 
     def __str__(self) -> str:
         return f"Identity provider {self.saml_entity_id if self.kind == IdpKind.SAML else self.issuer}"
+
+    @property
+    def saml_sp_cert_pem(self) -> str:
+        """Accord's service-provider certificate in PEM, as an IdP's console takes it ('' when none was made)."""
+        body = self.saml_sp_cert
+        if not body:
+            return ""
+        lines = "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+        return f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----"
 
     @property
     def provider_id(self) -> str:

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accord.core import secrets, selectors, services, ssonet, ssorules
+from accord.core.auth import AccountAdapter
 from accord.core.choices import IdpKind
 from accord.core.models import IdentityProvider, User
 from accord.core.web import site_url
@@ -58,9 +59,11 @@ def social_app(idp: IdentityProvider, request: HttpRequest | None = None) -> Soc
     """The allauth app (never saved) that reaches `idp`.
 
     OIDC: discovery at the issuer, PKCE on, the user's claims read from the provider's userinfo endpoint.
-    SAML: the IdP's entity id, SSO URL and signing certificate as the admin gave them (no metadata fetched,
-    so Accord calls nothing), the SP entity id fixed to the metadata address under ACCORD_BASE_URL, strict
-    validation (signature, audience, destination, time), IdP-initiated sign-in refused."""
+    SAML: the IdP's entity id, SSO URL and signing certificate as the admin gave them (or as its metadata
+    named them when saved; nothing is fetched at sign-in), the SP entity id fixed to the metadata address under
+    ACCORD_BASE_URL, strict validation (signature, audience, destination, time), IdP-initiated sign-in refused;
+    with decision 0063, the IdP's single logout endpoint, and Accord's own key to sign what it sends and to
+    decrypt assertions encrypted to it."""
     if idp.kind != IdpKind.SAML:
         return SocialApp(provider=PROVIDER, provider_id=idp.provider_id, name=idp.organization.name,
                          client_id=idp.client_id, secret=secrets.unseal(idp.client_secret_sealed),
@@ -69,14 +72,20 @@ def social_app(idp: IdentityProvider, request: HttpRequest | None = None) -> Soc
     mapping = {"uid": [SAML_SUBJECT_ID], "email": [idp.saml_email_attribute]}
     if idp.saml_name_attribute:
         mapping["name"] = [idp.saml_name_attribute]
+    idp_settings = {"entity_id": idp.saml_entity_id, "sso_url": idp.saml_sso_url, "x509cert": idp.saml_x509_cert}
+    if idp.saml_slo_url:
+        idp_settings["slo_url"] = idp.saml_slo_url
+    advanced: dict[str, Any] = {"strict": True, "reject_idp_initiated_sso": True, "reject_deprecated_algorithm": True}
+    if idp.saml_sp_cert and (idp.saml_sign_requests or idp.saml_encrypted_assertions):
+        advanced.update({"x509cert": idp.saml_sp_cert, "private_key": secrets.unseal(idp.saml_sp_key_sealed)})
+        signed = idp.saml_sign_requests
+        advanced.update({"authn_request_signed": signed, "logout_request_signed": signed,
+                         "logout_response_signed": signed, "want_assertion_encrypted": idp.saml_encrypted_assertions})
     return SocialApp(provider=SAML_PROVIDER, provider_id=idp.provider_id, name=idp.organization.name,
                      client_id=idp.provider_id, settings={
-                         "idp": {"entity_id": idp.saml_entity_id, "sso_url": idp.saml_sso_url,
-                                 "x509cert": idp.saml_x509_cert},
+                         "idp": idp_settings,
                          "sp": {"entity_id": sso_urls(base, idp.provider_id)["saml_metadata_url"]},
-                         "attribute_mapping": mapping,
-                         "advanced": {"strict": True, "reject_idp_initiated_sso": True,
-                                      "reject_deprecated_algorithm": True}})
+                         "attribute_mapping": mapping, "advanced": advanced})
 
 
 def first_value(attributes: dict[str, Any], name: str) -> str:
@@ -216,3 +225,19 @@ class LoginForm(AllauthLoginForm):
             raise forms.ValidationError(password_refused_message(organizations), code="sso_required")
         return cleaned
 
+
+
+class SingleLogoutAccountAdapter(AccountAdapter):
+    """Accord's account adapter (`accord.core.auth.AccountAdapter`) with SAML single logout (decision 0063):
+    signing out of a session a SAML sign-in opened leads to the IdP's single logout endpoint."""
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        """Where signing out leads (asked before the session ends): from Accord's own sign-out (not from the
+        IdP's logout request, which allauth answers itself) of a session a SAML sign-in opened, the IdP's single
+        logout endpoint with a LogoutRequest for that session."""
+        if request.method == "POST" and request.path == reverse("account_logout") and request.user.is_authenticated:
+            from accord.core import saml_provider  # imports allauth's providers, which need the apps loaded
+
+            if idp_logout := saml_provider.logout_url(request):
+                return idp_logout
+        return str(super().get_logout_redirect_url(request))

@@ -6,8 +6,10 @@ import logging
 from typing import Any
 from urllib.parse import urlencode
 
+import xmlsec
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
+from allauth.socialaccount.providers.saml import views as saml_views
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -329,7 +331,8 @@ def sso(request: OrgRequest) -> HttpResponse:
     oidc_initial, saml_initial = dict(initial), dict(initial)
     if idp is not None and idp.kind == IdpKind.SAML:
         saml_initial |= {name: getattr(idp, name) for name in (
-            "saml_entity_id", "saml_sso_url", "saml_x509_cert", "saml_email_attribute", "saml_name_attribute")}
+            "saml_entity_id", "saml_sso_url", "saml_x509_cert", "saml_email_attribute", "saml_name_attribute",
+            "saml_slo_url", "saml_sign_requests", "saml_encrypted_assertions", "saml_idp_metadata_url")}
     elif idp is not None:
         oidc_initial |= {"issuer": idp.issuer, "client_id": idp.client_id}
     posted_saml = request.method == "POST" and request.POST.get("kind") == IdpKind.SAML
@@ -346,7 +349,10 @@ def sso(request: OrgRequest) -> HttpResponse:
                         request.user, org, entity_id=data["saml_entity_id"], sso_url=data["saml_sso_url"],
                         x509_cert=data["saml_x509_cert"], email_attribute=data["saml_email_attribute"],
                         name_attribute=data["saml_name_attribute"], allowed_domains=bound.domains(),
-                        join_role=data["join_role"])
+                        join_role=data["join_role"], slo_url=data["saml_slo_url"],
+                        sign_requests=data["saml_sign_requests"],
+                        encrypted_assertions=data["saml_encrypted_assertions"],
+                        metadata_xml=data["saml_idp_metadata"], metadata_url=data["saml_idp_metadata_url"])
                 else:
                     services.do_set_identity_provider(
                         request.user, org, issuer=data["issuer"], client_id=data["client_id"],
@@ -363,17 +369,30 @@ def sso(request: OrgRequest) -> HttpResponse:
     return render(request, "core/sso.html", context)
 
 
-@org_view("sso.change")
-@require_POST
-def sso_remove(request: OrgRequest) -> HttpResponse:
-    org = request.org
+def _sso_action(request: OrgRequest, action: Any, done: str) -> HttpResponse:
+    """Run a change of the organisation's identity provider, say what came of it, and go back to the page."""
     try:
-        services.do_remove_identity_provider(request.user, org)
+        action(request.user, request.org)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(org)s no longer signs in through an identity provider.") % {"org": org.name})
-    return redirect("core:sso", org=org.slug)
+        messages.success(request, done)
+    return redirect("core:sso", org=request.org.slug)
+
+
+@org_view("sso.change")
+@require_POST
+def sso_remove(request: OrgRequest) -> HttpResponse:
+    return _sso_action(request, services.do_remove_identity_provider,
+                       _("%(org)s no longer signs in through an identity provider.") % {"org": request.org.name})
+
+
+@org_view("sso.change")
+@require_POST
+def sso_refresh_metadata(request: OrgRequest) -> HttpResponse:
+    """Read the SAML IdP's metadata again from its address (after the IdP rotated its certificate)."""
+    return _sso_action(request, services.do_refresh_saml_metadata,
+                       _("The identity provider's metadata was read again."))
 
 
 @require_GET
@@ -407,6 +426,21 @@ def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:
         log.warning("Single sign-on of %s: the identity provider did not answer: %s", provider_id[:60], exc)
         return render(request, "core/sso_unavailable.html", {"message": unavailable_message(name)},
                       status=502)
+
+
+@require_http_methods(["GET", "POST"])
+def saml_finish_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's last step of a SAML sign-in; an encrypted assertion Accord's key cannot decrypt (the IdP
+    encrypts to an old or another certificate), which python3-saml lets through as an xmlsec error, sends the
+    visitor back to the sign-in page saying so, not to a server error (decision 0063)."""
+    try:
+        return saml_views.finish_acs(request, organization_slug=organization_slug)
+    except xmlsec.Error as exc:
+        log.warning("Single sign-on of %s: an assertion could not be decrypted: %s", organization_slug[:60], exc)
+        messages.error(request, _("The identity provider's answer could not be decrypted with Accord's key: it "
+                                  "must encrypt assertions to the service-provider certificate on the Single "
+                                  "sign-on page of the organisation."))
+        return redirect("account_login")
 
 
 @org_view("organization.change")

@@ -78,3 +78,22 @@ def acme(db: None) -> Organization:
 def beta(db: None) -> Organization:
     """Another organisation, which that provider must never open."""
     return make_org("beta", name="Beta Bank")
+
+
+#: The host the SAML tests' browser names (python3-saml refuses an SP address at a one-label host such as
+#: "testserver").
+SAML_HOST = "accord.test"
+
+
+@pytest.fixture
+def saml_host(settings) -> None:
+    """The SAML tests' host is allowed."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, SAML_HOST]
+
+
+@pytest.fixture(scope="module")
+def idp_key():
+    """The tiny SAML IdP's signing key and certificate (tests/core/saml_idp.py), made once per module."""
+    from tests.core.saml_idp import make_signing_key
+
+    return make_signing_key()

@@ -17,20 +17,11 @@ from accord.core.choices import AuditAction, IdpKind, Role
 from accord.core.models import AuditEvent, Membership, Organization, User
 from tests.conftest import signed_in
 from tests.core import saml_idp
+from tests.core.conftest import SAML_HOST as HOST
 from tests.core.saml_idp import SigningKey, make_signing_key
 from tests.factories import make_member
 
-HOST = "accord.test"  # python3-saml refuses an SP address at a one-label host such as "testserver"
-
-
-@pytest.fixture(autouse=True)
-def accord_host(settings) -> None:
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
-
-
-@pytest.fixture(scope="module")
-def idp_key() -> SigningKey:
-    return make_signing_key()
+pytestmark = pytest.mark.usefixtures("saml_host")
 
 
 def trust(org: Organization, key: SigningKey, *, join_role: str = "", entity_id: str = saml_idp.ENTITY_ID) -> None:

@@ -29,6 +29,7 @@ from accord.core.services.organizations import (
 from accord.core.services.sso import (
     do_join_through_sso,
     do_link_to_identity_provider,
+    do_refresh_saml_metadata,
     do_remove_identity_provider,
     do_set_identity_provider,
     do_set_saml_identity_provider,
@@ -48,6 +49,7 @@ __all__ = [
     "do_invite_member",
     "do_join_through_sso",
     "do_link_to_identity_provider",
+    "do_refresh_saml_metadata",
     "do_remove_identity_provider",
     "do_remove_member",
     "do_resend_invitation",

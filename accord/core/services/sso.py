@@ -4,19 +4,23 @@ sign in through it, and what a sign-in through it does (a person joins, an accou
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.socialaccount.models import SocialAccount
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accord.core import audit, secrets, selectors, ssonet, ssorules
+from accord.core import audit, samlmeta, secrets, selectors, ssonet, ssorules
 from accord.core.choices import JOIN_ROLES, AuditAction, IdpKind
 from accord.core.conflict import Conflict
 from accord.core.models import IdentityProvider, Membership, Organization, User
@@ -25,9 +29,16 @@ from accord.core.tenancy import check_same_org
 
 IDP_FIELDS = ("kind", "issuer", "client_id", "allowed_domains", "join_role")
 SAML_FIELDS = ("kind", "saml_entity_id", "saml_sso_url", "saml_x509_cert", "saml_email_attribute",
-               "saml_name_attribute", "allowed_domains", "join_role")
+               "saml_name_attribute", "saml_slo_url", "saml_sign_requests", "saml_encrypted_assertions",
+               "saml_idp_metadata_url", "allowed_domains", "join_role")
+#: The SAML fields holding text, emptied when the organisation changes to OpenID Connect.
+SAML_TEXT_FIELDS = ("saml_entity_id", "saml_sso_url", "saml_x509_cert", "saml_email_attribute",
+                    "saml_name_attribute", "saml_slo_url", "saml_idp_metadata_url", "saml_sp_cert",
+                    "saml_sp_key_sealed")
 #: Every field a change of protocol may touch (the other protocol's fields are emptied).
-ALL_FIELDS = tuple(dict.fromkeys((*IDP_FIELDS, *SAML_FIELDS, "client_secret_sealed")))
+ALL_FIELDS = tuple(dict.fromkeys((*IDP_FIELDS, *SAML_FIELDS, *SAML_TEXT_FIELDS, "client_secret_sealed")))
+#: How long the service provider certificate Accord makes for an IdP is valid (the IdP may check it).
+SP_CERT_YEARS = 10
 MAX_DOMAINS = 20
 
 
@@ -165,8 +176,9 @@ def do_set_identity_provider(
     idp, creating, before = _started(org, idp, IDP_FIELDS)
     idp.kind, idp.issuer, idp.client_id = IdpKind.OIDC, str(clean_issuer), client_id
     idp.allowed_domains, idp.join_role = clean_domains, str(clean_role)
-    for name in SAML_FIELDS[1:-2]:
+    for name in SAML_TEXT_FIELDS:
         setattr(idp, name, "")
+    idp.saml_sign_requests = idp.saml_encrypted_assertions = False
     changes = audit.diff(before, audit.snapshot(idp, IDP_FIELDS))
     if secret and (creating or not _same_secret(idp, secret)):
         idp.client_secret_sealed = secrets.seal(secret)
@@ -195,18 +207,36 @@ def _save_identity_provider(actor: User | None, org: Organization, idp: Identity
 SAML_ENTITY_EXAMPLE = "https://idp.example.org/saml/metadata"
 
 
-def _saml_sso_url(value: str) -> str:
-    """Where Accord sends the browser with its SAML request: https (http only on this machine's loopback, where
-    an operator allows private providers). Accord itself never calls it."""
+def _saml_url(value: str, field: str = "saml_sso_url") -> str:
+    """Where Accord sends the browser with a SAML message (sign-in, or logout for `saml_slo_url`): https (http
+    only on this machine's loopback, where an operator allows private providers). Accord itself never calls it."""
     url = value.strip()
     parts = urlsplit(url)
     loopback_http = (parts.scheme == "http" and settings.ACCORD_SSO_ALLOW_PRIVATE_ISSUERS
                      and ssorules.is_loopback_host(parts.hostname or ""))
     if len(url) > 500 or not parts.hostname or not (parts.scheme == "https" or loopback_http):
-        raise ValidationError({"saml_sso_url": _(
-            "'%(value)s' is not an https:// address; give the identity provider's single sign-on URL (HTTP-Redirect "
-            "binding), for example https://idp.example.org/saml/sso.") % {"value": value[:100]}})
+        if field == "saml_slo_url":
+            message = _("'%(value)s' is not an https:// address; give the identity provider's single logout URL "
+                        "(HTTP-Redirect binding), for example https://idp.example.org/saml/slo, or leave it empty.")
+        else:
+            message = _("'%(value)s' is not an https:// address; give the identity provider's single sign-on URL "
+                        "(HTTP-Redirect binding), for example https://idp.example.org/saml/sso.")
+        raise ValidationError({field: message % {"value": value[:100]}})
     return url
+
+
+def make_sp_key(common_name: str) -> tuple[str, str]:
+    """A new RSA key for Accord as a SAML service provider and a self-signed certificate for it (IdPs trust
+    SP certificates as pinned keys, not through a CA): (certificate as base64 DER, private key as PEM)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64] or "accord")])
+    start = timezone.now() - dt.timedelta(minutes=5)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(start)
+            .not_valid_after(start + dt.timedelta(days=365 * SP_CERT_YEARS)).sign(key, hashes.SHA256()))
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(), pem
 
 
 def _saml_certificate(value: str) -> str:
@@ -221,14 +251,75 @@ def _saml_certificate(value: str) -> str:
     return body
 
 
-@transaction.atomic
+def idp_metadata(metadata_xml: str = "", metadata_url: str = "") -> samlmeta.IdpMetadata | None:
+    """The IdP metadata the admin gave (pasted XML, or the address it is published at, fetched now), or None;
+    `ValidationError` on `saml_idp_metadata` / `saml_idp_metadata_url` when it cannot be used."""
+    url = metadata_url.strip()
+    try:
+        if url:
+            if len(url) > 500 or ssonet.problem(url, unresolved_ok=False) is not None:
+                raise samlmeta.MetadataError(_(
+                    "'%(value)s' is not an address Accord may fetch: give the https:// address of the identity "
+                    "provider's metadata on a public host.") % {"value": url[:100]})
+            return samlmeta.parse(samlmeta.fetch(url))
+        if metadata_xml.strip():
+            return samlmeta.parse(metadata_xml)
+    except samlmeta.MetadataError as error:
+        raise ValidationError({"saml_idp_metadata_url" if url else "saml_idp_metadata": str(error)}) from None
+    return None
+
+
 def do_set_saml_identity_provider(
+    actor: User | None, org: Organization, *, entity_id: str = "", sso_url: str = "", x509_cert: str = "",
+    email_attribute: str, name_attribute: str = "", allowed_domains: Iterable[str], join_role: str | None,
+    slo_url: str = "", sign_requests: bool = False, encrypted_assertions: bool = False, metadata_xml: str = "",
+    metadata_url: str = "",
+) -> IdentityProvider:
+    """`_set_saml_identity_provider` after reading the IdP's metadata when the admin gave it (`metadata_xml`, or
+    `metadata_url` fetched before any row is locked): the fields it names fill those left empty, and the
+    address is kept for a later refresh (`do_refresh_saml_metadata`)."""
+    metadata = idp_metadata(metadata_xml, metadata_url)
+    if metadata is not None:
+        entity_id, sso_url = entity_id.strip() or metadata.entity_id, sso_url.strip() or metadata.sso_url
+        x509_cert, slo_url = x509_cert.strip() or metadata.x509_cert, slo_url.strip() or metadata.slo_url
+    return _set_saml_identity_provider(
+        actor, org, entity_id=entity_id, sso_url=sso_url, x509_cert=x509_cert, email_attribute=email_attribute,
+        name_attribute=name_attribute, allowed_domains=allowed_domains, join_role=join_role, slo_url=slo_url,
+        sign_requests=sign_requests, encrypted_assertions=encrypted_assertions, metadata_url=metadata_url.strip())
+
+
+def do_refresh_saml_metadata(actor: User | None, org: Organization) -> IdentityProvider:
+    """Read the organisation's IdP metadata again from the address it was given at, and take its entity id,
+    endpoints and certificate (a certificate rotated at the IdP); the rest of the settings stay."""
+    idp = IdentityProvider.objects.for_org(org).first()
+    if idp is None or idp.kind != IdpKind.SAML or not idp.saml_idp_metadata_url:
+        raise ValidationError({"saml_idp_metadata_url": _(
+            "%(org)s's identity provider was not configured from a metadata address.") % {"org": org.name}})
+    metadata = idp_metadata(metadata_url=idp.saml_idp_metadata_url)
+    assert metadata is not None  # noqa: S101 - an address was given
+    return _set_saml_identity_provider(
+        actor, org, entity_id=metadata.entity_id, sso_url=metadata.sso_url, x509_cert=metadata.x509_cert,
+        email_attribute=idp.saml_email_attribute, name_attribute=idp.saml_name_attribute,
+        allowed_domains=idp.allowed_domains, join_role=idp.join_role, slo_url=metadata.slo_url,
+        sign_requests=idp.saml_sign_requests, encrypted_assertions=idp.saml_encrypted_assertions,
+        metadata_url=idp.saml_idp_metadata_url)
+
+
+@transaction.atomic
+def _set_saml_identity_provider(
     actor: User | None, org: Organization, *, entity_id: str, sso_url: str, x509_cert: str, email_attribute: str,
-    name_attribute: str = "", allowed_domains: Iterable[str], join_role: str | None,
+    name_attribute: str, allowed_domains: Iterable[str], join_role: str | None, slo_url: str,
+    sign_requests: bool, encrypted_assertions: bool, metadata_url: str,
 ) -> IdentityProvider:
     """Configure (or change) the organisation's SAML 2.0 identity provider (decision 0037): the IdP's entity id,
     its single sign-on URL, the certificate its responses are signed with, and the attributes that carry a
     person's e-mail address and name. The same domain and join-role rules as OpenID Connect.
+
+    Decision 0063: `slo_url`, the IdP's single logout endpoint (signing out of Accord then signs out there too,
+    and the IdP's own logout requests end Accord's session); `sign_requests`, Accord signs what it sends;
+    `encrypted_assertions`, Accord refuses an assertion not encrypted to it. Either makes a service provider
+    key for this IdP the first time (kept across later changes, so the IdP's copy of the certificate stays
+    good); the certificate is in Accord's SP metadata.
 
     A new entity id, or a change from OpenID Connect, forgets every link to the provider's accounts; a new
     certificate (a key rotation of the same IdP) does not."""
@@ -240,7 +331,7 @@ def do_set_saml_identity_provider(
     if not entity or len(entity) > 500:
         errors["saml_entity_id"] = _("Give the identity provider's entity id (its issuer, 1 to 500 characters), for "
                                      "example %(example)s.") % {"example": SAML_ENTITY_EXAMPLE}
-    clean_url = checked(lambda: _saml_sso_url(sso_url))
+    clean_url = checked(lambda: _saml_url(sso_url))
     clean_cert = checked(lambda: _saml_certificate(x509_cert))
     email_attr, name_attr = email_attribute.strip(), name_attribute.strip()
     if not email_attr or len(email_attr) > 255:
@@ -248,14 +339,23 @@ def do_set_saml_identity_provider(
                                            "(1 to 255 characters), for example email.")
     if len(name_attr) > 255:
         errors["saml_name_attribute"] = _("At most 255 characters.")
+    clean_slo = checked(lambda: _saml_url(slo_url, "saml_slo_url")) if slo_url.strip() else ""
     clean_domains, clean_role = _shared_rules(org, errors, allowed_domains, join_role)
     idp, creating, before = _started(org, idp, SAML_FIELDS)
     idp.kind, idp.saml_entity_id = IdpKind.SAML, entity
     idp.saml_sso_url, idp.saml_x509_cert = str(clean_url), str(clean_cert)
     idp.saml_email_attribute, idp.saml_name_attribute = email_attr, name_attr
+    idp.saml_slo_url, idp.saml_idp_metadata_url = str(clean_slo or ""), metadata_url
+    idp.saml_sign_requests, idp.saml_encrypted_assertions = bool(sign_requests), bool(encrypted_assertions)
+    made_key = (sign_requests or encrypted_assertions) and not idp.saml_sp_cert
+    if made_key:
+        idp.saml_sp_cert, key_pem = make_sp_key(f"{org.slug} SAML service provider")
+        idp.saml_sp_key_sealed = secrets.seal(key_pem)
     idp.allowed_domains, idp.join_role = clean_domains, str(clean_role)
     idp.issuer = idp.client_id = idp.client_secret_sealed = ""
     changes = audit.diff(before, audit.snapshot(idp, SAML_FIELDS))
+    if made_key:
+        changes["sp_certificate"] = [None, "made"]
     return _save_identity_provider(actor, org, idp, changes, creating=creating,
                                    forget=not creating and bool({"kind", "saml_entity_id"} & set(changes)))
 
