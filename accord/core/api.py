@@ -89,7 +89,7 @@ class IdentityProviderOut(Schema):
     saml_sign_requests: bool = Field(default=False, description="SAML: Accord signs its requests")
     saml_encrypted_assertions: bool = Field(default=False, description="SAML: assertions must be encrypted to Accord")
     saml_idp_metadata_url: str = Field(default="", description="SAML: where the IdP's metadata was read from "
-                                       "(refresh: identity-provider/refresh-metadata/)")
+                                       "(PUT it again to read it again)")
     saml_sp_certificate: str = Field(default="", description="SAML: Accord's service-provider certificate (base64 "
                                      "DER) for signed requests and encrypted assertions; give it to the IdP")
     saml_metadata_url: str = Field(description="SAML: Accord's service-provider metadata (its address is the SP "
@@ -118,10 +118,10 @@ class IdentityProviderIn(BodyIn):
     saml_slo_url: str = Field("", max_length=500, description="SAML: the IdP's single logout URL (HTTP-Redirect)")
     saml_sign_requests: bool = Field(False, description="SAML: Accord signs its requests (a key is made for it)")
     saml_encrypted_assertions: bool = Field(False, description="SAML: refuse assertions not encrypted to Accord")
-    saml_idp_metadata: str = Field("", max_length=512 * 1024, description="SAML: the IdP's metadata XML; fills the "
-                                   "entity id, endpoints and certificate left empty")
+    saml_idp_metadata: str = Field("", max_length=512 * 1024, description="SAML: the IdP's metadata XML; the entity "
+                                   "id, endpoints and certificate it names replace the fields")
     saml_idp_metadata_url: str = Field("", max_length=500, description="SAML: the https:// address of the IdP's "
-                                       "metadata, read now and kept for refreshes")
+                                       "metadata, read now (and on every PUT naming it) and kept")
 
 
 class GovernanceOut(Schema):
@@ -362,17 +362,6 @@ def put_identity_provider(request: HttpRequest, org: str, payload: IdentityProvi
                                           join_role=payload.join_role)
     if payload.sso_required is not None:
         services.do_set_sso_policy(m.user, m.organization, required=payload.sso_required)
-    return _idp_out(request, m.organization)
-
-
-@router.post("/{org}/identity-provider/refresh-metadata/", response={200: IdentityProviderOut, **ERRORS},
-             summary="Read the SAML IdP's metadata again", operation_id="accord_core_api_refresh_saml_metadata")
-def refresh_saml_metadata(request: HttpRequest, org: str) -> IdentityProviderOut:
-    """From the address it was configured from (`saml_idp_metadata_url`): the entity id, endpoints and signing
-    certificate as the IdP publishes them now (after a certificate rotation); 422 when there is no such address
-    or the document cannot be used."""
-    m = org_access(request, org, "sso.change")
-    services.do_refresh_saml_metadata(m.user, m.organization)
     return _idp_out(request, m.organization)
 
 

@@ -98,13 +98,14 @@ class SamlIdentityProviderForm(_ProviderRulesForm):
     saml_idp_metadata_url = forms.CharField(
         label=_("IdP metadata address"), max_length=500, required=False,
         help_text=_("Optional: the https:// address where the identity provider publishes its metadata; Accord reads "
-                    "the entity id, endpoints and certificate from it now, and again when you refresh."))
+                    "the entity id, endpoints and certificate from it each time you save (after the identity "
+                    "provider rotates its certificate, save again)."))
     saml_idp_metadata = forms.CharField(
         label=_("IdP metadata (XML)"), max_length=512 * 1024, required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: or paste the metadata document the identity provider's console exports."))
     saml_entity_id = forms.CharField(label=_("IdP entity id"), max_length=500, required=False,
                                      help_text=_("The identity provider's entity id (the Issuer of its responses); "
-                                                 "empty: from the metadata."))
+                                                 "what the metadata names replaces it."))
     saml_sso_url = forms.CharField(label=_("IdP single sign-on URL"), max_length=500, required=False,
                                    help_text=_("Where Accord sends people with its request (HTTP-Redirect binding), "
                                                "for example https://idp.example.org/saml/sso."))

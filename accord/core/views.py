@@ -387,14 +387,6 @@ def sso_remove(request: OrgRequest) -> HttpResponse:
                        _("%(org)s no longer signs in through an identity provider.") % {"org": request.org.name})
 
 
-@org_view("sso.change")
-@require_POST
-def sso_refresh_metadata(request: OrgRequest) -> HttpResponse:
-    """Read the SAML IdP's metadata again from its address (after the IdP rotated its certificate)."""
-    return _sso_action(request, services.do_refresh_saml_metadata,
-                       _("The identity provider's metadata was read again."))
-
-
 @require_GET
 def sso_start(request: HttpRequest) -> HttpResponse:
     """Outside any organisation: from an organisation's slug (the sign-in page's field, or the link its admin

@@ -51,9 +51,15 @@ def test_pasted_metadata_fills_the_entity_id_the_endpoints_and_the_certificate(i
     assert saml_idp.sign_in_through(client, "acme", idp_key, email="alice@acme.test")["Location"] == "/o/acme/"
 
 
-def test_a_field_given_beside_the_metadata_wins(idp_key, acme):
-    idp = configure(acme, metadata_xml=saml_idp.metadata_xml(idp_key).decode(), slo_url="https://idp.acme.test/bye")
-    assert idp.saml_slo_url == "https://idp.acme.test/bye" and idp.saml_entity_id == saml_idp.ENTITY_ID
+def test_what_the_metadata_names_replaces_the_fields_and_a_logout_url_it_lacks_comes_from_them(idp_key, acme):
+    other = make_signing_key()
+    idp = configure(acme, metadata_xml=saml_idp.metadata_xml(idp_key).decode(), entity_id="https://old.test/idp",
+                    x509_cert=other.cert_text, slo_url="https://idp.acme.test/bye")
+    assert idp.saml_entity_id == saml_idp.ENTITY_ID and idp.saml_slo_url == saml_idp.SLO_URL
+    assert idp.saml_x509_cert in idp_key.cert_text.replace("\n", "")
+    idp = configure(acme, metadata_xml=saml_idp.metadata_xml(idp_key, slo=False).decode(),
+                    slo_url="https://idp.acme.test/bye")
+    assert idp.saml_slo_url == "https://idp.acme.test/bye"
 
 
 @pytest.mark.parametrize(("document", "reason"), [
@@ -120,6 +126,12 @@ def test_metadata_fetched_from_its_address_and_read_again_after_a_certificate_ro
     stale = browser()
     saml_idp.sign_in_through(stale, "acme", idp_key, email="alice@acme.test", subject="alice-1")
     assert signed_in_user(stale) is None
+    # Saving the settings again with the address (as the page does, the stored values beside it) reads it again.
+    third = make_signing_key()
+    handler.body = saml_idp.metadata_xml(third)
+    again = configure(acme, metadata_url=url, entity_id=refreshed.saml_entity_id, x509_cert=refreshed.saml_x509_cert,
+                      sso_url=refreshed.saml_sso_url)
+    assert again.saml_x509_cert in third.cert_text.replace("\n", "")
 
 
 def test_a_metadata_address_accord_may_not_reach_is_refused(acme, settings):
@@ -275,5 +287,29 @@ def test_the_api_and_the_page_set_the_new_saml_settings(idp_key, acme):
     assert answer.status_code == 302
     idp = selectors.identity_provider(acme)
     assert idp.saml_slo_url == "" and idp.saml_sign_requests is False and idp.saml_sp_cert  # the key stays
-    refused = client.post("/o/acme/sso/refresh-metadata/", follow=True)
-    assert "was not configured from a metadata address" in refused.content.decode()
+
+
+def test_the_cli_sets_saml_from_a_metadata_file_and_refreshes_from_an_address(idp_key, acme, capsys, tmp_path,
+                                                                              metadata_server):
+    from accord.cli import main
+
+    make_member(acme, Role.ADMIN, email="it-admin@acme.test")
+    metadata = tmp_path / "idp.xml"
+    metadata.write_bytes(saml_idp.metadata_xml(idp_key))
+    assert main(["org", "sso", "set-saml", "acme", "--metadata", str(metadata), "--email-attribute", "email",
+                 "--allowed-domains", "acme.test", "--sign-requests"]) == 0
+    out = capsys.readouterr().out
+    assert f"slo_url={saml_idp.SLO_URL}" in out and "sign_requests=yes" in out and "BEGIN CERTIFICATE" in out
+    assert main(["org", "sso", "refresh-metadata", "acme"]) != 0
+    assert "was not configured from a metadata address" in capsys.readouterr().err
+    url, handler = metadata_server
+    rotated = make_signing_key()
+    handler.body = saml_idp.metadata_xml(rotated, slo=False)
+    assert main(["org", "sso", "set-saml", "acme", "--metadata-url", url, "--email-attribute", "email",
+                 "--allowed-domains", "acme.test"]) == 0
+    assert f"metadata_url={url}" in capsys.readouterr().out
+    assert main(["org", "sso", "refresh-metadata", "acme"]) == 0
+    assert "slo_url=none" in capsys.readouterr().out
+    assert main(["org", "sso", "set-saml", "acme", "--metadata", str(tmp_path / "missing.xml"),
+                 "--email-attribute", "email", "--allowed-domains", "acme.test"]) != 0
+    assert "cannot read" in capsys.readouterr().err

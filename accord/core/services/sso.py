@@ -276,12 +276,14 @@ def do_set_saml_identity_provider(
     metadata_url: str = "",
 ) -> IdentityProvider:
     """`_set_saml_identity_provider` after reading the IdP's metadata when the admin gave it (`metadata_xml`, or
-    `metadata_url` fetched before any row is locked): the fields it names fill those left empty, and the
-    address is kept for a later refresh (`do_refresh_saml_metadata`)."""
+    `metadata_url` fetched before any row is locked): what it names replaces the fields given beside it (the
+    IdP's own word; a form that shows the stored values then takes a rotated certificate when saved), a
+    logout endpoint it does not name is taken from the fields, and the address is kept for a later refresh
+    (`do_refresh_saml_metadata`)."""
     metadata = idp_metadata(metadata_xml, metadata_url)
     if metadata is not None:
-        entity_id, sso_url = entity_id.strip() or metadata.entity_id, sso_url.strip() or metadata.sso_url
-        x509_cert, slo_url = x509_cert.strip() or metadata.x509_cert, slo_url.strip() or metadata.slo_url
+        entity_id, sso_url, x509_cert = metadata.entity_id, metadata.sso_url, metadata.x509_cert
+        slo_url = metadata.slo_url or slo_url
     return _set_saml_identity_provider(
         actor, org, entity_id=entity_id, sso_url=sso_url, x509_cert=x509_cert, email_attribute=email_attribute,
         name_attribute=name_attribute, allowed_domains=allowed_domains, join_role=join_role, slo_url=slo_url,
