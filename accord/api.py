@@ -32,6 +32,8 @@ from accord.portfolio.api import router as portfolio_router
 from accord.portfolio.api_costs import router as costs_router
 from accord.portfolio.api_objectives import router as objectives_router
 from accord.portfolio.api_systems import router as systems_router
+from accord.privacy.api_breaches import router as privacy_breaches_router
+from accord.privacy.api_requests import router as privacy_requests_router
 from accord.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
@@ -177,3 +179,5 @@ api.add_router("/orgs/", oscal_router)
 api.add_router("/orgs/", posture_router)
 api.add_router("/orgs/", soa_router)
 api.add_router("/orgs/", assessments_router)
+api.add_router("/orgs/", privacy_requests_router)
+api.add_router("/orgs/", privacy_breaches_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accord.risks",
     "accord.portfolio",
     "accord.compliance",
+    "accord.privacy",
 ]
 
 # The middlewares before RequestSizeLimitMiddleware only add response headers: none reads a body, and

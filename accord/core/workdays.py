@@ -49,6 +49,20 @@ def country_problem(country: str, subdivision: str) -> tuple[str, str] | None:
     return None
 
 
+def months_later(day: dt.date, months: int) -> dt.date:
+    """The same date `months` calendar months after `day`, or that month's last day when the date does not
+    exist there (31 January + 1 month: 28 or 29 February). The rule of Regulation (EEC, Euratom) No 1182/71 for
+    a period in months, and of every clock in months (a system's end of support, a data-subject request)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - a month has at least 28 days
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Monday to Friday less the public holidays of `country` (and `subdivision`); empty: no holidays."""
@@ -72,6 +86,12 @@ class WorkCalendar:
 
     def is_working_day(self, day: dt.date) -> bool:
         return day.weekday() < 5 and day not in _holidays(self.country, self.subdivision, day.year)
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """`day` itself when it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return day
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
         """The date `days` working days after `start` (`start` itself not counted)."""

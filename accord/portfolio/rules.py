@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accord.core.approvals.rules import fits, label
 from accord.core.choices import CisoModel, Role, Signatory
 from accord.core.models import GovernanceProfile, Membership
-from accord.core.workdays import WEEKDAYS, WorkCalendar
+from accord.core.workdays import WEEKDAYS, WorkCalendar, months_later
 from accord.portfolio.choices import PASSING_OUTCOMES, ExceptionStatus, Gate, Phase
 from accord.portfolio.choices_systems import SUGGESTED_TIME, TimeClass
 from accord.risks.rules import is_hybrid, required_acceptance_slots
@@ -284,17 +284,6 @@ def split_assets(assets: Sequence[str], known: Iterable[str]) -> tuple[list[str]
         else:
             rest.append(text)
     return matched, rest
-
-
-def months_later(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - a month has at least 28 days
 
 
 @dataclass(frozen=True)

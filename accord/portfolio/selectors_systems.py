@@ -35,6 +35,7 @@ from accord.core.clock import org_today
 from accord.core.history import names_by_id
 from accord.core.inputs import INT64_MAX
 from accord.core.models import Membership, Organization
+from accord.core.workdays import months_later
 from accord.portfolio import rules
 from accord.portfolio.choices_systems import Criticality, DataClassification, Hosting, SystemKind, TimeClass
 from accord.portfolio.models_systems import RiskSystem, System, SystemComponent, SystemDependency
@@ -89,7 +90,7 @@ def _pk(value: int | str) -> int | None:
 
 def warning_date(org: Organization) -> dt.date:
     """The last end-of-support date the security input flags today (12 months on, in the organisation's time)."""
-    return rules.months_later(org_today(org), rules.END_OF_SUPPORT_WARNING_MONTHS)
+    return months_later(org_today(org), rules.END_OF_SUPPORT_WARNING_MONTHS)
 
 
 def _risks_above(org: Organization) -> QuerySet[Risk]:

@@ -16,6 +16,7 @@ from accord.core.clock import org_today
 from accord.core.models import AuditChain, Membership
 from accord.core.tenancy import TenantModel, check_same_org
 from accord.portfolio import services as portfolio_services
+from accord.privacy import services as privacy_services
 from accord.risks import services as risk_services
 from accord.risks.models import RiskCategory
 from tests.factories import make_member
@@ -47,7 +48,11 @@ def _foreign(org_b):
     portfolio_services.do_complete_review(b_ciso.user, org_b, done, outcome="approved_with_conditions",
                                           conditions=[{"title": "B's condition"}])
     exception = portfolio_services.do_request_gate_exception(None, org_b, initiative, reasons="B's reasons")
-    return {"initiative": initiative, "review": review, "condition": done.conditions.get(), "exception": exception,
+    dsr = privacy_services.do_create_request(None, org_b, {"kind": "access", "received_on": org_today(org_b)})
+    breach = privacy_services.do_open_breach(None, org_b, {"title": "B's breach",
+                                                           "became_aware_at": "2026-01-05T10:00:00+00:00"})
+    return {"dsr": dsr, "breach": breach,
+            "initiative": initiative, "review": review, "condition": done.conditions.get(), "exception": exception,
             "idp": idp, "risk": risk, "acceptance": acceptance, "appetite": appetite, "invitation": invitation,
             "token": token, "membership": b_ciso.membership,
             "category": RiskCategory.objects.for_org(org_b).get(key="cyber_security")}
@@ -105,6 +110,24 @@ CASES = {
     ("do_hand_over_member_initiatives", "reassign_to"): lambda a, org, o: (
         portfolio_services.do_hand_over_member_initiatives(a, org, Membership.objects.for_org(org).get(user=a),
                                                            o["membership"])),
+    ("do_update_request", "request"): lambda a, org, o: privacy_services.do_update_request(
+        a, org, o["dsr"], {"channel": "Mine"}),
+    ("do_pause_request", "request"): lambda a, org, o: privacy_services.do_pause_request(
+        a, org, o["dsr"], reason="Mine"),
+    ("do_resume_request", "request"): lambda a, org, o: privacy_services.do_resume_request(a, org, o["dsr"]),
+    ("do_extend_request", "request"): lambda a, org, o: privacy_services.do_extend_request(
+        a, org, o["dsr"], reason="Mine"),
+    ("do_close_request", "request"): lambda a, org, o: privacy_services.do_close_request(
+        a, org, o["dsr"], outcome="withdrawn"),
+    ("do_hand_over_member_requests", "membership"): lambda a, org, o: (
+        privacy_services.do_hand_over_member_requests(a, org, o["membership"], None)),
+    ("do_hand_over_member_requests", "reassign_to"): lambda a, org, o: (
+        privacy_services.do_hand_over_member_requests(a, org, Membership.objects.for_org(org).get(user=a),
+                                                      o["membership"])),
+    ("do_update_breach", "breach"): lambda a, org, o: privacy_services.do_update_breach(
+        a, org, o["breach"], {"title": "Mine"}),
+    ("do_add_breach_notification", "breach"): lambda a, org, o: privacy_services.do_add_breach_notification(
+        a, org, o["breach"], {"sent_at": "2026-01-05T11:00:00+00:00", "content": "Mine"}),
 }
 
 

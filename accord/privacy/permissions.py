@@ -1,0 +1,29 @@
+"""The privacy app's rows of the permission table.
+
+The DPO keeps both registers (with the admin, who stands in where an organisation has no DPO member). Every
+member may see that requests exist, their kinds and clocks; only those holding `privacy.request.personal` read
+who asked and what they wrote (data minimisation, Art. 5(1)(c)): the API answers those fields as null and the
+pages leave them out. The CISO, who runs incidents, may also record breaches.
+"""
+
+from accord.core.choices import Role
+from accord.core.permissions import READERS, Action, register
+
+_DPO = frozenset({Role.ADMIN, Role.DPO})
+
+register(
+    Action("privacy.request.view", "See the data-subject requests register: kinds, dates, status, due dates and "
+                                   "whether they were answered late (not who asked: see privacy.request.personal)",
+           READERS),
+    Action("privacy.request.personal", "Read a data-subject request's personal details: the requester's name, "
+                                       "contact and what they wrote", _DPO),
+    Action("privacy.request.change", "Record data-subject requests, pause their clock while identity is checked, "
+                                     "extend them, answer, refuse or close them", _DPO),
+    Action("privacy.breach.view", "See the personal-data breach register, its 72-hour deadlines, notifications "
+                                  "and decisions", READERS),
+    Action("privacy.breach.change", "Record personal-data breaches, their Art. 33(3) content, the notifications "
+                                    "to the authority and the decisions on notifying and informing people",
+           frozenset({Role.ADMIN, Role.DPO, Role.CISO})),
+    Action("privacy.dashboard", "See the DPO's panel of the dashboard: requests overdue and due soon, breach "
+                                "deadlines running", _DPO),
+)

@@ -1,0 +1,23 @@
+"""Writes of the privacy app, one module per register (services_requests, services_breaches), gathered here.
+Every write runs in one transaction with its audit events; refusals name the field, the value and what is
+allowed."""
+
+from accord.privacy.services_breaches import (
+    do_add_breach_notification,
+    do_open_breach,
+    do_update_breach,
+)
+from accord.privacy.services_common import Cleaner, lock_org
+from accord.privacy.services_requests import (
+    do_close_request,
+    do_create_request,
+    do_extend_request,
+    do_hand_over_member_requests,
+    do_pause_request,
+    do_resume_request,
+    do_update_request,
+)
+
+__all__ = ["Cleaner", "do_add_breach_notification", "do_close_request", "do_create_request", "do_extend_request",
+           "do_hand_over_member_requests", "do_open_breach", "do_pause_request", "do_resume_request",
+           "do_update_breach", "do_update_request", "lock_org"]
