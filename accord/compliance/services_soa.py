@@ -80,7 +80,7 @@ def do_set_soa_entry(actor: User | None, org: Organization, ref: str, data: Mapp
     _reasons(p)
     p.text("justification", 5000)
     values = p.done()
-    entry = row.entry or SoaEntry(organization=org, requirement=row.requirement)
+    entry = row.entry or SoaEntry(organization=org, requirement_id=row.requirement.pk)
     before = audit.snapshot(entry, SOA_FIELDS) if row.entry is not None else {}
     for name, value in values.items():
         setattr(entry, name, value)
