@@ -72,6 +72,7 @@ class InitiativeOut(Schema):
     horizon_years: int
     dependencies: list[int] = Field(description="Ids of the initiatives this one needs")
     risks: list[int] = Field(description="Ids of the register risks linked to it")
+    systems: list[int] = Field(description="Ids of the systems of the inventory it affects")
     objectives: list[ServedOut] = Field(description="The objectives it contributes to, with its weight")
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -91,6 +92,10 @@ class InitiativeOut(Schema):
     @staticmethod
     def resolve_risks(obj: Initiative) -> list[int]:
         return [r.pk for r in obj.risks.all()]
+
+    @staticmethod
+    def resolve_systems(obj: Initiative) -> list[int]:
+        return [s.pk for s in obj.systems.all()]
 
     @staticmethod
     def resolve_objectives(obj: Initiative) -> list[Any]:
@@ -166,6 +171,8 @@ class InitiativePatch(BodyIn):
     horizon_years: int | None = Field(None, ge=1, le=30, strict=True)
     dependencies: list[StrictInt] | None = Field(None, description="Ids of initiatives of the organisation")
     risks: list[StrictInt] | None = Field(None, description="Ids of register risks of the organisation")
+    systems: list[StrictInt] | None = Field(None, description="Ids of systems of the organisation's inventory "
+                                                              "(replaces the list; [] clears it)")
 
 
 class InitiativeCreate(InitiativePatch):

@@ -56,6 +56,13 @@ class LinkedRiskOut(Schema):
     above_tolerance: bool = Field(description="The register's flag under the appetite in force")
 
 
+class AffectingOut(Schema):
+    id: int
+    ref: str
+    title: str
+    phase: str
+
+
 class ReasonOut(Schema):
     code: Literal["end_of_support_passed", "end_of_support_near", "risk_above_tolerance", "failing_control"]
     text: str
@@ -72,12 +79,17 @@ class SystemDetailOut(SystemOut):
     breaks: list[BrokenOut] = Field(description="What breaks when it is down: every system that needs it, "
                                                 "directly or through others, nearest first")
     risks: list[LinkedRiskOut] = Field(description="The register's risks that affect it")
+    initiatives: list[AffectingOut] = Field(description="The initiatives that affect it (their `systems`)")
     time_input: TimeInputOut = Field(description="The security input into its TIME classification")
     components_count: int
 
     @staticmethod
     def resolve_risks(obj: Any) -> list[dict[str, Any]]:
         return list(obj.risk_rows)
+
+    @staticmethod
+    def resolve_initiatives(obj: Any) -> list[dict[str, Any]]:
+        return list(obj.initiative_rows)
 
 
 @input_fields(SYSTEM, partial=True)
@@ -153,6 +165,8 @@ def _detail(org: Any, system_id: int) -> System:
     system.risk_rows = [{"id": r.pk, "ref": r.ref, "title": r.title, "status": r.status,  # type: ignore[attr-defined]
                      "above_tolerance": getattr(r, "above_tolerance", False)}
                     for r in selectors_systems.linked_risks(org, system)]
+    system.initiative_rows = [{"id": i.pk, "ref": i.ref, "title": i.title, "phase": i.phase}  # type: ignore[attr-defined]
+                              for i in selectors_systems.initiatives_affecting(org, system)]
     system.time_input = {"suggested": list(suggestion.suggested), "disagrees": suggestion.disagrees,  # type: ignore[attr-defined]
                          "reasons": [{"code": r.code, "text": r.text, "ref": r.ref} for r in suggestion.reasons]}
     system.components_count = selectors_systems.components(org, system).count()  # type: ignore[attr-defined]

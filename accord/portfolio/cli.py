@@ -97,6 +97,7 @@ def _show(args: argparse.Namespace) -> int:
     money = selectors.initiative_financials(org, item).figures
     print(f"{item.ref} {_one_line(item.title)}")
     print(f"kind: {item.kind}  phase: {item.phase}  health: {item.health}")
+    print("systems: " + (", ".join(f"{s.ref} {_one_line(s.name)}" for s in item.systems.all()) or "-"))
     if status.gate is None:
         print("gate: none ahead")
     else:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.core.models import Membership, Organization
 from accord.portfolio.choices import Health, InitiativeKind, Outcome, Phase
-from accord.portfolio.models import Initiative, SecurityReview
+from accord.portfolio.models import Initiative, SecurityReview, System
 from accord.portfolio.selectors import InitiativeFilter
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -67,13 +67,18 @@ class InitiativeForm(forms.Form):
                                       min_value=0)
     horizon_years = forms.IntegerField(label=_("Horizon (years)"), min_value=1, max_value=30, initial=5)
     dependencies = forms.MultipleChoiceField(label=_("Depends on"), required=False)
+    systems = forms.MultipleChoiceField(label=_("Systems affected"), required=False,
+                                        help_text=_("The systems of the inventory it builds, changes or retires"))
 
     def __init__(self, org: Organization, *args: Any, initiative: Initiative | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("sponsor", "owner", "dependencies"):
+        for name in ("sponsor", "owner", "dependencies", "systems"):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
-            if name == "dependencies":
+            if name == "systems":
+                field.choices = [(str(s.pk), str(s)) for s in
+                                 System.objects.for_org(org).only("number", "name").order_by("number")]
+            elif name == "dependencies":
                 others = Initiative.objects.for_org(org).only("number", "title")
                 if initiative is not None:
                     others = others.exclude(pk=initiative.pk)
@@ -90,11 +95,13 @@ class InitiativeForm(forms.Form):
                 "planned_end": initiative.planned_end, "actual_start": initiative.actual_start,
                 "actual_end": initiative.actual_end, "benefit_low": initiative.benefit_low,
                 "benefit_high": initiative.benefit_high, "horizon_years": initiative.horizon_years,
-                "dependencies": [str(d.pk) for d in initiative.dependencies.all()]})
+                "dependencies": [str(d.pk) for d in initiative.dependencies.all()],
+                "systems": [str(s.pk) for s in initiative.systems.all()]})
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["dependencies"] = [int(v) for v in data.get("dependencies") or []]
+        for name in ("dependencies", "systems"):
+            data[name] = [int(v) for v in data.get(name) or []]
         return data
 
 

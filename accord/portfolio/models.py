@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
@@ -21,6 +23,9 @@ from accord.portfolio.choices import (
     Phase,
 )
 from accord.risks.models import Risk
+
+if TYPE_CHECKING:
+    from accord.portfolio.models_systems import System
 
 MAX_HORIZON_YEARS = 30
 
@@ -81,6 +86,8 @@ class Initiative(TenantModel):
         through_fields=("initiative", "depends_on"))
     risks: models.ManyToManyField[Risk, InitiativeRisk] = models.ManyToManyField(
         Risk, blank=True, related_name="initiatives", through="InitiativeRisk")
+    systems: models.ManyToManyField[System, InitiativeSystem] = models.ManyToManyField(
+        "portfolio.System", blank=True, related_name="initiatives", through="InitiativeSystem")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
 
@@ -139,6 +146,24 @@ class InitiativeRisk(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.initiative_id} linked to risk {self.risk_id}"
+
+
+class InitiativeSystem(TenantModel):
+    """A system of the inventory the initiative affects (builds, changes, replaces or retires); both of one
+    organisation (services check it). A system with initiatives cannot be removed until they let it go."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.RESTRICT, related_name="+")
+    system = models.ForeignKey("portfolio.System", on_delete=models.RESTRICT, related_name="initiative_links")
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("initiative", "system")
+        constraints = [models.UniqueConstraint(fields=["initiative", "system"], name="initiativesystem_unique")]
+        indexes = [models.Index(fields=["organization", "system"], name="initiativesystem_system_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} affects system {self.system_id}"
 
 
 class InitiativeBudget(TenantModel):

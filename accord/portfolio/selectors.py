@@ -66,11 +66,12 @@ def _people(qs: QuerySet[Initiative]) -> QuerySet[Initiative]:
 
 def initiatives(org: Organization, filters: InitiativeFilter | None = None) -> QuerySet[Initiative]:
     """`org`'s initiatives by reference, narrowed by `filters`, with sponsor, owner, dependencies, linked
-    risks and the objectives they serve loaded (a constant number of queries whatever the length)."""
+    risks, the systems they affect and the objectives they serve loaded (a constant number of queries
+    whatever the length)."""
     f = filters or InitiativeFilter()
     served = InitiativeObjective.objects.for_org(org).select_related("objective").order_by("-weight", "objective")
     qs = _people(Initiative.objects.for_org(org)).prefetch_related(
-        "dependencies", "risks", Prefetch("objective_links", queryset=served))
+        "dependencies", "risks", "systems", Prefetch("objective_links", queryset=served))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.phase:

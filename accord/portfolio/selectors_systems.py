@@ -38,6 +38,7 @@ from accord.core.models import Membership, Organization
 from accord.core.workdays import months_later
 from accord.portfolio import rules
 from accord.portfolio.choices_systems import Criticality, DataClassification, Hosting, SystemKind, TimeClass
+from accord.portfolio.models import Initiative
 from accord.portfolio.models_systems import RiskSystem, System, SystemComponent, SystemDependency
 from accord.risks.choices import RiskStatus
 from accord.risks.models import Risk
@@ -190,6 +191,11 @@ def dependencies_of(org: Organization, system: System) -> list[System]:
 def linked_risks(org: Organization, system: System) -> QuerySet[Risk]:
     """The register's risks that affect `system`, with the register's flags (`above_tolerance`, `accepted`)."""
     return annotated_risks(org, archived=None).filter(system_links__system=system).order_by("number")
+
+
+def initiatives_affecting(org: Organization, system: System) -> QuerySet[Initiative]:
+    """The initiatives that affect `system` (`Initiative.systems`), by reference."""
+    return Initiative.objects.for_org(org).filter(systems=system).order_by("number")
 
 
 def time_input(org: Organization, system: System) -> rules.TimeSuggestion:

@@ -46,9 +46,11 @@ from accord.portfolio.models import (
     InitiativeBudget,
     InitiativeDependency,
     InitiativeRisk,
+    InitiativeSystem,
     PortfolioSettings,
     ReviewCondition,
     SecurityReview,
+    System,
 )
 from accord.portfolio.notifications import EXCEPTION_SIGNATURE, REVIEW_REQUESTED
 from accord.risks.models import Risk
@@ -56,7 +58,9 @@ from accord.risks.models import Risk
 #: The input names of an initiative (API, forms), in the API's order.
 INITIATIVE_FIELDS = ("title", "description", "kind", "sponsor", "owner", "phase", "planned_start", "planned_end",
                      "actual_start", "actual_end", "health", "health_reason", "benefit_low", "benefit_high",
-                     "horizon_years", "dependencies", "risks")
+                     "horizon_years", "dependencies", "risks", "systems")
+#: The many-to-many links of an initiative, given and audited as lists of ids.
+LINKS = ("dependencies", "risks", "systems")
 #: The model fields the audit trail records of an initiative (the links as lists of ids besides).
 AUDITED = ("title", "description", "kind", "sponsor", "owner", "phase", "planned_start", "planned_end",
            "actual_start", "actual_end", "health", "health_reason", "benefit_low", "benefit_high", "horizon_years")
@@ -149,7 +153,8 @@ class _Cleaner:
 def clean_initiative_input(org: Organization, data: Mapping[str, Any], *,
                            current: Initiative | None = None) -> dict[str, Any]:
     """Check an initiative's input (every field given; on creation the required ones) and return the model
-    values, with `dependencies` and `risks` as lists of objects of `org`."""
+    values, with `dependencies`, `risks` and `systems` as lists of objects of `org` (an id of another
+    organisation's object is refused like a missing one, naming it)."""
     unknown = sorted(set(data) - set(INITIATIVE_FIELDS))
     if unknown:
         raise ValidationError({name: f"Unknown field; use: {', '.join(INITIATIVE_FIELDS)}." for name in unknown})
@@ -194,6 +199,8 @@ def clean_initiative_input(org: Organization, data: Mapping[str, Any], *,
                     c.errors[name] = "An initiative cannot depend on itself."
             case "risks":
                 out[name] = c.objects(name, value, Risk, "risk")
+            case "systems":
+                out[name] = c.objects(name, value, System, "system")
     low = out.get("benefit_low", current.benefit_low if current else None)
     high = out.get("benefit_high", current.benefit_high if current else None)
     if (low is None) != (high is None) and "benefit_low" not in c.errors and "benefit_high" not in c.errors:
@@ -212,8 +219,7 @@ def clean_initiative_input(org: Organization, data: Mapping[str, Any], *,
 
 
 def _links(initiative: Initiative) -> dict[str, list[int]]:
-    return {"dependencies": sorted(initiative.dependencies.values_list("pk", flat=True)),
-            "risks": sorted(initiative.risks.values_list("pk", flat=True))}
+    return {name: sorted(getattr(initiative, name).values_list("pk", flat=True)) for name in LINKS}
 
 
 def _set_links(org: Organization, initiative: Initiative, values: Mapping[str, Any]) -> None:
@@ -226,6 +232,10 @@ def _set_links(org: Organization, initiative: Initiative, values: Mapping[str, A
         InitiativeRisk.objects.for_org(org).filter(initiative=initiative).delete()
         InitiativeRisk.objects.for_org(org).bulk_create([
             InitiativeRisk(organization=org, initiative=initiative, risk=r) for r in values["risks"]])
+    if "systems" in values:
+        InitiativeSystem.objects.for_org(org).filter(initiative=initiative).delete()
+        InitiativeSystem.objects.for_org(org).bulk_create([
+            InitiativeSystem(organization=org, initiative=initiative, system=s) for s in values["systems"]])
 
 
 # --- initiatives ------------------------------------------------------------------------------------
@@ -235,7 +245,7 @@ def do_create_initiative(actor: User | None, org: Organization, data: Mapping[st
     """Add an initiative (in the idea or proposed phase); one audit event."""
     lock_org(org)
     values = clean_initiative_input(org, data)
-    links = {k: values.pop(k) for k in ("dependencies", "risks") if k in values}
+    links = {k: values.pop(k) for k in LINKS if k in values}
     number = (Initiative.objects.for_org(org).aggregate(n=Max("number"))["n"] or 0) + 1
     initiative = Initiative.objects.for_org(org).create(organization=org, number=number, **values)
     _set_links(org, initiative, links)
@@ -255,7 +265,7 @@ def do_update_initiative(actor: User | None, org: Organization, initiative: Init
     initiative = Initiative.objects.for_org(org).get(pk=initiative.pk)
     values = clean_initiative_input(org, data, current=initiative)
     before = {**audit.snapshot(initiative, AUDITED), **_links(initiative)}
-    links = {k: values.pop(k) for k in ("dependencies", "risks") if k in values}
+    links = {k: values.pop(k) for k in LINKS if k in values}
     for name, value in values.items():
         setattr(initiative, name, value)
     _set_links(org, initiative, links)

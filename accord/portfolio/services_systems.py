@@ -27,6 +27,7 @@ from accord.core.tenancy import check_same_org
 from accord.portfolio import rules, selectors_systems
 from accord.portfolio.choices_systems import Hosting, TimeClass
 from accord.portfolio.fields_systems import AUDITED, SYSTEM
+from accord.portfolio.models import Initiative, InitiativeSystem
 from accord.portfolio.models_systems import MAX_OBJECTIVE_HOURS, RiskSystem, System, SystemComponent, SystemDependency
 from accord.portfolio.sbom import Sbom
 from accord.portfolio.services import lock_org
@@ -381,8 +382,9 @@ def do_update_system(actor: User | None, org: Organization, system: System, data
 @transaction.atomic
 def do_delete_system(actor: User | None, org: Organization, system: System) -> None:
     """Remove a system with its dependencies both ways and its components; each risk it was linked to gets
-    the system's name back among its affected assets (as text, so the register loses nothing). One audit
-    event for the system, and one per link and risk changed."""
+    the system's name back among its affected assets (as text, so the register loses nothing); the
+    initiatives that affected it let it go. One audit event for the system, and one per link, risk and
+    initiative changed."""
     check_same_org(org, system=system)
     lock_org(org)
     system = System.objects.for_org(org).get(pk=system.pk)
@@ -397,6 +399,10 @@ def do_delete_system(actor: User | None, org: Organization, system: System) -> N
                                        str(risk)))
             risk.affected_assets = after
             risk.save(update_fields=["affected_assets"])
+    for initiative in Initiative.objects.for_org(org).filter(systems=system).order_by("number"):
+        before = sorted(initiative.systems.values_list("pk", flat=True))
+        entries.append(audit.Entry(AuditAction.UPDATE, initiative,
+                                   {"systems": [before, [pk for pk in before if pk != system.pk]]}, str(initiative)))
     needs = _names(System.objects.for_org(org).filter(dependents=system))
     needed_by = _names(System.objects.for_org(org).filter(dependencies=system))
     changes = audit.diff(audit.snapshot(system, AUDITED), dict.fromkeys(AUDITED))
@@ -405,6 +411,7 @@ def do_delete_system(actor: User | None, org: Organization, system: System) -> N
     entries.append(audit.Entry(AuditAction.DELETE, system, changes, _repr(system)))
     audit.record_many(org, actor, entries)
     RiskSystem.objects.for_org(org).filter(system=system).delete()
+    InitiativeSystem.objects.for_org(org).filter(system=system).delete()
     SystemDependency.objects.for_org(org).filter(system=system).delete()
     SystemDependency.objects.for_org(org).filter(depends_on=system).delete()
     SystemComponent.objects.for_org(org).filter(system=system).delete()

@@ -102,6 +102,7 @@ def _detail_page(request: OrgRequest, system: System, *, status: int = 200, **fo
         "system": system, "dependencies": selectors_systems.dependencies_of(org, system), "broken": broken,
         "breaks_chart": _breaks_chart(request, system, broken),
         "risks": list(selectors_systems.linked_risks(org, system)),
+        "initiatives": list(selectors_systems.initiatives_affecting(org, system)),
         "suggestion": selectors_systems.time_input(org, system),
         "components": list(components[:200]), "components_count": components.count(),
         "time_form": forms.get("time_form") or TimeForm(initial={"time_class": system.time_class or None}),

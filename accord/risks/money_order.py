@@ -77,13 +77,17 @@ class MoneyOrdered(Sequence[Any]):
             yield from self[start:start + self.CHUNK]
 
 
-def ordered_risks(org: Organization, filters: RiskFilter | None = None) -> QuerySet[Any] | MoneyOrdered:
+def ordered_risks(org: Organization, filters: RiskFilter | None = None, *,
+                  prefetch: Sequence[str] = ()) -> QuerySet[Any] | MoneyOrdered:
     """The register filtered and sorted (`selectors.risks`), also by a figure of the simulation
     (`MONEY_SORTS`: the residual ALE or P90). A money order sorts the filtered ids by the cached figures,
     ties and risks without figures (no estimate, closed, left out) after the others in reference order,
-    whichever the direction; the queries stay the same however many risks there are."""
+    whichever the direction; the queries stay the same however many risks there are. `prefetch`: relations
+    each risk's answer reads (the API's `systems`), one query per page each."""
     f = filters or RiskFilter()
     queryset = selectors.risks(org, f)
+    if prefetch:
+        queryset = queryset.prefetch_related(*prefetch)
     if f.sort not in MONEY_SORTS:
         return queryset
     figure, descending = f.sort.lstrip("-"), f.sort.startswith("-")

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accord.core.clock import org_today
 from accord.core.models import Organization
+from accord.portfolio import services as portfolio_services
 from accord.portfolio import services_systems
 from accord.risks import services as risk_services
 from tests.factories import Persona, make_member
@@ -46,10 +47,11 @@ def seed_systems(org: Organization) -> Seed:
 
 def grow_systems(seed: Seed, n: int) -> None:
     """`n` more systems of every kind, each depending on the seeded database and the previous one, with an owner,
-    a risk link, personal data categories and edits (history)."""
+    a risk link, personal data categories, edits (history), affected by two seeded initiatives."""
     org, cio = seed["org"], seed["systems_cio"]
     kinds = ["application", "infrastructure", "saas", "data_store", "network", "endpoint_group"]
     previous = seed["system_database"].name
+    grown: list[int] = []
     for k in range(n):
         kind = kinds[k % 6]
         system = services_systems.do_create_system(cio.user, org, {
@@ -59,6 +61,10 @@ def grow_systems(seed: Seed, n: int) -> None:
             "end_of_support_on": (org_today(org) + dt.timedelta(days=30 * k)).isoformat(),
             "dependencies": [seed["system_database"].name, previous]})
         services_systems.do_link_risk(cio.user, org, system, seed["system_risk"])
+        grown.append(system.pk)
+        # The seeded initiatives affect every grown system: their pages, the list and the API list them.
+        for key in ("initiative_idea", "initiative_reviewed"):
+            portfolio_services.do_update_initiative(cio.user, org, seed[key], {"systems": grown})
         services_systems.do_update_system(cio.user, org, seed["system_erp"], {"description": f"Take {k}"})
         previous = system.name
 

@@ -34,9 +34,27 @@ router = Router()
 MAX_PAGE = 500
 
 
+class AffectedSystemOut(Schema):
+    id: int
+    ref: str = Field(description="The system's reference in the inventory, S-001")
+    name: str
+
+
 @output_fields(RISK)
-class RiskOut(Schema):
+class RiskFieldsOut(Schema):
     pass
+
+
+class RiskOut(RiskFieldsOut):
+    """The field specification's outputs, then the systems it affects."""
+
+    systems: list[AffectedSystemOut] = Field(description="The systems of the inventory it affects (linked on the "
+                                                         "system's page or `systems/{id}/risks/`)")
+
+    @staticmethod
+    def resolve_systems(obj: Risk) -> list[dict[str, Any]]:
+        # Read through the relation the portfolio's links give the risk: the register knows no system model.
+        return [{"id": s.pk, "ref": s.ref, "name": s.name} for s in obj.systems.all()]
 
 
 @input_fields(RISK, partial=True)
@@ -120,7 +138,7 @@ class ExportQuery(RiskQuery):
 def list_risks(request: HttpRequest, org: str, filters: Query[RiskQuery]) -> Any:
     """Filtered and sorted like the register page; paginated (`limit` up to 500, `offset`)."""
     m = org_access(request, org, "risk.view")
-    return money_order.ordered_risks(m.organization, filters.to_filter())
+    return money_order.ordered_risks(m.organization, filters.to_filter(), prefetch=("systems",))
 
 
 @router.post("/{org}/risks/", response={201: RiskOut, **ERRORS}, summary="Add a risk",
