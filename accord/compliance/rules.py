@@ -1,14 +1,16 @@
 """The compliance app's rules, pure functions of plain values: which controls count in the money view, what a
-control costs a year, its return on security investment, how many minor units a currency has; and for audits,
+control costs a year, its return on security investment, how many minor units a currency has; for audits,
 who may record in an audit and when, which results need a justification, when a remediation is overdue and
-when evidence wants refreshing; and for the Statement of Applicability, how far an Annex A control is
-implemented and what its statement must say."""
+when evidence wants refreshing; for the Statement of Applicability, how far an Annex A control is
+implemented and what its statement must say; and when a control is failing (the portfolio's TIME input,
+decision 0059)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 from accord.compliance.choices import (
     AssessmentStatus,
@@ -172,3 +174,41 @@ def soa_unjustified(*, applicable: bool, reasons: Collection[str], justification
     if not applicable:
         return None if justification.strip() else "justification"
     return None if reasons or justification.strip() else "reasons"
+
+
+# --- failing controls (decision 0059) ----------------------------------------------------------------------
+
+#: The statuses of a control that is meant to work (a planned control is not expected to yet; a retired one
+#: no longer is): only these can be failing.
+FAILING_CONTROL_STATUSES = frozenset({ControlStatus.IMPLEMENTED, ControlStatus.IN_PROGRESS})
+#: The audits whose verdicts stand: in progress (recorded as it goes) and closed (kept as it closed).
+STANDING_AUDITS = frozenset({AssessmentStatus.IN_PROGRESS, AssessmentStatus.CLOSED})
+#: A result that says nothing of the requirement yet: the requirement's earlier verdict still stands.
+NO_VERDICT = frozenset({ResultValue.NOT_ASSESSED})
+#: The verdicts that fail the controls serving the requirement. Partially compliant is not one: it is a gap
+#: to close (`GAPS`, a finding), not a sign that the system should be migrated or eliminated.
+FAILING_RESULTS = frozenset({ResultValue.NON_COMPLIANT})
+
+
+@dataclass(frozen=True)
+class AuditVerdict:
+    """One audit's result on a requirement: the audit's number (newer audits have larger ones), its status."""
+
+    audit_number: int
+    audit_status: str
+    result: str
+
+
+def standing_verdict(verdicts: Iterable[AuditVerdict]) -> str | None:
+    """A requirement's verdict as it stands: its result in the newest audit, in progress or closed
+    (`STANDING_AUDITS`), that assessed it (a result other than not assessed); None when none has."""
+    standing = [v for v in verdicts if v.audit_status in STANDING_AUDITS and v.result not in NO_VERDICT]
+    return max(standing, key=lambda v: v.audit_number).result if standing else None
+
+
+def control_failing(status: str, requirement_verdicts: Iterable[str | None]) -> bool:
+    """A control is failing when it is meant to work (`FAILING_CONTROL_STATUSES`) and a requirement it serves
+    stands non-compliant (`standing_verdict` in `FAILING_RESULTS`). `requirement_verdicts`: the standing
+    verdict of each requirement the control serves (its library links). The SQL twin is
+    `selectors_controls.failing_controls`."""
+    return status in FAILING_CONTROL_STATUSES and any(v in FAILING_RESULTS for v in requirement_verdicts)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accord.compliance import rules
 from accord.compliance.choices import ControlKind, ControlStatus
 from accord.compliance.models import Requirement
+from accord.compliance.models_assessments import AssessmentResult
 from accord.compliance.models_controls import Control, ControlRequirement, ControlRisk
 from accord.compliance.selectors import access_framework
 from accord.core.models import Membership, Organization
@@ -241,3 +242,15 @@ def effectiveness(org: Organization, only: Control | None = None) -> Effectivene
                          years=(value or {}).get("years", 0), inherent_ale=inherent, residual_ale=residual,
                          day_rate=org.day_rate)
 
+
+
+def failing_controls(org: Organization) -> QuerySet[Control]:
+    """`org`'s failing controls (`rules.control_failing`, decision 0059) as one query to filter by or join
+    to: meant to work, and serving a requirement whose standing verdict (its result in the newest audit in
+    progress or closed that assessed it, `rules.standing_verdict`) fails it."""
+    verdict = (AssessmentResult.objects.for_org(org)
+               .filter(requirement=OuterRef("requirement"), assessment__status__in=rules.STANDING_AUDITS)
+               .exclude(result__in=rules.NO_VERDICT).order_by("-assessment__number").values("result")[:1])
+    failing_links = (ControlRequirement.objects.for_org(org).annotate(verdict=Subquery(verdict))
+                     .filter(verdict__in=rules.FAILING_RESULTS).values("control_id"))
+    return Control.objects.for_org(org).filter(status__in=rules.FAILING_CONTROL_STATUSES, pk__in=failing_links)

@@ -47,7 +47,8 @@ register(
     Action("cost.import", "Import actuals from a file (CSV or XLSX), all or nothing",
            frozenset({Role.ADMIN, Role.CIO})),
     Action("portfolio.dashboard", "See the portfolio panel of the dashboard: objectives' progress, initiatives by "
-                                  "phase and health, budget against actual, security reviews waiting and on whom",
+                                  "phase and health, budget against actual, security reviews waiting and on whom, "
+                                  "systems reaching end of support",
            frozenset({Role.ADMIN, Role.CIO, Role.VIEWER})),
 )
 

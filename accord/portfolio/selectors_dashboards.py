@@ -1,6 +1,7 @@
 """The portfolio's dashboard panels, read for an organisation only (never the member: the dashboard's body is
 a stored answer shared by one role, decision 0035): the CIO's panel (objectives' progress, initiatives by
-phase and health, budget against actual, the security reviews waiting and on whom) and the review queue of
+phase and health, budget against actual, the security reviews waiting and on whom, the systems reaching end
+of support: `selectors_systems.support_ending`) and the review queue of
 whoever completes reviews (assigned, due and overdue). The review clock is `rules.review_clock`, read through
 `selectors.open_reviews`; progress is `rules.objective_progress`; the variance `rules.variance`."""
 
@@ -13,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Prefetch
 
 from accord.core.models import Membership, Organization
-from accord.portfolio import selectors, selectors_costs
+from accord.portfolio import selectors, selectors_costs, selectors_systems
 from accord.portfolio.choices import Health, Phase
 from accord.portfolio.models import Initiative
 from accord.portfolio.models_objectives import KeyResult, Objective
@@ -90,10 +91,10 @@ def objectives_with_progress(org: Organization) -> list[Objective]:
 
 def cio_panel(org: Organization) -> dict[str, Any]:
     """The CIO's panel: objectives with their progress, initiatives by phase and health, this year's budget
-    against actual, and the reviews waiting by reviewer."""
+    against actual, the reviews waiting by reviewer, and the systems reaching end of support."""
     return {"objectives": objectives_with_progress(org), "phases": initiatives_by_phase(org),
             "healths": [(h.value, str(h.label)) for h in Health], "costs": selectors_costs.cost_summary(org),
-            "reviews": review_queue(org)}
+            "reviews": review_queue(org), "support": selectors_systems.support_ending(org)}
 
 
 def review_panel(org: Organization) -> dict[str, Any]:

@@ -4,7 +4,9 @@ when it is down, the security input into its TIME classification, its risks and 
 register's affected assets that name no system (for review).
 
 The tolerance is the register's (`accord.risks.selectors.annotated_risks`: its `above_tolerance` flag under
-the appetite in force); the TIME rule is `rules.time_suggestion`; the graph walk `rules.what_breaks`.
+the appetite in force); a failing control is the compliance app's (`selectors_controls.failing_controls`,
+`accord.compliance.rules.control_failing`); the TIME rule is `rules.time_suggestion`; the graph walk
+`rules.what_breaks`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -31,6 +34,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accord.compliance.models_controls import ControlRisk
+from accord.compliance.selectors_controls import failing_controls
 from accord.core.clock import org_today
 from accord.core.history import names_by_id
 from accord.core.inputs import INT64_MAX
@@ -99,11 +104,21 @@ def _risks_above(org: Organization) -> QuerySet[Risk]:
     return annotated_risks(org).filter(above_tolerance=True).exclude(status=RiskStatus.CLOSED)
 
 
+def _relied_on(org: Organization) -> QuerySet[ControlRisk]:
+    """The links from the register's open risks (not closed, not archived) to failing controls
+    (`accord.compliance.selectors_controls.failing_controls`): a system relies on the controls of its open
+    risks (decision 0059)."""
+    open_risks = Risk.objects.for_org(org).filter(archived_at__isnull=True).exclude(status=RiskStatus.CLOSED)
+    return ControlRisk.objects.for_org(org).filter(control_id__in=failing_controls(org).values("pk"),
+                                                   risk_id__in=open_risks.values("pk"))
+
+
 def systems(org: Organization, flt: SystemFilter | None = None) -> QuerySet[System]:
     """`org`'s systems by reference, filtered, with owners and dependencies loaded and annotated with
-    `dependents_count`, `risks_count` and `risk_above` (an open linked risk is above tolerance) and
-    `flagged` (the security input suggests Migrate or Eliminate: `risk_above`, or support ended or ending
-    within 12 months): a constant number of queries whatever the length."""
+    `dependents_count`, `risks_count`, `risk_above` (an open linked risk is above tolerance),
+    `control_failing` (it relies on a failing control) and `flagged` (the security input suggests Migrate or
+    Eliminate: `risk_above`, `control_failing`, or support ended or ending within 12 months; the SQL twin of
+    `rules.time_suggestion`): a constant number of queries whatever the length."""
     f = flt or SystemFilter()
     f.validate()
     dependents = (SystemDependency.objects.for_org(org).filter(depends_on=OuterRef("pk")).order_by()
@@ -113,6 +128,8 @@ def systems(org: Organization, flt: SystemFilter | None = None) -> QuerySet[Syst
     # From the links (by the organisation and system index) to the register's risks above tolerance, a list
     # SQLite reads once: not from the risks, which would walk the whole register for every system.
     above = RiskSystem.objects.for_org(org).filter(system=OuterRef("pk"), risk_id__in=_risks_above(org).values("pk"))
+    failing = RiskSystem.objects.for_org(org).filter(system=OuterRef("pk"),
+                                                     risk_id__in=_relied_on(org).values("risk_id"))
     warn = warning_date(org)
     links = (SystemDependency.objects.for_org(org).select_related("depends_on").only("system", "depends_on__name")
              .order_by())
@@ -120,9 +137,9 @@ def systems(org: Organization, flt: SystemFilter | None = None) -> QuerySet[Syst
           .prefetch_related(Prefetch("dependency_links", queryset=links))
           .annotate(dependents_count=Coalesce(Subquery(dependents, output_field=IntegerField()), Value(0)),
                     risks_count=Coalesce(Subquery(linked, output_field=IntegerField()), Value(0)),
-                    risk_above=Exists(above))
-          .annotate(flagged=Case(When(Q(risk_above=True) | Q(end_of_support_on__lte=warn), then=Value(True)),
-                                 default=Value(False), output_field=BooleanField())))
+                    risk_above=Exists(above), control_failing=Exists(failing))
+          .annotate(flagged=Case(When(Q(risk_above=True) | Q(control_failing=True) | Q(end_of_support_on__lte=warn),
+                                      then=Value(True)), default=Value(False), output_field=BooleanField())))
     if f.q:
         text = f.q.strip()
         qs = qs.filter(Q(name__icontains=text) | Q(description__icontains=text) | Q(saas_vendor__icontains=text)
@@ -143,6 +160,30 @@ def systems(org: Organization, flt: SystemFilter | None = None) -> QuerySet[Syst
     if f.flagged is not None:
         qs = qs.filter(flagged=f.flagged)
     return qs.order_by("number")
+
+
+#: How many systems the dashboard's end-of-support panel names (the soonest first; the count says the rest).
+SUPPORT_PANEL_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class SupportEnding:
+    """The systems whose vendor support ended or ends within `rules.END_OF_SUPPORT_WARNING_MONTHS` months (the
+    `support=ending` filter): how many, and the soonest ones (support ended first), each with `ended`."""
+
+    count: int
+    soonest: list[System]
+    today: dt.date
+    months: int = rules.END_OF_SUPPORT_WARNING_MONTHS
+
+
+def support_ending(org: Organization, *, limit: int = SUPPORT_PANEL_LENGTH) -> SupportEnding:
+    """The CIO dashboard's systems reaching end of support, soonest first (two queries)."""
+    qs = System.objects.for_org(org).filter(end_of_support_on__lte=warning_date(org))
+    soonest = list(qs.only("pk", "number", "name", "criticality", "end_of_support_on")
+                   .order_by("end_of_support_on", "number")[:limit])
+    return SupportEnding(count=qs.count() if len(soonest) == limit else len(soonest), soonest=soonest,
+                         today=org_today(org))
 
 
 def access_system(org: Organization, system_id: int | str) -> System:
@@ -198,14 +239,33 @@ def initiatives_affecting(org: Organization, system: System) -> QuerySet[Initiat
     return Initiative.objects.for_org(org).filter(systems=system).order_by("number")
 
 
+def time_inputs(org: Organization, systems: Iterable[System]) -> dict[int, rules.TimeSuggestion]:
+    """The security input into each system's TIME classification (`rules.time_suggestion`), by system id: its
+    end of support, its open linked risks above the register's tolerance, and the failing controls it relies
+    on (those linked to its open risks, decision 0059). Two queries whatever the number of systems (a page of
+    the list, or one system)."""
+    found = {s.pk: s for s in systems}
+    above: dict[int, list[tuple[str, str]]] = {pk: [] for pk in found}
+    for link in (RiskSystem.objects.for_org(org).filter(system_id__in=list(found),
+                                                        risk_id__in=_risks_above(org).values("pk"))
+                 .select_related("risk").only("system", "risk", "risk__number", "risk__title")
+                 .order_by("system_id", "risk__number")):
+        above[link.system_id].append((link.risk.ref, link.risk.title))
+    failing: dict[int, dict[int, tuple[str, str]]] = {pk: {} for pk in found}
+    for control_link in (_relied_on(org).filter(risk__system_links__system_id__in=list(found))
+                         .annotate(system_id=F("risk__system_links__system_id")).select_related("control")
+                         .only("control", "control__number", "control__name").order_by("control__number")):
+        control = control_link.control
+        failing[control_link.system_id][control.pk] = (control.ref, control.name)
+    today = org_today(org)
+    return {pk: rules.time_suggestion(today=today, end_of_support=s.end_of_support_on, decided=s.time_class,
+                                      risks_above_tolerance=above[pk], failing_controls=list(failing[pk].values()))
+            for pk, s in found.items()}
+
+
 def time_input(org: Organization, system: System) -> rules.TimeSuggestion:
-    """The security input into `system`'s TIME classification (`rules.time_suggestion`): its end of support,
-    its open linked risks above the register's tolerance. Failing controls: the compliance app's controls
-    have no failing state yet (a status says planned, in progress, implemented or retired, and no control is
-    linked to a system), so none is passed (decision 0047)."""
-    above = [(r.ref, r.title) for r in _risks_above(org).filter(system_links__system=system).order_by("number")]
-    return rules.time_suggestion(today=org_today(org), end_of_support=system.end_of_support_on,
-                                 decided=system.time_class, risks_above_tolerance=above)
+    """The security input into `system`'s TIME classification (`time_inputs` of one system)."""
+    return time_inputs(org, [system])[system.pk]
 
 
 def components(org: Organization, system: System) -> QuerySet[SystemComponent]:

@@ -70,6 +70,9 @@ def _filter(request: OrgRequest) -> tuple[SystemFilterForm, selectors_systems.Sy
 def system_list(request: OrgRequest) -> HttpResponse:
     form, flt = _filter(request)
     page = Paginator(selectors_systems.systems(request.org, flt), PAGE_SIZE).get_page(request.GET.get("page"))
+    suggestions = selectors_systems.time_inputs(request.org, page.object_list)
+    for system in page.object_list:
+        system.suggestion = suggestions[system.pk]  # the reasons of its flag
     context = {"form": form, "page": page, "filtered": flt != selectors_systems.SystemFilter(),
                "query": query_string(request)}
     return push_clean_url(request, render_page(request, "portfolio/systems/list.html",

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accord.compliance import services_assessments
+from accord.compliance.models_assessments import AssessmentResult
 from accord.core.clock import org_today
 from accord.core.models import Organization
 from accord.portfolio import services as portfolio_services
@@ -47,11 +49,18 @@ def seed_systems(org: Organization) -> Seed:
 
 def grow_systems(seed: Seed, n: int) -> None:
     """`n` more systems of every kind, each depending on the seeded database and the previous one, with an owner,
-    a risk link, personal data categories, edits (history), affected by two seeded initiatives."""
+    risk links (one relying on a failing control), personal data categories, edits (history), affected by two
+    seeded initiatives."""
     org, cio = seed["org"], seed["systems_cio"]
     kinds = ["application", "infrastructure", "saas", "data_store", "network", "endpoint_group"]
     previous = seed["system_database"].name
     grown: list[int] = []
+    # The compliance seed's implemented control fails: its requirement stands non-compliant in an audit in
+    # progress; every grown system relies on it through the control's risk (the TIME input's third reason).
+    audit = services_assessments.do_create_assessment(None, org, {
+        "title": "Systems' audit", "framework": f"ctl-{org.slug}", "status": "in_progress"})
+    services_assessments.do_record_result(None, org, AssessmentResult.objects.for_org(org).get(
+        assessment=audit, requirement=seed["control_requirement"]), {"result": "non_compliant"})
     for k in range(n):
         kind = kinds[k % 6]
         system = services_systems.do_create_system(cio.user, org, {
@@ -61,6 +70,7 @@ def grow_systems(seed: Seed, n: int) -> None:
             "end_of_support_on": (org_today(org) + dt.timedelta(days=30 * k)).isoformat(),
             "dependencies": [seed["system_database"].name, previous]})
         services_systems.do_link_risk(cio.user, org, system, seed["system_risk"])
+        services_systems.do_link_risk(cio.user, org, system, seed["control_risk"])
         grown.append(system.pk)
         # The seeded initiatives affect every grown system: their pages, the list and the API list them.
         for key in ("initiative_idea", "initiative_reviewed"):
