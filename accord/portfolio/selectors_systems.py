@@ -182,8 +182,7 @@ def support_ending(org: Organization, *, limit: int = SUPPORT_PANEL_LENGTH) -> S
     qs = System.objects.for_org(org).filter(end_of_support_on__lte=warning_date(org))
     soonest = list(qs.only("pk", "number", "name", "criticality", "end_of_support_on")
                    .order_by("end_of_support_on", "number")[:limit])
-    return SupportEnding(count=qs.count() if len(soonest) == limit else len(soonest), soonest=soonest,
-                         today=org_today(org))
+    return SupportEnding(count=qs.count(), soonest=soonest, today=org_today(org))
 
 
 def access_system(org: Organization, system_id: int | str) -> System:
