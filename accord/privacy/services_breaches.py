@@ -51,7 +51,6 @@ def clean_breach_input(org: Organization, data: Mapping[str, Any], *, current: B
     if current is None:
         c.required(data, "title", "became_aware_at")
     out: dict[str, Any] = {}
-    now = timezone.now()
     for name, value in data.items():
         if name in c.errors:
             continue
@@ -64,8 +63,6 @@ def clean_breach_input(org: Organization, data: Mapping[str, Any], *, current: B
                 moment = c.instant(name, value)
                 if moment is None and name == "became_aware_at":
                     c.fail(name, _("This field is required."))
-                elif moment is not None and moment > now:
-                    c.fail(name, _("%(value)s is in the future.") % {"value": moment.isoformat()})
                 out[name] = moment
             case "subjects_approx" | "records_approx":
                 out[name] = c.count(name, value, high=2**31 - 1 if name == "subjects_approx" else 2**62)
@@ -175,11 +172,8 @@ def do_add_breach_notification(actor: User | None, org: Organization, breach: Br
     content = c.text("content", data.get("content"), required=True)
     reference = c.text("authority_reference", data.get("authority_reference"), limit=100)
     late = c.text("late_reasons", data.get("late_reasons"))
-    if sent_at is not None:
-        if sent_at > timezone.now():
-            c.fail("sent_at", _("%(value)s is in the future.") % {"value": sent_at.isoformat()})
-        elif sent_at < obj.became_aware_at:
-            c.fail("sent_at", _("A notification cannot be sent before the organisation became aware of the breach."))
+    if sent_at is not None and sent_at < obj.became_aware_at:
+        c.fail("sent_at", _("A notification cannot be sent before the organisation became aware of the breach."))
     last = obj.notifications.order_by("-phase").first()
     if sent_at is not None and last is not None and sent_at < last.sent_at:
         c.fail("sent_at", _("Phase %(phase)s was sent at %(at)s; the next one is sent later.")
