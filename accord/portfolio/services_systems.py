@@ -18,9 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accord.core import audit
 from accord.core.choices import AuditAction
+from accord.core.conflict import Conflict
 from accord.core.fields import Kind
 from accord.core.models import Membership, Organization, User
 from accord.core.tenancy import check_same_org
@@ -28,6 +30,7 @@ from accord.portfolio import rules, selectors_systems
 from accord.portfolio.choices_systems import Hosting, TimeClass
 from accord.portfolio.fields_systems import AUDITED, SYSTEM
 from accord.portfolio.models import Initiative, InitiativeSystem
+from accord.portfolio.models_costs import BudgetLine
 from accord.portfolio.models_systems import MAX_OBJECTIVE_HOURS, RiskSystem, System, SystemComponent, SystemDependency
 from accord.portfolio.sbom import Sbom
 from accord.portfolio.services import lock_org
@@ -384,10 +387,17 @@ def do_delete_system(actor: User | None, org: Organization, system: System) -> N
     """Remove a system with its dependencies both ways and its components; each risk it was linked to gets
     the system's name back among its affected assets (as text, so the register loses nothing); the
     initiatives that affected it let it go. One audit event for the system, and one per link, risk and
-    initiative changed."""
+    initiative changed. A system a budget line pays for is kept (`Conflict` naming the lines): its money is
+    not silently moved."""
     check_same_org(org, system=system)
     lock_org(org)
     system = System.objects.for_org(org).get(pk=system.pk)
+    paying = [line.ref for line in BudgetLine.objects.for_org(org).filter(system=system).order_by("number")[:11]]
+    if paying:
+        listed = ", ".join(paying[:10]) + (", ..." if len(paying) > 10 else "")
+        raise Conflict({"system": _("Budget lines pay for %(system)s (%(lines)s): move them to another system, or "
+                                    "clear their system, before you delete it.")
+                        % {"system": system.name, "lines": listed}})
     entries = []
     for link in RiskSystem.objects.for_org(org).filter(system=system).select_related("risk"):
         risk = link.risk

@@ -57,3 +57,20 @@ def test_the_api_filters_lines_by_system(client, org_a, cio):
     line(org_a, title="Other")
     answer = client.get(f"/api/v1/orgs/{org_a.slug}/budget-lines/?system={erp.pk}", **cio.auth()).json()
     assert [(x["ref"], x["system"], x["system_ref"]) for x in answer["items"]] == [("BL-001", erp.pk, erp.ref)]
+
+
+def test_a_system_a_budget_line_pays_for_is_not_deleted_and_the_refusal_names_the_line(client, org_a, cio):
+    from accord.core.conflict import Conflict
+    from accord.portfolio.models_systems import System
+
+    erp = system(org_a, "ERP")
+    paid = line(org_a, system=erp.pk)
+    with pytest.raises(Conflict, match=paid.ref):
+        services_systems.do_delete_system(None, org_a, erp)
+    answer = client.delete(f"/api/v1/orgs/{org_a.slug}/systems/{erp.pk}/", **cio.auth())
+    assert answer.status_code == 409 and paid.ref in answer.content.decode()
+    assert System.objects.for_org(org_a).filter(pk=erp.pk).exists()
+    services_costs.do_update_budget_line(None, org_a, paid, {"system": None})
+    services_systems.do_delete_system(None, org_a, erp)
+    assert not System.objects.for_org(org_a).filter(pk=erp.pk).exists()
+    assert BudgetLine.objects.for_org(org_a).get(pk=paid.pk).system is None
