@@ -4,7 +4,7 @@ files downloaded only through here or the pages, as attachments)."""
 
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -32,8 +32,12 @@ from accord.compliance.models_assessments import (
     Finding,
     Remediation,
 )
+from accord.compliance.reports_assessments import AUDIT_REPORT_NAME
 from accord.core.apikit import ERRORS, BodyIn, ErrorOut, Pagination, TextIn, org_access
 from accord.core.clock import org_today
+from accord.core.jobs.api import JobOut, queued
+from accord.core.jobs.models import Job
+from accord.core.reports.services import do_request_report
 
 router = Router(tags=["assessments"])
 
@@ -357,7 +361,12 @@ class EvidenceQuery(TextIn):
 
 
 class ExportQuery(TextIn):
-    format: str = Field("xlsx", description="xlsx (pdf and OSCAL come later)")
+    format: str = Field("xlsx", description="xlsx (the workbook) or oscal (assessment-results); pdf is asked for "
+                                            "with POST (a background job)")
+
+
+class ReportIn(BodyIn):
+    format: Literal["pdf"] = Field("pdf", description="pdf: the audit report, printed as a background job")
 
 
 def _given(payload: Schema) -> dict[str, Any]:
@@ -440,19 +449,34 @@ def record_result(request: HttpRequest, org: str, assessment_id: AssessmentId, r
 
 
 @router.get("/{org}/assessments/{assessment_id}/export", response={200: None, **ERRORS},
-            summary="Export an assessment (XLSX)", operation_id="accord_compliance_api_export_assessment",
+            summary="Export an assessment (XLSX or OSCAL)", operation_id="accord_compliance_api_export_assessment",
             openapi_extra={"responses": {"200": {"description": "The workbook", "content": {
                 exports_assessments.XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def export_assessment(request: HttpRequest, org: str, assessment_id: AssessmentId,
                       options: Query[ExportQuery]) -> HttpResponse:
     """The audit's scope, its results by requirement, its findings and the remediation plan, as an XLSX
-    workbook (PDF and OSCAL assessment-results are not there yet)."""
+    workbook (`format=xlsx`), or the audit as OSCAL assessment-results (`format=oscal`). The PDF report is a
+    background job: `POST` to this address (`format=pdf` answers 422 saying so)."""
     m = org_access(request, org, "assessment.view")
     assessment = selectors.access_assessment(m.organization, assessment_id)
     content, content_type, filename = exports_assessments.export(m.organization, assessment, options.format)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@router.post("/{org}/assessments/{assessment_id}/export", response={202: JobOut, **ERRORS},
+             summary="Ask for an assessment's PDF report", operation_id="accord_compliance_api_request_audit_report")
+def request_audit_report(request: HttpRequest, response: HttpResponse, org: str, assessment_id: AssessmentId,
+                         payload: ReportIn) -> Status[Job]:
+    """Queue the audit report (scope, executive summary, results by group with a chart, findings, remediation
+    plan) as a background job and answer it (202, its address in `Location`); asked again while that job is
+    queued or running, the same job. Follow it at `GET .../jobs/{id}/`; once `done`, `GET .../jobs/{id}/file/`
+    is the PDF (decision 0058). Whoever may export the audit may ask for it (`assessment.view`)."""
+    m = org_access(request, org, "assessment.view")
+    assessment = selectors.access_assessment(m.organization, assessment_id)
+    return queued(response, do_request_report(m.user, m.organization, AUDIT_REPORT_NAME,
+                                              {"assessment": assessment.pk}))
 
 
 # --- findings ------------------------------------------------------------------------------------------------

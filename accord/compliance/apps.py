@@ -33,10 +33,16 @@ class ComplianceConfig(AppConfig):
         add_nav(NavItem(_("Audits"), "audits:list", "assessment.view"))
         add_nav(NavItem(_("Posture"), "compliance:posture", "assessment.view"))
         add_nav(NavItem(_("Statement of Applicability"), "compliance:soa", "soa.view"))
+        self._ready_reports()
+
+    def _ready_reports(self) -> None:
+        """The PDF reports (jobs of the reports kit): the Statement of Applicability and the audit report."""
+        from accord.compliance.reports_assessments import AUDIT_REPORT
         from accord.compliance.reports_soa import SOA_REPORT
         from accord.core import reports
 
         reports.register(SOA_REPORT)
+        reports.register(AUDIT_REPORT)
 
 
 def _controls_counted(count: int) -> str:

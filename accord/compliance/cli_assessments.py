@@ -1,6 +1,6 @@
 """Audit verbs of the `accord` command ("assessment": on the command line "audit" is the audit trail):
-`accord assessment list ORG` and `accord assessment export ORG ID --format xlsx|oscal --out FILE` (OSCAL:
-assessment-results). PDF is not written yet."""
+`accord assessment list ORG` and `accord assessment export ORG ID --format xlsx|oscal|pdf --out FILE` (OSCAL:
+assessment-results; PDF: the audit report, printed here rather than queued as the pages and the API do)."""
 
 from __future__ import annotations
 
@@ -25,11 +25,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_list)
 
     p = assessment.add_parser("export", help="write an audit to a file: its scope, results, findings and "
-                                             "remediation plan (XLSX), or as OSCAL assessment-results (JSON); "
-                                             "PDF comes later")
+                                             "remediation plan (XLSX), as OSCAL assessment-results (JSON), "
+                                             "or as the audit report (PDF: summary, results by group with a "
+                                             "chart, findings, remediation plan)")
     p.add_argument("org", help="organisation slug")
     p.add_argument("id", help="the audit's ref (AUD-001) or id")
-    p.add_argument("--format", choices=FORMATS, default="xlsx", help="xlsx or oscal (pdf is not there yet)")
+    p.add_argument("--format", choices=FORMATS, default="xlsx", help="xlsx (default), oscal or pdf")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     p.set_defaults(handler=_export)
 
@@ -66,7 +67,11 @@ def _export(args: argparse.Namespace) -> int:
     org = org_or_fail(args.org)
     assessment = _audit(org, args.id)
     try:
-        content, _type, _name = exports_assessments.export(org, assessment, args.format)
+        if args.format == exports_assessments.PDF:
+            print(f"{assessment.ref}: printing the audit report", file=sys.stderr)
+            content, _name = exports_assessments.pdf(org, assessment)
+        else:
+            content, _type, _name = exports_assessments.export(org, assessment, args.format)
     except ValidationError as exc:
         raise CliError(" ".join(exc.messages)) from None
     try:

@@ -1,7 +1,9 @@
 """An audit as an XLSX workbook, the same from the API, the pages and the CLI: a sheet for its scope and
 counts, one for its results by requirement (group, verdict, justification, notes, controls, evidence), one
 for its findings and one for the remediation plan. Every text is guarded against formulas
-(accord.core.csvsafe). PDF (the report pipeline) and OSCAL assessment-results are not written yet."""
+(accord.core.csvsafe). It reads the audit as the PDF report does (`selectors_audit_report.audit_report`); the
+PDF itself is printed by a background job of the report pipeline (`reports_assessments`, decision 0058), or
+at once by `pdf` for the command line, never in a request."""
 
 from __future__ import annotations
 
@@ -15,15 +17,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from accord.compliance import selectors_assessments as selectors
 from accord.compliance.choices import ResultValue
 from accord.compliance.models_assessments import Assessment
+from accord.compliance.selectors_audit_report import audit_report
 from accord.core.csvsafe import neutralise
 from accord.core.models import Organization
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("xlsx", "oscal")
-LATER = ("pdf",)
+#: Printed by a background job (the audit report), not answered by `export`.
+PDF = "pdf"
 
 
 def _value(value: Any) -> Any:
@@ -44,17 +47,20 @@ def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Seque
 
 
 def workbook(org: Organization, assessment: Assessment) -> bytes:
-    """The audit's workbook (a constant number of queries whatever its size)."""
-    assessment = selectors.access_assessment(org, assessment.pk)
-    counts = selectors.progress(assessment)
+    """The audit's workbook, read as the PDF report reads it (`selectors_audit_report.audit_report`; a constant
+    number of queries whatever its size)."""
+    audit = audit_report(org, assessment.pk)
+    assessment = audit.assessment
     wb = Workbook(write_only=True)
     summary: list[tuple[Any, Any]] = [
         ("ref", assessment.ref), ("title", assessment.title), ("framework", assessment.framework.ref),
         ("framework_name", assessment.framework.name), ("scope", assessment.scope),
         ("starts_on", assessment.starts_on), ("ends_on", assessment.ends_on), ("status", assessment.status),
-        ("auditors", ", ".join(m.user.email for m in selectors.auditors(assessment))),
-        *((f"results_{value}", counts[value]) for value in ResultValue.values),
-        ("findings", assessment.finding_count),  # type: ignore[attr-defined]
+        ("auditors", ", ".join(m.user.email for m in audit.auditors)),
+        ("compliance", None if audit.share is None else round(audit.share, 4)),
+        *((f"results_{value}", audit.counts[value]) for value in ResultValue.values),
+        ("findings", len(audit.findings)),
+        ("remediations_overdue", audit.overdue_count),
     ]
     _sheet(wb, "Audit", ("field", "value"), summary)
     _sheet(wb, "Results", ("group", "requirement", "title", "result", "justification", "notes", "controls",
@@ -63,18 +69,16 @@ def workbook(org: Organization, assessment: Assessment) -> bytes:
          ", ".join(link.control.ref for link in r.control_links.all()), ", ".join(e.ref for e in r.evidence.all()),
          r.assessed_at.replace(tzinfo=None) if r.assessed_at else None,
          r.assessed_by.email if r.assessed_by else None)
-        for r in selectors.results(org, assessment)))
-    findings = list(selectors.findings(org, selectors.FindingFilter(assessment=assessment.pk)))
+        for r in audit.results))
     _sheet(wb, "Findings", ("ref", "kind", "severity", "requirement", "title", "description", "status", "risk",
                             "remediations", "overdue"), (
         (f.ref, f.kind, f.severity, f.requirement.ref if f.requirement else None, f.title, f.description, f.status,
          f.risk.ref if f.risk else None, f.remediation_count, f.overdue_count)  # type: ignore[attr-defined]
-        for f in findings))
-    plan = selectors.remediations(org).filter(finding__assessment=assessment)
+        for f in audit.findings))
     _sheet(wb, "Remediation", ("finding", "title", "owner", "due_on", "status", "overdue", "description"), (
         (r.finding.ref, r.title, r.owner.user.email if r.owner else None, r.due_on, r.status,
          "yes" if r.overdue else "no", r.description)  # type: ignore[attr-defined]
-        for r in plan))
+        for r in audit.remediations))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -84,14 +88,15 @@ def export(org: Organization, assessment: Assessment, fmt: str) -> tuple[bytes, 
     """(content, content type, file name) of the audit in format `fmt`; a ValidationError on `format` for a
     format Accord does not write (yet)."""
     fmt = (fmt or "").strip().lower()
-    if fmt in LATER:
-        raise ValidationError({"format": _("Exporting an audit as %(format)s is not there yet; use xlsx.") % {
-            "format": fmt}})
+    if fmt == PDF:
+        raise ValidationError({"format": _("The PDF report is printed as a background job: ask for it with POST "
+                                           "(format pdf), then download the job's file.")})
     if fmt == "oscal":  # in the order of FORMATS: xlsx below
         return oscal_assessment_results(org, assessment), "application/json", \
             f"{org.slug}-{assessment.ref.lower()}-assessment-results.json"
     if fmt not in FORMATS:
-        raise ValidationError({"format": _("'%(format)s' is not an export format; use xlsx.") % {"format": fmt}})
+        raise ValidationError({"format": _("'%(format)s' is not an export format; use xlsx, oscal or pdf.") % {
+            "format": fmt}})
     return workbook(org, assessment), XLSX, f"{org.slug}-{assessment.ref.lower()}.xlsx"
 
 
@@ -106,3 +111,12 @@ def oscal_assessment_results(org: Organization, assessment: Assessment) -> bytes
 
     document = assessment_results(org.slug, audit_document(org, assessment), now=timezone.now())
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def pdf(org: Organization, assessment: Assessment) -> tuple[bytes, str]:
+    """(the audit report's PDF, its file name), printed here and now: for the command line, which waits for it
+    (the pages and the API queue the same report as a job)."""
+    from accord.compliance.reports_assessments import AUDIT_REPORT
+    from accord.core import reports
+
+    return reports.print_report(org, AUDIT_REPORT, parameters={"assessment": assessment.pk})

@@ -109,6 +109,29 @@ def compliance_share(*, compliant: int, partial: int, non_compliant: int, not_as
     return (compliant + PARTIAL_CREDIT * partial) / counted
 
 
+def share_of(counts: Mapping[str, int]) -> float | None:
+    """`compliance_share` of an audit's counts of results by value (`ResultValue` keys, missing ones 0)."""
+    return compliance_share(compliant=counts.get(ResultValue.COMPLIANT, 0), partial=counts.get(ResultValue.PARTIAL, 0),
+                            non_compliant=counts.get(ResultValue.NON_COMPLIANT, 0),
+                            not_assessed=counts.get(ResultValue.NOT_ASSESSED, 0))
+
+
+#: A change of compliance between two closed audits smaller than this (a share, 0.5 points) reads as steady.
+TREND_STEADY = 0.005
+
+
+def trend(previous: float | None, latest: float | None) -> str:
+    """Which way a framework's compliance went from one closed audit to the next: `up`, `down` or `steady`
+    (within `TREND_STEADY`); "" when either has no share (nothing applied, or no earlier audit)."""
+    if previous is None or latest is None:
+        return ""
+    if latest - previous > TREND_STEADY:
+        return "up"
+    if previous - latest > TREND_STEADY:
+        return "down"
+    return "steady"
+
+
 def may_record(role: str, membership_id: int, auditor_ids: Collection[int]) -> bool:
     """Whether a member whose role holds `assessment.record` may record in this audit: a member with the
     auditor role only in an audit that names them; the organisation's own governors in any."""

@@ -44,6 +44,14 @@ class FrameworkPosture:
     in_progress: AuditScore | None  # the latest audit in progress, if any
     trend: list[AuditScore] = field(default_factory=list)  # every closed audit, oldest first
 
+    @property
+    def direction(self) -> str:
+        """`up`, `down` or `steady` from the closed audit before the latest to the latest (`rules.trend`); ""
+        with fewer than two closed audits."""
+        if len(self.trend) < 2:
+            return ""
+        return rules.trend(self.trend[-2].share, self.trend[-1].share)
+
 
 @dataclass(frozen=True)
 class Posture:
@@ -58,10 +66,7 @@ class Posture:
 
 def _score(assessment: Assessment) -> AuditScore:
     counts = {value: getattr(assessment, f"n_{value}") for value in ResultValue.values}
-    share = rules.compliance_share(compliant=counts[ResultValue.COMPLIANT], partial=counts[ResultValue.PARTIAL],
-                                   non_compliant=counts[ResultValue.NON_COMPLIANT],
-                                   not_assessed=counts[ResultValue.NOT_ASSESSED])
-    return AuditScore(assessment, share, counts)
+    return AuditScore(assessment, rules.share_of(counts), counts)
 
 
 def posture(org: Organization) -> Posture:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:assessment_id>/offers/", views_offers.audit_offers, name="offers"),
     path("<int:assessment_id>/offers/accept/", views_offers.audit_offer_accept, name="offer_accept"),
     path("<int:assessment_id>/export/", views.audit_export, name="export"),
+    path("<int:assessment_id>/report/", views.audit_report, name="report"),
     path("<int:assessment_id>/findings/", views.finding_create, name="finding_create"),
     path("<int:assessment_id>/results/<int:result_id>/", views.result_row, name="result"),
     path("<int:assessment_id>/results/<int:result_id>/record/", views.result_record, name="result_record"),

@@ -1,8 +1,8 @@
 """Web pages of audits ("assessments" in the API): the list, planning and changing an audit, the audit page
 that works through its requirements (each row opens in place as a small form: the verdict first and focused,
-Enter saves and opens the next requirement, Cancel puts the row back), its export, findings (list, page,
-edit, raising a risk), remediation actions, and evidence (a result's evidence and uploads, versions,
-downloads). Thin: each parses input, calls one service or selector, renders."""
+Enter saves and opens the next requirement, Cancel puts the row back), its exports (the XLSX at once, the PDF
+report as a job), findings (list, page, edit, raising a risk), remediation actions, and evidence (a result's
+evidence and uploads, versions, downloads). Thin: each parses input, calls one service or selector, renders."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ from accord.compliance.forms_assessments import (
     VersionForm,
 )
 from accord.compliance.models_assessments import Assessment, AssessmentResult, Finding
+from accord.compliance.reports_assessments import AUDIT_REPORT_NAME
 from accord.core.clock import org_today
+from accord.core.reports.services import do_request_report
 from accord.core.selectors import object_history
 from accord.core.web import (
     OrgRequest,
@@ -152,6 +154,17 @@ def audit_export(request: OrgRequest, assessment_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # The same workbook either way; the header only says so to a cache (its zip carries the time it was written).
     return vary_on_htmx(response)
+
+
+@org_view("assessment.view")
+@require_POST
+def audit_report(request: OrgRequest, assessment_id: int) -> HttpResponse:
+    """Queue the audit's PDF report (a job of the report pipeline) and follow it on the job's page."""
+    assessment = selectors.access_assessment(request.org, assessment_id)
+    job = do_request_report(request.user, request.org, AUDIT_REPORT_NAME, {"assessment": assessment.pk})
+    messages.info(request, _("Printing the audit report of %(ref)s. Download it here once it is done.")
+                  % {"ref": assessment.ref})
+    return go(request, reverse("core:job", kwargs={"org": request.org.slug, "job_id": job.pk}))
 
 
 # --- results -------------------------------------------------------------------------------------------------

@@ -139,6 +139,9 @@ ROUTES: list[Route] = [
     Route(f"PATCH {API}/assessments/{{assessment_id}}/results/{{result_id}}/", "PATCH", "assessment.record",
           kwargs=_result, body=lambda s, p: {"result": "partial", "notes": "Probe notes"}),
     Route(f"GET {API}/assessments/{{assessment_id}}/export", "GET", "assessment.view", kwargs=_assessment),
+    # The audit report, queued as a job (immediate in tests: printed within the request).
+    Route(f"POST {API}/assessments/{{assessment_id}}/export", "POST", "assessment.view", kwargs=_assessment,
+          body=lambda s, p: {"format": "pdf"}),
     Route(f"GET {API}/findings/", "GET", "assessment.view", lists_data=True),
     Route(f"POST {API}/findings/", "POST", "assessment.record",
           body=lambda s, p: {"assessment": s["assessment"].ref, "title": "Probe finding", "severity": "low"}),
@@ -182,6 +185,7 @@ ROUTES += [
           body=lambda s, p: {"title": "Probe audit, renamed", "status": "in_progress",
                              "auditors": [m.user.email for m in _auditors(s["org"])]}),
     Route("audits:export", "GET", "assessment.view", kwargs=_assessment),
+    Route("audits:report", "POST", "assessment.view", kwargs=_assessment),
     Route("audits:finding_create", "POST", "assessment.record", kwargs=_assessment,
           body=lambda s, p: {"kind": "finding", "severity": "low", "title": "Probe finding"}),
     Route("audits:result", "GET", "assessment.view", kwargs=_ui_result),

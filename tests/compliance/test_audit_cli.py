@@ -1,5 +1,5 @@
 """`accord assessment list|export`: the audits one line each, and an audit as an XLSX workbook (its results,
-findings and remediation plan); PDF says it is not there yet (OSCAL: test_oscal_audits.py); errors are one line."""
+findings and remediation plan) (PDF: test_audit_report.py; OSCAL: test_oscal_audits.py); errors are one line."""
 
 import pytest
 from openpyxl import load_workbook
@@ -48,13 +48,6 @@ def test_export_writes_the_audit_as_a_workbook(audit, capsys, tmp_path):
     assert results[1][5].startswith("'=")  # a formula-like note is kept as text
     assert list(book["Remediation"].iter_rows(values_only=True))[1][:2] == ("F-001", "Fix it")
     assert list(book["Remediation"].iter_rows(values_only=True))[1][5] == "yes"
-
-
-def test_pdf_says_it_is_not_there_yet(audit, capsys, tmp_path):
-    code, _, err = run(capsys, "assessment", "export", "org-a", "AUD-001", "--format", "pdf",
-                       "--out", str(tmp_path / "x"))
-    assert code != 0 and "not there yet" in err and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "x").exists()
 
 
 def test_an_unknown_audit_is_one_line(audit, capsys, tmp_path):

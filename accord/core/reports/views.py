@@ -22,6 +22,8 @@ def report_request(request: OrgRequest, name: str) -> HttpResponse:
         report = reports.get(name)
     except reports.UnknownReport:
         raise Http404("No such report.") from None
+    if report.parameters is not None:  # a report of one thing (an audit) is asked for from that thing's page
+        raise Http404("No such report.")
     require(request.membership.role, report.action)
     job = do_request_report(request.user, request.org, report.name)
     messages.info(request, _("Printing: %(report)s. Download it here once it is done.")
