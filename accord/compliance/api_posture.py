@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -31,6 +32,9 @@ class FrameworkPostureOut(Schema):
     current: ScoreOut | None = Field(description="The latest closed audit")
     in_progress: ScoreOut | None
     trend: list[ScoreOut] = Field(description="Every closed audit, oldest first")
+    direction: Literal["up", "down", "steady", ""] = Field(
+        description="Which way compliance went from the closed audit before the latest to the latest (a change "
+                    "under half a point is steady); empty with fewer than two closed audits")
 
 
 class PostureOut(Schema):
@@ -59,6 +63,6 @@ def posture(request: HttpRequest, org: str) -> dict[str, object]:
     return {
         "frameworks": [{"key": f.framework.key, "version": f.framework.version, "name": f.framework.name,
                         "current": _score(f.current), "in_progress": _score(f.in_progress),
-                        "trend": [_score(s) for s in f.trend]} for f in found.frameworks],
+                        "trend": [_score(s) for s in f.trend], "direction": f.direction} for f in found.frameworks],
         "controls_by_status": {status: n for status, _label, n in found.controls_by_status},
         "overdue_remediations": found.overdue_count, "evidence_to_refresh": found.expiring_count}

@@ -34,6 +34,12 @@ class ComplianceConfig(AppConfig):
         add_nav(NavItem(_("Posture"), "compliance:posture", "assessment.view"))
         add_nav(NavItem(_("Statement of Applicability"), "compliance:soa", "soa.view"))
         self._ready_reports()
+        from accord.compliance.selectors_posture import dashboard_panel
+        from accord.core.extensions import Panel, add_panel
+
+        # The CISO's figures on the dashboard of every role that may see the posture page.
+        add_panel(Panel(template="compliance/_dashboard_posture.html", action="assessment.view",
+                        context=dashboard_panel, order=12))
 
     def _ready_reports(self) -> None:
         """The PDF reports (jobs of the reports kit): the Statement of Applicability and the audit report."""

@@ -1,12 +1,14 @@
 """The compliance posture: each framework's compliance (the latest closed audit's results, by one rule,
 `rules.compliance_share`) and its trend (every closed audit of it: a closed audit keeps its results, so it
-is its own snapshot), the audit in progress, the controls by status, overdue remediation actions and evidence
-due for refresh within 30 days. A constant number of queries; the page, the API and the dashboard read it."""
+is its own snapshot; which way it went since the one before is `rules.trend`), the audit in progress, the
+controls by status, overdue remediation actions and evidence due for refresh within 30 days. A constant
+number of queries; the page, the API and the dashboard's compliance panel read it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, Q
 
@@ -95,3 +97,9 @@ def posture(org: Organization) -> Posture:
                 .order_by("expires_on", "number"))
     return Posture(frameworks, statuses, overdue.count(), list(overdue[:LISTED]), expiring.count(),
                    list(expiring[:LISTED]), today)
+
+
+def dashboard_panel(org: Organization) -> dict[str, Any]:
+    """The compliance panel of the organisation's dashboard: the posture page's own reading (`posture`), for
+    the organisation only (the dashboard's body is shared by one role, decision 0035)."""
+    return {"posture": posture(org)}
