@@ -28,6 +28,7 @@ from accord.core.limits import TryLater, try_later_response
 from accord.core.notifications.api import router as notifications_router
 from accord.core.openapi import AccordAPI
 from accord.core.reports.api import router as reports_router
+from accord.policies.api import router as policies_router
 from accord.portfolio.api import router as portfolio_router
 from accord.portfolio.api_costs import router as costs_router
 from accord.portfolio.api_objectives import router as objectives_router
@@ -181,3 +182,4 @@ api.add_router("/orgs/", soa_router)
 api.add_router("/orgs/", assessments_router)
 api.add_router("/orgs/", privacy_requests_router)
 api.add_router("/orgs/", privacy_breaches_router)
+api.add_router("/orgs/", policies_router)

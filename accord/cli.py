@@ -26,7 +26,7 @@ CLI_MODULES = (
     "accord.portfolio.cli", "accord.compliance.cli", "accord.compliance.cli_controls", "accord.compliance.cli_mappings",
     "accord.portfolio.cli_costs", "accord.compliance.cli_assessments", "accord.compliance.cli_soa",
     "accord.portfolio.cli_systems",
-    "accord.core.reports.cli", "accord.core.backup.cli", "accord.privacy.cli",
+    "accord.core.reports.cli", "accord.core.backup.cli", "accord.privacy.cli", "accord.policies.cli",
 )
 
 

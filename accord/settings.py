@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accord.portfolio",
     "accord.compliance",
     "accord.privacy",
+    "accord.policies",
 ]
 
 # The middlewares before RequestSizeLimitMiddleware only add response headers: none reads a body, and

@@ -37,6 +37,7 @@ urlpatterns = [
     path("o/<str:org>/compliance/", include("accord.compliance.urls")),
     path("o/<str:org>/audits/", include("accord.compliance.urls_assessments")),
     path("o/<str:org>/privacy/", include("accord.privacy.urls")),
+    path("o/<str:org>/policies/", include("accord.policies.urls")),
 ]
 
 # Error pages in the site's layout (and the API's error shape under /api/): accord/errors.py.

@@ -15,6 +15,7 @@ from accord.core import services
 from accord.core.clock import org_today
 from accord.core.models import AuditChain, Membership
 from accord.core.tenancy import TenantModel, check_same_org
+from accord.policies import services as policy_services
 from accord.portfolio import services as portfolio_services
 from accord.privacy import services as privacy_services
 from accord.risks import services as risk_services
@@ -51,7 +52,16 @@ def _foreign(org_b):
     dsr = privacy_services.do_create_request(None, org_b, {"kind": "access", "received_on": org_today(org_b)})
     breach = privacy_services.do_open_breach(None, org_b, {"title": "B's breach",
                                                            "became_aware_at": "2026-01-05T10:00:00+00:00"})
-    return {"dsr": dsr, "breach": breach,
+    policy = policy_services.do_create_policy(b_ciso.user, org_b, {"title": "B's policy", "kind": "backup"},
+                                              body="# B's rules")
+    policy_services.do_approve_policy_version(b_ciso.user, org_b, policy, version=1)
+    policy_services.do_approve_policy_version(b_cio.user, org_b, policy, version=1)
+    campaign = policy_services.do_launch_attestation_campaign(None, org_b, policy, roles=["viewer"],
+                                                              due_on=org_today(org_b) + dt.timedelta(days=5))
+    policy_exception = policy_services.do_request_policy_exception(
+        None, org_b, policy, risk, justification="B departs", expires_on=org_today(org_b) + dt.timedelta(days=9))
+    return {"dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
+            "policy_exception": policy_exception,
             "initiative": initiative, "review": review, "condition": done.conditions.get(), "exception": exception,
             "idp": idp, "risk": risk, "acceptance": acceptance, "appetite": appetite, "invitation": invitation,
             "token": token, "membership": b_ciso.membership,
@@ -128,6 +138,33 @@ CASES = {
         a, org, o["breach"], {"title": "Mine"}),
     ("do_add_breach_notification", "breach"): lambda a, org, o: privacy_services.do_add_breach_notification(
         a, org, o["breach"], {"sent_at": "2026-01-05T11:00:00+00:00", "content": "Mine"}),
+    ("do_update_policy", "policy"): lambda a, org, o: policy_services.do_update_policy(
+        a, org, o["policy"], {"title": "Mine"}),
+    ("do_draft_policy_version", "policy"): lambda a, org, o: policy_services.do_draft_policy_version(
+        a, org, o["policy"], body="# Mine"),
+    ("do_approve_policy_version", "policy"): lambda a, org, o: policy_services.do_approve_policy_version(
+        a, org, o["policy"], version=1),
+    ("do_record_policy_review", "policy"): lambda a, org, o: policy_services.do_record_policy_review(
+        a, org, o["policy"]),
+    ("do_hand_over_member_policies", "membership"): lambda a, org, o: (
+        policy_services.do_hand_over_member_policies(a, org, o["membership"], None)),
+    ("do_hand_over_member_policies", "reassign_to"): lambda a, org, o: (
+        policy_services.do_hand_over_member_policies(a, org, Membership.objects.for_org(org).get(user=a),
+                                                     o["membership"])),
+    ("do_launch_attestation_campaign", "policy"): lambda a, org, o: (
+        policy_services.do_launch_attestation_campaign(a, org, o["policy"], roles=["viewer"],
+                                                       due_on=org_today(org) + dt.timedelta(days=5))),
+    ("do_acknowledge_policy", "campaign"): lambda a, org, o: policy_services.do_acknowledge_policy(
+        a, org, o["campaign"]),
+    ("do_remind_attestation_campaign", "campaign"): lambda a, org, o: (
+        policy_services.do_remind_attestation_campaign(a, org, o["campaign"])),
+    # The other object is missing (None): only the foreign one is refused, and first.
+    ("do_request_policy_exception", "policy"): lambda a, org, o: policy_services.do_request_policy_exception(
+        a, org, o["policy"], None, justification="Mine", expires_on=org_today(org) + dt.timedelta(days=9)),
+    ("do_request_policy_exception", "risk"): lambda a, org, o: policy_services.do_request_policy_exception(
+        a, org, None, o["risk"], justification="Mine", expires_on=org_today(org) + dt.timedelta(days=9)),
+    ("do_sign_policy_exception", "exception"): lambda a, org, o: policy_services.do_sign_policy_exception(
+        a, org, o["policy_exception"]),
 }
 
 

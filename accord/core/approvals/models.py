@@ -36,7 +36,9 @@ class VersionedDocument(TenantModel):
 
     Drafted, then in force once every required signatory has signed it; the version it replaces becomes
     superseded, and a newer draft withdraws an unsigned one. At most one draft and one version in force
-    per organisation (database constraints). `required_signatories` records the slots the version was
+    per organisation (database constraints); a model with many documents per organisation (policies,
+    each versioned) scopes the same constraints to its document instead and passes `within` to the
+    kit's services. `required_signatories` records the slots the version was
     put in force with; while it is a draft, the app's rules say who must sign (services and selectors
     both ask them)."""
 

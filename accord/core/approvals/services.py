@@ -7,8 +7,8 @@ the caller takes the organisation's lock first and records its own event for the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Model
@@ -39,24 +39,32 @@ def add_signature(actor: User, org: Organization, signed: Model, signature_model
     return signature_model.objects.for_org(org).create(organization=org, slot=slot, user=actor, **{to: signed})
 
 
-def next_version(org: Organization, model: type[VersionedDocument]) -> int:
-    """The number the organisation's next version of `model` takes."""
-    return (model.objects.for_org(org).aggregate(v=Max("version"))["v"] or 0) + 1
+def _versions(org: Organization, model: type[D], within: Mapping[str, Any] | None) -> Any:
+    """The versions of one document: the organisation's (a risk appetite), or those `within` names (the
+    versions of one policy: `{"policy": policy}`), for a model whose constraints are scoped alike."""
+    return model.objects.for_org(org).filter(**(within or {}))
 
 
-def withdraw_draft(actor: User | None, org: Organization, model: type[VersionedDocument]) -> None:
+def next_version(org: Organization, model: type[VersionedDocument], *, within: Mapping[str, Any] | None = None) -> int:
+    """The number the organisation's next version of `model` takes (of the document `within` names)."""
+    return (_versions(org, model, within).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+def withdraw_draft(actor: User | None, org: Organization, model: type[VersionedDocument], *,
+                   within: Mapping[str, Any] | None = None) -> None:
     """Withdraw the open draft of `model` (a newer draft replaces it; its signatures do not carry over)."""
-    for old in model.objects.for_org(org).filter(status=DocumentStatus.DRAFT):
+    for old in _versions(org, model, within).filter(status=DocumentStatus.DRAFT):
         old.status = DocumentStatus.WITHDRAWN
         old.save(update_fields=["status"])
         audit.record(org, actor, AuditAction.UPDATE, old, changes={"status": ["draft", "withdrawn"]})
 
 
-def current_draft(org: Organization, model: type[D], version: int | None, *, what: str) -> D:
+def current_draft(org: Organization, model: type[D], version: int | None, *, what: str,
+                  within: Mapping[str, Any] | None = None) -> D:
     """The draft of `model` that a signature or an opinion naming `version` is about, or a refusal: there
     is no draft, or `version` is not it (the signer read another version than the one awaiting
     signatures). Call it under the organisation's lock."""
-    draft = model.objects.for_org(org).filter(status=DocumentStatus.DRAFT).first()
+    draft = _versions(org, model, within).filter(status=DocumentStatus.DRAFT).first()
     if draft is None:
         raise Conflict({"version": _("There is no draft %(what)s awaiting signatures.") % {"what": what}})
     if version is None:
@@ -71,12 +79,12 @@ def current_draft(org: Organization, model: type[D], version: int | None, *, wha
 
 
 def put_in_force(actor: User | None, org: Organization, draft: VersionedDocument, *,
-                 required: Sequence[str]) -> dict[str, list[object]]:
+                 required: Sequence[str], within: Mapping[str, Any] | None = None) -> dict[str, list[object]]:
     """The draft's last required signature is in: the version in force becomes superseded (audited) and
     the draft comes into force with the slots it was signed in. Returns the draft's changes for the
     caller's signing event."""
     model = type(draft)
-    for current in model.objects.for_org(org).filter(status=DocumentStatus.IN_FORCE):
+    for current in _versions(org, model, within).filter(status=DocumentStatus.IN_FORCE):
         current.status = DocumentStatus.SUPERSEDED
         current.save(update_fields=["status"])
         audit.record(org, actor, AuditAction.UPDATE, current, changes={"status": ["in_force", "superseded"]})
