@@ -56,6 +56,9 @@ def grow_policies(seed: Seed, n: int) -> None:
     other time, an attestation campaign and an exception."""
     org, ciso, cio = seed["org"], seed["policies_ciso"], seed["policies_cio"]
     today = org_today(org)
+    # Another app's growth may have the CISO report to the CEO: someone signs for the board.
+    board = make_member(org, "viewer", email=f"policies-board@{org.slug}.test")
+    core_services.do_change_member(None, org, board.membership, board_representative=True)
     for k in range(n):
         policy = services.do_create_policy(ciso.user, org, {"title": f"Grown policy {k}", "kind": "backup",
                                                             "owner": cio.user.email}, body=f"# Grown {k}\n")
