@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.core.approvals.rules import labels
 from accord.core.reports.services import do_request_report
 from accord.core.selectors import object_history
 from accord.core.web import OrgRequest, apply_errors, go, org_view, push_clean_url, query_string, render_page
@@ -67,6 +68,8 @@ def detail_context(request: OrgRequest, policy: Policy, **forms: Any) -> dict[st
         "may_approve": row.draft_state is not None and row.draft_state.can_sign(request.membership),
         "campaigns": selectors.campaigns(org, policy), "exceptions": selectors.policy_exceptions(org, policy),
         "requirements": requirements, "controls": controls,
+        "approvers": (row.draft_state.required_labels if row.draft_state is not None
+                      else labels(row.in_force.required_signatories) if row.in_force is not None else []),
         "campaign_form": forms.get("campaign_form") or CampaignForm(org),
         "history": object_history(org, policy),
     }
