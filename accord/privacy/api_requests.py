@@ -200,11 +200,12 @@ def update_request(request: HttpRequest, org: str, request_id: Id, payload: Requ
 @router.post(f"{_BASE}/{{request_id}}/extend/", response={200: RequestOut, **ERRORS}, include_in_schema=False,
              operation_id="extend_request_alias")
 @router.post(f"{_BASE}/{{request_id}}/extend", response={200: RequestOut, **ERRORS},
-             summary="Extend a request by two further months (once, with reasons, before its due date)",
+             summary="Extend a request by two further months (once, with reasons)",
              operation_id="accord_privacy_api_extend_request")
 def extend_request(request: HttpRequest, org: str, request_id: Id, payload: ReasonIn) -> DataSubjectRequest:
     """The due date becomes three months after receipt (plus days paused), rolled to a working day. A second
-    extension, or one after the original due date, answers 409; no reason answers 422."""
+    extension answers 409; no reason answers 422; one after the original due date is recorded, and the audit
+    trail says it was late."""
     m = org_access(request, org, "privacy.request.change")
     services_requests.do_extend_request(m.user, m.organization, _one(request, m, request_id), reason=payload.reason)
     return _one(request, m, request_id)

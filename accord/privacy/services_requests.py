@@ -230,9 +230,10 @@ def do_resume_request(actor: User | None, org: Organization, request: DataSubjec
 @transaction.atomic
 def do_extend_request(actor: User | None, org: Organization, request: DataSubjectRequest, *,
                       reason: Any) -> DataSubjectRequest:
-    """Extend an open request by two further months (Art. 12(3)): once, with the reasons told to the person,
-    and only until its original due date; the due date becomes three months after receipt (plus paused days),
-    rolled to a working day."""
+    """Extend an open request by two further months (Art. 12(3)): once, with the reasons told to the person; the
+    due date becomes three months after receipt (plus paused days), rolled to a working day. An extension after
+    the original due date (the reasons must reach the person within the first month) is recorded all the same,
+    and the audit trail says it was late (`extension_late`: the date it was due)."""
     obj = _locked(org, request)
     _refuse_closed(obj)
     c = Cleaner(org)
@@ -243,13 +244,13 @@ def do_extend_request(actor: User | None, org: Organization, request: DataSubjec
         raise Conflict({"reason": _("%(ref)s was already extended on %(date)s; Art. 12(3) allows one extension.")
                         % {"ref": obj.ref, "date": obj.extended_on}})
     today = c.today()
-    if not rules_deadlines.may_extend(obj.due_on, today):
-        raise Conflict({"reason": _("%(ref)s was due on %(date)s: an extension and its reasons must reach the "
-                                    "person within the first month.") % {"ref": obj.ref, "date": obj.due_on}})
+    # Recorded even when late (the register keeps what happened, e.g. a request entered afterwards), and said so.
+    late = not rules_deadlines.may_extend(obj.due_on, today)
+    extra = [audit.Entry(AuditAction.UPDATE, obj, {"extension_late": [None, obj.due_on.isoformat()]}, _repr(obj))]
     before = _snapshot(obj)
     obj.extended_on = today
     obj.extension_reason = text
-    return _save(actor, org, obj, before)
+    return _save(actor, org, obj, before, extra if late else None)
 
 
 @transaction.atomic

@@ -92,7 +92,7 @@ def test_extending_moves_the_due_date_to_three_months_after_receipt(french, dpo,
     assert body["extension_reason"] == "Many records across five hospitals"
 
 
-def test_an_extension_is_refused_twice_without_a_reason_and_after_the_due_date(french, dpo, today):
+def test_an_extension_is_refused_twice_or_without_a_reason_and_said_late_after_the_due_date(french, dpo, today):
     today(D(2026, 3, 2))  # the due date itself: still in time
     made = _create(dpo, received_on="2026-01-31")
     assert _post(dpo, _url(french, f"{made['id']}/extend"), {"reason": " "}).status_code == 422
@@ -102,8 +102,13 @@ def test_an_extension_is_refused_twice_without_a_reason_and_after_the_due_date(f
     assert again.status_code == 409 and "already extended" in again.json()["errors"][0]["message"]
     late = _create(dpo, received_on="2026-01-30")  # due Monday 2 March... received 30 Jan: due 2 March too
     today(D(2026, 3, 3))
-    refused = _post(dpo, _url(french, f"{late['id']}/extend"), {"reason": "Too late"})
-    assert refused.status_code == 409 and "within the first month" in refused.json()["errors"][0]["message"]
+    recorded = _post(dpo, _url(french, f"{late['id']}/extend"), {"reason": "Too late"})
+    assert recorded.status_code == 200 and recorded.json()["due_on"] == "2026-04-30"
+    from accord.core.models import AuditEvent
+
+    said = [e.changes for e in AuditEvent.objects.for_org(french).filter(action="update")
+            if "extension_late" in e.changes]
+    assert said == [{"extension_late": [None, "2026-03-02"]}]
 
 
 def test_a_paused_clock_pushes_the_due_date_by_its_whole_days(french, dpo, today):
