@@ -11,19 +11,24 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from accord.core import handover
+        from accord.core import handover, reports
         from accord.core.extensions import NavItem, Panel, add_nav, add_panel
         from accord.privacy import (
             permissions,  # noqa: F401 - registers the privacy actions in the table
         )
         from accord.privacy.audit_types import register_privacy_types
+        from accord.privacy.audit_types_ropa import register_ropa_types
+        from accord.privacy.reports_ropa import ROPA_REPORT
         from accord.privacy.selectors_dashboard import dpo_panel
         from accord.privacy.selectors_requests import requests_assigned_to
         from accord.privacy.services_requests import do_hand_over_member_requests
 
         register_privacy_types()
+        register_ropa_types()
+        reports.register(ROPA_REPORT)
         handover.register(handover.Handover("privacy-requests", "data-subject request", requests_assigned_to,
                                             do_hand_over_member_requests))
+        add_nav(NavItem(_("Record of processing"), "ropa:register", "privacy.ropa.view"))
         add_nav(NavItem(_("Data-subject requests"), "privacy:requests", "privacy.request.view"))
         add_nav(NavItem(_("Breaches"), "privacy:breaches", "privacy.breach.view"))
         add_panel(Panel(template="privacy/_dashboard_dpo.html", action="privacy.dashboard", context=dpo_panel,

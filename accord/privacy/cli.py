@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from accord.cli_support import CliError
 from accord.core.cli import org_or_fail, setup
+from accord.privacy import cli_ropa
 
 if TYPE_CHECKING:
     from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
         dest="privacy_verb", metavar="ACTION")
     _register_requests(verbs)
     _register_breaches(verbs)
+    cli_ropa.register(verbs)
 
 
 def _register_requests(verbs: SubParsers[argparse.ArgumentParser]) -> None:

@@ -2,6 +2,9 @@
 processing), gathered here so Django finds them."""
 
 from accord.privacy.models_breaches import Breach, BreachNotification
+from accord.privacy.models_processors import Processor, ProcessorSystem, Transfer
 from accord.privacy.models_requests import DataSubjectRequest, IdentityPause
+from accord.privacy.models_ropa import ActivityProcessor, ActivitySystem, ProcessingActivity
 
-__all__ = ["Breach", "BreachNotification", "DataSubjectRequest", "IdentityPause"]
+__all__ = ["ActivityProcessor", "ActivitySystem", "Breach", "BreachNotification", "DataSubjectRequest",
+           "IdentityPause", "ProcessingActivity", "Processor", "ProcessorSystem", "Transfer"]

@@ -27,3 +27,14 @@ register(
     Action("privacy.dashboard", "See the DPO's panel of the dashboard: requests overdue and due soon, breach "
                                 "deadlines running", _DPO),
 )
+
+# The record of processing, processors and transfers (models_ropa, models_processors): every member reads and exports
+# it; the DPO (and the admin) keeps it and screens each activity for a DPIA.
+register(
+    Action("privacy.ropa.view", "See the record of processing activities with what each record lacks, their DPIA "
+                                "screening, the processors and the transfers outside the EEA", READERS),
+    Action("privacy.ropa.change", "Record processing activities, processors (Art. 28) and transfers outside the EEA",
+           _DPO),
+    Action("privacy.ropa.screen", "Record an activity's DPIA screening and the DPO's justified exception", _DPO),
+    Action("privacy.ropa.export", "Export the record of processing (XLSX, PDF)", READERS),
+)

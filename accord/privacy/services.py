@@ -8,6 +8,12 @@ from accord.privacy.services_breaches import (
     do_update_breach,
 )
 from accord.privacy.services_common import Cleaner, lock_org
+from accord.privacy.services_processors import (
+    do_create_processor,
+    do_create_transfer,
+    do_update_processor,
+    do_update_transfer,
+)
 from accord.privacy.services_requests import (
     do_close_request,
     do_create_request,
@@ -17,7 +23,26 @@ from accord.privacy.services_requests import (
     do_resume_request,
     do_update_request,
 )
+from accord.privacy.services_ropa import do_create_activity, do_screen_activity, do_update_activity
 
-__all__ = ["Cleaner", "do_add_breach_notification", "do_close_request", "do_create_request", "do_extend_request",
-           "do_hand_over_member_requests", "do_open_breach", "do_pause_request", "do_resume_request",
-           "do_update_breach", "do_update_request", "lock_org"]
+__all__ = [
+    "Cleaner",
+    "do_add_breach_notification",
+    "do_close_request",
+    "do_create_activity",
+    "do_create_processor",
+    "do_create_request",
+    "do_create_transfer",
+    "do_extend_request",
+    "do_hand_over_member_requests",
+    "do_open_breach",
+    "do_pause_request",
+    "do_resume_request",
+    "do_screen_activity",
+    "do_update_activity",
+    "do_update_breach",
+    "do_update_processor",
+    "do_update_request",
+    "do_update_transfer",
+    "lock_org",
+]

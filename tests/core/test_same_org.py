@@ -60,8 +60,12 @@ def _foreign(org_b):
                                                               due_on=org_today(org_b) + dt.timedelta(days=5))
     policy_exception = policy_services.do_request_policy_exception(
         None, org_b, policy, risk, justification="B departs", expires_on=org_today(org_b) + dt.timedelta(days=9))
+    activity = privacy_services.do_create_activity(None, org_b, {"name": "B's activity"})
+    processor = privacy_services.do_create_processor(None, org_b, {"name": "B's processor"})
+    transfer = privacy_services.do_create_transfer(None, org_b, {"processor": processor.pk, "destination": "CH"})
     return {"dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
-            "policy_exception": policy_exception,
+            "policy_exception": policy_exception, "activity": activity, "processor": processor,
+            "transfer": transfer,
             "initiative": initiative, "review": review, "condition": done.conditions.get(), "exception": exception,
             "idp": idp, "risk": risk, "acceptance": acceptance, "appetite": appetite, "invitation": invitation,
             "token": token, "membership": b_ciso.membership,
@@ -134,6 +138,14 @@ CASES = {
     ("do_hand_over_member_requests", "reassign_to"): lambda a, org, o: (
         privacy_services.do_hand_over_member_requests(a, org, Membership.objects.for_org(org).get(user=a),
                                                       o["membership"])),
+    ("do_update_activity", "activity"): lambda a, org, o: privacy_services.do_update_activity(
+        a, org, o["activity"], {"name": "Mine"}),
+    ("do_screen_activity", "activity"): lambda a, org, o: privacy_services.do_screen_activity(
+        a, org, o["activity"], criteria=["large_scale"]),
+    ("do_update_processor", "processor"): lambda a, org, o: privacy_services.do_update_processor(
+        a, org, o["processor"], {"name": "Mine"}),
+    ("do_update_transfer", "transfer"): lambda a, org, o: privacy_services.do_update_transfer(
+        a, org, o["transfer"], {"recipient": "Mine"}),
     ("do_update_breach", "breach"): lambda a, org, o: privacy_services.do_update_breach(
         a, org, o["breach"], {"title": "Mine"}),
     ("do_add_breach_notification", "breach"): lambda a, org, o: privacy_services.do_add_breach_notification(

@@ -147,3 +147,11 @@ ROUTES += [
           body=lambda s, p: {"sent_at": timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M"),
                              "content": "Probe"}),
 ]
+
+# The record of processing, processors and transfers (tests/privacy/routes_ropa.py), collected here.
+from tests.privacy.routes_ropa import ROUTES as _ROPA_ROUTES  # noqa: E402
+from tests.privacy.routes_ropa import grow_ropa, seed_ropa  # noqa: E402
+
+SEEDERS.append(seed_ropa)
+GROWERS.append(grow_ropa)
+ROUTES += _ROPA_ROUTES
