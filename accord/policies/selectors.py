@@ -183,9 +183,17 @@ def policies_owned_by(org: Organization, membership: Membership) -> list[str]:
 
 
 def policy_names(org: Organization, ids: set[str]) -> dict[str, str]:
-    """Policies by reference and title, for the audit trail."""
-    found = Policy.objects.for_org(org).filter(pk__in=[int(i) for i in ids if i.isdigit()])
-    return {str(p.pk): str(p) for p in found}
+    """Policies by reference and title, for the audit trail (one query, as every namer)."""
+    from accord.core.history import names_by_id
+
+    return names_by_id(Policy.objects.for_org(org), ids, str)
+
+
+def campaign_names(org: Organization, ids: set[str]) -> dict[str, str]:
+    """Attestation campaigns by their policy, for the audit trail (one query, as every namer)."""
+    from accord.core.history import names_by_id
+
+    return names_by_id(AttestationCampaign.objects.for_org(org).select_related("policy"), ids, str)
 
 
 # --- attestations -------------------------------------------------------------------------------------
