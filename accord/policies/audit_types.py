@@ -24,4 +24,6 @@ def register_policy_types() -> None:
         "campaign": Ref("policies.attestationcampaign")}))
     register("policies.policyexception", ObjectType(_("Policy exception"), fields={
         "policy": Ref("policies.policy"), "risk": Ref("risks.risk"), "status": ExceptionStatus},
-        labels={"slot": _("Signed as"), "expires_on": _("Expires on")}))
+        labels={"slot": _("Signed as"), "expires_on": _("Expires on"),
+                "compensating_measures": _("Compensating measures"),
+                "required_signatories": _("Required signatories")}))
