@@ -410,6 +410,13 @@ class ExceptionOut(Schema):
     created_by: str | None
     created_at: dt.datetime
     in_force_at: dt.datetime | None
+    withdrawn_at: dt.datetime | None
+    withdrawn_by: str | None
+    withdrawal_reason: str
+
+    @staticmethod
+    def resolve_withdrawn_by(obj: PolicyException) -> str | None:
+        return obj.withdrawn_by.email if obj.withdrawn_by else None
 
     @staticmethod
     def resolve_policy(obj: PolicyException) -> str:
@@ -448,6 +455,10 @@ class ExceptionIn(BodyIn):
     expires_on: dt.date
 
 
+class WithdrawIn(BodyIn):
+    reason: str = Field(min_length=1, max_length=10_000, description="Why the exception ends before its expiry")
+
+
 @router.get("/{org}/policy-exceptions/", response={200: list[ExceptionOut], **ERRORS},
             summary="Policy exceptions, expired ones flagged", operation_id="accord_policies_api_list_exceptions")
 @paginate(Pagination)
@@ -482,4 +493,14 @@ def sign_exception(request: HttpRequest, org: str, exception_id: Id) -> PolicyEx
     m = org_access(request, org, "policyexception.sign")
     exception = selectors.access_exception(m.organization, exception_id)
     services.do_sign_policy_exception(m.user, m.organization, exception)
+    return selectors.access_exception(m.organization, exception_id)
+
+
+@router.post("/{org}/policy-exceptions/{exception_id}/withdraw", response={200: ExceptionOut, **ERRORS},
+             summary="Withdraw a policy exception, pending or in force, with the reason",
+             operation_id="accord_policies_api_withdraw_exception")
+def withdraw_exception(request: HttpRequest, org: str, exception_id: Id, payload: WithdrawIn) -> PolicyException:
+    m = org_access(request, org, "policyexception.withdraw")
+    exception = selectors.access_exception(m.organization, exception_id)
+    services.do_withdraw_policy_exception(m.user, m.organization, exception, reason=payload.reason)
     return selectors.access_exception(m.organization, exception_id)

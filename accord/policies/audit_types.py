@@ -26,4 +26,4 @@ def register_policy_types() -> None:
         "policy": Ref("policies.policy"), "risk": Ref("risks.risk"), "status": ExceptionStatus},
         labels={"slot": _("Signed as"), "expires_on": _("Expires on"),
                 "compensating_measures": _("Compensating measures"),
-                "required_signatories": _("Required signatories")}))
+                "required_signatories": _("Required signatories"), "withdrawal_reason": _("Reason for withdrawal")}))

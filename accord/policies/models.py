@@ -172,6 +172,10 @@ class PolicyException(TenantModel):
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=now)
     in_force_at = models.DateTimeField(null=True, blank=True)
+    # Withdrawn before its expiry (the departure ended, or the request is no longer wanted): when, by whom, why.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawal_reason = models.TextField(blank=True)
 
     objects = TenantManager()
 

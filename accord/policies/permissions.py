@@ -23,6 +23,8 @@ register(
     Action("policyexception.request", "Ask for an exception to a policy, linked to a risk",
            frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})),
     Action("policyexception.sign", "Sign a policy exception (when the governance profile names you)", _SIGNERS),
+    Action("policyexception.withdraw", "Withdraw a policy exception, pending or in force, with the reason",
+           _AUTHORS),
     Action("policies.dashboard", "See the policies panel of the dashboard: reviews overdue, versions awaiting "
                                  "approval, expired exceptions", frozenset({Role.ADMIN, Role.CIO, Role.CISO})),
 )

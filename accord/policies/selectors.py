@@ -275,7 +275,8 @@ def exception_state(exception: PolicyException, profile: GovernanceProfile, toda
 
 
 def _exceptions(org: Organization) -> QuerySet[PolicyException]:
-    return PolicyException.objects.for_org(org).select_related("policy", "risk", "created_by").prefetch_related(
+    found = PolicyException.objects.for_org(org).select_related("policy", "risk", "created_by", "withdrawn_by")
+    return found.prefetch_related(
         Prefetch("signatures", queryset=PolicyExceptionSignature.objects.for_org(org).select_related("user")))
 
 
@@ -312,14 +313,34 @@ def expired_exceptions(org: Organization) -> QuerySet[PolicyException]:
         status__in=(ExceptionStatus.PENDING, ExceptionStatus.IN_FORCE), expires_on__lt=org_today(org))
 
 
+def overdue_for_review(org: Organization) -> QuerySet[Policy]:
+    """The policies past their review date (`rules.review_overdue` as a query), with their owners."""
+    return Policy.objects.for_org(org).filter(next_review_on__lt=org_today(org)).select_related("owner__user")
+
+
+def exceptions_expiring(org: Organization, *, within_days: int = 30) -> QuerySet[PolicyException]:
+    """The exceptions in force whose expiry date comes within `within_days` (today included)."""
+    today = org_today(org)
+    return (PolicyException.objects.for_org(org).select_related("policy", "created_by")
+            .filter(status=ExceptionStatus.IN_FORCE, expires_on__gte=today,
+                    expires_on__lte=today + dt.timedelta(days=within_days)))
+
+
+def campaigns_due_soon(org: Organization, *, within_days: int = 7) -> QuerySet[AttestationCampaign]:
+    """The attestation campaigns whose due date comes within `within_days` (today included): the
+    periodic reminder tells whoever has not acknowledged yet."""
+    today = org_today(org)
+    return (AttestationCampaign.objects.for_org(org).select_related("policy", "version")
+            .filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=within_days)))
+
+
 # --- dashboards ---------------------------------------------------------------------------------------
 
 def review_panel(org: Organization) -> dict[str, object]:
     """The dashboard panel of the CISO and the CIO: policies overdue for review, drafts awaiting
     approvals and expired exceptions (the organisation only, never the viewer: decision 0035)."""
     today = org_today(org)
-    overdue = list(Policy.objects.for_org(org).filter(next_review_on__lt=today).select_related("owner__user")
-                   .order_by("next_review_on", "number")[:10])
+    overdue = list(overdue_for_review(org).order_by("next_review_on", "number")[:10])
     awaiting = list(_policies(org).filter(versions__status=VersionStatus.DRAFT).order_by("number")[:10])
     profile = profile_of(org)
     return {"policy_panel": {"overdue": overdue, "awaiting": [_row(p, profile, today) for p in awaiting],

@@ -14,6 +14,7 @@ urlpatterns = [
     path("exceptions/", views.exception_list, name="exceptions"),
     path("exceptions/new/", views.exception_request, name="exception_request"),
     path("exceptions/<id:exception_id>/sign/", views.exception_sign, name="exception_sign"),
+    path("exceptions/<id:exception_id>/withdraw/", views.exception_withdraw, name="exception_withdraw"),
     path("<id:policy_id>/", views.policy_detail, name="detail"),
     path("<id:policy_id>/edit/", views.policy_edit, name="edit"),
     path("<id:policy_id>/review/", views.policy_review, name="review"),

@@ -321,3 +321,17 @@ def exception_sign(request: OrgRequest, exception_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Exception signed."))
     return go(request, reverse("policies:exceptions", kwargs={"org": request.org.slug}) + f"#exception-{exception_id}")
+
+
+@org_view("policyexception.withdraw")
+@require_POST
+def exception_withdraw(request: OrgRequest, exception_id: int) -> HttpResponse:
+    exception = selectors.access_exception(request.org, exception_id)
+    try:
+        services.do_withdraw_policy_exception(request.user, request.org, exception,
+                                              reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Exception withdrawn."))
+    return go(request, reverse("policies:exceptions", kwargs={"org": request.org.slug}) + f"#exception-{exception_id}")

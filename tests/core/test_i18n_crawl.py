@@ -13,8 +13,8 @@ from django.test import Client
 
 from accord.core import services
 from accord.core.demo import CONSULTANT, load_demo
-from accord.core.selectors import user_by_email
 from accord.core.models import Organization
+from accord.core.selectors import user_by_email
 from accord.policies.models import PolicyVersion
 from accord.policies.texts import render_markdown
 from tests.core.i18n_crawl import Page, crawl, visible_lines

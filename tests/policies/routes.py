@@ -150,6 +150,8 @@ ROUTES: list[Route] = [
     Route(f"GET {API}/policy-exceptions/{{exception_id}}/", "GET", "policy.view", kwargs=_exception),
     Route(f"POST {API}/policy-exceptions/{{exception_id}}/sign", "POST", "policyexception.sign",
           kwargs=_exception_signer),
+    Route(f"POST {API}/policy-exceptions/{{exception_id}}/withdraw", "POST", "policyexception.withdraw",
+          kwargs=_exception, body=lambda s, p: {"reason": "Probe: the system is replaced"}),
     # --- web ---
     Route("policies:list", "GET", "policy.view", lists_data=True),
     Route("policies:create", "GET", "policy.change"),
@@ -177,4 +179,6 @@ ROUTES: list[Route] = [
           body=lambda s, p: {"policy": str(s["policy_in_force"].pk), "risk": str(s["policy_risk"].pk),
                              "justification": "Probe", "expires_on": _due(s)}),
     Route("policies:exception_sign", "POST", "policyexception.sign", kwargs=_exception_signer),
+    Route("policies:exception_withdraw", "POST", "policyexception.withdraw", kwargs=_exception,
+          body=lambda s, p: {"reason": "Probe: the system is replaced"}),
 ]

@@ -23,7 +23,7 @@ from accord.core.notifications.services import notify
 from accord.core.tenancy import check_same_org
 from accord.core.wording import and_join
 from accord.policies import rules, selectors
-from accord.policies.choices import ExceptionStatus
+from accord.policies.choices import ExceptionState, ExceptionStatus
 from accord.policies.models import Policy, PolicyException, PolicyExceptionSignature
 from accord.policies.notifications import EXCEPTION_SIGNATURE
 from accord.policies.services.common import lock_org, membership_of
@@ -109,3 +109,35 @@ def do_sign_policy_exception(actor: User, org: Organization, exception: PolicyEx
     audit.record(org, actor, AuditAction.SIGN, exception, changes=changes,
                  object_repr=f"Exception to {exception.policy.ref} signed as {label(signature.slot)}")
     return exception
+
+
+@transaction.atomic
+def do_withdraw_policy_exception(actor: User | None, org: Organization, exception: PolicyException, *,
+                                 reason: str) -> PolicyException:
+    """End an exception before its expiry (the departure is over, or the request is no longer wanted),
+    pending or in force, with the reason; its signatures stay on record. An expired or withdrawn one has
+    nothing left to end."""
+    check_same_org(org, exception=exception)
+    lock_org(org)
+    exception = PolicyException.objects.for_org(org).select_related("policy").get(pk=exception.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the exception is withdrawn.")})
+    if len(reason) > MAX_TEXT:
+        raise ValidationError({"reason": _("At most %(n)s characters.") % {"n": MAX_TEXT}})
+    state = rules.exception_state(exception.status, exception.expires_on, org_today(org))
+    if state not in (ExceptionStatus.PENDING, ExceptionStatus.IN_FORCE):
+        raise Conflict({"exception": _("This exception is %(state)s; only one pending or in force can be "
+                                       "withdrawn.") % {"state": _state_label(state)}})
+    before = exception.status
+    exception.status, exception.withdrawn_at = ExceptionStatus.WITHDRAWN, timezone.now()
+    exception.withdrawn_by, exception.withdrawal_reason = actor, reason
+    exception.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit.record(org, actor, AuditAction.UPDATE, exception,
+                 object_repr=f"Exception to {exception.policy.ref} withdrawn",
+                 changes={"status": [before, ExceptionStatus.WITHDRAWN.value], "withdrawal_reason": [None, reason]})
+    return exception
+
+
+def _state_label(state: str) -> str:
+    return str(ExceptionState(state).label).lower()
