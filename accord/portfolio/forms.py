@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.choosers import choose_many
 from accord.core.models import Membership, Organization
 from accord.portfolio.choices import Health, InitiativeKind, Outcome, Phase
 from accord.portfolio.models import Initiative, SecurityReview, System
@@ -72,19 +73,14 @@ class InitiativeForm(forms.Form):
 
     def __init__(self, org: Organization, *args: Any, initiative: Initiative | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("sponsor", "owner", "dependencies", "systems"):
+        for name in ("sponsor", "owner"):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
-            if name == "systems":
-                field.choices = [(str(s.pk), str(s)) for s in
-                                 System.objects.for_org(org).only("number", "name").order_by("number")]
-            elif name == "dependencies":
-                others = Initiative.objects.for_org(org).only("number", "title")
-                if initiative is not None:
-                    others = others.exclude(pk=initiative.pk)
-                field.choices = [(str(i.pk), str(i)) for i in others]
-            else:
-                field.choices = _members(org)
+            field.choices = _members(org)
+        choose_many(self, "systems", System.objects.for_org(org).only("number", "name"), prefix="S-")
+        others = Initiative.objects.for_org(org).only("number", "title")
+        choose_many(self, "dependencies", others.exclude(pk=initiative.pk) if initiative is not None else others,
+                    prefix="I-")
         if initiative is not None:
             del self.fields["phase"]  # the phase moves only through advance (the security gates)
             self.initial.update({

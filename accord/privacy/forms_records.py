@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.choosers import choose_many
 from accord.core.models import Organization
 from accord.portfolio.models import System
 from accord.privacy.choices_ropa import CONTRACT_CLAUSES, Authorisation, Derogation, Mechanism, RecordKind, SccModule
@@ -71,8 +72,17 @@ def _choices(field: forms.Field, options: list[tuple[Any, str]]) -> None:
     field.choices = options  # type: ignore[attr-defined]
 
 
-def _systems(org: Organization) -> list[tuple[str, str]]:
-    return [(s.ref, f"{s.ref} {s.name}") for s in System.objects.for_org(org).only("number", "name").order_by("number")]
+def _by_ref(obj: Any) -> str:
+    return str(obj.ref)
+
+
+def _named(obj: Any) -> str:
+    return f"{obj.ref} {obj.name}"
+
+
+def _systems(form: forms.Form, org: Organization) -> None:
+    choose_many(form, "systems", System.objects.for_org(org).only("number", "name"), prefix="S-", value=_by_ref,
+                label=_named)
 
 
 class ActivityForm(forms.Form):
@@ -129,9 +139,9 @@ class ActivityForm(forms.Form):
         if current is not None and _unbound(args, kwargs):
             kwargs.setdefault("initial", self._initial(current))
         super().__init__(*args, **kwargs)
-        _choices(self.fields["systems"], _systems(org))
-        _choices(self.fields["processors"], [(p.ref, f"{p.ref} {p.name}") for p in
-                                             Processor.objects.for_org(org).only("number", "name").order_by("number")])
+        _systems(self, org)
+        choose_many(self, "processors", Processor.objects.for_org(org).only("number", "name"), prefix="PR-",
+                    value=_by_ref, label=_named)
 
     def _initial(self, activity: ProcessingActivity) -> dict[str, Any]:
         initial: dict[str, Any] = {name: getattr(activity, name) for name in self.base_fields
@@ -192,7 +202,7 @@ class ProcessorForm(forms.Form):
             initial["systems"] = [link.system.ref for link in current.system_links.select_related("system")]
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        _choices(self.fields["systems"], _systems(org))
+        _systems(self, org)
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

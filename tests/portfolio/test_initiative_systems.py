@@ -103,3 +103,21 @@ def test_the_cli_shows_the_systems_an_initiative_affects(org_a, cio, capsys):
                                                                  "systems": [erp.pk]})
     assert main(["initiative", "show", org_a.slug, str(initiative.pk)]) == 0
     assert f"systems: {erp.ref} Core ERP" in capsys.readouterr().out.splitlines()
+
+
+def test_past_the_list_limit_the_form_takes_system_references(org_a, cio, monkeypatch):
+    from accord.core import choosers
+
+    monkeypatch.setattr(choosers, "MANY", 2)
+    erp, crm, _mail = system(cio, org_a, "Core ERP"), system(cio, org_a, "CRM"), system(cio, org_a, "Mail")
+    browser = signed_in(cio)
+    page = browser.get(f"/o/{org_a.slug}/initiatives/new/").content.decode()
+    assert "too many to list" in page and "Core ERP" not in page  # no list of every system
+    posted = browser.post(f"/o/{org_a.slug}/initiatives/new/", {
+        "title": "ERP upgrade", "kind": "modernisation", "phase": "idea", "health": "on_track", "horizon_years": 5,
+        "systems": f"{crm.ref}, {erp.ref}"})
+    assert posted.status_code == 302, posted.content.decode()[:2000]
+    initiative = Initiative.objects.for_org(org_a).get()
+    assert set(initiative.systems.all()) == {erp, crm}
+    edit = browser.get(f"/o/{org_a.slug}/initiatives/{initiative.pk}/edit/").content.decode()
+    assert f'value="{erp.ref}, {crm.ref}"' in edit
