@@ -365,6 +365,16 @@ def put_identity_provider(request: HttpRequest, org: str, payload: IdentityProvi
     return _idp_out(request, m.organization)
 
 
+@router.post("/{org}/identity-provider/rotate-sp-key/", response={200: IdentityProviderOut, **ERRORS},
+             summary="Replace Accord's SAML service provider key (give the IdP the new certificate at once)",
+             operation_id="accord_core_api_rotate_sp_key")
+def rotate_sp_key(request: HttpRequest, org: str) -> IdentityProviderOut:
+    """A new key and certificate (`saml_sp_certificate`), in force at once; 422 when the provider has none."""
+    m = org_access(request, org, "sso.change")
+    services.do_rotate_saml_sp_key(m.user, m.organization)
+    return _idp_out(request, m.organization)
+
+
 @router.post("/{org}/identity-provider/remove/", response={200: IdentityProviderOut, **ERRORS},
              summary="Remove the identity provider", operation_id="accord_core_api_remove_identity_provider")
 def remove_identity_provider(request: HttpRequest, org: str) -> IdentityProviderOut:

@@ -55,6 +55,10 @@ def register(org: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        "certificate rotation; a daily cron job can run it)")
     p.add_argument("slug")
     p.set_defaults(handler=_refresh)
+    p = sso.add_parser("rotate-sp-key", help="replace Accord's SAML service provider key (in force at once: give "
+                       "the identity provider the new certificate printed here)")
+    p.add_argument("slug")
+    p.set_defaults(handler=_rotate)
     p = sso.add_parser("remove", help="remove the identity provider (members sign in with their password)")
     p.add_argument("slug")
     p.set_defaults(handler=_remove)
@@ -165,6 +169,18 @@ def _set_saml(args: argparse.Namespace) -> int:
         allowed_domains=args.allowed_domains.split(","), join_role="" if args.join_role == "none" else args.join_role,
         slo_url=args.slo_url, sign_requests=args.sign_requests, encrypted_assertions=args.encrypted_assertions,
         metadata_xml=_read_file(args.metadata), metadata_url=args.metadata_url or "")
+    _print(org)
+    return 0
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    from accord.core.cli import org_or_fail, setup
+
+    setup()
+    from accord.core.services import do_rotate_saml_sp_key
+
+    org = org_or_fail(args.slug)
+    do_rotate_saml_sp_key(None, org)
     _print(org)
     return 0
 

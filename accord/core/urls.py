@@ -19,6 +19,7 @@ urlpatterns = [
     path("governance/two-factor/", views.two_factor_policy, name="two_factor_policy"),
     path("sso/", views.sso, name="sso"),
     path("sso/remove/", views.sso_remove, name="sso_remove"),
+    path("sso/rotate-sp-key/", views.sso_rotate_sp_key, name="sso_rotate_sp_key"),
     path("governance/language/", views.organization_language, name="organization_language"),
     path("governance/calendar/", views.organization_calendar, name="organization_calendar"),
     path("audit/", views.audit_trail, name="audit_trail"),

@@ -382,6 +382,13 @@ def _sso_action(request: OrgRequest, action: Any, done: str) -> HttpResponse:
 
 @org_view("sso.change")
 @require_POST
+def sso_rotate_sp_key(request: OrgRequest) -> HttpResponse:
+    return _sso_action(request, services.do_rotate_saml_sp_key,
+                       _("A new service provider key is in force: give the identity provider its certificate now."))
+
+
+@org_view("sso.change")
+@require_POST
 def sso_remove(request: OrgRequest) -> HttpResponse:
     return _sso_action(request, services.do_remove_identity_provider,
                        _("%(org)s no longer signs in through an identity provider.") % {"org": request.org.name})

@@ -7,6 +7,7 @@ from typing import Any
 
 from accord.core import services
 from accord.core.models import Organization
+from accord.core.services.sso import make_sp_key
 from tests.factories import Persona, make_member, make_notification
 from tests.routes import Route, Seed, own
 
@@ -140,6 +141,20 @@ def _sso(seed: Seed, persona: object) -> dict[str, object]:
 def _sso_api(seed: Seed, persona: object) -> dict[str, object]:
     return {**_SSO, "allowed_domains": [f"{seed['org'].slug}.test"]}
 
+
+def _saml_with_sp_key(seed: Seed, persona: Persona) -> dict[str, Any]:
+    """No URL arguments; on the way, the persona's organisation is set to sign in through SAML with signed
+    requests, so that Accord holds an SP key to replace."""
+    if own(seed, persona):
+        certificate, _key = make_sp_key("probe identity provider")
+        org = seed["org"]
+        services.do_set_saml_identity_provider(
+            None, org, entity_id=f"https://idp.{org.slug}.test/saml", sso_url=f"https://idp.{org.slug}.test/sso",
+            x509_cert=certificate, email_attribute="email", name_attribute="", allowed_domains=[f"{org.slug}.test"],
+            join_role="", sign_requests=True)
+    return {}
+
+
 _GOVERNANCE = {"ciso_reports_to": "ceo", "ciso_model": "external", "dpo_model": "external"}
 
 ROUTES: list[Route] = [
@@ -160,6 +175,7 @@ ROUTES: list[Route] = [
     Route("core:sso", "GET", "sso.view"),
     Route("core:sso", "POST", "sso.change", body=_sso),
     Route("core:sso_remove", "POST", "sso.change"),
+    Route("core:sso_rotate_sp_key", "POST", "sso.change", kwargs=_saml_with_sp_key, names_objects=False),
     Route("core:organization_language", "POST", "organization.change", body=lambda s, p: {"language": "en"}),
     Route("core:organization_calendar", "POST", "organization.change",
           body=lambda s, p: {"country": "DE", "subdivision": "BY"}),
@@ -191,6 +207,8 @@ ROUTES: list[Route] = [
     Route("GET /api/v1/orgs/{org}/identity-provider/", "GET", "sso.view"),
     Route("PUT /api/v1/orgs/{org}/identity-provider/", "PUT", "sso.change", body=_sso_api),
     Route("POST /api/v1/orgs/{org}/identity-provider/remove/", "POST", "sso.change"),
+    Route("POST /api/v1/orgs/{org}/identity-provider/rotate-sp-key/", "POST", "sso.change", kwargs=_saml_with_sp_key,
+          names_objects=False),
     Route("GET /api/v1/orgs/{org}/invitations/", "GET", "member.manage", lists_data=True),
     Route("POST /api/v1/orgs/{org}/invitations/", "POST", "member.manage",
           body=lambda s, p: {"email": "probe-invitee@x.test", "role": "viewer"}),

@@ -4,6 +4,8 @@ rotation), Accord signing its requests, assertions encrypted to Accord, and sing
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.server
 import threading
 from collections.abc import Iterator
@@ -13,9 +15,11 @@ from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from accord.cli import main as cli_main
 from accord.core import secrets, selectors, services
 from accord.core.choices import AuditAction, Role
 from accord.core.models import AuditEvent, IdentityProvider, Membership, Organization
+from accord.core.services.sso import make_sp_key
 from tests.conftest import signed_in
 from tests.core import saml_idp
 from tests.core.saml_idp import SigningKey, make_signing_key
@@ -313,3 +317,26 @@ def test_the_cli_sets_saml_from_a_metadata_file_and_refreshes_from_an_address(id
     assert main(["org", "sso", "set-saml", "acme", "--metadata", str(tmp_path / "missing.xml"),
                  "--email-attribute", "email", "--allowed-domains", "acme.test"]) != 0
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_the_sp_key_is_replaced_at_once_audited_with_both_fingerprints(org_a, admin):
+    with pytest.raises(ValidationError, match="no SAML service provider key"):
+        services.do_rotate_saml_sp_key(admin.user, org_a)
+    certificate, _key = make_sp_key("test identity provider")
+    services.do_set_saml_identity_provider(
+        admin.user, org_a, entity_id="https://idp.a.test/saml", sso_url="https://idp.a.test/sso", x509_cert=certificate,
+        email_attribute="email", allowed_domains=["a.test"], join_role="", sign_requests=True)
+    before = IdentityProvider.objects.for_org(org_a).get()
+    services.do_rotate_saml_sp_key(admin.user, org_a)
+    after = IdentityProvider.objects.for_org(org_a).get()
+    assert after.saml_sp_cert != before.saml_sp_cert and after.saml_sp_key_sealed != before.saml_sp_key_sealed
+
+    def fingerprint(cert):
+        digest = hashlib.sha256(base64.b64decode(cert)).hexdigest().upper()
+        return ":".join(digest[i:i + 2] for i in range(0, 64, 2))
+
+    event = AuditEvent.objects.for_org(org_a).latest("pk")
+    assert event.changes == {"sp_certificate": [fingerprint(before.saml_sp_cert), fingerprint(after.saml_sp_cert)]}
+    assert "private" not in str(event.changes).lower()
+    assert cli_main(["org", "sso", "rotate-sp-key", org_a.slug]) == 0
+    assert IdentityProvider.objects.for_org(org_a).get().saml_sp_cert != after.saml_sp_cert

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -360,6 +361,33 @@ def _set_saml_identity_provider(
         changes["sp_certificate"] = [None, "made"]
     return _save_identity_provider(actor, org, idp, changes, creating=creating,
                                    forget=not creating and bool({"kind", "saml_entity_id"} & set(changes)))
+
+
+def _certificate_fingerprint(certificate_b64: str) -> str:
+    """SHA-256 of a certificate (base64 DER), as IdP consoles show it: colon-separated upper-case pairs."""
+    digest = hashlib.sha256(base64.b64decode(certificate_b64)).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+@transaction.atomic
+def do_rotate_saml_sp_key(actor: User | None, org: Organization) -> IdentityProvider:
+    """Replace Accord's service provider key for the organisation's SAML IdP with a new one (a key suspected
+    leaked, or the certificate nearing its end). Takes effect at once: the IdP must be given the new
+    certificate (the SP metadata, or the PEM on the settings page) now, since it will not trust requests
+    signed with the new key, nor may it encrypt to the old certificate, until it has. Audited with both
+    certificates' fingerprints."""
+    idp = IdentityProvider.objects.for_org(org).select_for_update().first()
+    if idp is None or idp.kind != IdpKind.SAML or not idp.saml_sp_cert:
+        raise ValidationError({"saml_sp_certificate": _(
+            "%(org)s has no SAML service provider key to replace: one is made when requests are signed or "
+            "assertions encrypted.") % {"org": org.name}})
+    before = _certificate_fingerprint(idp.saml_sp_cert)
+    idp.saml_sp_cert, key_pem = make_sp_key(f"{org.slug} SAML service provider")
+    idp.saml_sp_key_sealed = secrets.seal(key_pem)
+    idp.save(update_fields=["saml_sp_cert", "saml_sp_key_sealed"])
+    audit.record(org, actor, AuditAction.UPDATE, idp,
+                 changes={"sp_certificate": [before, _certificate_fingerprint(idp.saml_sp_cert)]})
+    return idp
 
 
 @transaction.atomic
