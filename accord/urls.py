@@ -37,6 +37,7 @@ urlpatterns = [
     path("o/<str:org>/compliance/", include("accord.compliance.urls")),
     path("o/<str:org>/audits/", include("accord.compliance.urls_assessments")),
     path("o/<str:org>/privacy/ropa/", include("accord.privacy.urls_ropa")),
+    path("o/<str:org>/privacy/data-audits/", include("accord.privacy.urls_discovery")),
     path("o/<str:org>/privacy/", include("accord.privacy.urls")),
     path("o/<str:org>/policies/", include("accord.policies.urls")),
 ]

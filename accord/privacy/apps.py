@@ -33,3 +33,23 @@ class PrivacyConfig(AppConfig):
         add_nav(NavItem(_("Breaches"), "privacy:breaches", "privacy.breach.view"))
         add_panel(Panel(template="privacy/_dashboard_dpo.html", action="privacy.dashboard", context=dpo_panel,
                         order=25))
+        self._ready_discovery()
+
+    def _ready_discovery(self) -> None:
+        """The data-privacy audit: its import job, notification, report, audit-trail names and navigation."""
+        from django.utils.translation import gettext_lazy as _
+
+        from accord.core import reports
+        from accord.core.extensions import NavItem, add_nav
+        from accord.core.jobs import registry as jobs
+        from accord.privacy.audit_types_discovery import register_discovery_types
+        from accord.privacy.jobs_discovery import KINDS
+        from accord.privacy.notifications_discovery import register_discovery_kinds
+        from accord.privacy.reports_discovery import DATA_AUDIT_REPORT
+
+        for kind in KINDS:
+            jobs.register_kind(kind)
+        register_discovery_types()
+        register_discovery_kinds()
+        reports.register(DATA_AUDIT_REPORT)
+        add_nav(NavItem(_("Data-privacy audits"), "dataaudits:list", "privacy.data_audit.view"))

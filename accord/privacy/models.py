@@ -2,9 +2,35 @@
 processing), gathered here so Django finds them."""
 
 from accord.privacy.models_breaches import Breach, BreachNotification
+from accord.privacy.models_discovery import (
+    DataAudit,
+    DataAuditActivity,
+    DataAuditSystem,
+    DiscoveredField,
+    DiscoveryImport,
+    Discrepancy,
+    Questionnaire,
+)
 from accord.privacy.models_processors import Processor, ProcessorSystem, Transfer
 from accord.privacy.models_requests import DataSubjectRequest, IdentityPause
 from accord.privacy.models_ropa import ActivityProcessor, ActivitySystem, ProcessingActivity
 
-__all__ = ["ActivityProcessor", "ActivitySystem", "Breach", "BreachNotification", "DataSubjectRequest",
-           "IdentityPause", "ProcessingActivity", "Processor", "ProcessorSystem", "Transfer"]
+__all__ = [
+    "ActivityProcessor",
+    "ActivitySystem",
+    "Breach",
+    "BreachNotification",
+    "DataAudit",
+    "DataAuditActivity",
+    "DataAuditSystem",
+    "DataSubjectRequest",
+    "DiscoveredField",
+    "DiscoveryImport",
+    "Discrepancy",
+    "IdentityPause",
+    "ProcessingActivity",
+    "Processor",
+    "ProcessorSystem",
+    "Questionnaire",
+    "Transfer",
+]

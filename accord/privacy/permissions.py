@@ -38,3 +38,15 @@ register(
     Action("privacy.ropa.screen", "Record an activity's DPIA screening and the DPO's justified exception", _DPO),
     Action("privacy.ropa.export", "Export the record of processing (XLSX, PDF)", READERS),
 )
+
+# The data-privacy audit (models_discovery): every member reads it; the DPO (and the admin) plans it, imports the data
+# discovery, sends the questionnaires, compares and asks for the report; a system's owner answers the questionnaire
+# of their system (the service checks that it is theirs; the DPO and the admin may answer for them).
+register(
+    Action("privacy.data_audit.view", "See the data-privacy audits: scope, questionnaires, imported data discovery, "
+                                      "the discrepancy matrix and its findings", READERS),
+    Action("privacy.data_audit.change", "Plan a data-privacy audit, import its data discovery, send its "
+                                        "questionnaires, compare declared and observed, ask for its report", _DPO),
+    Action("privacy.data_audit.answer", "Answer the data-inventory questionnaire of a system one owns",
+           frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})),
+)

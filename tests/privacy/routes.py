@@ -155,3 +155,11 @@ from tests.privacy.routes_ropa import grow_ropa, seed_ropa  # noqa: E402
 SEEDERS.append(seed_ropa)
 GROWERS.append(grow_ropa)
 ROUTES += _ROPA_ROUTES
+
+# The data-privacy audit (tests/privacy/routes_discovery.py), collected here.
+from tests.privacy.routes_discovery import ROUTES as _DISCOVERY_ROUTES  # noqa: E402
+from tests.privacy.routes_discovery import grow_data_audits, seed_data_audit  # noqa: E402
+
+SEEDERS.append(seed_data_audit)
+GROWERS.append(grow_data_audits)
+ROUTES += _DISCOVERY_ROUTES
