@@ -136,9 +136,19 @@ GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 _SEPARATOR = re.compile(r"[^a-z0-9]+")
-_PHRASES = tuple((key, tuple(tuple(p.lstrip("=").split()) for p in phrases if not p.startswith("=")),
-                  frozenset(tuple(p[1:].split()) for p in phrases if p.startswith("=")), stems)
-                 for key, phrases, stems in RULES)
+# The rules indexed for speed (a discovery file has tens of thousands of names): phrases by their first token,
+# whole names, stems in rule order; a name's category is the earliest rule that matches it in any of these ways.
+_FIRST: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+_WHOLE: dict[tuple[str, ...], int] = {}
+_STEMS: list[tuple[int, str]] = []
+for _index, (_key, _phrases, _stems) in enumerate(RULES):
+    for _phrase in _phrases:
+        if _phrase.startswith("="):
+            _WHOLE.setdefault(tuple(_phrase[1:].split()), _index)
+        else:
+            _words = tuple(_phrase.split())
+            _FIRST.setdefault(_words[0], []).append((_index, _words))
+    _STEMS.extend((_index, _stem) for _stem in _stems)
 _GROUPS = tuple((tuple(tuple(n.split()) for n in names), keys) for names, keys in GROUPS)
 
 
@@ -158,24 +168,24 @@ def _singular(token: str) -> str:
     return token
 
 
-def _has_phrase(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
-
-
 def _match(words: tuple[str, ...]) -> str:
     if not words or NOT_DATA.intersection(words):
         return ""
     singular = tuple(_singular(w) for w in words)
+    best = min(_WHOLE.get(words, len(RULES)), _WHOLE.get(singular, len(RULES)))
+    for seq in (words, singular):
+        for i, word in enumerate(seq):
+            for index, phrase in _FIRST.get(word, ()):
+                if index < best and seq[i:i + len(phrase)] == phrase:
+                    best = index
     joined = "".join(words)
-    for key, phrases, whole, stems in _PHRASES:
-        if words in whole or singular in whole:
-            return key
-        if any(_has_phrase(words, p) or _has_phrase(singular, p) for p in phrases):
-            return key
-        if any(stem in w for stem in stems for w in words) or (len(words) > 1 and any(s in joined for s in stems)):
-            return key
-    return ""
+    for index, stem in _STEMS:
+        if index >= best:
+            break
+        if any(stem in w for w in words) or (len(words) > 1 and stem in joined):
+            best = index
+            break
+    return RULES[best][0] if best < len(RULES) else ""
 
 
 @lru_cache(maxsize=65_536)

@@ -8,6 +8,13 @@ from accord.privacy.services_breaches import (
     do_update_breach,
 )
 from accord.privacy.services_common import Cleaner, lock_org
+from accord.privacy.services_discovery import (
+    do_answer_questionnaire,
+    do_compare_data_audit,
+    do_create_data_audit,
+    do_import_discovery,
+    do_send_questionnaires,
+)
 from accord.privacy.services_processors import (
     do_create_processor,
     do_create_transfer,
@@ -28,17 +35,22 @@ from accord.privacy.services_ropa import do_create_activity, do_screen_activity,
 __all__ = [
     "Cleaner",
     "do_add_breach_notification",
+    "do_answer_questionnaire",
     "do_close_request",
+    "do_compare_data_audit",
     "do_create_activity",
+    "do_create_data_audit",
     "do_create_processor",
     "do_create_request",
     "do_create_transfer",
     "do_extend_request",
     "do_hand_over_member_requests",
+    "do_import_discovery",
     "do_open_breach",
     "do_pause_request",
     "do_resume_request",
     "do_screen_activity",
+    "do_send_questionnaires",
     "do_update_activity",
     "do_update_breach",
     "do_update_processor",

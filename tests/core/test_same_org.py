@@ -17,6 +17,7 @@ from accord.core.models import AuditChain, Membership
 from accord.core.tenancy import TenantModel, check_same_org
 from accord.policies import services as policy_services
 from accord.portfolio import services as portfolio_services
+from accord.portfolio import services_systems
 from accord.privacy import services as privacy_services
 from accord.risks import services as risk_services
 from accord.risks.models import RiskCategory
@@ -63,7 +64,12 @@ def _foreign(org_b):
     activity = privacy_services.do_create_activity(None, org_b, {"name": "B's activity"})
     processor = privacy_services.do_create_processor(None, org_b, {"name": "B's processor"})
     transfer = privacy_services.do_create_transfer(None, org_b, {"processor": processor.pk, "destination": "CH"})
-    return {"dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
+    audited = services_systems.do_create_system(None, org_b, {"name": "B's audited system",
+                                                                "business_owner": b_ciso.user.email})
+    data_audit = privacy_services.do_create_data_audit(None, org_b, {"title": "B's data audit",
+                                                                     "systems": [audited.ref]})
+    questionnaire = privacy_services.do_send_questionnaires(None, org_b, data_audit).sent[0]
+    return {"data_audit": data_audit, "questionnaire": questionnaire, "dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
             "policy_exception": policy_exception, "activity": activity, "processor": processor,
             "transfer": transfer,
             "initiative": initiative, "review": review, "condition": done.conditions.get(), "exception": exception,
@@ -170,6 +176,14 @@ CASES = {
         a, org, o["campaign"]),
     ("do_remind_attestation_campaign", "campaign"): lambda a, org, o: (
         policy_services.do_remind_attestation_campaign(a, org, o["campaign"])),
+    ("do_import_discovery", "data_audit"): lambda a, org, o: privacy_services.do_import_discovery(
+        a, org, o["data_audit"], [(2, {"system": "S-001", "field": "email"})], filename="mine.csv"),
+    ("do_send_questionnaires", "data_audit"): lambda a, org, o: privacy_services.do_send_questionnaires(
+        a, org, o["data_audit"]),
+    ("do_compare_data_audit", "data_audit"): lambda a, org, o: privacy_services.do_compare_data_audit(
+        a, org, o["data_audit"]),
+    ("do_answer_questionnaire", "questionnaire"): lambda a, org, o: privacy_services.do_answer_questionnaire(
+        a, org, o["questionnaire"], {"fields": ["email"]}),
     # The other object is missing (None): only the foreign one is refused, and first.
     ("do_request_policy_exception", "policy"): lambda a, org, o: policy_services.do_request_policy_exception(
         a, org, o["policy"], None, justification="Mine", expires_on=org_today(org) + dt.timedelta(days=9)),
