@@ -3,16 +3,16 @@ and observed compared (issue 14, part 9: "classified and compared within 30 s, o
 progress").
 
     .venv/bin/python bench/data_audit.py                  # SQLite in a temporary directory; prints a Markdown report
-    .venv/bin/python bench/data_audit.py --update-docs    # ... and rewrites "## Data-privacy audit" in docs/benchmarks.md
+    .venv/bin/python bench/data_audit.py --update-docs    # ... and rewrites its section of docs/benchmarks.md
     .venv/bin/python bench/data_audit.py --fields 5000 --runs 1   # a quick smoke run
 
 The organisation has 40 systems and 20 activities (each on two systems, declaring contact details, identity and
 health data); the audit's scope is every activity and every system. The file has `--fields` rows spread over the
-systems: field names in English, French and German habits, every one distinct (a third of them personal data of
-some category, the rest ordinary columns), a row count each, a sample classification on one in ten. Each run imports the file into a
-new audit (the same file twice into one audit is refused) through the service the job calls, timed in three
-phases: reading the CSV (the tables kit, with its limits), checking and classifying and writing every field (one
-transaction), and comparing (the rule over per-system counts; each new discrepancy written as a finding). The
+systems: field names in English, French and German habits, every one distinct (a third of them personal data of some
+category, the rest ordinary columns), a row count each, a sample classification on one in ten. Each run imports the
+file into a new audit (the same file twice into one audit is refused) through the service the job calls, timed in
+three phases: reading the CSV (the tables kit, with its limits), checking and classifying and writing every field
+(one transaction), and comparing (the rule over per-system counts; each new discrepancy written as a finding). The
 median of `--runs` is reported; the aim is the whole within 30 s.
 """
 
@@ -74,10 +74,8 @@ def discovery_file(fields: int) -> bytes:
     for n in range(fields):
         system = f"S-{n % SYSTEMS + 1:03d}"
         # Every name distinct (a number appended, as columns are in wide tables), so no name is classified twice.
-        if n % 3 == 0:
-            name = f"{PERSONAL[(n // 3) % len(PERSONAL)]}_{n}"
-        else:
-            name = f"{ORDINARY[n % len(ORDINARY)]}_{n}"
+        words = PERSONAL[(n // 3) % len(PERSONAL)] if n % 3 == 0 else ORDINARY[n % len(ORDINARY)]
+        name = f"{words}_{n}"
         sample = "EMAIL_ADDRESS" if n % 10 == 0 else ""
         out.write(f"{system},table_{n % 250},{name},{sample},{(n * 37) % 100_000}\r\n")
     return out.getvalue().encode()

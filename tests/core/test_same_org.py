@@ -69,7 +69,8 @@ def _foreign(org_b):
     data_audit = privacy_services.do_create_data_audit(None, org_b, {"title": "B's data audit",
                                                                      "systems": [audited.ref]})
     questionnaire = privacy_services.do_send_questionnaires(None, org_b, data_audit).sent[0]
-    return {"data_audit": data_audit, "questionnaire": questionnaire, "dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
+    return {"data_audit": data_audit, "questionnaire": questionnaire,
+            "dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
             "policy_exception": policy_exception, "activity": activity, "processor": processor,
             "transfer": transfer,
             "initiative": initiative, "review": review, "condition": done.conditions.get(), "exception": exception,

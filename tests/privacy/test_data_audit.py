@@ -213,3 +213,25 @@ def test_the_cli_creates_imports_and_lists_the_discrepancies(dpo, contributor, t
     assert all(line.split("\t")[2] == "open" and line.split("\t")[3].startswith("F-") for line in lines)
     assert main(["privacy", "data-audit", "import", dpo.org.slug, "DPA-009", "--file", str(path)]) == 1
     assert "no data-privacy audit 'DPA-009'" in capsys.readouterr().err
+
+
+def test_the_demo_gives_the_hospital_group_an_audit_with_a_few_discrepancies(db):
+    from django.core.management import call_command
+
+    from accord.core.demo import DemoContext, _load_core
+    from accord.portfolio import demo_systems
+    from accord.privacy import demo_discovery, demo_ropa, selectors_discovery
+
+    call_command("migrate", verbosity=0)  # the demo organisations come from the core demo
+    ctx = DemoContext(log=lambda _m: None)
+    _load_core(ctx)
+    hospital = ctx.orgs["harbour-health"]
+    demo_systems.load_org(hospital)
+    demo_ropa.load_org(hospital)
+    found = demo_discovery.load_org(hospital)
+    assert 3 <= found <= 12
+    assert demo_discovery.load_org(hospital) == 0  # idempotent
+    audit = selectors_discovery.data_audits(hospital).get()
+    kinds = set(selectors_discovery.discrepancies(hospital, audit).values_list("kind", flat=True))
+    assert {"unnamed_system", "undeclared_category", "retention_exceeded"} <= kinds
+    assert demo_discovery.load_org(ctx.orgs["nordpay"]) == 0
