@@ -235,3 +235,42 @@ def test_the_demo_gives_the_hospital_group_an_audit_with_a_few_discrepancies(db)
     kinds = set(selectors_discovery.discrepancies(hospital, audit).values_list("kind", flat=True))
     assert {"unnamed_system", "undeclared_category", "retention_exceeded"} <= kinds
     assert demo_discovery.load_org(ctx.orgs["nordpay"]) == 0
+
+
+def test_the_report_prints_the_matrix_and_the_remediation_plan(client, dpo, planted):
+    from accord.core import reports
+
+    post(client, dpo, f"{api(dpo.org)}/{planted['id']}/discrepancies")
+    job = job_of(client, dpo, post(client, dpo, f"{api(dpo.org)}/{planted['id']}/report"))
+    assert job["status"] == "done", job
+    report = reports.get("data-audit")
+    document = report.build(dpo.org, audit=planted["id"])
+    assert document.subject == "DPA-001"
+    assert [s.ref for s, _cells in document.context["rows"]] == ["S-001", "S-002", "S-003"]
+    assert len(document.context["plan"]) == 5
+    html = reports.render_html(dpo.org, report, document)
+    assert "Discrepancy matrix" in html and "Remediation plan" in html and "S-003 Marketing leads" in html
+
+
+def test_the_audit_page_shows_the_matrix_and_the_owner_answers_on_the_web(dpo, contributor, planted):
+    from tests.conftest import signed_in
+
+    page = signed_in(dpo).get(f"/o/{dpo.org.slug}/privacy/data-audits/{planted['id']}/")
+    assert page.status_code == 200
+    assert b"Discrepancy matrix" in page.content and b"S-003 Marketing leads" in page.content
+    owner = signed_in(contributor)
+    mine = owner.get(f"/o/{dpo.org.slug}/privacy/data-audits/")
+    assert b"Questionnaires awaiting your answer" not in mine.content  # answered already
+    q = planted_questionnaire(dpo)
+    answered = owner.post(f"/o/{dpo.org.slug}/privacy/data-audits/{planted['id']}/questionnaires/{q.pk}/",
+                          {"fields_text": "email; patients; 2 years\nphone", "stored_in": "FR, DE",
+                           "retention": "1 year"})
+    assert answered.status_code == 302
+    q.refresh_from_db()
+    assert [f["category"] for f in q.fields] == ["email", "phone"] and q.stored_in == ["DE", "FR"]
+
+
+def planted_questionnaire(persona):
+    from accord.privacy.models_discovery import Questionnaire
+
+    return Questionnaire.objects.for_org(persona.org).get()
