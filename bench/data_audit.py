@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -114,7 +115,9 @@ def report(results: list[dict[str, float | int]], fields: int, engine: str) -> s
     lines = [SECTION, "",
              f"`bench/data_audit.py`: a {fields:,}-field data-discovery CSV imported into a data-privacy audit of "
              f"{SYSTEMS} systems and {ACTIVITIES} activities, then compared (see the script's docstring for the data); "
-             f"median of {len(results)} run(s).", "", *machine(engine), "",
+             f"median of {len(results)} run(s).", "", *machine(engine),
+             "- load average when the report was written: {:.1f}, {:.1f}, {:.1f} (a shared machine)".format(
+                 *os.getloadavg()), "",
              "| phase | time |", "| --- | ---: |",
              f"| read the CSV (tables kit, limits checked) | {median('read'):.2f} s |",
              f"| check, classify and write every field (one transaction) | {median('import'):.2f} s |",
