@@ -192,6 +192,8 @@ CASES = {
         a, org, None, o["risk"], justification="Mine", expires_on=org_today(org) + dt.timedelta(days=9)),
     ("do_sign_policy_exception", "exception"): lambda a, org, o: policy_services.do_sign_policy_exception(
         a, org, o["policy_exception"]),
+    ("do_withdraw_policy_exception", "exception"): lambda a, org, o: (
+        policy_services.do_withdraw_policy_exception(a, org, o["policy_exception"], reason="Mine")),
 }
 
 
