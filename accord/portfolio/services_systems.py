@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -425,7 +425,26 @@ def do_delete_system(actor: User | None, org: Organization, system: System) -> N
     SystemDependency.objects.for_org(org).filter(system=system).delete()
     SystemDependency.objects.for_org(org).filter(depends_on=system).delete()
     SystemComponent.objects.for_org(org).filter(system=system).delete()
-    system.delete()
+    try:
+        system.delete()
+    except (RestrictedError, ProtectedError) as exc:
+        # Another app's record still names the system (a processing activity, a processor, a data audit, an
+        # incident): refused, and everything above rolls back with the transaction.
+        held = exc.restricted_objects if isinstance(exc, RestrictedError) else exc.protected_objects
+        names = sorted({_holder(obj) for obj in held})
+        raise Conflict({"system": _("%(system)s is still named by %(holders)s: remove it there first.")
+                        % {"system": system.name, "holders": ", ".join(names[:10]) + (", ..." if len(names) > 10
+                                                                                      else "")}}) from exc
+
+
+def _holder(obj: Any) -> str:
+    """What holds a system, as people read it: the record that names it (a link row reads as its owner)."""
+    for name in ("activity", "processor", "incident", "audit", "assessment"):
+        owner = getattr(obj, name, None)
+        if owner is not None and hasattr(owner, "ref"):
+            return f"{owner.ref} {getattr(owner, 'name', '') or getattr(owner, 'title', '')}".strip()
+    ref = getattr(obj, "ref", None)
+    return f"{ref}" if ref else f"{obj._meta.verbose_name} {obj.pk}"
 
 
 @transaction.atomic

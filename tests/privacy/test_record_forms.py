@@ -98,3 +98,16 @@ def test_a_transfer_is_recorded_and_listed_with_what_it_still_needs(dpo):
     page = client.get(reverse("ropa:transfers", kwargs={"org": dpo.org.slug})).content.decode()
     issues = [text for _key, text in selectors_ropa.transfer_issues(transfer, org_today(dpo.org))]
     assert issues and all(text in page for text in issues)
+
+
+def test_a_system_the_record_names_is_not_deleted_and_the_refusal_names_the_activity(client, dpo, cio):
+    from accord.portfolio import services_systems
+    from accord.portfolio.models import System
+
+    records = services_systems.do_create_system(cio.user, dpo.org, {"name": "Records"})
+    activity = services_ropa.do_create_activity(dpo.user, dpo.org, {"name": "Patient records",
+                                                                    "systems": [records.ref]})
+    answer = client.delete(f"/api/v1/orgs/{dpo.org.slug}/systems/{records.pk}/", **cio.auth())
+    assert answer.status_code == 409 and f"{activity.ref} Patient records" in answer.content.decode()
+    assert System.objects.for_org(dpo.org).filter(pk=records.pk).exists()
+    assert list(activity.system_links.values_list("system_id", flat=True)) == [records.pk]  # nothing half-removed
