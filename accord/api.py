@@ -28,6 +28,7 @@ from accord.core.limits import TryLater, try_later_response
 from accord.core.notifications.api import router as notifications_router
 from accord.core.openapi import AccordAPI
 from accord.core.reports.api import router as reports_router
+from accord.incidents.api import router as incidents_router
 from accord.policies.api import router as policies_router
 from accord.portfolio.api import router as portfolio_router
 from accord.portfolio.api_costs import router as costs_router
@@ -187,3 +188,4 @@ api.add_router("/orgs/", privacy_breaches_router)
 api.add_router("/orgs/", policies_router)
 api.add_router("/orgs/", privacy_ropa_router)
 api.add_router("/orgs/", privacy_discovery_router)
+api.add_router("/orgs/", incidents_router)

@@ -27,6 +27,7 @@ CLI_MODULES = (
     "accord.portfolio.cli_costs", "accord.compliance.cli_assessments", "accord.compliance.cli_soa",
     "accord.portfolio.cli_systems",
     "accord.core.reports.cli", "accord.core.backup.cli", "accord.privacy.cli", "accord.policies.cli",
+    "accord.incidents.cli",
 )
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accord.compliance",
     "accord.privacy",
     "accord.policies",
+    "accord.incidents",
 ]
 
 # The middlewares before RequestSizeLimitMiddleware only add response headers: none reads a body, and

@@ -40,6 +40,7 @@ urlpatterns = [
     path("o/<str:org>/privacy/data-audits/", include("accord.privacy.urls_discovery")),
     path("o/<str:org>/privacy/", include("accord.privacy.urls")),
     path("o/<str:org>/policies/", include("accord.policies.urls")),
+    path("o/<str:org>/incidents/", include("accord.incidents.urls")),
 ]
 
 # Error pages in the site's layout (and the API's error shape under /api/): accord/errors.py.

@@ -20,6 +20,7 @@ from accord.core.choices import (
     DpoModel,
     IdpKind,
     InvitationStatus,
+    Nis2Designation,
     Role,
     TokenScope,
     TokenState,
@@ -43,6 +44,8 @@ class OrgOut(Schema):
     country: str = Field(description="ISO 3166-1 alpha-2 code whose public holidays are not working days; "
                                      "empty: none")
     subdivision: str = Field(description="The ISO 3166-2 subdivision whose public holidays apply too; empty: none")
+    nis2: Nis2Designation = Field(description="NIS2 designation: an essential or important entity's incidents track "
+                                              "the Article 23 clocks")
     two_factor_required: bool
     role: str
     permissions: list[str]
@@ -57,6 +60,7 @@ class OrgPatch(BodyIn):
     day_rate: int | None = Field(None, ge=0, le=10**15, description="Minor units of the currency; null: none")
     country: str | None = Field(None, max_length=2, description="ISO 3166-1 alpha-2 code (FR); empty: none")
     subdivision: str | None = Field(None, max_length=10, description="ISO 3166-2 subdivision code (BY); empty: none")
+    nis2: Nis2Designation | None = Field(None, description="none, important or essential (NIS2 entity)")
 
 
 class TwoFactorPolicyOut(Schema):
@@ -255,7 +259,7 @@ class AuditQuery(TextIn):
 def _org_out(org: Organization, membership: Membership) -> OrgOut:
     return OrgOut(slug=org.slug, name=org.name, timezone=org.timezone, currency=org.currency,
                   day_rate=org.day_rate, country=org.country, subdivision=org.subdivision,
-                  two_factor_required=org.two_factor_required, role=membership.role,
+                  nis2=Nis2Designation(org.nis2), two_factor_required=org.two_factor_required, role=membership.role,
                   permissions=sorted(actions_for(membership.role)))
 
 
@@ -291,7 +295,7 @@ def patch_org(request: HttpRequest, org: str, payload: OrgPatch) -> OrgOut:
     clocks skip (a security review's target counts working days). One audit event naming what changed."""
     m = org_access(request, org, "organization.change")
     fields = payload.model_dump(exclude_unset=True)
-    for name in ("name", "timezone", "currency", "country", "subdivision"):
+    for name in ("name", "timezone", "currency", "country", "subdivision", "nis2"):
         if name in fields and fields[name] is None:
             raise ValidationError({name: _("This field cannot be null.")})
     updated = services.do_update_organization(m.user, m.organization, **fields)

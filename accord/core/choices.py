@@ -51,6 +51,15 @@ class CisoModel(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid CIO-CISO held by one person")
 
 
+class Nis2Designation(models.TextChoices):
+    """Whether the organisation is an essential or important entity under NIS2 (Directive (EU) 2022/2555, Art. 3):
+    either owes its significant incidents' Article 23 reports to the CSIRT or the competent authority."""
+
+    NONE = "none", _("Not an entity under NIS2")
+    IMPORTANT = "important", _("Important entity")
+    ESSENTIAL = "essential", _("Essential entity")
+
+
 class DpoModel(models.TextChoices):
     """How the DPO function is staffed."""
 

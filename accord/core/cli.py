@@ -44,6 +44,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--country", default="", help="ISO 3166-1 alpha-2 code, e.g. FR: its public holidays are not "
                                                  "working days")
     p.add_argument("--subdivision", default="", help="the region whose public holidays apply too (ISO 3166-2, e.g. BY)")
+    p.add_argument("--nis2", choices=("none", "important", "essential"), default="none",
+                   help="NIS2 designation: an essential or important entity's incidents track the Art. 23 clocks")
     p.set_defaults(handler=_org_create)
     p = org.add_parser("set", help="change an organisation's settings (only the options given)")
     p.add_argument("slug")
@@ -52,6 +54,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--currency", help="ISO 4217 code")
     p.add_argument("--country", help="ISO 3166-1 alpha-2 code; '' for none")
     p.add_argument("--subdivision", help="ISO 3166-2 subdivision code; '' for none")
+    p.add_argument("--nis2", choices=("none", "important", "essential"),
+                   help="NIS2 designation: an essential or important entity's incidents track the Art. 23 clocks")
     p.set_defaults(handler=_org_set)
     p = org.add_parser("list", help="list organisations")
     p.set_defaults(handler=_org_list)
@@ -189,10 +193,12 @@ def _user(email: str) -> Any:
 
 def _org_create(args: argparse.Namespace) -> int:
     setup()
-    from accord.core.services import do_create_organization
+    from accord.core.services import do_create_organization, do_update_organization
 
     org = do_create_organization(None, slug=args.slug, name=args.name or args.slug, timezone_name=args.timezone,
                                  currency=args.currency, country=args.country, subdivision=args.subdivision)
+    if args.nis2 != "none":
+        org = do_update_organization(None, org, nis2=args.nis2)
     print(f"created organisation {org.slug} ({org.name}, {org.timezone}, {org.currency}{_place(org)})")
     return 0
 
@@ -209,12 +215,13 @@ def _org_set(args: argparse.Namespace) -> int:
     from accord.core.services import do_update_organization
 
     org = org_or_fail(args.slug)
-    fields = {name: getattr(args, name) for name in ("name", "timezone", "currency", "country", "subdivision")
+    fields = {name: getattr(args, name) for name in ("name", "timezone", "currency", "country", "subdivision", "nis2")
               if getattr(args, name) is not None}
     if not fields:
-        raise CliError("give at least one of --name, --timezone, --currency, --country, --subdivision")
+        raise CliError("give at least one of --name, --timezone, --currency, --country, --subdivision, --nis2")
     org = do_update_organization(None, org, **fields)
-    print(f"{org.slug}: {org.name}, {org.timezone}, {org.currency}{_place(org) or ', no country'}")
+    nis2 = f", NIS2 {org.nis2} entity" if org.nis2 != "none" else ""
+    print(f"{org.slug}: {org.name}, {org.timezone}, {org.currency}{_place(org) or ', no country'}{nis2}")
     return 0
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from accord.core.models import Organization
+from accord.core.models import Membership, Organization
 
 if TYPE_CHECKING:
     from accord.core.languages import Text
@@ -34,8 +34,20 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class MemberPanel:
+    """A dashboard panel about the member reading it (their own tasks): rendered outside the stored body that the
+    members of one role share, so it is read afresh for each member."""
+
+    template: str
+    action: str
+    context: Callable[[Organization, Membership], dict[str, Any]]
+    order: int = 100
+
+
 NAV_ITEMS: list[NavItem] = []
 PANELS: list[Panel] = []
+MEMBER_PANELS: list[MemberPanel] = []
 
 
 def add_nav(item: NavItem) -> None:
@@ -47,3 +59,9 @@ def add_panel(panel: Panel) -> None:
     if panel not in PANELS:
         PANELS.append(panel)
         PANELS.sort(key=lambda p: p.order)
+
+
+def add_member_panel(panel: MemberPanel) -> None:
+    if panel not in MEMBER_PANELS:
+        MEMBER_PANELS.append(panel)
+        MEMBER_PANELS.sort(key=lambda p: p.order)

@@ -10,7 +10,16 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accord.core.choices import AuditAction, CisoModel, CisoReportsTo, DpoModel, Role, TokenScope, unknown_role_message
+from accord.core.choices import (
+    AuditAction,
+    CisoModel,
+    CisoReportsTo,
+    DpoModel,
+    Nis2Designation,
+    Role,
+    TokenScope,
+    unknown_role_message,
+)
 from accord.core.formrender import COMPACT
 from accord.core.languages import LANGUAGE_NAMES
 from accord.core.models import Membership
@@ -202,6 +211,9 @@ class OrganizationCalendarForm(forms.Form):
     subdivision = forms.CharField(required=False, max_length=10, label=_("Subdivision"),
                                   help_text=_("The region whose own public holidays apply too (ISO 3166-2, such "
                                               "as BY in DE); empty: the country's only."))
+    nis2 = forms.ChoiceField(required=False, label=_("NIS2 designation"), choices=Nis2Designation.choices,
+                             help_text=_("An essential or important entity's incidents track the Article 23 "
+                                         "clocks: early warning, incident notification, final report."))
 
 
 class AuditFilterForm(forms.Form):

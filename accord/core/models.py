@@ -23,6 +23,7 @@ from accord.core.choices import (
     DpoModel,
     IdpKind,
     InvitationStatus,
+    Nis2Designation,
     Role,
     TokenScope,
     TokenState,
@@ -126,6 +127,9 @@ class Organization(models.Model):
                                help_text="ISO 3166-1 alpha-2 code (FR): its public holidays are not working days")
     subdivision = models.CharField(max_length=10, blank=True, default="",
                                    help_text="The region whose public holidays apply too, as an ISO 3166-2 code (BY)")
+    # NIS2 (Directive (EU) 2022/2555): an essential or important entity's incidents track the Art. 23 clocks.
+    nis2 = models.CharField(max_length=10, choices=Nis2Designation.choices, default=Nis2Designation.NONE,
+                            help_text="NIS2 designation: none, important or essential entity")
     # The language of members who chose none (accord/core/i18n.py); empty: each member's browser decides.
     language = models.CharField(max_length=10, blank=True, default="", choices=LANGUAGE_NAMES)
     created_at = models.DateTimeField(default=now)

@@ -28,7 +28,7 @@ from requests import RequestException
 from accord.core import selectors, services
 from accord.core.answers import fragment
 from accord.core.choices import IdpKind, Role, TokenScope
-from accord.core.extensions import PANELS
+from accord.core.extensions import MEMBER_PANELS, PANELS
 from accord.core.forms import (
     AuditFilterForm,
     GovernanceForm,
@@ -115,6 +115,9 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     context = {
         "user_has_mfa": is_mfa_enabled(request.user),
         "body": fragment(request, "dashboard", "core/_dashboard_body.html", cards),
+        # About the member reading (their own tasks): never in the body the members of a role share.
+        "member_panels": [{"template": p.template, **p.context(request.org, request.membership)}
+                          for p in MEMBER_PANELS if allows(role, p.action)],
     }
     return render(request, "core/dashboard.html", context)
 
@@ -268,7 +271,7 @@ def _governance_page(request: OrgRequest, *, form: GovernanceForm | None = None,
         "language_form": language_form or OrganizationLanguageForm(initial={"language": org.language}),
         "org_language": dict(LANGUAGE_NAMES).get(org.language, ""),
         "calendar_form": calendar_form or OrganizationCalendarForm(
-            initial={"country": org.country, "subdivision": org.subdivision}),
+            initial={"country": org.country, "subdivision": org.subdivision, "nis2": org.nis2}),
         "calendar_place": WorkCalendar.of(org).place,
         "upcoming_holidays": selectors.upcoming_holidays(org),
     }
@@ -466,8 +469,9 @@ def organization_calendar(request: OrgRequest) -> HttpResponse:
     """The country and subdivision whose public holidays the organisation's clocks skip, on the governance page."""
     form = OrganizationCalendarForm(request.POST)
     if form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "nis2" or value}
         try:
-            services.do_update_organization(request.user, request.org, **form.cleaned_data)
+            services.do_update_organization(request.user, request.org, **fields)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

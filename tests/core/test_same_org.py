@@ -15,6 +15,7 @@ from accord.core import services
 from accord.core.clock import org_today
 from accord.core.models import AuditChain, Membership
 from accord.core.tenancy import TenantModel, check_same_org
+from accord.incidents import services as incident_services
 from accord.policies import services as policy_services
 from accord.portfolio import services as portfolio_services
 from accord.portfolio import services_systems
@@ -69,7 +70,11 @@ def _foreign(org_b):
     data_audit = privacy_services.do_create_data_audit(None, org_b, {"title": "B's data audit",
                                                                      "systems": [audited.ref]})
     questionnaire = privacy_services.do_send_questionnaires(None, org_b, data_audit).sent[0]
-    return {"data_audit": data_audit, "questionnaire": questionnaire,
+    incident = incident_services.do_open_incident(None, org_b, {"title": "B's incident", "kind": "outage",
+                                                                "became_aware_at": dt.datetime.now(dt.UTC)})
+    incident_task = incident_services.do_add_incident_task(None, org_b, incident, {"title": "B's task"})
+    return {"incident": incident, "incident_task": incident_task, "data_audit": data_audit,
+            "questionnaire": questionnaire,
             "dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
             "policy_exception": policy_exception, "activity": activity, "processor": processor,
             "transfer": transfer,
@@ -190,6 +195,26 @@ CASES = {
         a, org, o["policy"], None, justification="Mine", expires_on=org_today(org) + dt.timedelta(days=9)),
     ("do_request_policy_exception", "risk"): lambda a, org, o: policy_services.do_request_policy_exception(
         a, org, None, o["risk"], justification="Mine", expires_on=org_today(org) + dt.timedelta(days=9)),
+    ("do_update_incident", "incident"): lambda a, org, o: incident_services.do_update_incident(
+        a, org, o["incident"], {"title": "Mine"}),
+    ("do_advance_incident", "incident"): lambda a, org, o: incident_services.do_advance_incident(a, org, o["incident"]),
+    ("do_add_timeline_entry", "incident"): lambda a, org, o: incident_services.do_add_timeline_entry(
+        a, org, o["incident"], {"text": "Mine"}),
+    ("do_add_incident_task", "incident"): lambda a, org, o: incident_services.do_add_incident_task(
+        a, org, o["incident"], {"title": "Mine"}),
+    ("do_update_incident_task", "task"): lambda a, org, o: incident_services.do_update_incident_task(
+        a, org, o["incident_task"], {"title": "Mine"}),
+    ("do_log_communication", "incident"): lambda a, org, o: incident_services.do_log_communication(
+        a, org, o["incident"], {"audience": "staff", "summary": "Mine"}),
+    ("do_record_nis2_report", "incident"): lambda a, org, o: incident_services.do_record_nis2_report(
+        a, org, o["incident"], "early_warning"),
+    ("do_set_breach_awareness", "incident"): lambda a, org, o: incident_services.do_set_breach_awareness(
+        a, org, o["incident"], "2026-01-01T00:00:00+00:00", reason="Mine"),
+    ("do_hand_over_member_incidents", "membership"): lambda a, org, o: (
+        incident_services.do_hand_over_member_incidents(a, org, o["membership"], None)),
+    ("do_hand_over_member_incidents", "reassign_to"): lambda a, org, o: (
+        incident_services.do_hand_over_member_incidents(a, org, Membership.objects.for_org(org).get(user=a),
+                                                        o["membership"])),
     ("do_sign_policy_exception", "exception"): lambda a, org, o: policy_services.do_sign_policy_exception(
         a, org, o["policy_exception"]),
     ("do_withdraw_policy_exception", "exception"): lambda a, org, o: (

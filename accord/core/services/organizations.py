@@ -24,7 +24,7 @@ GOVERNANCE_FIELDS = ("ciso_reports_to", "ciso_model", "dpo_model", "dpo_consulte
                      "dpo_signs_privacy_acceptances")
 #: The profile's yes/no settings; the others are choices.
 GOVERNANCE_FLAGS = ("dpo_consulted_on_appetite", "dpo_signs_privacy_acceptances")
-ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency", "day_rate", "country", "subdivision")
+ORGANIZATION_FIELDS = ("slug", "name", "timezone", "currency", "day_rate", "country", "subdivision", "nis2")
 
 @transaction.atomic
 def do_create_organization(
@@ -49,8 +49,9 @@ def do_create_organization(
 @transaction.atomic
 def do_update_organization(actor: User | None, org: Organization, **fields: Any) -> Organization:
     """Change an organisation's name, time zone, currency, day rate (minor units, or None), country or
-    subdivision (its public holidays); one audit event naming what changed."""
-    allowed = {"name", "timezone", "currency", "day_rate", "country", "subdivision"}
+    subdivision (its public holidays) or NIS2 designation (none, important, essential: an entity's incidents
+    track the Art. 23 clocks); one audit event naming what changed."""
+    allowed = {"name", "timezone", "currency", "day_rate", "country", "subdivision", "nis2"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), _("This field cannot be changed.")))

@@ -1,0 +1,147 @@
+"""Forms of the incidents pages: they parse what a person typed; the services decide what it means. Instants are
+typed as local date and time (`datetime-local`) and read by the service in the organisation's time zone. There is
+no form that changes or removes a timeline entry: the timeline form only adds one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accord.core.models import Membership, Organization
+from accord.incidents.choices import (
+    Audience,
+    EntryKind,
+    IncidentKind,
+    IncidentStatus,
+    PersonalData,
+    Severity,
+    TaskStatus,
+)
+from accord.portfolio.models_systems import System
+
+_MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+def _members(org: Organization) -> list[tuple[str, str]]:
+    people = Membership.objects.for_org(org).select_related("user").order_by("user__email")
+    return [("", "—"), *((m.user.email, m.user.display_name) for m in people)]
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+    field.choices = choices
+
+
+class IncidentFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *IncidentKind.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), ("open", _("Not closed")), *IncidentStatus.choices])
+    severity = forms.ChoiceField(label=_("Severity"), required=False,
+                                 choices=[("", _("Any severity")), *Severity.choices])
+
+
+class IncidentForm(forms.Form):
+    """A new incident: what it is, when the organisation became aware, who handles it, what it affects."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=IncidentKind.choices)
+    personal_data = forms.ChoiceField(label=_("Personal data involved"), choices=PersonalData.choices,
+                                      initial=PersonalData.UNKNOWN,
+                                      help_text=_("Yes opens a breach in the privacy register (72-hour clock)."))
+    became_aware_at = forms.CharField(label=_("Became aware at"), widget=_MOMENT,
+                                      help_text=_("In the organisation's time zone"))
+    occurred_at = forms.CharField(label=_("Occurred at"), widget=_MOMENT, required=False)
+    impact = forms.TypedChoiceField(label=_("Impact"), coerce=int)
+    urgency = forms.TypedChoiceField(label=_("Urgency"), coerce=int)
+    detection_source = forms.CharField(label=_("Detection source"), max_length=200, required=False,
+                                       help_text=_("EDR alert, user report, supplier, monitoring…"))
+    description = forms.CharField(label=_("Description"), required=False, widget=_TEXT)
+    commander = forms.ChoiceField(label=_("Incident commander"), required=False)
+    response_lead = forms.ChoiceField(label=_("Response lead (CISO side)"), required=False)
+    recovery_lead = forms.ChoiceField(label=_("Recovery lead (CIO side)"), required=False)
+    dpo = forms.ChoiceField(label=_("DPO"), required=False)
+    systems = forms.MultipleChoiceField(label=_("Affected systems"), required=False,
+                                        widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, org: Organization, impacts: list[str], urgencies: list[str], *args: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = _members(org)
+        for name in ("commander", "response_lead", "recovery_lead", "dpo"):
+            _set_choices(self, name, people)
+        _set_choices(self, "impact", [(k, label) for k, label in enumerate(impacts, start=1)])
+        _set_choices(self, "urgency", [(k, label) for k, label in enumerate(urgencies, start=1)])
+        systems = System.objects.for_org(org).order_by("number").only("number", "name", "rto_hours")
+        _set_choices(self, "systems", [(str(s.pk), str(s)) for s in systems])
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["systems"] = [int(pk) for pk in data.get("systems") or []]
+        return data
+
+
+class TimelineForm(forms.Form):
+    """Adds an entry; nothing else (the timeline is append-only)."""
+
+    text = forms.CharField(label=_("What happened"), widget=_TEXT, max_length=10_000)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices)
+    happened_at = forms.CharField(label=_("Happened at"), widget=_MOMENT, required=False,
+                                  help_text=_("Empty: now"))
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    due_at = forms.CharField(label=_("Due at"), widget=_MOMENT, required=False)
+
+    def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "owner", _members(org))
+
+
+class TaskStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices)
+
+
+class CommunicationForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    summary = forms.CharField(label=_("What was said"), widget=_TEXT, max_length=10_000)
+    sent_at = forms.CharField(label=_("Sent at"), widget=_MOMENT, required=False, help_text=_("Empty: now"))
+
+
+class ReportForm(forms.Form):
+    at = forms.CharField(label=_("Sent at"), widget=_MOMENT, required=False, help_text=_("Empty: now"))
+
+
+class AwarenessForm(forms.Form):
+    became_aware_at = forms.CharField(label=_("The organisation became aware of the breach at"), widget=_MOMENT)
+    reason = forms.CharField(label=_("Reason"), widget=_TEXT, max_length=10_000,
+                             help_text=_("Why this differs from when it became aware of the incident"))
+
+
+class PlaybookForm(forms.Form):
+    """A playbook as text: one task a line, `title | role | due hours | checklist item; item`."""
+
+    steps = forms.CharField(label=_("Tasks"), widget=forms.Textarea(attrs={"rows": 10}), required=False,
+                            help_text=_("One task a line: title | role (commander, response_lead, recovery_lead, "
+                                        "dpo) | due hours after awareness | checklist items separated by ;"))
+
+    @staticmethod
+    def as_text(tasks: list[dict[str, Any]]) -> str:
+        return "\n".join(" | ".join([str(t.get("title", "")), str(t.get("role") or ""),
+                                     "" if t.get("due_hours") is None else str(t["due_hours"]),
+                                     "; ".join(t.get("checklist") or [])]) for t in tasks)
+
+    def tasks(self) -> list[dict[str, Any]]:
+        out = []
+        for line in str(self.cleaned_data.get("steps") or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")] + ["", "", ""]
+            out.append({"title": parts[0], "role": parts[1], "due_hours": parts[2] or None,
+                        "checklist": [i.strip() for i in parts[3].split(";") if i.strip()]})
+        return out

@@ -1,0 +1,263 @@
+"""Web pages of the incidents: the list (filters by kind, status and severity, with the clocks), a new incident,
+the incident's page (its clocks, roles, affected systems with their recovery countdown, the timeline with its add
+form, tasks, communications, history) and the posts that advance it, add to its timeline, add or update a task,
+log a communication, record a NIS2 report and the DPO's own breach awareness; the playbooks and their edit form.
+Thin: each parses input, calls one service or selector, renders. No page changes or removes a timeline entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accord.core.selectors import object_history
+from accord.core.web import OrgRequest, apply_errors, go, org_view, push_clean_url, query_string, render_page
+from accord.incidents import rules, selectors, services
+from accord.incidents.choices import IncidentKind, IncidentRole, Nis2Report
+from accord.incidents.forms import (
+    AwarenessForm,
+    CommunicationForm,
+    IncidentFilterForm,
+    IncidentForm,
+    PlaybookForm,
+    ReportForm,
+    TaskForm,
+    TaskStatusForm,
+    TimelineForm,
+)
+from accord.incidents.models import Incident
+
+PAGE_SIZE = 25
+
+
+def _url(request: OrgRequest, obj: Incident, anchor: str = "") -> str:
+    return reverse("incidents:detail", kwargs={"org": request.org.slug, "incident_id": obj.pk}) + anchor
+
+
+def _filters(form: IncidentFilterForm) -> selectors.IncidentFilter:
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status", "")
+    return selectors.IncidentFilter(kind=data.get("kind", ""), status="" if status == "open" else status,
+                                    severity=data.get("severity", ""), open_only=status == "open")
+
+
+def _clock_rows(org: Any, obj: Incident) -> list[dict[str, Any]]:
+    now = timezone.now()
+    labels = dict(Nis2Report.choices)
+    return [{"key": c.key, "label": labels[c.key], "due_at": c.due_at, "done_at": c.done_at, "late": c.late(now)}
+            for c in selectors.clocks(org, obj)]
+
+
+@org_view("incident.view")
+@require_GET
+def incident_list(request: OrgRequest) -> HttpResponse:
+    form = IncidentFilterForm(request.GET or None)
+    filters = _filters(form)
+    page = Paginator(selectors.incidents(request.org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"incident": obj, "clocks": _clock_rows(request.org, obj)} for obj in page]
+    context = {"form": form, "page": page, "rows": rows, "filtered": filters != selectors.IncidentFilter(),
+               "query": query_string(request), "now": timezone.now()}
+    return push_clean_url(request, render_page(request, "incidents/list.html", "incidents/_list_results.html",
+                                               context))
+
+
+@org_view("incident.change")
+@require_http_methods(["GET", "POST"])
+def incident_create(request: OrgRequest) -> HttpResponse:
+    grid = selectors.matrix(request.org)
+    form = IncidentForm(request.org, grid.impacts, grid.urgencies, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.do_open_incident(request.user, request.org, form.data_for_service())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(ref)s opened.") % {"ref": obj.ref})
+            return go(request, _url(request, obj))
+    return render(request, "incidents/form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _page(request: OrgRequest, obj: Incident, *, status: int = 200, **forms: Any) -> HttpResponse:
+    org = request.org
+    roles = [(IncidentRole(r).label, getattr(obj, r)) for r in IncidentRole.values]
+    context = {
+        "incident": obj, "clocks": _clock_rows(org, obj), "roles": roles,
+        "systems": selectors.affected_systems(org, obj), "timeline": list(selectors.timeline(org, obj)),
+        "tasks": list(selectors.tasks(org, obj)), "communications": list(selectors.communications(org, obj)),
+        "next_status": rules.next_phase(obj.status), "now": timezone.now(),
+        "timeline_form": forms.get("timeline_form") or TimelineForm(auto_id="entry-%s"),
+        "task_form": forms.get("task_form") or TaskForm(org, auto_id="task-%s"),
+        "communication_form": forms.get("communication_form") or CommunicationForm(auto_id="comm-%s"),
+        "awareness_form": forms.get("awareness_form") or AwarenessForm(auto_id="aware-%s"),
+        "report_form": ReportForm(auto_id="report-%s"),
+        "history": object_history(org, obj),
+    }
+    return render(request, "incidents/detail.html", context, status=status)
+
+
+@org_view("incident.view")
+@require_GET
+def incident_detail(request: OrgRequest, incident_id: int) -> HttpResponse:
+    return _page(request, selectors.access_incident(request.org, incident_id))
+
+
+@org_view("incident.change")
+@require_POST
+def incident_advance(request: OrgRequest, incident_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    try:
+        done = services.do_advance_incident(request.user, request.org, obj)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(ref)s is now %(status)s.") % {"ref": done.ref,
+                                                                     "status": done.get_status_display()})
+    return go(request, _url(request, obj))
+
+
+@org_view("incident.timeline")
+@require_POST
+def timeline_add(request: OrgRequest, incident_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    form = TimelineForm(request.POST, auto_id="entry-%s")
+    if form.is_valid():
+        try:
+            services.do_add_timeline_entry(request.user, request.org, obj, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Entry added to the timeline of %(ref)s.") % {"ref": obj.ref})
+            return go(request, _url(request, obj, "#timeline"))
+    return _page(request, obj, status=422, timeline_form=form)
+
+
+@org_view("incident.task")
+@require_POST
+def task_add(request: OrgRequest, incident_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    form = TaskForm(request.org, request.POST, auto_id="task-%s")
+    if form.is_valid():
+        try:
+            services.do_add_incident_task(request.user, request.org, obj, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Task added to %(ref)s.") % {"ref": obj.ref})
+            return go(request, _url(request, obj, "#tasks"))
+    return _page(request, obj, status=422, task_form=form)
+
+
+@org_view("incident.task")
+@require_POST
+def task_status(request: OrgRequest, incident_id: int, task_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    task = selectors.access_task(request.org, obj, task_id)
+    form = TaskStatusForm(request.POST)
+    if form.is_valid():
+        services.do_update_incident_task(request.user, request.org, task, form.cleaned_data)
+        messages.success(request, _("Task saved."))
+    else:
+        messages.error(request, _("Choose a status for the task."))
+    return go(request, _url(request, obj, "#tasks"))
+
+
+@org_view("incident.task")
+@require_POST
+def communication_add(request: OrgRequest, incident_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    form = CommunicationForm(request.POST, auto_id="comm-%s")
+    if form.is_valid():
+        try:
+            services.do_log_communication(request.user, request.org, obj, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Communication logged on %(ref)s.") % {"ref": obj.ref})
+            return go(request, _url(request, obj, "#communications"))
+    return _page(request, obj, status=422, communication_form=form)
+
+
+@org_view("incident.change")
+@require_POST
+def nis2_report(request: OrgRequest, incident_id: int, report: str) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    if report not in Nis2Report.values:
+        raise Http404("No such report.")
+    form = ReportForm(request.POST)
+    at = form.cleaned_data.get("at") if form.is_valid() else None
+    try:
+        services.do_record_nis2_report(request.user, request.org, obj, report,
+                                       at=_instant(request, at) if at else None)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(report)s recorded as sent.") % {"report": Nis2Report(report).label})
+    return go(request, _url(request, obj, "#clocks"))
+
+
+def _instant(request: OrgRequest, value: str) -> Any:
+    from accord.privacy.services_common import Cleaner
+
+    cleaner = Cleaner(request.org)
+    moment = cleaner.instant("at", value)
+    if cleaner.errors:
+        raise ValidationError(cleaner.errors)
+    return moment
+
+
+@org_view("incident.breach")
+@require_POST
+def breach_awareness(request: OrgRequest, incident_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    form = AwarenessForm(request.POST, auto_id="aware-%s")
+    if form.is_valid():
+        try:
+            services.do_set_breach_awareness(request.user, request.org, obj, form.cleaned_data["became_aware_at"],
+                                             reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The breach's awareness instant is recorded."))
+            return go(request, _url(request, obj, "#breach"))
+    return _page(request, obj, status=422, awareness_form=form)
+
+
+@org_view("incident.view")
+@require_GET
+def playbook_list(request: OrgRequest) -> HttpResponse:
+    labels = dict(IncidentKind.choices)
+    books = [{"kind": p.kind, "label": labels[p.kind], "tasks": p.tasks, "customised": p.customised}
+             for p in selectors.playbooks(request.org)]
+    grid = selectors.matrix(request.org)
+    matrix = [(label, row) for label, row in zip(grid.urgencies, grid.levels, strict=True)]
+    return render(request, "incidents/playbooks.html", {"playbooks": books, "grid": grid, "matrix": matrix})
+
+
+@org_view("incident.playbook")
+@require_http_methods(["GET", "POST"])
+def playbook_edit(request: OrgRequest, kind: str) -> HttpResponse:
+    if kind not in IncidentKind.values:
+        raise Http404("No such kind.")
+    book = selectors.playbook(request.org, kind)
+    form = PlaybookForm(request.POST or None, initial={"steps": PlaybookForm.as_text(book.tasks)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_playbook(request.user, request.org, kind, form.tasks())
+        except ValidationError as exc:
+            apply_errors(form, exc, rename={"tasks": "steps", "kind": "steps"})
+        else:
+            messages.success(request, _("The playbook is saved."))
+            return go(request, reverse("incidents:playbooks", kwargs={"org": request.org.slug}))
+    return render(request, "incidents/playbook_form.html",
+                  {"form": form, "kind": kind, "label": IncidentKind(kind).label},
+                  status=422 if form.errors else 200)
