@@ -516,3 +516,38 @@ def set_matrix(request: HttpRequest, org: str, payload: MatrixIn) -> Any:
     services.do_set_incident_matrix(m.user, m.organization, impacts=payload.impacts, urgencies=payload.urgencies,
                                     levels=[[v.value for v in row] for row in payload.levels])
     return selectors.matrix(m.organization).__dict__
+
+
+class MeanOut(Schema):
+    hours: float | None = Field(description="Mean elapsed hours (null: no incident has both timestamps)")
+    count: int = Field(description="Incidents counted")
+
+
+class GroupOut(Schema):
+    group: str = Field(description="The severity, or the quarter of awareness (2026-Q2)")
+    detect: MeanOut = Field(description="occurred_at → detected_at")
+    acknowledge: MeanOut = Field(description="detected_at → became_aware_at")
+    contain: MeanOut = Field(description="became_aware_at → contained_at")
+    recover: MeanOut = Field(description="became_aware_at → recovered_at")
+
+
+class MetricsOut(Schema):
+    incidents: int
+    by_severity: list[GroupOut]
+    by_quarter: list[GroupOut]
+
+
+def _groups(groups: dict[str, dict[str, rules.Mean]]) -> list[dict[str, Any]]:
+    return [{"group": g, **{k: {"hours": m.hours, "count": m.count} for k, m in means.items()}}
+            for g, means in groups.items()]
+
+
+@router.get("/{org}/incident-metrics/", response={200: MetricsOut, **ERRORS},
+            summary="Mean times to detect, acknowledge, contain and recover",
+            operation_id="accord_incidents_api_get_metrics")
+def get_metrics(request: HttpRequest, org: str) -> dict[str, Any]:
+    """Per severity and per quarter of awareness (in the organisation's zone); docs/incidents.md#metrics."""
+    m = org_access(request, org, "incident.view")
+    found = selectors.metrics(m.organization)
+    return {"incidents": found.incidents, "by_severity": _groups(found.by_severity),
+            "by_quarter": _groups(found.by_quarter)}

@@ -7,6 +7,7 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("new/", views.incident_create, name="create"),
+    path("metrics/", views.incident_metrics, name="metrics"),
     path("playbooks/", views.playbook_list, name="playbooks"),
     path("playbooks/<str:kind>/", views.playbook_edit, name="playbook_edit"),
     path("<id:incident_id>/", views.incident_detail, name="detail"),

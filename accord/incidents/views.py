@@ -232,6 +232,42 @@ def breach_awareness(request: OrgRequest, incident_id: int) -> HttpResponse:
     return _page(request, obj, status=422, awareness_form=form)
 
 
+def _metric_labels() -> dict[str, str]:
+    return {"detect": _("Mean time to detect"), "acknowledge": _("Mean time to acknowledge"),
+            "contain": _("Mean time to contain"), "recover": _("Mean time to recover")}
+
+
+def _table(groups: dict[str, dict[str, rules.Mean]], names: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"group": names.get(g, g), "means": [metrics[k] for k in ("detect", "acknowledge", "contain", "recover")]}
+            for g, metrics in groups.items()]
+
+
+@org_view("incident.view")
+@require_GET
+def incident_metrics(request: OrgRequest) -> HttpResponse:
+    from django.utils.safestring import mark_safe
+
+    from accord.charts.bars import BarSeries, BarSpec, bar_svg
+    from accord.incidents.choices import Severity
+
+    found = selectors.metrics(request.org)
+    labels = _metric_labels()
+    chart = None
+    if found.by_quarter:
+        quarters = list(found.by_quarter)
+        spec = BarSpec(_("Mean times per quarter"),
+                       _("Mean elapsed hours to detect, acknowledge, contain and recover, per quarter of awareness."),
+                       quarters, [BarSeries(labels[k], [round(found.by_quarter[q][k].hours or 0.0, 1)
+                                                        for q in quarters])
+                                  for k in ("detect", "acknowledge", "contain", "recover")],
+                       y_title=_("Hours"), value_format=lambda v: f"{v:.0f}", id_prefix="incident-metrics")
+        chart = mark_safe(bar_svg(spec, standalone=False))  # noqa: S308 - every text escaped by the chart module
+    context = {"labels": list(labels.values()), "chart": chart, "total": found.incidents,
+               "by_severity": _table(found.by_severity, {k: str(v) for k, v in Severity.choices}),
+               "by_quarter": _table(found.by_quarter, {})}
+    return render(request, "incidents/metrics.html", context)
+
+
 @org_view("incident.view")
 @require_GET
 def playbook_list(request: OrgRequest) -> HttpResponse:
