@@ -132,3 +132,20 @@ def test_each_demo_organisation_gets_a_closed_incident_and_a_running_breach_cloc
     assert running.breach is not None and running.breach.notify_authority_by > timezone.now()
     assert running.tasks.exists()
     assert demo.load_org(org) == 0
+
+
+def test_the_incident_report_prints_its_clocks_timeline_and_tasks(org_a, capsys, tmp_path):
+    core_services.do_update_organization(None, org_a, nis2="essential")
+    made = _incident(org_a, personal_data="yes")
+    services.do_add_timeline_entry(None, org_a, made, {"text": "Forwarding rule removed", "kind": "action"})
+    from accord.core import reports
+    from accord.incidents.reports import INCIDENT_REPORT
+
+    document = INCIDENT_REPORT.document(org_a, {"incident": "INC-001"})
+    html = reports.render_html(org_a, INCIDENT_REPORT, document)
+    assert "Forwarding rule removed" in html and "Early warning" in html and "BR-001" in html
+    assert document.subject == "INC-001"
+    out = tmp_path / "incident.pdf"
+    assert main(["report", "incident", org_a.slug, "--with", "incident=INC-001", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["report", "incident", org_a.slug, "--with", "incident=INC-009", "--out", str(out)]) != 0
