@@ -88,6 +88,7 @@ class Incident(TenantModel):
         indexes = [
             models.Index(fields=["organization", "status"], name="incident_status_idx"),
             models.Index(fields=["organization", "severity"], name="incident_severity_idx"),
+            models.Index(fields=["organization", "-became_aware_at", "-number"], name="incident_aware_idx"),
         ]
 
     def __str__(self) -> str:

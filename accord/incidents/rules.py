@@ -145,40 +145,9 @@ METRICS = (
 
 
 @dataclass(frozen=True)
-class Timestamps:
-    """What the metrics read of one incident: its severity, the quarter it became known in and its times."""
-
-    severity: str
-    quarter: str
-    occurred_at: dt.datetime | None
-    detected_at: dt.datetime | None
-    became_aware_at: dt.datetime
-    contained_at: dt.datetime | None
-    recovered_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
 class Mean:
     """A mean in hours over `count` incidents that have both timestamps (None when none has)."""
 
     hours: float | None
     count: int
 
-
-def quarter_of(moment: dt.datetime) -> str:
-    """'2026-Q2': the calendar quarter of `moment` (an instant in the zone the caller chose)."""
-    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
-
-
-def means(rows: Sequence[Timestamps], key: str) -> dict[str, dict[str, Mean]]:
-    """{group: {metric: Mean}} with the groups being each row's `key` ('severity' or 'quarter'); an incident
-    counts in a metric only when it has both of the metric's timestamps and the second is not before the first."""
-    sums: dict[str, dict[str, list[float]]] = {}
-    for row in rows:
-        group = sums.setdefault(str(getattr(row, key)), {name: [] for name, _a, _b in METRICS})
-        for name, start, end in METRICS:
-            hours = hours_between(getattr(row, start), getattr(row, end))
-            if hours is not None:
-                group[name].append(hours)
-    return {g: {name: Mean(sum(v) / len(v) if v else None, len(v)) for name, v in metrics.items()}
-            for g, metrics in sums.items()}
