@@ -215,8 +215,6 @@ CASES = {
     ("do_hand_over_member_incidents", "reassign_to"): lambda a, org, o: (
         incident_services.do_hand_over_member_incidents(a, org, Membership.objects.for_org(org).get(user=a),
                                                         o["membership"])),
-    ("do_withdraw_policy_exception", "exception"): lambda a, org, o: policy_services.do_withdraw_policy_exception(
-        a, org, o["policy_exception"], reason="Mine"),
     ("do_sign_policy_exception", "exception"): lambda a, org, o: policy_services.do_sign_policy_exception(
         a, org, o["policy_exception"]),
     ("do_withdraw_policy_exception", "exception"): lambda a, org, o: (
