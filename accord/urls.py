@@ -2,12 +2,14 @@ from django.urls import include, path, register_converter
 
 from accord.api import api
 from accord.core import views as core_views
-from accord.core.converters import IdConverter
+from accord.core.converters import IdConverter, SegmentConverter
 from accord.core.notifications import views as notification_views
 from accord.core.wellknown import security_txt
 
 # `<id:…>`: ids in the apps' paths, within what a database column holds (accord/core/converters.py).
 register_converter(IdConverter, "id")
+# `<segment:…>`: a name that may hold "/" yet is one segment of the path (a framework's key@version).
+register_converter(SegmentConverter, "segment")
 
 urlpatterns = [
     path("", core_views.home, name="home"),

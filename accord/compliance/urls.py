@@ -12,10 +12,10 @@ urlpatterns = [
     path("soa/export/", views_soa.soa_export, name="soa_export"),
     path("soa/<str:ref>/", views_soa.soa_row, name="soa_row"),
     path("soa/<str:ref>/edit/", views_soa.soa_edit, name="soa_edit"),
-    # A framework is named by its key (the newest version imported) or key@version.
-    path("frameworks/<str:key>/", views.framework_detail, name="framework"),
+    # A framework is named by its key (the newest version imported) or key@version (its "/" escaped).
+    path("frameworks/<segment:key>/", views.framework_detail, name="framework"),
     # A requirement's id may hold "/" (its own framework's numbering): the path converter keeps it whole.
-    path("frameworks/<str:key>/requirements/<path:ref>/", views_mappings.requirement_detail, name="requirement"),
+    path("frameworks/<segment:key>/requirements/<path:ref>/", views_mappings.requirement_detail, name="requirement"),
     path("mappings/", views_mappings.mapping_set_list, name="mapping_sets"),
     path("mappings/<str:key>/", views_mappings.mapping_set_detail, name="mapping_set"),
     path("controls/", views_controls.control_list, name="controls"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, unquote
+
 from accord.core.inputs import INT64_MAX
 
 
@@ -19,3 +21,16 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+class SegmentConverter:
+    """`<segment:name>`: text that is one path segment in the URL even when it holds "/" (a framework's
+    `key@version` such as gdpr@2016/679): written with its "/" escaped, read back whole."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return unquote(value)
+
+    def to_url(self, value: str) -> str:
+        return quote(str(value), safe="@:+-._~")

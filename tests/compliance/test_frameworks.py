@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accord.cli import main
 from accord.compliance import cli as compliance_cli
@@ -19,6 +20,7 @@ from accord.core.audit import verify_chain
 from accord.core.conflict import Conflict
 from accord.core.models import AuditEvent
 from tests.compliance.routes import framework_document
+from tests.conftest import signed_in
 
 DOC = framework_document("test-fw", "Test")
 
@@ -238,3 +240,16 @@ def test_nists_high_catalog_imports_through_the_cli_with_the_converter(org_a, ca
     assert framework.requirement_count == int(out.split(": ")[1].split(" ")[0].replace(",", "")) > 300
     requirement = Requirement.objects.for_org(org_a).get(ref="AC-2(1)")
     assert requirement.oscal_id == "ac-2.1" and requirement.parent.ref == "AC-2"
+
+
+def test_a_framework_whose_version_holds_a_slash_has_working_pages(org_a, ciso):
+    gdpr = services.do_install_builtin_framework(ciso.user, org_a, "gdpr")
+    assert "/" in gdpr.version  # Regulation 2016/679
+    browser = signed_in(ciso)
+    listing = browser.get(reverse("compliance:frameworks", kwargs={"org": org_a.slug}))
+    url = reverse("compliance:framework", kwargs={"org": org_a.slug, "key": gdpr.ref})
+    assert listing.status_code == 200 and url in listing.content.decode()
+    page = browser.get(url)
+    assert page.status_code == 200 and gdpr.name in page.content.decode()
+    requirement = reverse("compliance:requirement", kwargs={"org": org_a.slug, "key": gdpr.ref, "ref": "Art.30"})
+    assert browser.get(requirement).status_code == 200
