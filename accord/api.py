@@ -36,6 +36,8 @@ from accord.portfolio.api_objectives import router as objectives_router
 from accord.portfolio.api_systems import router as systems_router
 from accord.privacy.api_breaches import router as privacy_breaches_router
 from accord.privacy.api_discovery import router as privacy_discovery_router
+from accord.privacy.api_dpias import router as privacy_dpias_router
+from accord.privacy.api_gdpr_audit import router as privacy_gdpr_audit_router
 from accord.privacy.api_requests import router as privacy_requests_router
 from accord.privacy.api_ropa import router as privacy_ropa_router
 from accord.risks.api import router as risks_router
@@ -189,3 +191,5 @@ api.add_router("/orgs/", policies_router)
 api.add_router("/orgs/", privacy_ropa_router)
 api.add_router("/orgs/", privacy_discovery_router)
 api.add_router("/orgs/", incidents_router)
+api.add_router("/orgs/", privacy_dpias_router)
+api.add_router("/orgs/", privacy_gdpr_audit_router)

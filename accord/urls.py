@@ -40,6 +40,8 @@ urlpatterns = [
     path("o/<str:org>/audits/", include("accord.compliance.urls_assessments")),
     path("o/<str:org>/privacy/ropa/", include("accord.privacy.urls_ropa")),
     path("o/<str:org>/privacy/data-audits/", include("accord.privacy.urls_discovery")),
+    path("o/<str:org>/privacy/dpias/", include("accord.privacy.urls_dpias")),
+    path("o/<str:org>/privacy/gdpr-audits/", include("accord.privacy.urls_gdpr_audit")),
     path("o/<str:org>/privacy/", include("accord.privacy.urls")),
     path("o/<str:org>/policies/", include("accord.policies.urls")),
     path("o/<str:org>/incidents/", include("accord.incidents.urls")),

@@ -17,7 +17,9 @@ class PrivacyConfig(AppConfig):
             permissions,  # noqa: F401 - registers the privacy actions in the table
         )
         from accord.privacy.audit_types import register_privacy_types
+        from accord.privacy.audit_types_dpias import register_dpia_types
         from accord.privacy.audit_types_ropa import register_ropa_types
+        from accord.privacy.reports_dpias import DPIA_REPORT
         from accord.privacy.reports_ropa import ROPA_REPORT
         from accord.privacy.selectors_dashboard import dpo_panel
         from accord.privacy.selectors_requests import requests_assigned_to
@@ -25,10 +27,13 @@ class PrivacyConfig(AppConfig):
 
         register_privacy_types()
         register_ropa_types()
+        register_dpia_types()
         reports.register(ROPA_REPORT)
+        reports.register(DPIA_REPORT)
         handover.register(handover.Handover("privacy-requests", "data-subject request", requests_assigned_to,
                                             do_hand_over_member_requests))
         add_nav(NavItem(_("Record of processing"), "ropa:register", "privacy.ropa.view"))
+        add_nav(NavItem(_("DPIAs"), "dpias:list", "privacy.dpia.view"))
         add_nav(NavItem(_("Data-subject requests"), "privacy:requests", "privacy.request.view"))
         add_nav(NavItem(_("Breaches"), "privacy:breaches", "privacy.breach.view"))
         add_panel(Panel(template="privacy/_dashboard_dpo.html", action="privacy.dashboard", context=dpo_panel,

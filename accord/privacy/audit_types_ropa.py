@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.core.history import ObjectType, register
 from accord.privacy.choices_ropa import Authorisation, Mechanism, RecordKind, ScreeningOutcome
+from accord.privacy.selectors_ropa import activity_names
 
 
 def register_ropa_types() -> None:
-    register("privacy.processingactivity", ObjectType(_("Processing activity"), fields={
+    register("privacy.processingactivity", ObjectType(_("Processing activity"), name=activity_names, fields={
         "record_kind": RecordKind, "screening_outcome": ScreeningOutcome},
         labels={"controller_name": _("Controller"), "purposes": _("Purposes"), "data_subjects": _("Data subjects"),
                 "data_categories": _("Personal data"), "recipients": _("Recipients"), "retention": _("Retention"),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from accord.cli_support import CliError
 from accord.core.cli import org_or_fail, setup
-from accord.privacy import cli_discovery, cli_ropa
+from accord.privacy import cli_discovery, cli_dpias, cli_gdpr_audit, cli_ropa
 
 if TYPE_CHECKING:
     from django.core.exceptions import ValidationError
@@ -29,6 +29,8 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
     _register_breaches(verbs)
     cli_ropa.register(verbs)
     cli_discovery.register(verbs)
+    cli_dpias.register(verbs)
+    cli_gdpr_audit.register(verbs)
 
 
 def _register_requests(verbs: SubParsers[argparse.ArgumentParser]) -> None:

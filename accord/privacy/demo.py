@@ -14,7 +14,7 @@ from django.utils import timezone
 from accord.core.clock import org_today
 from accord.core.demo import DemoContext
 from accord.core.models import Membership, Organization
-from accord.privacy import demo_discovery, demo_ropa, services_breaches, services_requests
+from accord.privacy import demo_discovery, demo_dpias, demo_ropa, services_breaches, services_requests
 from accord.privacy.models_requests import DataSubjectRequest
 
 #: (kind, received days ago, requester, contact, what they asked, the stage: (action, days ago, details)...).
@@ -148,3 +148,6 @@ def load(context: DemoContext) -> None:
         found = demo_discovery.load_org(org)
         if found:
             context.log(f"  privacy: a data-privacy audit with {found} discrepancies in {org.name}")
+        made_dpias = demo_dpias.load_org(org, context.users)
+        if made_dpias:
+            context.log(f"  privacy: {made_dpias} DPIAs in {org.name}")

@@ -11,6 +11,7 @@ from accord.privacy.models_discovery import (
     Discrepancy,
     Questionnaire,
 )
+from accord.privacy.models_dpias import Dpia, DpiaControl, DpiaRisk, DpiaSignature
 from accord.privacy.models_processors import Processor, ProcessorSystem, Transfer
 from accord.privacy.models_requests import DataSubjectRequest, IdentityPause
 from accord.privacy.models_ropa import ActivityProcessor, ActivitySystem, ProcessingActivity
@@ -27,6 +28,10 @@ __all__ = [
     "DiscoveredField",
     "DiscoveryImport",
     "Discrepancy",
+    "Dpia",
+    "DpiaControl",
+    "DpiaRisk",
+    "DpiaSignature",
     "IdentityPause",
     "ProcessingActivity",
     "Processor",

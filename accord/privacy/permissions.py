@@ -50,3 +50,17 @@ register(
     Action("privacy.data_audit.answer", "Answer the data-inventory questionnaire of a system one owns",
            frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.DPO, Role.CONTRIBUTOR})),
 )
+
+# DPIAs (models_dpias): every member reads them; the DPO, the CISO and the CIO carry them out (the controller's
+# assessment, with the DPO's help); only the DPO (or the admin standing in) records the advice; the decision is
+# signed by whoever the governance profile names (the approvals kit refuses anyone else), so the action is held by
+# every role that can fill such a slot (a viewer may be the board's representative).
+register(
+    Action("privacy.dpia.view", "See the DPIAs: the assessment, its risks against the appetite, the measures, the "
+                                "DPO's advice, the decision and whether prior consultation is required", READERS),
+    Action("privacy.dpia.change", "Open a DPIA, write the assessment, add its risks and measures, submit it to the "
+                                  "DPO", frozenset({Role.ADMIN, Role.DPO, Role.CISO, Role.CIO})),
+    Action("privacy.dpia.advise", "Record the DPO's advice on a DPIA (Art. 35(2))", _DPO),
+    Action("privacy.dpia.decide", "Sign the controller's decision on a DPIA (when the governance profile names you)",
+           frozenset({Role.ADMIN, Role.CIO, Role.CISO, Role.VIEWER})),
+)

@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accord.core.clock import org_today
+from accord.core.history import names_by_id
 from accord.core.inputs import INT64_MAX
 from accord.core.models import Organization
 from accord.privacy import rules_ropa, rules_screening
@@ -228,3 +229,8 @@ def adequacy_of(transfer: Transfer) -> str | None:
     """The adequacy decision covering the transfer's destination (its act and date), or None."""
     decision = shipped().find(transfer.destination) if transfer.destination else None
     return f"{decision.decision} ({decision.decided_on})" if decision else None
+
+
+def activity_names(org: Organization, ids: set[str]) -> dict[str, str]:
+    """For the audit trail: activities by reference and name (one query whatever the events)."""
+    return names_by_id(ProcessingActivity.objects.for_org(org).only("number", "name"), ids, str)

@@ -75,6 +75,8 @@ def _foreign(org_b):
     incident_task = incident_services.do_add_incident_task(None, org_b, incident, {"title": "B's task"})
     return {"incident": incident, "incident_task": incident_task, "data_audit": data_audit,
             "questionnaire": questionnaire,
+    dpia = privacy_services.do_create_dpia(None, org_b, activity, reason="B assesses")
+    return {"data_audit": data_audit, "questionnaire": questionnaire, "dpia": dpia,
             "dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
             "policy_exception": policy_exception, "activity": activity, "processor": processor,
             "transfer": transfer,
@@ -215,6 +217,17 @@ CASES = {
     ("do_hand_over_member_incidents", "reassign_to"): lambda a, org, o: (
         incident_services.do_hand_over_member_incidents(a, org, Membership.objects.for_org(org).get(user=a),
                                                         o["membership"])),
+    ("do_create_dpia", "activity"): lambda a, org, o: privacy_services.do_create_dpia(
+        a, org, o["activity"], reason="Mine"),
+    ("do_update_dpia", "dpia"): lambda a, org, o: privacy_services.do_update_dpia(
+        a, org, o["dpia"], {"description": "Mine"}),
+    ("do_add_dpia_risk", "dpia"): lambda a, org, o: privacy_services.do_add_dpia_risk(
+        a, org, o["dpia"], {"title": "Mine", "likelihood": 2, "impact": 2}),
+    ("do_submit_dpia", "dpia"): lambda a, org, o: privacy_services.do_submit_dpia(a, org, o["dpia"]),
+    ("do_advise_dpia", "dpia"): lambda a, org, o: privacy_services.do_advise_dpia(
+        a, org, o["dpia"], advice="Mine"),
+    ("do_sign_dpia_decision", "dpia"): lambda a, org, o: privacy_services.do_sign_dpia_decision(
+        a, org, o["dpia"], decision="approved"),
     ("do_sign_policy_exception", "exception"): lambda a, org, o: policy_services.do_sign_policy_exception(
         a, org, o["policy_exception"]),
     ("do_withdraw_policy_exception", "exception"): lambda a, org, o: (

@@ -163,3 +163,17 @@ from tests.privacy.routes_discovery import grow_data_audits, seed_data_audit  # 
 SEEDERS.append(seed_data_audit)
 GROWERS.append(grow_data_audits)
 ROUTES += _DISCOVERY_ROUTES
+# The DPIAs (tests/privacy/routes_dpias.py), collected here.
+from tests.privacy.routes_dpias import ROUTES as _DPIA_ROUTES  # noqa: E402
+from tests.privacy.routes_dpias import grow_dpias, seed_dpias  # noqa: E402
+
+SEEDERS.append(seed_dpias)
+GROWERS.append(grow_dpias)
+ROUTES += _DPIA_ROUTES
+
+# The GDPR audit's suggestions (tests/privacy/routes_gdpr_audit.py), collected here.
+from tests.privacy.routes_gdpr_audit import ROUTES as _GDPR_ROUTES  # noqa: E402
+from tests.privacy.routes_gdpr_audit import seed_gdpr_audit  # noqa: E402
+
+SEEDERS.append(seed_gdpr_audit)
+ROUTES += _GDPR_ROUTES
