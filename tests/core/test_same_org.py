@@ -73,10 +73,9 @@ def _foreign(org_b):
     incident = incident_services.do_open_incident(None, org_b, {"title": "B's incident", "kind": "outage",
                                                                 "became_aware_at": dt.datetime.now(dt.UTC)})
     incident_task = incident_services.do_add_incident_task(None, org_b, incident, {"title": "B's task"})
-    return {"incident": incident, "incident_task": incident_task, "data_audit": data_audit,
-            "questionnaire": questionnaire,
     dpia = privacy_services.do_create_dpia(None, org_b, activity, reason="B assesses")
-    return {"data_audit": data_audit, "questionnaire": questionnaire, "dpia": dpia,
+    return {"incident": incident, "incident_task": incident_task, "data_audit": data_audit,
+            "questionnaire": questionnaire, "dpia": dpia,
             "dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
             "policy_exception": policy_exception, "activity": activity, "processor": processor,
             "transfer": transfer,
