@@ -23,6 +23,7 @@ from accord.privacy.services_dpias import (
     do_submit_dpia,
     do_update_dpia,
 )
+from accord.privacy.services_gdpr_audit import do_accept_gdpr_suggestion
 from accord.privacy.services_processors import (
     do_create_processor,
     do_create_transfer,
@@ -42,6 +43,7 @@ from accord.privacy.services_ropa import do_create_activity, do_screen_activity,
 
 __all__ = [
     "Cleaner",
+    "do_accept_gdpr_suggestion",
     "do_add_breach_notification",
     "do_add_dpia_risk",
     "do_advise_dpia",

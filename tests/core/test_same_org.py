@@ -75,7 +75,7 @@ def _foreign(org_b):
     incident_task = incident_services.do_add_incident_task(None, org_b, incident, {"title": "B's task"})
     dpia = privacy_services.do_create_dpia(None, org_b, activity, reason="B assesses")
     return {"incident": incident, "incident_task": incident_task, "data_audit": data_audit,
-            "questionnaire": questionnaire, "dpia": dpia,
+            "questionnaire": questionnaire, "dpia": dpia, "assessment": data_audit.assessment,
             "dsr": dsr, "breach": breach, "policy": policy, "campaign": campaign,
             "policy_exception": policy_exception, "activity": activity, "processor": processor,
             "transfer": transfer,
@@ -223,6 +223,8 @@ CASES = {
     ("do_add_dpia_risk", "dpia"): lambda a, org, o: privacy_services.do_add_dpia_risk(
         a, org, o["dpia"], {"title": "Mine", "likelihood": 2, "impact": 2}),
     ("do_submit_dpia", "dpia"): lambda a, org, o: privacy_services.do_submit_dpia(a, org, o["dpia"]),
+    ("do_accept_gdpr_suggestion", "assessment"): lambda a, org, o: privacy_services.do_accept_gdpr_suggestion(
+        a, org, o["assessment"], "Art.30(1)"),
     ("do_advise_dpia", "dpia"): lambda a, org, o: privacy_services.do_advise_dpia(
         a, org, o["dpia"], advice="Mine"),
     ("do_sign_dpia_decision", "dpia"): lambda a, org, o: privacy_services.do_sign_dpia_decision(
