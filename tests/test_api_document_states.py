@@ -7,11 +7,14 @@ positive loss and a probability strictly between 0 and 1. The patterns are check
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, get_args
 
 import pytest
+from pydantic import BaseModel
 
 from accord.api import api
+from accord.core.apikit import BodyIn
 from accord.core.openapi import FREE_OBJECT_RULE, NO_NUL, state_what_is_enforced
 from accord.risks import services
 from accord.risks.models import Risk
@@ -174,3 +177,50 @@ def test_a_nul_inside_fair_is_refused_as_the_document_says(client, org_a, ciso):
                                              "impact": 2, "fair": {"tef\x00": 1}},
                            content_type="application/json", **ciso.auth())
     assert response.status_code in (400, 422), response.content
+
+
+def _schemas(cls: type[BaseModel]) -> Iterator[type[BaseModel]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _schemas(sub)
+
+
+def test_no_two_api_schemas_share_a_name(document):
+    """The document names each schema once in its components: two classes of one name would leave one
+    operation described by the other's fields (the incident matrix once described the risk matrix's answer)."""
+    names: dict[str, set[str]] = {}
+    for cls in _schemas(BaseModel):
+        if cls.__module__.startswith("accord."):
+            names.setdefault(cls.__name__, set()).add(cls.__module__)
+    shared = {name: sorted(modules) for name, modules in names.items() if len(modules) > 1}
+    assert shared == {}
+    assert {"MatrixOut", "IncidentMatrixOut"} <= set(document["components"]["schemas"])
+    assert "impact_labels" in document["components"]["schemas"]["MatrixOut"]["properties"]
+
+
+def _nested(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models inside a field's type (`list[StepIn] | None` holds StepIn), and the models inside those."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        for field in annotation.model_fields.values():
+            yield from _nested(field.annotation)
+        return
+    for argument in get_args(annotation):
+        yield from _nested(argument)
+
+
+def test_every_object_inside_a_request_body_refuses_what_a_body_refuses():
+    """An object inside a body (a playbook's steps, a task's checklist) refuses unknown fields and reads
+    `true` as no number, like the body itself: a plain schema there once took `due_hours: true` as 1."""
+    lax = set()
+    for _prefix, router in api._routers:
+        for view in router.path_operations.values():
+            for operation in view.operations:
+                for params in operation.models:
+                    if getattr(params, "__ninja_param_source__", None) != "body":
+                        continue
+                    for field in params.model_fields.values():
+                        top = field.annotation
+                        lax |= {model.__name__ for model in _nested(top)
+                                if model is not top and not issubclass(model, BodyIn)}
+    assert lax == set()

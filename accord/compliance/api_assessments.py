@@ -360,7 +360,7 @@ class EvidenceQuery(TextIn):
     expiring: bool = Field(default=False, description="Only what is expired or wants refreshing within 30 days")
 
 
-class ExportQuery(TextIn):
+class AssessmentExportQuery(TextIn):
     format: str = Field("xlsx", description="xlsx (the workbook) or oscal (assessment-results); pdf is asked for "
                                             "with POST (a background job)")
 
@@ -453,7 +453,7 @@ def record_result(request: HttpRequest, org: str, assessment_id: AssessmentId, r
             openapi_extra={"responses": {"200": {"description": "The workbook", "content": {
                 exports_assessments.XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def export_assessment(request: HttpRequest, org: str, assessment_id: AssessmentId,
-                      options: Query[ExportQuery]) -> HttpResponse:
+                      options: Query[AssessmentExportQuery]) -> HttpResponse:
     """The audit's scope, its results by requirement, its findings and the remediation plan, as an XLSX
     workbook (`format=xlsx`), or the audit as OSCAL assessment-results (`format=oscal`). The PDF report is a
     background job: `POST` to this address (`format=pdf` answers 422 saying so)."""

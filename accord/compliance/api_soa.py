@@ -88,7 +88,7 @@ class SoaChange(BodyIn):
     justification: str | None = Field(None, max_length=5000)
 
 
-class ExportQuery(TextIn):
+class SoaExportQuery(TextIn):
     format: str = Field("xlsx", max_length=10, description="xlsx (the PDF: POST)")
 
 
@@ -111,7 +111,7 @@ def list_soa(request: HttpRequest, org: str, filters: Query[SoaQuery]) -> list[s
             "(XLSX)", operation_id="accord_compliance_api_export_soa",
             openapi_extra={"responses": {"200": {"description": "The workbook", "content": {
                 exports_soa.XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
-def export_soa(request: HttpRequest, org: str, options: Query[ExportQuery]) -> HttpResponse:
+def export_soa(request: HttpRequest, org: str, options: Query[SoaExportQuery]) -> HttpResponse:
     """One row per Annex A control (docs/soa.md#exports). The PDF is printed in the background: POST here."""
     m = org_access(request, org, "soa.view")
     if options.format.strip().lower() == "pdf":

@@ -57,7 +57,7 @@ def _email(member: Membership | None) -> str | None:
     return member.user.email if member is not None else None
 
 
-class SystemOut(Schema):
+class IncidentSystemOut(Schema):
     id: int
     ref: str
     name: str
@@ -99,7 +99,7 @@ class IncidentOut(Schema):
     response_lead: str | None
     recovery_lead: str | None
     dpo: str | None
-    systems: list[SystemOut]
+    systems: list[IncidentSystemOut]
     breach_id: int | None = Field(description="The breach opened in the privacy register (personal data: yes)")
     breach_became_aware_at: dt.datetime | None = Field(description="The breach's awareness instant")
     breach_awareness_reason: str
@@ -239,13 +239,14 @@ def update_incident(request: HttpRequest, org: str, incident_id: Id, payload: In
     return _one(request, m, incident_id)
 
 
-class AdvanceIn(BodyIn):
+class IncidentAdvanceIn(BodyIn):
     at: dt.datetime | None = Field(None, description="When the next phase started (default: now)")
 
 
 @router.post(f"{_BASE}/{{incident_id}}/advance", response={200: IncidentOut, **ERRORS},
              summary="Move an incident to its next phase", operation_id="accord_incidents_api_advance_incident")
-def advance_incident(request: HttpRequest, org: str, incident_id: Id, payload: AdvanceIn | None = None) -> Incident:
+def advance_incident(request: HttpRequest, org: str, incident_id: Id,
+                     payload: IncidentAdvanceIn | None = None) -> Incident:
     """detected → analysed → contained → eradicated → recovered → closed; a closed incident answers 409."""
     m = org_access(request, org, "incident.change")
     services.do_advance_incident(m.user, m.organization, _one(request, m, incident_id),
@@ -253,14 +254,14 @@ def advance_incident(request: HttpRequest, org: str, incident_id: Id, payload: A
     return _one(request, m, incident_id)
 
 
-class ReportIn(BodyIn):
+class IncidentReportIn(BodyIn):
     at: dt.datetime | None = Field(None, description="When it was sent (default: now)")
 
 
 @router.post(f"{_BASE}/{{incident_id}}/nis2/{{report}}", response={200: IncidentOut, **ERRORS},
              summary="Record a NIS2 Article 23 report as sent", operation_id="accord_incidents_api_record_nis2_report")
 def record_nis2_report(request: HttpRequest, org: str, incident_id: Id, report: Nis2Report,
-                       payload: ReportIn | None = None) -> Incident:
+                       payload: IncidentReportIn | None = None) -> Incident:
     """early_warning, notification or final_report; 409 where the organisation is not a NIS2 entity."""
     m = org_access(request, org, "incident.change")
     services.do_record_nis2_report(m.user, m.organization, _one(request, m, incident_id), report.value,
@@ -334,6 +335,11 @@ def add_timeline_entry(request: HttpRequest, org: str, incident_id: Id, payload:
 # --- tasks -----------------------------------------------------------------------------------------------
 
 class ChecklistItem(Schema):
+    text: str
+    done: bool
+
+
+class ChecklistItemIn(BodyIn):
     text: str = Field(min_length=1, max_length=300)
     done: bool = False
 
@@ -371,7 +377,7 @@ class TaskPatch(BodyIn):
     owner: str | None = Field(None, max_length=254, description="A member's e-mail address ('' for none)")
     due_at: dt.datetime | None = None
     status: TaskStatus | None = None
-    checklist: list[ChecklistItem] | None = None
+    checklist: list[ChecklistItemIn] | None = None
 
 
 class TaskIn(TaskPatch):
@@ -460,7 +466,7 @@ class PlaybookOut(Schema):
     tasks: list[StepOut]
 
 
-class StepIn(Schema):
+class StepIn(BodyIn):
     title: str = Field(min_length=1, max_length=200)
     role: str = Field("", max_length=20)
     due_hours: int | None = Field(None, ge=0, le=8760)
@@ -488,29 +494,29 @@ def update_playbook(request: HttpRequest, org: str, kind: IncidentKind, payload:
     return selectors.playbook(m.organization, kind.value).__dict__
 
 
-class MatrixOut(Schema):
+class IncidentMatrixOut(Schema):
     impacts: list[str]
     urgencies: list[str]
     levels: list[list[Severity]] = Field(description="levels[urgency-1][impact-1]")
     stored: bool = Field(description="The organisation's own (false: the default)")
 
 
-class MatrixIn(BodyIn):
+class IncidentMatrixIn(BodyIn):
     impacts: list[str] = Field(min_length=2, max_length=7)
     urgencies: list[str] = Field(min_length=2, max_length=7)
     levels: list[list[Severity]]
 
 
-@router.get("/{org}/incident-matrix/", response={200: MatrixOut, **ERRORS}, summary="The incident matrix",
+@router.get("/{org}/incident-matrix/", response={200: IncidentMatrixOut, **ERRORS}, summary="The incident matrix",
             operation_id="accord_incidents_api_get_matrix")
 def get_matrix(request: HttpRequest, org: str) -> Any:
     m = org_access(request, org, "incident.view")
     return selectors.matrix(m.organization).__dict__
 
 
-@router.put("/{org}/incident-matrix/", response={200: MatrixOut, **ERRORS}, summary="Replace the incident matrix",
-            operation_id="accord_incidents_api_set_matrix")
-def set_matrix(request: HttpRequest, org: str, payload: MatrixIn) -> Any:
+@router.put("/{org}/incident-matrix/", response={200: IncidentMatrixOut, **ERRORS},
+            summary="Replace the incident matrix", operation_id="accord_incidents_api_set_matrix")
+def set_matrix(request: HttpRequest, org: str, payload: IncidentMatrixIn) -> Any:
     """Every incident's severity is read again from it."""
     m = org_access(request, org, "incident.playbook")
     services.do_set_incident_matrix(m.user, m.organization, impacts=payload.impacts, urgencies=payload.urgencies,
@@ -523,7 +529,7 @@ class MeanOut(Schema):
     count: int = Field(description="Incidents counted")
 
 
-class GroupOut(Schema):
+class MetricsGroupOut(Schema):
     group: str = Field(description="The severity, or the quarter of awareness (2026-Q2)")
     detect: MeanOut = Field(description="occurred_at → detected_at")
     acknowledge: MeanOut = Field(description="detected_at → became_aware_at")
@@ -533,8 +539,8 @@ class GroupOut(Schema):
 
 class MetricsOut(Schema):
     incidents: int
-    by_severity: list[GroupOut]
-    by_quarter: list[GroupOut]
+    by_severity: list[MetricsGroupOut]
+    by_quarter: list[MetricsGroupOut]
 
 
 def _groups(groups: dict[str, dict[str, rules.Mean]]) -> list[dict[str, Any]]:

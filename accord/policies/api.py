@@ -177,7 +177,7 @@ def record_review(request: HttpRequest, org: str, policy_id: Id, payload: Review
 
 # --- versions -----------------------------------------------------------------------------------------
 
-class VersionOut(Schema):
+class PolicyVersionOut(Schema):
     version: int
     status: VersionStatus
     note: str
@@ -196,7 +196,7 @@ class VersionOut(Schema):
         return list(obj.approvals.all())
 
 
-class VersionDetailOut(VersionOut):
+class VersionDetailOut(PolicyVersionOut):
     html: str = Field(description="The text rendered to HTML: sanitised (no raw HTML, links http, https and "
                                   "mailto only)")
     required: list[Signatory]
@@ -204,7 +204,7 @@ class VersionDetailOut(VersionOut):
     diff: str = Field(description="Unified diff from the version before (empty for the first)")
 
 
-@router.get("/{org}/policies/{policy_id}/versions/", response={200: list[VersionOut], **ERRORS},
+@router.get("/{org}/policies/{policy_id}/versions/", response={200: list[PolicyVersionOut], **ERRORS},
             summary="A policy's versions, newest first", operation_id="accord_policies_api_list_versions")
 @paginate(Pagination)
 def list_versions(request: HttpRequest, org: str, policy_id: Id) -> list[PolicyVersion]:
@@ -393,7 +393,7 @@ def remind(request: HttpRequest, org: str, campaign_id: Id) -> dict[str, int]:
 
 # --- exceptions ---------------------------------------------------------------------------------------
 
-class ExceptionOut(Schema):
+class PolicyExceptionOut(Schema):
     id: int
     policy_id: int
     policy: str
@@ -447,7 +447,7 @@ class ExceptionQuery(TextIn):
     status: ExceptionState | None = Field(None, description="Only those in this state (expired: past their date)")
 
 
-class ExceptionIn(BodyIn):
+class PolicyExceptionIn(BodyIn):
     policy: StrictInt = Field(ge=1, le=INT64_MAX, description="The policy's id")
     risk: StrictInt = Field(ge=1, le=INT64_MAX, description="The id of the register risk it leaves open")
     justification: str = Field(min_length=1, max_length=10_000)
@@ -455,11 +455,11 @@ class ExceptionIn(BodyIn):
     expires_on: dt.date
 
 
-class WithdrawIn(BodyIn):
+class PolicyWithdrawIn(BodyIn):
     reason: str = Field(min_length=1, max_length=10_000, description="Why the exception ends before its expiry")
 
 
-@router.get("/{org}/policy-exceptions/", response={200: list[ExceptionOut], **ERRORS},
+@router.get("/{org}/policy-exceptions/", response={200: list[PolicyExceptionOut], **ERRORS},
             summary="Policy exceptions, expired ones flagged", operation_id="accord_policies_api_list_exceptions")
 @paginate(Pagination)
 def list_exceptions(request: HttpRequest, org: str, filters: Query[ExceptionQuery]) -> list[PolicyException]:
@@ -467,10 +467,10 @@ def list_exceptions(request: HttpRequest, org: str, filters: Query[ExceptionQuer
     return selectors.policy_exceptions(m.organization, state=filters.status.value if filters.status else "")
 
 
-@router.post("/{org}/policy-exceptions/", response={201: ExceptionOut, **ERRORS},
+@router.post("/{org}/policy-exceptions/", response={201: PolicyExceptionOut, **ERRORS},
              summary="Ask for an exception to a policy (co-signed as a risk acceptance)",
              operation_id="accord_policies_api_request_exception")
-def request_exception(request: HttpRequest, org: str, payload: ExceptionIn) -> Status[Any]:
+def request_exception(request: HttpRequest, org: str, payload: PolicyExceptionIn) -> Status[Any]:
     m = org_access(request, org, "policyexception.request")
     policy = selectors.access_policy(m.organization, payload.policy)
     risk = access_risk(m.organization, payload.risk)
@@ -480,14 +480,14 @@ def request_exception(request: HttpRequest, org: str, payload: ExceptionIn) -> S
     return Status(201, selectors.access_exception(m.organization, exception.pk))
 
 
-@router.get("/{org}/policy-exceptions/{exception_id}/", response={200: ExceptionOut, **ERRORS},
+@router.get("/{org}/policy-exceptions/{exception_id}/", response={200: PolicyExceptionOut, **ERRORS},
             summary="One policy exception", operation_id="accord_policies_api_get_exception")
 def get_exception(request: HttpRequest, org: str, exception_id: Id) -> PolicyException:
     m = org_access(request, org, "policy.view")
     return selectors.access_exception(m.organization, exception_id)
 
 
-@router.post("/{org}/policy-exceptions/{exception_id}/sign", response={200: ExceptionOut, **ERRORS},
+@router.post("/{org}/policy-exceptions/{exception_id}/sign", response={200: PolicyExceptionOut, **ERRORS},
              summary="Sign a policy exception, in your own slot", operation_id="accord_policies_api_sign_exception")
 def sign_exception(request: HttpRequest, org: str, exception_id: Id) -> PolicyException:
     m = org_access(request, org, "policyexception.sign")
@@ -496,10 +496,10 @@ def sign_exception(request: HttpRequest, org: str, exception_id: Id) -> PolicyEx
     return selectors.access_exception(m.organization, exception_id)
 
 
-@router.post("/{org}/policy-exceptions/{exception_id}/withdraw", response={200: ExceptionOut, **ERRORS},
+@router.post("/{org}/policy-exceptions/{exception_id}/withdraw", response={200: PolicyExceptionOut, **ERRORS},
              summary="Withdraw a policy exception, pending or in force, with the reason",
              operation_id="accord_policies_api_withdraw_exception")
-def withdraw_exception(request: HttpRequest, org: str, exception_id: Id, payload: WithdrawIn) -> PolicyException:
+def withdraw_exception(request: HttpRequest, org: str, exception_id: Id, payload: PolicyWithdrawIn) -> PolicyException:
     m = org_access(request, org, "policyexception.withdraw")
     exception = selectors.access_exception(m.organization, exception_id)
     services.do_withdraw_policy_exception(m.user, m.organization, exception, reason=payload.reason)

@@ -418,7 +418,7 @@ def close_condition(request: HttpRequest, org: str, initiative_id: Id, condition
 
 # --- gate exceptions --------------------------------------------------------------------------------
 
-class ExceptionOut(Schema):
+class GateExceptionOut(Schema):
     id: int
     gate: Gate
     reasons: str
@@ -454,11 +454,11 @@ def _exceptions(org: Organization, found: list[GateException]) -> list[GateExcep
     return found
 
 
-class ExceptionIn(BodyIn):
+class GateExceptionIn(BodyIn):
     reasons: str = Field(min_length=1, description="Why the initiative moves past its gate without a review")
 
 
-@router.get("/{org}/initiatives/{initiative_id}/exceptions/", response={200: list[ExceptionOut], **ERRORS},
+@router.get("/{org}/initiatives/{initiative_id}/exceptions/", response={200: list[GateExceptionOut], **ERRORS},
             summary="An initiative's gate exceptions", operation_id="accord_portfolio_api_list_exceptions")
 def list_exceptions(request: HttpRequest, org: str, initiative_id: Id) -> list[GateException]:
     m = org_access(request, org, "initiative.view")
@@ -466,10 +466,10 @@ def list_exceptions(request: HttpRequest, org: str, initiative_id: Id) -> list[G
     return _exceptions(m.organization, list(selectors.gate_exceptions(m.organization, initiative)))
 
 
-@router.post("/{org}/initiatives/{initiative_id}/exceptions/", response={201: ExceptionOut, **ERRORS},
+@router.post("/{org}/initiatives/{initiative_id}/exceptions/", response={201: GateExceptionOut, **ERRORS},
              summary="Ask to pass the current gate without a review",
              operation_id="accord_portfolio_api_request_exception")
-def request_exception(request: HttpRequest, org: str, initiative_id: Id, payload: ExceptionIn) -> Status[Any]:
+def request_exception(request: HttpRequest, org: str, initiative_id: Id, payload: GateExceptionIn) -> Status[Any]:
     """Co-signed by whoever the governance profile requires for a risk acceptance above tolerance; in force
     (and the gate open) only once every required signature is in."""
     m = org_access(request, org, "gateexception.request")
@@ -480,7 +480,7 @@ def request_exception(request: HttpRequest, org: str, initiative_id: Id, payload
 
 
 @router.post("/{org}/initiatives/{initiative_id}/exceptions/{exception_id}/sign",
-             response={200: ExceptionOut, **ERRORS}, summary="Sign a gate exception",
+             response={200: GateExceptionOut, **ERRORS}, summary="Sign a gate exception",
              operation_id="accord_portfolio_api_sign_exception")
 def sign_exception(request: HttpRequest, org: str, initiative_id: Id, exception_id: Id) -> Any:
     m = org_access(request, org, "gateexception.sign")
@@ -490,15 +490,15 @@ def sign_exception(request: HttpRequest, org: str, initiative_id: Id, exception_
     return _exceptions(m.organization, [selectors.access_exception(m.organization, initiative, exception_id)])[0]
 
 
-class WithdrawIn(BodyIn):
+class GateWithdrawIn(BodyIn):
     reason: str = Field("", max_length=1000, description="Why it is withdrawn (kept in the audit trail)")
 
 
 @router.post("/{org}/initiatives/{initiative_id}/exceptions/{exception_id}/withdraw",
-             response={200: ExceptionOut, **ERRORS}, summary="Withdraw a gate exception",
+             response={200: GateExceptionOut, **ERRORS}, summary="Withdraw a gate exception",
              operation_id="accord_portfolio_api_withdraw_exception")
 def withdraw_exception(request: HttpRequest, org: str, initiative_id: Id, exception_id: Id,
-                       payload: WithdrawIn | None = None) -> Any:
+                       payload: GateWithdrawIn | None = None) -> Any:
     """Withdraw a gate exception awaiting signatures, or in force before the initiative moved past its gate
     (409 otherwise, saying why); whoever may ask for an exception may withdraw one."""
     m = org_access(request, org, "gateexception.request")

@@ -121,7 +121,7 @@ class SystemQuery(TextIn):
             personal_data=self.personal_data, flagged=self.flagged)
 
 
-class ExportQuery(SystemQuery):
+class SystemExportQuery(SystemQuery):
     format: Literal["csv", "xlsx"] = "csv"
 
 
@@ -195,7 +195,7 @@ def create_system(request: HttpRequest, org: str, payload: SystemCreate) -> Stat
                 io_systems.CONTENT_TYPES["csv"].split(";")[0]: {"schema": {"type": "string"}},
                 io_systems.CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}},
             operation_id="accord_portfolio_api_export_systems")
-def export_systems(request: HttpRequest, org: str, filters: Query[ExportQuery]) -> HttpResponse:
+def export_systems(request: HttpRequest, org: str, filters: Query[SystemExportQuery]) -> HttpResponse:
     """The filtered inventory as a file; formula-like texts are prefixed with a quote."""
     m = org_access(request, org, "system.export")
     content, content_type, filename = io_systems.export_inventory(m.organization, filters.to_filter(),

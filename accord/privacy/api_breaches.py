@@ -36,7 +36,7 @@ def _local(moment: dt.datetime | None, context: Any) -> dt.datetime | None:
     return moment.astimezone(getattr(context["request"], _ZONE)) if moment is not None else None
 
 
-class NotificationOut(Schema):
+class BreachNotificationOut(Schema):
     phase: int = Field(description="1, 2, … (Art. 33(4): information given in phases)")
     sent_at: dt.datetime
     content: str
@@ -66,7 +66,7 @@ class BreachOut(Schema):
     missing_content: list[str] = Field(description="The Art. 33(3) items not written yet")
     notify_decision: NotifyDecision
     not_notified_reason: str
-    notifications: list[NotificationOut]
+    notifications: list[BreachNotificationOut]
     first_notified_at: dt.datetime | None
     notified_late: bool = Field(description="The first notification went after the deadline")
     late_reasons: str

@@ -39,7 +39,7 @@ class DataAuditIn(BodyIn):
     auditors: list[str] = Field([], max_length=50, description="Members' e-mail addresses, auditors of its audit")
 
 
-class ImportOut(Schema):
+class DiscoveryImportOut(Schema):
     filename: str
     fields: int
     personal: int = Field(description="How many of its fields hold personal data, by the classifier")
@@ -61,7 +61,7 @@ class DataAuditOut(Schema):
 
 
 class DataAuditDetailOut(DataAuditOut):
-    imports: list[ImportOut]
+    imports: list[DiscoveryImportOut]
 
 
 class DataAuditListOut(Schema):

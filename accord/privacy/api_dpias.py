@@ -33,7 +33,7 @@ class DpiaRiskOut(Schema):
     high_residual: bool = Field(description="Counts towards prior consultation (docs/privacy.md, DPIAs)")
 
 
-class SignatureOut(Schema):
+class DpiaSignatureOut(Schema):
     slot: str
     signed_by: str
 
@@ -77,7 +77,7 @@ class DpiaOut(_DpiaBase):
     consultation_required: bool = Field(description="Prior consultation of the authority (Art. 36) is required: "
                                                     "a risk keeps a high residual")
     required_signatories: list[str] = Field(description="The slots that sign the decision (governance profile)")
-    signatures: list[SignatureOut]
+    signatures: list[DpiaSignatureOut]
     awaiting: list[str] = Field(description="The slots still to sign")
 
 

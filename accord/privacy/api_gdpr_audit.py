@@ -34,7 +34,7 @@ def _rows(org: Any, assessment_id: int) -> list[dict[str, Any]]:
             for r in selectors_gdpr_audit.suggestions(org, assessment)]
 
 
-class AcceptIn(BodyIn):
+class SuggestionAcceptIn(BodyIn):
     requirement: str = Field(max_length=100, description="The suggestion's requirement (Art.35(1))")
     result: ResultValue | None = Field(None, description="The auditor's result instead of the suggested one")
     finding: bool | None = Field(None, description="Open a finding (default: when not compliant)")
@@ -51,7 +51,7 @@ def list_gdpr_suggestions(request: HttpRequest, org: str, assessment_id: Id) -> 
 @router.post(f"{API}/accept", response={200: list[SuggestionOut], **ERRORS},
              summary="Accept a suggestion into the audit", operation_id="accord_privacy_api_accept_gdpr_suggestion")
 def accept_gdpr_suggestion(request: HttpRequest, org: str, assessment_id: Id,
-                           payload: AcceptIn) -> list[dict[str, Any]]:
+                           payload: SuggestionAcceptIn) -> list[dict[str, Any]]:
     """Record the suggested (or the auditor's) result with its evidence, and a finding when not compliant."""
     m = org_access(request, org, "assessment.record")
     assessment = selectors_assessments.access_assessment(m.organization, assessment_id)

@@ -361,7 +361,7 @@ class TransferCreate(TransferPatch):
     destination: str = Field(min_length=1, max_length=16)
 
 
-class ExportQuery(TextIn):
+class RopaExportQuery(TextIn):
     format: Literal["xlsx", "pdf"] = "xlsx"
 
 
@@ -507,7 +507,7 @@ def update_transfer(request: HttpRequest, org: str, transfer_id: Id, payload: Tr
                 exports_ropa.XLSX: {"schema": {"type": "string", "format": "binary"}},
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}},
             operation_id="accord_privacy_api_export_ropa")
-def export_ropa(request: HttpRequest, org: str, query: Query[ExportQuery]) -> HttpResponse:
+def export_ropa(request: HttpRequest, org: str, query: Query[RopaExportQuery]) -> HttpResponse:
     """Every activity with every Art. 30 item and what it lacks, its screening, the processors and transfers.
     The PDF is the `ropa` report of the reports kit (also `POST .../reports/ropa/` as a background job)."""
     m = org_access(request, org, "privacy.ropa.export")

@@ -44,17 +44,21 @@ class PrivacyConfig(AppConfig):
         """The data-privacy audit: its import job, notification, report, audit-trail names and navigation."""
         from django.utils.translation import gettext_lazy as _
 
-        from accord.core import reports
+        from accord.core import handover, reports
         from accord.core.extensions import NavItem, add_nav
         from accord.core.jobs import registry as jobs
         from accord.privacy.audit_types_discovery import register_discovery_types
         from accord.privacy.jobs_discovery import KINDS
         from accord.privacy.notifications_discovery import register_discovery_kinds
         from accord.privacy.reports_discovery import DATA_AUDIT_REPORT
+        from accord.privacy.selectors_discovery import questionnaires_sent_to
+        from accord.privacy.services_discovery import do_hand_over_member_questionnaires
 
         for kind in KINDS:
             jobs.register_kind(kind)
         register_discovery_types()
         register_discovery_kinds()
         reports.register(DATA_AUDIT_REPORT)
+        handover.register(handover.Handover("privacy-questionnaires", "data-inventory questionnaire",
+                                            questionnaires_sent_to, do_hand_over_member_questionnaires))
         add_nav(NavItem(_("Data-privacy audits"), "dataaudits:list", "privacy.data_audit.view"))

@@ -134,8 +134,8 @@ class Questionnaire(TenantModel):
 
     audit = models.ForeignKey(DataAudit, on_delete=models.RESTRICT, related_name="questionnaires")
     system = models.ForeignKey(System, on_delete=models.RESTRICT, related_name="+")
-    # SET_NULL: a leaving member's questionnaire stays, to be sent again to the system's new owner.
-    recipient = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # RESTRICT: a leaving member's questionnaires are handed over by a service, audited (accord.core.handover).
+    recipient = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
     status = models.CharField(max_length=10, choices=QuestionnaireStatus.choices, default=QuestionnaireStatus.SENT)
     fields = models.JSONField(default=list, blank=True)
     stored_in = models.JSONField(default=list, blank=True)

@@ -251,3 +251,9 @@ def _with_matrix(c: Comparison) -> Comparison:
                             tuple(kinds.get((s.ref, key), ())))
         c.matrix[s.ref] = row
     return c
+
+
+def questionnaires_sent_to(org: Organization, membership: Membership) -> list[str]:
+    """The questionnaires sent to `membership`, one line each (what a leaving member holds)."""
+    return [f"{q.audit.ref}: {q.system.ref} ({q.get_status_display()})" for q in
+            Questionnaire.objects.for_org(org).filter(recipient=membership).select_related("audit", "system")]

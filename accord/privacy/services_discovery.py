@@ -524,3 +524,22 @@ def do_compare_data_audit(actor: User | None, org: Organization, data_audit: Dat
         audit.record(org, actor, AuditAction.UPDATE, data_audit, changes={
             "compared": [None, _("%(n)s discrepancies found again, none new") % {"n": unchanged}]})
     return Compared(created, unchanged, resolved, reopened)
+
+
+@transaction.atomic
+def do_hand_over_member_questionnaires(actor: User | None, org: Organization, membership: Membership,
+                                       reassign_to: Membership | None) -> int:
+    """Give the questionnaires sent to `membership` to `reassign_to` (None: nobody; an unanswered one is then
+    sent again to the system's new owner by sending the audit's questionnaires); one audit event each."""
+    check_same_org(org, membership=membership, reassign_to=reassign_to)
+    entries = []
+    for q in (Questionnaire.objects.for_org(org).filter(recipient=membership).select_related("audit", "system")
+              .select_for_update(of=("self",))):
+        q.recipient = reassign_to
+        q.save(update_fields=["recipient"])
+        entries.append(audit.Entry(AuditAction.UPDATE, q, {"recipient": [
+            membership.user.email, reassign_to.user.email if reassign_to else None]},
+            f"{q.audit.ref}: {q.system.ref}"))
+    if entries:
+        audit.record_many(org, actor, entries)
+    return len(entries)

@@ -1,8 +1,8 @@
 """The French UI, crawled (decision 0034): a demo consultant who reads French walks every page the demo's
 links reach (the three organisations, their registers, heat maps, money pages and charts, audit trails, a
 page their role refuses) and finds none of the English phrases that pages, charts and refusals used to keep.
-Data the organisations typed (risk titles, category names, matrix labels, the text of their policies) stays as
-typed, in English."""
+Data the organisations typed or installed (risk titles, category names, matrix labels, the text of their policies,
+the requirements of the frameworks they hold) stays as written, in English."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import re
 import pytest
 from django.test import Client
 
+from accord.compliance.models import Requirement
 from accord.core import services
 from accord.core.demo import CONSULTANT, load_demo
 from accord.core.models import Organization
@@ -41,12 +42,17 @@ def _says(line: str, phrase: str) -> bool:
     return re.search(start + re.escape(phrase) + end, line) is not None
 
 
-def _policy_text() -> frozenset[str]:
-    """The lines of the organisations' policies as their pages show them: the organisation's own text (the
-    demo adopted the English starters), which Accord does not translate."""
-    bodies = [body for org in Organization.objects.all()
-              for body in PolicyVersion.objects.for_org(org).values_list("body", flat=True)]
-    return frozenset(line for body in bodies for line in visible_lines(render_markdown(body)))
+def _org_content() -> frozenset[str]:
+    """The lines of the organisations' own content as their pages show them, which Accord does not translate:
+    their policies (the demo adopted the English starters) and the requirements of the frameworks they hold
+    (a framework's text is the framework's, in the language it was loaded in)."""
+    orgs = list(Organization.objects.all())
+    bodies = [body for org in orgs for body in PolicyVersion.objects.for_org(org).values_list("body", flat=True)]
+    requirements = [text for org in orgs
+                    for texts in Requirement.objects.for_org(org).values_list("title", "description", "guidance")
+                    for text in texts if text]
+    return frozenset([line for body in bodies for line in visible_lines(render_markdown(body))]
+                     + [" ".join(text.split()) for text in requirements])
 
 
 @pytest.fixture
@@ -68,8 +74,9 @@ def test_the_french_crawl_keeps_none_of_the_english_accord_wrote(french_pages):
     assert {"/o/nordpay/risks/heatmap/", "/o/nordpay/risks/money/", "/o/nordpay/risks/money/lec.svg",
             "/o/nordpay/audit/", "/o/brightcart/risks/register/"} <= paths
     assert any(page.status == 403 for page in french_pages)
+    content = _org_content()
     left = sorted({(page.path, phrase) for page in french_pages for line in page.lines for phrase in ENGLISH
-                   if _says(line, phrase) and line not in _policy_text()})
+                   if _says(line, phrase) and line not in content})
     assert left == [], f"English left on French pages: {left[:40]}"
     glued = sorted({(page.path, line[:80]) for page in french_pages for line in page.lines
                     if FRENCH_WORD_COLON.search(line)})

@@ -10,11 +10,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accord.compliance.models import Finding
+from accord.core import handover
+from accord.core import services as core_services
 from accord.core.models import AuditEvent
 from accord.core.notifications.models import Notification
 from accord.portfolio import services_systems
 from accord.privacy import services_discovery, services_processors, services_ropa
-from accord.privacy.models_discovery import DiscoveredField, DiscoveryImport
+from accord.privacy.models_discovery import DiscoveredField, DiscoveryImport, Questionnaire
 from tests.conftest import job_of
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +133,20 @@ def test_the_owner_is_told_and_only_the_owner_or_the_dpo_answers(client, dpo, co
                 "retention": "as long as needed"}, "put")
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"fields", "stored_in", "retention"}
+
+
+def test_a_leaving_owner_hands_their_questionnaire_over_audited(client, dpo, contributor, cio, planted):
+    """A member who was sent a questionnaire is removed: the admin is told what they hold, and the questionnaire
+    goes to the member the admin names, with an audit event (the link never empties by itself)."""
+    q = Questionnaire.objects.for_org(dpo.org).get(recipient=contributor.membership)
+    assert [held.items for held in handover.holdings(dpo.org, contributor.membership)
+            if held.noun == "data-inventory questionnaire"] == [[f"{planted['ref']}: S-001 (Answered)"]]
+    core_services.do_remove_member(dpo.user, dpo.org, contributor.membership, reassign_to=cio.membership)
+    q.refresh_from_db()
+    assert q.recipient == cio.membership
+    event = AuditEvent.objects.for_org(dpo.org).filter(object_type="privacy.questionnaire", object_id=str(q.pk),
+                                                       action="update").latest("pk")
+    assert event.changes == {"recipient": [contributor.user.email, cio.user.email]}
 
 
 def test_a_discovery_with_bad_rows_is_refused_naming_them_and_writes_nothing(client, dpo, planted):
