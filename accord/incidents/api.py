@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
+from accord.core.answers import api_read
 from accord.core.apikit import ERRORS, BodyIn, Id, Pagination, TextIn, org_access
 from accord.core.models import Membership
 from accord.incidents import rules, selectors, services
@@ -551,6 +552,7 @@ def _groups(groups: dict[str, dict[str, rules.Mean]]) -> list[dict[str, Any]]:
 @router.get("/{org}/incident-metrics/", response={200: MetricsOut, **ERRORS},
             summary="Mean times to detect, acknowledge, contain and recover",
             operation_id="accord_incidents_api_get_metrics")
+@api_read("incident.view")
 def get_metrics(request: HttpRequest, org: str) -> dict[str, Any]:
     """Per severity and per quarter of awareness (in the organisation's zone); docs/incidents.md#metrics."""
     m = org_access(request, org, "incident.view")

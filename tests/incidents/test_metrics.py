@@ -7,8 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from accord.core import answers
 from accord.incidents import rules, selectors, services
 
 UTC = dt.UTC
@@ -74,3 +78,26 @@ def test_the_metrics_page_shows_the_figures_and_a_chart(org_a, ciso):
     client.force_login(ciso.user)
     page = client.get(f"/o/{org_a.slug}/incidents/metrics/").content.decode()
     assert "<svg" in page and "2026-Q2" in page and "3.0" in page
+
+
+def test_the_metrics_are_read_once_per_data_version_and_a_new_incident_shows_at_once(org_a, ciso, settings):
+    """The metrics page and API are stored answers (decision 0035): the second read runs fewer queries, and an
+    incident opened afterwards is counted by the next read."""
+    settings.ACCORD_ANSWER_CACHE = True
+    caches[answers.ALIAS].clear()
+    t = dt.datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+    _incident(org_a, aware=t, contained=t + dt.timedelta(hours=3))
+    client = Client()
+    client.force_login(ciso.user)
+    page, api = f"/o/{org_a.slug}/incidents/metrics/", f"/api/v1/orgs/{org_a.slug}/incident-metrics/"
+    for path, auth in ((page, {}), (api, ciso.auth())):
+        with CaptureQueriesContext(connection) as first:
+            client.get(path, **auth)
+        with CaptureQueriesContext(connection) as second:
+            again = client.get(path, **auth)
+        assert len(second.captured_queries) < len(first.captured_queries)
+        assert again.status_code == 200
+    _incident(org_a, aware=t + dt.timedelta(days=1))
+    assert json.loads(client.get(api, **ciso.auth()).content)["incidents"] == 2
+    assert "Over 2 incidents" in client.get(page).content.decode()
+    caches[answers.ALIAS].clear()

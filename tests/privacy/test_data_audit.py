@@ -112,7 +112,7 @@ def test_comparing_again_writes_no_finding_twice_and_resolves_what_is_gone(clien
     again = post(client, dpo, f"{api(dpo.org)}/{audit['id']}/discrepancies").json()
     assert (again["created"], again["unchanged"], again["resolved"]) == (0, 5, 0)
     assert Finding.objects.for_org(dpo.org).filter(assessment_id=audit["assessment_id"]).count() == 5
-    activity = services_ropa.selectors_ropa.access_activity(dpo.org, 1)
+    activity = services_ropa.selectors_ropa.activities(dpo.org).get()  # PA-001, the only one
     services_processors.do_create_transfer(None, dpo.org, {"activity": activity.pk, "destination": "US",
                                                             "mechanism": "scc", "scc_module": 2})
     third = post(client, dpo, f"{api(dpo.org)}/{audit['id']}/discrepancies").json()
