@@ -15,6 +15,7 @@ from accord.compliance.fields import CONTROL
 from accord.compliance.models import Framework
 from accord.compliance.models_controls import Control
 from accord.compliance.selectors_controls import SORT_KEYS, ControlFilter
+from accord.core.choosers import choose_one
 from accord.core.models import Membership, Organization
 from accord.risks.models import Risk
 
@@ -107,10 +108,8 @@ class RiskLinkForm(forms.Form):
 
     def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["risk"]
-        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
-        field.choices = [(r.pk, str(r)) for r in Risk.objects.for_org(org).filter(archived_at__isnull=True)
-                         .only("number", "title").order_by("number")]
+        choose_one(self, "risk", Risk.objects.for_org(org).filter(archived_at__isnull=True).only("number", "title"),
+                   prefix="R-")
 
 
 class RequirementLinkForm(forms.Form):

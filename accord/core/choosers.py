@@ -62,7 +62,24 @@ class ReferencesField(forms.CharField):
         numbers = [n for n in (self._number(v) for v in wanted) if n is not None]
         ids = [int(v) for v in wanted if v.isdigit()]
         found = self.queryset.filter(Q(number__in=numbers) | Q(pk__in=ids)).order_by("number")
-        return ", ".join(obj.ref for obj in found if self.value(obj) in wanted)
+        return ", ".join(obj.ref for obj in found if str(self.value(obj)) in wanted)
+
+
+def by_ref(obj: Any) -> str:
+    """A candidate's value as its reference (S-001), for a service that takes references."""
+    return str(obj.ref)
+
+
+def ref_and_name(obj: Any) -> str:
+    """A candidate's label: its reference and name ("S-001 Patient records")."""
+    return f"{obj.ref} {obj.name}"
+
+
+def _few(queryset: QuerySet[Any], limit: int | None) -> Sequence[Any] | None:
+    """The candidates when there are at most `limit` (`MANY`) of them (one query), else None."""
+    many = MANY if limit is None else limit
+    rows: Sequence[Any] = list(queryset[: many + 1])
+    return rows if len(rows) <= many else None
 
 
 def choose_many(form: forms.Form, name: str, queryset: QuerySet[Any], *, prefix: str,
@@ -72,12 +89,42 @@ def choose_many(form: forms.Form, name: str, queryset: QuerySet[Any], *, prefix:
     most `limit` (`MANY`) candidates, else a `ReferencesField` with the same label and help."""
     field = form.fields[name]
     queryset = queryset.order_by("number")
-    many = MANY if limit is None else limit
-    rows: Sequence[Any] = list(queryset[: many + 1])
-    if len(rows) <= many:
+    rows = _few(queryset, limit)
+    if rows is not None:
         field.choices = [(value(obj), label(obj)) for obj in rows]  # type: ignore[attr-defined]
         return
     help_text = gettext_lazy("References separated by commas (%(example)s); too many to list here.") % {
         "example": f"{prefix}001, {prefix}014"}
     form.fields[name] = ReferencesField(queryset, prefix, value, label=field.label,
                                         help_text=f"{field.help_text} · {help_text}" if field.help_text else help_text)
+
+
+class ReferenceField(ReferencesField):
+    """One reference typed as text (S-001), cleaned into the object's `value`; blank is None unless required."""
+
+    def clean(self, value: Any) -> Any:
+        if value and len([w for w in _SPLIT.split(str(value)) if w]) > 1:
+            raise ValidationError(_("Give one reference, such as %(example)s.") % {"example": f"{self.prefix}001"})
+        found = super().clean(value)
+        return found[0] if found else None
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value in (None, "") else super().prepare_value([value])
+
+
+def choose_one(form: forms.Form, name: str, queryset: QuerySet[Any], *, prefix: str,
+               value: Callable[[Any], Any] = lambda obj: obj.pk, label: Callable[[Any], str] = str,
+               blank: str | None = None, limit: int | None = None) -> None:
+    """Make `form.fields[name]` choose one of `queryset` (ordered by number): the list itself while there are at
+    most `limit` (`MANY`) candidates (first a `blank` choice when given), else a `ReferenceField` with the same
+    label, help and requiredness, cleaned into the same `value` the list gives."""
+    field = form.fields[name]
+    queryset = queryset.order_by("number")
+    rows = _few(queryset, limit)
+    if rows is not None:
+        field.choices = [*([("", blank)] if blank is not None else []),  # type: ignore[attr-defined]
+                         *((value(obj), label(obj)) for obj in rows)]
+        return
+    help_text = gettext_lazy("A reference (%(example)s); too many to list here.") % {"example": f"{prefix}001"}
+    form.fields[name] = ReferenceField(queryset, prefix, value, label=field.label, required=field.required,
+                                       help_text=f"{field.help_text} · {help_text}" if field.help_text else help_text)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.choosers import choose_one
 from accord.core.models import Organization
 from accord.portfolio.forms import _DATE, _members
 from accord.portfolio.models import Initiative
@@ -62,7 +63,4 @@ class ContributionForm(forms.Form):
 
     def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["initiative"]
-        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
-        field.choices = [(i.pk, str(i)) for i in Initiative.objects.for_org(org).only("number", "title")
-                         .order_by("number")]
+        choose_one(self, "initiative", Initiative.objects.for_org(org).only("number", "title"), prefix="I-")

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.choosers import by_ref, choose_many, ref_and_name
 from accord.core.models import Organization
 from accord.portfolio.models_systems import System
 from accord.privacy.models_ropa import ProcessingActivity
@@ -24,10 +25,10 @@ class DataAuditForm(forms.Form):
 
     def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activities"].choices = [  # type: ignore[attr-defined]
-            (a.ref, f"{a.ref} {a.name}") for a in ProcessingActivity.objects.for_org(org).order_by("number")[:500]]
-        self.fields["systems"].choices = [  # type: ignore[attr-defined]
-            (s.ref, f"{s.ref} {s.name}") for s in System.objects.for_org(org).order_by("number")[:500]]
+        choose_many(self, "activities", ProcessingActivity.objects.for_org(org).only("number", "name"), prefix="PA-",
+                    value=by_ref, label=ref_and_name)
+        choose_many(self, "systems", System.objects.for_org(org).only("number", "name"), prefix="S-", value=by_ref,
+                    label=ref_and_name)
 
 
 class DiscoveryUploadForm(forms.Form):

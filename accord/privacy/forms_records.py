@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accord.core.choosers import choose_many
+from accord.core.choosers import by_ref, choose_many, choose_one, ref_and_name
 from accord.core.models import Organization
 from accord.portfolio.models import System
 from accord.privacy.choices_ropa import CONTRACT_CLAUSES, Authorisation, Derogation, Mechanism, RecordKind, SccModule
@@ -68,21 +68,9 @@ def _unbound(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> bool:
     return (args[0] if args else kwargs.get("data")) is None
 
 
-def _choices(field: forms.Field, options: list[tuple[Any, str]]) -> None:
-    field.choices = options  # type: ignore[attr-defined]
-
-
-def _by_ref(obj: Any) -> str:
-    return str(obj.ref)
-
-
-def _named(obj: Any) -> str:
-    return f"{obj.ref} {obj.name}"
-
-
 def _systems(form: forms.Form, org: Organization) -> None:
-    choose_many(form, "systems", System.objects.for_org(org).only("number", "name"), prefix="S-", value=_by_ref,
-                label=_named)
+    choose_many(form, "systems", System.objects.for_org(org).only("number", "name"), prefix="S-", value=by_ref,
+                label=ref_and_name)
 
 
 class ActivityForm(forms.Form):
@@ -141,7 +129,7 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         _systems(self, org)
         choose_many(self, "processors", Processor.objects.for_org(org).only("number", "name"), prefix="PR-",
-                    value=_by_ref, label=_named)
+                    value=by_ref, label=ref_and_name)
 
     def _initial(self, activity: ProcessingActivity) -> dict[str, Any]:
         initial: dict[str, Any] = {name: getattr(activity, name) for name in self.base_fields
@@ -237,12 +225,10 @@ class TransferForm(forms.Form):
             initial["activity"], initial["processor"] = current.activity_id, current.processor_id
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        _choices(self.fields["activity"], [("", "—"), *((a.pk, f"{a.ref} {a.name}") for a in
-                                            ProcessingActivity.objects.for_org(org).only("number", "name")
-                                            .order_by("number"))])
-        _choices(self.fields["processor"], [("", "—"), *((p.pk, f"{p.ref} {p.name}") for p in
-                                             Processor.objects.for_org(org).only("number", "name")
-                                             .order_by("number"))])
+        choose_one(self, "activity", ProcessingActivity.objects.for_org(org).only("number", "name"), prefix="PA-",
+                   label=ref_and_name, blank="—")
+        choose_one(self, "processor", Processor.objects.for_org(org).only("number", "name"), prefix="PR-",
+                   label=ref_and_name, blank="—")
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 
-from accord.core.choosers import ReferencesField, choose_many
+from accord.core.choosers import ReferenceField, ReferencesField, choose_many, choose_one
 from accord.portfolio import services_systems
 from accord.portfolio.models import System
 
@@ -56,3 +56,32 @@ def test_a_reference_of_another_organisation_or_not_a_reference_is_refused_by_na
         form = _Form({"systems": typed})
         choose_many(form, "systems", systems, prefix="S-", limit=3)
         assert not form.is_valid() and said in form.errors["systems"][0]
+
+
+class _OneForm(forms.Form):
+    system = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="System")
+
+
+def test_one_choice_is_a_list_while_few_and_one_typed_reference_past_the_limit(org_a, org_b):
+    systems = _systems(org_a, 4)
+    _systems(org_b, 6)
+    second = systems.get(number=2)
+    few = _OneForm({"system": str(second.pk)})
+    choose_one(few, "system", systems, prefix="S-", blank="—", limit=4)
+    assert [label for _value, label in few.fields["system"].choices][:2] == ["—", "S-001 System 0"]
+    assert few.is_valid() and few.cleaned_data["system"] == second.pk
+    many = _OneForm({"system": " s-002 "})
+    choose_one(many, "system", systems, prefix="S-", blank="—", limit=3)
+    assert isinstance(many.fields["system"], ReferenceField)
+    assert many.is_valid(), many.errors
+    assert many.cleaned_data["system"] == second.pk  # what the list gives
+    for typed, said in (("S-001, S-002", "one reference"), ("S-005", "has the reference S-005")):
+        refused = _OneForm({"system": typed})
+        choose_one(refused, "system", systems, prefix="S-", limit=3)
+        assert not refused.is_valid() and said in refused.errors["system"][0]
+    blank = _OneForm({"system": ""})
+    choose_one(blank, "system", systems, prefix="S-", limit=3)
+    assert blank.is_valid() and blank.cleaned_data["system"] is None
+    shown = _OneForm(initial={"system": second.pk})
+    choose_one(shown, "system", systems, prefix="S-", limit=3)
+    assert 'value="S-002"' in str(shown["system"])
