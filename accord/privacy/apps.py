@@ -19,6 +19,7 @@ class PrivacyConfig(AppConfig):
         from accord.privacy.audit_types import register_privacy_types
         from accord.privacy.audit_types_dpias import register_dpia_types
         from accord.privacy.audit_types_ropa import register_ropa_types
+        from accord.privacy.notifications_dpias import register_dpia_kinds
         from accord.privacy.reports_dpias import DPIA_REPORT
         from accord.privacy.reports_ropa import ROPA_REPORT
         from accord.privacy.selectors_dashboard import dpo_panel
@@ -28,6 +29,7 @@ class PrivacyConfig(AppConfig):
         register_privacy_types()
         register_ropa_types()
         register_dpia_types()
+        register_dpia_kinds()
         reports.register(ROPA_REPORT)
         reports.register(DPIA_REPORT)
         handover.register(handover.Handover("privacy-requests", "data-subject request", requests_assigned_to,

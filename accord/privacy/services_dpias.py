@@ -24,6 +24,7 @@ from accord.core.choices import AuditAction, Role
 from accord.core.clock import org_today
 from accord.core.conflict import Conflict
 from accord.core.models import Membership, Organization, User
+from accord.core.notifications.services import notify
 from accord.core.tenancy import check_same_org
 from accord.core.wording import and_join
 from accord.privacy import selectors_dpias
@@ -41,6 +42,10 @@ DPIA_FIELDS = ("description", "necessity", "controls")
 AUDITED = ("description", "necessity", "status", "dpo_advice", "decision", "decision_reason", "decided_on",
            "consultation_required")
 LIMIT = 20_000
+#: Kinds of notification (accord/privacy/notifications_dpias.py): a submitted DPIA awaits the DPO's advice; an
+#: advised one awaits the decision of those the governance profile names.
+DPIA_ADVICE = "privacy.dpia_advice"
+DPIA_DECISION = "privacy.dpia_decision"
 
 
 def _locked(org: Organization, dpia: Dpia) -> Dpia:
@@ -210,7 +215,9 @@ def do_submit_dpia(actor: User | None, org: Organization, dpia: Dpia) -> Dpia:
         errors["risks"] = _("Add at least one risk to the rights and freedoms of data subjects.")
     if errors:
         raise ValidationError(errors)
-    return _transition(actor, org, dpia, DpiaStatus.IN_REVIEW, {})
+    dpia = _transition(actor, org, dpia, DpiaStatus.IN_REVIEW, {})
+    notify(org, DPIA_ADVICE, dpia, actor=actor, key=f"{dpia.pk}:advice:{dpia.updated_at.isoformat()}")
+    return dpia
 
 
 @transaction.atomic
@@ -232,8 +239,10 @@ def do_advise_dpia(actor: User, org: Organization, dpia: Dpia, *, advice: str) -
         raise Conflict({"advice": _("The decision on %(ref)s needs the signature of the %(slots)s, and no member of "
                                     "%(org)s can sign as that; invite one first.")
                         % {"ref": dpia.ref, "slots": and_join(labels(missing)), "org": org.name}})
-    return _transition(actor, org, dpia, DpiaStatus.AWAITING_DECISION,
+    dpia = _transition(actor, org, dpia, DpiaStatus.AWAITING_DECISION,
                        {"dpo_advice": text, "dpo_advice_by": actor, "dpo_advice_at": timezone.now()})
+    notify(org, DPIA_DECISION, dpia, actor=actor)
+    return dpia
 
 
 @transaction.atomic

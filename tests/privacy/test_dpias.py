@@ -9,7 +9,8 @@ import pytest
 
 from accord.core.clock import org_today
 from accord.core.models import AuditEvent
-from accord.privacy import rules_dpia, services_ropa
+from accord.core.notifications.models import Notification
+from accord.privacy import rules_dpia, services_dpias, services_ropa
 from accord.risks.services.appetite import do_draft_appetite
 from tests.factories import make_member, sign_draft
 
@@ -185,3 +186,17 @@ def test_a_viewer_reads_a_dpia_and_writes_nothing(client, dpo, viewer):
     ]
     assert [r.status_code for r in refusals] == [403] * 5
     assert AuditEvent.objects.for_org(dpo.org).count() == before
+
+
+def test_the_dpo_is_told_a_dpia_awaits_advice_and_the_signatories_that_it_awaits_their_decision(client, dpo, cio,
+                                                                                                 ciso, viewer):
+    dpia = _awaiting_decision(client, dpo, cio, ciso)
+    told = Notification.objects.for_org(dpo.org)
+    advice = told.filter(kind=services_dpias.DPIA_ADVICE)
+    assert [n.recipient for n in advice] == [dpo.membership]  # the CISO submitted: the DPO advises
+    assert dpia["ref"] in advice.get().title
+    decision = told.filter(kind=services_dpias.DPIA_DECISION)
+    assert {n.recipient for n in decision} == {cio.membership, ciso.membership}  # the profile's slots, not the DPO
+    assert all(n.link == f"/o/{dpo.org.slug}/privacy/dpias/{dpia['id']}/" for n in decision)
+    call(client, cio, f"{api(dpo.org)}/{dpia['id']}/decision", {"decision": "approved"})
+    assert told.filter(kind=services_dpias.DPIA_DECISION).count() == 2  # nobody is told twice
