@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StrictInt
+from pydantic import StrictInt, ValidationInfo, field_validator
 
 from accord.core.answers import api_read
 from accord.core.apikit import ERRORS, BodyIn, Id, Pagination, TextIn, org_access
@@ -111,6 +111,12 @@ class IncidentOut(Schema):
     open_tasks: int
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @field_validator("occurred_at", "detected_at", "became_aware_at", "analysed_at", "contained_at", "eradicated_at",
+                     "recovered_at", "closed_at", "created_at", "updated_at")
+    @classmethod
+    def _in_the_organisations_zone(cls, moment: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
+        return _local(moment, info.context) if info.context else moment
 
     @staticmethod
     def resolve_next_status(obj: Incident) -> str | None:

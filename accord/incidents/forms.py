@@ -10,6 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accord.core.models import Membership, Organization
+from accord.core.permissions import allows
+from accord.incidents import rules
 from accord.incidents.choices import (
     Audience,
     EntryKind,
@@ -25,9 +27,11 @@ _MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%d
 _TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def _members(org: Organization) -> list[tuple[str, str]]:
+def _members(org: Organization, action: str | None = None) -> list[tuple[str, str]]:
+    """The members to choose from (those whose role may do `action`, when given)."""
     people = Membership.objects.for_org(org).select_related("user").order_by("user__email")
-    return [("", "—"), *((m.user.email, m.user.display_name) for m in people)]
+    return [("", "—"), *((m.user.email, m.user.display_name) for m in people
+                         if action is None or allows(m.role, action))]
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
@@ -100,7 +104,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self, "owner", _members(org))
+        _set_choices(self, "owner", _members(org, rules.TASK_ACTION))
 
 
 class TaskStatusForm(forms.Form):

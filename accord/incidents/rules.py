@@ -32,6 +32,9 @@ FINAL_REPORT_MONTHS = 1
 #: The NIS2 designations whose incidents track the clocks.
 NIS2_ENTITIES = ("essential", "important")
 
+#: What a task's owner must be able to do: update the task (a viewer owning one could not mark it done).
+TASK_ACTION = "incident.task"
+
 
 #: The default incident matrix: impact (columns, 1..4) × urgency (rows, 1..4).
 DEFAULT_IMPACTS = ("Minor", "Moderate", "Major", "Severe")

@@ -21,6 +21,7 @@ from accord.core import audit
 from accord.core.choices import AuditAction
 from accord.core.conflict import Conflict
 from accord.core.models import Membership, Organization, User
+from accord.core.permissions import allows
 from accord.core.tenancy import check_same_org
 from accord.incidents import rules, selectors
 from accord.incidents.choices import (
@@ -204,8 +205,8 @@ def _locked(org: Organization, incident: Incident) -> Incident:
 def do_update_incident(actor: User | None, org: Organization, incident: Incident,
                        data: Mapping[str, Any]) -> Incident:
     """Change some fields of an incident (severity re-read from the matrix). A newly affected system gets its
-    recovery task; personal data becoming "yes" opens the linked breach; a new awareness instant moves the
-    breach's with it unless the DPO recorded the breach's own."""
+    recovery task; personal data becoming "yes" opens the linked breach; a new occurrence instant moves the
+    breach's, and a new awareness instant too unless the DPO recorded the breach's own."""
     check_same_org(org, incident=incident)
     obj = _locked(org, incident)
     values = clean_incident_input(org, data, current=obj)
@@ -225,8 +226,13 @@ def do_update_incident(actor: User | None, org: Organization, incident: Incident
     if obj.personal_data == PersonalData.YES and obj.breach is None:
         entries += _open_breach(actor, org, obj)
         obj.save(update_fields=["breach"])
-    elif obj.breach is not None and "became_aware_at" in changes and not obj.breach_awareness_reason:
-        services_breaches.do_update_breach(actor, org, obj.breach, {"became_aware_at": obj.became_aware_at})
+    elif obj.breach is not None:
+        # The breach's occurrence follows the incident's; its awareness too, unless the DPO recorded its own.
+        follows = {"occurred_at": "occurred_at" in changes,
+                   "became_aware_at": "became_aware_at" in changes and not obj.breach_awareness_reason}
+        if any(follows.values()):
+            services_breaches.do_update_breach(actor, org, obj.breach,
+                                               {name: getattr(obj, name) for name, moved in follows.items() if moved})
     if entries:
         audit.record_many(org, actor, entries)
     return obj
@@ -290,10 +296,8 @@ def do_add_timeline_entry(actor: User | None, org: Organization, incident: Incid
     c.required(data, "text")
     text = c.text("text", data.get("text"), required=True)
     kind = c.choice("kind", data.get("kind") or EntryKind.OBSERVATION, EntryKind)
-    happened = c.instant("happened_at", data.get("happened_at"))
+    happened = c.instant("happened_at", data.get("happened_at"), past=True)
     written = timezone.now()
-    if happened is not None and happened > written:
-        c.fail("happened_at", _("An entry records what has happened: give an instant up to now."))
     if c.errors:
         raise ValidationError(c.errors)
     entry = TimelineEntry(organization=org, incident=obj, happened_at=happened or written, written_at=written,
@@ -312,7 +316,12 @@ def _clean_task(c: Cleaner, data: Mapping[str, Any]) -> dict[str, Any]:
             case "title":
                 out[name] = c.text(name, value, required=True, limit=200)
             case "owner":
-                out[name] = c.member(name, value)
+                owner = c.member(name, value)
+                if owner is not None and not allows(owner.role, rules.TASK_ACTION):
+                    c.fail(name, _("%(member)s is a %(role)s, who cannot update an incident's tasks; give the task to "
+                                   "a member who handles incidents.") % {"member": owner.user.email,
+                                                                         "role": owner.get_role_display()})
+                out[name] = owner
             case "due_at":
                 out[name] = c.instant(name, value)
             case "status":
@@ -398,11 +407,31 @@ def do_log_communication(actor: User | None, org: Organization, incident: Incide
     return made
 
 
+def _refuse_out_of_order(obj: Incident, report: str, moment: dt.datetime) -> None:
+    """Article 23's reports come in order (early warning, notification, final report): each needs the one before
+    it recorded, and is not sent before it nor after the one that follows it (409 naming the other)."""
+    order = list(Nis2Report.values)
+    k = order.index(report)
+    earlier = getattr(obj, _STAMPS[order[k - 1]]) if k > 0 else None
+    later = getattr(obj, _STAMPS[order[k + 1]]) if k + 1 < len(order) else None
+    if k > 0 and earlier is None:
+        raise Conflict({"report": _("Record the %(before)s first: the %(report)s follows it.") % {
+            "before": Nis2Report(order[k - 1]).label.lower(), "report": Nis2Report(report).label.lower()}})
+    if earlier is not None and moment < earlier:
+        raise Conflict({"at": _("The %(report)s cannot have been sent before the %(before)s (%(when)s).") % {
+            "report": Nis2Report(report).label.lower(), "before": Nis2Report(order[k - 1]).label.lower(),
+            "when": earlier.isoformat(timespec="minutes")}})
+    if later is not None and moment > later:
+        raise Conflict({"at": _("The %(report)s cannot have been sent after the %(after)s (%(when)s).") % {
+            "report": Nis2Report(report).label.lower(), "after": Nis2Report(order[k + 1]).label.lower(),
+            "when": later.isoformat(timespec="minutes")}})
+
+
 @transaction.atomic
 def do_record_nis2_report(actor: User | None, org: Organization, incident: Incident, report: str, *,
                           at: dt.datetime | None = None) -> Incident:
-    """Record when a NIS2 Article 23 report (early_warning, notification, final_report) was sent (default now).
-    Refused (409) where the organisation is not an essential or important entity."""
+    """Record when a NIS2 Article 23 report (early_warning, notification, final_report) was sent (default now), in
+    their order. Refused (409) where the organisation is not an essential or important entity."""
     check_same_org(org, incident=incident)
     obj = _locked(org, incident)
     if org.nis2 not in rules.NIS2_ENTITIES:
@@ -415,6 +444,7 @@ def do_record_nis2_report(actor: User | None, org: Organization, incident: Incid
     if moment < obj.became_aware_at:
         raise ValidationError({"at": _("A report cannot be sent before the organisation became aware of the "
                                        "incident.")})
+    _refuse_out_of_order(obj, report, moment)
     before = audit.snapshot(obj, AUDITED)
     setattr(obj, _STAMPS[report], moment)
     changes = audit.diff(before, audit.snapshot(obj, AUDITED))

@@ -7,11 +7,15 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.core.clock import org_today
 from accord.core.models import AuditChain, Membership, Organization
 from accord.core.wording import too_long
+
+#: How far ahead of the server's clock an instant "up to now" may be (a client's clock runs a little fast).
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def lock_org(org: Organization) -> None:
@@ -76,9 +80,11 @@ class Cleaner:
     def today(self) -> dt.date:
         return org_today(self.org)
 
-    def instant(self, name: str, value: Any) -> dt.datetime | None:
+    def instant(self, name: str, value: Any, *, past: bool = False) -> dt.datetime | None:
         """An instant: ISO 8601 with its offset ("2026-03-28T09:30:00+01:00"); one without an offset is read in
-        the organisation's time zone (what a person types in a form)."""
+        the organisation's time zone (what a person types in a form): a local time the clocks skip when they go
+        forward is refused (it never happened there), one they show twice when they go back is the first. With
+        `past`, an instant after now (beyond `CLOCK_SKEW`) is refused: it records something that has happened."""
         if value in (None, ""):
             return None
         if isinstance(value, dt.datetime):
@@ -91,7 +97,17 @@ class Cleaner:
                           % {"value": value})
                 return None
         if moment.tzinfo is None or moment.utcoffset() is None:
-            moment = moment.replace(tzinfo=ZoneInfo(self.org.timezone))
+            zone = ZoneInfo(self.org.timezone)
+            local, moment = moment, moment.replace(tzinfo=zone)
+            if moment.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local:
+                self.fail(name, _("%(value)s does not exist in %(zone)s: the clocks went forward over it; give "
+                                  "the instant with its offset.") % {"value": f"{local:%Y-%m-%d %H:%M}",
+                                                                     "zone": self.org.timezone})
+                return None
+        if past and moment > timezone.now() + CLOCK_SKEW:
+            self.fail(name, _("%(value)s is in the future; it records what has happened: give an instant up to "
+                              "now.") % {"value": moment.isoformat(timespec="minutes")})
+            return None
         return moment
 
     def count(self, name: str, value: Any, *, high: int = 10**15) -> int | None:

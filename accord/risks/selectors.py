@@ -38,8 +38,8 @@ from accord.core import history
 from accord.core.approvals import rules as approvals
 from accord.core.approvals.rules import SignatureState
 from accord.core.clock import org_today
-from accord.core.models import GovernanceProfile, Membership, Organization
-from accord.risks.choices import LEVEL_RANK, AcceptanceStatus, AppetiteStatus, Level, RiskStatus
+from accord.core.models import GovernanceProfile, Membership, Organization, User
+from accord.risks.choices import LEVEL_RANK, AcceptanceStatus, AppetiteStatus, Level, RaisedBy, RiskStatus
 from accord.risks.models import AppetiteOpinion, Risk, RiskAcceptance, RiskAppetite, RiskCategory, RiskMatrix
 from accord.risks.rules import acceptance_required_slots, appetite_required_slots
 
@@ -571,3 +571,11 @@ def appetite_names(org: Organization, ids: set[str]) -> dict[str, str]:
     """Appetite versions of `org` by id (as text) → "Risk appetite v2"."""
     return history.names_by_id(RiskAppetite.objects.for_org(org).only("pk", "version"), ids,
                                lambda a: f"Risk appetite v{a.version}")
+
+
+def default_raised_by(org: Organization, actor: User | None) -> str:
+    """The side of the house a new risk is raised by when nobody says: the adder's, when they are the CIO, the
+    CISO or the DPO; the CISO's otherwise (a script, an admin, a contributor). The form's initial and the
+    service's default both read it."""
+    membership = Membership.objects.for_org(org).filter(user=actor).first() if actor is not None else None
+    return membership.role if membership is not None and membership.role in RaisedBy.values else RaisedBy.CISO.value

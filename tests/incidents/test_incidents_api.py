@@ -13,6 +13,7 @@ from django.test import Client
 
 from accord.core import services as core_services
 from accord.incidents import services
+from accord.incidents.forms import TaskForm
 from accord.incidents.models import TimelineEntry
 from accord.incidents.playbooks import SHIPPED
 from accord.portfolio import services_systems as portfolio_services
@@ -59,6 +60,39 @@ def test_personal_data_opens_a_linked_breach_due_72_elapsed_hours_after_awarenes
     assert body["became_aware_at"] == aware
 
 
+def test_a_local_time_the_clocks_skip_is_refused_and_a_timeline_entry_cannot_be_in_the_future(paris, ciso):
+    """02:30 on 29 March 2026 never happened in Paris (the clocks went from 02:00 to 03:00): refused, naming the
+    field, rather than moved an hour; a timeline entry records what has happened, so not after now."""
+    skipped = _send(ciso, "POST", _url(paris), {"title": "Night outage", "kind": "outage",
+                                                "became_aware_at": "2026-03-29T02:30:00"})
+    assert skipped.status_code == 422
+    assert [(e["field"], "does not exist in Europe/Paris" in e["message"]) for e in skipped.json()["errors"]] == [
+        ("became_aware_at", True)]
+    made = _open(ciso, became_aware_at="2026-03-29T03:30:00")
+    assert made["became_aware_at"] in ("2026-03-29T01:30:00Z", "2026-03-29T03:30:00+02:00")
+    ahead = _send(ciso, "POST", _url(paris, f"{made['id']}/timeline/"),
+                  {"text": "Will have happened", "happened_at": "2099-01-01T00:00:00+00:00"})
+    assert ahead.status_code == 422 and "in the future" in ahead.json()["errors"][0]["message"]
+
+
+def test_correcting_the_incident_instants_corrects_the_breach_with_them(paris, ciso):
+    """A mistyped awareness instant is corrected through the incident, its occurrence first or both at once:
+    the breach follows, and its 72-hour deadline with it."""
+    made = _open(ciso, title="Customer file e-mailed out", kind="data_leak", personal_data="yes",
+                 became_aware_at="2026-11-27T09:45:00+01:00", occurred_at="2026-11-26T18:00:00+01:00")
+    url, breach = _url(paris, f"{made['id']}/"), f"/api/v1/orgs/{paris.slug}/privacy/breaches/{made['breach_id']}"
+    assert _send(ciso, "PATCH", url, {"occurred_at": "2026-11-01T23:00:00+01:00"}).status_code == 200
+    assert _send(ciso, "GET", breach).json()["occurred_at"] == "2026-11-01T23:00:00+01:00"
+    fixed = _send(ciso, "PATCH", url, {"became_aware_at": "2026-11-02T09:45:00+01:00"})
+    assert fixed.status_code == 200, fixed.content
+    both = _send(ciso, "PATCH", url, {"occurred_at": "2026-10-30T08:00:00+01:00",
+                                      "became_aware_at": "2026-10-31T09:00:00+01:00"})
+    assert both.status_code == 200, both.content
+    after = _send(ciso, "GET", breach).json()
+    assert (after["occurred_at"], after["became_aware_at"], after["notify_authority_by"]) == (
+        "2026-10-30T08:00:00+01:00", "2026-10-31T09:00:00+01:00", "2026-11-03T09:00:00+01:00")
+
+
 def test_no_breach_without_personal_data_and_one_when_it_becomes_yes(org_a, ciso):
     made = _open(ciso, personal_data="unknown")
     assert made["breach_id"] is None and made["notify_authority_by"] is None
@@ -93,8 +127,15 @@ def test_an_essential_entity_shows_the_nis2_24h_72h_and_one_month_clocks(org_a, 
     assert clocks["early_warning"]["due_at"] == "2026-01-29T22:15:00Z"
     assert clocks["notification"]["due_at"] == "2026-01-31T22:15:00Z"
     assert clocks["final_report"]["due_at"] == "2026-02-28T22:15:00Z"  # one month after 31 January: 28 February
+    early = _url(org_a, f"{made['id']}/nis2/early_warning")
+    first = _send(ciso, "POST", _url(org_a, f"{made['id']}/nis2/notification"), {"at": "2026-01-30T09:00:00+00:00"})
+    assert first.status_code == 409 and "early warning first" in first.json()["errors"][0]["message"]
+    assert _send(ciso, "POST", early, {"at": "2026-01-29T08:00:00+00:00"}).status_code == 200
+    before = _send(ciso, "POST", _url(org_a, f"{made['id']}/nis2/notification"), {"at": "2026-01-29T07:00:00+00:00"})
+    assert before.status_code == 409  # not before the early warning
     sent = _send(ciso, "POST", _url(org_a, f"{made['id']}/nis2/notification"),
                  {"at": "2026-01-30T09:00:00+00:00"}).json()
+    assert _send(ciso, "POST", early, {"at": "2026-01-30T10:00:00+00:00"}).status_code == 409  # not after it
     clocks = {c["report"]: c for c in sent["clocks"]}
     assert clocks["notification"]["done_at"] == "2026-01-30T09:00:00Z"
     assert clocks["notification"]["late"] is False
@@ -208,3 +249,28 @@ def test_the_nis2_designation_is_read_and_set_through_the_api_and_the_settings_p
     org_a.refresh_from_db()
     assert org_a.nis2 == "important"
     assert _open(ciso)["clocks"] != []
+
+
+def test_a_task_goes_to_a_member_who_can_update_it(org_a, ciso, cio, viewer):
+    """A viewer cannot update a task, so a task cannot be theirs (through the API, and the web form does not
+    offer them); the CIO's recovery side can."""
+    made = _open(ciso)
+    url = _url(org_a, f"{made['id']}/tasks/")
+    refused = _send(ciso, "POST", url, {"title": "Wipe the laptop remotely", "owner": viewer.user.email})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["owner"]
+    given = _send(ciso, "POST", url, {"title": "Wipe the laptop remotely", "owner": cio.user.email})
+    assert given.status_code == 201, given.content
+    offered = [value for value, _label in TaskForm(org_a).fields["owner"].choices]
+    assert cio.user.email in offered and viewer.user.email not in offered
+
+
+def test_every_instant_of_an_incident_is_answered_in_the_organisations_zone(paris, ciso):
+    made = _open(ciso, became_aware_at="2026-05-04T10:00:00+02:00", occurred_at="2026-05-04T07:00:00+00:00")
+    advanced = _send(ciso, "POST", _url(paris, f"{made['id']}/advance"), {"at": "2026-05-04T12:00:00+02:00"}).json()
+    for name in ("became_aware_at", "occurred_at", "analysed_at"):
+        assert advanced[name].endswith("+02:00"), (name, advanced[name])  # summer in Paris
+    for name in ("created_at", "updated_at"):
+        assert advanced[name][-6:] in ("+01:00", "+02:00"), (name, advanced[name])
+    assert (advanced["became_aware_at"], advanced["occurred_at"]) == ("2026-05-04T10:00:00+02:00",
+                                                                       "2026-05-04T09:00:00+02:00")

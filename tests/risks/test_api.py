@@ -578,3 +578,13 @@ def test_every_page_of_the_register_gives_the_count_of_all_matching_risks(client
         _risk(org_a, ciso, title=f"Risk {n + 1}")
     body = _get(client, ciso, f"/risks/?{query}").json()
     assert ([r["ref"] for r in body["items"]], body["count"]) == (refs, count)
+
+
+def test_a_new_risk_is_raised_by_the_side_of_whoever_adds_it_unless_told(client, cio, dpo, admin):
+    """One rule for every front (the web form's initial reads it too): the CIO's and the DPO's risks are their
+    side's, an admin's or a script's the CISO's, and a `raised_by` given is kept."""
+    body = {"title": "Supplier outage", "category": "cyber_security", "likelihood": 2, "impact": 3}
+    sides = [_post(client, persona, "/risks/", body).json()["raised_by"] for persona in (cio, dpo, admin)]
+    assert sides == ["cio", "dpo", "ciso"]
+    assert _post(client, dpo, "/risks/", {**body, "raised_by": "cio"}).json()["raised_by"] == "cio"
+    assert services.do_create_risk(None, cio.org, body).raised_by == "ciso"

@@ -29,7 +29,7 @@ from accord.core.models import AuditChain, Membership, Organization, User
 from accord.core.tenancy import check_same_org
 from accord.core.wording import too_long
 from accord.quant import ScenarioError, parse_risk
-from accord.risks import quantified
+from accord.risks import quantified, selectors
 from accord.risks.budget import estimate_problem
 from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, PRIVACY_CATEGORY, Level, RiskStatus
 from accord.risks.fields import RISK
@@ -515,9 +515,12 @@ def _next_number(org: Organization) -> int:
 
 @transaction.atomic
 def do_create_risk(actor: User | None, org: Organization, data: Mapping[str, Any]) -> Risk:
-    """Add a risk; its levels come from the current matrix."""
+    """Add a risk; its levels come from the current matrix. Unless `raised_by` is given, the risk is raised by
+    the side of the house of whoever adds it (`selectors.default_raised_by`)."""
     lock_org(org)
     matrix = _current_matrix(org)
+    if data.get("raised_by") in (None, ""):
+        data = {**data, "raised_by": selectors.default_raised_by(org, actor)}
     values = clean_risk_input(org, data, matrix=matrix)
     risk = Risk(organization=org, number=_next_number(org), **values)
     _derive_levels(risk, matrix)

@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accord.core import selectors as core_selectors
-from accord.core.models import Membership
 from accord.core.web import OrgRequest, apply_errors, org_view, render_page, wants_partial
 from accord.risks import selectors, services
-from accord.risks.choices import RaisedBy
 from accord.risks.forms import SECTION_TITLES, SECTIONS, RiskChoices, RiskForm, risk_initial
 from accord.risks.views.register.detail import detail_context, section_name
 
@@ -32,16 +30,12 @@ def _groups(form: RiskForm) -> list[tuple[Any, list[forms.BoundField]]]:
     return [(SECTION_TITLES[name], [form[f] for f in fields if f in form.fields]) for name, fields in SECTIONS.items()]
 
 
-def _default_raised_by(membership: Membership) -> str:
-    return membership.role if membership.role in RaisedBy.values else RaisedBy.CISO.value
-
-
 @org_view("risk.create")
 @require_http_methods(["GET", "POST"])
 def risk_create(request: OrgRequest) -> HttpResponse:
     org = request.org
     form = RiskForm(request.POST or None, choices=_choices(org), currency=org.currency,
-                    initial={"raised_by": _default_raised_by(request.membership), "status": "identified"})
+                    initial={"raised_by": selectors.default_raised_by(org, request.user), "status": "identified"})
     if request.method == "POST" and form.is_valid():
         try:
             risk = services.do_create_risk(request.user, org, form.service_data())
