@@ -40,3 +40,13 @@ def too_long(most: int, given: int) -> str:
     """The refusal of a text past its limit, both counts written as the reader writes numbers."""
     return gettext("At most %(most)s characters (%(given)s given).") % {
         "most": number_format(most, force_grouping=True), "given": number_format(given, force_grouping=True)}
+
+
+def in_a_sentence(label: object) -> str:
+    """A label as it reads inside a sentence: its first letter lowered ("Risk" → "risk", "Processing activity" →
+    "processing activity"), unless its first word is an acronym ("DPIA", "RoPA" stay as they are)."""
+    text = str(label)
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and sum(ch.isupper() for ch in first) > 1:
+        return text
+    return text[:1].lower() + text[1:]

@@ -20,3 +20,8 @@ def colon() -> str:
 @register.filter
 def and_join(items: Iterable[object]) -> str:
     return wording.and_join(items)
+
+
+@register.filter
+def in_a_sentence(label: object) -> str:
+    return wording.in_a_sentence(label)
