@@ -174,3 +174,20 @@ def test_the_cli_prints_a_report_with_its_parameters_and_says_what_is_wrong(org_
     assert "Which thing?" in capsys.readouterr().err
     assert main(["report", THING, org_a.slug, "--with", "thing", "--out", str(out)]) != 0
     assert "NAME=VALUE" in capsys.readouterr().err
+
+
+def test_the_api_asks_for_a_report_with_its_parameters_and_refuses_them_where_it_takes_none(client, org_a, ciso,
+                                                                                           thing_report):
+    def ask(name, body):
+        return client.post(f"/api/v1/orgs/{org_a.slug}/reports/{name}/", body, content_type="application/json",
+                           **ciso.auth())
+
+    asked = ask(THING, {"parameters": {"thing": "org-a-thing"}})
+    assert asked.status_code == 202, asked.content
+    assert asked.json()["status"] == "done"
+    missing = ask(THING, {"parameters": {"thing": "org-b-thing"}})
+    assert missing.status_code == 404
+    none = ask("register", {"parameters": {"thing": "org-a-thing"}})
+    assert none.status_code == 422 and none.json()["errors"][0]["field"] == "parameters"
+    assert ask("register", {"parameter": {}}).status_code == 422  # a misspelt field is refused, not dropped
+    assert ask("register", None).status_code == 202  # no body: no parameters

@@ -187,7 +187,7 @@ ROUTES: list[Route] = [
           body=lambda s, p: {"reason": "Probe"}),
     Route("GET /api/v1/orgs/{org}/quant/portfolio/", "GET", "risk.view", lists_data=True),
     Route("POST /api/v1/orgs/{org}/reports/{name}/", "POST", "report.register", kwargs=_register_report,
-          names_objects=False),
+          body=lambda s, p: {"parameters": {}}, names_objects=False),
     Route("GET /api/v1/orgs/{org}/risk-appetite/", "GET", "appetite.view", lists_data=True),
     Route("PUT /api/v1/orgs/{org}/risk-appetite/", "PUT", "appetite.draft",
           body=lambda s, p: {"statement": "Probe", "category_levels": {"cyber_security": "high"}}),
