@@ -19,7 +19,7 @@ from accord.cli_support import CliError
 # Pure engines' verbs need no database: a command line naming one is parsed by the engines' modules
 # alone, so `accord quant simulate` imports neither Django nor any app (decision 0031). Their modules
 # import nothing of Django's (import contract "engines-pure"; accord.cli_support is Django-free too).
-PURE_CLI_MODULES = ("accord.quant.cli",)
+PURE_CLI_MODULES = ("accord.quant.cli", "accord.optimize.cli")
 # Apps whose cli.py adds verbs; pure engines first, they need no database.
 CLI_MODULES = (
     "accord.core.cli", "accord.core.notifications.cli", *PURE_CLI_MODULES, "accord.core.jobs.cli", "accord.risks.cli",

@@ -16,12 +16,13 @@ from accord.charts.bars import BarSeries, BarSpec, bar_svg
 from accord.charts.exceedance import LecMarker, LecSeries, LecSpec, lec_svg
 from accord.charts.graph import GraphNode, GraphSpec, graph_svg
 from accord.charts.heatmap import HeatmapSpec, Swatch, heatmap_svg
-from accord.charts.lines import LineSeries, LineSpec, line_svg
+from accord.charts.lines import LineMark, LineSeries, LineSpec, line_svg
 from accord.charts.numbers import compact_amount, format_money, format_probability
 from accord.charts.timeline import TimelineItem, TimelineMarker, TimelineSpec, timeline_svg
 
 __all__ = [
     "BarSeries", "BarSpec", "GraphNode", "GraphSpec", "HeatmapSpec", "LecMarker", "LecSeries", "LecSpec",
-    "LineSeries", "LineSpec", "Swatch", "TimelineItem", "TimelineMarker", "TimelineSpec", "bar_svg", "compact_amount",
+    "LineMark", "LineSeries", "LineSpec", "Swatch", "TimelineItem", "TimelineMarker", "TimelineSpec", "bar_svg",
+    "compact_amount",
     "format_money", "format_probability", "graph_svg", "heatmap_svg", "lec_svg", "line_svg", "timeline_svg",
 ]

@@ -3,7 +3,9 @@ exposure per quarter, open findings per month) and curves (an exceedance curve w
 points: `accord.charts.exceedance` draws the register's).
 
 Series differ in dash pattern as well as colour; each polyline's `<title>` names its series, and each
-point carries a small circle whose `<title>` gives its two values.
+point carries a small circle whose `<title>` gives its two values. `marks` single out points (a budget's
+chosen envelope on its frontier): a ring with its label beside it and in its `<title>`, so neither colour
+nor hovering is needed to find it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,15 @@ class LineSeries:
 
 
 @dataclass(frozen=True)
+class LineMark:
+    """A point singled out on the chart, drawn as a ring with its label."""
+
+    label: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
 class LineSpec:
     """What to draw. `x_log`/`y_log` make an axis logarithmic (points at or below 0 are left out);
     `x_format`/`y_format` write the tick labels and the points' titles."""
@@ -54,6 +65,7 @@ class LineSpec:
     y_format: Callable[[float], str] = compact_amount
     id_prefix: str = "lines"
     empty_message: str = "No data."
+    marks: Sequence[LineMark] = ()
 
 
 def _scale(values: list[float], *, log: bool, start: float, end: float) -> tuple[Linear | Log10, list[float]]:
@@ -70,8 +82,11 @@ def line_svg(spec: LineSpec, *, heading: bool = False, standalone: bool = True) 
     top, bottom, plot_w, plot_h, height = plot.top, plot.bottom, plot.width, plot.height, plot.image_height
     shown = [[(x, y) for x, y in s.points if (x > 0 or not spec.x_log) and (y > 0 or not spec.y_log)]
              for s in spec.series]
-    x_scale, x_ticks = _scale([x for p in shown for x, _ in p], log=spec.x_log, start=LEFT, end=LEFT + plot_w)
-    ys_scale, y_ticks = _scale([y for p in shown for _, y in p], log=spec.y_log, start=bottom, end=top)
+    marks = [m for m in spec.marks if (m.x > 0 or not spec.x_log) and (m.y > 0 or not spec.y_log)]
+    xs = [x for p in shown for x, _ in p] + ([m.x for m in marks] if any(shown) else [])
+    ys = [y for p in shown for _, y in p] + ([m.y for m in marks] if any(shown) else [])
+    x_scale, x_ticks = _scale(xs, log=spec.x_log, start=LEFT, end=LEFT + plot_w)
+    ys_scale, y_ticks = _scale(ys, log=spec.y_log, start=bottom, end=top)
     body: list[str] = []
     for tick in y_ticks:
         y = ys_scale(tick)
@@ -105,6 +120,15 @@ def line_svg(spec: LineSpec, *, heading: bool = False, standalone: bool = True) 
                     f"{text(series.label)}: {text(spec.x_format(x))}, {text(spec.y_format(y))}</title></circle>"
                     for x, y in points)
         entries.append((series.label, colour, dash))
+    if entries:
+        for mark in marks:
+            mx, my = x_scale(mark.x), ys_scale(mark.y)
+            anchor = "end" if mx > LEFT + plot_w * 0.7 else "start"
+            dx = -10 if anchor == "end" else 10
+            body.append(f'<g class="line-mark"><circle cx="{mx:.1f}" cy="{my:.1f}" r="7" fill="none" stroke="{INK}" '
+                        f'stroke-width="2"/><text x="{mx + dx:.1f}" y="{my - 10:.1f}" text-anchor="{anchor}" '
+                        f'font-size="12" font-weight="600" fill="{INK}">{text(mark.label)}</text><title>'
+                        f"{text(mark.label)}: {text(spec.x_format(mark.x))}, {text(spec.y_format(mark.y))}</title></g>")
     if not entries:
         body.append(f'<text x="{LEFT + plot_w / 2}" y="{top + plot_h / 2}" text-anchor="middle" font-size="14" '
                     f'fill="{MUTED}">{text(spec.empty_message)}</text>')

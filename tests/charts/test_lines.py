@@ -3,7 +3,7 @@ dash as well as colour, escaped labels."""
 
 import pytest
 
-from accord.charts import LineSeries, LineSpec, line_svg
+from accord.charts import LineMark, LineSeries, LineSpec, line_svg
 from tests.charts.conftest import SVG
 
 
@@ -54,3 +54,22 @@ def test_labels_are_escaped_and_an_empty_chart_says_so(clean):
     assert root.find(f"{SVG}title").text == "<Trend> & co"
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "Risks <open>" in texts and "No data." in texts
+
+
+def test_a_mark_is_a_labelled_ring_at_its_point(clean):
+    spec = LineSpec("Frontier", "d", [LineSeries("Value", [(0, 0), (10, 100)])],
+                    marks=[LineMark("Chosen <1x>", 5, 50)], x_format=lambda v: f"{v:g}", y_format=lambda v: f"{v:g}")
+    root = clean(line_svg(spec))
+    x, y, w, h = _plot(root)
+    (mark,) = [g for g in root.iter(f"{SVG}g") if g.get("class") == "line-mark"]
+    ring = mark.find(f"{SVG}circle")
+    assert (float(ring.get("cx")), float(ring.get("cy"))) == (pytest.approx(x + w / 2, abs=0.06),
+                                                              pytest.approx(y + h / 2, abs=0.06))
+    assert ring.get("fill") == "none"
+    assert mark.find(f"{SVG}text").text == "Chosen <1x>"
+    assert mark.find(f"{SVG}title").text == "Chosen <1x>: 5, 50"
+
+
+def test_marks_are_left_out_of_an_empty_chart(clean):
+    root = clean(line_svg(LineSpec("Frontier", "d", [LineSeries("Value", [])], marks=[LineMark("Chosen", 1, 1)])))
+    assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "line-mark"]
