@@ -1,7 +1,7 @@
 """`accord budget solve --file ROUND.json`: the budget optimiser on a round file, without a database.
 
     accord budget solve --file ROUND.json [--out RESULT.json] [--mode value|appetite] [--chart FRONTIER.svg]
-                        [--frontier-points N] [--threads T] [--progress]
+                        [--frontier-points N] [--gap G] [--threads T] [--progress]
 
 Invalid input exits with code 2 and one line naming the field path and the problem; an infeasible round
 writes its result (status "infeasible", the constraint to blame) and exits with code 4. The formats are in
@@ -14,7 +14,6 @@ Registering the verb imports nothing heavy: the engine (and SciPy) load when the
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -46,26 +45,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p_solve.add_argument("--chart", metavar="FRONTIER.svg", help="also write the efficient frontier as SVG")
     p_solve.add_argument("--frontier-points", type=int, default=20, metavar="N",
                          help="envelopes from 0 to twice the round's on the frontier (default 20; 0: none)")
+    p_solve.add_argument("--gap", type=float, default=1e-4, metavar="G",
+                         help="stop the model within this relative gap of its proven optimum (default 1e-4; "
+                         "0 for proven optimality)")
     p_solve.add_argument("--threads", type=int, help="simulation threads (default: the CPUs available)")
     p_solve.add_argument("--progress", action="store_true",
                          help="draw the progress bar even when stderr is not a terminal")
     p_solve.set_defaults(handler=_solve)
-
-
-def _read(name: str) -> object:
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"{name}: cannot read: {exc.strerror or exc}", EXIT_INVALID) from None
-    except UnicodeDecodeError:
-        raise CliError(f"{name}: not UTF-8 text", EXIT_INVALID) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CliError(f"{name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
-                       EXIT_INVALID) from None
-    except RecursionError:
-        raise CliError(f"{name}: invalid JSON: nested too deeply", EXIT_INVALID) from None
 
 
 def _write(name: str, text: str) -> None:
@@ -85,7 +71,11 @@ def _solve(args: argparse.Namespace) -> int:
         raise CliError(f"--threads: must be >= 1, got {args.threads}", EXIT_INVALID)
     if not 0 <= args.frontier_points <= 200:
         raise CliError(f"--frontier-points: must be in [0, 200], got {args.frontier_points}", EXIT_INVALID)
-    data = _read(args.file)
+    from accord.quant.cli import read_json_file, result_text
+
+    if not 0 <= args.gap <= 0.05:
+        raise CliError(f"--gap: must be in [0, 0.05], got {args.gap:g}", EXIT_INVALID)
+    data = read_json_file(args.file)
     if args.mode is not None and isinstance(data, dict):
         data = {**data, "mode": args.mode}
     from accord.optimize.round import RoundError, parse_round
@@ -96,7 +86,6 @@ def _solve(args: argparse.Namespace) -> int:
         raise CliError(str(exc), EXIT_INVALID) from None
     from accord.optimize.engine import solve_round
     from accord.optimize.results import result_to_dict
-    from accord.quant.cli import result_text
 
     force = bool(args.progress)
     bars: dict[str, Progress] = {}
@@ -108,7 +97,8 @@ def _solve(args: argparse.Namespace) -> int:
         bar.total = max(total, 1)
         bar.advance(done - bar.done)
 
-    outcome = solve_round(rnd, threads=args.threads, frontier_points=args.frontier_points, progress=progress)
+    outcome = solve_round(rnd, threads=args.threads, frontier_points=args.frontier_points, gap=args.gap,
+                          progress=progress)
     text = result_text(result_to_dict(outcome))
     if args.out:
         _write(args.out, text)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from accord.optimize.model import DEFAULT_GAP, Problem, Solution, solve
+from accord.optimize.model import DEFAULT_GAP, FRONTIER_GAP, Problem, Solution, solve
 from accord.optimize.round import Cost, Round
 from accord.quant.engine import PreparedPortfolio, prepare
 from accord.quant.model import Control
@@ -450,19 +450,24 @@ def frontier(
     chosen: np.ndarray | None,
     *,
     points: int = FRONTIER_POINTS,
-    gap: float = DEFAULT_GAP,
+    gap: float = FRONTIER_GAP,
+    increment_gap: float = DEFAULT_GAP,
     time_limit: float | None = None,
     progress: Progress | None = None,
 ) -> Frontier:
     """The value-maximising set for envelopes from 0 to twice the round's (`points` evenly spaced scales),
-    each verified by simulation, and what the first point above the round's envelope buys over `chosen`."""
+    each verified by simulation, and what the first point above the round's envelope buys over `chosen`.
+    Points are solved to `gap`, the first above the round's envelope to `increment_gap` (the chosen set's
+    gap), so that the increment compares two answers of the same precision."""
     started = time.perf_counter()
     env = problem.round.envelope
     out: list[FrontierPoint] = []
     scales = np.linspace(0.0, 2.0, points) if points > 1 else np.array([1.0])
+    first_above = next((k for k, scale in enumerate(scales) if scale > 1.0), None)
     for k, scale in enumerate(scales):
         envelope = Cost(capex=math.floor(env.capex * scale), opex=math.floor(env.opex * scale))
-        solution = solve(problem, mode="value", envelope=envelope, gap=gap, time_limit=time_limit)
+        precision = min(gap, increment_gap) if k == first_above else gap
+        solution = solve(problem, mode="value", envelope=envelope, gap=precision, time_limit=time_limit)
         if solution.chosen is None:
             out.append(FrontierPoint(float(scale), envelope, solution.status))
         else:
@@ -553,8 +558,8 @@ def solve_round(
         timings["greedy"] = time.perf_counter() - started
     curve = None
     if frontier_points > 0:
-        curve = frontier(problem, prepared, chosen, points=frontier_points, gap=gap, time_limit=time_limit,
-                         progress=progress)
+        curve = frontier(problem, prepared, chosen, points=frontier_points, gap=max(gap, FRONTIER_GAP),
+                         increment_gap=gap, time_limit=time_limit, progress=progress)
         timings["frontier"] = curve.seconds
     return Outcome(
         round=rnd,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accord.optimize.engine import Frontier, Greedy, Outcome, Verified
 from accord.optimize.round import Cost
+from accord.quant.results import tolerance_to_dict
 
 
 def cost_dict(cost: Cost | None) -> dict[str, int] | None:
@@ -16,17 +17,6 @@ def verified_dict(verified: Verified | None) -> dict[str, object] | None:
     """Simulated residual ALE, its standard error, the risk reduced, the tolerance verdict and the gap."""
     if verified is None:
         return None
-    tolerance: dict[str, object] | None = None
-    if verified.tolerance is not None:
-        tolerance = {
-            "within": verified.tolerance.within,
-            "borderline": verified.tolerance.borderline,
-            "points": [
-                {"loss": p.loss, "max_probability": p.max_probability, "probability": p.probability,
-                 "standard_error": p.standard_error, "ok": p.ok, "borderline": p.borderline}
-                for p in verified.tolerance.points
-            ],
-        }
     relative = verified.gap / verified.model_ale if verified.model_ale else 0.0
     return {
         "ale": verified.ale,
@@ -36,7 +26,7 @@ def verified_dict(verified: Verified | None) -> dict[str, object] | None:
         "model_ale": verified.model_ale,
         "gap_to_model": verified.gap,
         "gap_to_model_relative": relative,
-        "tolerance": tolerance,
+        "tolerance": tolerance_to_dict(verified.tolerance),
     }
 
 
@@ -89,6 +79,7 @@ def result_to_dict(outcome: Outcome) -> dict[str, object]:
     """The JSON form of a solved round."""
     rnd = outcome.round
     infeasible = outcome.infeasible
+    chosen = set(outcome.chosen)
     return {
         "name": rnd.name,
         "mode": rnd.mode,
@@ -123,7 +114,7 @@ def result_to_dict(outcome: Outcome) -> dict[str, object]:
         "greedy": _greedy(outcome.greedy),
         "frontier": frontier_dict(outcome.frontier),
         "candidates": [
-            {"id": c.id, "kind": c.kind, "chosen": c.id in set(outcome.chosen), "mandatory": c.mandatory,
+            {"id": c.id, "kind": c.kind, "chosen": c.id in chosen, "mandatory": c.mandatory,
              "excluded": c.excluded, "cost": cost_dict(c.cost), "benefit": c.benefit if c.kind == "initiative"
              else None}
             for c in rnd.candidates

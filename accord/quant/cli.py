@@ -64,7 +64,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p_sim.set_defaults(handler=_simulate)
 
 
-def _read_scenario(name: str) -> object:
+def read_json_file(name: str) -> object:
+    """A JSON input file ('-': standard input); CliError (exit 2) naming the file and what is wrong."""
     try:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except OSError as exc:
@@ -84,7 +85,7 @@ def _read_scenario(name: str) -> object:
 def _simulate(args: argparse.Namespace) -> int:
     if args.threads is not None and args.threads < 1:
         raise CliError(f"--threads: must be >= 1, got {args.threads}", EXIT_INVALID)
-    data = _read_scenario(args.file)
+    data = read_json_file(args.file)
     try:
         scenario = parse_scenario(data, years=args.years, seed=args.seed)
     except ScenarioError as exc:

@@ -277,6 +277,27 @@ def _stats_dict(stats: LossStats) -> dict[str, object]:
     }
 
 
+def tolerance_to_dict(tolerance: ToleranceResult | None) -> dict[str, object] | None:
+    """The JSON form of a tolerance verdict: within, borderline and each point's probability and verdict."""
+    if tolerance is None:
+        return None
+    return {
+        "within": tolerance.within,
+        "borderline": tolerance.borderline,
+        "points": [
+            {
+                "loss": point.loss,
+                "max_probability": point.max_probability,
+                "probability": point.probability,
+                "standard_error": point.standard_error,
+                "ok": point.ok,
+                "borderline": point.borderline,
+            }
+            for point in tolerance.points
+        ],
+    }
+
+
 def evaluation_to_dict(
     evaluation: Evaluation, models: tuple[str, ...] = (), susceptibility: tuple[float | None, ...] = ()
 ) -> dict[str, object]:
@@ -292,23 +313,7 @@ def evaluation_to_dict(
         if i < len(susceptibility) and susceptibility[i] is not None:
             item["susceptibility"] = susceptibility[i]
         risks.append(item)
-    tolerance: dict[str, object] | None = None
-    if evaluation.tolerance is not None:
-        tolerance = {
-            "within": evaluation.tolerance.within,
-            "borderline": evaluation.tolerance.borderline,
-            "points": [
-                {
-                    "loss": point.loss,
-                    "max_probability": point.max_probability,
-                    "probability": point.probability,
-                    "standard_error": point.standard_error,
-                    "ok": point.ok,
-                    "borderline": point.borderline,
-                }
-                for point in evaluation.tolerance.points
-            ],
-        }
+    tolerance = tolerance_to_dict(evaluation.tolerance)
     return {"risks": risks, "portfolio": _stats_dict(evaluation.portfolio), "tolerance": tolerance}
 
 

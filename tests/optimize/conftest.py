@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import copy
 import itertools
-import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -13,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from accord.cli_support import CliError
 from accord.optimize.cli import register
 from accord.optimize.round import Round
 from accord.quant.engine import PreparedPortfolio, prepare
+from tests.quant.conftest import CliRunner, cli_runner
 
 # The round of docs/budget.md: three risks, four controls, three initiatives (amounts in cents).
 EXAMPLE: dict[str, object] = {
@@ -186,28 +184,7 @@ def prepared_for(rnd: Round) -> PreparedPortfolio:
     return prepare(rnd.scenario, threads=1)
 
 
-CliRunner = Callable[..., tuple[int, str]]
-
-
 @pytest.fixture
 def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> CliRunner:
-    """Run `accord budget ...` through `register` and the handler, the way the `accord` command does.
-
-    Returns (exit code, the error message or standard output)."""
-
-    def run(*argv: str, data: object = None, text: str | None = None) -> tuple[int, str]:
-        args_list = list(argv)
-        if data is not None or text is not None:
-            path = tmp_path / "round.json"
-            path.write_text(text if text is not None else json.dumps(data), encoding="utf-8")
-            args_list = [a.replace("{file}", str(path)) for a in args_list]
-        parser = argparse.ArgumentParser(prog="accord")
-        register(parser.add_subparsers(dest="verb"))
-        args = parser.parse_args(args_list)
-        try:
-            code = args.handler(args)
-        except CliError as exc:
-            return exc.code, exc.message
-        return code, capsys.readouterr().out
-
-    return run
+    """Run `accord budget ...` (`data=` is the round file's data)."""
+    return cli_runner(register, tmp_path, capsys, "round.json")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.optimize.conftest import CliRunner
+from tests.quant.conftest import CliRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 

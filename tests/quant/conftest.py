@@ -53,20 +53,21 @@ def example() -> dict[str, object]:
 CliRunner = Callable[..., tuple[int, str]]
 
 
-@pytest.fixture
-def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> CliRunner:
-    """Run `accord quant ...` through `register` and the handler, the way the `accord` command does.
+def cli_runner(
+    register_verbs: Callable[..., None], directory: Path, capsys: pytest.CaptureFixture[str], file_name: str
+) -> CliRunner:
+    """Run an engine's verbs through its `register` and the handler, the way the `accord` command does:
+    `run(*argv, data=..., text=...)` writes `data` as JSON (or `text`) to `file_name` in `directory` and puts
+    its path where an argument says `{file}`. Returns (exit code, the error message or standard output)."""
 
-    Returns (exit code, the error message or standard output)."""
-
-    def run(*argv: str, scenario: object = None, text: str | None = None) -> tuple[int, str]:
+    def run(*argv: str, data: object = None, text: str | None = None) -> tuple[int, str]:
         args_list = list(argv)
-        if scenario is not None or text is not None:
-            path = tmp_path / "scenario.json"
-            path.write_text(text if text is not None else json.dumps(scenario), encoding="utf-8")
+        if data is not None or text is not None:
+            path = directory / file_name
+            path.write_text(text if text is not None else json.dumps(data), encoding="utf-8")
             args_list = [a.replace("{file}", str(path)) for a in args_list]
         parser = argparse.ArgumentParser(prog="accord")
-        register(parser.add_subparsers(dest="verb"))
+        register_verbs(parser.add_subparsers(dest="verb"))
         args = parser.parse_args(args_list)
         try:
             code = args.handler(args)
@@ -75,3 +76,10 @@ def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> CliRunner:
         return code, capsys.readouterr().out
 
     return run
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """Run `accord quant ...` (`scenario=` is the scenario file's data)."""
+    run = cli_runner(register, tmp_path, capsys, "scenario.json")
+    return lambda *argv, scenario=None, text=None: run(*argv, data=scenario, text=text)
