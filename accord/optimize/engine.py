@@ -35,11 +35,13 @@ import numpy as np
 from accord.optimize.model import DEFAULT_GAP, FRONTIER_GAP, Problem, Solution, solve
 from accord.optimize.round import Cost, Round
 from accord.quant.engine import PreparedPortfolio, prepare
-from accord.quant.model import Control
+from accord.quant.model import Control, Scenario
 from accord.quant.results import Evaluation, ToleranceResult
 
-#: Most cuts of one appetite solve before it stops with the best set it has verified (status "limit").
+#: Most cuts, and seconds, of one appetite solve's cut loop before it stops with the best set it has verified
+#: (status "feasible", with its gap to the bound; "limit" when it has none).
 MAX_CUTS = 500
+APPETITE_SECONDS = 30.0
 #: Gordon and Loeb's bound: the optimal security investment never exceeds 1/e of the expected loss.
 GORDON_LOEB = 1.0 / math.e
 #: The frontier's default number of points, envelopes from 0 to twice the round's.
@@ -219,10 +221,14 @@ def _appetite(
     gap: float = DEFAULT_GAP,
     time_limit: float | None = None,
     max_cuts: int = MAX_CUTS,
+    max_seconds: float = APPETITE_SECONDS,
 ) -> tuple[Solution, int]:
-    """The least-cost set meeting every tolerance point not relaxed (module docstring: the cut loop)."""
+    """The least-cost set meeting every tolerance point not relaxed (module docstring: the cut loop). Past
+    `max_cuts` cuts or `max_seconds`, the best set verified so far (or found by the proxy search) is returned
+    as "feasible", its gap measured against the last model's cost, a lower bound of the optimum."""
     if "scenario.tolerance" in relax:
         return solve(problem, mode="appetite", relax=relax, gap=gap, time_limit=time_limit), 0
+    deadline = time.perf_counter() + max_seconds
     points = problem.round.scenario.tolerance or ()
     relaxed_points = {k for k in range(len(points)) if f"scenario.tolerance[{k}]" in relax}
     excluded_fixed = {
@@ -232,16 +238,27 @@ def _appetite(
     controls = [i for i in range(problem.size) if problem.is_control[i] and i not in excluded_fixed]
     order = sorted(controls, key=lambda i: (problem.standalone[i], i))
     cuts: list[list[int]] = []
+    incumbent: np.ndarray | None = None
+    total = problem.total_cost
+
+    def keep(mask: np.ndarray) -> None:
+        nonlocal incumbent
+        if relax or problem.violations(mask):
+            return
+        if incumbent is None or total[mask].sum() < total[incumbent].sum():
+            incumbent = mask
+
+    bound = 0.0
     while True:
         solution = solve(problem, mode="appetite", relax=relax, cuts=cuts, gap=gap, time_limit=time_limit)
         if solution.chosen is None:
             return solution, len(cuts)
         chosen = solution.chosen
+        bound = float(total[chosen].sum()) * (1.0 - gap)
         if judge.within(chosen, relaxed_points):
             return solution, len(cuts)
-        if len(cuts) >= max_cuts:
-            return Solution("limit", None, None, None, message=f"{max_cuts} cuts without a set within tolerance"), \
-                len(cuts)
+        if len(cuts) >= max_cuts or time.perf_counter() > deadline:
+            break
         rest = [i for i in order if not chosen[i]]
 
         def grown(count: int, base: np.ndarray = chosen, rest: list[int] = rest) -> np.ndarray:
@@ -260,8 +277,46 @@ def _appetite(
                 high = middle
             else:
                 low = middle
+        keep(grown(high))
         outside = grown(low)
         cuts.append([i for i in range(problem.size) if problem.is_control[i] and not outside[i]])
+    if not relax:
+        found = _proxy(problem, judge, cuts, gap=gap, time_limit=time_limit)
+        if found is not None:
+            keep(found)
+    if incumbent is None:
+        return Solution("limit", None, None, None, message=f"no set within tolerance after {len(cuts)} cuts"), \
+            len(cuts)
+    cost = float(total[incumbent].sum())
+    return Solution("feasible", incumbent, problem.value(incumbent), max(0.0, (cost - bound) / cost) if cost else 0.0,
+                    message=f"stopped after {len(cuts)} cuts; the gap is to the last model's cost"), len(cuts)
+
+
+#: Halvings of the proxy search's cap on the residual mean annual loss.
+PROXY_STEPS = 14
+
+
+def _proxy(
+    problem: Problem, judge: _Tolerance, cuts: Sequence[Sequence[int]], *, gap: float, time_limit: float | None
+) -> np.ndarray | None:
+    """A set within tolerance when the cut loop stops early: the cheapest set whose model residual mean
+    annual loss is at most a cap, the cap found by bisection (the largest that still meets every point in
+    simulation). It is a heuristic: a tolerance point is about a tail, the cap about a mean."""
+    low, high = 0.0, float(problem.inherent.sum())
+    best: np.ndarray | None = None
+    total = problem.total_cost
+    for _ in range(PROXY_STEPS):
+        cap = (low + high) / 2
+        solution = solve(problem, mode="appetite", cuts=cuts, gap=gap, time_limit=time_limit, ale_cap=cap)
+        if solution.chosen is None:
+            low = cap
+        elif judge.within(solution.chosen):
+            if best is None or total[solution.chosen].sum() < total[best].sum():
+                best = solution.chosen
+            low = cap
+        else:
+            high = cap
+    return best
 
 
 def _feasible(problem: Problem, judge: _Tolerance, relax: Collection[str], *, gap: float) -> bool:
@@ -515,6 +570,9 @@ def solve_round(
     `rnd.scenario` (the frontier and variants of one round share it); `frontier_points=0` skips the frontier."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    if prepared is not None and _key(prepared.scenario) != _key(rnd.scenario):
+        raise ValueError("the prepared portfolio was simulated from another scenario (risks, years, seed or "
+                         "tolerance differ)")
     if prepared is None:
         def sim_progress(done: int, total: int) -> None:
             if progress is not None:
@@ -580,6 +638,10 @@ def solve_round(
         frontier=curve,
         timings=timings,
     )
+
+
+def _key(scenario: Scenario) -> tuple[object, ...]:
+    return (scenario.risks, scenario.years, scenario.seed, scenario.tolerance)
 
 
 def _mask(problem: Problem, ids: Sequence[str]) -> np.ndarray:

@@ -242,12 +242,14 @@ def solve(
     cuts: Sequence[Sequence[int]] = (),
     gap: float = DEFAULT_GAP,
     time_limit: float | None = None,
+    ale_cap: float | None = None,
 ) -> Solution:
     """Solve the round's model: maximise value (`value`) or minimise cost (`appetite`, whose tolerance
     points are the caller's cuts: each says "at least one of these candidates"), within `envelope` (the
     round's by default), leaving out the constraint groups or items named in `relax` (see `GROUPS`;
     items are `candidates[i].mandatory`, `candidates[i].excluded`, `candidates[i].requires[j]`,
-    `candidates[i].excludes[j]`)."""
+    `candidates[i].excludes[j]`). `ale_cap` adds "the model's residual mean annual loss of the portfolio is at
+    most ale_cap" (the appetite search's proxy, `accord.optimize.engine`)."""
     rnd = problem.round
     env = envelope or rnd.envelope
     n = problem.size
@@ -271,20 +273,26 @@ def solve(
         integrality.append(0)
         return len(objective) - 1
 
-    if mode == "value":
+    # The residual mean annual loss, scaled: sum_r a_r + sum over `residual` of coefficient x variable.
+    residual: dict[int, float] = {}
+    if mode == "value" or ale_cap is not None:
+        weight = 1.0 if mode == "value" else 0.0  # its weight in the objective
         for term in problem.terms:
             a = term.ale / money_scale
             pairs = term.controls
             if len(pairs) == 1:
                 i, k = pairs[0]
-                objective[i] -= a * (1.0 - k)
+                residual[i] = residual.get(i, 0.0) - a * (1.0 - k)
+                objective[i] -= weight * a * (1.0 - k)
             elif len(pairs) <= SUBSET_LIMIT:
                 members = range(len(pairs))
                 weights: list[tuple[int, tuple[int, ...]]] = []
                 for size in range(len(pairs) + 1):
                     for subset in itertools.combinations(members, size):
                         kept = math.prod(pairs[j][1] for j in subset)
-                        weights.append((new_var(a * kept - a), subset))
+                        z = new_var(weight * (a * kept - a))
+                        residual[z] = a * kept - a
+                        weights.append((z, subset))
                 rows.add([w for w, _ in weights], [1.0] * len(weights), 1.0, 1.0)
                 for j, (i, _) in enumerate(pairs):
                     cols = [w for w, subset in weights if j in subset] + [i]
@@ -292,10 +300,14 @@ def solve(
             else:
                 chain: list[int] = []
                 for i, k in sorted(pairs, key=lambda p: p[1]):
-                    d = new_var(-1.0, 0.0, a)
+                    d = new_var(-weight, 0.0, a)
+                    residual[d] = -1.0
                     rows.add([d, i], [1.0, -(1.0 - k) * a], -math.inf, 0.0)
                     rows.add([d, *chain], [1.0] + [1.0 - k] * len(chain), -math.inf, (1.0 - k) * a)
                     chain.append(d)
+    if ale_cap is not None:  # residual = sum of every risk's A_r (scaled) + the terms' reductions
+        rows.add(list(residual), list(residual.values()), -math.inf,
+                 (ale_cap - float(problem.inherent.sum())) / money_scale)
     if "envelope.capex" not in relax:
         rows.add(range(n), list(problem.capex), -math.inf, float(env.capex))
     if "envelope.opex" not in relax:

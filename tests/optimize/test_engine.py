@@ -301,3 +301,32 @@ def test_a_solution_is_never_better_than_the_relaxed_one(example):
     assert loose.chosen is not None
     # Everything but cloud (it excludes the mandatory legacy) and waf (it needs cloud).
     assert [c.id for c, on in zip(rnd.candidates, loose.chosen, strict=True) if not on] == ["waf", "cloud"]
+
+
+def test_a_portfolio_prepared_from_another_scenario_is_refused(example):
+    rnd = parse_round(example)
+    example["scenario"]["tolerance"] = [[1_000, 0.5]]
+    other = parse_round(example)
+    with pytest.raises(ValueError, match="another scenario"):
+        solve_round(rnd, prepared=prepared_for(other), frontier_points=0)
+
+
+def test_an_appetite_search_stopped_early_returns_a_verified_set_and_its_gap(example):
+    example["mode"] = "appetite"
+    base = parse_round(example)
+    prepared = prepared_for(base)
+    everything = prepared.evaluate([c.control for c in base.candidates if c.control is not None])
+    inherent = prepared.inherent.portfolio
+    example["scenario"]["tolerance"] = [[(inherent.p99 + everything.portfolio.p99) / 2, 0.01]]
+    example["envelope"] = {"capex": 10**9, "opex": 10**9}
+    rnd = parse_round(example)
+    prepared = prepared_for(rnd)
+    full = solve_round(rnd, prepared=prepared, frontier_points=0)
+    early = solve_round(rnd, prepared=prepared, frontier_points=0, max_cuts=0)
+    assert full.status == "optimal" and full.cuts >= 1
+    assert early.status == "feasible"
+    assert early.verified is not None and early.verified.tolerance is not None
+    assert early.verified.tolerance.within  # the proxy's set is checked by simulation too
+    assert early.cost is not None and full.cost is not None
+    assert early.cost.total >= full.cost.total
+    assert early.gap is not None and 0 <= early.gap < 1
