@@ -45,9 +45,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p_solve.add_argument("--chart", metavar="FRONTIER.svg", help="also write the efficient frontier as SVG")
     p_solve.add_argument("--frontier-points", type=int, default=20, metavar="N",
                          help="envelopes from 0 to twice the round's on the frontier (default 20; 0: none)")
-    p_solve.add_argument("--gap", type=float, default=1e-4, metavar="G",
-                         help="stop the model within this relative gap of its proven optimum (default 1e-4; "
-                         "0 for proven optimality)")
+    p_solve.add_argument("--gap", type=float, metavar="G",
+                         help="stop the model within this relative gap of its proven optimum (default: 0, proven "
+                         "optimality, up to 100 candidates, else 1e-3)")
     p_solve.add_argument("--threads", type=int, help="simulation threads (default: the CPUs available)")
     p_solve.add_argument("--progress", action="store_true",
                          help="draw the progress bar even when stderr is not a terminal")
@@ -73,7 +73,7 @@ def _solve(args: argparse.Namespace) -> int:
         raise CliError(f"--frontier-points: must be in [0, 200], got {args.frontier_points}", EXIT_INVALID)
     from accord.quant.cli import read_json_file, result_text
 
-    if not 0 <= args.gap <= 0.05:
+    if args.gap is not None and not 0 <= args.gap <= 0.05:
         raise CliError(f"--gap: must be in [0, 0.05], got {args.gap:g}", EXIT_INVALID)
     data = read_json_file(args.file)
     if args.mode is not None and isinstance(data, dict):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from accord.optimize.model import DEFAULT_GAP, FRONTIER_GAP, Problem, Solution, solve
+from accord.optimize.model import Problem, Solution, default_gap, solve
 from accord.optimize.round import Cost, Round
 from accord.quant.engine import PreparedPortfolio, prepare
 from accord.quant.model import Control, Scenario
@@ -218,7 +218,7 @@ def _appetite(
     judge: _Tolerance,
     *,
     relax: Collection[str] = (),
-    gap: float = DEFAULT_GAP,
+    gap: float,
     time_limit: float | None = None,
     max_cuts: int = MAX_CUTS,
     max_seconds: float = APPETITE_SECONDS,
@@ -356,7 +356,7 @@ def _groups(problem: Problem) -> list[str]:
 MAX_ITEMS = 50
 
 
-def diagnose(problem: Problem, judge: _Tolerance, *, gap: float = DEFAULT_GAP) -> Infeasibility:
+def diagnose(problem: Problem, judge: _Tolerance, *, gap: float) -> Infeasibility:
     """Relax each constraint group alone; for a list group that helps (mandatory, requires, ...), name the
     single items whose relaxation alone helps. With no single group, try pairs."""
     groups = _groups(problem)
@@ -505,24 +505,21 @@ def frontier(
     chosen: np.ndarray | None,
     *,
     points: int = FRONTIER_POINTS,
-    gap: float = FRONTIER_GAP,
-    increment_gap: float = DEFAULT_GAP,
+    gap: float | None = None,
     time_limit: float | None = None,
     progress: Progress | None = None,
 ) -> Frontier:
     """The value-maximising set for envelopes from 0 to twice the round's (`points` evenly spaced scales),
     each verified by simulation, and what the first point above the round's envelope buys over `chosen`.
-    Points are solved to `gap`, the first above the round's envelope to `increment_gap` (the chosen set's
-    gap), so that the increment compares two answers of the same precision."""
+    Points are solved to `gap` (None: `default_gap`), the chosen set's, so the increment compares answers
+    of the same precision."""
     started = time.perf_counter()
     env = problem.round.envelope
     out: list[FrontierPoint] = []
     scales = np.linspace(0.0, 2.0, points) if points > 1 else np.array([1.0])
-    first_above = next((k for k, scale in enumerate(scales) if scale > 1.0), None)
     for k, scale in enumerate(scales):
         envelope = Cost(capex=math.floor(env.capex * scale), opex=math.floor(env.opex * scale))
-        precision = min(gap, increment_gap) if k == first_above else gap
-        solution = solve(problem, mode="value", envelope=envelope, gap=precision, time_limit=time_limit)
+        solution = solve(problem, mode="value", envelope=envelope, gap=gap, time_limit=time_limit)
         if solution.chosen is None:
             out.append(FrontierPoint(float(scale), envelope, solution.status))
         else:
@@ -561,7 +558,7 @@ def solve_round(
     prepared: PreparedPortfolio | None = None,
     threads: int | None = None,
     frontier_points: int = FRONTIER_POINTS,
-    gap: float = DEFAULT_GAP,
+    gap: float | None = None,
     time_limit: float | None = None,
     max_cuts: int = MAX_CUTS,
     progress: Progress | None = None,
@@ -570,6 +567,8 @@ def solve_round(
     `rnd.scenario` (the frontier and variants of one round share it); `frontier_points=0` skips the frontier."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    if gap is None:
+        gap = default_gap(len(rnd.candidates))
     if prepared is not None and _key(prepared.scenario) != _key(rnd.scenario):
         raise ValueError("the prepared portfolio was simulated from another scenario (risks, years, seed or "
                          "tolerance differ)")
@@ -616,8 +615,8 @@ def solve_round(
         timings["greedy"] = time.perf_counter() - started
     curve = None
     if frontier_points > 0:
-        curve = frontier(problem, prepared, chosen, points=frontier_points, gap=max(gap, FRONTIER_GAP),
-                         increment_gap=gap, time_limit=time_limit, progress=progress)
+        curve = frontier(problem, prepared, chosen, points=frontier_points, gap=gap, time_limit=time_limit,
+                         progress=progress)
         timings["frontier"] = curve.seconds
     return Outcome(
         round=rnd,

@@ -44,11 +44,17 @@ from accord.optimize.round import Cost, Round
 
 #: Most controls on one risk written with one weight per subset (2^4 = 16 weights); more use the chain.
 SUBSET_LIMIT = 4
-#: The relative MIP gap HiGHS stops at by default: the value found is within 0.01% of the optimum (proven by
-#: HiGHS's bound). 1,000 candidates take about a second at this gap and several at 1e-6 (docs/benchmarks.md).
-DEFAULT_GAP = 1e-4
-#: The gap of each frontier point: within 0.1% of its optimum, a fifth of the time of DEFAULT_GAP's.
-FRONTIER_GAP = 1e-3
+#: The relative MIP gap HiGHS stops at by default past EXACT_UP_TO candidates: the value found is within
+#: 0.1% of the optimum, as HiGHS's bound proves. 1,000 candidates take under half a second at this gap, about
+#: two at 1e-4 and ten to prove optimality (docs/benchmarks.md).
+DEFAULT_GAP = 1e-3
+#: Rounds of at most this many candidates are solved to proven optimality by default (gap 0).
+EXACT_UP_TO = 100
+
+
+def default_gap(candidates: int) -> float:
+    """The gap a round is solved to when none is asked for: 0 (proven optimal) for small rounds, else DEFAULT_GAP."""
+    return 0.0 if candidates <= EXACT_UP_TO else DEFAULT_GAP
 #: Tie-break weight of cost against value (value mode) or of benefit against cost (appetite mode), per
 #: unit of money in the scaled objective: among portfolios worth the same, the cheaper (or more useful).
 TIE_BREAK = 1e-9
@@ -240,7 +246,7 @@ def solve(
     envelope: Cost | None = None,
     relax: Collection[str] = (),
     cuts: Sequence[Sequence[int]] = (),
-    gap: float = DEFAULT_GAP,
+    gap: float | None = None,
     time_limit: float | None = None,
     ale_cap: float | None = None,
 ) -> Solution:
@@ -248,11 +254,14 @@ def solve(
     points are the caller's cuts: each says "at least one of these candidates"), within `envelope` (the
     round's by default), leaving out the constraint groups or items named in `relax` (see `GROUPS`;
     items are `candidates[i].mandatory`, `candidates[i].excluded`, `candidates[i].requires[j]`,
-    `candidates[i].excludes[j]`). `ale_cap` adds "the model's residual mean annual loss of the portfolio is at
-    most ale_cap" (the appetite search's proxy, `accord.optimize.engine`)."""
+    `candidates[i].excludes[j]`). `gap` is HiGHS's relative MIP gap (None: `default_gap`). `ale_cap` adds
+    "the model's residual mean annual loss of the portfolio is at most ale_cap" (the appetite search's
+    proxy, `accord.optimize.engine`)."""
     rnd = problem.round
     env = envelope or rnd.envelope
     n = problem.size
+    if gap is None:
+        gap = default_gap(n)
     total = problem.total_cost
     money_scale = max(float(problem.inherent.sum()), float(np.abs(problem.benefit).sum()), float(total.sum()), 1.0)
     cost_scale = max(float(total.sum()), 1.0)
