@@ -20,6 +20,8 @@ from accord.cli_support import CliError
 # alone, so `accord quant simulate` imports neither Django nor any app (decision 0031). Their modules
 # import nothing of Django's (import contract "engines-pure"; accord.cli_support is Django-free too).
 PURE_CLI_MODULES = ("accord.quant.cli", "accord.optimize.cli")
+# Verbs whose sub-verbs come from pure engines and apps alike (`accord budget solve` and `accord budget list`).
+SHARED_VERBS = ("budget",)
 # Apps whose cli.py adds verbs; pure engines first, they need no database.
 CLI_MODULES = (
     "accord.core.cli", "accord.core.notifications.cli", *PURE_CLI_MODULES, "accord.core.jobs.cli", "accord.risks.cli",
@@ -66,11 +68,20 @@ def _own_verbs(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def _pure_parser(args_list: Sequence[str]) -> argparse.ArgumentParser | None:
-    """The pure engines' parser when the command line names one of their verbs, else None."""
+    """The pure engines' parser when the command line names one of their verbs, else None. A verb whose
+    sub-verbs come from several modules (`accord budget solve` is the optimiser's, `accord budget list` the
+    portfolio's) is the engines' only when the sub-verb is theirs."""
     if not args_list or args_list[0].startswith("-"):
         return None
     parser = build_parser(PURE_CLI_MODULES)
-    return parser if args_list[0] in _own_verbs(parser) else None
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and args_list[0] in action.choices:
+            verb = action.choices[args_list[0]]
+            sub_verbs = _own_verbs(verb)
+            if args_list[0] in SHARED_VERBS:
+                return parser if len(args_list) > 1 and args_list[1] in sub_verbs else None
+            return parser
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

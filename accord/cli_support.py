@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from typing import TextIO
@@ -40,3 +41,19 @@ class Progress:
             if self.done == self.total:
                 self.stream.write("\n")
             self.stream.flush()
+
+
+def verb_group(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str, *, help_text: str, dest: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """The sub-verbs of `accord NAME`, shared by the modules that add verbs to it (`accord budget list` comes
+    from the portfolio's costs, `accord budget solve` from the optimiser): the first to register creates the
+    group with its help; the others add their verbs to it."""
+    existing = subparsers.choices.get(name)
+    if existing is not None:
+        for action in existing._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return action
+        raise ValueError(f"accord {name} already exists without sub-verbs")
+    parser = subparsers.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".")
+    return parser.add_subparsers(dest=dest, metavar="VERB", required=True)

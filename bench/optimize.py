@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 
 from bench.quant import machine  # noqa: E402
+from bench.quant_scenarios import compound_portfolio, control_set  # noqa: E402
 from bench.risks import update_docs  # noqa: E402
 
 SECTION = "## Budget optimiser"
@@ -52,28 +53,13 @@ def big_round(
 ) -> dict[str, Any]:
     """The benchmark's round file (amounts in cents)."""
     rng = np.random.default_rng(seed)
-    risk_items = []
-    for i in range(risks):
-        rate = _r(10 ** rng.uniform(-1.5, 0.8))
-        low = _r(10 ** rng.uniform(5.0, 7.0))
-        high = _r(low * 10 ** rng.uniform(1.0, 2.0))
-        frequency: dict[str, Any] = {"pert": [_r(rate / 3), rate, _r(rate * 3)]} if i % 2 else {"constant": rate}
-        risk_items.append({"id": f"risk-{i:03d}", "frequency": frequency, "magnitude": {"lognormal_ci90": [low, high]}})
-    control_items, candidates = [], []
-    for c in range(controls):
-        named = sorted(int(x) for x in rng.choice(risks, size=int(rng.integers(1, 5)), replace=False))
-        effects = []
-        for k in named:
-            effect: dict[str, Any] = {"risk": f"risk-{k:03d}"}
-            kind = int(rng.integers(0, 3))
-            if kind in (0, 2):
-                effect["frequency"] = _r(rng.uniform(0.1, 0.6))
-            if kind in (1, 2):
-                effect["magnitude"] = _r(rng.uniform(0.1, 0.6))
-            effects.append(effect)
-        control_items.append({"id": f"control-{c:03d}", "effects": effects})
-        candidates.append({"id": f"control-{c:03d}", "control": f"control-{c:03d}",
-                           "cost": {"capex": int(10 ** rng.uniform(5, 7)), "opex": int(10 ** rng.uniform(4.5, 6.5))}})
+    scenario = compound_portfolio(risks=risks, years=years, seed=seed, low_decades=(5.0, 7.0))
+    control_items = control_set(scenario, seed=seed, controls=controls, named=(1, 5))
+    candidates: list[dict[str, Any]] = [
+        {"id": c["id"], "control": c["id"],
+         "cost": {"capex": int(10 ** rng.uniform(5, 7)), "opex": int(10 ** rng.uniform(4.5, 6.5))}}
+        for c in control_items
+    ]
     for i in range(initiatives):
         low = 10 ** rng.uniform(5.5, 7.5)
         candidates.append({"id": f"initiative-{i:03d}", "benefit": [_r(low), _r(low * rng.uniform(1.5, 5))],
@@ -90,7 +76,7 @@ def big_round(
     opex = sum(c["cost"]["opex"] for c in candidates)
     return {
         "name": "benchmark", "mode": "value", "envelope": {"capex": capex // 3, "opex": opex // 3},
-        "scenario": {"years": years, "seed": 42, "currency": "EUR", "risks": risk_items, "controls": control_items},
+        "scenario": {**scenario, "controls": control_items},
         "candidates": candidates,
     }
 

@@ -40,21 +40,27 @@ def fair_portfolio(risks: int = RISKS, years: int = YEARS, seed: int = 7) -> dic
     return {"years": years, "seed": 42, "currency": "EUR", "risks": items}
 
 
-def compound_portfolio(risks: int = RISKS, years: int = YEARS, seed: int = 11) -> dict[str, object]:
-    """Compound Poisson-lognormal risks: half with a constant rate, half with an uncertain (PERT) rate."""
+def compound_portfolio(
+    risks: int = RISKS, years: int = YEARS, seed: int = 11, low_decades: tuple[float, float] = (3.0, 5.0)
+) -> dict[str, object]:
+    """Compound Poisson-lognormal risks: half with a constant rate, half with an uncertain (PERT) rate; each
+    lognormal's 5th percentile is 10^u, u uniform in `low_decades` (money units: 3 to 5 is 1,000 to 100,000)."""
     rng = np.random.default_rng(seed)
     items = []
     for i in range(risks):
         rate = _r(10 ** rng.uniform(-1.5, 0.8))
-        low = _r(10 ** rng.uniform(3.0, 5.0))
+        low = _r(10 ** rng.uniform(*low_decades))
         high = _r(low * 10 ** rng.uniform(1.0, 2.5))
         frequency: dict[str, object] = {"pert": [_r(rate / 3), rate, _r(rate * 3)]} if i % 2 else {"constant": rate}
         items.append({"id": f"risk-{i:03d}", "frequency": frequency, "magnitude": {"lognormal_ci90": [low, high]}})
     return {"years": years, "seed": 42, "currency": "EUR", "risks": items}
 
 
-def control_set(scenario: dict[str, object], seed: int = 3, controls: int = 25) -> list[dict[str, object]]:
-    """A control set touching most risks: each control reduces the frequency and/or magnitude of 4-10 risks."""
+def control_set(
+    scenario: dict[str, object], seed: int = 3, controls: int = 25, named: tuple[int, int] = (4, 11)
+) -> list[dict[str, object]]:
+    """A control set touching most risks: each control reduces the frequency and/or magnitude of `named[0]`
+    to `named[1] - 1` risks (4 to 10 by default)."""
     rng = np.random.default_rng(seed)
     risks = scenario["risks"]
     if not isinstance(risks, list):
@@ -62,7 +68,7 @@ def control_set(scenario: dict[str, object], seed: int = 3, controls: int = 25) 
     ids = [r["id"] for r in risks]
     out = []
     for c in range(controls):
-        chosen = rng.choice(len(ids), size=min(int(rng.integers(4, 11)), len(ids)), replace=False)
+        chosen = rng.choice(len(ids), size=min(int(rng.integers(*named)), len(ids)), replace=False)
         effects = []
         for k in chosen:
             effect: dict[str, object] = {"risk": ids[int(k)]}

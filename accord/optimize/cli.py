@@ -17,20 +17,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from accord.cli_support import CliError, Progress
+from accord.cli_support import CliError, Progress, verb_group
 
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 4
+#: The help of `accord budget`, whichever module registers first (its verbs come from two).
+BUDGET_HELP = "the budget: the IT budget lines (list) and the joint budget's optimiser (solve)"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `budget` and its verbs to the `accord` command."""
-    parser = subparsers.add_parser(
-        "budget",
-        help="the joint budget: fund initiatives and security controls from one envelope",
-        description="The joint budget: the best portfolio of initiatives and controls for an envelope.",
-    )
-    verbs = parser.add_subparsers(dest="budget_verb", metavar="VERB", required=True)
+    verbs = verb_group(subparsers, "budget", help_text=BUDGET_HELP, dest="budget_verb")
     p_solve = verbs.add_parser(
         "solve",
         help="solve a budget round and write the result file",

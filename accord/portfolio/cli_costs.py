@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from accord.cli_support import verb_group
 from accord.core.cli import org_or_fail, setup
+from accord.optimize.cli import BUDGET_HELP
 from accord.portfolio.choices import CostCategory, CostNature
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    verbs = sub.add_parser("budget", help="the IT budget lines").add_subparsers(dest="budget_verb", metavar="ACTION")
+    verbs = verb_group(sub, "budget", help_text=BUDGET_HELP, dest="budget_verb")
     p = verbs.add_parser("list", help="list an organisation's budget lines: ref, year, category, nature, budget, "
                                       "actual, variance, what it pays for, title (tab-separated; minor units)")
     p.add_argument("org", help="organisation slug")

@@ -98,3 +98,15 @@ def test_the_budget_verb_runs_without_django_in_a_fresh_process(example, tmp_pat
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "django": False}
     assert json.loads(out.read_text(encoding="utf-8"))["chosen"]
+
+
+def test_budget_solve_is_the_engines_and_budget_list_stays_the_portfolios():
+    from accord.cli import _pure_parser, build_parser
+
+    assert _pure_parser(["budget", "solve", "--file", "round.json"]) is not None
+    assert _pure_parser(["budget", "list", "acme"]) is None  # needs the database: the whole parser
+    assert _pure_parser(["budget", "--help"]) is None
+    verbs = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    budget = verbs.choices["budget"]
+    sub_verbs = next(a for a in budget._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert set(sub_verbs.choices) == {"solve", "list"}
