@@ -29,6 +29,7 @@ from accord.core.notifications.api import router as notifications_router
 from accord.core.openapi import AccordAPI
 from accord.core.reports.api import router as reports_router
 from accord.incidents.api import router as incidents_router
+from accord.incidents.api_reviews import router as incident_reviews_router
 from accord.policies.api import router as policies_router
 from accord.portfolio.api import router as portfolio_router
 from accord.portfolio.api_costs import router as costs_router
@@ -191,5 +192,6 @@ api.add_router("/orgs/", policies_router)
 api.add_router("/orgs/", privacy_ropa_router)
 api.add_router("/orgs/", privacy_discovery_router)
 api.add_router("/orgs/", incidents_router)
+api.add_router("/orgs/", incident_reviews_router)
 api.add_router("/orgs/", privacy_dpias_router)
 api.add_router("/orgs/", privacy_gdpr_audit_router)

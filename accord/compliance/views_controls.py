@@ -22,6 +22,7 @@ from accord.compliance.forms_controls import ControlFilterForm, ControlForm, Req
 from accord.compliance.models_controls import Control
 from accord.core.selectors import object_history
 from accord.core.web import OrgRequest, apply_errors, go, org_view, push_clean_url, query_string, render_page
+from accord.incidents import selectors as incident_selectors
 from accord.risks import quantified
 from accord.risks.selectors import access_risk
 
@@ -73,6 +74,7 @@ def _detail_page(request: OrgRequest, control: Control, *, status: int = 200, **
         "control": control, "money": table.of(control), "table": table,
         "risk_links": list(selectors_controls.risk_links(org, control)),
         "requirement_links": list(selectors_controls.requirement_links(org, control)),
+        "lessons": incident_selectors.lessons_of_control(org, control),
         "risk_form": forms.get("risk_form") or RiskLinkForm(org, auto_id="risk-%s"),
         "requirement_form": forms.get("requirement_form") or RequirementLinkForm(org, auto_id="req-%s"),
         "history": object_history(org, control),

@@ -12,6 +12,7 @@ from accord.incidents.choices import (
     EntryKind,
     IncidentKind,
     IncidentStatus,
+    LessonStatus,
     PersonalData,
     Severity,
     TaskKind,
@@ -42,6 +43,15 @@ def register_incident_types() -> None:
         "status": TaskStatus, "kind": TaskKind}, labels={"due_at": _("Due at"), "done_at": _("Done at")}))
     register("incidents.communication", ObjectType(_("Incident communication"), fields={
         "incident": Ref("incidents.incident"), "audience": Audience}, labels={"sent_at": _("Sent at")}))
+    register("incidents.incidentreview", ObjectType(_("Post-incident review"), fields={
+        "incident": Ref("incidents.incident")},
+        labels={"what_happened": _("What happened"), "worked": _("What worked"), "did_not_work": _("What did not work"),
+                "held_on": _("Held on")}))
+    register("incidents.lesson", ObjectType(_("Lesson of an incident"), name=selectors.lesson_names, fields={
+        "incident": Ref("incidents.incident"), "owner": member, "status": LessonStatus, "risk": Ref("risks.risk"),
+        "control": Ref("compliance.control")},
+        labels={"text": _("Lesson"), "action": _("Action"), "due_on": _("Due on"), "done_at": _("Done at"),
+                "risk_created": _("Risk created by the lesson")}))
     register("incidents.incidentmatrix", ObjectType(_("Incident matrix"), labels={
         "impact_labels": _("Impacts"), "urgency_labels": _("Urgencies")}))
     register("incidents.playbook", ObjectType(_("Incident playbook"), fields={"kind": IncidentKind}))

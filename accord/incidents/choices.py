@@ -80,3 +80,10 @@ class Nis2Report(models.TextChoices):
     EARLY_WARNING = "early_warning", _("Early warning")
     NOTIFICATION = "notification", _("Incident notification")
     FINAL_REPORT = "final_report", _("Final report")
+
+
+class LessonStatus(models.TextChoices):
+    """Where a lesson's action stands."""
+
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")

@@ -4,11 +4,14 @@ no form that changes or removes a timeline entry: the timeline form only adds on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.levelgrid import LevelGridForm
 from accord.core.models import Membership, Organization
 from accord.core.permissions import allows
 from accord.incidents import rules
@@ -17,6 +20,7 @@ from accord.incidents.choices import (
     EntryKind,
     IncidentKind,
     IncidentStatus,
+    LessonStatus,
     PersonalData,
     Severity,
     TaskStatus,
@@ -149,3 +153,69 @@ class PlaybookForm(forms.Form):
             out.append({"title": parts[0], "role": parts[1], "due_hours": parts[2] or None,
                         "checklist": [i.strip() for i in parts[3].split(";") if i.strip()]})
         return out
+
+
+_DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReviewForm(forms.Form):
+    """The post-incident review: what happened, what worked, what did not, the day it was held."""
+
+    what_happened = forms.CharField(label=_("What happened"), widget=_TEXT, max_length=10_000, required=False)
+    worked = forms.CharField(label=_("What worked"), widget=_TEXT, max_length=10_000, required=False)
+    did_not_work = forms.CharField(label=_("What did not work"), widget=_TEXT, max_length=10_000, required=False)
+    held_on = forms.DateField(label=_("Held on"), widget=_DAY, required=False)
+
+
+class LessonForm(forms.Form):
+    """A lesson and the action it becomes, with its links to the risk register and the controls library (by
+    reference: the service finds them)."""
+
+    text = forms.CharField(label=_("Lesson"), widget=_TEXT, max_length=10_000)
+    action = forms.CharField(label=_("Action"), max_length=200)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    due_on = forms.DateField(label=_("Due on"), widget=_DAY, required=False)
+    risk = forms.CharField(label=_("Risk it updates"), max_length=30, required=False,
+                           help_text=_("An existing risk of the register, by its reference (R-001)"))
+    new_risk = forms.CharField(label=_("Or a new risk"), max_length=200, required=False,
+                               help_text=_("The title of a risk to add to the register from this lesson"))
+    control = forms.CharField(label=_("Control"), max_length=30, required=False,
+                              help_text=_("A control of the library, by its reference (C-001)"))
+
+    def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "owner", _members(org))
+
+
+class LessonStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=LessonStatus.choices)
+
+
+class IncidentMatrixForm(LevelGridForm):
+    """The incident matrix: a label per urgency (rows) and impact (columns), a severity per cell
+    (accord.core.levelgrid; the service checks it, rules.check_matrix)."""
+
+    row, column, rows_field, columns_field = "urgency", "impact", "urgencies", "impacts"
+    minimum, maximum = 2, 7
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, impacts: list[str], urgencies: list[str],
+                 levels: list[list[str]], size: tuple[int, int] | None = None) -> None:
+        super().__init__(data, row_labels=urgencies, column_labels=impacts, levels=levels, choices=Severity.choices,
+                         size=size)
+
+    def row_label(self, n: int) -> str:
+        return gettext("Urgency %(n)d") % {"n": n}
+
+    def column_label(self, n: int) -> str:
+        return gettext("Impact %(n)d") % {"n": n}
+
+    def cell_label(self, row: int, column: int) -> str:
+        return gettext("Severity at urgency %(urgency)d, impact %(impact)d") % {"urgency": row, "impact": column}
+
+    def guess(self, row: int, column: int, n_rows: int, n_columns: int) -> str:
+        share = (row * column) / (n_rows * n_columns)
+        return Severity.LOW if share < 0.2 else Severity.MEDIUM if share < 0.45 else Severity.HIGH if share < 0.7 \
+            else Severity.CRITICAL
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"impacts": self.column_values(), "urgencies": self.row_values(), "levels": self.level_values()}

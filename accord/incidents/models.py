@@ -1,13 +1,15 @@
 """Incidents handled together: the incident (kind, severity on the organisation's incident matrix, phases with
 their times, roles, affected systems, the personal-data breach it opened), its append-only timeline, its tasks
 (recovery tasks per affected system with the RTO countdown), its communications log, and the playbooks that
-seed the tasks. Instants are stored in UTC and shown in the organisation's zone."""
+seed the tasks, and the post-incident review with its lessons (each an action with an owner, linked to a risk of the
+register and a control of the library). Instants are stored in UTC and shown in the organisation's zone."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.timezone import now
 
+from accord.compliance.models_controls import Control
 from accord.core.models import Membership, User
 from accord.core.tenancy import TenantManager, TenantModel
 from accord.incidents.choices import (
@@ -15,6 +17,7 @@ from accord.incidents.choices import (
     EntryKind,
     IncidentKind,
     IncidentStatus,
+    LessonStatus,
     PersonalData,
     Severity,
     TaskKind,
@@ -22,6 +25,7 @@ from accord.incidents.choices import (
 )
 from accord.portfolio.models_systems import System
 from accord.privacy.models_breaches import Breach
+from accord.risks.models import Risk
 
 
 class IncidentMatrix(TenantModel):
@@ -200,3 +204,54 @@ class Playbook(TenantModel):
 
     def __str__(self) -> str:
         return f"playbook {self.kind}"
+
+
+class IncidentReview(TenantModel):
+    """The post-incident review of an incident (one at most): what happened, what worked, what did not, and the
+    day it was held. Written once the incident is recovered or closed (`rules.may_review`), editable afterwards."""
+
+    incident = models.OneToOneField(Incident, on_delete=models.RESTRICT, related_name="review")
+    what_happened = models.TextField(blank=True)
+    worked = models.TextField(blank=True)
+    did_not_work = models.TextField(blank=True)
+    held_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("incident",)
+
+    def __str__(self) -> str:
+        return f"review of incident {self.incident_id}"
+
+
+class Lesson(TenantModel):
+    """A lesson of an incident's review: what was learnt (`text`) and the action it became (`action`, its owner,
+    due date and status), optionally linked to a risk of the register (`risk`: an existing one updated by the
+    lesson, or one the lesson created, `risk_created`) and to a control of the library. The risk's page and the
+    control's page show it back. RESTRICT everywhere: a leaving owner's actions are handed over, audited."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.RESTRICT, related_name="lessons")
+    text = models.TextField()
+    action = models.CharField(max_length=200)
+    owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=5, choices=LessonStatus.choices, default=LessonStatus.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    risk = models.ForeignKey(Risk, null=True, blank=True, on_delete=models.RESTRICT, related_name="incident_lessons")
+    risk_created = models.BooleanField(default=False, help_text="The lesson created the risk (else it updates it)")
+    control = models.ForeignKey(Control, null=True, blank=True, on_delete=models.RESTRICT,
+                                related_name="incident_lessons")
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    objects = TenantManager()
+
+    class Meta(TenantModel.Meta):
+        ordering = ("incident", "pk")
+        indexes = [models.Index(fields=["organization", "owner", "status"], name="lesson_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.action

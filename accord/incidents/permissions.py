@@ -1,6 +1,7 @@
 """The incidents app's rows of the permission table. Every member reads the incidents; those who handle them
-(the CISO's and CIO's sides, the DPO, contributors) record what happens; the incident matrix and the playbooks
-are the CISO's (and the admin's); the DPO records a breach's own awareness instant."""
+(the CISO's and CIO's sides, the DPO, contributors) record what happens and write the post-incident review; the
+incident matrix and the playbooks are the CISO's (and the admin's); the DPO records a breach's own awareness
+instant."""
 
 from accord.core.choices import Role
 from accord.core.permissions import READERS, Action, register
@@ -14,6 +15,8 @@ register(
            _HANDLERS),
     Action("incident.timeline", "Add entries to an incident's timeline (never change or remove one)", _HANDLERS),
     Action("incident.task", "Add and update an incident's tasks and its communications log", _HANDLERS),
+    Action("incident.review", "Write an incident's post-incident review and its lessons (actions, links to risks "
+           "and controls)", _HANDLERS),
     Action("incident.breach", "Record the breach's own awareness instant, with its reason (the DPO's decision)",
            frozenset({Role.ADMIN, Role.DPO})),
     Action("incident.playbook", "Edit the organisation's incident matrix and playbooks",

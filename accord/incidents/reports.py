@@ -1,6 +1,7 @@
 """An incident as a PDF (accord.core.reports), for management and, when needed, the regulator: what it is, its
 phases with their times, the clocks (the breach's 72 hours and the NIS2 reports), the affected systems with their
-RTO, the roles, the timeline with both of each entry's times, the tasks and the communications. A report of one
+RTO, the roles, the timeline with both of each entry's times, the tasks, the communications, and the post-incident
+review with its lessons (their actions and the risks and controls they link). A report of one
 thing among several: `incident` (id or reference, INC-001)."""
 
 from __future__ import annotations
@@ -53,11 +54,13 @@ def build_incident(org: Organization, *, incident: int) -> reports.Document:
               for c in selectors.clocks(org, found)]
     sections = [reports.Section("summary", _("The incident")), reports.Section("clocks", _("Clocks")),
                 reports.Section("systems", _("Affected systems")), reports.Section("timeline", _("Timeline")),
-                reports.Section("tasks", _("Tasks")), reports.Section("communications", _("Communications"))]
+                reports.Section("tasks", _("Tasks")), reports.Section("communications", _("Communications")),
+                reports.Section("review", _("Post-incident review"))]
     context = {"incident": found, "clocks": clocks, "systems": selectors.affected_systems(org, found),
                "roles": [(IncidentRole(r).label, getattr(found, r)) for r in IncidentRole.values],
                "timeline": list(selectors.timeline(org, found)), "tasks": list(selectors.tasks(org, found)),
-               "communications": list(selectors.communications(org, found))}
+               "communications": list(selectors.communications(org, found)),
+               "review": selectors.review(org, found), "lessons": list(selectors.lessons(org, found))}
     return reports.Document("incidents/reports/incident.html", context, sections, subject=found.ref)
 
 

@@ -47,6 +47,25 @@ DEFAULT_LEVELS = (
 )
 
 
+#: The phases from which an incident's post-incident review (and its lessons) may be written.
+REVIEWABLE = ("recovered", "closed")
+#: The incident kind's usual risk category of the register (a new risk from a lesson); the others: cyber security.
+LESSON_RISK_CATEGORY = {"outage": "it_operations", "third_party": "third_party", "lost_device": "cyber_security"}
+DEFAULT_LESSON_CATEGORY = "cyber_security"
+
+
+def may_review(status: str) -> bool:
+    """An incident's review and lessons are written once it is recovered or closed (what happened is known)."""
+    return status in REVIEWABLE
+
+
+def lesson_risk_position(severity: str, size: int) -> int:
+    """Where a risk raised from a lesson starts on a risk matrix axis of `size` levels: the incident's severity's
+    share of the scale (low 1/4, medium 2/4, high 3/4, critical 4/4), rounded up, at least 1."""
+    rank = SEVERITIES.index(severity) + 1 if severity in SEVERITIES else 2
+    return max(1, min(size, -(-rank * size // len(SEVERITIES))))
+
+
 def check_matrix(impacts: Sequence[str], urgencies: Sequence[str], levels: Sequence[Sequence[str]]) -> str:
     """What is wrong with a matrix ('' when nothing): 2 to 7 labels each way, one row of levels per urgency, one
     level per impact, each a known severity."""

@@ -1,6 +1,8 @@
 """Tenant-scoped reads of the incidents: the list (roles, breach and counts loaded in a constant number of
 queries), one incident, its timeline, tasks, communications, affected systems with their recovery countdown,
-the NIS2 clocks, the incident matrix, the playbooks, and a member's open incident tasks for the dashboard."""
+the NIS2 clocks, the incident matrix, the playbooks, the post-incident review and its lessons (and the lessons that
+name a risk or a control, for those pages), and a member's open incident tasks and lesson actions for the
+dashboard."""
 
 from __future__ import annotations
 
@@ -28,13 +30,15 @@ from accord.core.history import names_by_id
 from accord.core.inputs import INT64_MAX
 from accord.core.models import Membership, Organization
 from accord.incidents import rules
-from accord.incidents.choices import IncidentKind, IncidentRole, IncidentStatus, TaskKind, TaskStatus
+from accord.incidents.choices import IncidentKind, IncidentRole, IncidentStatus, LessonStatus, TaskKind, TaskStatus
 from accord.incidents.models import (
     Communication,
     Incident,
     IncidentMatrix,
+    IncidentReview,
     IncidentSystem,
     IncidentTask,
+    Lesson,
     Playbook,
     TimelineEntry,
 )
@@ -191,9 +195,50 @@ def tasks_of(org: Organization, membership: Membership, *, limit: int = 20) -> l
                 .order_by("due_at", "pk")[:limit])
 
 
+def lesson_actions_of(org: Organization, membership: Membership, *, limit: int = 20) -> list[Lesson]:
+    """A member's open lesson actions, the nearest due first (undated last)."""
+    return list(Lesson.objects.for_org(org).filter(owner=membership, status=LessonStatus.OPEN)
+                .select_related("incident").order_by(F("due_on").asc(nulls_last=True), "pk")[:limit])
+
+
 def member_panel(org: Organization, membership: Membership) -> dict[str, object]:
-    """The dashboard's panel of the member's own incident tasks (one query)."""
-    return {"incident_tasks": tasks_of(org, membership)}
+    """The dashboard's panel of the member's own incident tasks and lesson actions (two queries)."""
+    return {"incident_tasks": tasks_of(org, membership), "lesson_actions": lesson_actions_of(org, membership)}
+
+
+def review(org: Organization, incident: Incident) -> IncidentReview | None:
+    """The post-incident review of `incident` (None until it is written)."""
+    return IncidentReview.objects.for_org(org).filter(incident=incident).first()
+
+
+def lessons(org: Organization, incident: Incident) -> QuerySet[Lesson]:
+    """The lessons of `incident`'s review with their owner, risk and control, in the order written."""
+    return Lesson.objects.for_org(org).filter(incident=incident).select_related(
+        "incident", "owner__user", "risk", "control").order_by("pk")
+
+
+def access_lesson(org: Organization, incident: Incident, lesson_id: int | str) -> Lesson:
+    """One lesson of `incident`, or 404."""
+    try:
+        pk = int(lesson_id)
+    except (TypeError, ValueError):
+        pk = 0
+    found = lessons(org, incident).filter(pk=pk).first() if 0 < pk <= INT64_MAX else None
+    if found is None:
+        raise Http404("No such lesson.")
+    return found
+
+
+def lessons_of_risk(org: Organization, risk: Any) -> list[Lesson]:
+    """The lessons of incidents that created or updated `risk` (the risk page's "Lessons from incidents")."""
+    return list(Lesson.objects.for_org(org).filter(risk=risk).select_related("incident").order_by("incident__number",
+                                                                                                   "pk"))
+
+
+def lessons_of_control(org: Organization, control: Any) -> list[Lesson]:
+    """The lessons of incidents that name `control` (the control page's "Lessons from incidents")."""
+    return list(Lesson.objects.for_org(org).filter(control=control).select_related("incident")
+                .order_by("incident__number", "pk"))
 
 
 def incident_names(org: Organization, ids: set[str]) -> dict[str, str]:
@@ -202,6 +247,10 @@ def incident_names(org: Organization, ids: set[str]) -> dict[str, str]:
 
 def task_names(org: Organization, ids: set[str]) -> dict[str, str]:
     return names_by_id(IncidentTask.objects.for_org(org).only("title"), ids, str)
+
+
+def lesson_names(org: Organization, ids: set[str]) -> dict[str, str]:
+    return names_by_id(Lesson.objects.for_org(org).only("action"), ids, str)
 
 
 def held_by(org: Organization, membership: Membership) -> list[str]:
@@ -214,6 +263,8 @@ def held_by(org: Organization, membership: Membership) -> list[str]:
         lines.append(f"{incident.ref} {incident.title}: {', '.join(roles)}")
     for task in IncidentTask.objects.for_org(org).filter(owner=membership).select_related("incident").order_by("pk"):
         lines.append(f"{task.incident.ref} {task.title}")
+    for lesson in Lesson.objects.for_org(org).filter(owner=membership).select_related("incident").order_by("pk"):
+        lines.append(f"{lesson.incident.ref} {lesson.action}")
     return lines
 
 

@@ -23,7 +23,7 @@ from accord.core.conflict import Conflict
 from accord.core.models import Membership, Organization, User
 from accord.core.permissions import allows
 from accord.core.tenancy import check_same_org
-from accord.incidents import rules, selectors
+from accord.incidents import rules, selectors, services_reviews
 from accord.incidents.choices import (
     Audience,
     EntryKind,
@@ -560,8 +560,8 @@ def do_update_playbook(actor: User | None, org: Organization, kind: str,
 @transaction.atomic
 def do_hand_over_member_incidents(actor: User | None, org: Organization, membership: Membership,
                                   reassign_to: Membership | None) -> int:
-    """Give `membership`'s roles on incidents and their tasks to `reassign_to` (None: nobody); one audit event per
-    changed incident or task."""
+    """Give `membership`'s roles on incidents, their tasks and their lessons' actions to `reassign_to` (None:
+    nobody); one audit event per changed incident, task or lesson (the new owner of an action is told)."""
     check_same_org(org, membership=membership, reassign_to=reassign_to)
     lock_org(org)
     new = reassign_to.pk if reassign_to is not None else None
@@ -580,6 +580,7 @@ def do_hand_over_member_incidents(actor: User | None, org: Organization, members
         task.owner = reassign_to
         task.save(update_fields=["owner"])
         entries.append(audit.Entry(AuditAction.UPDATE, task, {"owner": [membership.pk, new]}, task.title[:200]))
+    entries += services_reviews.hand_over_lessons(actor, org, membership, reassign_to)
     if entries:
         audit.record_many(org, actor, entries)
     return len(entries)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.incident_create, name="create"),
     path("metrics/", views.incident_metrics, name="metrics"),
     path("playbooks/", views.playbook_list, name="playbooks"),
+    path("matrix/", views.matrix_edit, name="matrix"),
     path("playbooks/<str:kind>/", views.playbook_edit, name="playbook_edit"),
     path("<id:incident_id>/", views.incident_detail, name="detail"),
     path("<id:incident_id>/advance/", views.incident_advance, name="advance"),
@@ -18,4 +19,8 @@ urlpatterns = [
     path("<id:incident_id>/communications/", views.communication_add, name="communication_add"),
     path("<id:incident_id>/nis2/<str:report>/", views.nis2_report, name="nis2_report"),
     path("<id:incident_id>/breach-awareness/", views.breach_awareness, name="breach_awareness"),
+    path("<id:incident_id>/report/", views.incident_report, name="report"),
+    path("<id:incident_id>/review/", views.review_write, name="review"),
+    path("<id:incident_id>/lessons/", views.lesson_add, name="lesson_add"),
+    path("<id:incident_id>/lessons/<id:lesson_id>/status/", views.lesson_status, name="lesson_status"),
 ]

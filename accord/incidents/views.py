@@ -1,8 +1,10 @@
 """Web pages of the incidents: the list (filters by kind, status and severity, with the clocks), a new incident,
 the incident's page (its clocks, roles, affected systems with their recovery countdown, the timeline with its add
-form, tasks, communications, history) and the posts that advance it, add to its timeline, add or update a task,
-log a communication, record a NIS2 report and the DPO's own breach awareness; the playbooks and their edit form.
-Thin: each parses input, calls one service or selector, renders. No page changes or removes a timeline entry."""
+form, tasks, communications, the post-incident review with its lessons, history) and the posts that advance it,
+add to its timeline, add or update a task, log a communication, record a NIS2 report and the DPO's own breach
+awareness, write the review, add a lesson and mark its action done, and ask for the incident's PDF; the playbooks
+and their edit form, and the incident matrix's edit form. Thin: each parses input, calls one service or selector,
+renders. No page changes or removes a timeline entry."""
 
 from __future__ import annotations
 
@@ -19,23 +21,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.answers import fragment
+from accord.core.conflict import Conflict
 from accord.core.models import Organization
+from accord.core.reports.services import do_request_report
 from accord.core.selectors import object_history
 from accord.core.web import OrgRequest, apply_errors, go, org_view, push_clean_url, query_string, render_page
-from accord.incidents import rules, selectors, services
-from accord.incidents.choices import IncidentKind, IncidentRole, Nis2Report
+from accord.incidents import rules, selectors, services, services_reviews
+from accord.incidents.choices import IncidentKind, IncidentRole, LessonStatus, Nis2Report
 from accord.incidents.forms import (
     AwarenessForm,
     CommunicationForm,
     IncidentFilterForm,
     IncidentForm,
+    IncidentMatrixForm,
+    LessonForm,
+    LessonStatusForm,
     PlaybookForm,
     ReportForm,
+    ReviewForm,
     TaskForm,
     TaskStatusForm,
     TimelineForm,
 )
-from accord.incidents.models import Incident
+from accord.incidents.models import Incident, IncidentReview
+from accord.incidents.reports import INCIDENT
 
 PAGE_SIZE = 25
 
@@ -90,6 +99,7 @@ def incident_create(request: OrgRequest) -> HttpResponse:
 def _page(request: OrgRequest, obj: Incident, *, status: int = 200, **forms: Any) -> HttpResponse:
     org = request.org
     roles = [(IncidentRole(r).label, getattr(obj, r)) for r in IncidentRole.values]
+    review = selectors.review(org, obj)
     context = {
         "incident": obj, "clocks": _clock_rows(org, obj), "roles": roles,
         "systems": selectors.affected_systems(org, obj), "timeline": list(selectors.timeline(org, obj)),
@@ -101,8 +111,19 @@ def _page(request: OrgRequest, obj: Incident, *, status: int = 200, **forms: Any
         "awareness_form": forms.get("awareness_form") or AwarenessForm(auto_id="aware-%s"),
         "report_form": ReportForm(auto_id="report-%s"),
         "history": object_history(org, obj),
+        "may_review": rules.may_review(obj.status), "review": review, "lessons": list(selectors.lessons(org, obj)),
+        "review_form": forms.get("review_form") or ReviewForm(auto_id="review-%s", initial=_review_initial(review)),
+        "lesson_form": forms.get("lesson_form") or LessonForm(org, auto_id="lesson-%s"),
+        "lesson_statuses": LessonStatus.choices,
     }
     return render(request, "incidents/detail.html", context, status=status)
+
+
+def _review_initial(review: IncidentReview | None) -> dict[str, Any]:
+    if review is None:
+        return {}
+    return {"what_happened": review.what_happened, "worked": review.worked, "did_not_work": review.did_not_work,
+            "held_on": review.held_on}
 
 
 @org_view("incident.view")
@@ -234,6 +255,67 @@ def breach_awareness(request: OrgRequest, incident_id: int) -> HttpResponse:
     return _page(request, obj, status=422, awareness_form=form)
 
 
+@org_view("incident.view")
+@require_POST
+def incident_report(request: OrgRequest, incident_id: int) -> HttpResponse:
+    """Queue the incident's PDF (a job of the report pipeline) and follow it on the job's page."""
+    obj = selectors.access_incident(request.org, incident_id)
+    job = do_request_report(request.user, request.org, INCIDENT, {"incident": obj.pk})
+    messages.info(request, _("Printing %(ref)s. Download it here once it is done.") % {"ref": obj.ref})
+    return go(request, reverse("core:job", kwargs={"org": request.org.slug, "job_id": job.pk}))
+
+
+@org_view("incident.review")
+@require_POST
+def review_write(request: OrgRequest, incident_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    form = ReviewForm(request.POST, auto_id="review-%s")
+    if form.is_valid():
+        try:
+            services_reviews.do_write_incident_review(request.user, request.org, obj, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return _page(request, obj, status=409 if isinstance(exc, Conflict) else 422, review_form=form)
+        messages.success(request, _("The review of %(ref)s is saved.") % {"ref": obj.ref})
+        return go(request, _url(request, obj, "#review"))
+    return _page(request, obj, status=422, review_form=form)
+
+
+@org_view("incident.review")
+@require_POST
+def lesson_add(request: OrgRequest, incident_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    form = LessonForm(request.org, request.POST, auto_id="lesson-%s")
+    if form.is_valid():
+        try:
+            services_reviews.do_add_lesson(request.user, request.org, obj, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return _page(request, obj, status=409 if isinstance(exc, Conflict) else 422, lesson_form=form)
+        messages.success(request, _("Lesson added to the review of %(ref)s.") % {"ref": obj.ref})
+        return go(request, _url(request, obj, "#lessons"))
+    return _page(request, obj, status=422, lesson_form=form)
+
+
+@org_view("incident.review")
+@require_POST
+def lesson_status(request: OrgRequest, incident_id: int, lesson_id: int) -> HttpResponse:
+    obj = selectors.access_incident(request.org, incident_id)
+    lesson = selectors.access_lesson(request.org, obj, lesson_id)
+    form = LessonStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status for the lesson's action."))
+        return go(request, _url(request, obj, "#lessons"))
+    try:
+        services_reviews.do_update_lesson(request.user, request.org, lesson, form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Lesson saved."))
+    return go(request, _url(request, obj, "#lessons"))
+
+
 def _metric_labels() -> dict[str, str]:
     return {"detect": _("Mean time to detect"), "acknowledge": _("Mean time to acknowledge"),
             "contain": _("Mean time to contain"), "recover": _("Mean time to recover")}
@@ -304,4 +386,31 @@ def playbook_edit(request: OrgRequest, kind: str) -> HttpResponse:
             return go(request, reverse("incidents:playbooks", kwargs={"org": request.org.slug}))
     return render(request, "incidents/playbook_form.html",
                   {"form": form, "kind": kind, "label": IncidentKind(kind).label},
+                  status=422 if form.errors else 200)
+
+
+def _matrix_form(request: OrgRequest, data: Any = None) -> IncidentMatrixForm:
+    grid = selectors.matrix(request.org)
+    size = IncidentMatrixForm.size_asked(data if data is not None else request.GET,
+                                         (len(grid.urgencies), len(grid.impacts)))
+    return IncidentMatrixForm(data, impacts=grid.impacts, urgencies=grid.urgencies, levels=grid.levels, size=size)
+
+
+@org_view("incident.playbook")
+@require_http_methods(["GET", "POST"])
+def matrix_edit(request: OrgRequest) -> HttpResponse:
+    """The incident matrix's labels and severities (the same grid form as the risk matrix's); saving reads every
+    incident's severity again from it."""
+    form = _matrix_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_set_incident_matrix(request.user, request.org, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The incident matrix is saved; every incident's severity was read again "
+                                        "from it."))
+            return go(request, reverse("incidents:playbooks", kwargs={"org": request.org.slug}))
+    return render(request, "incidents/matrix_form.html", {"form": form, "sizes": range(form.minimum,
+                                                                                          form.maximum + 1)},
                   status=422 if form.errors else 200)

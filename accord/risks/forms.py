@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.core.fields import FieldSpec, Kind
 from accord.core.formrender import CELL, COMPACT
+from accord.core.levelgrid import LevelGridForm
 from accord.core.models import Membership
 from accord.risks.choices import Level, RiskStatus
 from accord.risks.fields import RISK
@@ -355,62 +356,41 @@ def _plain(value: Any) -> Any:
 MATRIX_MIN, MATRIX_MAX = 3, 7
 
 
-class MatrixForm(forms.Form):
-    """A new matrix version: a label per likelihood and impact, a level per cell."""
+class MatrixForm(LevelGridForm):
+    """A new matrix version: a label per likelihood and impact, a level per cell (accord.core.levelgrid)."""
 
-    field_template_name = COMPACT
+    row, column, rows_field, columns_field = "likelihood", "impact", "likelihoods", "impacts"
+    minimum, maximum = MATRIX_MIN, MATRIX_MAX
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, basis: RiskMatrix,
                  size: tuple[int, int] | None = None) -> None:
-        super().__init__(data)
-        self.field_templates: dict[str, str] = {}  # the cells of the grid
-        n_l, n_i = size or basis.size
-        self.n_l, self.n_i = n_l, n_i
-        self.fields["likelihoods"] = forms.IntegerField(widget=forms.HiddenInput, initial=n_l,
-                                                        min_value=MATRIX_MIN, max_value=MATRIX_MAX)
-        self.fields["impacts"] = forms.IntegerField(widget=forms.HiddenInput, initial=n_i,
-                                                    min_value=MATRIX_MIN, max_value=MATRIX_MAX)
-        old_l, old_i = basis.size
-        for n in range(1, n_l + 1):
-            self.fields[f"likelihood_{n}"] = forms.CharField(
-                max_length=60, label=gettext("Likelihood %(n)d") % {"n": n},
-                initial=basis.likelihood_labels[n - 1] if n <= old_l else "")
-        for n in range(1, n_i + 1):
-            self.fields[f"impact_{n}"] = forms.CharField(
-                max_length=60, label=gettext("Impact %(n)d") % {"n": n},
-                initial=basis.impact_labels[n - 1] if n <= old_i else "")
-        for li in range(1, n_l + 1):
-            for im in range(1, n_i + 1):
-                known = li <= old_l and im <= old_i
-                self.fields[f"level_{li}_{im}"] = forms.ChoiceField(
-                    choices=Level.choices,
-                    label=gettext("Level at likelihood %(likelihood)d, impact %(impact)d") % {"likelihood": li,
-                                                                                               "impact": im},
-                    initial=basis.level_of(li, im) if known else _guess_level(li, im, n_l, n_i),
-                    widget=forms.Select(attrs={"data-level": ""}))  # coloured by its value (accord.css)
-                self.field_templates[f"level_{li}_{im}"] = CELL
+        super().__init__(data, row_labels=basis.likelihood_labels, column_labels=basis.impact_labels,
+                         levels=basis.levels, choices=Level.choices, size=size)
 
     @property
-    def likelihood_fields(self) -> list[forms.BoundField]:
-        return [self[f"likelihood_{n}"] for n in range(1, self.n_l + 1)]
+    def n_l(self) -> int:
+        return self.n_rows
 
     @property
-    def impact_fields(self) -> list[forms.BoundField]:
-        return [self[f"impact_{n}"] for n in range(1, self.n_i + 1)]
+    def n_i(self) -> int:
+        return self.n_columns
 
-    @property
-    def grid(self) -> list[tuple[forms.BoundField, list[forms.BoundField]]]:
-        """Rows from the highest likelihood down, as the heat map shows them."""
-        return [(self[f"likelihood_{li}"], [self[f"level_{li}_{im}"] for im in range(1, self.n_i + 1)])
-                for li in range(self.n_l, 0, -1)]
+    def row_label(self, n: int) -> str:
+        return gettext("Likelihood %(n)d") % {"n": n}
+
+    def column_label(self, n: int) -> str:
+        return gettext("Impact %(n)d") % {"n": n}
+
+    def cell_label(self, row: int, column: int) -> str:
+        return gettext("Level at likelihood %(likelihood)d, impact %(impact)d") % {"likelihood": row,
+                                                                                   "impact": column}
+
+    def guess(self, row: int, column: int, n_rows: int, n_columns: int) -> str:
+        return _guess_level(row, column, n_rows, n_columns)
 
     def service_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "likelihood_labels": [data[f"likelihood_{n}"] for n in range(1, self.n_l + 1)],
-            "impact_labels": [data[f"impact_{n}"] for n in range(1, self.n_i + 1)],
-            "levels": [[data[f"level_{li}_{im}"] for im in range(1, self.n_i + 1)] for li in range(1, self.n_l + 1)],
-        }
+        return {"likelihood_labels": self.row_values(), "impact_labels": self.column_values(),
+                "levels": self.level_values()}
 
 
 def _guess_level(likelihood: int, impact: int, n_l: int, n_i: int) -> str:
@@ -422,13 +402,7 @@ def _guess_level(likelihood: int, impact: int, n_l: int, n_i: int) -> str:
 
 def matrix_size(params: Mapping[str, Any], default: tuple[int, int]) -> tuple[int, int]:
     """The matrix shape asked for in the query (`likelihoods`, `impacts`), kept within 3 to 7."""
-    def read(name: str, fallback: int) -> int:
-        try:
-            return min(MATRIX_MAX, max(MATRIX_MIN, int(params.get(name, fallback))))
-        except (TypeError, ValueError):
-            return fallback
-
-    return read("likelihoods", default[0]), read("impacts", default[1])
+    return MatrixForm.size_asked(params, default)
 
 
 PRIVACY_HINT = _("Acceptances of its risks need the DPO when the governance profile says so.")

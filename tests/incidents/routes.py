@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accord.core import services as core_services
 from accord.core.models import Membership, Organization
-from accord.incidents import services
+from accord.incidents import services, services_reviews
 from accord.portfolio import services_systems
 from tests.factories import Persona
 from tests.routes import Route, Seed
@@ -26,7 +26,8 @@ def _member(org: Organization, role: str) -> Membership:
 def seed_incidents(org: Organization) -> Seed:
     """In `org` (an essential entity under NIS2): a system with an RTO; an open ransomware incident affecting it
     with personal data involved (its breach opened), a timeline entry, a hand-made task and a communication;
-    a closed outage. Texts carry the organisation's name (B's canary)."""
+    a closed outage with its review and a lesson owned by the CISO. Texts carry the organisation's name (B's
+    canary)."""
     core_services.do_update_organization(None, org, nis2="essential")
     # The members already there (a new one would push the suites' member lists past one page).
     ciso, cio = _member(org, "ciso"), _member(org, "cio")
@@ -45,8 +46,12 @@ def seed_incidents(org: Organization) -> Seed:
                                                    "personal_data": "no", "became_aware_at": aware})
     for _ in range(5):
         services.do_advance_incident(None, org, closed)
+    services_reviews.do_write_incident_review(None, org, closed, {"what_happened": f"{org.name} canary review"})
+    lesson = services_reviews.do_add_lesson(None, org, closed, {"text": f"{org.name} canary lesson",
+                                                                "action": f"{org.name} canary action",
+                                                                "owner": ciso.user.email})
     return {"incident": incident, "incident_closed": closed, "incident_task": task, "incident_system": system,
-            "incidents_ciso": ciso}
+            "incidents_ciso": ciso, "incident_lesson": lesson}
 
 
 SEEDERS: list[Callable[[Organization], Seed]] = [seed_incidents]
@@ -82,6 +87,16 @@ def _incident(key: str = "incident") -> Callable[[Seed, Persona], dict[str, Any]
 
 def _task(seed: Seed, persona: Persona) -> dict[str, Any]:
     return {"incident_id": seed["incident"].pk, "task_id": seed["incident_task"].pk}
+
+
+def _lesson(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"incident_id": seed["incident_closed"].pk, "lesson_id": seed["incident_lesson"].pk}
+
+
+def _matrix_post(seed: Seed, persona: Persona) -> dict[str, Any]:
+    return {"urgencies": "2", "impacts": "2", "urgency_1": "Later", "urgency_2": "Now", "impact_1": "Small",
+            "impact_2": "Large", "level_1_1": "low", "level_1_2": "medium", "level_2_1": "medium",
+            "level_2_2": "critical"}
 
 
 def _report(seed: Seed, persona: Persona) -> dict[str, Any]:
@@ -126,6 +141,17 @@ ROUTES: list[Route] = [
           lists_data=True),
     Route(f"POST {API}/incidents/{{incident_id}}/communications/", "POST", "incident.task", kwargs=_incident(),
           body=lambda s, p: {"audience": "board", "summary": "Probe"}),
+    Route(f"GET {API}/incidents/{{incident_id}}/review", "GET", "incident.view", kwargs=_incident("incident_closed"),
+          lists_data=True),
+    Route(f"PUT {API}/incidents/{{incident_id}}/review", "PUT", "incident.review", kwargs=_incident("incident_closed"),
+          body=lambda s, p: {"worked": "Probe: the runbook", "held_on": "2026-01-05"}),
+    Route(f"GET {API}/incidents/{{incident_id}}/lessons/", "GET", "incident.view", kwargs=_incident("incident_closed"),
+          lists_data=True),
+    Route(f"POST {API}/incidents/{{incident_id}}/lessons/", "POST", "incident.review",
+          kwargs=_incident("incident_closed"),
+          body=lambda s, p: {"text": "Probe lesson", "action": {"title": "Probe action", "due_on": "2026-09-01"}}),
+    Route(f"PATCH {API}/incidents/{{incident_id}}/lessons/{{lesson_id}}", "PATCH", "incident.review", kwargs=_lesson,
+          body=lambda s, p: {"action": {"status": "done"}}),
     Route(f"GET {API}/playbooks/", "GET", "incident.view"),
     Route(f"PUT {API}/playbooks/{{kind}}/", "PUT", "incident.playbook", kwargs=lambda s, p: {"kind": "outage"},
           names_objects=False, body=lambda s, p: {"tasks": [{"title": "Probe step", "role": "recovery_lead"}]}),
@@ -150,6 +176,14 @@ ROUTES: list[Route] = [
     Route("incidents:nis2_report", "POST", "incident.change", kwargs=_report),
     Route("incidents:breach_awareness", "POST", "incident.breach", kwargs=_incident(),
           body=lambda s, p: {"became_aware_at": _aware_local(s), "reason": "Known later"}),
+    Route("incidents:report", "POST", "incident.view", kwargs=_incident(), body=lambda s, p: {}),
+    Route("incidents:review", "POST", "incident.review", kwargs=_incident("incident_closed"),
+          body=lambda s, p: {"what_happened": "Probe", "worked": "Probe worked", "did_not_work": "Probe did not"}),
+    Route("incidents:lesson_add", "POST", "incident.review", kwargs=_incident("incident_closed"),
+          body=lambda s, p: {"text": "Probe lesson", "action": "Probe action"}),
+    Route("incidents:lesson_status", "POST", "incident.review", kwargs=_lesson, body=lambda s, p: {"status": "done"}),
+    Route("incidents:matrix", "GET", "incident.playbook"),
+    Route("incidents:matrix", "POST", "incident.playbook", body=_matrix_post),
     Route("incidents:playbooks", "GET", "incident.view", lists_data=True),
     Route("incidents:playbook_edit", "GET", "incident.playbook", kwargs=lambda s, p: {"kind": "outage"},
           names_objects=False),
