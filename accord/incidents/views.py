@@ -265,6 +265,17 @@ def incident_report(request: OrgRequest, incident_id: int) -> HttpResponse:
     return go(request, reverse("core:job", kwargs={"org": request.org.slug, "job_id": job.pk}))
 
 
+def _refused(request: OrgRequest, obj: Incident, form: Any, exc: ValidationError, **forms: Any) -> HttpResponse:
+    """The page again with the service's refusal: on the form (422), or, when the incident's state refuses it
+    (not recovered yet: the form is not shown), as a message (409)."""
+    if isinstance(exc, Conflict):
+        for message in exc.messages:
+            messages.error(request, message)
+        return _page(request, obj, status=409, **forms)
+    apply_errors(form, exc)
+    return _page(request, obj, status=422, **forms)
+
+
 @org_view("incident.review")
 @require_POST
 def review_write(request: OrgRequest, incident_id: int) -> HttpResponse:
@@ -274,8 +285,7 @@ def review_write(request: OrgRequest, incident_id: int) -> HttpResponse:
         try:
             services_reviews.do_write_incident_review(request.user, request.org, obj, form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
-            return _page(request, obj, status=409 if isinstance(exc, Conflict) else 422, review_form=form)
+            return _refused(request, obj, form, exc, review_form=form)
         messages.success(request, _("The review of %(ref)s is saved.") % {"ref": obj.ref})
         return go(request, _url(request, obj, "#review"))
     return _page(request, obj, status=422, review_form=form)
@@ -290,8 +300,7 @@ def lesson_add(request: OrgRequest, incident_id: int) -> HttpResponse:
         try:
             services_reviews.do_add_lesson(request.user, request.org, obj, form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
-            return _page(request, obj, status=409 if isinstance(exc, Conflict) else 422, lesson_form=form)
+            return _refused(request, obj, form, exc, lesson_form=form)
         messages.success(request, _("Lesson added to the review of %(ref)s.") % {"ref": obj.ref})
         return go(request, _url(request, obj, "#lessons"))
     return _page(request, obj, status=422, lesson_form=form)
