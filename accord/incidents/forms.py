@@ -184,7 +184,7 @@ class LessonForm(forms.Form):
 
     def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self, "owner", _members(org))
+        _set_choices(self, "owner", _members(org, rules.LESSON_ACTION))
 
 
 class LessonStatusForm(forms.Form):

@@ -34,6 +34,8 @@ NIS2_ENTITIES = ("essential", "important")
 
 #: What a task's owner must be able to do: update the task (a viewer owning one could not mark it done).
 TASK_ACTION = "incident.task"
+#: Likewise for the owner of a lesson's action: mark it done.
+LESSON_ACTION = "incident.review"
 
 
 #: The default incident matrix: impact (columns, 1..4) × urgency (rows, 1..4).

@@ -22,6 +22,7 @@ from accord.core.choices import AuditAction
 from accord.core.conflict import Conflict
 from accord.core.models import Membership, Organization, User
 from accord.core.notifications.services import notify
+from accord.core.permissions import allows
 from accord.core.tenancy import check_same_org
 from accord.incidents import rules
 from accord.incidents.choices import LessonStatus
@@ -125,7 +126,12 @@ def _clean_lesson(c: Cleaner, data: Mapping[str, Any], *, creating: bool) -> dic
             case "action":
                 out[name] = c.text(name, value, required=True, limit=200)
             case "owner":
-                out[name] = c.member(name, value)
+                owner = c.member(name, value)
+                if owner is not None and not allows(owner.role, rules.LESSON_ACTION):
+                    c.fail(name, _("%(member)s is a %(role)s, who cannot mark a lesson's action done; give the action "
+                                   "to a member who handles incidents.") % {"member": owner.user.email,
+                                                                             "role": owner.get_role_display()})
+                out[name] = owner
             case "due_on":
                 out[name] = c.date(name, value)
             case "status":

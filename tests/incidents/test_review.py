@@ -166,6 +166,15 @@ def test_a_lesson_linking_a_risk_and_a_control_shows_on_their_pages(org_a, ciso,
     assert f"{risk.ref} Mail accounts taken over" in incident_page and control.ref in incident_page
 
 
+def test_a_lessons_owner_must_be_able_to_mark_its_action_done(org_a, ciso, viewer, recovered):
+    with pytest.raises(ValidationError, match="who cannot mark a lesson's action done"):
+        services_reviews.do_add_lesson(ciso.user, org_a, recovered, {"text": "t", "action": "a",
+                                                                     "owner": viewer.user.email})
+    page = _client(ciso).get(reverse("incidents:detail", kwargs={"org": org_a.slug, "incident_id": recovered.pk}))
+    owners = page.content.decode().split('id="lesson-owner"')[1].split("</select>")[0]
+    assert "ciso@a.test" in owners and viewer.user.email not in owners
+
+
 def test_a_lesson_names_only_risks_and_controls_of_its_organisation(org_a, org_b, ciso, recovered):
     foreign = create_risk(None, org_b, {"title": "B's risk", "category": "cyber_security", "likelihood": 1,
                                         "impact": 1})
