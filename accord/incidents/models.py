@@ -163,7 +163,10 @@ class IncidentTask(TenantModel):
 
     class Meta(TenantModel.Meta):
         ordering = ("incident", "position", "pk")
-        indexes = [models.Index(fields=["organization", "owner", "status"], name="incidenttask_owner_idx")]
+        indexes = [models.Index(fields=["organization", "owner", "status"], name="incidenttask_owner_idx"),
+                   # The list's open-task count per incident shown: without it the count reads every task of the
+                   # organisation for each row (bench/incidents.py: 232 ms against 27 ms at 10,000 incidents).
+                   models.Index(fields=["organization", "incident", "status"], name="incidenttask_incident_idx")]
 
     def __str__(self) -> str:
         return self.title

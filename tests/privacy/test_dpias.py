@@ -6,11 +6,13 @@ a viewer reads and does not write."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from accord.core.clock import org_today
 from accord.core.models import AuditEvent
 from accord.core.notifications.models import Notification
 from accord.privacy import rules_dpia, services_dpias, services_ropa
+from accord.risks.models import Risk
 from accord.risks.services.appetite import do_draft_appetite
 from tests.factories import make_member, sign_draft
 
@@ -63,6 +65,11 @@ def test_a_dpia_risk_is_a_register_risk_flagged_against_the_signed_appetite(clie
     register = client.get(f"/api/v1/orgs/{dpo.org.slug}/risks/?above_tolerance=true", **dpo.auth()).json()["items"]
     assert [(r["ref"], r["category"], r["above_tolerance"]) for r in register] == [(risk["ref"], "privacy", True)]
     assert AuditEvent.objects.for_org(dpo.org).filter(object_type="privacy.dpiarisk").count() == 1
+    browser = Client()
+    browser.force_login(ciso.user)
+    pk = Risk.objects.for_org(dpo.org).get(number=int(risk["ref"].removeprefix("R-"))).pk
+    page = browser.get(f"/o/{dpo.org.slug}/risks/register/{pk}/").content.decode()
+    assert f'href="/o/{dpo.org.slug}/privacy/dpias/{dpia["id"]}/">{dpia["ref"]} Patient records</a>' in page
 
 
 def test_prior_consultation_is_flagged_while_a_residual_stays_above_the_appetite(client, cio, ciso, dpo):

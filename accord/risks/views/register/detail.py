@@ -14,6 +14,7 @@ from accord.core import selectors as core_selectors
 from accord.core.permissions import allows
 from accord.core.web import OrgRequest, org_view, render_page, vary_on_htmx, wants_partial
 from accord.incidents import selectors as incident_selectors
+from accord.privacy import selectors_dpias
 from accord.risks import quantified, selectors
 from accord.risks.choices import AcceptanceStatus
 from accord.risks.forms import SECTION_TITLES, SECTIONS, AcceptanceRequestForm
@@ -30,6 +31,7 @@ def _money_context(org: Any, risk: Risk) -> dict[str, Any]:
             "risk_controls": list(selectors_controls.controls_of_risk(org, risk)),
             "risk_findings": selectors_assessments.findings_of_risk(org, risk),
             "risk_lessons": incident_selectors.lessons_of_risk(org, risk),
+            "risk_dpias": list(selectors_dpias.risk_dpias(org, risk)),
             "money_computing": state.computing,
             "money_chart": risk_lec_spec(org, risk, state.money).description if state.money else ""}
 
