@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "accord.core.limits.RequestSizeLimitMiddleware",
     "accord.core.limits.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, whose APPEND_SLASH would redirect an API write (and lose it).
+    "accord.core.middleware.ApiEitherSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
