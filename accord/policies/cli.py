@@ -74,10 +74,13 @@ def _export(args: argparse.Namespace) -> int:
     org = org_or_fail(args.org)
     try:
         policy = selectors.access_policy(org, args.policy)
-        parameters = check(org, {"policy": policy.pk, "version": args.version})
     except Http404:
-        raise CliError(f"no policy '{args.policy}' (or no version {args.version}) in this organisation "
-                       "(see `accord policy list`)") from None
+        raise CliError(f"no policy '{args.policy}' in {org.slug} (see `accord policy list {org.slug}`)") from None
+    try:
+        parameters = check(org, {"policy": policy.pk, "version": args.version})
+    except Http404:  # only a version asked for by number can be missing
+        raise CliError(f"{policy.ref} has no version {args.version} (its versions are on its page, "
+                       f"the one in force in `accord policy list {org.slug}`)") from None
     except ValidationError as exc:
         raise CliError(" ".join(exc.messages)) from None
     if args.format == "md":

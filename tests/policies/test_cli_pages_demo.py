@@ -53,7 +53,15 @@ def test_export_writes_the_version_as_markdown_and_as_pdf(approved, tmp_path, ca
 
 def test_export_of_an_unknown_policy_is_one_line_and_non_zero(approved, capsys):
     code, out, err = run(capsys, "policy", "export", "org-a", "POL-404", "--out", "-", "--format", "md")
-    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and "no policy" in err
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert "no policy 'POL-404' in org-a" in err and "None" not in err and "version" not in err
+
+
+def test_export_of_a_missing_version_names_the_policy_and_the_version(approved, tmp_path, capsys):
+    out_file = str(tmp_path / "x.pdf")
+    code, out, err = run(capsys, "policy", "export", "org-a", "POL-001", "--version", "7", "--out", out_file)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert "POL-001 has no version 7" in err and "None" not in err and "no policy" not in err
 
 
 def test_the_page_renders_the_text_inert_and_the_version_page_shows_the_diff(org_a, cio, ciso):
