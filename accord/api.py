@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -64,15 +65,24 @@ def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str
 
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+#: A field's name or a list index, as a path element; pydantic's tags of a union's members are other texts
+#: (`str-enum[LegalBasis]`, `literal['']`, `list[int]`, a model's class name).
+_FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: The values an enumeration's or a literal's error names, each quoted as Python writes it.
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and not _FIELD_NAME.match(part)
 
 
 def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc]
+    parts = [p for p in loc if not _is_union_tag(p)]
     if parts and parts[0] in _LOCATIONS:
         parts = parts[1:]
         if parts and parts[0] in ("payload", "filters", "data"):
             parts = parts[1:]
-    return ".".join(parts) or "body"
+    return ".".join(str(p) for p in parts) or "body"
 
 
 def _api_message(error: dict[str, Any]) -> str:
@@ -81,12 +91,43 @@ def _api_message(error: dict[str, Any]) -> str:
     return str(error.get("msg") or _("Invalid value."))
 
 
+def _union_message(errors: list[dict[str, Any]]) -> str:
+    """One message for a union's members that each refused a value: the allowed values together when every
+    member is an enumeration or a literal (`LegalBasis | Literal[""]`: 'a' to 'f', or empty), else the
+    members' messages joined ("Input should be a valid list or a valid dictionary")."""
+    if all(e.get("type") in ("enum", "literal_error") and "expected" in e.get("ctx", {}) for e in errors):
+        values = list(dict.fromkeys(v for e in errors for v in _QUOTED.findall(str(e["ctx"]["expected"]))))
+        shown = [f"'{v}'" for v in values if v]
+        allowed = (_("%(values)s or %(last)s") % {"values": ", ".join(shown[:-1]), "last": shown[-1]}
+                   if len(shown) > 1 else "".join(shown))
+        if "" in values:
+            allowed = _("%(values)s, or empty ('')") % {"values": allowed} if allowed else "''"
+        return _("Input should be %(values)s") % {"values": allowed}
+    messages = list(dict.fromkeys(_api_message(e) for e in errors))
+    lead = "Input should be "
+    return messages[0] + "".join(f" or {m.removeprefix(lead)}" for m in messages[1:])
+
+
+def _validation_errors(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """pydantic's errors as the error shape's list: one entry per field, named by the field's own path. A
+    value no member of a union accepts gives one error per member, each under the member's tag: they become
+    one, saying what the field takes."""
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for error in raw:
+        by_field.setdefault(_field_path(error.get("loc", ())), []).append(error)
+    shaped: list[dict[str, Any]] = []
+    for field, errors in by_field.items():
+        members = [e for e in errors if any(_is_union_tag(p) for p in e.get("loc", ()))]
+        if len(members) > 1:
+            shaped.append({"field": field, "message": _union_message(members)})
+            errors = [e for e in errors if e not in members]
+        shaped += [{"field": field, "message": _api_message(e)} for e in errors]
+    return shaped
+
+
 @api.exception_handler(NinjaValidationError)
 def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors: list[dict[str, Any]] = [
-        {"field": _field_path(e.get("loc", ())), "message": _api_message(e)} for e in exc.errors
-    ]
-    return _error(request, 422, _("The request has invalid fields."), errors)
+    return _error(request, 422, _("The request has invalid fields."), _validation_errors(list(exc.errors)))
 
 
 @api.exception_handler(UnknownQuery)

@@ -62,6 +62,23 @@ def test_a_bad_table_item_is_refused_naming_the_field(client, dpo):
                                         "message": "Item 1: an Art. 9(2) condition is for a special category only."}]
 
 
+def test_a_value_outside_a_choice_or_empty_is_one_error_naming_the_field_and_the_allowed_values(client, dpo):
+    body = {**COMPLETE, "purposes": [{"name": "Care", "legal_basis": "contract"}]}
+    answer = post(client, dpo, f"{api(dpo.org)}/activities/", body)
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [{"field": "purposes.0.legal_basis",
+                                        "message": "Input should be 'a', 'b', 'c', 'd', 'e' or 'f', or empty ('')"}]
+
+
+def test_a_transfers_mechanism_outside_its_choices_is_one_error_under_its_own_name(client, dpo):
+    activity = services_ropa.do_create_activity(dpo.user, dpo.org, COMPLETE)
+    answer = post(client, dpo, f"{api(dpo.org)}/transfers/", {"activity": activity.pk, "destination": "US",
+                                                             "mechanism": "treaty"})
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [{
+        "field": "mechanism", "message": "Input should be 'adequacy', 'scc', 'bcr' or 'derogation', or empty ('')"}]
+
+
 @pytest.mark.parametrize(("criteria", "cases", "outcome", "required"), [
     ([], [], "not_required", False),
     (["large_scale"], [], "document", False),
