@@ -3,16 +3,24 @@ than on each schema (issue 10, §4 and §6): a write may answer 409 when the obj
 it (decision 0026), and a text the caller sends may not hold a NUL character (accord.core.inputs refuses
 it on every front; the document says so as a pattern, so a client generating valid input never sends one;
 a free-form object such as a risk's `fair` gets it as `propertyNames` and in its description),
-a required text is not blank, and a whole number fits 64 bits.
+a required text is not blank, and a whole number fits 64 bits. The document is built once per process
+and served as stored bytes (`AccordAPI`).
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import threading
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, get_script_prefix, path
+from django.utils.translation import get_language
 from ninja import NinjaAPI
+from ninja.responses import NinjaJSONEncoder
 
 from accord.core.inputs import INT64_MAX, INT64_MIN
 
@@ -117,9 +125,45 @@ def state_what_is_enforced(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+#: Held while a document is built. Not an attribute of the API: ninja deep-copies it while it builds one.
+_BUILDING = threading.Lock()
+
+
 class AccordAPI(NinjaAPI):
-    """The NinjaAPI whose document carries `state_what_is_enforced`."""
+    """The NinjaAPI whose document carries `state_what_is_enforced`, served from bytes built once per process.
+
+    Building the document walks every operation's schemas (seconds of CPU); it changes only with the code,
+    so `/api/v1/openapi.json` builds it on its first call in a process and answers every later call with the
+    stored bytes. Kept per script prefix (the paths it names) and per language (descriptions may be
+    translated); built under a lock, so concurrent first calls build it once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._documents: dict[tuple[str, str, tuple[tuple[str, Any], ...]], bytes] = {}
 
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> Any:
         return state_what_is_enforced(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+    def openapi_document(self, path_params: dict[str, Any]) -> bytes:
+        """The OpenAPI document as JSON bytes, built on the first call for this prefix and language."""
+        key = (get_script_prefix(), get_language() or "", tuple(sorted(path_params.items())))
+        document = self._documents.get(key)
+        if document is None:
+            with _BUILDING:
+                document = self._documents.get(key)
+                if document is None:
+                    schema = self.get_openapi_schema(path_params=path_params)
+                    document = json.dumps(schema, cls=NinjaJSONEncoder).encode()
+                    self._documents[key] = document
+        return document
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        """ninja's URLs, its document's view replaced by `_stored_document` (ninja builds it on every call)."""
+        return [path(self.openapi_url.lstrip("/"), partial(_stored_document, api=self), name="openapi-json")
+                if isinstance(url, URLPattern) and url.name == "openapi-json" and self.openapi_url else url
+                for url in super()._get_urls()]
+
+
+def _stored_document(request: HttpRequest, api: AccordAPI, **kwargs: Any) -> HttpResponse:
+    return HttpResponse(api.openapi_document(kwargs), content_type="application/json")
