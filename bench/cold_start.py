@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cold_start.py                 # 3 fresh installs, SQLite
     .venv/bin/python bench/cold_start.py --runs 5 --update-docs
+    .venv/bin/python bench/cold_start.py --cli [--before DIR]   # database commands' wall time instead
 
 Each run is a fresh installation in a temporary directory with the demo data (`accord demo --no-serve`), as
 bench/load.py prepares it (the demo organisation's CISO, signed in). Then, as a user meets it: `accord serve`
@@ -9,6 +10,10 @@ starts (with its job worker, default web workers); once `/healthz` answers, the 
 dashboard, then the register, the Money page and the API's portfolio (`curl`-like single requests, one
 after the other), then the dashboard again (warm). Also timed: from the start until the Money page's
 figures are fresh (the worker has simulated the register; the page stops saying they are being computed).
+
+`--cli`: the wall time of a few database commands, each in a fresh process (`python -m accord ...`, as the
+`accord` script runs them), against a fresh installation with one organisation; `--before DIR` also times
+another checkout's code (the code before a change) with the same interpreter, the two taking turns.
 """
 
 from __future__ import annotations
@@ -76,6 +81,43 @@ def one_run() -> dict[str, float]:
     return out
 
 
+CLI_COMMANDS = (("incident", "list", "acme"), ("risk", "list", "acme"), ("policy", "list", "acme"),
+                ("member", "list", "acme"), ("org", "list"))
+
+
+def cli_times(checkouts: list[Path], runs: int) -> dict[Path, dict[str, list[float]]]:
+    """Seconds of wall time of each of CLI_COMMANDS per checkout, `runs` fresh processes each, the checkouts
+    taking turns command by command (so that the machine's other work weighs on each alike), against one
+    fresh installation with one organisation (the checkouts share its migrations)."""
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = environment(var_dir)
+        accord = [sys.executable, "-m", "accord"]
+        first = {**env, "PYTHONPATH": str(checkouts[0])}
+        subprocess.run([*accord, "migrate"], env=first, cwd=checkouts[0], check=True, capture_output=True)  # noqa: S603
+        subprocess.run([*accord, "org", "create", "acme", "--timezone", "Europe/Paris", "--country", "FR"],  # noqa: S603
+                       env=first, cwd=checkouts[0], check=True, capture_output=True)
+        times: dict[Path, dict[str, list[float]]] = {c: {" ".join(k): [] for k in CLI_COMMANDS} for c in checkouts}
+        for _ in range(runs):
+            for command in CLI_COMMANDS:
+                for checkout in checkouts:
+                    started = time.perf_counter()
+                    subprocess.run([*accord, *command], env={**env, "PYTHONPATH": str(checkout)},  # noqa: S603
+                                   cwd=checkout, check=True, stdout=subprocess.DEVNULL)
+                    times[checkout][" ".join(command)].append(time.perf_counter() - started)
+    return times
+
+
+def cli_report(times: dict[Path, dict[str, list[float]]], labels: list[str]) -> str:
+    runs = len(next(iter(next(iter(times.values())).values())))
+    lines = [f"{runs} fresh processes per command and checkout, taking turns; seconds of wall time, median "
+             "(min to max).", "", "| command | " + " | ".join(labels) + " |",
+             "| --- |" + " ---: |" * len(labels)]
+    for name in next(iter(times.values())):
+        cells = [f"{statistics.median(t[name]):.2f} ({min(t[name]):.2f} to {max(t[name]):.2f})" for t in times.values()]
+        lines.append(f"| `accord {name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def report(runs: list[dict[str, float]], label: str) -> str:
     keys = ("up", *STEPS, "first dashboard after start", "figures fresh after start")
     names = {"up": "server answers /healthz after start"}
@@ -92,10 +134,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--label", default="after")
+    parser.add_argument("--cli", action="store_true", help="time database commands instead of the server")
+    parser.add_argument("--before", type=Path, help="with --cli: another checkout (the code before a change) "
+                        "timed in turns with this one")
     args = parser.parse_args()
-    runs = [one_run() for _ in range(args.runs)]
     machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical cores; "
                f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
+    if args.cli:
+        checkouts = [args.before.resolve(), ROOT] if args.before else [ROOT]
+        labels = ["before", args.label] if args.before else [args.label]
+        print(cli_report(cli_times(checkouts, args.runs), labels) + f"\n{machine}")
+        return
+    runs = [one_run() for _ in range(args.runs)]
     print(report(runs, args.label) + f"\n{machine}")
 
 

@@ -13,12 +13,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.compliance import rules
 from accord.compliance.models_controls import ControlRisk
 from accord.core.models import Organization
-from accord.quant import Control, RunBudget, Scenario, parse_controls, prepare
+
+if TYPE_CHECKING:  # the engine (NumPy, Numba) is imported where a simulation needs it
+    from accord.quant import Control, RunBudget, Scenario
 
 
 def control_ref(number: int) -> str:
@@ -68,6 +70,8 @@ def evaluate(parsed: Scenario, planned: Sequence[Mapping[str, Any]], *, budget: 
     touches, and the portfolio's mean annual loss is the sum of its risks', so each control's other
     evaluation re-reads only those risks (`PreparedPortfolio.risk_ales`, the same random numbers): the
     table costs the effects the controls have, not controls × risks."""
+    from accord.quant import parse_controls, prepare
+
     prepared = prepare(parsed, budget=budget)
     implemented = parsed.controls
     extra = parse_controls(_within(planned, parsed.risk_index), list(parsed.risk_index))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -18,7 +19,7 @@ from accord.core.history import names_by_id
 from accord.core.inputs import INT64_MAX
 from accord.core.models import GovernanceProfile, Membership, Organization
 from accord.core.workdays import WorkCalendar
-from accord.portfolio import financials, rules
+from accord.portfolio import rules
 from accord.portfolio.choices import (
     DEFAULT_CHECKLIST,
     DEFAULT_DISCOUNT_RATE,
@@ -37,6 +38,9 @@ from accord.portfolio.models import (
     SecurityReview,
 )
 from accord.portfolio.models_objectives import InitiativeObjective
+
+if TYPE_CHECKING:  # the financials engine (NumPy) is imported where a figure is asked for
+    from accord.portfolio import financials
 
 
 def portfolio_settings(org: Organization) -> PortfolioSettings:
@@ -252,6 +256,8 @@ class InitiativeFinancials:
 def initiative_financials(org: Organization, initiative: Initiative, *,
                           settings: PortfolioSettings | None = None) -> InitiativeFinancials:
     """TCO, NPV, payback and P(NPV < 0) of `initiative` over its horizon (`accord.portfolio.financials`)."""
+    from accord.portfolio import financials  # NumPy and the engine's distributions: loaded when a figure is asked
+
     settings = settings or portfolio_settings(org)
     lines = list(budgets(org, initiative))
     start = first_year(initiative, lines, org_today(org))

@@ -19,10 +19,6 @@ from json.encoder import encode_basestring_ascii
 from pathlib import Path
 
 from accord.cli_support import CliError, Progress
-from accord.quant.budget import BudgetExceeded, RunBudget
-from accord.quant.engine import simulate
-from accord.quant.results import result_to_dict
-from accord.quant.scenario import ScenarioError, parse_scenario
 
 EXIT_INVALID = 2
 EXIT_BUDGET = 3
@@ -83,6 +79,13 @@ def read_json_file(name: str) -> object:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    # Imported here: every `accord` command reads this module to learn the verbs, and the engine brings
+    # NumPy and Numba (over half a second) that only a simulation needs.
+    from accord.quant.budget import BudgetExceeded, RunBudget
+    from accord.quant.engine import simulate
+    from accord.quant.results import result_to_dict
+    from accord.quant.scenario import ScenarioError, parse_scenario
+
     if args.threads is not None and args.threads < 1:
         raise CliError(f"--threads: must be >= 1, got {args.threads}", EXIT_INVALID)
     data = read_json_file(args.file)

@@ -17,11 +17,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from accord.quant import DEFAULT_MAX_EVENTS, RunBudget, expected_events
-from accord.quant import Risk as EngineRisk
+if TYPE_CHECKING:  # the engine (NumPy, Numba) is imported where a simulation needs it
+    from accord.quant import Risk as EngineRisk
+    from accord.quant import RunBudget
 
 DEFAULT_SECONDS = 20.0
 DEFAULT_PER_ORG = 1
@@ -32,11 +34,15 @@ DEFAULT_REQUESTS_PER_ORG = 2
 
 
 def max_events() -> float:
+    from accord.quant.budget import DEFAULT_MAX_EVENTS
+
     return float(getattr(settings, "ACCORD_SIMULATION_EVENTS", DEFAULT_MAX_EVENTS))
 
 
 def run_budget() -> RunBudget:
     """The budget of one simulation of a register (see the module's docstring)."""
+    from accord.quant import RunBudget
+
     return RunBudget(max_events=max_events(),
                      max_seconds=float(getattr(settings, "ACCORD_SIMULATION_SECONDS", DEFAULT_SECONDS)))
 
@@ -65,6 +71,8 @@ def _count(value: float) -> str:
 def estimate_problem(risk: EngineRisk, years: int) -> str | None:
     """Why the register refuses this estimate (the engine's risk, parsed): its expected loss events over
     `years` simulated years pass what one simulation may draw; None when they do not."""
+    from accord.quant import expected_events
+
     limit = max_events()
     expected = expected_events(risk, years)
     if expected <= limit:

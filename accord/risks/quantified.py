@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from threading import Lock
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -54,7 +54,6 @@ from accord.core.dataversion import data_version, not_storable
 from accord.core.jobs import queue as jobs_queue
 from accord.core.limits import TryLater
 from accord.core.models import Organization
-from accord.quant import BudgetExceeded, Scenario, ScenarioError, parse_scenario, result_to_dict, simulate
 from accord.risks import selectors
 from accord.risks.budget import quota as simulation_quota
 from accord.risks.budget import run_budget
@@ -63,6 +62,9 @@ from accord.risks.models import Risk
 from accord.risks.p90 import P90_ZERO, p90_note  # noqa: F401 - read as quantified.P90_ZERO / .p90_note
 from accord.risks.selectors import appetite_in_force
 from accord.risks.simclock import _Clock
+
+if TYPE_CHECKING:  # the engine (NumPy, Numba: over half a second) is imported where a simulation needs it
+    from accord.quant import Result, Scenario
 
 logger = logging.getLogger(__name__)
 
@@ -188,10 +190,20 @@ def _without(scenario: dict[str, Any], refs: Collection[str]) -> dict[str, Any]:
     return out
 
 
+def simulate(scenario: Scenario, **options: Any) -> Result:
+    """The engine's `simulate`, imported on first use: it brings NumPy and Numba, which a process that loads
+    this module (every command, through the apps' start-up) but simulates nothing should not pay for."""
+    from accord.quant import simulate as engine_simulate
+
+    return engine_simulate(scenario, **options)
+
+
 def _parse_accepted(scenario: dict[str, Any]) -> tuple[Scenario | None, dict[str, Any], list[dict[str, str]]]:
     """The scenario parsed, minus the risks the engine refuses (a value stored before a rule existed must
     not take the register's pages down), the scenario data it was parsed from, and what was refused. Each
     round drops the risk the error names."""
+    from accord.quant import ScenarioError, parse_scenario
+
     excluded: list[dict[str, str]] = []
     while scenario["risks"]:
         try:
@@ -228,6 +240,8 @@ def _run(parsed: Scenario, clock: _Clock, planned: list[dict[str, Any]] | None =
     """(the result, {}) or (None, {risk ref: problem}): the risks whose simulation fails, passes the run's
     budget, or whose figures are not finite (they would make the pages and the API's JSON fail). With
     `planned`, the result is each control's marginal effect instead (`accord.compliance.effects`)."""
+    from accord.quant import BudgetExceeded, result_to_dict
+
     try:
         if planned is not None:
             effects = evaluate_controls(parsed, planned, budget=clock.run_budget())
@@ -250,6 +264,8 @@ def _run(parsed: Scenario, clock: _Clock, planned: list[dict[str, Any]] | None =
 def _failing_alone(parsed: Scenario, clock: _Clock) -> dict[str, str]:
     """Each risk simulated alone (with its treatment), within what is left of the time budget: those that
     fail, with the engine's reason; all of them when none fails alone (the portfolio failed as a whole)."""
+    from accord.quant import BudgetExceeded, result_to_dict
+
     failing: dict[str, str] = {}
     for risk in parsed.risks:
         controls = tuple(dataclasses.replace(c, effects=tuple(e for e in c.effects if e.risk == risk.id))

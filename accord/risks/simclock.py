@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
-from accord.quant import BudgetExceeded, RunBudget
+if TYPE_CHECKING:  # the engine (NumPy, Numba) is imported where a simulation needs it
+    from accord.quant import BudgetExceeded, RunBudget
 
 
 def _over_budget(exc: BudgetExceeded) -> str:
@@ -32,6 +34,8 @@ class _Clock:
         return _over_budget(exc)
 
     def run_budget(self) -> RunBudget:
+        from accord.quant import RunBudget
+
         if self.budget.max_seconds is None:
             return self.budget
         return RunBudget(max_events=self.budget.max_events, max_seconds=max(self.deadline - time.monotonic(), 0.0))

@@ -28,7 +28,6 @@ from accord.core.fields import FieldSpec, Kind
 from accord.core.models import AuditChain, Membership, Organization, User
 from accord.core.tenancy import check_same_org
 from accord.core.wording import too_long
-from accord.quant import ScenarioError, parse_risk
 from accord.risks import quantified, selectors
 from accord.risks.budget import estimate_problem
 from accord.risks.choices import DEFAULT_CATEGORIES, LEVEL_RANK, PRIVACY_CATEGORY, Level, RiskStatus
@@ -399,6 +398,8 @@ def fair_problem(fair: Mapping[str, Any]) -> str | None:
     """What is wrong with an Open FAIR breakdown, as the engine says it (`fair.tef.pert: low 5 > mode 2`,
     `fair.tef.gamma: 1e+300 is above the limit of 100 ...`), or None: the engine's own check of a risk
     (`accord.quant.parse_risk`, its documented ranges), so the register stores exactly what it simulates."""
+    from accord.quant import ScenarioError, parse_risk
+
     try:
         risk = parse_risk({"id": "risk", "fair": fair})
     except ScenarioError as exc:
@@ -492,6 +493,8 @@ def _check_ranges(p: _Parser, out: dict[str, Any], current: Risk | None) -> None
                                                                           "loss_low", "loss_high")):
         # The engine's own check (its documented ranges: at most 1,000,000 events a year, a 95th
         # percentile at most 1e12 times the 5th, ...) decides what the register accepts.
+        from accord.quant import ScenarioError, parse_risk
+
         try:
             risk = parse_risk({"id": "risk",
                                "frequency": {"lognormal_ci90": [float(ranges[0]), float(ranges[1])]},
