@@ -531,20 +531,23 @@ def _demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     summary = load_demo(scale=args.scale, log=lambda line: print(line, file=sys.stderr),
                         site_url=site_url(args.host, args.port))
-    print(summary)
     if args.no_serve:
+        print(summary)
         return 0
-    return _serve(argparse.Namespace(host=args.host, port=args.port, workers=0, no_worker=args.no_worker))
+    # Said once the server listens (the application loads for seconds first), not while it cannot answer.
+    return _serve(argparse.Namespace(host=args.host, port=args.port, workers=0, no_worker=args.no_worker),
+                  ready=summary)
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, *, ready: str = "") -> int:
     setup()
     from accord.core.server import collect_static, job_worker, run_server, site_url
 
     collect_static()
     workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
-    print(f"Accord is serving on {site_url(args.host, args.port)} (listening on {args.host}:{args.port}, "
-          f"{workers} workers); Ctrl-C stops it.", file=sys.stderr)
+    print(f"Accord is starting on {args.host}:{args.port} ({workers} workers)...", file=sys.stderr)
+    serving = (f"Accord is serving on {site_url(args.host, args.port)} (listening on {args.host}:{args.port}, "
+               f"{workers} workers); Ctrl-C stops it.")
     with job_worker(start=not getattr(args, "no_worker", False)):
-        run_server(args.host, args.port, workers)
+        run_server(args.host, args.port, workers, ready=f"{ready}\n{serving}" if ready else serving)
     return 0

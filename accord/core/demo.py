@@ -6,8 +6,10 @@ Other apps extend the demo with a `demo.py` module of their own that defines
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -115,22 +117,49 @@ def _load_core(ctx: DemoContext) -> None:
             services.do_update_governance(None, org, **wanted)
 
 
+@contextlib.contextmanager
+def _unsent_counted() -> Iterator[list[int]]:
+    """The notification e-mails left unsent for want of ACCORD_BASE_URL while the demo loads, counted rather
+    than logged one warning per notification (the demo makes dozens)."""
+    from accord.core.notifications import services as notifications
+
+    counted: list[int] = []
+
+    def count(record: logging.LogRecord) -> bool:
+        unsent = getattr(record, notifications.UNSENT, None)
+        if unsent is None:
+            return True
+        counted.append(int(unsent))
+        return False
+
+    logger = logging.getLogger(notifications.__name__)
+    logger.addFilter(count)
+    try:
+        yield counted
+    finally:
+        logger.removeFilter(count)
+
+
 def load_demo(*, scale: int = 0, log: Callable[[str], None] = print,
               site_url: str = "http://127.0.0.1:8000/") -> str:
     """Load (or top up) the demo data and return the text that lists the logins, telling the reader to sign
     in at `site_url` (where `accord demo` is about to serve)."""
     ctx = DemoContext(scale=scale, log=log)
-    _load_core(ctx)
-    for config in apps.get_app_configs():
-        if not config.name.startswith("accord.") or config.name == "accord.core":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.demo":
+    with _unsent_counted() as unsent:
+        _load_core(ctx)
+        for config in apps.get_app_configs():
+            if not config.name.startswith("accord.") or config.name == "accord.core":
                 continue
-            raise
-        module.load(ctx)
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"{config.name}.demo":
+                    continue
+                raise
+            module.load(ctx)
+    if unsent:
+        log(f"{sum(unsent)} notification e-mail(s) of the demo not sent: set ACCORD_BASE_URL so that their links "
+            "have an address (`accord notify send-pending` sends them)")
     lines = ["", f"Accord demo is ready. Sign in at {site_url} with any of these "
              f"(password for all: {DEMO_PASSWORD}):", ""]
     for spec in ORGS:

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -114,8 +114,17 @@ def site_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def run_server(host: str, port: int, workers: int) -> None:
-    """Serve until interrupted; gunicorn writes its access log to stderr."""
+def _announce(text: str) -> Callable[[Any], None]:
+    """gunicorn's `when_ready` hook: `text` on stderr once the socket listens, after the application has
+    loaded (seconds after the start), so that whoever reads it can sign in at once."""
+    def when_ready(_arbiter: Any) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    return when_ready
+
+
+def run_server(host: str, port: int, workers: int, *, ready: str = "") -> None:
+    """Serve until interrupted; gunicorn writes its access log to stderr, and `ready` once it listens."""
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -132,6 +141,7 @@ def run_server(host: str, port: int, workers: int) -> None:
         "forwarded_allow_ips": "127.0.0.1",
         # The master loads the application, the URLconf and the engine once (preloaded_application).
         "preload_app": True,
+        **({"when_ready": _announce(ready)} if ready else {}),
     }).run()
 
 

@@ -100,14 +100,34 @@ def test_the_demo_banner_names_the_port_it_was_given(db, capsys):
     assert ":8000" not in out
 
 
-def test_serve_announces_the_address_it_binds(db, capsys, monkeypatch):
+def test_serve_announces_the_address_it_binds_once_it_listens(db, capsys, monkeypatch):
     bound = []
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
-    monkeypatch.setattr("accord.core.server.run_server", lambda host, port, workers: bound.append((host, port)))
+    monkeypatch.setattr("accord.core.server.run_server",
+                        lambda host, port, workers, *, ready: bound.append((host, port, ready)))
     code, _, err = run(capsys, "serve", "--host", "127.0.0.2", "--port", "8443", "--workers", "1")
     assert code == 0
-    assert bound == [("127.0.0.2", 8443)]
-    assert "Accord is serving on http://127.0.0.2:8443/ " in err
+    [(host, port, ready)] = bound
+    assert (host, port) == ("127.0.0.2", 8443)
+    assert ready.startswith("Accord is serving on http://127.0.0.2:8443/ ")  # said by the server once it listens
+    assert "serving" not in err and "Accord is starting on 127.0.0.2:8443" in err
+
+
+def test_the_demo_tells_its_logins_once_the_server_listens_not_before(db, capsys, monkeypatch):
+    said_before, ready_texts = [], []
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+
+    def serving(host, port, workers, *, ready):
+        out, err = capsys.readouterr()
+        said_before.append(out + err)
+        ready_texts.append(ready)
+
+    monkeypatch.setattr("accord.core.server.run_server", serving)
+    code, _, _ = run(capsys, "demo", "--no-worker", "--port", "9124")
+    assert code == 0
+    assert "Sign in at" not in said_before[0]
+    assert "Accord demo is ready. Sign in at http://127.0.0.1:9124/ " in ready_texts[0]
+    assert ready_texts[0].rstrip().endswith("Ctrl-C stops it.")
 
 
 @pytest.mark.parametrize(

@@ -233,7 +233,7 @@ def test_serve_starts_one_worker_beside_the_server_unless_told_not_to(db, monkey
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
     monkeypatch.setattr("accord.core.server.subprocess.Popen", lambda argv: _FakeProcess(argv, started))
     monkeypatch.setattr("accord.core.server.run_server",
-                        lambda host, port, n: during.append([p.stopped for p in started]))
+                        lambda host, port, n, **_: during.append([p.stopped for p in started]))
     assert main(["serve", "--workers", "1", *flags]) == 0
     assert len(started) == workers and during == [[False] * workers]  # running while the server runs
     if workers:

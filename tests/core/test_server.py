@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 
 
-def _options() -> dict[str, object]:
+def _options(ready: str = "") -> dict[str, object]:
     from accord.core import server
 
     captured: dict[str, object] = {}
@@ -24,10 +24,18 @@ def _options() -> dict[str, object]:
     original = server._Gunicorn
     server._Gunicorn = Recorder  # type: ignore[assignment,misc]
     try:
-        server.run_server("127.0.0.1", 8000, 3)
+        server.run_server("127.0.0.1", 8000, 3, ready=ready)
     finally:
         server._Gunicorn = original  # type: ignore[misc]
     return captured
+
+
+def test_the_ready_text_is_said_by_the_master_once_it_listens(capsys):
+    options = _options(ready="Sign in now.")
+    assert capsys.readouterr().err == ""
+    options["when_ready"](object())  # type: ignore[operator]
+    assert capsys.readouterr().err == "Sign in now.\n"
+    assert "when_ready" not in _options()
 
 
 def test_the_master_preloads_the_application_and_no_worker_hook_reloads_it():

@@ -117,6 +117,11 @@ def _close(org: Organization, ids: Iterable[int], now: Any) -> None:
         Notification.objects.for_org(org).filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now)
 
 
+#: The attribute of the log record saying how many immediate e-mails wait for ACCORD_BASE_URL (the demo,
+#: which makes dozens of notifications, says it once for all of them: accord/core/demo.py).
+UNSENT = "accord_unsent_without_address"
+
+
 def send_immediate(org: Organization, ids: Iterable[int] | None = None) -> int:
     """E-mail the organisation's unsent immediate notifications (`ids`, or all of them: the retry of those
     a mail server refused), each re-checked first: a recipient who may no longer read it, or whom it no
@@ -132,7 +137,8 @@ def send_immediate(org: Organization, ids: Iterable[int] | None = None) -> int:
         return 0
     if base is None:
         log.warning("%d notification e-mail(s) of %s not sent: set ACCORD_BASE_URL so that their links have an "
-                    "address (`accord notify send-pending` sends them)", len(batch), org.slug)
+                    "address (`accord notify send-pending` sends them)", len(batch), org.slug,
+                    extra={UNSENT: len(batch)})
         return 0
     currency = _Currency(org)
     now_chosen = _current_delivery(org, batch)
