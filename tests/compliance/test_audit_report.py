@@ -196,7 +196,8 @@ def test_a_job_whose_audit_is_gone_fails_saying_so(org_a, ciso, audit, other_aud
 
 
 def test_the_kits_own_fronts_ask_which_audit(client, org_a, audit, ciso):
-    api = client.post(f"/api/v1/orgs/org-a/reports/{AUDIT_REPORT_NAME}/", {}, content_type="application/json", **ciso.auth())
+    api = client.post(f"/api/v1/orgs/org-a/reports/{AUDIT_REPORT_NAME}/", {}, content_type="application/json",
+                      **ciso.auth())
     assert api.status_code == 422 and api.json()["errors"][0]["field"] == "assessment"
     page = signed_in(ciso).post(reverse("core:report", kwargs={"org": "org-a", "name": AUDIT_REPORT_NAME}))
     assert page.status_code == 404  # asked for from the audit's own page

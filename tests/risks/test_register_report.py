@@ -193,7 +193,8 @@ def test_asking_for_the_report_is_one_audited_job(register, ciso):
 
 
 def test_the_api_answers_the_job_and_its_file_is_the_pdf(client, register, auditor):
-    response = client.post(f"/api/v1/orgs/{register.slug}/reports/register/", {}, content_type="application/json", **auditor.auth())
+    response = client.post(f"/api/v1/orgs/{register.slug}/reports/register/", {}, content_type="application/json",
+                           **auditor.auth())
     assert response.status_code == 202
     body = response.json()
     assert body["kind"] == "reports.register" and body["status"] == "done" and body["has_file"]
@@ -204,7 +205,8 @@ def test_the_api_answers_the_job_and_its_file_is_the_pdf(client, register, audit
 
 def test_an_unknown_report_answers_404_on_the_web_and_the_api(client, register, ciso):
     assert signed_in(ciso).post(f"/o/{register.slug}/reports/budget/").status_code == 404
-    response = client.post(f"/api/v1/orgs/{register.slug}/reports/budget/", {}, content_type="application/json", **ciso.auth())
+    response = client.post(f"/api/v1/orgs/{register.slug}/reports/budget/", {}, content_type="application/json",
+                           **ciso.auth())
     assert response.status_code == 404
     assert not Job.objects.for_org(register).exists()
 
