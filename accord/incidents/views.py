@@ -8,6 +8,7 @@ renders. No page changes or removes a timeline entry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -147,20 +148,30 @@ def incident_advance(request: OrgRequest, incident_id: int) -> HttpResponse:
     return go(request, _url(request, obj))
 
 
+def _add(request: OrgRequest, obj: Incident, form: Any, name: str, write: Callable[[], object], done: str,
+         anchor: str) -> HttpResponse:
+    """What a form of the incident's page does once posted: a valid form calls `write` (the service), says `done`
+    and goes back to the page at `anchor`; an invalid form, or the service's refusal on its fields, shows the page
+    again with the form (`name` in its context) and its errors (422)."""
+    if form.is_valid():
+        try:
+            write()
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return go(request, _url(request, obj, anchor))
+    return _page(request, obj, status=422, **{name: form})
+
+
 @org_view("incident.timeline")
 @require_POST
 def timeline_add(request: OrgRequest, incident_id: int) -> HttpResponse:
     obj = selectors.access_incident(request.org, incident_id)
     form = TimelineForm(request.POST, auto_id="entry-%s")
-    if form.is_valid():
-        try:
-            services.do_add_timeline_entry(request.user, request.org, obj, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Entry added to the timeline of %(ref)s.") % {"ref": obj.ref})
-            return go(request, _url(request, obj, "#timeline"))
-    return _page(request, obj, status=422, timeline_form=form)
+    return _add(request, obj, form, "timeline_form",
+                lambda: services.do_add_timeline_entry(request.user, request.org, obj, form.cleaned_data),
+                _("Entry added to the timeline of %(ref)s.") % {"ref": obj.ref}, "#timeline")
 
 
 @org_view("incident.task")
@@ -168,15 +179,9 @@ def timeline_add(request: OrgRequest, incident_id: int) -> HttpResponse:
 def task_add(request: OrgRequest, incident_id: int) -> HttpResponse:
     obj = selectors.access_incident(request.org, incident_id)
     form = TaskForm(request.org, request.POST, auto_id="task-%s")
-    if form.is_valid():
-        try:
-            services.do_add_incident_task(request.user, request.org, obj, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Task added to %(ref)s.") % {"ref": obj.ref})
-            return go(request, _url(request, obj, "#tasks"))
-    return _page(request, obj, status=422, task_form=form)
+    return _add(request, obj, form, "task_form",
+                lambda: services.do_add_incident_task(request.user, request.org, obj, form.cleaned_data),
+                _("Task added to %(ref)s.") % {"ref": obj.ref}, "#tasks")
 
 
 @org_view("incident.task")
@@ -198,15 +203,9 @@ def task_status(request: OrgRequest, incident_id: int, task_id: int) -> HttpResp
 def communication_add(request: OrgRequest, incident_id: int) -> HttpResponse:
     obj = selectors.access_incident(request.org, incident_id)
     form = CommunicationForm(request.POST, auto_id="comm-%s")
-    if form.is_valid():
-        try:
-            services.do_log_communication(request.user, request.org, obj, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Communication logged on %(ref)s.") % {"ref": obj.ref})
-            return go(request, _url(request, obj, "#communications"))
-    return _page(request, obj, status=422, communication_form=form)
+    return _add(request, obj, form, "communication_form",
+                lambda: services.do_log_communication(request.user, request.org, obj, form.cleaned_data),
+                _("Communication logged on %(ref)s.") % {"ref": obj.ref}, "#communications")
 
 
 @org_view("incident.change")
@@ -243,16 +242,11 @@ def _instant(request: OrgRequest, value: str) -> Any:
 def breach_awareness(request: OrgRequest, incident_id: int) -> HttpResponse:
     obj = selectors.access_incident(request.org, incident_id)
     form = AwarenessForm(request.POST, auto_id="aware-%s")
-    if form.is_valid():
-        try:
-            services.do_set_breach_awareness(request.user, request.org, obj, form.cleaned_data["became_aware_at"],
-                                             reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The breach's awareness instant is recorded."))
-            return go(request, _url(request, obj, "#breach"))
-    return _page(request, obj, status=422, awareness_form=form)
+    return _add(request, obj, form, "awareness_form",
+                lambda: services.do_set_breach_awareness(request.user, request.org, obj,
+                                                         form.cleaned_data["became_aware_at"],
+                                                         reason=form.cleaned_data["reason"]),
+                _("The breach's awareness instant is recorded."), "#breach")
 
 
 @org_view("incident.view")
