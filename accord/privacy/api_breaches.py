@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -47,6 +48,14 @@ class BreachNotificationOut(Schema):
         return _local(obj.sent_at, context)
 
 
+def _incident(breach: Breach) -> Any:
+    """The incident that opened `breach` (the incidents app's link, loaded by the selector), or None."""
+    try:
+        return breach.incident  # the reverse side of Incident.breach
+    except ObjectDoesNotExist:
+        return None
+
+
 class BreachOut(Schema):
     id: int
     ref: str = Field(description="BR-001, BR-002, … in the order breaches were recorded")
@@ -74,8 +83,20 @@ class BreachOut(Schema):
     subjects_decision_reason: str
     subjects_informed_at: dt.datetime | None
     risk: int | None = Field(description="The id of the linked risk in the register")
+    incident: int | None = Field(description="The id of the incident that opened it (null: recorded on its own)")
+    incident_ref: str | None = Field(description="That incident's reference (INC-001)")
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_incident(obj: Breach) -> int | None:
+        found = _incident(obj)
+        return found.pk if found is not None else None
+
+    @staticmethod
+    def resolve_incident_ref(obj: Breach) -> str | None:
+        found = _incident(obj)
+        return str(found.ref) if found is not None else None
 
     @staticmethod
     def resolve_became_aware_at(obj: Breach, context: Any) -> dt.datetime | None:

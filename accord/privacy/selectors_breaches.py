@@ -24,9 +24,10 @@ class BreachFilter:
 
 
 def breaches(org: Organization, filters: BreachFilter | None = None) -> QuerySet[Breach]:
-    """`org`'s breaches, newest first, with their notifications (in phase order) and risk loaded."""
+    """`org`'s breaches, newest first, with their notifications (in phase order), risk and the incident that opened
+    them (the incidents app's one-to-one link to a breach, read from the breach's side) loaded."""
     phases = BreachNotification.objects.for_org(org).order_by("phase")
-    qs = (_filtered(org, filters or BreachFilter()).select_related("risk")
+    qs = (_filtered(org, filters or BreachFilter()).select_related("risk", "incident")
           .prefetch_related(Prefetch("notifications", queryset=phases)))
     return qs.order_by("-became_aware_at", "-number")
 

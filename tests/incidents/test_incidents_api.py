@@ -56,6 +56,7 @@ def test_personal_data_opens_a_linked_breach_due_72_elapsed_hours_after_awarenes
     breach = Breach.objects.for_org(paris).get(pk=made["breach_id"])
     assert breach.incident.pk == made["id"]
     body = _send(ciso, "GET", f"/api/v1/orgs/{paris.slug}/privacy/breaches/{made['breach_id']}").json()
+    assert (body["incident"], body["incident_ref"]) == (made["id"], made["ref"])  # linked both ways
     assert body["notify_authority_by"] == deadline
     assert body["became_aware_at"] == aware
 

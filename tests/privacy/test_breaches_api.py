@@ -53,6 +53,7 @@ def test_an_instant_without_its_offset_is_read_in_the_organisation_s_zone(paris,
     body = _open(dpo, became_aware_at="2026-03-28T09:30:00")
     assert body["became_aware_at"] == "2026-03-28T09:30:00+01:00"
     assert body["notify_authority_by"] == "2026-03-31T10:30:00+02:00"
+    assert (body["incident"], body["incident_ref"]) == (None, None)  # recorded on its own, not from an incident
 
 
 def test_a_breach_needs_its_title_and_an_instant(paris, dpo):
